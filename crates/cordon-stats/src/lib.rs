@@ -1,0 +1,1 @@
+//! Surveillance statistics for cordon (work in progress).
