@@ -1,1 +1,26 @@
-//! cordon core
+//! The domain of cordon: jurisdictions, people, reports, cases, tasks and
+//! rosters, and the rules that decide what happens to them.
+//!
+//! This crate does no I/O, has no clock and no database: every function takes
+//! the state it needs and the current time as arguments and answers with a
+//! decision or a typed error. `cordon-store` persists the decisions;
+//! `cordon-server` and the `cordon` binary translate requests into calls here.
+
+pub mod audit;
+pub mod case;
+pub mod daily;
+pub mod definition;
+pub mod escalation;
+pub mod event;
+pub mod intake;
+pub mod jurisdiction;
+pub mod person;
+pub mod policy;
+pub mod report;
+pub mod roster;
+pub mod settings;
+pub mod task;
+pub mod user;
+pub mod validation;
+
+pub use validation::{FieldError, Invalid};

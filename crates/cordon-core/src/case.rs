@@ -1,0 +1,258 @@
+//! Cases and their classification.
+//!
+//! A case is opened as suspected when a report meets the case definition and
+//! then moves suspected → probable → confirmed, or to discarded; a probable or
+//! confirmed case ends with an outcome (recovered or died). Every other move is
+//! a [`CaseError`].
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::jurisdiction::NodePath;
+
+/// Classification of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// Meets the suspected-case definition; not yet investigated.
+    Suspected,
+    /// Clinically or epidemiologically probable.
+    Probable,
+    /// Laboratory confirmed.
+    Confirmed,
+    /// Not a case.
+    Discarded,
+}
+
+impl CaseStatus {
+    /// Every status, in order.
+    pub const ALL: [CaseStatus; 4] = [CaseStatus::Suspected, CaseStatus::Probable, CaseStatus::Confirmed, CaseStatus::Discarded];
+
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Suspected => "suspected",
+            CaseStatus::Probable => "probable",
+            CaseStatus::Confirmed => "confirmed",
+            CaseStatus::Discarded => "discarded",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        CaseStatus::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Whether the classification may move from `self` to `to`.
+    pub fn may_become(self, to: CaseStatus) -> bool {
+        use CaseStatus::*;
+        matches!(
+            (self, to),
+            (Suspected, Probable) | (Suspected, Confirmed) | (Suspected, Discarded) | (Probable, Confirmed) | (Probable, Discarded)
+        )
+    }
+}
+
+/// How a case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Recovered.
+    Recovered,
+    /// Died.
+    Died,
+}
+
+impl Outcome {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Recovered => "recovered",
+            Outcome::Died => "died",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Outcome::Recovered, Outcome::Died].into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// A case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Case {
+    /// Stable identifier.
+    pub id: Uuid,
+    /// The person.
+    pub person_id: Uuid,
+    /// The unit where the case was reported.
+    pub unit_id: Uuid,
+    /// That unit's path.
+    pub unit_path: NodePath,
+    /// Classification.
+    pub status: CaseStatus,
+    /// Outcome once the case has ended.
+    pub outcome: Option<Outcome>,
+    /// Earliest onset date reported.
+    pub onset_date: Option<Date>,
+    /// The definition that opened it.
+    pub definition_code: String,
+    /// When it was opened.
+    #[schema(value_type = String, format = DateTime)]
+    pub opened_at: Timestamp,
+    /// When it last changed.
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+}
+
+impl Case {
+    /// Whether the case still needs work (not discarded, no outcome).
+    pub fn is_open(&self) -> bool {
+        self.status != CaseStatus::Discarded && self.outcome.is_none()
+    }
+}
+
+/// A case that cannot change as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaseError {
+    /// The requested classification is not reachable from the current one.
+    #[error("a {} case cannot become {}", .from.as_str(), .to.as_str())]
+    InvalidTransition {
+        /// Current classification.
+        from: CaseStatus,
+        /// Requested classification.
+        to: CaseStatus,
+    },
+    /// An outcome was given for a case that is suspected or discarded.
+    #[error("only a probable or confirmed case can have an outcome; this one is {}", .status.as_str())]
+    OutcomeNotAllowed {
+        /// Current classification.
+        status: CaseStatus,
+    },
+    /// The case already has an outcome.
+    #[error("the case is closed with outcome {}", .outcome.as_str())]
+    Closed {
+        /// The recorded outcome.
+        outcome: Outcome,
+    },
+}
+
+/// A change of classification and/or outcome asked for by a worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Classification {
+    /// New classification; absent keeps the current one.
+    #[serde(default)]
+    pub status: Option<CaseStatus>,
+    /// Outcome; only for probable or confirmed cases.
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+}
+
+/// Applies a classification to a case, or says why it cannot.
+pub fn classify(case: &Case, change: Classification, now: Timestamp) -> Result<Case, CaseError> {
+    if let Some(outcome) = case.outcome {
+        return Err(CaseError::Closed { outcome });
+    }
+    let mut next = case.clone();
+    if let Some(to) = change.status.filter(|to| *to != case.status) {
+        if !case.status.may_become(to) {
+            return Err(CaseError::InvalidTransition { from: case.status, to });
+        }
+        next.status = to;
+    }
+    if let Some(outcome) = change.outcome {
+        if !matches!(next.status, CaseStatus::Probable | CaseStatus::Confirmed) {
+            return Err(CaseError::OutcomeNotAllowed { status: next.status });
+        }
+        next.outcome = Some(outcome);
+    }
+    next.updated_at = now;
+    Ok(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn case(status: CaseStatus) -> Case {
+        Case {
+            id: Uuid::nil(),
+            person_id: Uuid::nil(),
+            unit_id: Uuid::nil(),
+            unit_path: NodePath::root("u"),
+            status,
+            outcome: None,
+            onset_date: None,
+            definition_code: "suspected".into(),
+            opened_at: Timestamp::UNIX_EPOCH,
+            updated_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn any_status() -> impl Strategy<Value = CaseStatus> {
+        prop::sample::select(CaseStatus::ALL.to_vec())
+    }
+
+    fn any_outcome() -> impl Strategy<Value = Option<Outcome>> {
+        prop::option::of(prop::sample::select(vec![Outcome::Recovered, Outcome::Died]))
+    }
+
+    proptest! {
+        /// Any sequence of requested changes either applies a legal move or is
+        /// refused with the case unchanged; a discarded or closed case never moves.
+        #[test]
+        fn classification_only_follows_legal_moves(steps in prop::collection::vec((prop::option::of(any_status()), any_outcome()), 0..12)) {
+            let mut current = case(CaseStatus::Suspected);
+            for (status, outcome) in steps {
+                match classify(&current, Classification { status, outcome }, Timestamp::UNIX_EPOCH) {
+                    Ok(next) => {
+                        prop_assert!(current.outcome.is_none());
+                        prop_assert!(next.status == current.status || current.status.may_become(next.status));
+                        if next.outcome.is_some() {
+                            prop_assert!(matches!(next.status, CaseStatus::Probable | CaseStatus::Confirmed));
+                        }
+                        current = next;
+                    }
+                    Err(_) => {}
+                }
+            }
+            if current.status == CaseStatus::Discarded {
+                prop_assert!(current.outcome.is_none());
+            }
+        }
+
+        /// Discarded is final.
+        #[test]
+        fn a_discarded_case_cannot_be_reclassified(to in any_status()) {
+            let result = classify(&case(CaseStatus::Discarded), Classification { status: Some(to), outcome: None }, Timestamp::UNIX_EPOCH);
+            if to == CaseStatus::Discarded { prop_assert!(result.is_ok()); } else { prop_assert!(result.is_err()); }
+        }
+    }
+
+    #[test]
+    fn confirmed_cannot_go_back_to_suspected() {
+        let err = classify(
+            &case(CaseStatus::Confirmed),
+            Classification { status: Some(CaseStatus::Suspected), outcome: None },
+            Timestamp::UNIX_EPOCH,
+        )
+        .unwrap_err();
+        assert_eq!(err, CaseError::InvalidTransition { from: CaseStatus::Confirmed, to: CaseStatus::Suspected });
+    }
+
+    #[test]
+    fn a_suspected_case_can_be_confirmed_and_recover_in_one_step() {
+        let next = classify(
+            &case(CaseStatus::Suspected),
+            Classification { status: Some(CaseStatus::Confirmed), outcome: Some(Outcome::Recovered) },
+            Timestamp::UNIX_EPOCH,
+        )
+        .unwrap();
+        assert_eq!((next.status, next.outcome), (CaseStatus::Confirmed, Some(Outcome::Recovered)));
+    }
+}

@@ -1,0 +1,74 @@
+//! Events: what happened, for live updates and notifications.
+//!
+//! Each event names the place it concerns, so it reaches only users whose
+//! subtree contains that place.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::jurisdiction::NodePath;
+
+/// The kinds of event the live stream carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// A symptom report arrived.
+    ReportReceived,
+    /// A unit filed its daily report.
+    DailyReportFiled,
+    /// A suspected case was opened.
+    CaseOpened,
+    /// A case was reclassified or closed.
+    CaseClassified,
+    /// A task was assigned (new or reassigned).
+    TaskAssigned,
+    /// A worker acknowledged a task.
+    TaskAcknowledged,
+    /// A task was completed.
+    TaskCompleted,
+    /// Something was escalated.
+    Escalated,
+}
+
+impl EventKind {
+    /// The name used as the SSE event type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::ReportReceived => "report_received",
+            EventKind::DailyReportFiled => "daily_report_filed",
+            EventKind::CaseOpened => "case_opened",
+            EventKind::CaseClassified => "case_classified",
+            EventKind::TaskAssigned => "task_assigned",
+            EventKind::TaskAcknowledged => "task_acknowledged",
+            EventKind::TaskCompleted => "task_completed",
+            EventKind::Escalated => "escalated",
+        }
+    }
+}
+
+/// Something that happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Event {
+    /// Position in the event log (0 until stored).
+    pub seq: i64,
+    /// What happened.
+    pub kind: EventKind,
+    /// Where it happened: the event reaches users whose subtree holds it.
+    pub path: NodePath,
+    /// The entity it is about.
+    pub entity_id: Uuid,
+    /// When.
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    /// The entity as it now is.
+    pub data: serde_json::Value,
+}
+
+impl Event {
+    /// A new event about `entity`, serialised as its data.
+    pub fn new<T: Serialize>(kind: EventKind, path: &NodePath, entity_id: Uuid, at: Timestamp, entity: &T) -> Self {
+        Event { seq: 0, kind, path: path.clone(), entity_id, at, data: serde_json::to_value(entity).unwrap_or(serde_json::Value::Null) }
+    }
+}

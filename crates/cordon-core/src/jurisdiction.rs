@@ -1,0 +1,246 @@
+//! The jurisdiction tree: nation → province → county → district → unit.
+//!
+//! Levels are data (a list of names, root first), not code. Every node has a
+//! code unique in the country, a name and a population, and a materialised
+//! [`NodePath`] made of the codes from the root down, so that "is this node in
+//! that subtree" is a prefix test both here and in SQL.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::validation::{Invalid, Problems};
+
+/// The default level names, root first.
+pub const DEFAULT_LEVELS: [&str; 5] = ["nation", "province", "county", "district", "unit"];
+
+/// The path of a node from the root, e.g. `/KR/11/1101/`; a subtree is every
+/// path that starts with its root's path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(transparent)]
+pub struct NodePath(String);
+
+impl NodePath {
+    /// The path of a root node with the given code.
+    pub fn root(code: &str) -> Self {
+        Self(format!("/{code}/"))
+    }
+
+    /// The path of a child with `code` under this node.
+    pub fn child(&self, code: &str) -> Self {
+        Self(format!("{}{code}/", self.0))
+    }
+
+    /// Wraps a path read back from storage.
+    pub fn from_stored(path: String) -> Self {
+        Self(path)
+    }
+
+    /// The path as text, always starting and ending with `/`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `other` is this node or lies below it.
+    pub fn contains(&self, other: &NodePath) -> bool {
+        other.0.starts_with(&self.0)
+    }
+
+    /// The depth of the node: 0 for the root.
+    pub fn depth(&self) -> usize {
+        self.0.matches('/').count().saturating_sub(2)
+    }
+
+    /// The parent's path, `None` for the root.
+    pub fn parent(&self) -> Option<NodePath> {
+        let trimmed = self.0.strip_suffix('/')?;
+        let cut = trimmed.rfind('/')?;
+        (cut > 0).then(|| NodePath(self.0[..=cut].to_owned()))
+    }
+
+    /// This path and every ancestor's, deepest first.
+    pub fn self_and_ancestors(&self) -> Vec<NodePath> {
+        let mut out = vec![self.clone()];
+        let mut at = self.clone();
+        while let Some(parent) = at.parent() {
+            out.push(parent.clone());
+            at = parent;
+        }
+        out
+    }
+
+    /// The code of the node this path ends at.
+    pub fn code(&self) -> &str {
+        let trimmed = self.0.trim_end_matches('/');
+        trimmed.rsplit('/').next().unwrap_or(trimmed)
+    }
+}
+
+impl std::fmt::Display for NodePath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A node of the jurisdiction tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Node {
+    /// Stable identifier.
+    pub id: Uuid,
+    /// Code, unique in the country (e.g. an administrative code).
+    pub code: String,
+    /// Name in the local language.
+    pub name: String,
+    /// Depth in the tree (0 = nation); names come from the level list.
+    pub level: i64,
+    /// The parent node, `None` for the root.
+    pub parent_id: Option<Uuid>,
+    /// Resident population, for rates.
+    pub population: i64,
+    /// Materialised path of codes from the root.
+    pub path: NodePath,
+}
+
+/// A node to be created, as submitted.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodeInput {
+    /// Code, unique in the country; letters, digits, `-` and `_`.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Code of the parent node; absent only for the root.
+    pub parent_code: Option<String>,
+    /// Resident population (0 or more).
+    #[serde(default)]
+    pub population: i64,
+}
+
+/// Checks a node code: 1-32 characters of letters, digits, `-`, `_` or `.`.
+pub fn check_code(problems: &mut Problems, field: &str, code: &str) -> String {
+    let code = code.trim();
+    if code.is_empty() || code.len() > 32 {
+        problems.add(field, "must be 1 to 32 characters");
+    } else if !code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+        problems.add(field, "may hold only letters, digits, '-', '_' and '.'");
+    }
+    code.to_owned()
+}
+
+impl NodeInput {
+    /// Validates the fields that do not need the tree (code, name, population).
+    pub fn check(&self) -> Result<(), Invalid> {
+        let mut p = Problems::default();
+        check_code(&mut p, "code", &self.code);
+        p.text("name", &self.name, 200);
+        if self.population < 0 {
+            p.add("population", "must not be negative");
+        }
+        p.finish(())
+    }
+}
+
+/// Builds a new node under `parent` (or as the root) after checking the input
+/// and the level limit.
+pub fn new_node(id: Uuid, input: &NodeInput, parent: Option<&Node>, levels: usize) -> Result<Node, Invalid> {
+    input.check()?;
+    let code = input.code.trim();
+    let (level, path, parent_id) = match parent {
+        Some(parent) => (parent.level + 1, parent.path.child(code), Some(parent.id)),
+        None => (0, NodePath::root(code), None),
+    };
+    if level as usize >= levels.max(1) {
+        return Err(Invalid::field("parent_code", format!("the tree has only {levels} levels; a node cannot sit below a unit")));
+    }
+    Ok(Node { id, code: code.to_owned(), name: input.name.trim().to_owned(), level, parent_id, population: input.population, path })
+}
+
+/// Kinds of facility hung off a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FacilityKind {
+    /// A hospital.
+    Hospital,
+    /// A clinic or health post.
+    Clinic,
+    /// A quarantine centre.
+    QuarantineCentre,
+    /// A laboratory.
+    Laboratory,
+    /// A border crossing, port or airport.
+    PointOfEntry,
+}
+
+impl FacilityKind {
+    /// The stored name of the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hospital => "hospital",
+            Self::Clinic => "clinic",
+            Self::QuarantineCentre => "quarantine_centre",
+            Self::Laboratory => "laboratory",
+            Self::PointOfEntry => "point_of_entry",
+        }
+    }
+
+    /// Parses a stored kind name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Hospital, Self::Clinic, Self::QuarantineCentre, Self::Laboratory, Self::PointOfEntry].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A facility (hospital, quarantine centre, point of entry, ...) at a node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Facility {
+    /// Stable identifier.
+    pub id: Uuid,
+    /// Code, unique in the country.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// What the facility is.
+    pub kind: FacilityKind,
+    /// The node it belongs to.
+    pub node_id: Uuid,
+    /// That node's path.
+    pub node_path: NodePath,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_knows_its_ancestors_and_subtree() {
+        let unit = NodePath::root("KR").child("11").child("1101").child("110101");
+        assert_eq!(unit.depth(), 3);
+        assert_eq!(unit.code(), "110101");
+        assert_eq!(unit.parent(), Some(NodePath::root("KR").child("11").child("1101")));
+        assert_eq!(unit.self_and_ancestors().len(), 4);
+        assert!(NodePath::root("KR").contains(&unit));
+        assert!(!NodePath::root("KR").child("12").contains(&unit));
+        assert!(!NodePath::root("KR").child("1").contains(&unit), "prefix of a code is not an ancestor");
+        assert_eq!(NodePath::root("KR").parent(), None);
+    }
+
+    #[test]
+    fn a_node_below_the_last_level_is_refused() {
+        let input = NodeInput { code: "X".into(), name: "x".into(), parent_code: Some("U".into()), population: 1 };
+        let unit = Node {
+            id: Uuid::nil(),
+            code: "U".into(),
+            name: "u".into(),
+            level: 4,
+            parent_id: None,
+            population: 0,
+            path: NodePath::root("U"),
+        };
+        assert!(new_node(Uuid::nil(), &input, Some(&unit), 5).is_err());
+    }
+
+    #[test]
+    fn codes_with_slashes_are_refused() {
+        let input = NodeInput { code: "a/b".into(), name: "x".into(), parent_code: None, population: 1 };
+        assert_eq!(input.check().unwrap_err().errors[0].field, "code");
+    }
+}

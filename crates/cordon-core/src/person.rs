@@ -1,0 +1,165 @@
+//! Residents: the people reports, cases and orders are about.
+//!
+//! A field worker must find a person again, so a new person that looks like an
+//! existing one (same name, birth year and unit) is flagged as a probable
+//! duplicate and the existing record is offered instead.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::jurisdiction::NodePath;
+use crate::validation::{Invalid, Problems};
+
+/// Sex as recorded by the field worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    /// Female.
+    Female,
+    /// Male.
+    Male,
+    /// Other or not stated.
+    Other,
+}
+
+impl Sex {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Female => "female",
+            Sex::Male => "male",
+            Sex::Other => "other",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Sex::Female, Sex::Male, Sex::Other].into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// A resident known to cordon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Person {
+    /// Stable identifier.
+    pub id: Uuid,
+    /// Full name as written locally.
+    pub full_name: String,
+    /// Sex.
+    pub sex: Sex,
+    /// Year of birth.
+    pub birth_year: i32,
+    /// The unit the person lives in.
+    pub unit_id: Uuid,
+    /// That unit's path.
+    pub unit_path: NodePath,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Address within the unit (house, flat).
+    pub address: Option<String>,
+    /// National identity or travel document number.
+    pub document_number: Option<String>,
+}
+
+/// A resident to be registered, as submitted.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonInput {
+    /// Full name.
+    pub full_name: String,
+    /// Sex.
+    pub sex: Sex,
+    /// Year of birth.
+    pub birth_year: i32,
+    /// Code of the unit the person lives in.
+    pub unit_code: String,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Address within the unit.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// National identity or travel document number.
+    #[serde(default)]
+    pub document_number: Option<String>,
+    /// Register even though a probable duplicate exists.
+    #[serde(default)]
+    pub confirm_new: bool,
+}
+
+/// A validated person ready to store (the unit is resolved by the caller).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonDraft {
+    /// Full name, trimmed.
+    pub full_name: String,
+    /// Sex.
+    pub sex: Sex,
+    /// Year of birth.
+    pub birth_year: i32,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Address.
+    pub address: Option<String>,
+    /// Document number.
+    pub document_number: Option<String>,
+}
+
+impl PersonInput {
+    /// Validates the input against the current year.
+    pub fn parse(&self, current_year: i32) -> Result<PersonDraft, Invalid> {
+        let mut p = Problems::default();
+        let full_name = p.text("full_name", &self.full_name, 200);
+        if self.birth_year < 1900 || self.birth_year > current_year {
+            p.add("birth_year", format!("must be between 1900 and {current_year}"));
+        }
+        let phone = p.optional_text("phone", self.phone.as_deref(), 40);
+        let address = p.optional_text("address", self.address.as_deref(), 300);
+        let document_number = p.optional_text("document_number", self.document_number.as_deref(), 64);
+        p.finish(PersonDraft { full_name, sex: self.sex, birth_year: self.birth_year, phone, address, document_number })
+    }
+}
+
+/// The key under which probable duplicates are found: the name folded to
+/// lower case with all white space removed.
+pub fn name_key(full_name: &str) -> String {
+    full_name.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+}
+
+/// Whether `draft` in `unit_id` is probably the same resident as `existing`:
+/// same folded name, same birth year, same unit.
+pub fn is_probable_duplicate(draft: &PersonDraft, unit_id: Uuid, existing: &Person) -> bool {
+    existing.unit_id == unit_id && existing.birth_year == draft.birth_year && name_key(&existing.full_name) == name_key(&draft.full_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicates_ignore_case_and_spacing() {
+        let unit = Uuid::from_u128(1);
+        let existing = Person {
+            id: Uuid::from_u128(2),
+            full_name: "Kim Min Jun".into(),
+            sex: Sex::Male,
+            birth_year: 1980,
+            unit_id: unit,
+            unit_path: NodePath::root("u"),
+            phone: None,
+            address: None,
+            document_number: None,
+        };
+        let draft = PersonDraft {
+            full_name: "kim  minjun".into(),
+            sex: Sex::Male,
+            birth_year: 1980,
+            phone: None,
+            address: None,
+            document_number: None,
+        };
+        assert!(is_probable_duplicate(&draft, unit, &existing));
+        assert!(!is_probable_duplicate(&PersonDraft { birth_year: 1981, ..draft.clone() }, unit, &existing));
+        assert!(!is_probable_duplicate(&draft, Uuid::from_u128(3), &existing));
+    }
+}

@@ -1,0 +1,134 @@
+//! The access policy: one function decides every read and every write.
+//!
+//! A user may act only on their own node and its subtree, and only in the ways
+//! their role allows. Handlers call [`authorise`] with the node the request
+//! touches; stores filter lists by the user's path with the same rule.
+
+use serde::Serialize;
+
+use crate::jurisdiction::NodePath;
+use crate::user::{Role, User};
+
+/// What a request wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Read anything in the subtree (lists, details, live events).
+    Read,
+    /// Register or update a resident.
+    RegisterPerson,
+    /// File a symptom report or a unit's daily report.
+    FileReport,
+    /// Acknowledge and complete one's own tasks.
+    WorkTask,
+    /// Record an investigation or classify a case.
+    Classify,
+    /// Reassign a task to another worker.
+    ReassignTask,
+    /// Create or remove roster shifts.
+    ManageRoster,
+    /// Create and deactivate users.
+    ManageUsers,
+    /// Create or import jurisdictions and facilities.
+    ManageJurisdictions,
+    /// Edit case definitions and settings.
+    ManageConfiguration,
+    /// Read the audit log.
+    ReadAudit,
+}
+
+/// Why a request was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// The target lies outside the user's subtree.
+    #[error("{target} is outside your jurisdiction {anchor}")]
+    OutsideJurisdiction {
+        /// The user's anchor.
+        anchor: NodePath,
+        /// What they tried to reach.
+        target: NodePath,
+    },
+    /// The user's role does not allow the action.
+    #[error("a {role} may not {action:?}")]
+    RoleForbids {
+        /// The user's role.
+        role: &'static str,
+        /// The refused action.
+        action: Action,
+    },
+    /// The user account is deactivated.
+    #[error("this account is deactivated")]
+    Inactive,
+}
+
+/// Whether a role may ever perform an action (anywhere in its subtree).
+pub fn role_allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        Read => true,
+        RegisterPerson => matches!(role, Reporter | HealthWorker | BorderOfficer | CommandOfficer),
+        FileReport => matches!(role, Reporter | HealthWorker | BorderOfficer | CommandOfficer),
+        WorkTask | Classify => matches!(role, HealthWorker | CommandOfficer),
+        ReassignTask | ManageRoster => matches!(role, CommandOfficer | Administrator),
+        ManageUsers | ManageJurisdictions | ManageConfiguration | ReadAudit => role == Administrator,
+    }
+}
+
+/// Decides whether `user` may perform `action` on something at `target`.
+pub fn authorise(user: &User, action: Action, target: &NodePath) -> Result<(), Denied> {
+    if !user.active {
+        return Err(Denied::Inactive);
+    }
+    if !role_allows(user.role, action) {
+        return Err(Denied::RoleForbids { role: user.role.as_str(), action });
+    }
+    if !user.node_path.contains(target) {
+        return Err(Denied::OutsideJurisdiction { anchor: user.node_path.clone(), target: target.clone() });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn user(role: Role, path: NodePath) -> User {
+        User {
+            id: Uuid::nil(),
+            username: "u".into(),
+            display_name: "U".into(),
+            role,
+            node_id: Uuid::nil(),
+            node_path: path,
+            phone: None,
+            active: true,
+        }
+    }
+
+    #[test]
+    fn a_user_reaches_only_their_subtree() {
+        let province = NodePath::root("KR").child("11");
+        let officer = user(Role::CommandOfficer, province.clone());
+        assert!(authorise(&officer, Action::Read, &province.child("1101")).is_ok());
+        assert!(authorise(&officer, Action::Read, &NodePath::root("KR").child("12")).is_err());
+        assert!(authorise(&officer, Action::Read, &NodePath::root("KR")).is_err());
+    }
+
+    #[test]
+    fn roles_limit_actions() {
+        let unit = NodePath::root("KR").child("u");
+        assert!(authorise(&user(Role::Reporter, unit.clone()), Action::Classify, &unit).is_err());
+        assert!(authorise(&user(Role::Reporter, unit.clone()), Action::FileReport, &unit).is_ok());
+        assert!(authorise(&user(Role::CommandOfficer, unit.clone()), Action::ReadAudit, &unit).is_err());
+    }
+
+    #[test]
+    fn an_inactive_user_may_do_nothing() {
+        let unit = NodePath::root("KR");
+        let mut u = user(Role::Administrator, unit.clone());
+        u.active = false;
+        assert_eq!(authorise(&u, Action::Read, &unit), Err(Denied::Inactive));
+    }
+}

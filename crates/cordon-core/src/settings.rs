@@ -1,0 +1,107 @@
+//! Operational settings an administrator can change at run time.
+
+use jiff::civil::{Date, Time};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::validation::{Invalid, Problems};
+
+/// Settings that drive deadlines and daily-report rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// IANA time zone of the authority; days and hours below are local to it.
+    pub time_zone: String,
+    /// Minutes a worker has to acknowledge a new investigation task.
+    pub investigation_deadline_minutes: i64,
+    /// Minutes the next worker up has to acknowledge an escalated task.
+    pub escalation_deadline_minutes: i64,
+    /// Local hour by which a unit's daily report is due; later is "late".
+    pub daily_report_due_hour: i8,
+    /// Local hour after which a unit with no daily report is escalated as silent.
+    pub silent_unit_hour: i8,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            time_zone: "UTC".into(),
+            investigation_deadline_minutes: 120,
+            escalation_deadline_minutes: 60,
+            daily_report_due_hour: 18,
+            silent_unit_hour: 21,
+        }
+    }
+}
+
+impl Settings {
+    /// Checks every field.
+    pub fn check(&self) -> Result<(), Invalid> {
+        let mut p = Problems::default();
+        if TimeZone::get(&self.time_zone).is_err() {
+            p.add("time_zone", "is not a known IANA time zone");
+        }
+        if !(1..=7 * 24 * 60).contains(&self.investigation_deadline_minutes) {
+            p.add("investigation_deadline_minutes", "must be between 1 minute and 7 days");
+        }
+        if !(1..=7 * 24 * 60).contains(&self.escalation_deadline_minutes) {
+            p.add("escalation_deadline_minutes", "must be between 1 minute and 7 days");
+        }
+        if !(0..=23).contains(&self.daily_report_due_hour) {
+            p.add("daily_report_due_hour", "must be an hour from 0 to 23");
+        }
+        if !(0..=23).contains(&self.silent_unit_hour) || self.silent_unit_hour < self.daily_report_due_hour {
+            p.add("silent_unit_hour", "must be an hour from 0 to 23, not before the due hour");
+        }
+        p.finish(())
+    }
+
+    /// The authority's time zone (UTC if the name is unknown).
+    pub fn zone(&self) -> TimeZone {
+        TimeZone::get(&self.time_zone).unwrap_or(TimeZone::UTC)
+    }
+
+    /// The local calendar day of an instant.
+    pub fn local_date(&self, at: Timestamp) -> Date {
+        at.to_zoned(self.zone()).date()
+    }
+
+    /// The instant a local hour of a day begins.
+    pub fn local_instant(&self, day: Date, hour: i8) -> Timestamp {
+        let time = Time::new(hour, 0, 0, 0).unwrap_or(Time::midnight());
+        day.to_datetime(time).to_zoned(self.zone()).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    /// How long a new investigation task waits for acknowledgement.
+    pub fn investigation_deadline(&self) -> SignedDuration {
+        SignedDuration::from_mins(self.investigation_deadline_minutes)
+    }
+
+    /// How long an escalated task waits for acknowledgement.
+    pub fn escalation_deadline(&self) -> SignedDuration {
+        SignedDuration::from_mins(self.escalation_deadline_minutes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_bad_values_are_named() {
+        assert!(Settings::default().check().is_ok());
+        let bad = Settings { time_zone: "Mars/Olympus".into(), silent_unit_hour: 3, ..Settings::default() };
+        let fields: Vec<_> = bad.check().unwrap_err().errors.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["time_zone", "silent_unit_hour"]);
+    }
+
+    #[test]
+    fn local_days_follow_the_time_zone() {
+        let s = Settings { time_zone: "Asia/Seoul".into(), ..Settings::default() };
+        let at: Timestamp = "2026-11-23T16:00:00Z".parse().unwrap();
+        assert_eq!(s.local_date(at), jiff::civil::date(2026, 11, 24));
+        assert_eq!(s.local_instant(jiff::civil::date(2026, 11, 24), 1), at);
+    }
+}

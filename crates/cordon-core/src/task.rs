@@ -1,0 +1,350 @@
+//! Tasks for health workers: investigate a suspected case, follow up a person.
+//!
+//! A task is assigned with a deadline to the worker on call for its area. The
+//! worker acknowledges it (on the way) and completes it. If the deadline passes
+//! first the task becomes overdue and is escalated to the on-call worker of the
+//! parent area, with a new deadline; at the root there is nobody left to
+//! escalate to, and the task stays overdue for the command to see.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::jurisdiction::NodePath;
+
+/// What the task asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    /// Investigate a new suspected case.
+    Investigation,
+    /// Visit a person under an order.
+    FollowUp,
+}
+
+impl TaskKind {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskKind::Investigation => "investigation",
+            TaskKind::FollowUp => "follow_up",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [TaskKind::Investigation, TaskKind::FollowUp].into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// Where a task stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    /// Assigned; waiting for the worker to acknowledge.
+    Assigned,
+    /// The worker acknowledged it and is on the way.
+    Acknowledged,
+    /// Finished.
+    Done,
+    /// The deadline passed unacknowledged and there is nobody to escalate to.
+    Overdue,
+    /// Passed up the tree after a missed deadline (or nobody on call).
+    Escalated,
+}
+
+impl TaskStatus {
+    /// Every status.
+    pub const ALL: [TaskStatus; 5] =
+        [TaskStatus::Assigned, TaskStatus::Acknowledged, TaskStatus::Done, TaskStatus::Overdue, TaskStatus::Escalated];
+
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Assigned => "assigned",
+            TaskStatus::Acknowledged => "acknowledged",
+            TaskStatus::Done => "done",
+            TaskStatus::Overdue => "overdue",
+            TaskStatus::Escalated => "escalated",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        TaskStatus::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Whether the task still waits for an acknowledgement (its deadline runs).
+    pub fn awaits_acknowledgement(self) -> bool {
+        matches!(self, TaskStatus::Assigned | TaskStatus::Escalated | TaskStatus::Overdue)
+    }
+}
+
+/// A task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Task {
+    /// Stable identifier.
+    pub id: Uuid,
+    /// What to do.
+    pub kind: TaskKind,
+    /// The case it is about.
+    pub case_id: Option<Uuid>,
+    /// The person it is about.
+    pub person_id: Uuid,
+    /// The place the task is about (the case's unit).
+    pub subject_path: NodePath,
+    /// The area whose roster the current assignee was taken from; escalation
+    /// goes to this area's parent.
+    pub area_path: NodePath,
+    /// The worker who must act; `None` when nobody is on call.
+    pub assignee_id: Option<Uuid>,
+    /// Where the task stands.
+    pub status: TaskStatus,
+    /// When it must be acknowledged.
+    #[schema(value_type = String, format = DateTime)]
+    pub deadline: Timestamp,
+    /// How many times it has been escalated.
+    pub escalations: i64,
+    /// When it was created.
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    /// When it last changed.
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+    /// Worker's note on completion.
+    pub note: Option<String>,
+}
+
+/// A task that cannot change as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TaskError {
+    /// Someone other than the assignee tried to acknowledge or complete it.
+    #[error("this task is assigned to someone else")]
+    NotAssignee,
+    /// The move is not possible from the current status.
+    #[error("a task that is {} cannot be {action}", .from.as_str())]
+    InvalidTransition {
+        /// Current status.
+        from: TaskStatus,
+        /// What was attempted.
+        action: &'static str,
+    },
+    /// Reassigning to the worker who already has it.
+    #[error("the task is already assigned to that worker")]
+    SameAssignee,
+}
+
+/// Who is on call for a task: a worker and the area whose roster named them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnCall {
+    /// The worker.
+    pub worker_id: Uuid,
+    /// The area of the shift.
+    pub area_path: NodePath,
+}
+
+/// Creates a task for `subject_path`, assigned to `on_call` (or escalated at
+/// once, to nobody, when no one is on call).
+pub fn assign(
+    id: Uuid,
+    kind: TaskKind,
+    case_id: Option<Uuid>,
+    person_id: Uuid,
+    subject_path: &NodePath,
+    on_call: Option<&OnCall>,
+    deadline: SignedDuration,
+    now: Timestamp,
+) -> Task {
+    let (assignee_id, area_path, status) = match on_call {
+        Some(o) => (Some(o.worker_id), o.area_path.clone(), TaskStatus::Assigned),
+        None => (None, subject_path.clone(), TaskStatus::Escalated),
+    };
+    Task {
+        id,
+        kind,
+        case_id,
+        person_id,
+        subject_path: subject_path.clone(),
+        area_path,
+        assignee_id,
+        status,
+        deadline: now.saturating_add(deadline).unwrap_or(now),
+        escalations: i64::from(on_call.is_none()),
+        created_at: now,
+        updated_at: now,
+        note: None,
+    }
+}
+
+/// The worker acknowledges: they are on the way.
+pub fn acknowledge(task: &Task, worker_id: Uuid, now: Timestamp) -> Result<Task, TaskError> {
+    if !task.status.awaits_acknowledgement() {
+        return Err(TaskError::InvalidTransition { from: task.status, action: "acknowledged" });
+    }
+    if task.assignee_id != Some(worker_id) {
+        return Err(TaskError::NotAssignee);
+    }
+    Ok(Task { status: TaskStatus::Acknowledged, updated_at: now, ..task.clone() })
+}
+
+/// The worker finishes the task.
+pub fn complete(task: &Task, worker_id: Uuid, note: Option<String>, now: Timestamp) -> Result<Task, TaskError> {
+    if task.status != TaskStatus::Acknowledged {
+        return Err(TaskError::InvalidTransition { from: task.status, action: "completed" });
+    }
+    if task.assignee_id != Some(worker_id) {
+        return Err(TaskError::NotAssignee);
+    }
+    Ok(Task { status: TaskStatus::Done, note, updated_at: now, ..task.clone() })
+}
+
+/// A command officer hands the task to another worker, with a fresh deadline.
+pub fn reassign(task: &Task, to: &OnCall, deadline: SignedDuration, now: Timestamp) -> Result<Task, TaskError> {
+    if task.status == TaskStatus::Done {
+        return Err(TaskError::InvalidTransition { from: task.status, action: "reassigned" });
+    }
+    if task.assignee_id == Some(to.worker_id) {
+        return Err(TaskError::SameAssignee);
+    }
+    Ok(Task {
+        status: TaskStatus::Assigned,
+        assignee_id: Some(to.worker_id),
+        area_path: to.area_path.clone(),
+        deadline: now.saturating_add(deadline).unwrap_or(now),
+        updated_at: now,
+        ..task.clone()
+    })
+}
+
+/// Whether the deadline has passed without an acknowledgement, so the task
+/// must be escalated now. An overdue task at the root waits for the command.
+pub fn is_due_for_escalation(task: &Task, now: Timestamp) -> bool {
+    matches!(task.status, TaskStatus::Assigned | TaskStatus::Escalated) && task.deadline <= now
+}
+
+/// Escalates an overdue task to `next` (the on-call worker of an ancestor of
+/// the task's area). With no one above, the task is marked overdue and stays
+/// with its current area for the command to act on.
+pub fn escalate(task: &Task, next: Option<&OnCall>, deadline: SignedDuration, now: Timestamp) -> Result<Task, TaskError> {
+    if !is_due_for_escalation(task, now) {
+        return Err(TaskError::InvalidTransition { from: task.status, action: "escalated" });
+    }
+    Ok(match next {
+        Some(o) => Task {
+            status: TaskStatus::Escalated,
+            assignee_id: Some(o.worker_id),
+            area_path: o.area_path.clone(),
+            deadline: now.saturating_add(deadline).unwrap_or(now),
+            escalations: task.escalations + 1,
+            updated_at: now,
+            ..task.clone()
+        },
+        None => Task { status: TaskStatus::Overdue, escalations: task.escalations + 1, updated_at: now, ..task.clone() },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const HOUR: SignedDuration = SignedDuration::from_hours(1);
+
+    fn worker(n: u128) -> OnCall {
+        OnCall { worker_id: Uuid::from_u128(n), area_path: NodePath::root("KR").child(&n.to_string()) }
+    }
+
+    fn new_task() -> Task {
+        assign(
+            Uuid::nil(),
+            TaskKind::Investigation,
+            None,
+            Uuid::nil(),
+            &NodePath::root("KR").child("1"),
+            Some(&worker(1)),
+            2 * HOUR,
+            Timestamp::UNIX_EPOCH,
+        )
+    }
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Ack(u128),
+        Complete(u128),
+        Reassign(u128),
+        Escalate(Option<u128>),
+        Wait(i64),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            (1u128..4).prop_map(Step::Ack),
+            (1u128..4).prop_map(Step::Complete),
+            (1u128..4).prop_map(Step::Reassign),
+            prop::option::of(1u128..4).prop_map(Step::Escalate),
+            (0i64..5).prop_map(Step::Wait),
+        ]
+    }
+
+    proptest! {
+        /// Whatever happens, a done task never changes again; only the assignee
+        /// acknowledges or completes; escalation only follows a missed deadline
+        /// and always increases the count.
+        #[test]
+        fn the_task_machine_keeps_its_invariants(steps in prop::collection::vec(step(), 0..20)) {
+            let mut task = new_task();
+            let mut now = Timestamp::UNIX_EPOCH;
+            for s in steps {
+                let before = task.clone();
+                let result = match s {
+                    Step::Ack(w) => acknowledge(&task, Uuid::from_u128(w), now),
+                    Step::Complete(w) => complete(&task, Uuid::from_u128(w), None, now),
+                    Step::Reassign(w) => reassign(&task, &worker(w), HOUR, now),
+                    Step::Escalate(w) => escalate(&task, w.map(worker).as_ref(), HOUR, now),
+                    Step::Wait(h) => { now = now.saturating_add(SignedDuration::from_hours(h)).unwrap(); continue; }
+                };
+                match (&s, result) {
+                    (_, Err(_)) => {}
+                    (Step::Ack(w) | Step::Complete(w), Ok(next)) => {
+                        prop_assert_eq!(before.assignee_id, Some(Uuid::from_u128(*w)));
+                        task = next;
+                    }
+                    (Step::Escalate(_), Ok(next)) => {
+                        prop_assert!(before.deadline <= now);
+                        prop_assert_eq!(next.escalations, before.escalations + 1);
+                        task = next;
+                    }
+                    (_, Ok(next)) => task = next,
+                }
+                if before.status == TaskStatus::Done {
+                    prop_assert_eq!(&task, &before);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_unacknowledged_task_escalates_after_its_deadline_only() {
+        let task = new_task();
+        let early = Timestamp::UNIX_EPOCH.saturating_add(HOUR).unwrap();
+        assert!(escalate(&task, Some(&worker(2)), HOUR, early).is_err());
+        let late = Timestamp::UNIX_EPOCH.saturating_add(2 * HOUR).unwrap();
+        let up = escalate(&task, Some(&worker(2)), HOUR, late).unwrap();
+        assert_eq!((up.status, up.assignee_id, up.escalations), (TaskStatus::Escalated, Some(Uuid::from_u128(2)), 1));
+        let top = escalate(&up, None, HOUR, late.saturating_add(HOUR).unwrap()).unwrap();
+        assert_eq!(top.status, TaskStatus::Overdue);
+        assert!(!is_due_for_escalation(&top, late.saturating_add(10 * HOUR).unwrap()));
+    }
+
+    #[test]
+    fn nobody_on_call_is_an_escalation_from_the_start() {
+        let t = assign(Uuid::nil(), TaskKind::Investigation, None, Uuid::nil(), &NodePath::root("KR"), None, HOUR, Timestamp::UNIX_EPOCH);
+        assert_eq!((t.status, t.assignee_id, t.escalations), (TaskStatus::Escalated, None, 1));
+    }
+
+    #[test]
+    fn only_the_assignee_acknowledges() {
+        assert_eq!(acknowledge(&new_task(), Uuid::from_u128(9), Timestamp::UNIX_EPOCH), Err(TaskError::NotAssignee));
+    }
+}

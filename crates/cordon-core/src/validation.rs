@@ -1,0 +1,72 @@
+//! Field-level validation errors shared by every input the core parses.
+//!
+//! A parse function collects every problem it finds, each naming the field
+//! (as a JSON path such as `temperature_c` or `symptoms[2]`) and the reason,
+//! so that a form can show each error next to its field.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One problem with one input field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field's path in the submitted document, e.g. `temperature_c`.
+    pub field: String,
+    /// Why the value was refused, in plain words.
+    pub reason: String,
+}
+
+/// An input that was refused, with every field that was wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid input: {}", .errors.iter().map(|e| format!("{}: {}", e.field, e.reason)).collect::<Vec<_>>().join("; "))]
+pub struct Invalid {
+    /// The problems found, in the order the fields were checked.
+    pub errors: Vec<FieldError>,
+}
+
+impl Invalid {
+    /// An error about a single field.
+    pub fn field(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self { errors: vec![FieldError { field: field.into(), reason: reason.into() }] }
+    }
+}
+
+/// Collects field errors while a parse function checks its input.
+#[derive(Debug, Default)]
+pub struct Problems {
+    errors: Vec<FieldError>,
+}
+
+impl Problems {
+    /// Records that `field` is wrong because of `reason`.
+    pub fn add(&mut self, field: impl Into<String>, reason: impl Into<String>) {
+        self.errors.push(FieldError { field: field.into(), reason: reason.into() });
+    }
+
+    /// `Ok(value)` when nothing was recorded, otherwise every recorded problem.
+    pub fn finish<T>(self, value: T) -> Result<T, Invalid> {
+        if self.errors.is_empty() { Ok(value) } else { Err(Invalid { errors: self.errors }) }
+    }
+
+    /// Checks that a required text is present and not longer than `max` characters;
+    /// returns it trimmed.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            self.add(field, "must not be empty");
+        } else if trimmed.chars().count() > max {
+            self.add(field, format!("must be at most {max} characters"));
+        }
+        trimmed.to_owned()
+    }
+
+    /// Checks an optional free text against a maximum length; returns it trimmed,
+    /// `None` when blank.
+    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        let trimmed = value.map(str::trim).filter(|v| !v.is_empty())?;
+        if trimmed.chars().count() > max {
+            self.add(field, format!("must be at most {max} characters"));
+        }
+        Some(trimmed.to_owned())
+    }
+}
