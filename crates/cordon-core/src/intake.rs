@@ -14,7 +14,7 @@ use crate::escalation::{Escalation, EscalationKind, scope_above};
 use crate::jurisdiction::NodePath;
 use crate::report::ReportDraft;
 use crate::settings::Settings;
-use crate::task::{self, OnCall, Task, TaskKind};
+use crate::task::{self, OnCall, Subject, Task, TaskKind};
 
 /// What becomes of the person's case.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,10 +93,7 @@ pub fn decide(report: &ReportDraft, cx: Context<'_>, ids: NewIds, now: Timestamp
     };
     let task = task::assign(
         ids.task,
-        TaskKind::Investigation,
-        Some(case.id),
-        report.person_id,
-        cx.unit_path,
+        Subject { kind: TaskKind::Investigation, case_id: Some(case.id), person_id: report.person_id, path: cx.unit_path.clone() },
         cx.on_call,
         cx.settings.investigation_deadline(),
         now,

@@ -144,28 +144,32 @@ pub struct OnCall {
     pub area_path: NodePath,
 }
 
-/// Creates a task for `subject_path`, assigned to `on_call` (or escalated at
+/// What a new task is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subject {
+    /// What to do.
+    pub kind: TaskKind,
+    /// The case, if any.
+    pub case_id: Option<Uuid>,
+    /// The person.
+    pub person_id: Uuid,
+    /// The place (the case's unit).
+    pub path: NodePath,
+}
+
+/// Creates a task about `subject`, assigned to `on_call` (or escalated at
 /// once, to nobody, when no one is on call).
-pub fn assign(
-    id: Uuid,
-    kind: TaskKind,
-    case_id: Option<Uuid>,
-    person_id: Uuid,
-    subject_path: &NodePath,
-    on_call: Option<&OnCall>,
-    deadline: SignedDuration,
-    now: Timestamp,
-) -> Task {
+pub fn assign(id: Uuid, subject: Subject, on_call: Option<&OnCall>, deadline: SignedDuration, now: Timestamp) -> Task {
     let (assignee_id, area_path, status) = match on_call {
         Some(o) => (Some(o.worker_id), o.area_path.clone(), TaskStatus::Assigned),
-        None => (None, subject_path.clone(), TaskStatus::Escalated),
+        None => (None, subject.path.clone(), TaskStatus::Escalated),
     };
     Task {
         id,
-        kind,
-        case_id,
-        person_id,
-        subject_path: subject_path.clone(),
+        kind: subject.kind,
+        case_id: subject.case_id,
+        person_id: subject.person_id,
+        subject_path: subject.path,
         area_path,
         assignee_id,
         status,
@@ -255,17 +259,12 @@ mod tests {
         OnCall { worker_id: Uuid::from_u128(n), area_path: NodePath::root("KR").child(&n.to_string()) }
     }
 
+    fn subject(path: NodePath) -> Subject {
+        Subject { kind: TaskKind::Investigation, case_id: None, person_id: Uuid::nil(), path }
+    }
+
     fn new_task() -> Task {
-        assign(
-            Uuid::nil(),
-            TaskKind::Investigation,
-            None,
-            Uuid::nil(),
-            &NodePath::root("KR").child("1"),
-            Some(&worker(1)),
-            2 * HOUR,
-            Timestamp::UNIX_EPOCH,
-        )
+        assign(Uuid::nil(), subject(NodePath::root("KR").child("1")), Some(&worker(1)), 2 * HOUR, Timestamp::UNIX_EPOCH)
     }
 
     #[derive(Debug, Clone)]
@@ -339,7 +338,7 @@ mod tests {
 
     #[test]
     fn nobody_on_call_is_an_escalation_from_the_start() {
-        let t = assign(Uuid::nil(), TaskKind::Investigation, None, Uuid::nil(), &NodePath::root("KR"), None, HOUR, Timestamp::UNIX_EPOCH);
+        let t = assign(Uuid::nil(), subject(NodePath::root("KR")), None, HOUR, Timestamp::UNIX_EPOCH);
         assert_eq!((t.status, t.assignee_id, t.escalations), (TaskStatus::Escalated, None, 1));
     }
 
