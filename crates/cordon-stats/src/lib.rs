@@ -1,1 +1,28 @@
-//! Surveillance statistics for cordon (work in progress).
+//! Surveillance statistics for cordon: aberration detection over count series
+//! and the effective reproduction number, reproducing R's `surveillance` 1.20.3
+//! and `EpiEstim` 2.2-4 to within 1e-9 relative.
+//!
+//! The crate is pure: no I/O, no clock, no async. Callers hand in a
+//! [`Series`] (one unit's counts; see [`table`] to read the reference CSV
+//! layout) and a typed configuration whose fields carry the snake_case names and
+//! defaults of R's control lists, and get one [`Detection`] per time point.
+//! [`report`] writes results in the reference output layouts; the `cordon`
+//! binary's `detect` and `rt` commands are thin wrappers around these modules.
+//! The numerical behaviour, including R's quirks, follows
+//! `shared/ref/ALGORITHMS.md`, cited by section in each module.
+
+pub mod csv_text;
+pub mod date;
+pub mod detection;
+pub mod dist;
+pub mod ears;
+pub mod error;
+pub mod report;
+pub mod rt;
+pub mod series;
+pub mod table;
+
+pub use date::CivilDate;
+pub use detection::{Columns, Detection, Extra};
+pub use error::StatsError;
+pub use series::{PeriodRange, Series};
