@@ -1,0 +1,157 @@
+//! Daily unit reports, completeness and timeliness, and the silent-unit job.
+
+use sqlx::AssertSqlSafe;
+use cordon_core::daily::{self, Completeness, DailyReport, Timeliness};
+use cordon_core::escalation::{Escalation, EscalationKind, scope_above};
+use cordon_core::event::{Event, EventKind};
+use cordon_core::jurisdiction::{Node, NodePath};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::db::{from_micros, micros, parse_date, subtree};
+use crate::error::{Result, StoreError};
+use crate::reports::record_escalation;
+use crate::rosters::on_call_in;
+use crate::{Store, exec};
+
+type DailyRow = (Uuid, Uuid, String, String, i64, Option<String>, Uuid, i64);
+const DAILY_COLUMNS: &str = "id, unit_id, unit_path, date, ill_count, note, reporter_id, received_at";
+
+fn daily_from(r: DailyRow) -> Result<DailyReport> {
+    Ok(DailyReport {
+        id: r.0,
+        unit_id: r.1,
+        unit_path: NodePath::from_stored(r.2),
+        date: parse_date("daily_reports.date", &r.3)?,
+        ill_count: r.4,
+        note: r.5,
+        reporter_id: r.6,
+        received_at: from_micros(r.7)?,
+    })
+}
+
+/// What filing a daily report did.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DailyFiling {
+    /// False when this unit had already reported for the day; `report` is the
+    /// one stored first.
+    pub created: bool,
+    /// The stored report.
+    pub report: DailyReport,
+}
+
+/// One unit's standing for a day.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct UnitDay {
+    /// The unit.
+    pub unit: Node,
+    /// How it stands.
+    pub timeliness: Timeliness,
+    /// Its report, if any.
+    pub report: Option<DailyReport>,
+}
+
+impl Store {
+    /// Files a unit's daily report. A second report for the same unit and day
+    /// (or the same id again) stores nothing and returns the first.
+    pub async fn file_daily_report(&self, reporter: Uuid, id: Uuid, unit: &Node, date: Date, ill_count: i64, note: Option<String>, now: Timestamp) -> Result<DailyFiling> {
+        self.write(async |tx| {
+            let sql = format!("SELECT {DAILY_COLUMNS} FROM daily_reports WHERE id = $1 OR (unit_id = $2 AND date = $3)");
+            let row: Option<DailyRow> = exec!(&mut tx.conn, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id).bind(unit.id).bind(date.to_string()), fetch_optional)?;
+            if let Some(row) = row {
+                let existing = daily_from(row)?;
+                if existing.id == id && (existing.unit_id != unit.id || existing.date != date) {
+                    return Err(StoreError::IdReused { entity: "daily report", id });
+                }
+                return Ok(DailyFiling { created: false, report: existing });
+            }
+            let report = DailyReport { id, unit_id: unit.id, unit_path: unit.path.clone(), date, ill_count, note, reporter_id: reporter, received_at: now };
+            let sql = format!("INSERT INTO daily_reports ({DAILY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+            exec!(
+                &mut tx.conn,
+                sqlx::query(AssertSqlSafe(sql.as_str()))
+                    .bind(report.id)
+                    .bind(report.unit_id)
+                    .bind(report.unit_path.as_str())
+                    .bind(report.date.to_string())
+                    .bind(report.ill_count)
+                    .bind(&report.note)
+                    .bind(report.reporter_id)
+                    .bind(micros(report.received_at)),
+                execute
+            )?;
+            tx.audit(now, Some(reporter), "daily_report.create", report.id, None::<&()>, Some(&report)).await?;
+            tx.emit(Event::new(EventKind::DailyReportFiled, &report.unit_path, report.id, now, &report)).await?;
+            Ok(DailyFiling { created: true, report })
+        })
+        .await
+    }
+
+    /// For every unit at or below `path`: whether it reported for `date`, on
+    /// time or late, or is pending or silent; and the totals.
+    pub async fn completeness(&self, path: &NodePath, date: Date, now: Timestamp) -> Result<(Completeness, Vec<UnitDay>)> {
+        let settings = self.settings().await?;
+        let units = self.units_under(path).await?;
+        let pattern = subtree(path);
+        let sql = format!("SELECT {DAILY_COLUMNS} FROM daily_reports WHERE unit_path LIKE $1 ESCAPE '\\' AND date = $2");
+        let rows: Vec<DailyRow> = self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(date.to_string()), fetch_all)?)).await?;
+        let mut by_unit = std::collections::HashMap::new();
+        for row in rows {
+            let r = daily_from(row)?;
+            by_unit.insert(r.unit_id, r);
+        }
+        let mut total = Completeness::default();
+        let mut days = Vec::with_capacity(units.len());
+        for unit in units {
+            let report = by_unit.remove(&unit.id);
+            let t = daily::timeliness(&settings, date, report.as_ref().map(|r| r.received_at), now);
+            total.add(t, report.as_ref().map(|r| r.ill_count));
+            days.push(UnitDay { unit, timeliness: t, report });
+        }
+        Ok((total, days))
+    }
+
+    /// Escalates every unit with no daily report for today once the silent
+    /// hour has passed (at most once per unit and day). Returns the new
+    /// escalations.
+    pub async fn escalate_silent_units(&self, now: Timestamp) -> Result<Vec<Escalation>> {
+        let settings = self.settings().await?;
+        let today = settings.local_date(now);
+        if !daily::is_silent_past_hour(&settings, today, now) {
+            return Ok(Vec::new());
+        }
+        let Some(root) = self.root_node().await? else { return Ok(Vec::new()) };
+        let (_, days) = self.completeness(&root.path, today, now).await?;
+        let already: std::collections::HashSet<String> = self
+            .read(async |c| {
+                Ok(exec!(c, sqlx::query_scalar("SELECT subject_path FROM escalations WHERE kind = 'unit_silent' AND date = $1").bind(today.to_string()), fetch_all)?)
+            })
+            .await?
+            .into_iter()
+            .collect();
+        let mut raised = Vec::new();
+        for day in days.into_iter().filter(|d| d.report.is_none() && !already.contains(d.unit.path.as_str())) {
+            let escalation = self
+                .write(async |tx| {
+                    let scope = scope_above(&day.unit.path);
+                    let next = on_call_in(&mut tx.conn, &scope.self_and_ancestors(), now).await?;
+                    let e = Escalation {
+                        id: Uuid::now_v7(),
+                        kind: EscalationKind::UnitSilent,
+                        scope_path: next.as_ref().map(|o| o.area_path.clone()).unwrap_or(scope),
+                        subject_path: day.unit.path.clone(),
+                        task_id: None,
+                        date: Some(today),
+                        to_worker_id: next.map(|o| o.worker_id),
+                        raised_at: now,
+                    };
+                    Ok(record_escalation(tx, &e, now).await?.then_some(e))
+                })
+                .await?;
+            raised.extend(escalation);
+        }
+        Ok(raised)
+    }
+}

@@ -1,0 +1,184 @@
+//! The two backends behind one API, and the transaction every change runs in.
+//!
+//! SQL is written once with `$N` placeholders, which both SQLite and
+//! PostgreSQL accept; the [`exec!`] macro expands a query once per backend so
+//! that sqlx's typed pools stay intact (no `Any` driver). SQLite gets one
+//! writer connection (commits are serialised anyway) and a pool of readers;
+//! it runs in WAL mode with `synchronous=FULL`, so a commit acknowledged to a
+//! client survives a power cut.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use cordon_core::event::Event;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+use sqlx::postgres::{PgConnection, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::types::Json;
+use sqlx::{PgPool, SqlitePool};
+use uuid::Uuid;
+
+use crate::error::{Result, StoreError};
+
+/// Runs a query built by `$q` on whichever backend `$conn` is, calling the
+/// executor method `$method` (`execute`, `fetch_one`, `fetch_optional`,
+/// `fetch_all`, ...). The query expression is expanded once per backend.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! exec {
+    ($conn:expr, $q:expr, execute) => {
+        match $conn {
+            $crate::db::Conn::Sqlite(c) => $q.execute(&mut **c).await.map(|_| ()),
+            $crate::db::Conn::Postgres(c) => $q.execute(&mut **c).await.map(|_| ()),
+        }
+    };
+    ($conn:expr, $q:expr, $method:ident) => {
+        match $conn {
+            $crate::db::Conn::Sqlite(c) => $q.$method(&mut **c).await,
+            $crate::db::Conn::Postgres(c) => $q.$method(&mut **c).await,
+        }
+    };
+}
+
+/// The database, SQLite or PostgreSQL.
+#[derive(Clone, Debug)]
+pub(crate) enum Db {
+    /// An SQLite file: one writer connection and a pool of readers.
+    Sqlite {
+        /// The single writer.
+        writer: SqlitePool,
+        /// Readers.
+        readers: SqlitePool,
+    },
+    /// A PostgreSQL server.
+    Postgres(PgPool),
+}
+
+/// A connection of either backend, borrowed for one operation.
+pub enum Conn<'a> {
+    /// SQLite.
+    Sqlite(&'a mut SqliteConnection),
+    /// PostgreSQL.
+    Postgres(&'a mut PgConnection),
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://FILE`, `sqlite:FILE` or `postgres://...`).
+    pub(crate) async fn connect(url: &str) -> Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+            Ok(Db::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            let writer = SqlitePoolOptions::new().max_connections(1).min_connections(1).connect_with(options.clone()).await?;
+            let readers = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
+            Ok(Db::Sqlite { writer, readers })
+        } else {
+            Err(StoreError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+
+    /// Applies every pending migration.
+    pub(crate) async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite { writer, .. } => sqlx::migrate!("migrations/sqlite").run(writer).await?,
+            Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Closes every connection.
+    pub(crate) async fn close(&self) {
+        match self {
+            Db::Sqlite { writer, readers } => {
+                readers.close().await;
+                writer.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// One write transaction: the change, its audit records and its events
+/// commit together or not at all.
+pub struct Tx<'a> {
+    /// The connection inside the transaction.
+    pub conn: Conn<'a>,
+    pub(crate) events: Vec<Event>,
+}
+
+impl Tx<'_> {
+    /// Writes an audit record for a change made in this transaction.
+    pub async fn audit<B: Serialize, A: Serialize>(&mut self, at: Timestamp, actor: Option<Uuid>, action: &str, entity_id: impl ToString, before: Option<&B>, after: Option<&A>) -> Result<()> {
+        let entity = action.split('.').next().unwrap_or(action);
+        let before = before.map(|b| Json(serde_json::to_value(b).unwrap_or_default()));
+        let after = after.map(|a| Json(serde_json::to_value(a).unwrap_or_default()));
+        exec!(
+            &mut self.conn,
+            sqlx::query("INSERT INTO audit (at, actor_id, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(micros(at))
+                .bind(actor)
+                .bind(action)
+                .bind(entity)
+                .bind(entity_id.to_string())
+                .bind(before.clone())
+                .bind(after.clone()),
+            execute
+        )?;
+        Ok(())
+    }
+
+    /// Records an event in the outbox; it is published once the transaction commits.
+    pub async fn emit(&mut self, mut event: Event) -> Result<()> {
+        let seq: i64 = exec!(
+            &mut self.conn,
+            sqlx::query_scalar("INSERT INTO events (at, kind, path, entity_id, data) VALUES ($1, $2, $3, $4, $5) RETURNING seq")
+                .bind(micros(event.at))
+                .bind(event.kind.as_str())
+                .bind(event.path.as_str())
+                .bind(event.entity_id)
+                .bind(Json(event.data.clone())),
+            fetch_one
+        )?;
+        event.seq = seq;
+        self.events.push(event);
+        Ok(())
+    }
+}
+
+/// Unix microseconds of an instant, as stored.
+pub fn micros(at: Timestamp) -> i64 {
+    i64::try_from(at.as_microsecond()).unwrap_or(i64::MAX)
+}
+
+/// The instant of stored Unix microseconds.
+pub fn from_micros(us: i64) -> Result<Timestamp> {
+    Timestamp::from_microsecond(us).map_err(|_| StoreError::Corrupt { column: "timestamp", value: us.to_string() })
+}
+
+/// Parses a stored `YYYY-MM-DD` day.
+pub fn parse_date(column: &'static str, s: &str) -> Result<Date> {
+    s.parse().map_err(|_| StoreError::Corrupt { column, value: s.to_owned() })
+}
+
+/// Parses an optional stored day.
+pub fn parse_opt_date(column: &'static str, s: Option<String>) -> Result<Option<Date>> {
+    s.map(|s| parse_date(column, &s)).transpose()
+}
+
+/// Parses a stored enum name with the enum's own parser.
+pub fn parse_enum<T>(column: &'static str, s: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    parse(s).ok_or_else(|| StoreError::Corrupt { column, value: s.to_owned() })
+}
+
+/// The `LIKE` pattern that matches a path and its subtree.
+pub fn subtree(path: &cordon_core::jurisdiction::NodePath) -> String {
+    format!("{}%", path.as_str().replace('%', "").replace('_', "\\_"))
+}

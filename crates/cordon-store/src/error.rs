@@ -1,0 +1,78 @@
+//! The store's error type.
+
+use cordon_core::Invalid;
+use cordon_core::case::CaseError;
+use cordon_core::task::TaskError;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL is not `sqlite:...` or `postgres://...`.
+    #[error("unsupported database URL {0:?}: use sqlite://FILE or postgres://...")]
+    UnsupportedUrl(String),
+    /// The database refused or failed a statement.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// A referenced entity does not exist.
+    #[error("{entity} {key} not found")]
+    NotFound {
+        /// Kind of entity.
+        entity: &'static str,
+        /// The key looked up.
+        key: String,
+    },
+    /// A unique value is already taken.
+    #[error("{field} {value:?} is already taken")]
+    Taken {
+        /// The field.
+        field: &'static str,
+        /// The value.
+        value: String,
+    },
+    /// The input was refused by a domain rule.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// A case cannot change as asked.
+    #[error(transparent)]
+    Case(#[from] CaseError),
+    /// A task cannot change as asked.
+    #[error(transparent)]
+    Task(#[from] TaskError),
+    /// A record with this client id exists with different content.
+    #[error("a different {entity} with id {id} already exists")]
+    IdReused {
+        /// Kind of entity.
+        entity: &'static str,
+        /// The reused id.
+        id: uuid::Uuid,
+    },
+    /// A stored value could not be read back (a bug or a hand-edited database).
+    #[error("corrupt stored value in {column}: {value:?}")]
+    Corrupt {
+        /// The column.
+        column: &'static str,
+        /// The value found.
+        value: String,
+    },
+}
+
+impl StoreError {
+    /// A not-found error.
+    pub fn not_found(entity: &'static str, key: impl ToString) -> Self {
+        StoreError::NotFound { entity, key: key.to_string() }
+    }
+
+    /// Turns a unique-constraint violation into [`StoreError::Taken`].
+    pub fn taken_or(e: sqlx::Error, field: &'static str, value: &str) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Taken { field, value: value.to_owned() },
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+/// Result of a store operation.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,46 @@
+//! Reading the event outbox, so a client that reconnects can catch up.
+
+use cordon_core::event::{Event, EventKind};
+use cordon_core::jurisdiction::NodePath;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::db::{from_micros, subtree};
+use crate::error::{Result, StoreError};
+use crate::{Store, exec};
+
+const KINDS: [EventKind; 8] = [
+    EventKind::ReportReceived,
+    EventKind::DailyReportFiled,
+    EventKind::CaseOpened,
+    EventKind::CaseClassified,
+    EventKind::TaskAssigned,
+    EventKind::TaskAcknowledged,
+    EventKind::TaskCompleted,
+    EventKind::Escalated,
+];
+
+impl Store {
+    /// Events after `seq` about places at or below `path`, oldest first.
+    pub async fn events_since(&self, path: &NodePath, seq: i64, limit: i64) -> Result<Vec<Event>> {
+        let pattern = subtree(path);
+        let rows: Vec<(i64, i64, String, String, Uuid, Json<serde_json::Value>)> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_as("SELECT seq, at, kind, path, entity_id, data FROM events WHERE seq > $1 AND path LIKE $2 ESCAPE '\\' ORDER BY seq LIMIT $3")
+                        .bind(seq)
+                        .bind(&pattern)
+                        .bind(limit.clamp(1, 1000)),
+                    fetch_all
+                )?)
+            })
+            .await?;
+        rows.into_iter()
+            .map(|(seq, at, kind, path, entity_id, data)| {
+                let kind = KINDS.into_iter().find(|k| k.as_str() == kind).ok_or(StoreError::Corrupt { column: "events.kind", value: kind })?;
+                Ok(Event { seq, kind, path: NodePath::from_stored(path), entity_id, at: from_micros(at)?, data: data.0 })
+            })
+            .collect()
+    }
+}

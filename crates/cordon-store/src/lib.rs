@@ -1,0 +1,128 @@
+//! Persistence for cordon over SQLite (the default, a single file) and
+//! PostgreSQL (for more than one machine), behind one API.
+//!
+//! Each public method is one transaction: it loads what the decision needs,
+//! asks `cordon-core` to decide, and writes the entity, its audit record and
+//! its outbox event together. Committed events are then published to
+//! in-process subscribers (the server's live stream). All SQL of cordon lives
+//! in this crate.
+
+pub mod audit;
+pub mod cases;
+pub mod config;
+pub mod daily;
+mod db;
+pub mod error;
+pub mod escalations;
+pub mod events;
+pub mod jurisdictions;
+pub mod persons;
+pub mod reports;
+pub mod rosters;
+pub mod tasks;
+pub mod users;
+
+use cordon_core::event::Event;
+use tokio::sync::broadcast;
+
+pub use db::{Conn, Tx};
+pub use error::{Result, StoreError};
+
+use db::Db;
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Db,
+    events: broadcast::Sender<Event>,
+}
+
+/// Which backend a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl Store {
+    /// Connects to `url` and applies pending migrations.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::connect(url).await?;
+        store.db.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let db = Db::connect(url).await?;
+        let (events, _) = broadcast::channel(4096);
+        Ok(Store { db, events })
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<()> {
+        self.db.migrate().await
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        match self.db {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Closes all connections.
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+
+    /// Receives every event committed from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Runs `f` in one write transaction; commits if it succeeds, rolls back
+    /// if it fails, and publishes its events after the commit.
+    pub async fn write<T>(&self, f: impl AsyncFnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        let (value, events) = match &self.db {
+            Db::Sqlite { writer, .. } => {
+                let mut tx = writer.begin().await?;
+                let mut t = Tx { conn: Conn::Sqlite(&mut tx), events: Vec::new() };
+                let value = f(&mut t).await?;
+                let events = t.events;
+                tx.commit().await?;
+                (value, events)
+            }
+            Db::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                let mut t = Tx { conn: Conn::Postgres(&mut tx), events: Vec::new() };
+                let value = f(&mut t).await?;
+                let events = t.events;
+                tx.commit().await?;
+                (value, events)
+            }
+        };
+        for event in events {
+            // Nobody listening is fine: the outbox keeps the event.
+            let _ = self.events.send(event);
+        }
+        Ok(value)
+    }
+
+    /// Runs `f` on a reading connection.
+    pub async fn read<T>(&self, f: impl AsyncFnOnce(&mut Conn<'_>) -> Result<T>) -> Result<T> {
+        match &self.db {
+            Db::Sqlite { readers, .. } => {
+                let mut c = readers.acquire().await?;
+                f(&mut Conn::Sqlite(&mut c)).await
+            }
+            Db::Postgres(pool) => {
+                let mut c = pool.acquire().await?;
+                f(&mut Conn::Postgres(&mut c)).await
+            }
+        }
+    }
+}

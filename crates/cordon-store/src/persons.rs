@@ -1,0 +1,128 @@
+//! Residents, with the probable-duplicate check at registration.
+
+use sqlx::AssertSqlSafe;
+use cordon_core::jurisdiction::{Node, NodePath};
+use cordon_core::person::{Person, PersonDraft, Sex, is_probable_duplicate, name_key};
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use crate::db::{Conn, micros, parse_enum, subtree};
+use crate::error::{Result, StoreError};
+use crate::{Store, exec};
+
+const PERSON_COLUMNS: &str = "id, full_name, sex, birth_year, unit_id, unit_path, phone, address, document_number";
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: Uuid,
+    full_name: String,
+    sex: String,
+    birth_year: i64,
+    unit_id: Uuid,
+    unit_path: String,
+    phone: Option<String>,
+    address: Option<String>,
+    document_number: Option<String>,
+}
+
+impl TryFrom<PersonRow> for Person {
+    type Error = StoreError;
+    fn try_from(r: PersonRow) -> Result<Person> {
+        Ok(Person {
+            id: r.id,
+            full_name: r.full_name,
+            sex: parse_enum("persons.sex", &r.sex, Sex::parse)?,
+            birth_year: i32::try_from(r.birth_year).map_err(|_| StoreError::Corrupt { column: "persons.birth_year", value: r.birth_year.to_string() })?,
+            unit_id: r.unit_id,
+            unit_path: NodePath::from_stored(r.unit_path),
+            phone: r.phone,
+            address: r.address,
+            document_number: r.document_number,
+        })
+    }
+}
+
+/// A person by id, inside any connection.
+pub async fn person_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Person>> {
+    let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1");
+    let row: Option<PersonRow> = exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id), fetch_optional)?;
+    row.map(Person::try_from).transpose()
+}
+
+/// The outcome of a registration.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Registration {
+    /// The person was registered.
+    Registered(Person),
+    /// Probable duplicates exist; nothing was stored. Offer these instead, or
+    /// register again with the confirmation.
+    ProbableDuplicates(Vec<Person>),
+}
+
+impl Store {
+    /// Registers a resident of `unit`, unless probable duplicates exist and
+    /// `confirm_new` is false.
+    pub async fn register_person(&self, actor: Uuid, draft: &PersonDraft, unit: &Node, confirm_new: bool, now: Timestamp) -> Result<Registration> {
+        self.write(async |tx| {
+            let key = name_key(&draft.full_name);
+            let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE unit_id = $1 AND name_key = $2 ORDER BY created_at");
+            let rows: Vec<PersonRow> = exec!(&mut tx.conn, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(unit.id).bind(&key), fetch_all)?;
+            let mut existing = Vec::new();
+            for row in rows {
+                let person = Person::try_from(row)?;
+                if is_probable_duplicate(draft, unit.id, &person) {
+                    existing.push(person);
+                }
+            }
+            if !existing.is_empty() && !confirm_new {
+                return Ok(Registration::ProbableDuplicates(existing));
+            }
+            let person = Person {
+                id: Uuid::now_v7(),
+                full_name: draft.full_name.clone(),
+                sex: draft.sex,
+                birth_year: draft.birth_year,
+                unit_id: unit.id,
+                unit_path: unit.path.clone(),
+                phone: draft.phone.clone(),
+                address: draft.address.clone(),
+                document_number: draft.document_number.clone(),
+            };
+            let sql = format!("INSERT INTO persons ({PERSON_COLUMNS}, name_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+            exec!(
+                &mut tx.conn,
+                sqlx::query(AssertSqlSafe(sql.as_str()))
+                    .bind(person.id)
+                    .bind(&person.full_name)
+                    .bind(person.sex.as_str())
+                    .bind(i64::from(person.birth_year))
+                    .bind(person.unit_id)
+                    .bind(person.unit_path.as_str())
+                    .bind(&person.phone)
+                    .bind(&person.address)
+                    .bind(&person.document_number)
+                    .bind(&key)
+                    .bind(micros(now)),
+                execute
+            )?;
+            tx.audit(now, Some(actor), "person.create", person.id, None::<&()>, Some(&person)).await?;
+            Ok(Registration::Registered(person))
+        })
+        .await
+    }
+
+    /// A person by id.
+    pub async fn person(&self, id: Uuid) -> Result<Option<Person>> {
+        self.read(async |c| person_by_id(c, id).await).await
+    }
+
+    /// Residents at or below `path` whose name contains `query` (all when
+    /// empty), by name, at most `limit`.
+    pub async fn find_persons(&self, path: &NodePath, query: &str, limit: i64) -> Result<Vec<Person>> {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE unit_path LIKE $1 ESCAPE '\\' AND name_key LIKE $2 ESCAPE '\\' ORDER BY full_name, id LIMIT $3");
+        let pattern = subtree(path);
+        let name = format!("%{}%", name_key(query).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let rows: Vec<PersonRow> = self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(&name).bind(limit.clamp(1, 500)), fetch_all)?)).await?;
+        rows.into_iter().map(Person::try_from).collect()
+    }
+}

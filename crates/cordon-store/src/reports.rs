@@ -1,0 +1,243 @@
+//! Symptom reports and what they lead to, in one transaction: the report,
+//! the case opened or joined, the investigation task for the worker on call,
+//! any escalation, their audit records and their events.
+
+use sqlx::AssertSqlSafe;
+use cordon_core::case::Case;
+use cordon_core::escalation::Escalation;
+use cordon_core::event::{Event, EventKind};
+use cordon_core::intake::{self, CaseChange, Context, NewIds};
+use cordon_core::jurisdiction::{Node, NodePath};
+use cordon_core::report::{Report, ReportDraft, ReportStatus, Symptom};
+use cordon_core::task::{Task, TaskStatus};
+use cordon_core::user::User;
+use jiff::Timestamp;
+use serde::Serialize;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::cases::{case_by_id, insert_case, open_case_of, update_case};
+use crate::config::{definitions_in, settings_in};
+use crate::db::{Conn, from_micros, micros, parse_opt_date, subtree};
+use crate::error::{Result, StoreError};
+use crate::escalations::insert_escalation;
+use crate::persons::person_by_id;
+use crate::rosters::on_call_in;
+use crate::tasks::insert_task;
+use crate::{Store, exec};
+
+const REPORT_COLUMNS: &str = "id, person_id, unit_id, unit_path, reporter_id, symptoms, temperature_c, onset_date, note, received_at, case_id";
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    id: Uuid,
+    person_id: Uuid,
+    unit_id: Uuid,
+    unit_path: String,
+    reporter_id: Uuid,
+    symptoms: Json<Vec<Symptom>>,
+    temperature_c: Option<f64>,
+    onset_date: Option<String>,
+    note: Option<String>,
+    received_at: i64,
+    case_id: Option<Uuid>,
+}
+
+impl TryFrom<ReportRow> for Report {
+    type Error = StoreError;
+    fn try_from(r: ReportRow) -> Result<Report> {
+        Ok(Report {
+            id: r.id,
+            person_id: r.person_id,
+            unit_id: r.unit_id,
+            unit_path: NodePath::from_stored(r.unit_path),
+            reporter_id: r.reporter_id,
+            symptoms: r.symptoms.0,
+            temperature_c: r.temperature_c,
+            onset_date: parse_opt_date("reports.onset_date", r.onset_date)?,
+            note: r.note,
+            received_at: from_micros(r.received_at)?,
+            case_id: r.case_id,
+        })
+    }
+}
+
+async fn report_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Report>> {
+    let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE id = $1");
+    let row: Option<ReportRow> = exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id), fetch_optional)?;
+    row.map(Report::try_from).transpose()
+}
+
+/// What filing a report did.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Intake {
+    /// False when a report with this id already existed; everything below is
+    /// then what the first submission produced.
+    pub created: bool,
+    /// The stored report.
+    pub report: Report,
+    /// The case it opened or joined.
+    pub case: Option<Case>,
+    /// The investigation task (for a newly opened case).
+    pub task: Option<Task>,
+    /// Where the report stands.
+    pub status: ReportStatus,
+}
+
+/// A report with where it stands, for the reporter's list.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ReportWithStatus {
+    /// The report.
+    #[serde(flatten)]
+    pub report: Report,
+    /// Where it stands.
+    pub status: ReportStatus,
+}
+
+async fn status_of(c: &mut Conn<'_>, report: &Report) -> Result<(Option<Case>, Option<Task>, ReportStatus)> {
+    let Some(case_id) = report.case_id else { return Ok((None, None, ReportStatus::Received)) };
+    let case = case_by_id(c, case_id).await?;
+    let task_id: Option<Uuid> = exec!(c, sqlx::query_scalar("SELECT id FROM tasks WHERE case_id = $1 AND kind = 'investigation' ORDER BY created_at LIMIT 1").bind(case_id), fetch_optional)?;
+    let task = match task_id {
+        Some(id) => crate::tasks::task_by_id(c, id).await?,
+        None => None,
+    };
+    let closed = case.as_ref().is_some_and(|c| !c.is_open());
+    let status = match task.as_ref().map(|t| t.status) {
+        _ if closed => ReportStatus::Closed,
+        Some(TaskStatus::Done) => ReportStatus::Closed,
+        Some(TaskStatus::Acknowledged) => ReportStatus::WorkerOnTheWay,
+        _ => ReportStatus::CaseOpened,
+    };
+    Ok((case, task, status))
+}
+
+impl Store {
+    /// Files a symptom report for `unit` by `reporter`. Sending the same id
+    /// again stores nothing and answers with what the first one produced.
+    pub async fn submit_report(&self, reporter: &User, draft: &ReportDraft, unit: &Node, now: Timestamp) -> Result<Intake> {
+        self.write(async |tx| {
+            if let Some(existing) = report_by_id(&mut tx.conn, draft.id).await? {
+                if existing.person_id != draft.person_id || existing.unit_id != unit.id {
+                    return Err(StoreError::IdReused { entity: "report", id: draft.id });
+                }
+                let (case, task, status) = status_of(&mut tx.conn, &existing).await?;
+                return Ok(Intake { created: false, report: existing, case, task, status });
+            }
+            let person = person_by_id(&mut tx.conn, draft.person_id).await?.ok_or_else(|| cordon_core::Invalid::field("person_id", "no such person"))?;
+            if !unit.path.contains(&person.unit_path) && !reporter.node_path.contains(&person.unit_path) {
+                return Err(cordon_core::Invalid::field("person_id", "the person is not a resident of your jurisdiction").into());
+            }
+            let definitions = definitions_in(&mut tx.conn).await?;
+            let settings = settings_in(&mut tx.conn).await?;
+            let open_case = open_case_of(&mut tx.conn, person.id).await?;
+            let on_call = on_call_in(&mut tx.conn, &unit.path.self_and_ancestors(), now).await?;
+            let ids = NewIds { case: Uuid::now_v7(), task: Uuid::now_v7(), escalation: Uuid::now_v7() };
+            let cx = Context { unit_id: unit.id, unit_path: &unit.path, definitions: &definitions, open_case: open_case.as_ref(), on_call: on_call.as_ref(), settings: &settings };
+            let decision = intake::decide(draft, cx, ids, now);
+
+            let case = match &decision.case {
+                CaseChange::NoCase => None,
+                CaseChange::Opened(case) => {
+                    insert_case(&mut tx.conn, case).await?;
+                    tx.audit(now, Some(reporter.id), "case.open", case.id, None::<&()>, Some(case)).await?;
+                    Some(case.clone())
+                }
+                CaseChange::Joined(case) => {
+                    update_case(&mut tx.conn, case).await?;
+                    tx.audit(now, Some(reporter.id), "case.update", case.id, open_case.as_ref(), Some(case)).await?;
+                    Some(case.clone())
+                }
+            };
+            let report = Report {
+                id: draft.id,
+                person_id: person.id,
+                unit_id: unit.id,
+                unit_path: unit.path.clone(),
+                reporter_id: reporter.id,
+                symptoms: draft.symptoms.clone(),
+                temperature_c: draft.temperature_c,
+                onset_date: draft.onset_date,
+                note: draft.note.clone(),
+                received_at: now,
+                case_id: case.as_ref().map(|c| c.id),
+            };
+            insert_report(&mut tx.conn, &report, settings.local_date(now)).await?;
+            tx.audit(now, Some(reporter.id), "report.create", report.id, None::<&()>, Some(&report)).await?;
+            tx.emit(Event::new(EventKind::ReportReceived, &report.unit_path, report.id, now, &report)).await?;
+            if let (CaseChange::Opened(case), Some(_)) = (&decision.case, &case) {
+                tx.emit(Event::new(EventKind::CaseOpened, &case.unit_path, case.id, now, case)).await?;
+            }
+            if let Some(task) = &decision.task {
+                insert_task(&mut tx.conn, task).await?;
+                tx.audit(now, Some(reporter.id), "task.assign", task.id, None::<&()>, Some(task)).await?;
+                tx.emit(Event::new(EventKind::TaskAssigned, &task.subject_path, task.id, now, task)).await?;
+            }
+            if let Some(escalation) = &decision.escalation {
+                record_escalation(tx, escalation, now).await?;
+            }
+            let status = if case.is_some() { ReportStatus::CaseOpened } else { ReportStatus::Received };
+            Ok(Intake { created: true, report, case, task: decision.task, status })
+        })
+        .await
+    }
+
+    /// A report by id, with where it stands.
+    pub async fn report(&self, id: Uuid) -> Result<Option<ReportWithStatus>> {
+        self.read(async |c| {
+            let Some(report) = report_by_id(c, id).await? else { return Ok(None) };
+            let (_, _, status) = status_of(c, &report).await?;
+            Ok(Some(ReportWithStatus { report, status }))
+        })
+        .await
+    }
+
+    /// Reports from places at or below `path`, newest first, with their status.
+    pub async fn reports_under(&self, path: &NodePath, limit: i64) -> Result<Vec<ReportWithStatus>> {
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE unit_path LIKE $1 ESCAPE '\\' ORDER BY received_at DESC, id LIMIT $2");
+        let pattern = subtree(path);
+        self.read(async |c| {
+            let rows: Vec<ReportRow> = exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(limit.clamp(1, 1000)), fetch_all)?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                let report = Report::try_from(row)?;
+                let (_, _, status) = status_of(c, &report).await?;
+                out.push(ReportWithStatus { report, status });
+            }
+            Ok(out)
+        })
+        .await
+    }
+}
+
+async fn insert_report(c: &mut Conn<'_>, r: &Report, report_date: jiff::civil::Date) -> Result<()> {
+    let sql = format!("INSERT INTO reports ({REPORT_COLUMNS}, report_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
+    exec!(
+        c,
+        sqlx::query(AssertSqlSafe(sql.as_str()))
+            .bind(r.id)
+            .bind(r.person_id)
+            .bind(r.unit_id)
+            .bind(r.unit_path.as_str())
+            .bind(r.reporter_id)
+            .bind(Json(&r.symptoms))
+            .bind(r.temperature_c)
+            .bind(r.onset_date.map(|d| d.to_string()))
+            .bind(&r.note)
+            .bind(micros(r.received_at))
+            .bind(r.case_id)
+            .bind(report_date.to_string()),
+        execute
+    )?;
+    Ok(())
+}
+
+/// Stores an escalation with its audit record and event.
+pub(crate) async fn record_escalation(tx: &mut crate::Tx<'_>, e: &Escalation, now: Timestamp) -> Result<bool> {
+    if !insert_escalation(&mut tx.conn, e).await? {
+        return Ok(false);
+    }
+    tx.audit(now, None, "escalation.raise", e.id, None::<&()>, Some(e)).await?;
+    tx.emit(Event::new(EventKind::Escalated, &e.subject_path, e.id, now, e)).await?;
+    Ok(true)
+}

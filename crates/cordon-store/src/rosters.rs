@@ -1,0 +1,120 @@
+//! Roster shifts and the on-call lookup.
+
+use sqlx::AssertSqlSafe;
+use cordon_core::jurisdiction::{Node, NodePath};
+use cordon_core::roster::{self, Shift};
+use cordon_core::task::OnCall;
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use crate::db::{Conn, from_micros, micros, subtree};
+use crate::error::{Result, StoreError};
+use crate::{Store, exec};
+
+type ShiftRow = (Uuid, Uuid, Uuid, String, i64, i64);
+
+fn shift_from(r: ShiftRow) -> Result<Shift> {
+    Ok(Shift { id: r.0, worker_id: r.1, node_id: r.2, node_path: NodePath::from_stored(r.3), starts_at: from_micros(r.4)?, ends_at: from_micros(r.5)? })
+}
+
+/// The worker on call at `at` for `place`, looking only at `areas` (the place
+/// and its ancestors, deepest first). Only active health workers count.
+pub async fn on_call_in(c: &mut Conn<'_>, areas: &[NodePath], at: Timestamp) -> Result<Option<OnCall>> {
+    if areas.is_empty() {
+        return Ok(None);
+    }
+    // One query for every area: paths are few (the depth of the tree).
+    let mut builder_sql = String::from(
+        "SELECT s.id, s.worker_id, s.node_id, s.node_path, s.starts_at, s.ends_at FROM shifts s JOIN users u ON u.id = s.worker_id \
+         WHERE u.active AND u.role = 'health_worker' AND s.starts_at <= $1 AND s.ends_at > $1 AND s.node_path IN (",
+    );
+    for i in 0..areas.len() {
+        builder_sql.push_str(&format!("{}${}", if i == 0 { "" } else { ", " }, i + 2));
+    }
+    builder_sql.push(')');
+    let rows: Vec<ShiftRow> = match c {
+        Conn::Sqlite(c) => {
+            let mut q = sqlx::query_as(AssertSqlSafe(builder_sql.as_str())).bind(micros(at));
+            for a in areas {
+                q = q.bind(a.as_str());
+            }
+            q.fetch_all(&mut **c).await?
+        }
+        Conn::Postgres(c) => {
+            let mut q = sqlx::query_as(AssertSqlSafe(builder_sql.as_str())).bind(micros(at));
+            for a in areas {
+                q = q.bind(a.as_str());
+            }
+            q.fetch_all(&mut **c).await?
+        }
+    };
+    let shifts = rows.into_iter().map(shift_from).collect::<Result<Vec<_>>>()?;
+    Ok(roster::on_call(areas, &shifts, at))
+}
+
+impl Store {
+    /// Puts a worker on call for an area.
+    pub async fn add_shift(&self, actor: Uuid, worker_id: Uuid, area: &Node, starts_at: Timestamp, ends_at: Timestamp, now: Timestamp) -> Result<Shift> {
+        let shift = Shift { id: Uuid::now_v7(), worker_id, node_id: area.id, node_path: area.path.clone(), starts_at, ends_at };
+        self.write(async |tx| {
+            exec!(
+                &mut tx.conn,
+                sqlx::query("INSERT INTO shifts (id, worker_id, node_id, node_path, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(shift.id)
+                    .bind(shift.worker_id)
+                    .bind(shift.node_id)
+                    .bind(shift.node_path.as_str())
+                    .bind(micros(shift.starts_at))
+                    .bind(micros(shift.ends_at)),
+                execute
+            )?;
+            tx.audit(now, Some(actor), "shift.create", shift.id, None::<&()>, Some(&shift)).await?;
+            Ok(shift.clone())
+        })
+        .await
+    }
+
+    /// A shift by id.
+    pub async fn shift(&self, id: Uuid) -> Result<Option<Shift>> {
+        let row: Option<ShiftRow> = self
+            .read(async |c| Ok(exec!(c, sqlx::query_as("SELECT id, worker_id, node_id, node_path, starts_at, ends_at FROM shifts WHERE id = $1").bind(id), fetch_optional)?))
+            .await?;
+        row.map(shift_from).transpose()
+    }
+
+    /// Removes a shift.
+    pub async fn remove_shift(&self, actor: Uuid, id: Uuid, now: Timestamp) -> Result<()> {
+        let before = self.shift(id).await?.ok_or_else(|| StoreError::not_found("shift", id))?;
+        self.write(async |tx| {
+            exec!(&mut tx.conn, sqlx::query("DELETE FROM shifts WHERE id = $1").bind(id), execute)?;
+            tx.audit(now, Some(actor), "shift.delete", id, Some(&before), None::<&()>).await
+        })
+        .await
+    }
+
+    /// Shifts at or below `path` that overlap `[from, to)`.
+    pub async fn shifts(&self, path: &NodePath, from: Timestamp, to: Timestamp) -> Result<Vec<Shift>> {
+        let pattern = subtree(path);
+        let rows: Vec<ShiftRow> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_as(
+                        "SELECT id, worker_id, node_id, node_path, starts_at, ends_at FROM shifts WHERE node_path LIKE $1 ESCAPE '\\' AND ends_at > $2 AND starts_at < $3 ORDER BY node_path, starts_at"
+                    )
+                    .bind(&pattern)
+                    .bind(micros(from))
+                    .bind(micros(to)),
+                    fetch_all
+                )?)
+            })
+            .await?;
+        rows.into_iter().map(shift_from).collect()
+    }
+
+    /// The worker on call now for `place` (searching it and its ancestors).
+    pub async fn on_call(&self, place: &NodePath, at: Timestamp) -> Result<Option<OnCall>> {
+        let areas = place.self_and_ancestors();
+        self.read(async |c| on_call_in(c, &areas, at).await).await
+    }
+}

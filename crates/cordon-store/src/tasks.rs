@@ -1,0 +1,217 @@
+//! Tasks: the worker's list, acknowledgement, completion, reassignment and
+//! the escalation of overdue tasks.
+
+use sqlx::AssertSqlSafe;
+use cordon_core::escalation::{Escalation, EscalationKind, scope_above};
+use cordon_core::event::{Event, EventKind};
+use cordon_core::jurisdiction::NodePath;
+use cordon_core::task::{self, OnCall, Task, TaskKind, TaskStatus};
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use crate::config::settings_in;
+use crate::db::{Conn, from_micros, micros, parse_enum, subtree};
+use crate::error::{Result, StoreError};
+use crate::reports::record_escalation;
+use crate::rosters::on_call_in;
+use crate::{Store, exec};
+
+const TASK_COLUMNS: &str = "id, kind, case_id, person_id, subject_path, area_path, assignee_id, status, deadline, escalations, created_at, updated_at, note";
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    id: Uuid,
+    kind: String,
+    case_id: Option<Uuid>,
+    person_id: Uuid,
+    subject_path: String,
+    area_path: String,
+    assignee_id: Option<Uuid>,
+    status: String,
+    deadline: i64,
+    escalations: i64,
+    created_at: i64,
+    updated_at: i64,
+    note: Option<String>,
+}
+
+impl TryFrom<TaskRow> for Task {
+    type Error = StoreError;
+    fn try_from(r: TaskRow) -> Result<Task> {
+        Ok(Task {
+            id: r.id,
+            kind: parse_enum("tasks.kind", &r.kind, TaskKind::parse)?,
+            case_id: r.case_id,
+            person_id: r.person_id,
+            subject_path: NodePath::from_stored(r.subject_path),
+            area_path: NodePath::from_stored(r.area_path),
+            assignee_id: r.assignee_id,
+            status: parse_enum("tasks.status", &r.status, TaskStatus::parse)?,
+            deadline: from_micros(r.deadline)?,
+            escalations: r.escalations,
+            created_at: from_micros(r.created_at)?,
+            updated_at: from_micros(r.updated_at)?,
+            note: r.note,
+        })
+    }
+}
+
+/// A task by id, inside any connection.
+pub async fn task_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Task>> {
+    let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1");
+    let row: Option<TaskRow> = exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id), fetch_optional)?;
+    row.map(Task::try_from).transpose()
+}
+
+/// Inserts a new task.
+pub async fn insert_task(c: &mut Conn<'_>, t: &Task) -> Result<()> {
+    let sql = format!("INSERT INTO tasks ({TASK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
+    exec!(
+        c,
+        sqlx::query(AssertSqlSafe(sql.as_str()))
+            .bind(t.id)
+            .bind(t.kind.as_str())
+            .bind(t.case_id)
+            .bind(t.person_id)
+            .bind(t.subject_path.as_str())
+            .bind(t.area_path.as_str())
+            .bind(t.assignee_id)
+            .bind(t.status.as_str())
+            .bind(micros(t.deadline))
+            .bind(t.escalations)
+            .bind(micros(t.created_at))
+            .bind(micros(t.updated_at))
+            .bind(&t.note),
+        execute
+    )?;
+    Ok(())
+}
+
+async fn update_task(c: &mut Conn<'_>, t: &Task) -> Result<()> {
+    exec!(
+        c,
+        sqlx::query("UPDATE tasks SET area_path = $1, assignee_id = $2, status = $3, deadline = $4, escalations = $5, updated_at = $6, note = $7 WHERE id = $8")
+            .bind(t.area_path.as_str())
+            .bind(t.assignee_id)
+            .bind(t.status.as_str())
+            .bind(micros(t.deadline))
+            .bind(t.escalations)
+            .bind(micros(t.updated_at))
+            .bind(&t.note)
+            .bind(t.id),
+        execute
+    )?;
+    Ok(())
+}
+
+/// Filters for task lists.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    /// Only tasks assigned to this worker.
+    pub assignee: Option<Uuid>,
+    /// Only tasks in these statuses (all when empty).
+    pub statuses: Vec<TaskStatus>,
+}
+
+impl Store {
+    /// A task by id.
+    pub async fn task(&self, id: Uuid) -> Result<Option<Task>> {
+        self.read(async |c| task_by_id(c, id).await).await
+    }
+
+    /// Tasks about places at or below `path`, or assigned to the filter's
+    /// worker, soonest deadline first.
+    pub async fn tasks_under(&self, path: &NodePath, filter: &TaskFilter, limit: i64) -> Result<Vec<Task>> {
+        let statuses: String = filter.statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ");
+        let status_clause = if statuses.is_empty() { String::new() } else { format!(" AND status IN ({statuses})") };
+        let sql = format!(
+            "SELECT {TASK_COLUMNS} FROM tasks WHERE (subject_path LIKE $1 ESCAPE '\\' OR assignee_id = $2) AND ($2 IS NULL OR assignee_id = $2){status_clause} ORDER BY deadline, id LIMIT $3"
+        );
+        let pattern = subtree(path);
+        let rows: Vec<TaskRow> = self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(filter.assignee).bind(limit.clamp(1, 1000)), fetch_all)?)).await?;
+        rows.into_iter().map(Task::try_from).collect()
+    }
+
+    /// The assignee acknowledges a task: they are on the way.
+    pub async fn acknowledge_task(&self, worker: Uuid, id: Uuid, now: Timestamp) -> Result<Task> {
+        self.change_task(worker, id, "task.acknowledge", EventKind::TaskAcknowledged, now, |t| task::acknowledge(t, worker, now)).await
+    }
+
+    /// The assignee completes an acknowledged task.
+    pub async fn complete_task(&self, worker: Uuid, id: Uuid, note: Option<String>, now: Timestamp) -> Result<Task> {
+        self.change_task(worker, id, "task.complete", EventKind::TaskCompleted, now, |t| task::complete(t, worker, note.clone(), now)).await
+    }
+
+    /// A command officer hands a task to `to` (a worker on call for `area`).
+    pub async fn reassign_task(&self, officer: Uuid, id: Uuid, to: &OnCall, now: Timestamp) -> Result<Task> {
+        let settings = self.settings().await?;
+        self.change_task(officer, id, "task.reassign", EventKind::TaskAssigned, now, |t| task::reassign(t, to, settings.investigation_deadline(), now)).await
+    }
+
+    async fn change_task(
+        &self,
+        actor: Uuid,
+        id: Uuid,
+        action: &str,
+        kind: EventKind,
+        now: Timestamp,
+        decide: impl FnOnce(&Task) -> Result<Task, task::TaskError>,
+    ) -> Result<Task> {
+        self.write(async |tx| {
+            let before = task_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("task", id))?;
+            let after = decide(&before)?;
+            update_task(&mut tx.conn, &after).await?;
+            tx.audit(now, Some(actor), action, id, Some(&before), Some(&after)).await?;
+            tx.emit(Event::new(kind, &after.subject_path, id, now, &after)).await?;
+            Ok(after)
+        })
+        .await
+    }
+
+    /// Escalates every task whose deadline has passed unacknowledged: each
+    /// goes to the on-call worker of an ancestor of its area, or stays overdue
+    /// at the top. Returns the escalated tasks. Safe to run any time; one
+    /// transaction per task so a failure leaves the rest done.
+    pub async fn escalate_overdue_tasks(&self, now: Timestamp) -> Result<Vec<Task>> {
+        let due: Vec<Uuid> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_scalar("SELECT id FROM tasks WHERE status IN ('assigned', 'escalated') AND deadline <= $1 ORDER BY deadline LIMIT 1000").bind(micros(now)),
+                    fetch_all
+                )?)
+            })
+            .await?;
+        let mut escalated = Vec::new();
+        for id in due {
+            let done = self
+                .write(async |tx| {
+                    let Some(before) = task_by_id(&mut tx.conn, id).await? else { return Ok(None) };
+                    if !task::is_due_for_escalation(&before, now) {
+                        return Ok(None);
+                    }
+                    let settings = settings_in(&mut tx.conn).await?;
+                    let above: Vec<NodePath> = before.area_path.parent().map(|p| p.self_and_ancestors()).unwrap_or_default();
+                    let next = on_call_in(&mut tx.conn, &above, now).await?;
+                    let after = task::escalate(&before, next.as_ref(), settings.escalation_deadline(), now)?;
+                    update_task(&mut tx.conn, &after).await?;
+                    let escalation = Escalation {
+                        id: Uuid::now_v7(),
+                        kind: EscalationKind::TaskOverdue,
+                        scope_path: next.as_ref().map(|o| o.area_path.clone()).unwrap_or_else(|| scope_above(&before.area_path)),
+                        subject_path: before.subject_path.clone(),
+                        task_id: Some(id),
+                        date: None,
+                        to_worker_id: next.as_ref().map(|o| o.worker_id),
+                        raised_at: now,
+                    };
+                    tx.audit(now, None, "task.escalate", id, Some(&before), Some(&after)).await?;
+                    record_escalation(tx, &escalation, now).await?;
+                    Ok(Some(after))
+                })
+                .await?;
+            escalated.extend(done);
+        }
+        Ok(escalated)
+    }
+}

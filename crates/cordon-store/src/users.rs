@@ -1,0 +1,181 @@
+//! Users and their sign-in sessions.
+//!
+//! Passwords arrive already hashed (the server hashes off the async runtime);
+//! session tokens arrive as their SHA-256, so a stolen database yields no
+//! usable token.
+
+use sqlx::AssertSqlSafe;
+use cordon_core::jurisdiction::NodePath;
+use cordon_core::user::{Role, User};
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use crate::db::{Conn, micros, parse_enum, subtree};
+use crate::error::{Result, StoreError};
+use crate::{Store, exec};
+
+const USER_COLUMNS: &str = "id, username, display_name, role, node_id, node_path, phone, active";
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: Uuid,
+    username: String,
+    display_name: String,
+    role: String,
+    node_id: Uuid,
+    node_path: String,
+    phone: Option<String>,
+    active: bool,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> Result<User> {
+        Ok(User {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            role: parse_enum("users.role", &r.role, Role::parse)?,
+            node_id: r.node_id,
+            node_path: NodePath::from_stored(r.node_path),
+            phone: r.phone,
+            active: r.active,
+        })
+    }
+}
+
+/// A user by id, inside any connection.
+pub async fn user_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    let row: Option<UserRow> = exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id), fetch_optional)?;
+    row.map(User::try_from).transpose()
+}
+
+/// Whether a session is a browser cookie or a device's bearer token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// A browser session cookie.
+    Cookie,
+    /// A bearer token for a device or script.
+    Bearer,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Cookie => "cookie",
+            SessionKind::Bearer => "bearer",
+        }
+    }
+}
+
+impl Store {
+    /// Creates a user with an already hashed password.
+    pub async fn create_user(&self, actor: Option<Uuid>, user: &User, password_hash: &str, now: Timestamp) -> Result<User> {
+        self.write(async |tx| {
+            let sql = format!("INSERT INTO users ({USER_COLUMNS}, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+            exec!(
+                &mut tx.conn,
+                sqlx::query(AssertSqlSafe(sql.as_str()))
+                    .bind(user.id)
+                    .bind(&user.username)
+                    .bind(&user.display_name)
+                    .bind(user.role.as_str())
+                    .bind(user.node_id)
+                    .bind(user.node_path.as_str())
+                    .bind(&user.phone)
+                    .bind(user.active)
+                    .bind(password_hash)
+                    .bind(micros(now)),
+                execute
+            )
+            .map_err(|e| StoreError::taken_or(e, "username", &user.username))?;
+            tx.audit(now, actor, "user.create", user.id, None::<&()>, Some(user)).await?;
+            Ok(user.clone())
+        })
+        .await
+    }
+
+    /// Activates or deactivates a user; deactivation ends their sessions.
+    pub async fn set_user_active(&self, actor: Option<Uuid>, id: Uuid, active: bool, now: Timestamp) -> Result<User> {
+        self.write(async |tx| {
+            let before = user_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("user", id))?;
+            exec!(&mut tx.conn, sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active).bind(id), execute)?;
+            if !active {
+                exec!(&mut tx.conn, sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id), execute)?;
+            }
+            let after = User { active, ..before.clone() };
+            tx.audit(now, actor, "user.update", id, Some(&before), Some(&after)).await?;
+            Ok(after)
+        })
+        .await
+    }
+
+    /// A user by id.
+    pub async fn user(&self, id: Uuid) -> Result<Option<User>> {
+        self.read(async |c| user_by_id(c, id).await).await
+    }
+
+    /// A user and their password hash, by sign-in name.
+    pub async fn user_with_password(&self, username: &str) -> Result<Option<(User, String)>> {
+        let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1");
+        self.read(async |c| {
+            let row: Option<(Uuid, String, String, String, Uuid, String, Option<String>, bool, String)> =
+                exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(username), fetch_optional)?;
+            row.map(|(id, username, display_name, role, node_id, node_path, phone, active, hash)| {
+                Ok((UserRow { id, username, display_name, role, node_id, node_path, phone, active }.try_into()?, hash))
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    /// Users anchored at or below `path`, optionally of one role.
+    pub async fn users_under(&self, path: &NodePath, role: Option<Role>) -> Result<Vec<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE node_path LIKE $1 ESCAPE '\\' AND ($2 IS NULL OR role = $2) ORDER BY username");
+        let pattern = subtree(path);
+        let rows: Vec<UserRow> = self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(role.map(Role::as_str)), fetch_all)?)).await?;
+        rows.into_iter().map(User::try_from).collect()
+    }
+
+    /// Starts a session for `user_id` under the token's hash.
+    pub async fn create_session(&self, user_id: Uuid, token_hash: &[u8], kind: SessionKind, label: Option<&str>, now: Timestamp, expires_at: Timestamp) -> Result<()> {
+        self.write(async |tx| {
+            exec!(
+                &mut tx.conn,
+                sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(kind.as_str())
+                    .bind(label)
+                    .bind(micros(now))
+                    .bind(micros(expires_at)),
+                execute
+            )?;
+            tx.audit(now, Some(user_id), "session.create", user_id, None::<&()>, Some(&kind.as_str())).await
+        })
+        .await
+    }
+
+    /// The active user of an unexpired session.
+    pub async fn session_user(&self, token_hash: &[u8], now: Timestamp) -> Result<Option<User>> {
+        let sql = format!(
+            "SELECT {} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
+            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        let row: Option<UserRow> = self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(token_hash).bind(micros(now)), fetch_optional)?)).await?;
+        row.map(User::try_from).transpose()
+    }
+
+    /// Ends a session.
+    pub async fn end_session(&self, token_hash: &[u8], now: Timestamp) -> Result<()> {
+        self.write(async |tx| {
+            let user: Option<Uuid> = exec!(&mut tx.conn, sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id").bind(token_hash), fetch_optional)?;
+            if let Some(user) = user {
+                tx.audit(now, Some(user), "session.end", user, None::<&()>, None::<&()>).await?;
+            }
+            Ok(())
+        })
+        .await
+    }
+}
