@@ -6,17 +6,27 @@
 //! [`Series`] (one unit's counts; see [`table`] to read the reference CSV
 //! layout) and a typed configuration whose fields carry the snake_case names and
 //! defaults of R's control lists, and get one [`Detection`] per time point.
-//! [`report`] writes results in the reference output layouts; the `cordon`
-//! binary's `detect` and `rt` commands are thin wrappers around these modules.
-//! The numerical behaviour, including R's quirks, follows
+//! [`Detector`] selects a method at run time and [`detect_units`] runs it over
+//! many units in parallel; [`report`] writes results in the reference output
+//! layouts. The numerical behaviour, including R's quirks, follows
 //! `shared/ref/ALGORITHMS.md`, cited by section in each module.
 
+pub mod bayes;
 pub mod csv_text;
+pub mod cusum;
 pub mod date;
 pub mod detection;
+pub mod detector;
 pub mod dist;
 pub mod ears;
+pub mod epiweek;
 pub mod error;
+pub mod farrington;
+pub mod farrington_flexible;
+pub mod farrington_model;
+pub mod glm;
+pub mod glm_grouped;
+pub mod glr;
 pub mod report;
 pub mod rt;
 pub mod series;
@@ -24,5 +34,6 @@ pub mod table;
 
 pub use date::CivilDate;
 pub use detection::{Columns, Detection, Extra};
+pub use detector::{Detector, detect_units};
 pub use error::StatsError;
 pub use series::{PeriodRange, Series};

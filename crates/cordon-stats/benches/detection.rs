@@ -1,0 +1,2 @@
+//! Placeholder replaced by the divan benchmark.
+fn main() {}

@@ -1,0 +1,240 @@
+//! The effective reproduction number R_t after Cori et al. (2013), as
+//! `EpiEstim::estimate_R` with `parametric_si` or `non_parametric_si`.
+//!
+//! Incidence on day 1 counts as imported, later days as local (§8.1). The
+//! serial interval is either a given discrete distribution or a discretised
+//! shifted gamma ([`discr_si`], §8.2). Total infectivity Λ_t (§8.3) feeds a
+//! conjugate Gamma posterior per sliding window (§8.4–8.5): shape
+//! `a0 + Σ local`, scale `1/(1/b0 + Σ Λ)`. Windows ending at or before the SI
+//! mean have no estimate (all `NA`), as in EpiEstim.
+
+use crate::dist::qgamma;
+use crate::error::StatsError;
+
+/// The serial-interval distribution.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SerialInterval {
+    /// Discretised shifted gamma with this mean and standard deviation (`method = "parametric_si"`).
+    Parametric {
+        /// `mean_si`, must exceed 1.
+        mean_si: f64,
+        /// `std_si`, must be positive.
+        std_si: f64,
+    },
+    /// A given distribution `w_0, w_1, …` with `w_0 = 0` summing to 1 (`method = "non_parametric_si"`).
+    NonParametric(Vec<f64>),
+}
+
+/// Control of [`estimate_r`], with EpiEstim's names and defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RtConfig {
+    /// The serial interval.
+    pub si: SerialInterval,
+    /// Window starts (1-based days); `None` slides windows of length `window` from day 2.
+    pub t_start: Option<Vec<usize>>,
+    /// Window ends, paired with `t_start`.
+    pub t_end: Option<Vec<usize>>,
+    /// Length of the default sliding windows (EpiEstim: weekly, 7).
+    pub window: usize,
+    /// Mean of the Gamma prior on R.
+    pub mean_prior: f64,
+    /// Standard deviation of the Gamma prior on R.
+    pub std_prior: f64,
+}
+
+impl RtConfig {
+    /// EpiEstim's defaults for the given serial interval: weekly windows, prior mean 5, sd 5.
+    #[must_use]
+    pub fn new(si: SerialInterval) -> Self {
+        Self { si, t_start: None, t_end: None, window: 7, mean_prior: 5.0, std_prior: 5.0 }
+    }
+}
+
+/// Posterior summaries of R over one window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Posterior {
+    /// `Mean(R)`.
+    pub mean: f64,
+    /// `Std(R)`.
+    pub std: f64,
+    /// `Quantile.0.025(R)`.
+    pub quantile_0_025: f64,
+    /// `Quantile.0.05(R)`.
+    pub quantile_0_05: f64,
+    /// `Quantile.0.25(R)`.
+    pub quantile_0_25: f64,
+    /// `Median(R)`.
+    pub median: f64,
+    /// `Quantile.0.75(R)`.
+    pub quantile_0_75: f64,
+    /// `Quantile.0.95(R)`.
+    pub quantile_0_95: f64,
+    /// `Quantile.0.975(R)`.
+    pub quantile_0_975: f64,
+}
+
+impl Posterior {
+    /// Summaries of Gamma(shape, scale).
+    #[must_use]
+    pub fn of_gamma(shape: f64, scale: f64) -> Self {
+        let q = |p| qgamma(p, shape, scale);
+        Self {
+            mean: shape * scale,
+            std: shape.sqrt() * scale,
+            quantile_0_025: q(0.025),
+            quantile_0_05: q(0.05),
+            quantile_0_25: q(0.25),
+            median: q(0.5),
+            quantile_0_75: q(0.75),
+            quantile_0_95: q(0.95),
+            quantile_0_975: q(0.975),
+        }
+    }
+}
+
+/// The estimate for one window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RtEstimate {
+    /// First day of the window (1-based).
+    pub t_start: usize,
+    /// Last day of the window (inclusive).
+    pub t_end: usize,
+    /// The posterior, or `None` when the window ends too early (`t_end ≤` mean SI).
+    pub posterior: Option<Posterior>,
+}
+
+/// Everything [`estimate_r`] computes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RtResult {
+    /// One estimate per window.
+    pub estimates: Vec<RtEstimate>,
+    /// The SI distribution used, zero-padded to `T + 1`.
+    pub si_distr: Vec<f64>,
+    /// Mean of `si_distr`.
+    pub mean_si: f64,
+    /// Local cases per day (0 on day 1).
+    pub local: Vec<f64>,
+    /// Imported cases per day (all of day 1).
+    pub imported: Vec<f64>,
+    /// Total infectivity Λ_t (`None` on day 1).
+    pub lambda: Vec<Option<f64>>,
+}
+
+/// EpiEstim's `discr_si(k, mu, sigma)`: probability of a serial interval of `k`
+/// days under a gamma on `SI − 1` with mean `mu − 1` and sd `sigma`.
+#[must_use]
+pub fn discr_si(k: usize, mu: f64, sigma: f64) -> f64 {
+    let a = ((mu - 1.0) / sigma).powi(2);
+    let b = sigma * sigma / (mu - 1.0);
+    let cdf = |x: f64, shape: f64| {
+        if x <= 0.0 { 0.0 } else { statrs::function::gamma::checked_gamma_lr(shape, x / b).unwrap_or(f64::NAN) }
+    };
+    #[allow(clippy::cast_precision_loss)]
+    let k = k as f64;
+    let res = k * cdf(k, a) + (k - 2.0) * cdf(k - 2.0, a) - 2.0 * (k - 1.0) * cdf(k - 1.0, a)
+        + a * b * (2.0 * cdf(k - 1.0, a + 1.0) - cdf(k - 2.0, a + 1.0) - cdf(k, a + 1.0));
+    res.max(0.0)
+}
+
+fn si_vector(si: &SerialInterval, days: usize) -> Result<Vec<f64>, StatsError> {
+    let mut w = match si {
+        SerialInterval::Parametric { mean_si, std_si } => {
+            if !(*mean_si > 1.0 && mean_si.is_finite()) {
+                return Err(StatsError::InvalidParameter { name: "mean_si", reason: "must be a number above 1".into() });
+            }
+            if !(*std_si > 0.0 && std_si.is_finite()) {
+                return Err(StatsError::InvalidParameter { name: "std_si", reason: "must be positive".into() });
+            }
+            (0..days).map(|k| discr_si(k, *mean_si, *std_si)).collect()
+        }
+        SerialInterval::NonParametric(w) => {
+            if w.first() != Some(&0.0) {
+                return Err(StatsError::InvalidParameter { name: "si_distr", reason: "the first value (w_0) must be 0".into() });
+            }
+            if w.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
+                return Err(StatsError::InvalidParameter { name: "si_distr", reason: "values must be non-negative".into() });
+            }
+            if (w.iter().sum::<f64>() - 1.0).abs() > 0.01 {
+                return Err(StatsError::InvalidParameter { name: "si_distr", reason: "values must sum to 1".into() });
+            }
+            w.clone()
+        }
+    };
+    if w.len() < days + 1 {
+        w.resize(days + 1, 0.0);
+    }
+    Ok(w)
+}
+
+fn windows(config: &RtConfig, days: usize) -> Result<Vec<(usize, usize)>, StatsError> {
+    let pairs: Vec<(usize, usize)> = match (&config.t_start, &config.t_end) {
+        (Some(s), Some(e)) => {
+            if s.len() != e.len() {
+                return Err(StatsError::InvalidParameter { name: "t_start", reason: "t_start and t_end differ in length".into() });
+            }
+            s.iter().copied().zip(e.iter().copied()).collect()
+        }
+        (None, None) => {
+            if config.window < 1 || days < config.window + 1 {
+                return Err(StatsError::InsufficientData(format!(
+                    "{days} days are too few for windows of {} days starting on day 2",
+                    config.window
+                )));
+            }
+            (2..=days + 1 - config.window).map(|s| (s, s + config.window - 1)).collect()
+        }
+        _ => {
+            return Err(StatsError::InvalidParameter { name: "t_end", reason: "give both t_start and t_end, or neither".into() });
+        }
+    };
+    for &(s, e) in &pairs {
+        if s < 2 || s > e || e > days {
+            return Err(StatsError::InvalidParameter {
+                name: "t_start",
+                reason: format!("window {s}..{e} must satisfy 2 ≤ t_start ≤ t_end ≤ {days}"),
+            });
+        }
+    }
+    Ok(pairs)
+}
+
+/// Estimates R_t over windows of daily `incidence` (day 1 first).
+///
+/// # Errors
+/// [`StatsError::InvalidParameter`] for an invalid serial interval, prior or
+/// window; [`StatsError::InsufficientData`] when the series is shorter than one window.
+pub fn estimate_r(incidence: &[f64], config: &RtConfig) -> Result<RtResult, StatsError> {
+    let days = incidence.len();
+    if incidence.iter().any(|x| x.is_nan() || *x < 0.0) {
+        return Err(StatsError::InvalidParameter { name: "incid", reason: "incidence must be non-negative numbers".into() });
+    }
+    if !(config.mean_prior > 0.0 && config.std_prior > 0.0) {
+        return Err(StatsError::InvalidParameter { name: "mean_prior", reason: "prior mean and sd must be positive".into() });
+    }
+    let pairs = windows(config, days)?;
+    let si_distr = si_vector(&config.si, days)?;
+    #[allow(clippy::cast_precision_loss)]
+    let mean_si: f64 = si_distr.iter().enumerate().map(|(k, w)| k as f64 * w).sum();
+    let mut local = incidence.to_vec();
+    let mut imported = vec![0.0; days];
+    if days > 0 {
+        imported[0] = local[0];
+        local[0] = 0.0;
+    }
+    let lambda: Vec<Option<f64>> = (1..=days).map(|t| (t >= 2).then(|| (1..t).map(|s| si_distr[s] * incidence[t - s - 1]).sum())).collect();
+    let a0 = (config.mean_prior / config.std_prior).powi(2);
+    let b0 = config.std_prior * config.std_prior / config.mean_prior;
+    let estimates = pairs
+        .into_iter()
+        .map(|(s, e)| {
+            #[allow(clippy::cast_precision_loss)]
+            let posterior = (e as f64 > mean_si).then(|| {
+                let shape = a0 + local[s - 1..e].iter().sum::<f64>();
+                let total: f64 = lambda[s - 1..e].iter().map(|l| l.unwrap_or(0.0)).sum();
+                Posterior::of_gamma(shape, 1.0 / (1.0 / b0 + total))
+            });
+            RtEstimate { t_start: s, t_end: e, posterior }
+        })
+        .collect();
+    Ok(RtResult { estimates, si_distr, mean_si, local, imported, lambda })
+}
