@@ -6,6 +6,7 @@
 //! spreading units across the available cores with scoped threads.
 
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use crate::bayes::{BayesConfig, bayes};
@@ -80,10 +81,32 @@ pub fn detect_units(detector: &Detector, units: &[Series]) -> Result<Vec<Vec<Det
     if workers == 1 {
         return units.iter().map(run).collect();
     }
-    let chunk = units.len().div_ceil(workers);
-    let results: Vec<Vec<Result<Vec<Detection>, StatsError>>> = thread::scope(|scope| {
-        let handles: Vec<_> = units.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(run).collect())).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| vec![Err(StatsError::Io("a worker thread panicked".into()))])).collect()
+    // Units differ a lot in cost (sparse units need all 25 IRLS iterations), so
+    // workers pull the next unit from a shared counter instead of fixed chunks.
+    let next = AtomicUsize::new(0);
+    let mut slots: Vec<Option<Result<Vec<Detection>, StatsError>>> = Vec::new();
+    slots.resize_with(units.len(), || None);
+    let finished: Vec<Vec<(usize, Result<Vec<Detection>, StatsError>)>> = thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(unit) = units.get(i) else { break };
+                        done.push((i, run(unit)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
     });
-    results.into_iter().flatten().collect()
+    for (i, result) in finished.into_iter().flatten() {
+        slots[i] = Some(result);
+    }
+    slots
+        .into_iter()
+        .map(|slot| slot.unwrap_or_else(|| Err(StatsError::Io("a worker thread stopped before finishing its unit".into()))))
+        .collect()
 }

@@ -132,68 +132,130 @@ pub fn pt_two_sided(t: f64, df: f64) -> f64 {
     }
 }
 
-/// Lower-tail CDF of Gamma(shape, scale 1).
-fn pgamma_std(x: f64, shape: f64) -> f64 {
+/// The regularized lower incomplete gamma `P(a, x)` given `ln Γ(a)`: a power
+/// series below `x = a + 1`, Lentz's continued fraction for `1 − P` above.
+#[must_use]
+pub fn gamma_p(a: f64, x: f64, ln_gamma_a: f64) -> f64 {
+    if x.is_nan() || a.is_nan() {
+        return f64::NAN;
+    }
     if x <= 0.0 {
         return 0.0;
     }
-    gamma::checked_gamma_lr(shape, x).unwrap_or(f64::NAN)
+    if x.is_infinite() {
+        return 1.0;
+    }
+    let prefix = (a * x.ln() - x - ln_gamma_a).exp();
+    if x < a + 1.0 {
+        let (mut term, mut sum, mut n) = (1.0 / a, 1.0 / a, a);
+        for _ in 0..100_000 {
+            n += 1.0;
+            term *= x / n;
+            sum += term;
+            if term <= sum * 1e-17 {
+                break;
+            }
+        }
+        (prefix * sum).min(1.0)
+    } else {
+        const TINY: f64 = 1e-300;
+        let mut b = x + 1.0 - a;
+        let mut c = 1.0 / TINY;
+        let mut d = 1.0 / b;
+        let mut h = d;
+        for i in 1..100_000 {
+            let i = f64::from(i);
+            let an = -i * (i - a);
+            b += 2.0;
+            d = an * d + b;
+            if d.abs() < TINY {
+                d = TINY;
+            }
+            c = b + an / c;
+            if c.abs() < TINY {
+                c = TINY;
+            }
+            d = 1.0 / d;
+            let del = d * c;
+            h *= del;
+            if (del - 1.0).abs() <= 1e-16 {
+                break;
+            }
+        }
+        1.0 - prefix * h
+    }
 }
 
-/// Density of Gamma(shape, scale 1).
-fn dgamma_std(x: f64, shape: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
+/// Quantiles of one Gamma(shape, scale) distribution, sharing `ln Γ(shape)`.
+#[derive(Debug, Clone, Copy)]
+pub struct GammaQuantile {
+    shape: f64,
+    scale: f64,
+    ln_gamma: f64,
+}
+
+impl GammaQuantile {
+    /// Prepares quantiles of Gamma(shape, scale).
+    #[must_use]
+    pub fn new(shape: f64, scale: f64) -> Self {
+        Self { shape, scale, ln_gamma: gamma::ln_gamma(shape) }
     }
-    ((shape - 1.0) * x.ln() - x - gamma::ln_gamma(shape)).exp()
+
+    /// The `p` quantile (R's `qgamma(p, shape, scale = scale)`), by Halley's
+    /// method on [`gamma_p`] from a Wilson–Hilferty start; NaN for invalid arguments.
+    #[must_use]
+    pub fn quantile(&self, p: f64) -> f64 {
+        let (a, scale) = (self.shape, self.scale);
+        if p.is_nan() || a.is_nan() || scale.is_nan() || !(0.0..=1.0).contains(&p) || a <= 0.0 || scale <= 0.0 {
+            return f64::NAN;
+        }
+        if p == 0.0 {
+            return 0.0;
+        }
+        if p == 1.0 {
+            return f64::INFINITY;
+        }
+        let mut x = if a >= 1.0 {
+            let c = 1.0 / (9.0 * a);
+            (a * (1.0 - c + qnorm(p) * c.sqrt()).powi(3)).max(1e-3 * a)
+        } else {
+            (p * gamma::gamma(a + 1.0)).powf(1.0 / a).max(f64::MIN_POSITIVE)
+        };
+        let (mut lo, mut hi) = (0.0_f64, f64::INFINITY);
+        for _ in 0..200 {
+            let f = gamma_p(a, x, self.ln_gamma) - p;
+            if f.is_nan() {
+                return f64::NAN;
+            }
+            if f == 0.0 {
+                break;
+            }
+            if f < 0.0 {
+                lo = x;
+            } else {
+                hi = x;
+            }
+            let density = ((a - 1.0) * x.ln() - x - self.ln_gamma).exp();
+            let newton = f / density;
+            let halley = newton / (1.0 - 0.5 * newton * ((a - 1.0) / x - 1.0)).max(0.5);
+            let mut next = x - halley;
+            if !next.is_finite() || next <= lo || next >= hi {
+                next = if hi.is_finite() { 0.5 * (lo + hi) } else { 2.0 * x.max(lo) + 1.0 };
+            }
+            let done = (next - x).abs() <= 2.0 * f64::EPSILON * x;
+            x = next;
+            if done {
+                break;
+            }
+        }
+        x * scale
+    }
 }
 
 /// The `p` quantile of Gamma(shape, scale), as R's `qgamma(p, shape, scale = scale)`.
 #[must_use]
 pub fn qgamma(p: f64, shape: f64, scale: f64) -> f64 {
-    if p.is_nan() || shape.is_nan() || scale.is_nan() || !(0.0..=1.0).contains(&p) || shape <= 0.0 || scale <= 0.0 {
-        return f64::NAN;
-    }
-    if p == 0.0 {
-        return 0.0;
-    }
-    if p == 1.0 {
-        return f64::INFINITY;
-    }
-    // Wilson–Hilferty start, or the small-shape power law.
-    let z = qnorm(p);
-    let mut x = if shape >= 1.0 {
-        let c = 1.0 / (9.0 * shape);
-        (shape * (1.0 - c + z * c.sqrt()).powi(3)).max(1e-3 * shape)
-    } else {
-        (p * gamma::gamma(shape + 1.0)).powf(1.0 / shape).max(f64::MIN_POSITIVE)
-    };
-    let (mut lo, mut hi) = (0.0_f64, f64::INFINITY);
-    for _ in 0..200 {
-        let f = pgamma_std(x, shape) - p;
-        if f.is_nan() {
-            return f64::NAN;
-        }
-        if f == 0.0 {
-            break;
-        }
-        if f < 0.0 {
-            lo = x;
-        } else {
-            hi = x;
-        }
-        let d = dgamma_std(x, shape);
-        let mut next = if d > 0.0 { x - f / d } else { f64::NAN };
-        if !next.is_finite() || next <= lo || next >= hi {
-            next = if hi.is_finite() { 0.5 * (lo + hi) } else { 2.0 * x.max(lo) + 1.0 };
-        }
-        if (next - x).abs() <= 4.0 * f64::EPSILON * x {
-            x = next;
-            break;
-        }
-        x = next;
-    }
-    x * scale
+    GammaQuantile::new(shape, scale).quantile(p)
 }
 
 /// A discrete count distribution with R's quantile semantics.

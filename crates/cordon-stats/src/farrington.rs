@@ -110,13 +110,13 @@ fn evaluate(series: &Series, k: usize, config: &FarringtonConfig) -> Result<Dete
         return Err(StatsError::InsufficientData(format!("time point {}: no reference values", k + 1)));
     }
     #[allow(clippy::cast_precision_loss)]
-    let data = GlmData {
-        response: refs.iter().map(|&t| series.counts[t]).collect(),
-        level: vec![0; refs.len()],
-        levels: 1,
-        wtime: refs.iter().map(|&t| (t + 1) as f64).collect(),
-        offset: None,
-    };
+    let data = GlmData::new(
+        refs.iter().map(|&t| series.counts[t]).collect(),
+        vec![0; refs.len()],
+        1,
+        refs.iter().map(|&t| (t + 1) as f64).collect(),
+        None,
+    );
     #[allow(clippy::cast_precision_loss)]
     let wtime0 = (k + 1) as f64;
     let rules = FitRules { reweight: config.reweight, weights_threshold: 1.0, overwrite_weights: false };

@@ -195,17 +195,18 @@ fn glm_data(series: &Series, k: usize, config: &FlexibleConfig) -> Result<(GlmDa
             _ => (t + 1) as f64,
         }
     };
-    let mut data =
-        GlmData { response: Vec::new(), level: Vec::new(), levels: p, wtime: Vec::new(), offset: config.population_offset.then(Vec::new) };
-    for (t, level) in f.iter().enumerate() {
-        let (Some(level), false) = (level, series.counts[t].is_nan()) else { continue };
-        data.response.push(series.counts[t]);
-        data.level.push(level - 1);
-        data.wtime.push(origin(t));
-        if let Some(off) = data.offset.as_mut() {
+    let (mut response, mut level, mut wtime) = (Vec::new(), Vec::new(), Vec::new());
+    let mut offset = config.population_offset.then(Vec::new);
+    for (t, l) in f.iter().enumerate() {
+        let (Some(l), false) = (l, series.counts[t].is_nan()) else { continue };
+        response.push(series.counts[t]);
+        level.push(l - 1);
+        wtime.push(origin(t));
+        if let Some(off) = offset.as_mut() {
             off.push(series.population[t].ln());
         }
     }
+    let data = GlmData::new(response, level, p, wtime, offset);
     if data.response.is_empty() {
         return Err(StatsError::InsufficientData(format!("time point {}: no baseline data", k + 1)));
     }

@@ -56,13 +56,17 @@ pub fn snap_to_weekday(r: CivilDate, dk: CivilDate) -> CivilDate {
     if (ra - rr).abs() > (b.days_since_epoch() - rr).abs() { b } else { a }
 }
 
-/// Anscombe residuals `s_i` of a fit (R's `anscombe.residuals`).
+/// Anscombe residuals `s_i` of a fit (R's `anscombe.residuals`), given `y^{2/3}`.
 #[must_use]
-pub fn anscombe_residuals(y: &[f64], mu: &[f64], hat: &[f64], phi: f64) -> Vec<f64> {
-    y.iter()
+pub fn anscombe_residuals(y_two_thirds: &[f64], mu: &[f64], hat: &[f64], phi: f64) -> Vec<f64> {
+    y_two_thirds
+        .iter()
         .zip(mu)
         .zip(hat)
-        .map(|((&y, &m), &h)| 1.5 * (y.powf(2.0 / 3.0) * m.powf(-1.0 / 6.0) - m.sqrt()) / (phi * (1.0 - h)).sqrt())
+        .map(|((&y23, &m), &h)| {
+            let root = m.sqrt();
+            1.5 * (y23 / root.cbrt() - root) / (phi * (1.0 - h)).sqrt()
+        })
         .collect()
 }
 
@@ -90,6 +94,17 @@ pub struct GlmData {
     pub wtime: Vec<f64>,
     /// `log(population)` offsets, when the population offset is used.
     pub offset: Option<Vec<f64>>,
+    /// `response^{2/3}`, for the Anscombe residuals.
+    pub response_two_thirds: Vec<f64>,
+}
+
+impl GlmData {
+    /// Collects the GLM data; `response` must have no missing values.
+    #[must_use]
+    pub fn new(response: Vec<f64>, level: Vec<usize>, levels: usize, wtime: Vec<f64>, offset: Option<Vec<f64>>) -> Self {
+        let response_two_thirds = response.iter().map(|y| y.powf(2.0 / 3.0)).collect();
+        Self { response, level, levels, wtime, offset, response_two_thirds }
+    }
 }
 
 /// How the reweighted fit went.
@@ -142,7 +157,7 @@ pub fn fit_reweighted(data: &GlmData, trend: bool, rules: FitRules) -> Result<Re
         return Ok(ReweightedFit { design, phi: phi_s.max(1.0), phi_s, fit, converged });
     }
     let hat = design.hat_values(&fit.working_weights);
-    let s = anscombe_residuals(&data.response, &fit.mu, &hat, phi0);
+    let s = anscombe_residuals(&data.response_two_thirds, &fit.mu, &hat, phi0);
     let omega = assign_weights(&s, rules.weights_threshold);
     let mut refit_design = GroupedDesign::new(data.level.clone(), data.wtime.clone(), data.levels, with_trend)?;
     let refit = fit_log_linear(&mut refit_design, &data.response, &omega, offset)?;

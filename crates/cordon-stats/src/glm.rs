@@ -76,11 +76,13 @@ pub fn linkinv(eta: f64) -> f64 {
     eta.exp().max(EPS)
 }
 
-/// Poisson deviance `Σ 2 a_i d_i`.
-fn deviance(y: &[f64], mu: &[f64], prior: &[f64]) -> f64 {
+/// Poisson deviance `Σ 2 a_i d_i`, with `ln y` precomputed and `ln μ = max(η, ln ε)`.
+fn deviance(y: &[f64], log_y: &[f64], mu: &[f64], eta: &[f64], prior: &[f64]) -> f64 {
+    let log_eps = EPS.ln();
     let mut dev = 0.0;
-    for ((&y, &m), &a) in y.iter().zip(mu).zip(prior) {
-        dev += if y > 0.0 { a * (y * (y / m).ln() - (y - m)) } else { m * a };
+    for i in 0..y.len() {
+        let (yi, m, a) = (y[i], mu[i], prior[i]);
+        dev += if yi > 0.0 { a * (yi * (log_y[i] - eta[i].max(log_eps)) - (yi - m)) } else { m * a };
     }
     2.0 * dev
 }
@@ -101,9 +103,10 @@ pub fn fit_log_linear<D: LeastSquares>(
 ) -> Result<LogLinearFit, StatsError> {
     let n = design.rows();
     let off = |i: usize| offset.map_or(0.0, |o| o[i]);
+    let log_y: Vec<f64> = y.iter().map(|v| if *v > 0.0 { v.ln() } else { 0.0 }).collect();
     let mut eta: Vec<f64> = y.iter().map(|v| (v + 0.1).ln()).collect();
     let mut mu: Vec<f64> = eta.iter().map(|&e| linkinv(e)).collect();
-    let mut dev_old = deviance(y, &mu, prior);
+    let mut dev_old = deviance(y, &log_y, &mu, &eta, prior);
     let mut w = vec![0.0; n];
     let mut z = vec![0.0; n];
     let mut beta_old: Option<Vec<f64>> = None;
@@ -113,8 +116,8 @@ pub fn fit_log_linear<D: LeastSquares>(
     for iter in 1..=MAX_ITERATIONS {
         iterations = iter;
         for i in 0..n {
-            // mu.eta(η) = max(exp(η), ε) = μ, variance μ: W = a·μ, z = η − offset + (y − μ)/μ.
-            let g = linkinv(eta[i]);
+            // mu.eta(η) = max(exp(η), ε) = μ and variance μ, so W = a·μ²/μ and z = η − offset + (y − μ)/μ.
+            let g = mu[i];
             w[i] = if prior[i] > 0.0 { prior[i] * g * g / mu[i] } else { 0.0 };
             z[i] = eta[i] - off(i) + (y[i] - mu[i]) / g;
         }
@@ -124,7 +127,7 @@ pub fn fit_log_linear<D: LeastSquares>(
             eta[i] += off(i);
             mu[i] = linkinv(eta[i]);
         }
-        dev = deviance(y, &mu, prior);
+        dev = deviance(y, &log_y, &mu, &eta, prior);
         if !dev.is_finite() || mu.iter().any(|m| !m.is_finite()) {
             let Some(old) = beta_old.as_ref() else {
                 return Err(StatsError::InsufficientData(
@@ -139,7 +142,7 @@ pub fn fit_log_linear<D: LeastSquares>(
                     eta[i] += off(i);
                     mu[i] = linkinv(eta[i]);
                 }
-                dev = deviance(y, &mu, prior);
+                dev = deviance(y, &log_y, &mu, &eta, prior);
                 if dev.is_finite() {
                     break;
                 }
@@ -152,7 +155,7 @@ pub fn fit_log_linear<D: LeastSquares>(
         dev_old = dev;
         beta_old = Some(design.coefficients().to_vec());
     }
-    let working_residuals = y.iter().zip(&mu).zip(&eta).map(|((y, m), e)| (y - m) / linkinv(*e)).collect();
+    let working_residuals = y.iter().zip(&mu).map(|(y, m)| (y - m) / m).collect();
     #[allow(clippy::cast_precision_loss)]
     let df_residual = (prior.iter().filter(|a| **a != 0.0).count() as f64) - design.rank() as f64;
     Ok(LogLinearFit { mu, eta, working_weights: w, working_residuals, converged, deviance: dev, df_residual, iterations })

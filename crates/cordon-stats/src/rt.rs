@@ -8,7 +8,7 @@
 //! `a0 + Σ local`, scale `1/(1/b0 + Σ Λ)`. Windows ending at or before the SI
 //! mean have no estimate (all `NA`), as in EpiEstim.
 
-use crate::dist::qgamma;
+use crate::dist::{GammaQuantile, gamma_p};
 use crate::error::StatsError;
 
 /// The serial-interval distribution.
@@ -77,7 +77,8 @@ impl Posterior {
     /// Summaries of Gamma(shape, scale).
     #[must_use]
     pub fn of_gamma(shape: f64, scale: f64) -> Self {
-        let q = |p| qgamma(p, shape, scale);
+        let gamma = GammaQuantile::new(shape, scale);
+        let q = |p| gamma.quantile(p);
         Self {
             mean: shape * scale,
             std: shape.sqrt() * scale,
@@ -124,16 +125,24 @@ pub struct RtResult {
 /// days under a gamma on `SI − 1` with mean `mu − 1` and sd `sigma`.
 #[must_use]
 pub fn discr_si(k: usize, mu: f64, sigma: f64) -> f64 {
+    discr_si_all(k + 1, mu, sigma).pop().unwrap_or(0.0)
+}
+
+/// `discr_si(0..len, mu, sigma)`, sharing the log-gamma constants.
+fn discr_si_all(len: usize, mu: f64, sigma: f64) -> Vec<f64> {
     let a = ((mu - 1.0) / sigma).powi(2);
     let b = sigma * sigma / (mu - 1.0);
-    let cdf = |x: f64, shape: f64| {
-        if x <= 0.0 { 0.0 } else { statrs::function::gamma::checked_gamma_lr(shape, x / b).unwrap_or(f64::NAN) }
-    };
-    #[allow(clippy::cast_precision_loss)]
-    let k = k as f64;
-    let res = k * cdf(k, a) + (k - 2.0) * cdf(k - 2.0, a) - 2.0 * (k - 1.0) * cdf(k - 1.0, a)
-        + a * b * (2.0 * cdf(k - 1.0, a + 1.0) - cdf(k - 2.0, a + 1.0) - cdf(k, a + 1.0));
-    res.max(0.0)
+    let (lg_a, lg_a1) = (statrs::function::gamma::ln_gamma(a), statrs::function::gamma::ln_gamma(a + 1.0));
+    let cdf = |x: f64, shape: f64, lg: f64| if x <= 0.0 { 0.0 } else { gamma_p(shape, x / b, lg) };
+    (0..len)
+        .map(|k| {
+            #[allow(clippy::cast_precision_loss)]
+            let k = k as f64;
+            let res = k * cdf(k, a, lg_a) + (k - 2.0) * cdf(k - 2.0, a, lg_a) - 2.0 * (k - 1.0) * cdf(k - 1.0, a, lg_a)
+                + a * b * (2.0 * cdf(k - 1.0, a + 1.0, lg_a1) - cdf(k - 2.0, a + 1.0, lg_a1) - cdf(k, a + 1.0, lg_a1));
+            res.max(0.0)
+        })
+        .collect()
 }
 
 fn si_vector(si: &SerialInterval, days: usize) -> Result<Vec<f64>, StatsError> {
@@ -145,7 +154,7 @@ fn si_vector(si: &SerialInterval, days: usize) -> Result<Vec<f64>, StatsError> {
             if !(*std_si > 0.0 && std_si.is_finite()) {
                 return Err(StatsError::InvalidParameter { name: "std_si", reason: "must be positive".into() });
             }
-            (0..days).map(|k| discr_si(k, *mean_si, *std_si)).collect()
+            discr_si_all(days, *mean_si, *std_si)
         }
         SerialInterval::NonParametric(w) => {
             if w.first() != Some(&0.0) {
