@@ -65,6 +65,9 @@ impl Detector {
     }
 }
 
+/// The detections of one unit, or why it failed.
+type UnitResult = Result<Vec<Detection>, StatsError>;
+
 /// Runs `detector` on every unit, in parallel across the available cores; the
 /// result is in the order of `units`.
 ///
@@ -84,9 +87,9 @@ pub fn detect_units(detector: &Detector, units: &[Series]) -> Result<Vec<Vec<Det
     // Units differ a lot in cost (sparse units need all 25 IRLS iterations), so
     // workers pull the next unit from a shared counter instead of fixed chunks.
     let next = AtomicUsize::new(0);
-    let mut slots: Vec<Option<Result<Vec<Detection>, StatsError>>> = Vec::new();
+    let mut slots: Vec<Option<UnitResult>> = Vec::new();
     slots.resize_with(units.len(), || None);
-    let finished: Vec<Vec<(usize, Result<Vec<Detection>, StatsError>)>> = thread::scope(|scope| {
+    let finished: Vec<Vec<(usize, UnitResult)>> = thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
