@@ -1,7 +1,7 @@
 //! Reading the audit log (writing happens in [`crate::Tx::audit`]).
 
-use sqlx::AssertSqlSafe;
 use cordon_core::audit::AuditRecord;
+use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -47,7 +47,16 @@ impl Store {
             .await?;
         rows.into_iter()
             .map(|(seq, at, actor_id, action, entity, entity_id, before, after)| {
-                Ok(AuditRecord { seq, at: from_micros(at)?, actor_id, action, entity, entity_id, before: before.map(|j| j.0), after: after.map(|j| j.0) })
+                Ok(AuditRecord {
+                    seq,
+                    at: from_micros(at)?,
+                    actor_id,
+                    action,
+                    entity,
+                    entity_id,
+                    before: before.map(|j| j.0),
+                    after: after.map(|j| j.0),
+                })
             })
             .collect()
     }

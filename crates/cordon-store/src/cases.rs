@@ -1,17 +1,18 @@
 //! Cases: reading, listing and classifying.
 
-use sqlx::AssertSqlSafe;
 use cordon_core::case::{self, Case, CaseStatus, Classification, Outcome};
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
 use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::db::{Conn, from_micros, micros, parse_enum, parse_opt_date, subtree};
 use crate::error::{Result, StoreError};
 use crate::{Store, exec};
 
-pub(crate) const CASE_COLUMNS: &str = "id, person_id, unit_id, unit_path, status, outcome, onset_date, definition_code, opened_at, updated_at";
+pub(crate) const CASE_COLUMNS: &str =
+    "id, person_id, unit_id, unit_path, status, outcome, onset_date, definition_code, opened_at, updated_at";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct CaseRow {
@@ -54,7 +55,9 @@ pub async fn case_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Case>> {
 
 /// The person's most recent open case (not discarded, no outcome).
 pub async fn open_case_of(c: &mut Conn<'_>, person_id: Uuid) -> Result<Option<Case>> {
-    let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE person_id = $1 AND status <> 'discarded' AND outcome IS NULL ORDER BY opened_at DESC LIMIT 1");
+    let sql = format!(
+        "SELECT {CASE_COLUMNS} FROM cases WHERE person_id = $1 AND status <> 'discarded' AND outcome IS NULL ORDER BY opened_at DESC LIMIT 1"
+    );
     let row: Option<CaseRow> = exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(person_id), fetch_optional)?;
     row.map(Case::try_from).transpose()
 }
@@ -103,10 +106,22 @@ impl Store {
 
     /// Cases at or below `path`, newest first, optionally of one status.
     pub async fn cases_under(&self, path: &NodePath, status: Option<CaseStatus>, limit: i64) -> Result<Vec<Case>> {
-        let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE unit_path LIKE $1 ESCAPE '\\' AND ($2 IS NULL OR status = $2) ORDER BY opened_at DESC, id LIMIT $3");
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE unit_path LIKE $1 ESCAPE '\\' AND ($2 IS NULL OR status = $2) ORDER BY opened_at DESC, id LIMIT $3"
+        );
         let pattern = subtree(path);
-        let rows: Vec<CaseRow> =
-            self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(status.map(CaseStatus::as_str)).bind(limit.clamp(1, 1000)), fetch_all)?)).await?;
+        let rows: Vec<CaseRow> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                        .bind(&pattern)
+                        .bind(status.map(CaseStatus::as_str))
+                        .bind(limit.clamp(1, 1000)),
+                    fetch_all
+                )?)
+            })
+            .await?;
         rows.into_iter().map(Case::try_from).collect()
     }
 

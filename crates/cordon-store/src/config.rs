@@ -12,14 +12,16 @@ use crate::{Store, exec};
 
 /// The settings in force, inside any connection (defaults when never saved).
 pub async fn settings_in(c: &mut Conn<'_>) -> Result<Settings> {
-    let value: Option<Json<Settings>> = exec!(c, sqlx::query_scalar("SELECT value FROM settings WHERE key = 'operations'"), fetch_optional)?;
+    let value: Option<Json<Settings>> =
+        exec!(c, sqlx::query_scalar("SELECT value FROM settings WHERE key = 'operations'"), fetch_optional)?;
     Ok(value.map(|v| v.0).unwrap_or_default())
 }
 
 /// The case definitions, inside any connection; the built-in default when
 /// none was ever saved.
 pub async fn definitions_in(c: &mut Conn<'_>) -> Result<Vec<CaseDefinition>> {
-    let rows: Vec<(String, String, Json<Criterion>, bool)> = exec!(c, sqlx::query_as("SELECT code, name, rule, active FROM case_definitions ORDER BY code"), fetch_all)?;
+    let rows: Vec<(String, String, Json<Criterion>, bool)> =
+        exec!(c, sqlx::query_as("SELECT code, name, rule, active FROM case_definitions ORDER BY code"), fetch_all)?;
     if rows.is_empty() {
         return Ok(vec![CaseDefinition::default_suspected()]);
     }

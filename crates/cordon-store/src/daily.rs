@@ -1,13 +1,13 @@
 //! Daily unit reports, completeness and timeliness, and the silent-unit job.
 
-use sqlx::AssertSqlSafe;
-use cordon_core::daily::{self, Completeness, DailyReport, Timeliness};
+use cordon_core::daily::{self, Completeness, DailyReport, DailyReportInput, Timeliness};
 use cordon_core::escalation::{Escalation, EscalationKind, scope_above};
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::{Node, NodePath};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::db::{from_micros, micros, parse_date, subtree};
@@ -56,10 +56,22 @@ pub struct UnitDay {
 impl Store {
     /// Files a unit's daily report. A second report for the same unit and day
     /// (or the same id again) stores nothing and returns the first.
-    pub async fn file_daily_report(&self, reporter: Uuid, id: Uuid, unit: &Node, date: Date, ill_count: i64, note: Option<String>, now: Timestamp) -> Result<DailyFiling> {
+    pub async fn file_daily_report(
+        &self,
+        reporter: Uuid,
+        unit: &Node,
+        input: &DailyReportInput,
+        note: Option<String>,
+        now: Timestamp,
+    ) -> Result<DailyFiling> {
+        let (id, date, ill_count) = (input.id, input.date, input.ill_count);
         self.write(async |tx| {
             let sql = format!("SELECT {DAILY_COLUMNS} FROM daily_reports WHERE id = $1 OR (unit_id = $2 AND date = $3)");
-            let row: Option<DailyRow> = exec!(&mut tx.conn, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id).bind(unit.id).bind(date.to_string()), fetch_optional)?;
+            let row: Option<DailyRow> = exec!(
+                &mut tx.conn,
+                sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id).bind(unit.id).bind(date.to_string()),
+                fetch_optional
+            )?;
             if let Some(row) = row {
                 let existing = daily_from(row)?;
                 if existing.id == id && (existing.unit_id != unit.id || existing.date != date) {
@@ -67,7 +79,16 @@ impl Store {
                 }
                 return Ok(DailyFiling { created: false, report: existing });
             }
-            let report = DailyReport { id, unit_id: unit.id, unit_path: unit.path.clone(), date, ill_count, note, reporter_id: reporter, received_at: now };
+            let report = DailyReport {
+                id,
+                unit_id: unit.id,
+                unit_path: unit.path.clone(),
+                date,
+                ill_count,
+                note,
+                reporter_id: reporter,
+                received_at: now,
+            };
             let sql = format!("INSERT INTO daily_reports ({DAILY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
             exec!(
                 &mut tx.conn,
@@ -96,7 +117,9 @@ impl Store {
         let units = self.units_under(path).await?;
         let pattern = subtree(path);
         let sql = format!("SELECT {DAILY_COLUMNS} FROM daily_reports WHERE unit_path LIKE $1 ESCAPE '\\' AND date = $2");
-        let rows: Vec<DailyRow> = self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(date.to_string()), fetch_all)?)).await?;
+        let rows: Vec<DailyRow> = self
+            .read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(date.to_string()), fetch_all)?))
+            .await?;
         let mut by_unit = std::collections::HashMap::new();
         for row in rows {
             let r = daily_from(row)?;
@@ -126,7 +149,12 @@ impl Store {
         let (_, days) = self.completeness(&root.path, today, now).await?;
         let already: std::collections::HashSet<String> = self
             .read(async |c| {
-                Ok(exec!(c, sqlx::query_scalar("SELECT subject_path FROM escalations WHERE kind = 'unit_silent' AND date = $1").bind(today.to_string()), fetch_all)?)
+                Ok(exec!(
+                    c,
+                    sqlx::query_scalar("SELECT subject_path FROM escalations WHERE kind = 'unit_silent' AND date = $1")
+                        .bind(today.to_string()),
+                    fetch_all
+                )?)
             })
             .await?
             .into_iter()

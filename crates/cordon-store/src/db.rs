@@ -116,7 +116,15 @@ pub struct Tx<'a> {
 
 impl Tx<'_> {
     /// Writes an audit record for a change made in this transaction.
-    pub async fn audit<B: Serialize, A: Serialize>(&mut self, at: Timestamp, actor: Option<Uuid>, action: &str, entity_id: impl ToString, before: Option<&B>, after: Option<&A>) -> Result<()> {
+    pub async fn audit<B: Serialize, A: Serialize>(
+        &mut self,
+        at: Timestamp,
+        actor: Option<Uuid>,
+        action: &str,
+        entity_id: impl ToString,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> Result<()> {
         let entity = action.split('.').next().unwrap_or(action);
         let before = before.map(|b| Json(serde_json::to_value(b).unwrap_or_default()));
         let after = after.map(|a| Json(serde_json::to_value(a).unwrap_or_default()));
@@ -155,7 +163,7 @@ impl Tx<'_> {
 
 /// Unix microseconds of an instant, as stored.
 pub fn micros(at: Timestamp) -> i64 {
-    i64::try_from(at.as_microsecond()).unwrap_or(i64::MAX)
+    at.as_microsecond()
 }
 
 /// The instant of stored Unix microseconds.

@@ -38,7 +38,8 @@ impl Store {
             .await?;
         rows.into_iter()
             .map(|(seq, at, kind, path, entity_id, data)| {
-                let kind = KINDS.into_iter().find(|k| k.as_str() == kind).ok_or(StoreError::Corrupt { column: "events.kind", value: kind })?;
+                let kind =
+                    KINDS.into_iter().find(|k| k.as_str() == kind).ok_or(StoreError::Corrupt { column: "events.kind", value: kind })?;
                 Ok(Event { seq, kind, path: NodePath::from_stored(path), entity_id, at: from_micros(at)?, data: data.0 })
             })
             .collect()

@@ -1,9 +1,9 @@
 //! The jurisdiction tree and its facilities.
 
-use sqlx::AssertSqlSafe;
 use cordon_core::jurisdiction::{self, DEFAULT_LEVELS, Facility, FacilityKind, Node, NodeInput, NodePath};
 use cordon_core::{FieldError, Invalid};
 use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::db::{Conn, parse_enum, subtree};
@@ -25,7 +25,15 @@ struct NodeRow {
 
 impl From<NodeRow> for Node {
     fn from(r: NodeRow) -> Node {
-        Node { id: r.id, code: r.code, name: r.name, level: r.level, parent_id: r.parent_id, population: r.population, path: NodePath::from_stored(r.path) }
+        Node {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            level: r.level,
+            parent_id: r.parent_id,
+            population: r.population,
+            path: NodePath::from_stored(r.path),
+        }
     }
 }
 
@@ -52,7 +60,14 @@ async fn insert_node(c: &mut Conn<'_>, node: &Node) -> Result<()> {
     let sql = format!("INSERT INTO nodes ({NODE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)");
     exec!(
         c,
-        sqlx::query(AssertSqlSafe(sql.as_str())).bind(node.id).bind(&node.code).bind(&node.name).bind(node.level).bind(node.parent_id).bind(node.population).bind(node.path.as_str()),
+        sqlx::query(AssertSqlSafe(sql.as_str()))
+            .bind(node.id)
+            .bind(&node.code)
+            .bind(&node.name)
+            .bind(node.level)
+            .bind(node.parent_id)
+            .bind(node.population)
+            .bind(node.path.as_str()),
         execute
     )
     .map_err(|e| StoreError::taken_or(e, "code", &node.code))?;
@@ -94,7 +109,11 @@ impl Store {
             let before = level_names(&mut tx.conn).await?;
             exec!(&mut tx.conn, sqlx::query("DELETE FROM levels"), execute)?;
             for (depth, name) in names.iter().enumerate() {
-                exec!(&mut tx.conn, sqlx::query("INSERT INTO levels (depth, name) VALUES ($1, $2)").bind(depth as i64).bind(name.trim()), execute)?;
+                exec!(
+                    &mut tx.conn,
+                    sqlx::query("INSERT INTO levels (depth, name) VALUES ($1, $2)").bind(depth as i64).bind(name.trim()),
+                    execute
+                )?;
             }
             tx.audit(now, actor, "levels.set", "levels", Some(&before), Some(&names)).await
         })
@@ -119,7 +138,13 @@ impl Store {
         self.write(async |tx| {
             let mut summary = ImportSummary::default();
             for row in rows {
-                let at_line = |e: Invalid| Invalid { errors: e.errors.into_iter().map(|f| FieldError { field: format!("line {}: {}", row.line, f.field), reason: f.reason }).collect() };
+                let at_line = |e: Invalid| Invalid {
+                    errors: e
+                        .errors
+                        .into_iter()
+                        .map(|f| FieldError { field: format!("line {}: {}", row.line, f.field), reason: f.reason })
+                        .collect(),
+                };
                 row.node.check().map_err(at_line)?;
                 if let Some(existing) = node_by_code(&mut tx.conn, row.node.code.trim()).await? {
                     let parent_code = match existing.parent_id {
@@ -127,13 +152,22 @@ impl Store {
                         None => None,
                     };
                     if parent_code.as_deref() != row.node.parent_code.as_deref().map(str::trim) {
-                        return Err(at_line(Invalid::field("parent_code", "differs from the parent of the existing node with this code")).into());
+                        return Err(
+                            at_line(Invalid::field("parent_code", "differs from the parent of the existing node with this code")).into()
+                        );
                     }
                     if existing.name == row.node.name.trim() && existing.population == row.node.population {
                         summary.unchanged += 1;
                         continue;
                     }
-                    exec!(&mut tx.conn, sqlx::query("UPDATE nodes SET name = $1, population = $2 WHERE id = $3").bind(row.node.name.trim()).bind(row.node.population).bind(existing.id), execute)?;
+                    exec!(
+                        &mut tx.conn,
+                        sqlx::query("UPDATE nodes SET name = $1, population = $2 WHERE id = $3")
+                            .bind(row.node.name.trim())
+                            .bind(row.node.population)
+                            .bind(existing.id),
+                        execute
+                    )?;
                     let after = Node { name: row.node.name.trim().to_owned(), population: row.node.population, ..existing.clone() };
                     tx.audit(now, actor, "node.update", existing.id, Some(&existing), Some(&after)).await?;
                     summary.updated += 1;
@@ -172,7 +206,8 @@ impl Store {
     /// The children of a node, by code.
     pub async fn children(&self, id: Uuid) -> Result<Vec<Node>> {
         let sql = format!("SELECT {NODE_COLUMNS} FROM nodes WHERE parent_id = $1 ORDER BY code");
-        let rows: Vec<NodeRow> = self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id), fetch_all)?)).await?;
+        let rows: Vec<NodeRow> =
+            self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id), fetch_all)?)).await?;
         Ok(rows.into_iter().map(Node::from).collect())
     }
 
@@ -180,7 +215,8 @@ impl Store {
     pub async fn subtree(&self, path: &NodePath, level: Option<i64>) -> Result<Vec<Node>> {
         let sql = format!("SELECT {NODE_COLUMNS} FROM nodes WHERE path LIKE $1 ESCAPE '\\' AND ($2 IS NULL OR level = $2) ORDER BY path");
         let pattern = subtree(path);
-        let rows: Vec<NodeRow> = self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(level), fetch_all)?)).await?;
+        let rows: Vec<NodeRow> =
+            self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(level), fetch_all)?)).await?;
         Ok(rows.into_iter().map(Node::from).collect())
     }
 
@@ -191,7 +227,15 @@ impl Store {
     }
 
     /// Creates a facility at a node.
-    pub async fn create_facility(&self, actor: Option<Uuid>, code: &str, name: &str, kind: FacilityKind, node: &Node, now: Timestamp) -> Result<Facility> {
+    pub async fn create_facility(
+        &self,
+        actor: Option<Uuid>,
+        code: &str,
+        name: &str,
+        kind: FacilityKind,
+        node: &Node,
+        now: Timestamp,
+    ) -> Result<Facility> {
         let mut p = cordon_core::validation::Problems::default();
         let code = jurisdiction::check_code(&mut p, "code", code);
         let name = p.text("name", name, 200);
@@ -223,14 +267,24 @@ impl Store {
             .read(async |c| {
                 Ok(exec!(
                     c,
-                    sqlx::query_as("SELECT id, code, name, kind, node_id, node_path FROM facilities WHERE node_path LIKE $1 ESCAPE '\\' ORDER BY code").bind(&pattern),
+                    sqlx::query_as(
+                        "SELECT id, code, name, kind, node_id, node_path FROM facilities WHERE node_path LIKE $1 ESCAPE '\\' ORDER BY code"
+                    )
+                    .bind(&pattern),
                     fetch_all
                 )?)
             })
             .await?;
         rows.into_iter()
             .map(|(id, code, name, kind, node_id, node_path)| {
-                Ok(Facility { id, code, name, kind: parse_enum("facilities.kind", &kind, FacilityKind::parse)?, node_id, node_path: NodePath::from_stored(node_path) })
+                Ok(Facility {
+                    id,
+                    code,
+                    name,
+                    kind: parse_enum("facilities.kind", &kind, FacilityKind::parse)?,
+                    node_id,
+                    node_path: NodePath::from_stored(node_path),
+                })
             })
             .collect()
     }

@@ -1,9 +1,9 @@
 //! Residents, with the probable-duplicate check at registration.
 
-use sqlx::AssertSqlSafe;
 use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::person::{Person, PersonDraft, Sex, is_probable_duplicate, name_key};
 use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::db::{Conn, micros, parse_enum, subtree};
@@ -32,7 +32,8 @@ impl TryFrom<PersonRow> for Person {
             id: r.id,
             full_name: r.full_name,
             sex: parse_enum("persons.sex", &r.sex, Sex::parse)?,
-            birth_year: i32::try_from(r.birth_year).map_err(|_| StoreError::Corrupt { column: "persons.birth_year", value: r.birth_year.to_string() })?,
+            birth_year: i32::try_from(r.birth_year)
+                .map_err(|_| StoreError::Corrupt { column: "persons.birth_year", value: r.birth_year.to_string() })?,
             unit_id: r.unit_id,
             unit_path: NodePath::from_stored(r.unit_path),
             phone: r.phone,
@@ -62,11 +63,19 @@ pub enum Registration {
 impl Store {
     /// Registers a resident of `unit`, unless probable duplicates exist and
     /// `confirm_new` is false.
-    pub async fn register_person(&self, actor: Uuid, draft: &PersonDraft, unit: &Node, confirm_new: bool, now: Timestamp) -> Result<Registration> {
+    pub async fn register_person(
+        &self,
+        actor: Uuid,
+        draft: &PersonDraft,
+        unit: &Node,
+        confirm_new: bool,
+        now: Timestamp,
+    ) -> Result<Registration> {
         self.write(async |tx| {
             let key = name_key(&draft.full_name);
             let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE unit_id = $1 AND name_key = $2 ORDER BY created_at");
-            let rows: Vec<PersonRow> = exec!(&mut tx.conn, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(unit.id).bind(&key), fetch_all)?;
+            let rows: Vec<PersonRow> =
+                exec!(&mut tx.conn, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(unit.id).bind(&key), fetch_all)?;
             let mut existing = Vec::new();
             for row in rows {
                 let person = Person::try_from(row)?;
@@ -88,7 +97,9 @@ impl Store {
                 address: draft.address.clone(),
                 document_number: draft.document_number.clone(),
             };
-            let sql = format!("INSERT INTO persons ({PERSON_COLUMNS}, name_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+            let sql = format!(
+                "INSERT INTO persons ({PERSON_COLUMNS}, name_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            );
             exec!(
                 &mut tx.conn,
                 sqlx::query(AssertSqlSafe(sql.as_str()))
@@ -119,10 +130,16 @@ impl Store {
     /// Residents at or below `path` whose name contains `query` (all when
     /// empty), by name, at most `limit`.
     pub async fn find_persons(&self, path: &NodePath, query: &str, limit: i64) -> Result<Vec<Person>> {
-        let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE unit_path LIKE $1 ESCAPE '\\' AND name_key LIKE $2 ESCAPE '\\' ORDER BY full_name, id LIMIT $3");
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM persons WHERE unit_path LIKE $1 ESCAPE '\\' AND name_key LIKE $2 ESCAPE '\\' ORDER BY full_name, id LIMIT $3"
+        );
         let pattern = subtree(path);
         let name = format!("%{}%", name_key(query).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        let rows: Vec<PersonRow> = self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(&name).bind(limit.clamp(1, 500)), fetch_all)?)).await?;
+        let rows: Vec<PersonRow> = self
+            .read(async |c| {
+                Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(&name).bind(limit.clamp(1, 500)), fetch_all)?)
+            })
+            .await?;
         rows.into_iter().map(Person::try_from).collect()
     }
 }

@@ -2,7 +2,6 @@
 //! the case opened or joined, the investigation task for the worker on call,
 //! any escalation, their audit records and their events.
 
-use sqlx::AssertSqlSafe;
 use cordon_core::case::Case;
 use cordon_core::escalation::Escalation;
 use cordon_core::event::{Event, EventKind};
@@ -13,6 +12,7 @@ use cordon_core::task::{Task, TaskStatus};
 use cordon_core::user::User;
 use jiff::Timestamp;
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -26,7 +26,8 @@ use crate::rosters::on_call_in;
 use crate::tasks::insert_task;
 use crate::{Store, exec};
 
-const REPORT_COLUMNS: &str = "id, person_id, unit_id, unit_path, reporter_id, symptoms, temperature_c, onset_date, note, received_at, case_id";
+const REPORT_COLUMNS: &str =
+    "id, person_id, unit_id, unit_path, reporter_id, symptoms, temperature_c, onset_date, note, received_at, case_id";
 
 #[derive(sqlx::FromRow)]
 struct ReportRow {
@@ -97,7 +98,11 @@ pub struct ReportWithStatus {
 async fn status_of(c: &mut Conn<'_>, report: &Report) -> Result<(Option<Case>, Option<Task>, ReportStatus)> {
     let Some(case_id) = report.case_id else { return Ok((None, None, ReportStatus::Received)) };
     let case = case_by_id(c, case_id).await?;
-    let task_id: Option<Uuid> = exec!(c, sqlx::query_scalar("SELECT id FROM tasks WHERE case_id = $1 AND kind = 'investigation' ORDER BY created_at LIMIT 1").bind(case_id), fetch_optional)?;
+    let task_id: Option<Uuid> = exec!(
+        c,
+        sqlx::query_scalar("SELECT id FROM tasks WHERE case_id = $1 AND kind = 'investigation' ORDER BY created_at LIMIT 1").bind(case_id),
+        fetch_optional
+    )?;
     let task = match task_id {
         Some(id) => crate::tasks::task_by_id(c, id).await?,
         None => None,
@@ -124,7 +129,9 @@ impl Store {
                 let (case, task, status) = status_of(&mut tx.conn, &existing).await?;
                 return Ok(Intake { created: false, report: existing, case, task, status });
             }
-            let person = person_by_id(&mut tx.conn, draft.person_id).await?.ok_or_else(|| cordon_core::Invalid::field("person_id", "no such person"))?;
+            let person = person_by_id(&mut tx.conn, draft.person_id)
+                .await?
+                .ok_or_else(|| cordon_core::Invalid::field("person_id", "no such person"))?;
             if !unit.path.contains(&person.unit_path) && !reporter.node_path.contains(&person.unit_path) {
                 return Err(cordon_core::Invalid::field("person_id", "the person is not a resident of your jurisdiction").into());
             }
@@ -133,7 +140,14 @@ impl Store {
             let open_case = open_case_of(&mut tx.conn, person.id).await?;
             let on_call = on_call_in(&mut tx.conn, &unit.path.self_and_ancestors(), now).await?;
             let ids = NewIds { case: Uuid::now_v7(), task: Uuid::now_v7(), escalation: Uuid::now_v7() };
-            let cx = Context { unit_id: unit.id, unit_path: &unit.path, definitions: &definitions, open_case: open_case.as_ref(), on_call: on_call.as_ref(), settings: &settings };
+            let cx = Context {
+                unit_id: unit.id,
+                unit_path: &unit.path,
+                definitions: &definitions,
+                open_case: open_case.as_ref(),
+                on_call: on_call.as_ref(),
+                settings: &settings,
+            };
             let decision = intake::decide(draft, cx, ids, now);
 
             let case = match &decision.case {
@@ -194,10 +208,12 @@ impl Store {
 
     /// Reports from places at or below `path`, newest first, with their status.
     pub async fn reports_under(&self, path: &NodePath, limit: i64) -> Result<Vec<ReportWithStatus>> {
-        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE unit_path LIKE $1 ESCAPE '\\' ORDER BY received_at DESC, id LIMIT $2");
+        let sql =
+            format!("SELECT {REPORT_COLUMNS} FROM reports WHERE unit_path LIKE $1 ESCAPE '\\' ORDER BY received_at DESC, id LIMIT $2");
         let pattern = subtree(path);
         self.read(async |c| {
-            let rows: Vec<ReportRow> = exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(limit.clamp(1, 1000)), fetch_all)?;
+            let rows: Vec<ReportRow> =
+                exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(limit.clamp(1, 1000)), fetch_all)?;
             let mut out = Vec::with_capacity(rows.len());
             for row in rows {
                 let report = Report::try_from(row)?;

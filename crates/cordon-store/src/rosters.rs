@@ -1,10 +1,10 @@
 //! Roster shifts and the on-call lookup.
 
-use sqlx::AssertSqlSafe;
 use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::roster::{self, Shift};
 use cordon_core::task::OnCall;
 use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::db::{Conn, from_micros, micros, subtree};
@@ -14,7 +14,14 @@ use crate::{Store, exec};
 type ShiftRow = (Uuid, Uuid, Uuid, String, i64, i64);
 
 fn shift_from(r: ShiftRow) -> Result<Shift> {
-    Ok(Shift { id: r.0, worker_id: r.1, node_id: r.2, node_path: NodePath::from_stored(r.3), starts_at: from_micros(r.4)?, ends_at: from_micros(r.5)? })
+    Ok(Shift {
+        id: r.0,
+        worker_id: r.1,
+        node_id: r.2,
+        node_path: NodePath::from_stored(r.3),
+        starts_at: from_micros(r.4)?,
+        ends_at: from_micros(r.5)?,
+    })
 }
 
 /// The worker on call at `at` for `place`, looking only at `areas` (the place
@@ -54,7 +61,15 @@ pub async fn on_call_in(c: &mut Conn<'_>, areas: &[NodePath], at: Timestamp) -> 
 
 impl Store {
     /// Puts a worker on call for an area.
-    pub async fn add_shift(&self, actor: Uuid, worker_id: Uuid, area: &Node, starts_at: Timestamp, ends_at: Timestamp, now: Timestamp) -> Result<Shift> {
+    pub async fn add_shift(
+        &self,
+        actor: Uuid,
+        worker_id: Uuid,
+        area: &Node,
+        starts_at: Timestamp,
+        ends_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Shift> {
         let shift = Shift { id: Uuid::now_v7(), worker_id, node_id: area.id, node_path: area.path.clone(), starts_at, ends_at };
         self.write(async |tx| {
             exec!(
@@ -77,7 +92,13 @@ impl Store {
     /// A shift by id.
     pub async fn shift(&self, id: Uuid) -> Result<Option<Shift>> {
         let row: Option<ShiftRow> = self
-            .read(async |c| Ok(exec!(c, sqlx::query_as("SELECT id, worker_id, node_id, node_path, starts_at, ends_at FROM shifts WHERE id = $1").bind(id), fetch_optional)?))
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_as("SELECT id, worker_id, node_id, node_path, starts_at, ends_at FROM shifts WHERE id = $1").bind(id),
+                    fetch_optional
+                )?)
+            })
             .await?;
         row.map(shift_from).transpose()
     }

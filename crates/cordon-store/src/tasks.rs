@@ -1,12 +1,12 @@
 //! Tasks: the worker's list, acknowledgement, completion, reassignment and
 //! the escalation of overdue tasks.
 
-use sqlx::AssertSqlSafe;
 use cordon_core::escalation::{Escalation, EscalationKind, scope_above};
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
 use cordon_core::task::{self, OnCall, Task, TaskKind, TaskStatus};
 use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::config::settings_in;
@@ -16,7 +16,8 @@ use crate::reports::record_escalation;
 use crate::rosters::on_call_in;
 use crate::{Store, exec};
 
-const TASK_COLUMNS: &str = "id, kind, case_id, person_id, subject_path, area_path, assignee_id, status, deadline, escalations, created_at, updated_at, note";
+const TASK_COLUMNS: &str =
+    "id, kind, case_id, person_id, subject_path, area_path, assignee_id, status, deadline, escalations, created_at, updated_at, note";
 
 #[derive(sqlx::FromRow)]
 struct TaskRow {
@@ -128,7 +129,15 @@ impl Store {
             "SELECT {TASK_COLUMNS} FROM tasks WHERE (subject_path LIKE $1 ESCAPE '\\' OR assignee_id = $2) AND ($2 IS NULL OR assignee_id = $2){status_clause} ORDER BY deadline, id LIMIT $3"
         );
         let pattern = subtree(path);
-        let rows: Vec<TaskRow> = self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(filter.assignee).bind(limit.clamp(1, 1000)), fetch_all)?)).await?;
+        let rows: Vec<TaskRow> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(filter.assignee).bind(limit.clamp(1, 1000)),
+                    fetch_all
+                )?)
+            })
+            .await?;
         rows.into_iter().map(Task::try_from).collect()
     }
 
@@ -145,7 +154,10 @@ impl Store {
     /// A command officer hands a task to `to` (a worker on call for `area`).
     pub async fn reassign_task(&self, officer: Uuid, id: Uuid, to: &OnCall, now: Timestamp) -> Result<Task> {
         let settings = self.settings().await?;
-        self.change_task(officer, id, "task.reassign", EventKind::TaskAssigned, now, |t| task::reassign(t, to, settings.investigation_deadline(), now)).await
+        self.change_task(officer, id, "task.reassign", EventKind::TaskAssigned, now, |t| {
+            task::reassign(t, to, settings.investigation_deadline(), now)
+        })
+        .await
     }
 
     async fn change_task(
@@ -177,7 +189,10 @@ impl Store {
             .read(async |c| {
                 Ok(exec!(
                     c,
-                    sqlx::query_scalar("SELECT id FROM tasks WHERE status IN ('assigned', 'escalated') AND deadline <= $1 ORDER BY deadline LIMIT 1000").bind(micros(now)),
+                    sqlx::query_scalar(
+                        "SELECT id FROM tasks WHERE status IN ('assigned', 'escalated') AND deadline <= $1 ORDER BY deadline LIMIT 1000"
+                    )
+                    .bind(micros(now)),
                     fetch_all
                 )?)
             })

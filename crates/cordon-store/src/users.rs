@@ -4,10 +4,10 @@
 //! session tokens arrive as their SHA-256, so a stolen database yields no
 //! usable token.
 
-use sqlx::AssertSqlSafe;
 use cordon_core::jurisdiction::NodePath;
 use cordon_core::user::{Role, User};
 use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::db::{Conn, micros, parse_enum, subtree};
@@ -26,6 +26,13 @@ struct UserRow {
     node_path: String,
     phone: Option<String>,
     active: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserWithHash {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
 }
 
 impl TryFrom<UserRow> for User {
@@ -73,7 +80,8 @@ impl Store {
     /// Creates a user with an already hashed password.
     pub async fn create_user(&self, actor: Option<Uuid>, user: &User, password_hash: &str, now: Timestamp) -> Result<User> {
         self.write(async |tx| {
-            let sql = format!("INSERT INTO users ({USER_COLUMNS}, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+            let sql =
+                format!("INSERT INTO users ({USER_COLUMNS}, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
             exec!(
                 &mut tx.conn,
                 sqlx::query(AssertSqlSafe(sql.as_str()))
@@ -120,36 +128,47 @@ impl Store {
     pub async fn user_with_password(&self, username: &str) -> Result<Option<(User, String)>> {
         let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1");
         self.read(async |c| {
-            let row: Option<(Uuid, String, String, String, Uuid, String, Option<String>, bool, String)> =
-                exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(username), fetch_optional)?;
-            row.map(|(id, username, display_name, role, node_id, node_path, phone, active, hash)| {
-                Ok((UserRow { id, username, display_name, role, node_id, node_path, phone, active }.try_into()?, hash))
-            })
-            .transpose()
+            let row: Option<UserWithHash> = exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(username), fetch_optional)?;
+            row.map(|r| Ok((User::try_from(r.user)?, r.password_hash))).transpose()
         })
         .await
     }
 
     /// Users anchored at or below `path`, optionally of one role.
     pub async fn users_under(&self, path: &NodePath, role: Option<Role>) -> Result<Vec<User>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE node_path LIKE $1 ESCAPE '\\' AND ($2 IS NULL OR role = $2) ORDER BY username");
+        let sql =
+            format!("SELECT {USER_COLUMNS} FROM users WHERE node_path LIKE $1 ESCAPE '\\' AND ($2 IS NULL OR role = $2) ORDER BY username");
         let pattern = subtree(path);
-        let rows: Vec<UserRow> = self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(role.map(Role::as_str)), fetch_all)?)).await?;
+        let rows: Vec<UserRow> = self
+            .read(async |c| {
+                Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(role.map(Role::as_str)), fetch_all)?)
+            })
+            .await?;
         rows.into_iter().map(User::try_from).collect()
     }
 
     /// Starts a session for `user_id` under the token's hash.
-    pub async fn create_session(&self, user_id: Uuid, token_hash: &[u8], kind: SessionKind, label: Option<&str>, now: Timestamp, expires_at: Timestamp) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        user_id: Uuid,
+        token_hash: &[u8],
+        kind: SessionKind,
+        label: Option<&str>,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
         self.write(async |tx| {
             exec!(
                 &mut tx.conn,
-                sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(token_hash)
-                    .bind(user_id)
-                    .bind(kind.as_str())
-                    .bind(label)
-                    .bind(micros(now))
-                    .bind(micros(expires_at)),
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, kind, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)"
+                )
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(kind.as_str())
+                .bind(label)
+                .bind(micros(now))
+                .bind(micros(expires_at)),
                 execute
             )?;
             tx.audit(now, Some(user_id), "session.create", user_id, None::<&()>, Some(&kind.as_str())).await
@@ -163,14 +182,20 @@ impl Store {
             "SELECT {} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
             USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         );
-        let row: Option<UserRow> = self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(token_hash).bind(micros(now)), fetch_optional)?)).await?;
+        let row: Option<UserRow> = self
+            .read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(token_hash).bind(micros(now)), fetch_optional)?))
+            .await?;
         row.map(User::try_from).transpose()
     }
 
     /// Ends a session.
     pub async fn end_session(&self, token_hash: &[u8], now: Timestamp) -> Result<()> {
         self.write(async |tx| {
-            let user: Option<Uuid> = exec!(&mut tx.conn, sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id").bind(token_hash), fetch_optional)?;
+            let user: Option<Uuid> = exec!(
+                &mut tx.conn,
+                sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id").bind(token_hash),
+                fetch_optional
+            )?;
             if let Some(user) = user {
                 tx.audit(now, Some(user), "session.end", user, None::<&()>, None::<&()>).await?;
             }

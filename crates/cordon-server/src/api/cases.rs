@@ -1,0 +1,73 @@
+//! Cases: list, read, classify.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use cordon_core::case::{Case, CaseStatus, Classification};
+use cordon_core::policy::Action;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::{authorise, limit, scope};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AppJson, AppQuery};
+use crate::state::AppState;
+
+/// List parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CaseQuery {
+    /// Code of the subtree (default: your anchor).
+    pub under: Option<String>,
+    /// Only this classification.
+    pub status: Option<CaseStatus>,
+    /// At most this many (default 100).
+    pub limit: Option<i64>,
+}
+
+/// Cases in your subtree, newest first.
+#[utoipa::path(get, path = "/cases", tag = "cases", params(CaseQuery), responses((status = 200, body = Vec<Case>)))]
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppQuery(q): AppQuery<CaseQuery>,
+) -> ApiResult<Json<Vec<Case>>> {
+    let path = scope(&state, &user, q.under.as_deref()).await?;
+    Ok(Json(state.store.cases_under(&path, q.status, limit(q.limit)).await?))
+}
+
+async fn case_in_scope(state: &AppState, user: &cordon_core::user::User, id: Uuid, action: Action) -> ApiResult<Case> {
+    let case = state.store.case(id).await?.ok_or_else(|| ApiError::NotFound(format!("case {id}")))?;
+    authorise(user, action, &case.unit_path)?;
+    Ok(case)
+}
+
+/// One case.
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases", params(("id" = Uuid, Path)), responses((status = 200, body = Case), (status = 403, body = crate::error::Problem)))]
+async fn get_case(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Case>> {
+    Ok(Json(case_in_scope(&state, &user, id, Action::Read).await?))
+}
+
+/// Classify a case (suspected → probable → confirmed | discarded) or record
+/// its outcome. An impossible move is a 409 naming the field.
+#[utoipa::path(post, path = "/cases/{id}/classification", tag = "cases", params(("id" = Uuid, Path)), request_body = Classification, responses((status = 200, body = Case), (status = 409, body = crate::error::Problem)))]
+async fn classify(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(change): AppJson<Classification>,
+) -> ApiResult<Json<Case>> {
+    case_in_scope(&state, &user, id, Action::Classify).await?;
+    if change.status.is_none() && change.outcome.is_none() {
+        return Err(ApiError::bad_field("status", "give a status, an outcome or both"));
+    }
+    Ok(Json(state.store.classify_case(user.id, id, change, state.now()).await?))
+}
+
+/// Routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(get_case)).routes(routes!(classify))
+}

@@ -1,0 +1,58 @@
+//! Case definitions and settings.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use cordon_core::definition::CaseDefinition;
+use cordon_core::policy::Action;
+use cordon_core::settings::Settings;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::authorise;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::AppJson;
+use crate::state::AppState;
+
+/// The settings in force.
+#[utoipa::path(get, path = "/settings", tag = "configuration", responses((status = 200, body = Settings)))]
+async fn get_settings(State(state): State<AppState>, CurrentUser(_user): CurrentUser) -> ApiResult<Json<Settings>> {
+    Ok(Json(state.store.settings().await?))
+}
+
+/// Replace the settings (administrators).
+#[utoipa::path(put, path = "/settings", tag = "configuration", request_body = Settings, responses((status = 200, body = Settings), (status = 422, body = crate::error::Problem)))]
+async fn put_settings(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppJson(settings): AppJson<Settings>,
+) -> ApiResult<Json<Settings>> {
+    authorise(&user, Action::ManageConfiguration, &user.node_path)?;
+    Ok(Json(state.store.save_settings(Some(user.id), &settings, state.now()).await?))
+}
+
+/// The case definitions.
+#[utoipa::path(get, path = "/case-definitions", tag = "configuration", responses((status = 200, body = Vec<CaseDefinition>)))]
+async fn list_definitions(State(state): State<AppState>, CurrentUser(_user): CurrentUser) -> ApiResult<Json<Vec<CaseDefinition>>> {
+    Ok(Json(state.store.definitions().await?))
+}
+
+/// Create or replace a case definition (administrators).
+#[utoipa::path(put, path = "/case-definitions/{code}", tag = "configuration", params(("code" = String, Path)), request_body = CaseDefinition, responses((status = 200, body = CaseDefinition), (status = 422, body = crate::error::Problem)))]
+async fn put_definition(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(code): Path<String>,
+    AppJson(definition): AppJson<CaseDefinition>,
+) -> ApiResult<Json<CaseDefinition>> {
+    authorise(&user, Action::ManageConfiguration, &user.node_path)?;
+    if definition.code != code {
+        return Err(ApiError::bad_field("code", "must equal the code in the path"));
+    }
+    Ok(Json(state.store.save_definition(Some(user.id), &definition, state.now()).await?))
+}
+
+/// Routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_settings, put_settings)).routes(routes!(list_definitions)).routes(routes!(put_definition))
+}

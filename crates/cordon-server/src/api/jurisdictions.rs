@@ -1,0 +1,122 @@
+//! The jurisdiction tree and facilities.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use cordon_core::jurisdiction::{Facility, FacilityKind, Node, NodeInput};
+use cordon_core::policy::Action;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{authorise, node_in_scope, scope};
+use crate::auth::CurrentUser;
+use crate::error::ApiResult;
+use crate::extract::{AppJson, AppQuery};
+use crate::state::AppState;
+
+/// A node with its children and the level names.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NodeView {
+    /// The node.
+    pub node: Node,
+    /// Its level's name.
+    pub level_name: String,
+    /// Its children.
+    pub children: Vec<Node>,
+}
+
+/// Filters for the node list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct NodeQuery {
+    /// Code of the subtree's root (default: your anchor).
+    pub under: Option<String>,
+    /// Only nodes at this depth (0 = nation).
+    pub level: Option<i64>,
+}
+
+/// List nodes in a subtree.
+#[utoipa::path(get, path = "/nodes", tag = "jurisdictions", params(NodeQuery), responses((status = 200, body = Vec<Node>)))]
+async fn list_nodes(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppQuery(q): AppQuery<NodeQuery>,
+) -> ApiResult<Json<Vec<Node>>> {
+    let path = scope(&state, &user, q.under.as_deref()).await?;
+    Ok(Json(state.store.subtree(&path, q.level).await?))
+}
+
+/// One node with its children.
+#[utoipa::path(get, path = "/nodes/{code}", tag = "jurisdictions", params(("code" = String, Path)), responses((status = 200, body = NodeView), (status = 403, body = crate::error::Problem)))]
+async fn get_node(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(code): Path<String>) -> ApiResult<Json<NodeView>> {
+    let node = node_in_scope(&state, &user, &code, "code", Action::Read).await?;
+    let levels = state.store.levels().await?;
+    let children = state.store.children(node.id).await?;
+    let level_name = levels.get(node.level as usize).cloned().unwrap_or_default();
+    Ok(Json(NodeView { node, level_name, children }))
+}
+
+/// Create a node (administrators).
+#[utoipa::path(post, path = "/nodes", tag = "jurisdictions", request_body = NodeInput, responses((status = 201, body = Node), (status = 422, body = crate::error::Problem)))]
+async fn create_node(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppJson(input): AppJson<NodeInput>,
+) -> ApiResult<(StatusCode, Json<Node>)> {
+    let target = match input.parent_code.as_deref() {
+        Some(code) => node_in_scope(&state, &user, code, "parent_code", Action::ManageJurisdictions).await?.path,
+        None => {
+            authorise(&user, Action::ManageJurisdictions, &user.node_path)?;
+            user.node_path.clone()
+        }
+    };
+    authorise(&user, Action::ManageJurisdictions, &target)?;
+    Ok((StatusCode::CREATED, Json(state.store.create_node(Some(user.id), &input, state.now()).await?)))
+}
+
+/// A facility to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FacilityInput {
+    /// Code, unique in the country.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// What it is.
+    pub kind: FacilityKind,
+    /// Code of the node it belongs to.
+    pub node_code: String,
+}
+
+/// Facilities in your subtree.
+#[utoipa::path(get, path = "/facilities", tag = "jurisdictions", params(NodeQuery), responses((status = 200, body = Vec<Facility>)))]
+async fn list_facilities(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppQuery(q): AppQuery<NodeQuery>,
+) -> ApiResult<Json<Vec<Facility>>> {
+    let path = scope(&state, &user, q.under.as_deref()).await?;
+    Ok(Json(state.store.facilities(&path).await?))
+}
+
+/// Create a facility (administrators).
+#[utoipa::path(post, path = "/facilities", tag = "jurisdictions", request_body = FacilityInput, responses((status = 201, body = Facility), (status = 422, body = crate::error::Problem)))]
+async fn create_facility(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppJson(input): AppJson<FacilityInput>,
+) -> ApiResult<(StatusCode, Json<Facility>)> {
+    let node = node_in_scope(&state, &user, &input.node_code, "node_code", Action::ManageJurisdictions).await?;
+    let facility = state.store.create_facility(Some(user.id), &input.code, &input.name, input.kind, &node, state.now()).await?;
+    Ok((StatusCode::CREATED, Json(facility)))
+}
+
+/// Routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_nodes, create_node))
+        .routes(routes!(get_node))
+        .routes(routes!(list_facilities, create_facility))
+}

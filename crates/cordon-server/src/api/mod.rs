@@ -1,0 +1,105 @@
+//! The JSON API under `/api/v1`, one module per resource, and the OpenAPI
+//! document generated from the handlers' annotations.
+
+pub mod audit;
+pub mod cases;
+pub mod config;
+pub mod daily;
+pub mod escalations;
+pub mod events;
+pub mod jurisdictions;
+pub mod persons;
+pub mod reports;
+pub mod rosters;
+pub mod tasks;
+pub mod users;
+
+use axum::Json;
+use axum::routing::get;
+use cordon_core::jurisdiction::{Node, NodePath};
+use cordon_core::policy::{self, Action};
+use cordon_core::user::User;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "cordon API", description = "Epidemic surveillance and quarantine command. Errors are application/problem+json naming the fields that were wrong."),
+    tags(
+        (name = "auth", description = "Signing in and device tokens"),
+        (name = "jurisdictions", description = "The jurisdiction tree and facilities"),
+        (name = "users", description = "Users and roles"),
+        (name = "persons", description = "Residents"),
+        (name = "reports", description = "Symptom reports and daily unit reports"),
+        (name = "cases", description = "Cases and classification"),
+        (name = "tasks", description = "Investigation and follow-up tasks"),
+        (name = "rosters", description = "On-call shifts"),
+        (name = "command", description = "Escalations, live events and the audit log"),
+        (name = "configuration", description = "Case definitions and settings"),
+    )
+)]
+struct ApiDoc;
+
+/// The API router (to be nested at `/api/v1`) with its OpenAPI document served
+/// at `/openapi.json`.
+pub fn router() -> axum::Router<AppState> {
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::auth::router())
+        .merge(jurisdictions::router())
+        .merge(users::router())
+        .merge(persons::router())
+        .merge(reports::router())
+        .merge(daily::router())
+        .merge(cases::router())
+        .merge(tasks::router())
+        .merge(rosters::router())
+        .merge(escalations::router())
+        .merge(events::router())
+        .merge(audit::router())
+        .merge(config::router())
+        .split_for_parts();
+    doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
+    router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))
+}
+
+/// Applies the access policy.
+pub fn authorise(user: &User, action: Action, target: &NodePath) -> ApiResult<()> {
+    Ok(policy::authorise(user, action, target)?)
+}
+
+/// Finds a node by code for the request field `field`; an unknown code is a
+/// 422 naming the field.
+pub async fn node_for(state: &AppState, code: &str, field: &'static str) -> ApiResult<Node> {
+    state
+        .store
+        .node_by_code(code.trim())
+        .await?
+        .ok_or_else(|| ApiError::Invalid(cordon_core::Invalid::field(field, format!("no jurisdiction has code {:?}", code.trim()))))
+}
+
+/// Finds a node and checks that `user` may perform `action` there; outside
+/// the user's subtree is a 403 naming the field.
+pub async fn node_in_scope(state: &AppState, user: &User, code: &str, field: &'static str, action: Action) -> ApiResult<Node> {
+    let node = node_for(state, code, field).await?;
+    policy::authorise(user, action, &node.path).map_err(|denied| match denied {
+        policy::Denied::OutsideJurisdiction { .. } => ApiError::ForbiddenField { field, reason: denied.to_string() },
+        other => ApiError::Forbidden(other),
+    })?;
+    Ok(node)
+}
+
+/// The node a list is scoped to: the named one (checked) or the user's anchor.
+pub async fn scope(state: &AppState, user: &User, code: Option<&str>) -> ApiResult<NodePath> {
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => Ok(node_in_scope(state, user, code, "node", Action::Read).await?.path),
+        None => Ok(user.node_path.clone()),
+    }
+}
+
+/// Default and maximum page size.
+pub fn limit(requested: Option<i64>) -> i64 {
+    requested.unwrap_or(100).clamp(1, 1000)
+}

@@ -1,0 +1,81 @@
+//! Residents: register (with the duplicate check) and find.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use cordon_core::person::{Person, PersonInput};
+use cordon_core::policy::Action;
+use cordon_store::persons::Registration;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::{authorise, limit, node_in_scope, scope};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AppJson, AppQuery};
+use crate::state::AppState;
+
+/// Register a resident. A probable duplicate (same name, birth year and unit)
+/// is a 409 listing the existing persons in `existing`; send again with
+/// `confirm_new: true` to register anyway.
+#[utoipa::path(post, path = "/persons", tag = "persons", request_body = PersonInput, responses((status = 201, body = Person), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn register(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppJson(input): AppJson<PersonInput>,
+) -> ApiResult<(StatusCode, Json<Person>)> {
+    let now = state.now();
+    let year = i32::from(state.store.settings().await?.local_date(now).year());
+    let draft = input.parse(year)?;
+    let unit = node_in_scope(&state, &user, &input.unit_code, "unit_code", Action::RegisterPerson).await?;
+    match state.store.register_person(user.id, &draft, &unit, input.confirm_new, now).await? {
+        Registration::Registered(p) => Ok((StatusCode::CREATED, Json(p))),
+        Registration::ProbableDuplicates(existing) => Err(ApiError::Conflict {
+            detail: format!(
+                "{} already lives in this unit with the same birth year; use the existing record or confirm a new one",
+                draft.full_name
+            ),
+            errors: vec![cordon_core::FieldError { field: "full_name".into(), reason: "probable duplicate of an existing person".into() }],
+            existing: serde_json::to_value(existing).ok(),
+        }),
+    }
+}
+
+/// Search parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PersonQuery {
+    /// Part of the name.
+    pub q: Option<String>,
+    /// Code of the subtree (default: your anchor).
+    pub under: Option<String>,
+    /// At most this many (default 100).
+    pub limit: Option<i64>,
+}
+
+/// Find residents by name in your subtree.
+#[utoipa::path(get, path = "/persons", tag = "persons", params(PersonQuery), responses((status = 200, body = Vec<Person>)))]
+async fn find(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppQuery(q): AppQuery<PersonQuery>,
+) -> ApiResult<Json<Vec<Person>>> {
+    let path = scope(&state, &user, q.under.as_deref()).await?;
+    Ok(Json(state.store.find_persons(&path, q.q.as_deref().unwrap_or(""), limit(q.limit)).await?))
+}
+
+/// One resident.
+#[utoipa::path(get, path = "/persons/{id}", tag = "persons", params(("id" = Uuid, Path)), responses((status = 200, body = Person), (status = 403, body = crate::error::Problem)))]
+async fn get_person(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Person>> {
+    let person = state.store.person(id).await?.ok_or_else(|| ApiError::NotFound(format!("person {id}")))?;
+    authorise(&user, Action::Read, &person.unit_path)?;
+    Ok(Json(person))
+}
+
+/// Routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(register, find)).routes(routes!(get_person))
+}

@@ -1,0 +1,76 @@
+//! Symptom reports: the start of the spine.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use cordon_core::policy::Action;
+use cordon_core::report::ReportInput;
+use cordon_store::reports::{Intake, ReportWithStatus};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::{authorise, limit, node_in_scope, scope};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AppJson, AppQuery};
+use crate::state::AppState;
+
+/// File a symptom report. In the same request a report that meets the case
+/// definition opens (or joins) the person's suspected case and assigns an
+/// investigation task to the worker on call. The same `id` sent again answers
+/// 200 with `created: false` and the first result.
+#[utoipa::path(post, path = "/reports", tag = "reports", request_body = ReportInput, responses((status = 201, body = Intake), (status = 200, body = Intake), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn submit(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppJson(input): AppJson<ReportInput>,
+) -> ApiResult<(StatusCode, Json<Intake>)> {
+    let now = state.now();
+    let today = state.store.settings().await?.local_date(now);
+    let draft = input.parse(today)?;
+    let unit = node_in_scope(&state, &user, &input.unit_code, "unit_code", Action::FileReport).await?;
+    let intake = state.store.submit_report(&user, &draft, &unit, now).await?;
+    let status = if intake.created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(intake)))
+}
+
+/// List parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// Code of the subtree (default: your anchor).
+    pub under: Option<String>,
+    /// At most this many (default 100).
+    pub limit: Option<i64>,
+}
+
+/// Reports in your subtree, newest first, with where each stands.
+#[utoipa::path(get, path = "/reports", tag = "reports", params(ReportQuery), responses((status = 200, body = Vec<ReportWithStatus>)))]
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppQuery(q): AppQuery<ReportQuery>,
+) -> ApiResult<Json<Vec<ReportWithStatus>>> {
+    let path = scope(&state, &user, q.under.as_deref()).await?;
+    Ok(Json(state.store.reports_under(&path, limit(q.limit)).await?))
+}
+
+/// One report.
+#[utoipa::path(get, path = "/reports/{id}", tag = "reports", params(("id" = Uuid, Path)), responses((status = 200, body = ReportWithStatus), (status = 403, body = crate::error::Problem)))]
+async fn get_report(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<ReportWithStatus>> {
+    let report = state.store.report(id).await?.ok_or_else(|| ApiError::NotFound(format!("report {id}")))?;
+    authorise(&user, Action::Read, &report.report.unit_path)?;
+    Ok(Json(report))
+}
+
+/// Routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(submit, list)).routes(routes!(get_report))
+}

@@ -1,0 +1,137 @@
+//! Tasks: my list, acknowledge, complete, reassign.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use cordon_core::policy::Action;
+use cordon_core::task::{OnCall, Task, TaskStatus};
+use cordon_core::user::{Role, User};
+use cordon_store::tasks::TaskFilter;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::{authorise, limit, scope};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AppJson, AppQuery};
+use crate::state::AppState;
+
+/// List parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TaskQuery {
+    /// Only tasks assigned to me.
+    #[serde(default)]
+    pub mine: bool,
+    /// Only open tasks (assigned, acknowledged, overdue, escalated).
+    #[serde(default)]
+    pub open: bool,
+    /// Code of the subtree (default: your anchor).
+    pub under: Option<String>,
+    /// At most this many (default 100).
+    pub limit: Option<i64>,
+}
+
+/// Tasks, soonest deadline first: mine, or those in a subtree.
+#[utoipa::path(get, path = "/tasks", tag = "tasks", params(TaskQuery), responses((status = 200, body = Vec<Task>)))]
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppQuery(q): AppQuery<TaskQuery>,
+) -> ApiResult<Json<Vec<Task>>> {
+    let path = scope(&state, &user, q.under.as_deref()).await?;
+    let statuses =
+        if q.open { vec![TaskStatus::Assigned, TaskStatus::Acknowledged, TaskStatus::Overdue, TaskStatus::Escalated] } else { Vec::new() };
+    let filter = TaskFilter { assignee: q.mine.then_some(user.id), statuses };
+    Ok(Json(state.store.tasks_under(&path, &filter, limit(q.limit)).await?))
+}
+
+async fn task_visible(state: &AppState, user: &User, id: Uuid) -> ApiResult<Task> {
+    let task = state.store.task(id).await?.ok_or_else(|| ApiError::NotFound(format!("task {id}")))?;
+    if task.assignee_id != Some(user.id) {
+        authorise(user, Action::Read, &task.subject_path)?;
+    }
+    Ok(task)
+}
+
+/// One task.
+#[utoipa::path(get, path = "/tasks/{id}", tag = "tasks", params(("id" = Uuid, Path)), responses((status = 200, body = Task), (status = 403, body = crate::error::Problem)))]
+async fn get_task(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Task>> {
+    Ok(Json(task_visible(&state, &user, id).await?))
+}
+
+/// Acknowledge a task assigned to me: I am on the way.
+#[utoipa::path(post, path = "/tasks/{id}/acknowledge", tag = "tasks", params(("id" = Uuid, Path)), responses((status = 200, body = Task), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+async fn acknowledge(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Task>> {
+    let task = task_visible(&state, &user, id).await?;
+    authorise(&user, Action::WorkTask, &task.subject_path)?;
+    Ok(Json(state.store.acknowledge_task(user.id, id, state.now()).await?))
+}
+
+/// Completion.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Completion {
+    /// What was found or done.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Complete an acknowledged task assigned to me.
+#[utoipa::path(post, path = "/tasks/{id}/complete", tag = "tasks", params(("id" = Uuid, Path)), request_body = Completion, responses((status = 200, body = Task), (status = 409, body = crate::error::Problem)))]
+async fn complete(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(body): AppJson<Completion>,
+) -> ApiResult<Json<Task>> {
+    let task = task_visible(&state, &user, id).await?;
+    authorise(&user, Action::WorkTask, &task.subject_path)?;
+    let mut p = cordon_core::validation::Problems::default();
+    let note = p.optional_text("note", body.note.as_deref(), 4000);
+    p.finish(())?;
+    Ok(Json(state.store.complete_task(user.id, id, note, state.now()).await?))
+}
+
+/// Reassignment.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reassignment {
+    /// The health worker who takes the task.
+    pub worker_id: Uuid,
+}
+
+/// Hand a task to another health worker (command officers).
+#[utoipa::path(post, path = "/tasks/{id}/reassign", tag = "tasks", params(("id" = Uuid, Path)), request_body = Reassignment, responses((status = 200, body = Task), (status = 422, body = crate::error::Problem)))]
+async fn reassign(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(body): AppJson<Reassignment>,
+) -> ApiResult<Json<Task>> {
+    let task = task_visible(&state, &user, id).await?;
+    authorise(&user, Action::ReassignTask, &task.subject_path)?;
+    let worker = state
+        .store
+        .user(body.worker_id)
+        .await?
+        .filter(|w| w.active && w.role == Role::HealthWorker && user.node_path.contains(&w.node_path));
+    let worker = worker.ok_or_else(|| cordon_core::Invalid::field("worker_id", "is not an active health worker in your jurisdiction"))?;
+    if !worker.node_path.contains(&task.subject_path) {
+        return Err(cordon_core::Invalid::field("worker_id", "this worker's area does not cover the task's place").into());
+    }
+    let to = OnCall { worker_id: worker.id, area_path: worker.node_path.clone() };
+    Ok(Json(state.store.reassign_task(user.id, id, &to, state.now()).await?))
+}
+
+/// Routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(get_task))
+        .routes(routes!(acknowledge))
+        .routes(routes!(complete))
+        .routes(routes!(reassign))
+}

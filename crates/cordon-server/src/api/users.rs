@@ -1,0 +1,99 @@
+//! Users: administrators create and deactivate them; command officers list
+//! the workers of their subtree (for rosters and reassignment).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use cordon_core::policy::Action;
+use cordon_core::user::{Role, User, UserInput};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::{authorise, node_in_scope, scope};
+use crate::auth::{CurrentUser, hash_password};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AppJson, AppQuery};
+use crate::state::AppState;
+
+/// Filters for the user list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UserQuery {
+    /// Code of the subtree (default: your anchor).
+    pub under: Option<String>,
+    /// Only this role.
+    pub role: Option<Role>,
+}
+
+/// Users anchored in your subtree.
+#[utoipa::path(get, path = "/users", tag = "users", params(UserQuery), responses((status = 200, body = Vec<User>)))]
+async fn list_users(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppQuery(q): AppQuery<UserQuery>,
+) -> ApiResult<Json<Vec<User>>> {
+    if !matches!(user.role, Role::CommandOfficer | Role::Administrator) {
+        return Err(ApiError::Forbidden(cordon_core::policy::Denied::RoleForbids {
+            role: user.role.as_str(),
+            action: Action::ManageUsers,
+        }));
+    }
+    let path = scope(&state, &user, q.under.as_deref()).await?;
+    Ok(Json(state.store.users_under(&path, q.role).await?))
+}
+
+/// Create a user (administrators).
+#[utoipa::path(post, path = "/users", tag = "users", request_body = UserInput, responses((status = 201, body = User), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn create_user(
+    State(state): State<AppState>,
+    CurrentUser(admin): CurrentUser,
+    AppJson(input): AppJson<UserInput>,
+) -> ApiResult<(StatusCode, Json<User>)> {
+    authorise(&admin, Action::ManageUsers, &admin.node_path)?;
+    input.check()?;
+    let node = node_in_scope(&state, &admin, &input.node_code, "node_code", Action::ManageUsers).await?;
+    let user = User {
+        id: Uuid::now_v7(),
+        username: input.username.trim().to_owned(),
+        display_name: input.display_name.trim().to_owned(),
+        role: input.role,
+        node_id: node.id,
+        node_path: node.path,
+        phone: input.phone.clone(),
+        active: true,
+    };
+    let hash = hash_password(input.password.clone()).await?;
+    Ok((StatusCode::CREATED, Json(state.store.create_user(Some(admin.id), &user, &hash, state.now()).await?)))
+}
+
+/// A change to a user.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    /// Whether the user may sign in.
+    pub active: bool,
+}
+
+/// Activate or deactivate a user (administrators).
+#[utoipa::path(patch, path = "/users/{id}", tag = "users", params(("id" = Uuid, Path)), request_body = UserPatch, responses((status = 200, body = User)))]
+async fn patch_user(
+    State(state): State<AppState>,
+    CurrentUser(admin): CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(patch): AppJson<UserPatch>,
+) -> ApiResult<Json<User>> {
+    let target = state.store.user(id).await?.ok_or_else(|| ApiError::NotFound(format!("user {id}")))?;
+    authorise(&admin, Action::ManageUsers, &target.node_path)?;
+    if target.id == admin.id && !patch.active {
+        return Err(ApiError::conflict("you cannot deactivate yourself"));
+    }
+    Ok(Json(state.store.set_user_active(Some(admin.id), id, patch.active, state.now()).await?))
+}
+
+/// Routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_users, create_user)).routes(routes!(patch_user))
+}

@@ -1,0 +1,203 @@
+//! The one error type of the HTTP layer, rendered as `application/problem+json`
+//! (RFC 9457) with the fields that were wrong.
+//!
+//! Internal failures are logged with their cause and answered with a generic
+//! 500 that reveals nothing; everything a client can cause is a 4xx.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use cordon_core::case::CaseError;
+use cordon_core::policy::Denied;
+use cordon_core::task::TaskError;
+use cordon_core::{FieldError, Invalid};
+use cordon_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A problem document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short summary of the kind.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// What went wrong this time.
+    pub detail: String,
+    /// The fields that were wrong, each with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// Records the client may want instead (e.g. probable duplicates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing: Option<serde_json::Value>,
+}
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not valid JSON or does not fit the schema.
+    #[error("{detail}")]
+    BadRequest {
+        /// What was wrong.
+        detail: String,
+        /// The field, when known.
+        errors: Vec<FieldError>,
+    },
+    /// The body is not JSON at all.
+    #[error("expected a JSON body (Content-Type: application/json)")]
+    UnsupportedMediaType,
+    /// Field values broke a rule.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// No valid session or token.
+    #[error("sign in first")]
+    Unauthenticated,
+    /// Wrong user name or password.
+    #[error("wrong user name or password")]
+    BadCredentials,
+    /// The access policy refused.
+    #[error(transparent)]
+    Forbidden(#[from] Denied),
+    /// Refused for a named field (e.g. a unit outside the subtree).
+    #[error("{reason}")]
+    ForbiddenField {
+        /// The field.
+        field: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The thing does not exist (or is outside the user's subtree).
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The request conflicts with the current state.
+    #[error("{detail}")]
+    Conflict {
+        /// What conflicts.
+        detail: String,
+        /// The field concerned, if any.
+        errors: Vec<FieldError>,
+        /// What already exists.
+        existing: Option<serde_json::Value>,
+    },
+    /// The request came from another site.
+    #[error("cross-site request refused")]
+    CrossSite,
+    /// Anything else: logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 400 naming one field.
+    pub fn bad_field(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        let reason = reason.into();
+        ApiError::BadRequest { detail: reason.clone(), errors: vec![FieldError { field: field.into(), reason }] }
+    }
+
+    /// A conflict with an existing record.
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        ApiError::Conflict { detail: detail.into(), errors: Vec::new(), existing: None }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad-request", "The request could not be read"),
+            ApiError::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
+            ApiError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Some fields are invalid"),
+            ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "Not signed in"),
+            ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad-credentials", "Sign-in failed"),
+            ApiError::Forbidden(_) | ApiError::ForbiddenField { .. } => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            ApiError::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "Conflicts with the current state"),
+            ApiError::CrossSite => (StatusCode::FORBIDDEN, "cross-site", "Cross-site request refused"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
+        }
+    }
+
+    /// The problem document for this error.
+    pub fn problem(&self) -> Problem {
+        let (status, slug, title) = self.parts();
+        let (detail, errors, existing) = match self {
+            ApiError::Internal(cause) => {
+                tracing::error!(%cause, "request failed");
+                ("The server failed; the error was logged.".to_owned(), Vec::new(), None)
+            }
+            ApiError::Invalid(i) => (self.to_string(), i.errors.clone(), None),
+            ApiError::BadRequest { errors, .. } => (self.to_string(), errors.clone(), None),
+            ApiError::ForbiddenField { field, reason } => {
+                (self.to_string(), vec![FieldError { field: (*field).to_owned(), reason: reason.clone() }], None)
+            }
+            ApiError::Conflict { errors, existing, .. } => (self.to_string(), errors.clone(), existing.clone()),
+            _ => (self.to_string(), Vec::new(), None),
+        };
+        Problem {
+            kind: format!("https://cordon.invalid/problems/{slug}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+            errors,
+            existing,
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(i) => ApiError::Invalid(i),
+            StoreError::NotFound { entity, key } => ApiError::NotFound(format!("{entity} {key}")),
+            StoreError::Taken { field, value } => ApiError::Conflict {
+                detail: format!("{field} {value:?} is already taken"),
+                errors: vec![FieldError { field: field.to_owned(), reason: "is already taken".into() }],
+                existing: None,
+            },
+            StoreError::IdReused { .. } => ApiError::Conflict {
+                detail: e.to_string(),
+                errors: vec![FieldError { field: "id".into(), reason: "is already used by a different record".into() }],
+                existing: None,
+            },
+            StoreError::Case(c) => c.into(),
+            StoreError::Task(t) => t.into(),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<CaseError> for ApiError {
+    fn from(e: CaseError) -> Self {
+        let field = if matches!(e, CaseError::OutcomeNotAllowed { .. }) { "outcome" } else { "status" };
+        ApiError::Conflict {
+            detail: e.to_string(),
+            errors: vec![FieldError { field: field.into(), reason: e.to_string() }],
+            existing: None,
+        }
+    }
+}
+
+impl From<TaskError> for ApiError {
+    fn from(e: TaskError) -> Self {
+        match e {
+            TaskError::NotAssignee => ApiError::ForbiddenField { field: "task", reason: e.to_string() },
+            other => ApiError::conflict(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let problem = self.problem();
+        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// Result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,95 @@
+//! cordon's HTTP server: the JSON API under `/api/v1` (with its OpenAPI
+//! document), live events, sign-in, and the background jobs.
+//!
+//! [`Application::build`] is shared by the `cordon` binary and the
+//! integration tests: it opens the store, binds the listener and builds the
+//! router; [`Application::run`] serves until the process is stopped.
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod extract;
+pub mod jobs;
+pub mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use cordon_store::Store;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::clock::Clock;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// How the server is set up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen, e.g. `127.0.0.1:8080` (port 0 picks a free one).
+    pub listen: SocketAddr,
+    /// Whether cookies are marked `Secure` (when served over HTTPS).
+    pub secure_cookies: bool,
+    /// How often the background jobs run; `None` disables them (tests run
+    /// them by hand).
+    pub job_interval: Option<Duration>,
+}
+
+/// The router for an application state.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .nest("/api/v1", api::router())
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .fallback(|| async { ApiError::NotFound("page".into()) })
+        .layer(CatchPanicLayer::custom(|_| ApiError::Internal("a handler panicked".into()).into_response()))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A built server, bound and ready to run.
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    job_interval: Option<Duration>,
+}
+
+impl Application {
+    /// Binds the listener and prepares the router over an open store.
+    pub async fn build(config: &Config, store: Store, clock: Arc<dyn Clock>) -> std::io::Result<Application> {
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let state = AppState { store, clock, secure_cookies: config.secure_cookies };
+        Ok(Application { listener, state, job_interval: config.job_interval })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The shared state (for tests that drive jobs or the clock).
+    pub fn state(&self) -> AppState {
+        self.state.clone()
+    }
+
+    /// Serves until the future `shutdown` completes.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let jobs = self.job_interval.map(|every| jobs::spawn(self.state.clone(), every));
+        let router = app(self.state);
+        let result =
+            axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await;
+        if let Some(jobs) = jobs {
+            jobs.abort();
+        }
+        result
+    }
+}
+
+/// A plain 404 for unknown paths.
+pub async fn not_found() -> impl IntoResponse {
+    (StatusCode::NOT_FOUND, "not found")
+}

@@ -1,0 +1,26 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+
+use cordon_store::Store;
+use jiff::Timestamp;
+
+use crate::clock::Clock;
+
+/// The application's shared state.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// Whether cookies carry the `Secure` flag (served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    /// Now, by the application's clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+}
