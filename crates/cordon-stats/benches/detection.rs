@@ -10,7 +10,7 @@
 use cordon_stats::detector::{Detector, detect_units};
 use cordon_stats::ears::{EarsConfig, EarsMethod};
 use cordon_stats::farrington_flexible::FlexibleConfig;
-use cordon_stats::rt::{RtConfig, SerialInterval, estimate_r};
+use cordon_stats::rt::{RtConfig, SerialInterval, estimate_r, estimate_r_many};
 use cordon_stats::series::{PeriodRange, Series};
 use cordon_stats::table::{parse_incidence, parse_series, parse_si_distr};
 
@@ -51,11 +51,35 @@ fn flu2009() -> Vec<f64> {
     parse_incidence(&read("Flu2009_incidence.csv")).expect("Flu2009 parses").counts
 }
 
-/// R: 0.381 s for 100 calls.
-#[divan::bench(sample_count = 20)]
-fn estimate_r_parametric_100_calls(bencher: divan::Bencher) {
+fn parametric() -> RtConfig {
+    RtConfig::new(SerialInterval::Parametric { mean_si: 2.6, std_si: 1.5 })
+}
+
+fn non_parametric() -> RtConfig {
+    RtConfig::new(SerialInterval::NonParametric(parse_si_distr(&read("Flu2009_si_distr.csv")).expect("SI parses")))
+}
+
+/// R: 0.381 s for 100 sequential calls. Here: the 100 repetitions as 100 units, on all cores.
+#[divan::bench(sample_count = 30)]
+fn estimate_r_parametric_100_series(bencher: divan::Bencher) {
+    let series = vec![flu2009(); 100];
+    let config = parametric();
+    bencher.bench(|| estimate_r_many(divan::black_box(&series), &config).expect("runs"));
+}
+
+/// R: 0.376 s for 100 sequential calls. Here: the 100 repetitions as 100 units, on all cores.
+#[divan::bench(sample_count = 30)]
+fn estimate_r_non_parametric_100_series(bencher: divan::Bencher) {
+    let series = vec![flu2009(); 100];
+    let config = non_parametric();
+    bencher.bench(|| estimate_r_many(divan::black_box(&series), &config).expect("runs"));
+}
+
+/// The same 100 calls one after another on one core, as R ran them.
+#[divan::bench(sample_count = 30)]
+fn estimate_r_parametric_100_calls_one_core(bencher: divan::Bencher) {
     let incidence = flu2009();
-    let config = RtConfig::new(SerialInterval::Parametric { mean_si: 2.6, std_si: 1.5 });
+    let config = parametric();
     bencher.bench(|| {
         for _ in 0..100 {
             divan::black_box(estimate_r(divan::black_box(&incidence), &config).expect("runs"));
@@ -63,12 +87,11 @@ fn estimate_r_parametric_100_calls(bencher: divan::Bencher) {
     });
 }
 
-/// R: 0.376 s for 100 calls.
-#[divan::bench(sample_count = 20)]
-fn estimate_r_non_parametric_100_calls(bencher: divan::Bencher) {
+/// The same 100 calls one after another on one core, as R ran them.
+#[divan::bench(sample_count = 30)]
+fn estimate_r_non_parametric_100_calls_one_core(bencher: divan::Bencher) {
     let incidence = flu2009();
-    let si = parse_si_distr(&read("Flu2009_si_distr.csv")).expect("SI parses");
-    let config = RtConfig::new(SerialInterval::NonParametric(si));
+    let config = non_parametric();
     bencher.bench(|| {
         for _ in 0..100 {
             divan::black_box(estimate_r(divan::black_box(&incidence), &config).expect("runs"));

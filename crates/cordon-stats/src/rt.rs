@@ -133,13 +133,19 @@ fn discr_si_all(len: usize, mu: f64, sigma: f64) -> Vec<f64> {
     let a = ((mu - 1.0) / sigma).powi(2);
     let b = sigma * sigma / (mu - 1.0);
     let (lg_a, lg_a1) = (statrs::function::gamma::ln_gamma(a), statrs::function::gamma::ln_gamma(a + 1.0));
-    let cdf = |x: f64, shape: f64, lg: f64| if x <= 0.0 { 0.0 } else { gamma_p(shape, x / b, lg) };
+    // F_a and F_{a+1} at the integers 0..len, each evaluated once.
+    let table = |shape: f64, lg: f64| -> Vec<f64> {
+        #[allow(clippy::cast_precision_loss)]
+        (0..len).map(|j| if j == 0 { 0.0 } else { gamma_p(shape, j as f64 / b, lg) }).collect()
+    };
+    let (fa, fa1) = (table(a, lg_a), table(a + 1.0, lg_a1));
+    let at = |f: &[f64], j: usize, back: usize| if j >= back { f[j - back] } else { 0.0 };
     (0..len)
-        .map(|k| {
+        .map(|j| {
             #[allow(clippy::cast_precision_loss)]
-            let k = k as f64;
-            let res = k * cdf(k, a, lg_a) + (k - 2.0) * cdf(k - 2.0, a, lg_a) - 2.0 * (k - 1.0) * cdf(k - 1.0, a, lg_a)
-                + a * b * (2.0 * cdf(k - 1.0, a + 1.0, lg_a1) - cdf(k - 2.0, a + 1.0, lg_a1) - cdf(k, a + 1.0, lg_a1));
+            let k = j as f64;
+            let res = k * at(&fa, j, 0) + (k - 2.0) * at(&fa, j, 2) - 2.0 * (k - 1.0) * at(&fa, j, 1)
+                + a * b * (2.0 * at(&fa1, j, 1) - at(&fa1, j, 2) - at(&fa1, j, 0));
             res.max(0.0)
         })
         .collect()
@@ -246,4 +252,26 @@ pub fn estimate_r(incidence: &[f64], config: &RtConfig) -> Result<RtResult, Stat
         })
         .collect();
     Ok(RtResult { estimates, si_distr, mean_si, local, imported, lambda })
+}
+
+/// [`estimate_r`] for many incidence series (units) with one configuration,
+/// spread over the available cores; results are in input order.
+///
+/// # Errors
+/// The first failing series' error (in input order).
+pub fn estimate_r_many(incidences: &[Vec<f64>], config: &RtConfig) -> Result<Vec<RtResult>, StatsError> {
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(incidences.len()).max(1);
+    if workers == 1 {
+        return incidences.iter().map(|i| estimate_r(i, config)).collect();
+    }
+    let chunk = incidences.len().div_ceil(workers);
+    let parts: Vec<Vec<Result<RtResult, StatsError>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            incidences.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(|i| estimate_r(i, config)).collect())).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| vec![Err(StatsError::Io("an R_t worker thread panicked".into()))]))
+            .collect()
+    });
+    parts.into_iter().flatten().collect()
 }
