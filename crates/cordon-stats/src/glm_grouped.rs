@@ -27,6 +27,10 @@ pub struct GroupedDesign {
     /// Per-level weight sums and weighted mean times of the last solve.
     level_weight: Vec<f64>,
     level_time: Vec<f64>,
+    /// Per-level weighted mean working response (scratch of the last solve).
+    level_z: Vec<f64>,
+    /// Maximal runs `(level, first row, end row)` of consecutive rows with one level.
+    runs: Vec<(usize, usize, usize)>,
     /// Within-level weighted sum of squares of `wtime` of the last solve.
     stt: f64,
 }
@@ -40,6 +44,13 @@ impl GroupedDesign {
         if level.len() != time.len() || level.iter().any(|&l| l >= levels) {
             return Err(StatsError::InconsistentSeries("grouped design: bad level or length".into()));
         }
+        let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+        for (i, &l) in level.iter().enumerate() {
+            match runs.last_mut() {
+                Some((last, _, end)) if *last == l => *end = i + 1,
+                _ => runs.push((l, i, i + 1)),
+            }
+        }
         Ok(Self {
             level,
             time,
@@ -48,6 +59,8 @@ impl GroupedDesign {
             beta: vec![0.0; levels + 1],
             level_weight: vec![0.0; levels],
             level_time: vec![0.0; levels],
+            level_z: vec![0.0; levels],
+            runs,
             stt: 0.0,
         })
     }
@@ -119,17 +132,22 @@ impl LeastSquares for GroupedDesign {
 
     fn solve(&mut self, weights: &[f64], z: &[f64]) -> Result<(), StatsError> {
         let g = self.levels;
-        let mut sw = vec![0.0; g];
-        let mut st = vec![0.0; g];
-        let mut sz = vec![0.0; g];
-        for i in 0..self.level.len() {
-            let w = weights[i];
-            if w > 0.0 {
-                let l = self.level[i];
-                sw[l] += w;
-                st[l] += w * self.time[i];
-                sz[l] += w * z[i];
+        let mut sw = std::mem::take(&mut self.level_weight);
+        let mut st = std::mem::take(&mut self.level_time);
+        let sz = &mut self.level_z;
+        sw.iter_mut().chain(st.iter_mut()).chain(sz.iter_mut()).for_each(|v| *v = 0.0);
+        // Rows come in runs of one level (the seasonal blocks), so sum each run in registers.
+        for &(l, from, to) in &self.runs {
+            let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
+            for i in from..to {
+                let w = weights[i].max(0.0);
+                a += w;
+                b += w * self.time[i];
+                c += w * z[i];
             }
+            sw[l] += a;
+            st[l] += b;
+            sz[l] += c;
         }
         if sw.iter().all(|s| *s <= 0.0) {
             return Err(StatsError::InsufficientData("the GLM has no rows with positive weight".into()));
@@ -144,18 +162,20 @@ impl LeastSquares for GroupedDesign {
         self.stt = 0.0;
         if self.trend {
             let (mut stt, mut stz, mut tt) = (0.0, 0.0, 0.0);
-            for i in 0..self.level.len() {
-                let w = weights[i];
-                if w > 0.0 {
-                    let l = self.level[i];
-                    let dt = self.time[i] - st[l];
+            for &(l, from, to) in &self.runs {
+                let (mt, mz) = (st[l], sz[l]);
+                for i in from..to {
+                    let w = weights[i].max(0.0);
+                    let dt = self.time[i] - mt;
                     stt += w * dt * dt;
-                    stz += w * dt * (z[i] - sz[l]);
+                    stz += w * dt * (z[i] - mz);
                     tt += w * self.time[i] * self.time[i];
                 }
             }
             // dqrdc2's tolerance 1e-11 on the column norm after projection.
             if stt.is_nan() || stt <= 1e-22 * tt {
+                self.level_weight = sw;
+                self.level_time = st;
                 return Err(StatsError::InsufficientData("the time trend is aliased with the seasonal factor".into()));
             }
             self.stt = stt;
