@@ -85,9 +85,9 @@ pub fn linkinv(eta: f64) -> f64 {
 #[must_use]
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::unreadable_literal)]
 pub fn exp(x: f64) -> f64 {
-    const LN2_HI: f64 = 6.93147180369123816490e-01;
-    const LN2_LO: f64 = 1.90821492927058770002e-10;
-    if !(x.abs() < 700.0) {
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+    if x.is_nan() || x.abs() >= 700.0 {
         return x.exp();
     }
     let k = (x * std::f64::consts::LOG2_E).round();
