@@ -121,9 +121,9 @@ impl PersonInput {
 }
 
 /// The key under which probable duplicates are found: the name folded to
-/// lower case with all white space removed.
+/// lower case with white space and punctuation removed ("Ha-eun" = "ha eun").
 pub fn name_key(full_name: &str) -> String {
-    full_name.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+    full_name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// Whether `draft` in `unit_id` is probably the same resident as `existing`:

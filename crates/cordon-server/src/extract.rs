@@ -40,12 +40,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let message = inner.to_string();
-        let field = match message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next()) {
-            Some(unknown) if path == "." || path.is_empty() => unknown.to_owned(),
-            Some(unknown) => format!("{path}.{unknown}"),
-            None if path == "." => String::new(),
-            None => path,
-        };
+        // The path ends at the offending field (for an unknown field, at the field itself).
+        let field = if path == "." { String::new() } else { path };
         let reason = if inner.is_syntax() || inner.is_eof() { format!("malformed JSON: {message}") } else { message };
         if field.is_empty() { ApiError::BadRequest { detail: reason, errors: Vec::new() } } else { ApiError::bad_field(field, reason) }
     })
@@ -72,13 +68,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for AppQuery<T> {
 }
 
 fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
-    axum::extract::Query::<T>::try_from_uri(
-        &format!("/?{query}").parse().map_err(|_| ApiError::bad_field("query", "is not a valid query string"))?,
-    )
-    .map(|q| q.0)
-    .map_err(|e| {
-        let text = e.body_text();
-        let field = text.split("field `").nth(1).and_then(|r| r.split('`').next()).unwrap_or("query").to_owned();
-        ApiError::bad_field(field, text)
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let reason = e.into_inner().to_string();
+        ApiError::bad_field(if path == "." { "query".to_owned() } else { path }, reason)
     })
 }

@@ -43,7 +43,7 @@ CREATE TABLE users (
 CREATE INDEX users_path ON users (node_path);
 
 CREATE TABLE sessions (
-    token_hash UUID PRIMARY KEY,
+    token_hash BYTEA PRIMARY KEY,
     user_id UUID NOT NULL REFERENCES users (id),
     kind TEXT NOT NULL,
     label TEXT,

@@ -1,0 +1,11 @@
+//! Integration tests: the real server on a random loopback port, against a
+//! temporary SQLite file and, when `CORDON_TEST_DATABASE_URL` is set, a fresh
+//! PostgreSQL database. Every test body runs on both backends.
+
+mod helpers;
+
+mod access;
+mod errors;
+mod escalation;
+mod live;
+mod spine;

@@ -1,0 +1,17 @@
+//! Both backends' migration folders must move in step.
+
+use std::collections::BTreeSet;
+
+fn versions(dir: &str) -> BTreeSet<String> {
+    std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().split('_').next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn sqlite_and_postgres_have_the_same_migration_versions() {
+    let sqlite = versions("sqlite");
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, versions("postgres"));
+}
