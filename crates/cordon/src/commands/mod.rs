@@ -1,0 +1,41 @@
+//! One module per subcommand; shared flags live here.
+
+pub mod demo;
+pub mod import;
+pub mod serve;
+pub mod user;
+
+use anyhow::Context;
+use clap::Args;
+use cordon_store::Store;
+
+/// Where the database is.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// Database URL: `sqlite://FILE` (created if missing) or `postgres://...`.
+    #[arg(long, env = "CORDON_DATABASE_URL", default_value = "sqlite://cordon.db")]
+    pub database: String,
+}
+
+impl DatabaseArgs {
+    /// Opens the store and applies migrations.
+    pub async fn open(&self) -> anyhow::Result<Store> {
+        Store::open(&self.database).await.with_context(|| format!("opening the database {}", self.database))
+    }
+}
+
+/// `cordon migrate`.
+pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
+    let store = args.open().await?;
+    store.close().await;
+    println!("migrations applied to {}", args.database);
+    Ok(())
+}
+
+/// Sets up logging: `RUST_LOG` or `info`, JSON when `CORDON_LOG_JSON` is set.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if std::env::var_os("CORDON_LOG_JSON").is_some() { builder.json().try_init() } else { builder.try_init() };
+}

@@ -1,0 +1,51 @@
+//! The `cordon` binary: serve the system, run the demo, migrate, manage users,
+//! import jurisdictions, and run the surveillance statistics from the command
+//! line. Errors are printed with their causes and exit with status 2.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+
+/// Epidemic surveillance and quarantine command.
+#[derive(Debug, Parser)]
+#[command(name = "cordon", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API and pages.
+    Serve(commands::serve::ServeArgs),
+    /// Build a demo country with staff and reports, then serve it.
+    Demo(commands::demo::DemoArgs),
+    /// Apply pending database migrations.
+    Migrate(commands::DatabaseArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
+    /// Import data.
+    #[command(subcommand)]
+    Import(commands::import::ImportCommand),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(anyhow::Error::from).and_then(|rt| rt.block_on(run(cli)));
+    if let Err(error) = result {
+        eprintln!("error: {error:#}");
+        std::process::exit(2);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => commands::serve::run(args).await,
+        Command::Demo(args) => commands::demo::run(args).await,
+        Command::Migrate(args) => commands::migrate(args).await,
+        Command::User(cmd) => commands::user::run(cmd).await,
+        Command::Import(cmd) => commands::import::run(cmd).await,
+    }
+}
