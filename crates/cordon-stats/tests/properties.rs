@@ -82,6 +82,22 @@ proptest! {
     }
 
     #[test]
+    fn missing_counts_never_make_a_detector_panic(counts in weekly_counts(), holes in prop::collection::vec(0usize..200, 0..12)) {
+        let mut counts = counts;
+        for h in holes {
+            let i = h % counts.len();
+            counts[i] = f64::NAN;
+        }
+        let s = series(counts);
+        for detector in every_detector(s.len()) {
+            // Errors are allowed (R stops on some of these too); panics are not.
+            if let Ok(rows) = detector.detect(&s) {
+                prop_assert!(!rows.is_empty());
+            }
+        }
+    }
+
+    #[test]
     fn scaling_a_series_scales_the_c1_bound(counts in weekly_counts(), k in 1u32..50) {
         let k = f64::from(k);
         let base = ears(&series(counts.clone()), &EarsConfig::default()).unwrap();
