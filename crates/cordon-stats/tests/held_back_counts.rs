@@ -16,8 +16,11 @@ use cordon_stats::detector::detect_units;
 use cordon_stats::series::PeriodRange;
 use cordon_stats::table::parse_series;
 
-/// `(algorithm tag, data set, range, alarms, NA alarms)` from the reference README.
-const INDEX: &[(&str, &str, (usize, usize), usize, usize)] = &[
+/// One line of the README index: algorithm tag, data set, range, alarms, NA alarms.
+type IndexLine = (&'static str, &'static str, (usize, usize), usize, usize);
+
+/// The lines of the reference README's index for held-back references.
+const INDEX: &[IndexLine] = &[
     ("earsC_C1", "fluBYBW", (8, 416), 1825, 0),
     ("earsC_C2", "fluBYBW", (10, 416), 2826, 0),
     ("earsC_C3", "fluBYBW", (12, 416), 1487, 44088),
