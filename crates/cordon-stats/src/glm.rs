@@ -186,11 +186,14 @@ pub fn fit_log_linear<D: LeastSquares>(
     let mut iterations = 0;
     for iter in 1..=MAX_ITERATIONS {
         iterations = iter;
+        // mu.eta(η) = max(exp(η), ε) = μ and variance μ, so W = a·μ²/μ = a·μ
+        // and z = η − offset + (y − μ)/μ.
         for i in 0..n {
-            // mu.eta(η) = max(exp(η), ε) = μ and variance μ, so W = a·μ²/μ = a·μ
-            // and z = η − offset + (y − μ)/μ.
             w[i] = if prior[i] > 0.0 { prior[i] * mu[i] } else { 0.0 };
-            z[i] = eta[i] - off(i) + (y[i] - mu[i]) / mu[i];
+            z[i] = eta[i] + (y[i] - mu[i]) / mu[i];
+        }
+        if let Some(o) = offset {
+            z.iter_mut().zip(o).for_each(|(z, o)| *z -= o);
         }
         design.solve(&w, &z)?;
         design.linear_predictor(&mut eta);

@@ -200,8 +200,11 @@ impl LeastSquares for GroupedDesign {
 
     fn linear_predictor(&self, eta: &mut [f64]) {
         let slope = self.slope();
-        for ((e, &l), &t) in eta.iter_mut().zip(&self.level).zip(&self.time) {
-            *e = self.beta[l] + slope * t;
+        for &(l, from, to) in &self.runs {
+            let b = self.beta[l];
+            for (e, &t) in eta[from..to].iter_mut().zip(&self.time[from..to]) {
+                *e = b + slope * t;
+            }
         }
     }
 
