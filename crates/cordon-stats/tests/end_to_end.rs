@@ -68,3 +68,16 @@ fn iso_weeks_of_date_series_match_the_year_and_period_columns() {
         assert_eq!(WeekSystem::Iso.week_of(*date), expected, "{date}");
     }
 }
+
+#[test]
+fn a_constant_population_offset_changes_nothing() {
+    use cordon_stats::farrington_flexible::FlexibleConfig;
+    use cordon_stats::series::PeriodRange;
+    // ha.sts has population 1/12 everywhere: log(1/12) is absorbed by the intercept.
+    let range = PeriodRange::new(264, 290).ok();
+    for base in [FlexibleConfig::default(), FlexibleConfig::noufaily()] {
+        let plain = run(&Detector::FarringtonFlexible(FlexibleConfig { range, ..base.clone() }), "ha.sts");
+        let offset = run(&Detector::FarringtonFlexible(FlexibleConfig { range, population_offset: true, ..base }), "ha.sts");
+        compare_tables("ff", &offset, &plain).unwrap();
+    }
+}
