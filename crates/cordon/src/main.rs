@@ -28,6 +28,10 @@ enum Command {
     /// Import data.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),
+    /// Run an outbreak-detection method over a count series (CSV in, CSV out).
+    Detect(commands::detect::DetectArgs),
+    /// Estimate the effective reproduction number (Cori et al. 2013) from daily incidence.
+    Rt(commands::rt::RtArgs),
 }
 
 fn main() {
@@ -47,5 +51,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate(args) => commands::migrate(args).await,
         Command::User(cmd) => commands::user::run(cmd).await,
         Command::Import(cmd) => commands::import::run(cmd).await,
+        Command::Detect(args) => commands::detect::run(&args),
+        Command::Rt(args) => commands::rt::run(&args),
     }
 }

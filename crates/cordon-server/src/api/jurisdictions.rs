@@ -113,9 +113,47 @@ async fn create_facility(
     Ok((StatusCode::CREATED, Json(facility)))
 }
 
+/// The level names of the tree, root first (e.g. nation, province, county, district, unit).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Levels {
+    /// Names, root first.
+    pub levels: Vec<String>,
+}
+
+/// The tree's level names.
+#[utoipa::path(get, path = "/levels", tag = "jurisdictions", responses((status = 200, body = Levels)))]
+async fn get_levels(State(state): State<AppState>, CurrentUser(_user): CurrentUser) -> ApiResult<Json<Levels>> {
+    Ok(Json(Levels { levels: state.store.levels().await? }))
+}
+
+/// Rename or reshape the levels (administrators). Refused when existing nodes
+/// would sit below the last level.
+#[utoipa::path(put, path = "/levels", tag = "jurisdictions", request_body = Levels, responses((status = 200, body = Levels), (status = 422, body = crate::error::Problem)))]
+async fn put_levels(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppJson(body): AppJson<Levels>,
+) -> ApiResult<Json<Levels>> {
+    authorise(&user, Action::ManageJurisdictions, &user.node_path)?;
+    if let Some(root) = state.store.root_node().await? {
+        let deepest = state.store.subtree(&root.path, None).await?.iter().map(|n| n.level).max().unwrap_or(0);
+        if deepest as usize >= body.levels.len() {
+            return Err(cordon_core::Invalid::field(
+                "levels",
+                format!("the tree already has nodes at depth {deepest}; give at least {} levels", deepest + 1),
+            )
+            .into());
+        }
+    }
+    state.store.set_levels(Some(user.id), &body.levels, state.now()).await?;
+    Ok(Json(Levels { levels: state.store.levels().await? }))
+}
+
 /// Routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(get_levels, put_levels))
         .routes(routes!(list_nodes, create_node))
         .routes(routes!(get_node))
         .routes(routes!(list_facilities, create_facility))

@@ -18,6 +18,7 @@ on_both_backends!(
     every_change_is_audited,
     the_openapi_document_describes_the_api,
     administrators_edit_case_definitions_that_the_core_applies,
+    levels_are_data_an_administrator_renames,
 );
 
 async fn a_fever_report_opens_a_case_and_sends_the_on_call_worker(app: &TestApp) {
@@ -150,4 +151,19 @@ async fn administrators_edit_case_definitions_that_the_core_applies(app: &TestAp
     assert!(fever_only["case"].is_null(), "fever alone no longer meets the edited definition");
     let (_, cough) = app.report("reporter_u1", "U1", person, &["cough"], None).await;
     assert_eq!(cough["case"]["definition_code"], "suspected");
+}
+
+async fn levels_are_data_an_administrator_renames(app: &TestApp) {
+    let (status, levels) = app.get("p1_officer", "/levels").await;
+    assert_eq!(status, StatusCode::OK, "{levels}");
+    assert_eq!(levels["levels"], json!(["nation", "province", "county", "district", "unit"]));
+    let renamed = json!({"levels": ["nation", "province", "city", "dong", "people's group"]});
+    let (status, body) = app.call("admin", reqwest::Method::PUT, "/levels", Some(renamed.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, renamed);
+    let (_, node) = app.get("p1_officer", "/nodes/U1").await;
+    assert_eq!(node["level_name"], "people's group");
+    let (status, problem) = app.call("admin", reqwest::Method::PUT, "/levels", Some(json!({"levels": ["nation", "province"]}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "units would fall off the tree: {problem}");
+    assert_eq!(problem["errors"][0]["field"], "levels");
 }

@@ -1,7 +1,9 @@
 //! One module per subcommand; shared flags live here.
 
 pub mod demo;
+pub mod detect;
 pub mod import;
+pub mod rt;
 pub mod serve;
 pub mod user;
 
