@@ -1,0 +1,122 @@
+//! The simulator's promises: the same seed gives the same outbreak, nobody
+//! is lost or created (S + E + I + R is each unit's population every day),
+//! and everything it emits passes the API's own validation.
+
+use cordon_core::report::Symptom;
+use cordon_sim::{Action, Cause, Country, CountrySpec, Parameters, Scale, Scheduled, Simulation};
+use jiff::civil::date;
+use uuid::Uuid;
+
+fn small() -> Country {
+    Country::generate(&CountrySpec::of(Scale::Small), 11).unwrap()
+}
+
+fn run(country: &Country, seed: u64, days: u32) -> Vec<Vec<Scheduled>> {
+    let params = Parameters { daily_reports_from_day: days.saturating_sub(5), ..Parameters::default() };
+    let mut sim = Simulation::new(country, params, seed).unwrap();
+    (0..days).map(|_| sim.step()).collect()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_outbreak() {
+    let country = small();
+    let a = run(&country, 42, 60);
+    assert_eq!(a, run(&country, 42, 60));
+    assert_ne!(a, run(&country, 43, 60), "another seed should give another outbreak");
+    let reports = a.iter().flatten().filter(|s| matches!(s.action, Action::Report(_))).count();
+    assert!(reports > 50, "only {reports} reports in 60 days");
+}
+
+#[test]
+fn every_unit_keeps_its_population_every_day() {
+    let country = small();
+    let mut sim = Simulation::new(&country, Parameters::default(), 5).unwrap();
+    for _ in 0..70 {
+        sim.step();
+        for unit in 0..country.units.len() as u32 {
+            let kept = sim.compartments(unit);
+            assert_eq!(kept.total(), country.unit(unit).population, "unit {unit} on day {}", sim.day());
+            assert_eq!(kept, sim.recount(unit), "unit {unit} on day {}", sim.day());
+        }
+    }
+    let n = sim.national();
+    assert_eq!(n.total(), country.nation().population);
+    assert!(n.r > 0, "nobody ever recovered: {n:?}");
+    assert_eq!(sim.totals().infections, n.e + n.i + n.r);
+}
+
+#[test]
+fn actions_come_in_time_order_and_follow_their_report() {
+    let days = run(&small(), 8, 60);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut last = None;
+    for (day, actions) in days.iter().enumerate() {
+        for s in actions {
+            assert_eq!(s.at.day() as usize, day);
+            assert!(last.is_none_or(|l| l <= s.at), "out of order at {:?}", s.at);
+            last = Some(s.at);
+            match &s.action {
+                Action::Report(r) => {
+                    seen.insert(r.key);
+                }
+                Action::Acknowledge(k) | Action::Complete(k) => assert!(seen.contains(k)),
+                Action::Visit { report, .. } | Action::LabResult { report, .. } | Action::Outcome { report, .. } => {
+                    assert!(seen.contains(report))
+                }
+                Action::Daily(_) => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn everything_emitted_passes_the_api_validation() {
+    let country = small();
+    let start = date(2026, 3, 1);
+    let mut sim = Simulation::new(&country, Parameters { daily_reports_from_day: 50, ..Parameters::default() }, 3).unwrap();
+    let (mut reports, mut daily, mut outbreak, mut background) = (0, 0, 0, 0);
+    for _ in 0..70 {
+        for s in sim.step() {
+            let today = s.at.date(start);
+            match &s.action {
+                Action::Report(r) => {
+                    let unit = country.unit(r.unit);
+                    let input = r.input(Uuid::now_v7(), Uuid::now_v7(), &unit.code, start);
+                    let draft = input.parse(today).unwrap_or_else(|e| panic!("{r:?} on {today}: {e:?}"));
+                    assert!(!draft.symptoms.is_empty());
+                    assert_eq!(sim.unit_of(r.person), r.unit);
+                    let person = sim.resident(r.person).input(&unit.code, today.year());
+                    person.parse(i32::from(today.year())).unwrap_or_else(|e| panic!("{person:?}: {e:?}"));
+                    reports += 1;
+                    match r.cause {
+                        Cause::Outbreak => outbreak += 1,
+                        Cause::Background => background += 1,
+                    }
+                    if r.symptoms.contains(&Symptom::Fever) && r.temperature_c.is_some_and(|t| t >= 37.5) {
+                        assert!(r.meets_definition);
+                    }
+                }
+                Action::Daily(d) => {
+                    let input = d.input(Uuid::now_v7(), &country.unit(d.unit).code, start);
+                    input.check(today).unwrap_or_else(|e| panic!("{d:?}: {e:?}"));
+                    daily += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(outbreak > 0 && background > 0, "{outbreak} outbreak and {background} background reports");
+    assert!(reports > 0 && daily > country.units.len() * 15, "{reports} reports, {daily} daily reports");
+}
+
+#[test]
+fn the_command_orders_measures_once_cases_are_confirmed() {
+    let country = small();
+    let mut sim = Simulation::new(&country, Parameters::default(), 9).unwrap();
+    for _ in 0..80 {
+        sim.step();
+    }
+    let from = sim.measures_from().expect("measures by day 80");
+    assert!(from > 3 && from < 80, "{from}");
+    assert!(sim.totals().confirmed > 0);
+}
