@@ -26,7 +26,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let positive = count(&|a| matches!(a, Action::LabResult { positive: true, .. }));
         let t = sim.totals();
         let c = sim.national();
-        println!("{day:>3} {:>9} {outbreak:>9} {background:>11} {positive:>9}  {} {} {} {}", t.infections - before.infections, c.s, c.e, c.i, c.r);
+        println!(
+            "{day:>3} {:>9} {outbreak:>9} {background:>11} {positive:>9}  {} {} {} {}",
+            t.infections - before.infections,
+            c.s,
+            c.e,
+            c.i,
+            c.r
+        );
         before = t;
     }
     println!("{:?}\nmeasures from day {:?}; {:?} in all", sim.totals(), sim.measures_from(), started.elapsed());

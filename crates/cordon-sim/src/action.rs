@@ -11,8 +11,8 @@
 
 use cordon_core::daily::DailyReportInput;
 use cordon_core::report::{ReportInput, Symptom};
-use jiff::civil::{Date, DateTime, Time};
 use jiff::Span;
+use jiff::civil::{Date, DateTime, Time};
 use uuid::Uuid;
 
 /// Minutes since local midnight at the start of simulated day 0.

@@ -19,7 +19,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Gamma, LogNormal, Normal};
 
 use crate::SimError;
-use crate::action::{Action, SimTime, Scheduled};
+use crate::action::{Action, Scheduled, SimTime};
 use crate::country::{Country, Level};
 use crate::params::Parameters;
 use crate::population::Population;

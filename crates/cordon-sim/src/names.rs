@@ -7,14 +7,14 @@
 use rand::Rng;
 
 const PLACE_FIRST: [&str; 40] = [
-    "Han", "Kang", "Bu", "Dae", "Gwang", "Cheong", "Ma", "Sun", "Yang", "Ok", "Pyong", "Hae", "Nam", "Buk", "Seo", "Dong", "Jin",
-    "Ul", "Chun", "Won", "Hwa", "Mun", "San", "Gye", "Sin", "Jang", "Ryong", "Son", "Un", "Pung", "Tae", "Sam", "Baek", "Geum",
-    "Hyang", "Deok", "Song", "Il", "Yeon", "Mo",
+    "Han", "Kang", "Bu", "Dae", "Gwang", "Cheong", "Ma", "Sun", "Yang", "Ok", "Pyong", "Hae", "Nam", "Buk", "Seo", "Dong", "Jin", "Ul",
+    "Chun", "Won", "Hwa", "Mun", "San", "Gye", "Sin", "Jang", "Ryong", "Son", "Un", "Pung", "Tae", "Sam", "Baek", "Geum", "Hyang", "Deok",
+    "Song", "Il", "Yeon", "Mo",
 ];
 
 const PLACE_SECOND: [&str; 24] = [
-    "san", "won", "ju", "do", "chon", "ri", "gang", "pyeong", "ryong", "dong", "hae", "seong", "an", "gok", "po", "jin", "cheon",
-    "nam", "bong", "hwa", "rim", "yang", "jeong", "mun",
+    "san", "won", "ju", "do", "chon", "ri", "gang", "pyeong", "ryong", "dong", "hae", "seong", "an", "gok", "po", "jin", "cheon", "nam",
+    "bong", "hwa", "rim", "yang", "jeong", "mun",
 ];
 
 /// Family names with their approximate share of the population (Statistics
@@ -43,13 +43,13 @@ const FAMILY: [(&str, f64); 20] = [
 ];
 
 const GIVEN_FIRST: [&str; 24] = [
-    "Min", "Seo", "Ji", "Ha", "Do", "Ye", "Yu", "Su", "Jun", "Hyun", "Eun", "Woo", "Chae", "Da", "Si", "Ju", "Ga", "Na", "Tae",
-    "Sung", "Young", "Jae", "Hye", "Kyung",
+    "Min", "Seo", "Ji", "Ha", "Do", "Ye", "Yu", "Su", "Jun", "Hyun", "Eun", "Woo", "Chae", "Da", "Si", "Ju", "Ga", "Na", "Tae", "Sung",
+    "Young", "Jae", "Hye", "Kyung",
 ];
 
 const GIVEN_SECOND: [&str; 24] = [
-    "jun", "yeon", "hoon", "eun", "yun", "woo", "jin", "ah", "bin", "won", "seo", "ho", "min", "hyun", "a", "in", "rin", "su",
-    "hee", "young", "sik", "ok", "ja", "chul",
+    "jun", "yeon", "hoon", "eun", "yun", "woo", "jin", "ah", "bin", "won", "seo", "ho", "min", "hyun", "a", "in", "rin", "su", "hee",
+    "young", "sik", "ok", "ja", "chul",
 ];
 
 /// A place name of two syllables, e.g. "Hwaseong".

@@ -312,7 +312,10 @@ impl Parameters {
         }
         let weights = d.infectiousness.iter().chain(&d.setting_shares);
         if weights.clone().any(|w| !(w.is_finite() && *w >= 0.0)) || d.infectiousness.iter().sum::<f64>() <= 0.0 {
-            return Err(crate::SimError::Parameter { name: "disease.infectiousness", reason: "weights must be finite, 0 or more, not all 0" });
+            return Err(crate::SimError::Parameter {
+                name: "disease.infectiousness",
+                reason: "weights must be finite, 0 or more, not all 0",
+            });
         }
         if d.setting_shares.iter().sum::<f64>() <= 0.0 {
             return Err(crate::SimError::Parameter { name: "disease.setting_shares", reason: "shares must not all be 0" });

@@ -40,8 +40,7 @@ impl Simulation {
         for _ in 0..n {
             let pick: f64 = self.rng.random();
             let Some(&(_, county)) = self.entries.iter().find(|e| pick < e.0).or(self.entries.last()) else { return };
-            let (lo, hi) =
-                if self.rng.random_bool(0.4) { self.county_range[county as usize] } else { (0, self.pop.len()) };
+            let (lo, hi) = if self.rng.random_bool(0.4) { self.county_range[county as usize] } else { (0, self.pop.len()) };
             let person = self.rng.random_range(lo..hi);
             if self.state[person as usize] == State::Susceptible as u8 {
                 let unit = self.pop.unit_of(person);
