@@ -8,6 +8,8 @@
 //! in this crate.
 
 pub mod audit;
+pub mod boundaries;
+pub mod bulk;
 pub mod cases;
 pub mod config;
 pub mod daily;
