@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod jobs;
 pub mod state;
+pub mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -44,6 +45,7 @@ pub struct Config {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
+        .merge(web::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .fallback(|| async { ApiError::NotFound("page".into()) })
         .layer(CatchPanicLayer::custom(|_| ApiError::Internal("a handler panicked".into()).into_response()))

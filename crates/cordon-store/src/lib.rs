@@ -17,6 +17,8 @@ mod db;
 pub mod error;
 pub mod escalations;
 pub mod events;
+pub mod figures;
+pub mod jurisdiction_csv;
 pub mod jurisdictions;
 pub mod persons;
 pub mod reports;

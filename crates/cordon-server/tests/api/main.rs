@@ -9,3 +9,4 @@ mod errors;
 mod escalation;
 mod live;
 mod spine;
+mod web;

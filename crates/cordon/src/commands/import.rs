@@ -7,9 +7,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use cordon_core::jurisdiction::NodeInput;
 use cordon_store::StoreError;
-use cordon_store::jurisdictions::ImportRow;
+use cordon_store::jurisdiction_csv::{locate, parse as parse_jurisdictions};
 
 use super::DatabaseArgs;
 
@@ -46,90 +45,4 @@ pub async fn run(cmd: ImportCommand) -> anyhow::Result<()> {
     store.close().await;
     println!("{} created, {} updated, {} unchanged", summary.created, summary.updated, summary.unchanged);
     Ok(())
-}
-
-/// Column positions (1-based) of the known fields.
-#[derive(Debug, Clone, Default)]
-pub struct Columns {
-    code: usize,
-    name: usize,
-    parent_code: usize,
-    population: Option<usize>,
-}
-
-/// Turns `line N: field` into `line N, column C (field): reason`.
-fn locate(field: &str, reason: &str, columns: &Columns) -> String {
-    let (line, field) = field.split_once(": ").unwrap_or(("", field));
-    let column = match field {
-        "code" => Some(columns.code),
-        "name" => Some(columns.name),
-        "parent_code" => Some(columns.parent_code),
-        "population" => columns.population,
-        _ => None,
-    };
-    match column {
-        Some(c) => format!("{line}, column {c} ({field}): {reason}"),
-        None => format!("{line}: {field}: {reason}"),
-    }
-}
-
-/// Parses the CSV text into import rows, or says where it is wrong.
-pub fn parse_jurisdictions(text: &str) -> Result<(Vec<ImportRow>, Columns), String> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| format!("line 1: cannot read the header: {e}"))?.clone();
-    let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let need = |name: &str| {
-        find(name).ok_or_else(|| format!("line 1: the header has no {name:?} column (expected code,name,parent_code,population)"))
-    };
-    let (code, name, parent) = (need("code")?, need("name")?, need("parent_code")?);
-    let population = find("population");
-    let columns = Columns { code: code + 1, name: name + 1, parent_code: parent + 1, population: population.map(|p| p + 1) };
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| match e.position() {
-            Some(p) => format!("line {}: {e}", p.line()),
-            None => e.to_string(),
-        })?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let get = |i: usize| record.get(i).unwrap_or("").to_owned();
-        let population = match population {
-            Some(i) if !get(i).is_empty() => get(i)
-                .parse::<i64>()
-                .map_err(|_| format!("line {line}, column {} (population): {:?} is not a whole number", i + 1, get(i)))?,
-            _ => 0,
-        };
-        let parent_code = Some(get(parent)).filter(|p| !p.is_empty());
-        let node = NodeInput { code: get(code), name: get(name), parent_code, population };
-        if let Err(invalid) = node.check() {
-            let e = &invalid.errors[0];
-            return Err(locate(&format!("line {line}: {}", e.field), &e.reason, &columns));
-        }
-        rows.push(ImportRow { line, node });
-    }
-    if rows.is_empty() {
-        return Err("line 2: the file has no rows".into());
-    }
-    Ok((rows, columns))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_good_file_parses_in_order() {
-        let (rows, _) = parse_jurisdictions("code,name,parent_code,population\nKR,Korea,,100\nP1,North,KR,60\n").unwrap();
-        assert_eq!(rows.len(), 2);
-        assert_eq!((rows[1].line, rows[1].node.parent_code.as_deref()), (3, Some("KR")));
-    }
-
-    #[test]
-    fn errors_name_the_line_and_column() {
-        let err = parse_jurisdictions("name,code,parent_code,population\nKorea,KR,,100\nNorth,P1,KR,lots\n").unwrap_err();
-        assert_eq!(err, "line 3, column 4 (population): \"lots\" is not a whole number");
-        let err = parse_jurisdictions("code,name,parent_code\nK/R,Korea,\n").unwrap_err();
-        assert!(err.starts_with("line 2, column 1 (code):"), "{err}");
-        let err = parse_jurisdictions("code,name\nKR,Korea\n").unwrap_err();
-        assert!(err.contains("parent_code"), "{err}");
-    }
 }

@@ -1,0 +1,427 @@
+//! The command's pages for any node of the viewer's subtree: the live board
+//! (new reports, open and overdue tasks, escalations, cases by status,
+//! daily-report completeness), the epidemic curve, the map of the node's
+//! children and the escalation list, each with drill-down to the children.
+//!
+//! The board's panels are one fragment (`/board/live`); the page script
+//! reloads it when the live event stream (`/api/v1/events/stream`) reports
+//! something, so the board updates without a reload.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use cordon_core::jurisdiction::Node;
+use cordon_core::report::ReportStatus;
+use cordon_core::task::TaskStatus;
+use cordon_store::tasks::TaskFilter;
+use jiff::{SignedDuration, Span};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::curve::{CurveDay, fill_days, status_colour};
+use super::map::{LegendEntry, Plane, Region, hex_layout, legend};
+use super::worker::is_overdue;
+use super::{Chrome, Crumb, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/board", get(board))
+        .route("/board/live", get(board_live))
+        .route("/curve", get(curve))
+        .route("/map", get(map))
+        .route("/escalations", get(escalations))
+}
+
+/// Which node a page is about.
+#[derive(Debug, Deserialize)]
+struct NodeQuery {
+    #[serde(default)]
+    node: Option<String>,
+    #[serde(default)]
+    days: Option<String>,
+}
+
+/// A child node with a link down.
+#[derive(Debug, Clone)]
+pub struct ChildLink {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Residents.
+    pub population: String,
+}
+
+/// A number on the board with its label.
+#[derive(Debug, Clone)]
+pub struct Tile {
+    /// What it counts.
+    pub label: &'static str,
+    /// The count.
+    pub value: i64,
+    /// Whether it calls for attention.
+    pub alert: bool,
+    /// Stable name for tests and styles.
+    pub key: &'static str,
+}
+
+/// A line of a board list.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// When.
+    pub at: String,
+    /// Main text.
+    pub text: String,
+    /// Where.
+    pub place: String,
+    /// Status text.
+    pub status: String,
+    /// CSS class of the status.
+    pub class: &'static str,
+    /// Link, if any.
+    pub href: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage {
+    t: Lang,
+    c: Chrome,
+    node: Node,
+    crumbs: Vec<Crumb>,
+    children: Vec<ChildLink>,
+    live: String,
+}
+
+#[derive(Template)]
+#[template(path = "board_live.html")]
+struct BoardLive {
+    t: Lang,
+    as_of: String,
+    tiles: Vec<Tile>,
+    cases: Vec<(&'static str, i64, String)>,
+    completeness: Vec<(&'static str, i64)>,
+    completeness_line: String,
+    reports: Vec<Line>,
+    tasks: Vec<Line>,
+    escalations: Vec<Line>,
+}
+
+async fn children_of(state: &AppState, node: &Node) -> WebResult<Vec<ChildLink>> {
+    Ok(state
+        .store
+        .children(node.id)
+        .await?
+        .into_iter()
+        .map(|n| ChildLink { code: n.code, name: n.name, population: n.population.to_string() })
+        .collect())
+}
+
+async fn board(State(state): State<AppState>, viewer: Viewer, Query(q): Query<NodeQuery>) -> WebResult<Response> {
+    let node = page_node(&state, &viewer, q.node.as_deref()).await?;
+    let live = board_fragment(&state, &viewer, &node).await?.render()?;
+    let page = BoardPage {
+        t: viewer.lang,
+        c: viewer.chrome(),
+        crumbs: breadcrumbs(&state, &viewer, &node).await?,
+        children: children_of(&state, &node).await?,
+        node,
+        live,
+    };
+    render(&page)
+}
+
+async fn board_live(State(state): State<AppState>, viewer: Viewer, Query(q): Query<NodeQuery>) -> WebResult<Response> {
+    let node = page_node(&state, &viewer, q.node.as_deref()).await?;
+    render(&board_fragment(&state, &viewer, &node).await?)
+}
+
+async fn name_of_user(state: &AppState, cache: &mut std::collections::HashMap<Uuid, String>, id: Option<Uuid>) -> WebResult<String> {
+    let Some(id) = id else { return Ok(String::new()) };
+    if let Some(name) = cache.get(&id) {
+        return Ok(name.clone());
+    }
+    let name = state.store.user(id).await?.map(|u| u.display_name).unwrap_or_default();
+    cache.insert(id, name.clone());
+    Ok(name)
+}
+
+async fn board_fragment(state: &AppState, viewer: &Viewer, node: &Node) -> WebResult<BoardLive> {
+    let t = viewer.lang;
+    let now = state.now();
+    let settings = state.store.settings().await?;
+    let zone = settings.zone();
+    let today = settings.local_date(now);
+    let since = now.checked_sub(SignedDuration::from_hours(24)).unwrap_or(now);
+    let counts = state.store.board_counts(&node.path, today, now, since).await?;
+    let (completeness, _) = state.store.completeness(&node.path, today, now).await?;
+    let tiles = vec![
+        Tile { label: t.get("board_reports_today"), value: counts.reports_today, alert: false, key: "reports-today" },
+        Tile { label: t.get("board_open_tasks"), value: counts.open_tasks, alert: false, key: "open-tasks" },
+        Tile { label: t.get("board_overdue_tasks"), value: counts.overdue_tasks, alert: counts.overdue_tasks > 0, key: "overdue-tasks" },
+        Tile {
+            label: t.get("board_escalations_24h"),
+            value: counts.recent_escalations,
+            alert: counts.recent_escalations > 0,
+            key: "escalations",
+        },
+    ];
+    let cases = counts
+        .cases_by_status
+        .iter()
+        .map(|(s, n)| {
+            let c = status_colour(*s);
+            (t.case_status(*s), *n, format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2))
+        })
+        .collect();
+    let reported = completeness.on_time + completeness.late;
+    let completeness_line = t.fill("board_completeness_line", format!("{reported} / {}", completeness.units));
+    let completeness_rows = vec![
+        (t.get("daily_on_time"), completeness.on_time),
+        (t.get("daily_late"), completeness.late),
+        (t.get("daily_pending"), completeness.pending),
+        (t.get("daily_silent"), completeness.silent),
+        (t.get("daily_zero_reports"), completeness.zero_reports),
+    ];
+    let mut names = std::collections::HashMap::new();
+    let mut reports = Vec::new();
+    for r in state.store.reports_under(&node.path, 10).await? {
+        let person = state.store.person(r.report.person_id).await?.map(|p| p.full_name).unwrap_or_default();
+        let symptoms = r.report.symptoms.iter().map(|s| t.symptom(*s)).collect::<Vec<_>>().join(", ");
+        let class = match r.status {
+            ReportStatus::Received => "status-received",
+            ReportStatus::CaseOpened => "status-case",
+            ReportStatus::WorkerOnTheWay => "status-on-way",
+            ReportStatus::Closed => "status-closed",
+        };
+        reports.push(Line {
+            at: local_time(r.report.received_at, &zone),
+            text: if symptoms.is_empty() { person } else { format!("{person} — {symptoms}") },
+            place: r.report.unit_path.code().to_owned(),
+            status: t.report_status(r.status).to_owned(),
+            class,
+            href: r.report.case_id.map(|c| format!("/cases/{c}")),
+        });
+    }
+    let open = vec![TaskStatus::Assigned, TaskStatus::Acknowledged, TaskStatus::Overdue, TaskStatus::Escalated];
+    let mut tasks = Vec::new();
+    for task in state.store.tasks_under(&node.path, &TaskFilter { assignee: None, statuses: open }, 20).await? {
+        let overdue = is_overdue(&task, now);
+        let who = name_of_user(state, &mut names, task.assignee_id).await?;
+        let who = if who.is_empty() { t.get("nobody").to_owned() } else { who };
+        let status = if overdue && task.status != TaskStatus::Overdue {
+            format!("{} · {}", t.task_status(task.status), t.get("task_overdue"))
+        } else {
+            t.task_status(task.status).to_owned()
+        };
+        tasks.push(Line {
+            at: local_time(task.deadline, &zone),
+            text: format!("{} — {who}", t.task_kind(task.kind)),
+            place: task.subject_path.code().to_owned(),
+            status,
+            class: if overdue {
+                "status-overdue"
+            } else if task.status == TaskStatus::Acknowledged {
+                "status-on-way"
+            } else {
+                "status-case"
+            },
+            href: task.case_id.map(|c| format!("/cases/{c}")),
+        });
+    }
+    let mut escalations = Vec::new();
+    for e in state.store.escalations_under(&node.path, 10).await? {
+        let to = name_of_user(state, &mut names, e.to_worker_id).await?;
+        escalations.push(Line {
+            at: local_time(e.raised_at, &zone),
+            text: if to.is_empty() { t.get("escalation_to_nobody").to_owned() } else { t.fill("escalation_to", to) },
+            place: e.subject_path.code().to_owned(),
+            status: t.escalation_kind(e.kind).to_owned(),
+            class: "status-overdue",
+            href: None,
+        });
+    }
+    Ok(BoardLive {
+        t,
+        as_of: local_time(now, &zone),
+        tiles,
+        cases,
+        completeness: completeness_rows,
+        completeness_line,
+        reports,
+        tasks,
+        escalations,
+    })
+}
+
+/// How many days a curve shows: 7 to 180, 28 by default.
+fn window(days: Option<&str>) -> i64 {
+    days.and_then(|d| d.trim().parse::<i64>().ok()).unwrap_or(28).clamp(7, 180)
+}
+
+#[derive(Template)]
+#[template(path = "curve.html")]
+struct CurvePage {
+    t: Lang,
+    c: Chrome,
+    node: Node,
+    crumbs: Vec<Crumb>,
+    children: Vec<ChildLink>,
+    days: i64,
+    choices: Vec<(i64, bool)>,
+    svg: String,
+    caption: String,
+    rows: Vec<CurveDay>,
+    statuses: Vec<&'static str>,
+}
+
+async fn curve(State(state): State<AppState>, viewer: Viewer, Query(q): Query<NodeQuery>) -> WebResult<Response> {
+    let t = viewer.lang;
+    let node = page_node(&state, &viewer, q.node.as_deref()).await?;
+    let days = window(q.days.as_deref());
+    let now = state.now();
+    let to = state.store.settings().await?.local_date(now);
+    let from = to.checked_sub(Span::new().days(days - 1)).unwrap_or(to);
+    let reports = state.store.reports_by_day(&node.path, from, to).await?;
+    let cases = state.store.cases_by_day(&node.path, from, to).await?;
+    let rows = fill_days(from, to, &reports, &cases);
+    let svg = super::curve::svg(t, &rows).map_err(ApiError::Internal)?;
+    let caption = t.fill("curve_caption", format!("{} ({}), {from} – {to}", node.name, node.code));
+    let page = CurvePage {
+        t,
+        c: viewer.chrome(),
+        crumbs: breadcrumbs(&state, &viewer, &node).await?,
+        children: children_of(&state, &node).await?,
+        node,
+        days,
+        choices: [7, 14, 28, 56, 90].into_iter().map(|d| (d, d == days)).collect(),
+        svg,
+        caption,
+        rows,
+        statuses: cordon_core::case::CaseStatus::ALL.iter().map(|s| t.case_status(*s)).collect(),
+    };
+    render(&page)
+}
+
+/// A child as the map's table lists it.
+#[derive(Debug, Clone)]
+pub struct MapRow {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Reports in 7 days.
+    pub reports: i64,
+    /// Residents.
+    pub population: i64,
+    /// Rate per 100,000, formatted.
+    pub rate: String,
+}
+
+#[derive(Template)]
+#[template(path = "map.html")]
+struct MapPage {
+    t: Lang,
+    c: Chrome,
+    node: Node,
+    crumbs: Vec<Crumb>,
+    svg: String,
+    legend: Vec<LegendEntry>,
+    caption: String,
+    rows: Vec<MapRow>,
+}
+
+async fn map(State(state): State<AppState>, viewer: Viewer, Query(q): Query<NodeQuery>) -> WebResult<Response> {
+    let t = viewer.lang;
+    let node = page_node(&state, &viewer, q.node.as_deref()).await?;
+    let now = state.now();
+    let to = state.store.settings().await?.local_date(now);
+    let from = to.checked_sub(Span::new().days(6)).unwrap_or(to);
+    let children = state.store.child_reports(node.id, from, to).await?;
+    // Real boundaries when every child has one, else a generated layout.
+    let stored: std::collections::HashMap<String, String> =
+        state.store.boundaries_under(&node.path, Some(node.level + 1)).await?.into_iter().collect();
+    let real: Option<Vec<super::map::Rings>> =
+        children.iter().map(|c| stored.get(&c.node.code).and_then(|g| super::map::rings_of(g))).collect();
+    let (plane, shapes) = match real {
+        Some(rings) if !rings.is_empty() => (Plane::LonLat, rings),
+        _ => (Plane::Layout, hex_layout(children.len()).into_iter().map(|ring| vec![ring]).collect()),
+    };
+    let regions: Vec<Region> = children
+        .iter()
+        .zip(shapes)
+        .map(|(c, rings)| Region {
+            code: c.node.code.clone(),
+            name: c.node.name.clone(),
+            href: format!("/map?node={}", super::form::url_encode(&c.node.code)),
+            reports: c.reports,
+            population: c.node.population,
+            rings,
+        })
+        .collect();
+    let rows = regions
+        .iter()
+        .map(|r| MapRow {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            reports: r.reports,
+            population: r.population,
+            rate: r.rate().map(|x| format!("{x:.1}")).unwrap_or_else(|| "–".into()),
+        })
+        .collect();
+    let caption = t.fill("map_caption", format!("{from} – {to}, {} ({})", node.name, node.code));
+    let page = MapPage {
+        t,
+        c: viewer.chrome(),
+        crumbs: breadcrumbs(&state, &viewer, &node).await?,
+        svg: if regions.is_empty() { String::new() } else { super::map::svg(t, &regions, plane) },
+        legend: legend(t),
+        caption,
+        rows,
+        node,
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "escalations.html")]
+struct EscalationsPage {
+    t: Lang,
+    c: Chrome,
+    node: Node,
+    crumbs: Vec<Crumb>,
+    lines: Vec<Line>,
+}
+
+async fn escalations(State(state): State<AppState>, viewer: Viewer, Query(q): Query<NodeQuery>) -> WebResult<Response> {
+    let t = viewer.lang;
+    let node = page_node(&state, &viewer, q.node.as_deref()).await?;
+    let zone = state.store.settings().await?.zone();
+    let mut names = std::collections::HashMap::new();
+    let mut lines = Vec::new();
+    for e in state.store.escalations_under(&node.path, 200).await? {
+        let to = name_of_user(&state, &mut names, e.to_worker_id).await?;
+        let mut text = if to.is_empty() { t.get("escalation_to_nobody").to_owned() } else { t.fill("escalation_to", to) };
+        if let Some(date) = e.date {
+            text = format!("{text} · {date}");
+        }
+        let href = match e.task_id {
+            Some(id) => state.store.task(id).await?.and_then(|task| task.case_id).map(|c| format!("/cases/{c}")),
+            None => None,
+        };
+        lines.push(Line {
+            at: local_time(e.raised_at, &zone),
+            text,
+            place: e.subject_path.code().to_owned(),
+            status: t.escalation_kind(e.kind).to_owned(),
+            class: "status-overdue",
+            href,
+        });
+    }
+    render(&EscalationsPage { t, c: viewer.chrome(), crumbs: breadcrumbs(&state, &viewer, &node).await?, node, lines })
+}

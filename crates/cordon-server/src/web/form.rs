@@ -1,0 +1,188 @@
+//! Posted forms and their errors.
+//!
+//! A form body is read as a list of name/value pairs (checkboxes repeat a
+//! name), so no posted value can make extraction fail: every problem is found
+//! by the parse that follows and shown next to its field through
+//! [`FieldErrors`], which takes the core's `Invalid` errors as they are.
+
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use cordon_core::FieldError;
+
+use super::WebError;
+use crate::error::ApiError;
+
+/// The largest form body accepted (a jurisdiction CSV is sent as multipart, not here).
+pub const MAX_FORM: usize = 64 * 1024;
+
+/// The name/value pairs of a posted `application/x-www-form-urlencoded` form.
+#[derive(Debug, Clone, Default)]
+pub struct FormData(Vec<(String, String)>);
+
+impl FormData {
+    /// Parses an URL-encoded body.
+    pub fn parse(body: &[u8]) -> FormData {
+        FormData(form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+    }
+
+    /// The first value of `name`, trimmed; empty when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or("")
+    }
+
+    /// The value of `name`, `None` when absent or blank.
+    pub fn opt(&self, name: &str) -> Option<&str> {
+        Some(self.get(name)).filter(|v| !v.is_empty())
+    }
+
+    /// Every value of `name` (for repeated fields such as checkboxes).
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Whether `name` was sent with `value` (a ticked checkbox, a chosen option).
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.all(name).any(|v| v == value)
+    }
+
+    /// Whether a checkbox named `name` was ticked.
+    pub fn ticked(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && !v.is_empty())
+    }
+
+    /// Sets a value (replacing any sent), e.g. to pre-fill a form.
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.0.retain(|(k, _)| k != name);
+        self.0.push((name.to_owned(), value.into()));
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormData {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, WebError> {
+        let is_form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(
+                ApiError::BadRequest { detail: "expected a form (application/x-www-form-urlencoded)".into(), errors: Vec::new() }.into()
+            );
+        }
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_FORM).await.map_err(|_| ApiError::BadRequest {
+            detail: format!("the form is larger than {MAX_FORM} bytes or was cut off"),
+            errors: Vec::new(),
+        })?;
+        Ok(FormData::parse(&bytes))
+    }
+}
+
+/// The problems with a posted form, by field.
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    /// No problems.
+    pub fn none() -> FieldErrors {
+        FieldErrors(Vec::new())
+    }
+
+    /// Adds a problem with `field`.
+    pub fn add(&mut self, field: impl Into<String>, reason: impl Into<String>) {
+        self.0.push(FieldError { field: field.into(), reason: reason.into() });
+    }
+
+    /// Adds every problem of a refused input.
+    pub fn extend(&mut self, errors: impl IntoIterator<Item = FieldError>) {
+        self.0.extend(errors);
+    }
+
+    /// Whether there is no problem.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The reasons `field` (or a part of it, such as `rule.count` for `rule`)
+    /// was refused, joined; `None` when it was fine.
+    pub fn get(&self, field: &str) -> Option<String> {
+        let reasons: Vec<String> = self
+            .0
+            .iter()
+            .filter(|e| e.field == field || e.field.strip_prefix(field).is_some_and(|rest| rest.starts_with(['.', '['])))
+            .map(|e| if e.field == field { e.reason.clone() } else { format!("{}: {}", e.field, e.reason) })
+            .collect();
+        (!reasons.is_empty()).then(|| reasons.join("; "))
+    }
+
+    /// Problems not tied to one of `fields` (shown at the top of the form).
+    pub fn other(&self, fields: &[&str]) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|e| !fields.iter().any(|f| e.field == *f || e.field.strip_prefix(f).is_some_and(|r| r.starts_with(['.', '[']))))
+            .map(|e| if e.field.is_empty() { e.reason.clone() } else { format!("{}: {}", e.field, e.reason) })
+            .collect()
+    }
+
+    /// Turns an API error about the form into field problems; `Err` when the
+    /// error is not about the input (e.g. the database failed).
+    pub fn absorb(&mut self, error: ApiError) -> Result<(), ApiError> {
+        match error {
+            ApiError::Invalid(invalid) => self.extend(invalid.errors),
+            ApiError::BadRequest { errors, detail } | ApiError::Conflict { errors, detail, .. } => {
+                if errors.is_empty() {
+                    self.add("", detail);
+                } else {
+                    self.extend(errors);
+                }
+            }
+            ApiError::ForbiddenField { field, reason } => self.add(field, reason),
+            other => return Err(other),
+        }
+        Ok(())
+    }
+}
+
+/// Percent-encodes a query-string value.
+pub fn url_encode(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// A local path to return to: only paths on this site (`/...`, not `//...`).
+pub fn local_path(next: &str) -> Option<&str> {
+    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://")).then_some(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_fields_and_blank_values_are_kept_apart() {
+        let f = FormData::parse(b"symptoms=fever&symptoms=cough&note=+&temperature_c=38.5");
+        assert_eq!(f.all("symptoms").collect::<Vec<_>>(), ["fever", "cough"]);
+        assert!(f.has("symptoms", "cough"));
+        assert_eq!(f.opt("note"), None);
+        assert_eq!(f.get("temperature_c"), "38.5");
+    }
+
+    #[test]
+    fn errors_attach_to_their_field_and_its_parts() {
+        let mut e = FieldErrors::none();
+        e.add("rule.count", "too many");
+        e.add("name", "must not be empty");
+        e.add("", "something else");
+        assert_eq!(e.get("rule").as_deref(), Some("rule.count: too many"));
+        assert_eq!(e.get("name").as_deref(), Some("must not be empty"));
+        assert_eq!(e.get("code"), None);
+        assert_eq!(e.other(&["rule", "name"]), vec!["something else".to_owned()]);
+    }
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path("/board?node=N"), Some("/board?node=N"));
+        assert_eq!(local_path("//evil.example/"), None);
+        assert_eq!(local_path("https://evil.example/"), None);
+    }
+}

@@ -1,0 +1,371 @@
+//! The message catalogue: every text the pages show, in English and Korean.
+//!
+//! A page asks its [`Lang`] for a key (`t.get("nav_board")`); texts with a
+//! value to fill in hold `{}` (`t.fill("queue_waiting", 3)`). The language
+//! comes from the `cordon_lang` cookie (set by the switch on every page), else
+//! from `Accept-Language`, else English. Reasons given by the core for a
+//! refused field are looked up by their English text ([`Lang::reason`]) and
+//! shown as they are when the catalogue has no translation.
+
+use axum::http::{HeaderMap, header};
+use axum_extra::extract::cookie::CookieJar;
+use cordon_core::case::{CaseStatus, Outcome};
+use cordon_core::daily::Timeliness;
+use cordon_core::escalation::EscalationKind;
+use cordon_core::person::Sex;
+use cordon_core::report::{ReportStatus, Symptom};
+use cordon_core::task::{TaskKind, TaskStatus};
+use cordon_core::user::Role;
+
+/// Name of the language cookie.
+pub const LANG_COOKIE: &str = "cordon_lang";
+
+/// A language pages can be shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Korean.
+    Ko,
+}
+
+impl Lang {
+    /// Every language, in the order the switch shows them.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ko];
+
+    /// The language's code (`en`, `ko`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ko => "ko",
+        }
+    }
+
+    /// The language's own name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Ko => "한국어",
+        }
+    }
+
+    /// Parses a code such as `ko` or `ko-KR`.
+    pub fn parse(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "ko" => Some(Lang::Ko),
+            _ => None,
+        }
+    }
+
+    /// The language of a request: the cookie, else the first known language
+    /// of `Accept-Language` (by quality), else English.
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        if let Some(lang) = CookieJar::from_headers(headers).get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())) {
+            return lang;
+        }
+        let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let mut ranked: Vec<(f32, Lang)> = accept
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let lang = Lang::parse(pieces.next()?)?;
+                let q = pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
+                Some((q, lang))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.first().map(|(_, l)| *l).unwrap_or_default()
+    }
+
+    /// The text for `key`; the key itself when the catalogue lacks it (a
+    /// unit test makes sure every key the templates use exists).
+    pub fn get(&self, key: &str) -> &'static str {
+        match MESSAGES.binary_search_by(|(k, _, _)| (*k).cmp(key)) {
+            Ok(i) => {
+                let (_, en, ko) = MESSAGES[i];
+                match self {
+                    Lang::En => en,
+                    Lang::Ko => ko,
+                }
+            }
+            Err(_) => {
+                tracing::warn!(key, "message missing from the catalogue");
+                "?"
+            }
+        }
+    }
+
+    /// The text for `key` with `{}` replaced by `value`.
+    pub fn fill(&self, key: &str, value: impl std::fmt::Display) -> String {
+        self.get(key).replacen("{}", &value.to_string(), 1)
+    }
+
+    /// A refusal reason in this language when the catalogue knows it.
+    pub fn reason(&self, english: &str) -> String {
+        let (prefix, reason) = match english.split_once(": ") {
+            Some((field, rest)) if !field.contains(' ') => (Some(field), rest),
+            _ => (None, english),
+        };
+        let translated = REASONS.iter().find(|(en, _)| *en == reason).map(|(en, ko)| if *self == Lang::Ko { *ko } else { *en });
+        let text = translated.unwrap_or(reason);
+        match prefix {
+            Some(field) => format!("{field}: {text}"),
+            None => text.to_owned(),
+        }
+    }
+
+    /// A role's name.
+    pub fn role(&self, role: Role) -> &'static str {
+        self.get(match role {
+            Role::Reporter => "role_reporter",
+            Role::HealthWorker => "role_health_worker",
+            Role::BorderOfficer => "role_border_officer",
+            Role::CommandOfficer => "role_command_officer",
+            Role::Administrator => "role_administrator",
+        })
+    }
+
+    /// A symptom's name.
+    pub fn symptom(&self, s: Symptom) -> &'static str {
+        self.get(match s {
+            Symptom::Fever => "symptom_fever",
+            Symptom::Cough => "symptom_cough",
+            Symptom::SoreThroat => "symptom_sore_throat",
+            Symptom::RunnyNose => "symptom_runny_nose",
+            Symptom::ShortnessOfBreath => "symptom_shortness_of_breath",
+            Symptom::LossOfTasteOrSmell => "symptom_loss_of_taste_or_smell",
+            Symptom::Diarrhoea => "symptom_diarrhoea",
+            Symptom::Vomiting => "symptom_vomiting",
+            Symptom::Headache => "symptom_headache",
+            Symptom::MusclePain => "symptom_muscle_pain",
+            Symptom::Fatigue => "symptom_fatigue",
+            Symptom::Rash => "symptom_rash",
+        })
+    }
+
+    /// Where a report stands.
+    pub fn report_status(&self, s: ReportStatus) -> &'static str {
+        self.get(match s {
+            ReportStatus::Received => "report_status_received",
+            ReportStatus::CaseOpened => "report_status_case_opened",
+            ReportStatus::WorkerOnTheWay => "report_status_worker_on_the_way",
+            ReportStatus::Closed => "report_status_closed",
+        })
+    }
+
+    /// A case classification.
+    pub fn case_status(&self, s: CaseStatus) -> &'static str {
+        self.get(match s {
+            CaseStatus::Suspected => "case_suspected",
+            CaseStatus::Probable => "case_probable",
+            CaseStatus::Confirmed => "case_confirmed",
+            CaseStatus::Discarded => "case_discarded",
+        })
+    }
+
+    /// A case outcome.
+    pub fn outcome(&self, o: Outcome) -> &'static str {
+        self.get(match o {
+            Outcome::Recovered => "outcome_recovered",
+            Outcome::Died => "outcome_died",
+        })
+    }
+
+    /// A task status.
+    pub fn task_status(&self, s: TaskStatus) -> &'static str {
+        self.get(match s {
+            TaskStatus::Assigned => "task_assigned",
+            TaskStatus::Acknowledged => "task_acknowledged",
+            TaskStatus::Done => "task_done",
+            TaskStatus::Overdue => "task_overdue",
+            TaskStatus::Escalated => "task_escalated",
+        })
+    }
+
+    /// A task kind.
+    pub fn task_kind(&self, k: TaskKind) -> &'static str {
+        self.get(match k {
+            TaskKind::Investigation => "task_kind_investigation",
+            TaskKind::FollowUp => "task_kind_follow_up",
+        })
+    }
+
+    /// Why something was escalated.
+    pub fn escalation_kind(&self, k: EscalationKind) -> &'static str {
+        self.get(match k {
+            EscalationKind::TaskOverdue => "escalation_task_overdue",
+            EscalationKind::NobodyOnCall => "escalation_nobody_on_call",
+            EscalationKind::UnitSilent => "escalation_unit_silent",
+        })
+    }
+
+    /// A unit's daily-report standing.
+    pub fn timeliness(&self, t: Timeliness) -> &'static str {
+        self.get(match t {
+            Timeliness::OnTime => "daily_on_time",
+            Timeliness::Late => "daily_late",
+            Timeliness::Pending => "daily_pending",
+            Timeliness::Silent => "daily_silent",
+        })
+    }
+
+    /// A sex.
+    pub fn sex(&self, s: Sex) -> &'static str {
+        self.get(match s {
+            Sex::Female => "sex_female",
+            Sex::Male => "sex_male",
+            Sex::Other => "sex_other",
+        })
+    }
+}
+
+/// Refusal reasons the core gives, by their English text, with Korean.
+const REASONS: &[(&str, &str)] = &[
+    ("must not be empty", "비워 둘 수 없습니다"),
+    ("must be at least 8 characters", "8자 이상이어야 합니다"),
+    ("must be 3 to 64 letters, digits, '.', '-' or '_'", "영문자, 숫자, '.', '-', '_'로 3~64자여야 합니다"),
+    ("must be within the last 60 days", "최근 60일 이내여야 합니다"),
+    ("must be between 30 and 45 °C", "30~45 °C 사이여야 합니다"),
+    ("must be between 0 and 100000", "0에서 100000 사이여야 합니다"),
+    ("may be today or yesterday only", "오늘 또는 어제만 가능합니다"),
+    ("is not a known IANA time zone", "알 수 없는 IANA 시간대입니다"),
+    ("must be between 1 minute and 7 days", "1분에서 7일 사이여야 합니다"),
+    ("must be an hour from 0 to 23", "0에서 23 사이의 시각이어야 합니다"),
+    ("must be an hour from 0 to 23, not before the due hour", "0~23시이며 마감 시각보다 이르면 안 됩니다"),
+    ("must list at least one criterion", "기준을 하나 이상 넣어야 합니다"),
+    ("must be between 35 and 42 °C", "35~42 °C 사이여야 합니다"),
+    ("must be between 1 and the number of symptoms listed", "1에서 나열한 증상 수 사이여야 합니다"),
+    ("must be 1 to 32 characters", "1~32자여야 합니다"),
+    ("may hold only letters, digits, '-', '_' and '.'", "영문자, 숫자, '-', '_', '.'만 쓸 수 있습니다"),
+    ("must be after starts_at", "시작 시각 뒤여야 합니다"),
+    ("a shift may last at most 7 days", "근무는 최대 7일입니다"),
+    ("is already taken", "이미 사용 중입니다"),
+    ("probable duplicate of an existing person", "이미 등록된 사람과 중복일 가능성이 높습니다"),
+    ("is not an active health worker", "활성 보건요원이 아닙니다"),
+    ("daily reports are filed for units only", "일일 보고는 반(단위)만 제출합니다"),
+    ("must not be the nil UUID", "nil UUID일 수 없습니다"),
+];
+
+/// Every message: key (sorted), English, Korean.
+const MESSAGES: &[(&str, &str, &str)] = &include!("messages_table.rs");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalogue_is_sorted_and_complete() {
+        for pair in MESSAGES.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "keys out of order or repeated: {} / {}", pair[0].0, pair[1].0);
+        }
+        for (key, en, ko) in MESSAGES {
+            assert!(!en.is_empty() && !ko.is_empty(), "{key} lacks a text");
+            assert_eq!(en.matches("{}").count(), ko.matches("{}").count(), "{key}: placeholders differ");
+        }
+    }
+
+    #[test]
+    fn every_key_a_template_or_module_uses_exists() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = Vec::new();
+        for dir in ["templates", "src/web"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    for inner in std::fs::read_dir(&path).unwrap() {
+                        sources.push(inner.unwrap().path());
+                    }
+                } else {
+                    sources.push(path);
+                }
+            }
+        }
+        let keys: std::collections::HashSet<&str> = MESSAGES.iter().map(|(k, _, _)| *k).collect();
+        let mut missing = Vec::new();
+        for path in sources.iter().filter(|p| p.file_name().is_some_and(|n| n != "messages_table.rs")) {
+            let text = std::fs::read_to_string(path).unwrap();
+            for call in ["get(\"", "fill(\""] {
+                for piece in text.split(call).skip(1) {
+                    let key = piece.split('"').next().unwrap_or("");
+                    let looks_like_key = !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit());
+                    if looks_like_key && !keys.contains(key) && !NOT_MESSAGES.contains(&key) {
+                        missing.push(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys missing from the catalogue: {missing:#?}");
+    }
+
+    /// Arguments of `get("...")` calls that are form fields, not messages.
+    const NOT_MESSAGES: &[&str] = &[
+        "username",
+        "password",
+        "next",
+        "lang",
+        "q",
+        "person_id",
+        "full_name",
+        "sex",
+        "birth_year",
+        "address",
+        "phone",
+        "id",
+        "unit_code",
+        "temperature_c",
+        "onset_date",
+        "note",
+        "confirm_new",
+        "date",
+        "ill_count",
+        "status",
+        "outcome",
+        "worker_id",
+        "node_code",
+        "starts_at",
+        "ends_at",
+        "display_name",
+        "role",
+        "code",
+        "name",
+        "rule",
+        "active",
+        "time_zone",
+        "investigation_deadline_minutes",
+        "escalation_deadline_minutes",
+        "daily_report_due_hour",
+        "silent_unit_hour",
+        "csv",
+        "node",
+        "days",
+        "symptoms",
+        "new_person",
+        "is_new",
+        "coordinates",
+        "type",
+    ];
+
+    #[test]
+    fn the_language_follows_the_cookie_then_accept_language() {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_LANGUAGE, "fr;q=0.9, ko-KR;q=0.8, en;q=0.5".parse().unwrap());
+        assert_eq!(Lang::from_headers(&h), Lang::Ko);
+        h.insert(header::COOKIE, "cordon_lang=en".parse().unwrap());
+        assert_eq!(Lang::from_headers(&h), Lang::En);
+        assert_eq!(Lang::from_headers(&HeaderMap::new()), Lang::En);
+    }
+
+    #[test]
+    fn known_reasons_are_translated_and_unknown_ones_kept() {
+        assert_eq!(Lang::Ko.reason("must not be empty"), "비워 둘 수 없습니다");
+        assert_eq!(
+            Lang::Ko.reason("rule.count: must be between 1 and the number of symptoms listed"),
+            "rule.count: 1에서 나열한 증상 수 사이여야 합니다"
+        );
+        assert_eq!(Lang::Ko.reason("something new"), "something new");
+        assert_eq!(Lang::Ko.fill("queue_waiting", 2).matches('2').count(), 1);
+    }
+}

@@ -1,0 +1,351 @@
+//! The web interface: HTML pages rendered on the server with askama
+//! templates (`crates/cordon-server/templates/`), usable without JavaScript,
+//! with a small script for live updates and the reporter's offline queue.
+//!
+//! Pages reuse the API's pieces: [`crate::auth`] for sessions, the core's
+//! access policy and the store's subtree-scoped queries, so a page never shows
+//! more than the same user's API calls would. Every text shown goes through
+//! [`messages`]. One module per page group: [`session`] (sign-in, language,
+//! home), [`reporter`], [`worker`], [`command`] with [`curve`] and [`map`],
+//! [`roster`], [`admin`]; [`assets`] serves the stylesheet, the script and
+//! the service worker.
+
+pub mod admin;
+pub mod assets;
+pub mod command;
+pub mod curve;
+pub mod form;
+pub mod map;
+pub mod messages;
+pub mod reporter;
+pub mod roster;
+pub mod session;
+pub mod worker;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use cordon_core::jurisdiction::{Node, NodePath};
+use cordon_core::policy::{self, Action};
+use cordon_core::user::{Role, User};
+use cordon_store::StoreError;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+pub use form::{FieldErrors, FormData};
+pub use messages::Lang;
+
+/// The pages' router (merged at the root of the application).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(session::router())
+        .merge(reporter::router())
+        .merge(worker::router())
+        .merge(command::router())
+        .merge(roster::router())
+        .merge(admin::router())
+        .layer(middleware::from_fn(guard))
+        .merge(assets::router())
+}
+
+/// A failure while serving a page; rendered as an HTML page in the
+/// visitor's language by [`guard`], or a redirect to the sign-in page.
+#[derive(Debug)]
+pub enum WebError {
+    /// Not signed in: go to the sign-in page, then back to `next`.
+    SignIn {
+        /// Where to return after signing in.
+        next: String,
+    },
+    /// Anything the API layer can fail with.
+    Api(ApiError),
+}
+
+/// Result of a page handler.
+pub type WebResult<T> = Result<T, WebError>;
+
+impl From<ApiError> for WebError {
+    fn from(e: ApiError) -> Self {
+        WebError::Api(e)
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        WebError::Api(e.into())
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Api(ApiError::Internal(format!("template: {e}")))
+    }
+}
+
+impl From<policy::Denied> for WebError {
+    fn from(e: policy::Denied) -> Self {
+        WebError::Api(ApiError::Forbidden(e))
+    }
+}
+
+/// Marks a response whose error page is still to be rendered (by [`guard`],
+/// which knows the visitor's language).
+#[derive(Debug, Clone)]
+struct PendingErrorPage {
+    status: StatusCode,
+    detail: String,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match self {
+            WebError::SignIn { next } => {
+                let target = format!("/sign-in?next={}", form::url_encode(&next));
+                Redirect::to(&target).into_response()
+            }
+            WebError::Api(e) => {
+                let problem = e.problem();
+                let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                let mut response = status.into_response();
+                response.extensions_mut().insert(PendingErrorPage { status, detail: problem.detail });
+                response
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    t: Lang,
+    c: Chrome,
+    status: u16,
+    heading: &'static str,
+    detail: String,
+}
+
+/// Whether an unsafe request comes from this site: its `Origin` (or, without
+/// one, its `Sec-Fetch-Site`) must name this host.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        return origin.split_once("://").map(|(_, rest)| rest) == Some(host);
+    }
+    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some(site) => matches!(site, "same-origin" | "none"),
+        None => true,
+    }
+}
+
+/// Refuses cross-site form posts, marks pages as private, and renders
+/// pending error pages in the visitor's language.
+async fn guard(request: Request, next: Next) -> Response {
+    let lang = Lang::from_headers(request.headers());
+    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && !same_origin(request.headers()) {
+        return error_page(lang, StatusCode::FORBIDDEN, lang.get("error_cross_site").to_owned());
+    }
+    let mut response = next.run(request).await;
+    if let Some(pending) = response.extensions_mut().remove::<PendingErrorPage>() {
+        let detail = if pending.status.is_server_error() { lang.get("error_internal_detail").to_owned() } else { pending.detail };
+        return error_page(lang, pending.status, detail);
+    }
+    response.headers_mut().entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("private, no-cache"));
+    response
+}
+
+fn error_page(t: Lang, status: StatusCode, detail: String) -> Response {
+    let heading = match status {
+        StatusCode::NOT_FOUND => t.get("error_not_found"),
+        StatusCode::FORBIDDEN => t.get("error_forbidden"),
+        StatusCode::UNAUTHORIZED => t.get("error_unauthenticated"),
+        s if s.is_server_error() => t.get("error_internal"),
+        _ => t.get("error_bad_request"),
+    };
+    let page = ErrorPage { t, c: Chrome::anonymous(t, "/"), status: status.as_u16(), heading, detail };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, heading).into_response(),
+    }
+}
+
+/// The signed-in user looking at a page, and their language. Without a
+/// session the page redirects to the sign-in page.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// The user.
+    pub user: User,
+    /// The language pages are shown in.
+    pub lang: Lang,
+    /// The path and query of the page, to come back to (e.g. after a language change).
+    pub here: String,
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let lang = Lang::from_headers(&parts.headers);
+        let here = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+        match CurrentUser::from_request_parts(parts, state).await {
+            Ok(CurrentUser(user)) => Ok(Viewer { user, lang, here }),
+            Err(ApiError::Unauthenticated) => {
+                let next = if parts.method == Method::GET { here } else { String::from("/") };
+                Err(WebError::SignIn { next })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+impl Viewer {
+    /// The page frame for this viewer.
+    pub fn chrome(&self) -> Chrome {
+        Chrome::for_user(self.lang, &self.user, &self.here)
+    }
+
+    /// Checks the access policy for `action` at `target`.
+    pub fn may(&self, action: Action, target: &NodePath) -> WebResult<()> {
+        Ok(policy::authorise(&self.user, action, target)?)
+    }
+}
+
+/// One link of the navigation bar.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    /// Where it goes.
+    pub href: &'static str,
+    /// Its text.
+    pub label: &'static str,
+    /// Whether it is the current page's section.
+    pub current: bool,
+}
+
+/// What every page shows around its content: the user, the navigation and
+/// the language switch.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// The signed-in user's name and role, if any.
+    pub user_name: Option<String>,
+    /// The user's role, shown beside the name.
+    pub role_label: &'static str,
+    /// Navigation links for the role.
+    pub nav: Vec<NavItem>,
+    /// The current page (to return to after switching language).
+    pub here: String,
+    /// The stylesheet's URL (versioned).
+    pub css: String,
+    /// The script's URL (versioned).
+    pub js: String,
+}
+
+impl Chrome {
+    /// The frame for a visitor who is not signed in.
+    pub fn anonymous(_t: Lang, here: &str) -> Chrome {
+        Chrome { user_name: None, role_label: "", nav: Vec::new(), here: here.to_owned(), css: assets::css_url(), js: assets::js_url() }
+    }
+
+    /// The frame for a signed-in user.
+    pub fn for_user(t: Lang, user: &User, here: &str) -> Chrome {
+        let links: &[(&'static str, &'static str)] = match user.role {
+            Role::Reporter | Role::BorderOfficer => &[("/report", "nav_report"), ("/reports", "nav_reports"), ("/daily", "nav_daily")],
+            Role::HealthWorker => &[("/tasks", "nav_tasks"), ("/report", "nav_report")],
+            Role::CommandOfficer => &[
+                ("/board", "nav_board"),
+                ("/curve", "nav_curve"),
+                ("/map", "nav_map"),
+                ("/roster", "nav_roster"),
+                ("/escalations", "nav_escalations"),
+            ],
+            Role::Administrator => &[
+                ("/admin/users", "nav_users"),
+                ("/admin/jurisdictions", "nav_jurisdictions"),
+                ("/admin/definitions", "nav_definitions"),
+                ("/admin/settings", "nav_settings"),
+                ("/board", "nav_board"),
+            ],
+        };
+        let path = here.split('?').next().unwrap_or(here);
+        let nav = links
+            .iter()
+            .map(|(href, key)| NavItem { href, label: t.get(key), current: path == *href || path.starts_with(&format!("{href}/")) })
+            .collect();
+        Chrome {
+            user_name: Some(user.display_name.clone()),
+            role_label: t.role(user.role),
+            nav,
+            here: here.to_owned(),
+            css: assets::css_url(),
+            js: assets::js_url(),
+        }
+    }
+}
+
+/// The home page of a role.
+pub fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Reporter | Role::BorderOfficer => "/report",
+        Role::HealthWorker => "/tasks",
+        Role::CommandOfficer => "/board",
+        Role::Administrator => "/admin/users",
+    }
+}
+
+/// Renders a template as an HTML response.
+pub fn render(page: &impl Template) -> WebResult<Response> {
+    Ok(Html(page.render()?).into_response())
+}
+
+/// Renders a template with a status (e.g. 422 for a form with errors).
+pub fn render_with(status: StatusCode, page: &impl Template) -> WebResult<Response> {
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// A redirect after a successful form post (303: the browser follows with GET).
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// The node a page is about: the code given (checked against the viewer's
+/// subtree) or the viewer's anchor.
+pub async fn page_node(state: &AppState, viewer: &Viewer, code: Option<&str>) -> WebResult<Node> {
+    let code = code.map(str::trim).filter(|c| !c.is_empty()).unwrap_or(viewer.user.node_path.code());
+    let node = state.store.node_by_code(code).await?.ok_or_else(|| ApiError::NotFound(format!("jurisdiction {code}")))?;
+    viewer.may(Action::Read, &node.path)?;
+    Ok(node)
+}
+
+/// One step of the way from the viewer's anchor down to a node.
+#[derive(Debug, Clone)]
+pub struct Crumb {
+    /// The node's code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// The nodes from the viewer's anchor down to `node` (both included).
+pub async fn breadcrumbs(state: &AppState, viewer: &Viewer, node: &Node) -> WebResult<Vec<Crumb>> {
+    let mut out = Vec::new();
+    for path in node.path.self_and_ancestors().into_iter().rev() {
+        if !viewer.user.node_path.contains(&path) {
+            continue;
+        }
+        if let Some(n) = state.store.node_by_code(path.code()).await? {
+            out.push(Crumb { code: n.code, name: n.name });
+        }
+    }
+    Ok(out)
+}
+
+/// Formats an instant in the authority's time zone as `YYYY-MM-DD HH:MM`.
+pub fn local_time(at: Timestamp, zone: &TimeZone) -> String {
+    at.to_zoned(zone.clone()).strftime("%Y-%m-%d %H:%M").to_string()
+}

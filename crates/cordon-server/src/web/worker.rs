@@ -1,0 +1,303 @@
+//! The health worker's pages: my open tasks, soonest deadline first with the
+//! overdue ones marked, acknowledge and complete buttons, and a case page to
+//! classify the case.
+//!
+//! Each button is a small form; the checks are the API's (`Action::WorkTask`
+//! on the task's place, the assignee rule in the core, `Action::Classify` on
+//! the case's unit).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use cordon_core::case::{Case, CaseStatus, Classification, Outcome};
+use cordon_core::policy::Action;
+use cordon_core::task::{Task, TaskStatus};
+use cordon_store::tasks::TaskFilter;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, local_time, render, render_with, see_other};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tasks", get(tasks))
+        .route("/tasks/live", get(tasks_live))
+        .route("/tasks/{id}/acknowledge", post(acknowledge))
+        .route("/tasks/{id}/complete", post(complete))
+        .route("/cases/{id}", get(case_page))
+        .route("/cases/{id}/classification", post(classify))
+}
+
+/// One task as the list shows it.
+#[derive(Debug, Clone)]
+pub struct TaskCard {
+    /// The task's id.
+    pub id: String,
+    /// What to do.
+    pub kind: &'static str,
+    /// The person's name.
+    pub person: String,
+    /// Address within the unit, if known.
+    pub address: String,
+    /// The place's code.
+    pub place: String,
+    /// Deadline (local time).
+    pub deadline: String,
+    /// Status text.
+    pub status: &'static str,
+    /// Whether the deadline passed without an acknowledgement.
+    pub overdue: bool,
+    /// Whether the acknowledge button applies.
+    pub can_acknowledge: bool,
+    /// Whether the complete form applies.
+    pub can_complete: bool,
+    /// The case, if any.
+    pub case_id: Option<String>,
+    /// A problem with the last action on this task.
+    pub problem: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    t: Lang,
+    c: Chrome,
+    flash: Option<&'static str>,
+    live: String,
+}
+
+#[derive(Template)]
+#[template(path = "tasks_live.html")]
+struct TasksLive {
+    t: Lang,
+    cards: Vec<TaskCard>,
+    overdue: usize,
+}
+
+/// Whether a task is past its deadline without an acknowledgement.
+pub fn is_overdue(task: &Task, now: jiff::Timestamp) -> bool {
+    task.status == TaskStatus::Overdue || (task.status.awaits_acknowledgement() && task.deadline <= now)
+}
+
+async fn cards(state: &AppState, viewer: &Viewer, problem: Option<(Uuid, String)>) -> WebResult<Vec<TaskCard>> {
+    let t = viewer.lang;
+    let open = vec![TaskStatus::Assigned, TaskStatus::Acknowledged, TaskStatus::Overdue, TaskStatus::Escalated];
+    let filter = TaskFilter { assignee: Some(viewer.user.id), statuses: open };
+    let tasks = state.store.tasks_under(&viewer.user.node_path, &filter, 200).await?;
+    let zone = state.store.settings().await?.zone();
+    let now = state.now();
+    let mut out = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        let person = state.store.person(task.person_id).await?;
+        out.push(TaskCard {
+            id: task.id.to_string(),
+            kind: t.task_kind(task.kind),
+            person: person.as_ref().map(|p| p.full_name.clone()).unwrap_or_default(),
+            address: person.and_then(|p| p.address).unwrap_or_default(),
+            place: task.subject_path.code().to_owned(),
+            deadline: local_time(task.deadline, &zone),
+            status: t.task_status(task.status),
+            overdue: is_overdue(&task, now),
+            can_acknowledge: task.status.awaits_acknowledgement(),
+            can_complete: task.status == TaskStatus::Acknowledged,
+            case_id: task.case_id.map(|c| c.to_string()),
+            problem: problem.as_ref().filter(|(id, _)| *id == task.id).map(|(_, p)| p.clone()),
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize)]
+struct TasksQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+async fn tasks_page(
+    state: &AppState,
+    viewer: &Viewer,
+    flash: Option<&'static str>,
+    problem: Option<(Uuid, String)>,
+) -> WebResult<TasksPage> {
+    let t = viewer.lang;
+    let cards = cards(state, viewer, problem).await?;
+    let overdue = cards.iter().filter(|c| c.overdue).count();
+    let live = TasksLive { t, cards, overdue }.render()?;
+    Ok(TasksPage { t, c: viewer.chrome(), flash, live })
+}
+
+async fn tasks(State(state): State<AppState>, viewer: Viewer, Query(q): Query<TasksQuery>) -> WebResult<Response> {
+    let flash = match q.done.as_deref() {
+        Some("acknowledged") => Some(viewer.lang.get("task_flash_acknowledged")),
+        Some("completed") => Some(viewer.lang.get("task_flash_completed")),
+        _ => None,
+    };
+    render(&tasks_page(&state, &viewer, flash, None).await?)
+}
+
+async fn tasks_live(State(state): State<AppState>, viewer: Viewer) -> WebResult<Response> {
+    let cards = cards(&state, &viewer, None).await?;
+    let overdue = cards.iter().filter(|c| c.overdue).count();
+    render(&TasksLive { t: viewer.lang, cards, overdue })
+}
+
+/// The task, if the viewer may work on it (same rule as the API).
+async fn workable_task(state: &AppState, viewer: &Viewer, id: Uuid) -> WebResult<Task> {
+    let task = state.store.task(id).await?.ok_or_else(|| ApiError::NotFound(format!("task {id}")))?;
+    if task.assignee_id != Some(viewer.user.id) {
+        viewer.may(Action::Read, &task.subject_path)?;
+    }
+    viewer.may(Action::WorkTask, &task.subject_path)?;
+    Ok(task)
+}
+
+async fn after_task_action(state: &AppState, viewer: &Viewer, id: Uuid, result: Result<Task, ApiError>, done: &str) -> WebResult<Response> {
+    match result {
+        Ok(_) => Ok(see_other(&format!("/tasks?done={done}"))),
+        Err(e @ (ApiError::Conflict { .. } | ApiError::Invalid(_) | ApiError::ForbiddenField { .. })) => {
+            let mut errors = FieldErrors::none();
+            errors.absorb(e)?;
+            let message = errors.other(&[]).into_iter().map(|m| viewer.lang.reason(&m)).collect::<Vec<_>>().join("; ");
+            let page = tasks_page(state, viewer, None, Some((id, message))).await?;
+            render_with(StatusCode::CONFLICT, &page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn acknowledge(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> WebResult<Response> {
+    workable_task(&state, &viewer, id).await?;
+    let result = state.store.acknowledge_task(viewer.user.id, id, state.now()).await.map_err(ApiError::from);
+    after_task_action(&state, &viewer, id, result, "acknowledged").await
+}
+
+async fn complete(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, form: FormData) -> WebResult<Response> {
+    workable_task(&state, &viewer, id).await?;
+    let mut p = cordon_core::validation::Problems::default();
+    let note = p.optional_text("note", form.opt("note"), 4000);
+    let result = match p.finish(()) {
+        Ok(()) => state.store.complete_task(viewer.user.id, id, note, state.now()).await.map_err(ApiError::from),
+        Err(invalid) => Err(ApiError::Invalid(invalid)),
+    };
+    after_task_action(&state, &viewer, id, result, "completed").await
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    t: Lang,
+    c: Chrome,
+    case_id: String,
+    person: String,
+    unit: String,
+    status: &'static str,
+    outcome: Option<&'static str>,
+    onset: String,
+    opened: String,
+    definition: String,
+    statuses: Vec<(&'static str, &'static str, bool)>,
+    outcomes: Vec<(&'static str, &'static str, bool)>,
+    can_classify: bool,
+    errors: FieldErrors,
+    saved: bool,
+}
+
+impl CasePage {
+    fn other_errors(&self) -> Vec<String> {
+        self.errors.other(&["status", "outcome"])
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CaseQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn case_in_scope(state: &AppState, viewer: &Viewer, id: Uuid) -> WebResult<Case> {
+    let case = state.store.case(id).await?.ok_or_else(|| ApiError::NotFound(format!("case {id}")))?;
+    viewer.may(Action::Read, &case.unit_path)?;
+    Ok(case)
+}
+
+async fn case_view(state: &AppState, viewer: &Viewer, case: &Case, v: &FormData, errors: FieldErrors, saved: bool) -> WebResult<CasePage> {
+    let t = viewer.lang;
+    let zone = state.store.settings().await?.zone();
+    let person = state.store.person(case.person_id).await?.map(|p| format!("{} ({})", p.full_name, t.fill("born_in", p.birth_year)));
+    let unit = state.store.node(case.unit_id).await?.map(|n| format!("{} {}", n.code, n.name)).unwrap_or_default();
+    let chosen_status = v.opt("status").unwrap_or(case.status.as_str()).to_owned();
+    let chosen_outcome = v.opt("outcome").map(str::to_owned).or_else(|| case.outcome.map(|o| o.as_str().to_owned())).unwrap_or_default();
+    let statuses = CaseStatus::ALL
+        .into_iter()
+        .filter(|s| *s == case.status || case.status.may_become(*s))
+        .map(|s| (s.as_str(), t.case_status(s), s.as_str() == chosen_status))
+        .collect();
+    let outcomes =
+        [Outcome::Recovered, Outcome::Died].into_iter().map(|o| (o.as_str(), t.outcome(o), o.as_str() == chosen_outcome)).collect();
+    Ok(CasePage {
+        t,
+        c: viewer.chrome(),
+        case_id: case.id.to_string(),
+        person: person.unwrap_or_default(),
+        unit,
+        status: t.case_status(case.status),
+        outcome: case.outcome.map(|o| t.outcome(o)),
+        onset: case.onset_date.map(|d| d.to_string()).unwrap_or_else(|| t.get("unknown").to_owned()),
+        opened: local_time(case.opened_at, &zone),
+        definition: case.definition_code.clone(),
+        statuses,
+        outcomes,
+        can_classify: viewer.may(Action::Classify, &case.unit_path).is_ok() && case.is_open(),
+        errors,
+        saved,
+    })
+}
+
+async fn case_page(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, Query(q): Query<CaseQuery>) -> WebResult<Response> {
+    let case = case_in_scope(&state, &viewer, id).await?;
+    render(&case_view(&state, &viewer, &case, &FormData::default(), FieldErrors::none(), q.saved.is_some()).await?)
+}
+
+async fn classify(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
+    let t = viewer.lang;
+    let case = case_in_scope(&state, &viewer, id).await?;
+    viewer.may(Action::Classify, &case.unit_path)?;
+    let mut errors = FieldErrors::none();
+    let status = match v.opt("status") {
+        None => None,
+        Some(s) => {
+            let parsed = CaseStatus::parse(s);
+            if parsed.is_none() {
+                errors.add("status", t.get("reason_choose"));
+            }
+            parsed.filter(|s| *s != case.status)
+        }
+    };
+    let outcome = match v.opt("outcome") {
+        None => None,
+        Some(o) => {
+            let parsed = Outcome::parse(o);
+            if parsed.is_none() {
+                errors.add("outcome", t.get("reason_choose"));
+            }
+            parsed
+        }
+    };
+    if errors.is_empty() && status.is_none() && outcome.is_none() {
+        errors.add("status", t.get("reason_no_change"));
+    }
+    if errors.is_empty() {
+        match state.store.classify_case(viewer.user.id, id, Classification { status, outcome }, state.now()).await {
+            Ok(_) => return Ok(see_other(&format!("/cases/{id}?saved=1"))),
+            Err(e) => errors.absorb(e.into())?,
+        }
+    }
+    let page = case_view(&state, &viewer, &case, &v, errors, false).await?;
+    render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}

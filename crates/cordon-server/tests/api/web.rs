@@ -1,0 +1,241 @@
+//! The HTML pages: sign-in with a cookie, the same access policy as the API,
+//! forms that work without JavaScript, errors shown next to their field, and
+//! cross-site posts refused.
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, LOCATION};
+use uuid::Uuid;
+
+use crate::helpers::{PASSWORD, TestApp};
+use crate::on_both_backends;
+
+on_both_backends!(
+    a_page_without_a_session_sends_the_browser_to_sign_in,
+    a_page_refuses_a_node_outside_the_users_subtree,
+    each_role_lands_on_its_own_home_page,
+    a_report_posted_without_javascript_is_filed_once,
+    bad_input_comes_back_with_the_error_next_to_the_field,
+    a_form_posted_from_another_site_is_refused,
+    the_worker_acknowledges_a_task_from_the_task_page,
+    pages_speak_the_language_asked_for,
+);
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Browser {
+    fn new(app: &TestApp) -> Browser {
+        let http = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser { http, base: format!("http://{}", app.addr) }
+    }
+
+    async fn signed_in(app: &TestApp, user: &str) -> Browser {
+        let b = Browser::new(app);
+        let (status, headers, _) = b.post("/sign-in", &[("username", user), ("password", PASSWORD), ("next", "")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "sign in as {user}");
+        assert!(headers.get(LOCATION).is_some());
+        b
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, HeaderMap, String) {
+        let r = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
+        (r.status(), r.headers().clone(), r.text().await.unwrap())
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, HeaderMap, String) {
+        let r = self.http.post(format!("{}{path}", self.base)).header("content-type", FORM).body(encode(form)).send().await.unwrap();
+        (r.status(), r.headers().clone(), r.text().await.unwrap())
+    }
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+fn encode(form: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish()
+}
+
+fn location(headers: &HeaderMap) -> &str {
+    headers.get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+async fn a_page_without_a_session_sends_the_browser_to_sign_in(app: &TestApp) {
+    let b = Browser::new(app);
+    let (status, headers, _) = b.get("/board?node=P1").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/sign-in?next=%2Fboard%3Fnode%3DP1");
+    let (status, _, body) = b.get("/sign-in?next=%2Fboard").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#"<label for="username">"#) && body.contains(r#"<label for="password">"#));
+}
+
+async fn a_page_refuses_a_node_outside_the_users_subtree(app: &TestApp) {
+    let b = Browser::signed_in(app, "p2_officer").await;
+    for path in ["/board?node=P1", "/board/live?node=C1", "/curve?node=P1", "/map?node=KR", "/roster?node=C1", "/escalations?node=U1"] {
+        let (status, headers, body) = b.get(path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        assert!(headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").starts_with("text/html"), "{path}");
+        assert!(body.contains("<h1>"), "{path} renders an error page");
+    }
+    let (status, _, body) = b.get("/board?node=P2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("P2 name") && !body.contains("P1 name"));
+    let person = app.resident("reporter_u1", "U1", "Hong Gil-dong").await;
+    let (_, intake) = app.report("reporter_u1", "U1", person, &["fever"], Some(39.0)).await;
+    let case = intake["case"]["id"].as_str().unwrap();
+    assert_eq!(b.get(&format!("/cases/{case}")).await.0, StatusCode::FORBIDDEN);
+}
+
+async fn each_role_lands_on_its_own_home_page(app: &TestApp) {
+    for (user, home) in [("reporter_u1", "/report"), ("worker_c1", "/tasks"), ("p1_officer", "/board"), ("admin", "/admin/users")] {
+        let b = Browser::new(app);
+        let (_, headers, _) = b.post("/sign-in", &[("username", user), ("password", PASSWORD)]).await;
+        assert_eq!(location(&headers), home, "{user}");
+        let (status, _, _) = b.get(home).await;
+        assert_eq!(status, StatusCode::OK, "{user} at {home}");
+    }
+    let b = Browser::signed_in(app, "reporter_u1").await;
+    assert_eq!(b.get("/admin/users").await.0, StatusCode::FORBIDDEN, "a reporter is no administrator");
+    let (status, headers, _) = b.post("/sign-out", &[]).await;
+    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/sign-in"));
+    assert_eq!(b.get("/report").await.0, StatusCode::SEE_OTHER, "the session ended");
+}
+
+async fn a_report_posted_without_javascript_is_filed_once(app: &TestApp) {
+    let person = app.resident("reporter_u1", "U1", "Kim Ji-won").await.to_string();
+    let b = Browser::signed_in(app, "reporter_u1").await;
+    let (status, _, form) = b.get("/report").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("Kim Ji-won"), "the unit's residents are listed");
+    let id = Uuid::new_v4().to_string();
+    let fields = [
+        ("id", id.as_str()),
+        ("person_id", person.as_str()),
+        ("unit_code", "U1"),
+        ("symptoms", "fever"),
+        ("symptoms", "cough"),
+        ("temperature_c", "38,6"),
+        ("onset_date", "2026-11-22"),
+        ("note", "since last night"),
+    ];
+    let (status, headers, _) = b.post("/report", &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), format!("/reports?sent={id}"));
+    // The browser sends the form again (a retry on a bad connection): still one report.
+    let (status, _, _) = b.post("/report", &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(app.count(cordon_store::audit::Table::Reports).await, 1);
+    let (_, _, list) = b.get(&format!("/reports?sent={id}")).await;
+    assert!(list.contains("Kim Ji-won") && list.contains("Case opened"), "{list}");
+
+    // A new resident added in the same form.
+    let id = Uuid::new_v4().to_string();
+    let new = [
+        ("id", id.as_str()),
+        ("person_id", "new"),
+        ("full_name", "Seo Da-eun"),
+        ("sex", "female"),
+        ("birth_year", "1991"),
+        ("symptoms", "rash"),
+    ];
+    let (status, _, _) = b.post("/report", &new).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, list) = b.get("/reports").await;
+    assert!(list.contains("Seo Da-eun") && list.contains("Received"));
+}
+
+async fn bad_input_comes_back_with_the_error_next_to_the_field(app: &TestApp) {
+    let person = app.resident("reporter_u1", "U1", "Park Min").await.to_string();
+    let b = Browser::signed_in(app, "reporter_u1").await;
+    let id = Uuid::new_v4().to_string();
+    let (status, _, body) = b
+        .post("/report", &[("id", id.as_str()), ("person_id", person.as_str()), ("temperature_c", "50"), ("onset_date", "2027-01-01")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(r#"id="temperature_c-error""#) && body.contains("must be between 30 and 45"), "{body}");
+    assert!(body.contains(r#"id="onset_date-error""#));
+    assert!(body.contains(r#"value="50""#), "the typed value is kept");
+    assert_eq!(app.count(cordon_store::audit::Table::Reports).await, 0);
+
+    let (status, _, body) = b.post("/report", &[("id", id.as_str()), ("temperature_c", "hot")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(r#"id="person_id-error""#) && body.contains(r#"id="temperature_c-error""#));
+
+    let admin = Browser::signed_in(app, "admin").await;
+    let (status, _, body) = admin
+        .post(
+            "/admin/definitions",
+            &[("code", "suspected"), ("name", "x"), ("rule", r#"{"kind":"at_least","count":3,"symptoms":["cough"]}"#)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(r#"id="rule-error""#) && body.contains("rule.count"), "{body}");
+    let (status, _, body) =
+        admin.post("/admin/settings", &[("time_zone", "Mars/Olympus"), ("investigation_deadline_minutes", "ten")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(r#"id="investigation_deadline_minutes-error""#));
+    let (status, _, body) =
+        admin.post("/admin/users", &[("username", "x"), ("role", "reporter"), ("node_code", "U1"), ("password", "short")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(r#"id="username-error""#) && body.contains(r#"id="password-error""#));
+}
+
+async fn a_form_posted_from_another_site_is_refused(app: &TestApp) {
+    let person = app.resident("reporter_u1", "U1", "Yoon Ara").await.to_string();
+    let b = Browser::signed_in(app, "reporter_u1").await;
+    let id = Uuid::new_v4().to_string();
+    let r = b
+        .http
+        .post(format!("{}/report", b.base))
+        .header("origin", "http://evil.example")
+        .header("content-type", FORM)
+        .body(encode(&[("id", id.as_str()), ("person_id", person.as_str()), ("symptoms", "fever")]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = b.http.post(format!("{}/sign-out", b.base)).header("sec-fetch-site", "cross-site").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count(cordon_store::audit::Table::Reports).await, 0);
+    assert_eq!(b.get("/report").await.0, StatusCode::OK, "still signed in");
+}
+
+async fn the_worker_acknowledges_a_task_from_the_task_page(app: &TestApp) {
+    let person = app.resident("reporter_u1", "U1", "Lee Bo-ra").await;
+    let (_, intake) = app.report("reporter_u1", "U1", person, &["fever"], Some(38.9)).await;
+    let task = intake["task"]["id"].as_str().unwrap().to_owned();
+    let case = intake["case"]["id"].as_str().unwrap().to_owned();
+    let b = Browser::signed_in(app, "worker_c1").await;
+    let (_, _, page) = b.get("/tasks").await;
+    assert!(page.contains("Lee Bo-ra") && page.contains(&format!("/tasks/{task}/acknowledge")));
+    let (status, headers, _) = b.post(&format!("/tasks/{task}/acknowledge"), &[]).await;
+    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/tasks?done=acknowledged"));
+    let (_, body) = app.get("p1_officer", &format!("/tasks/{task}")).await;
+    assert_eq!(body["status"], "acknowledged");
+    // Acknowledging twice is a conflict shown on the task page, not a crash.
+    let (status, _, page) = b.post(&format!("/tasks/{task}/acknowledge"), &[]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains(r#"class="field-error" role="alert""#), "{page}");
+    // The worker classifies the case; an impossible move is shown at the field.
+    let (status, _, _) = b.post(&format!("/cases/{case}/classification"), &[("status", "confirmed")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, page) = b.post(&format!("/cases/{case}/classification"), &[("status", "suspected")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains(r#"id="status-error""#));
+    let officer = Browser::signed_in(app, "p1_officer").await;
+    let (_, _, board) = officer.get("/board/live?node=P1").await;
+    assert!(board.contains("Lee Bo-ra"), "{board}");
+}
+
+async fn pages_speak_the_language_asked_for(app: &TestApp) {
+    let b = Browser::new(app);
+    let r = b.http.get(format!("{}/sign-in", b.base)).header("accept-language", "ko-KR,ko;q=0.9,en;q=0.5").send().await.unwrap();
+    let body = r.text().await.unwrap();
+    assert!(body.contains(r#"<html lang="ko">"#) && body.contains("로그인"));
+    let (status, headers, _) = b.post("/lang", &[("lang", "ko"), ("next", "/sign-in")]).await;
+    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/sign-in"));
+    let (_, _, body) = b.get("/sign-in").await;
+    assert!(body.contains("로그인"), "the cookie keeps the choice");
+}

@@ -1,0 +1,85 @@
+// Each role signs in and lands on its own home page; the command's curve, map
+// and roster and the Korean report form render. Every test saves a screenshot.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium, newContext, shot, signIn, startCordon } from './lib/cordon.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startCordon();
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a unit head lands on the report form, made for a 360 px phone', async () => {
+  const context = await newContext(browser, server.base, { phone: true });
+  const page = await signIn(context, 'head.n11-01');
+  assert.equal(new URL(page.url()).pathname, '/report');
+  await page.getByRole('group', { name: 'Symptoms' }).waitFor();
+  assert.equal(await page.locator('.box input[type=checkbox]').count(), 12);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `no sideways scrolling at 360 px (page is ${width} px wide)`);
+  await shot(page, 'reporter-form');
+  await page.getByRole('button', { name: '한국어' }).click();
+  await page.getByRole('heading', { name: '증상 신고' }).waitFor();
+  await shot(page, 'reporter-form-ko');
+  await context.close();
+});
+
+test('a health worker lands on their tasks', async () => {
+  const context = await newContext(browser, server.base, { phone: true });
+  const page = await signIn(context, 'worker.n');
+  assert.equal(new URL(page.url()).pathname, '/tasks');
+  await page.getByRole('heading', { name: 'My tasks' }).waitFor();
+  await shot(page, 'worker-tasks');
+  await context.close();
+});
+
+test('a command officer lands on the board and drills down to a unit', async () => {
+  const context = await newContext(browser, server.base);
+  const page = await signIn(context, 'command');
+  assert.equal(new URL(page.url()).pathname, '/board');
+  await page.locator('[data-tile="reports-today"]').waitFor();
+  await shot(page, 'command-board');
+  for (const name of ['Northern Province', 'River County', 'East River', 'Unit 1 of East River']) {
+    await page.getByRole('link', { name, exact: true }).first().click();
+    await page.getByRole('heading', { name: new RegExp(name) }).waitFor();
+  }
+  assert.match(page.url(), /node=N11-01/);
+  await context.close();
+});
+
+test('the command sees the epidemic curve, the map and the roster', async () => {
+  const context = await newContext(browser, server.base);
+  const page = await signIn(context, 'command');
+  await page.goto('/curve?node=DR&days=28');
+  await page.locator('figure.chart svg').waitFor();
+  await shot(page, 'epidemic-curve');
+  await page.goto('/map?node=DR');
+  assert.equal(await page.locator('figure.map a.region').count(), 2, 'one shape per province');
+  await page.locator('figure.map a.region').first().click();
+  await page.getByRole('heading', { name: /Northern Province/ }).waitFor();
+  await shot(page, 'map');
+  await page.goto('/roster?node=N1');
+  await page.getByRole('heading', { name: /Gaps in 24\/7 coverage/ }).waitFor();
+  await shot(page, 'roster');
+  await context.close();
+});
+
+test('an administrator lands on the users and can open every admin page', async () => {
+  const context = await newContext(browser, server.base);
+  const page = await signIn(context, 'admin');
+  assert.equal(new URL(page.url()).pathname, '/admin/users');
+  await shot(page, 'admin-users');
+  for (const [path, heading] of [['/admin/jurisdictions', 'Jurisdictions'], ['/admin/definitions', 'Case definitions'], ['/admin/settings', 'Settings']]) {
+    await page.goto(path);
+    await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+  }
+  await page.goto('/admin/definitions/suspected');
+  await shot(page, 'admin-case-definition');
+  await context.close();
+});
