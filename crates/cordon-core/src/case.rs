@@ -100,6 +100,9 @@ pub struct Case {
     pub onset_date: Option<Date>,
     /// The definition that opened it.
     pub definition_code: String,
+    /// The case it came from, when known (set by the investigation or by a
+    /// contact who fell ill).
+    pub source_case_id: Option<Uuid>,
     /// When it was opened.
     #[schema(value_type = String, format = DateTime)]
     pub opened_at: Timestamp,
@@ -189,6 +192,7 @@ mod tests {
             outcome: None,
             onset_date: None,
             definition_code: "suspected".into(),
+            source_case_id: None,
             opened_at: Timestamp::UNIX_EPOCH,
             updated_at: Timestamp::UNIX_EPOCH,
         }

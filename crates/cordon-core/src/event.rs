@@ -30,10 +30,24 @@ pub enum EventKind {
     TaskCompleted,
     /// Something was escalated.
     Escalated,
+    /// An investigation was recorded.
+    InvestigationRecorded,
+    /// A contact was listed.
+    ContactListed,
+    /// A contact was handed to another jurisdiction.
+    HandedOver,
+    /// An isolation or quarantine order was issued.
+    OrderIssued,
+    /// An order was extended, released or converted.
+    OrderChanged,
+    /// A follow-up visit was recorded.
+    VisitRecorded,
+    /// An arrival was registered at a point of entry.
+    ArrivalRegistered,
 }
 
 impl EventKind {
-    /// The name used as the SSE event type.
+    /// The name used as the SSE event type (the same as its serde name).
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::ReportReceived => "report_received",
@@ -44,6 +58,13 @@ impl EventKind {
             EventKind::TaskAcknowledged => "task_acknowledged",
             EventKind::TaskCompleted => "task_completed",
             EventKind::Escalated => "escalated",
+            EventKind::InvestigationRecorded => "investigation_recorded",
+            EventKind::ContactListed => "contact_listed",
+            EventKind::HandedOver => "handed_over",
+            EventKind::OrderIssued => "order_issued",
+            EventKind::OrderChanged => "order_changed",
+            EventKind::VisitRecorded => "visit_recorded",
+            EventKind::ArrivalRegistered => "arrival_registered",
         }
     }
 }

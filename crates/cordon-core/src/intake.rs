@@ -88,12 +88,20 @@ pub fn decide(report: &ReportDraft, cx: Context<'_>, ids: NewIds, now: Timestamp
         outcome: None,
         onset_date: report.onset_date,
         definition_code: definition.code.clone(),
+        source_case_id: None,
         opened_at: now,
         updated_at: now,
     };
     let task = task::assign(
         ids.task,
-        Subject { kind: TaskKind::Investigation, case_id: Some(case.id), person_id: report.person_id, path: cx.unit_path.clone() },
+        Subject {
+            kind: TaskKind::Investigation,
+            case_id: Some(case.id),
+            order_id: None,
+            due_on: None,
+            person_id: report.person_id,
+            path: cx.unit_path.clone(),
+        },
         cx.on_call,
         cx.settings.investigation_deadline(),
         now,

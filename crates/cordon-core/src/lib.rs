@@ -6,14 +6,19 @@
 //! decision or a typed error. `cordon-store` persists the decisions;
 //! `cordon-server` and the `cordon` binary translate requests into calls here.
 
+pub mod arrival;
 pub mod audit;
 pub mod case;
+pub mod chain;
+pub mod contact;
 pub mod daily;
 pub mod definition;
 pub mod escalation;
 pub mod event;
 pub mod intake;
+pub mod investigation;
 pub mod jurisdiction;
+pub mod order;
 pub mod person;
 pub mod policy;
 pub mod report;

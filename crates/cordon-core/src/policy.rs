@@ -35,6 +35,10 @@ pub enum Action {
     ManageConfiguration,
     /// Read the audit log.
     ReadAudit,
+    /// Extend or release isolation and quarantine orders; take on handovers.
+    DirectOrders,
+    /// Register arrivals at a point of entry.
+    RegisterArrival,
 }
 
 /// Why a request was refused.
@@ -72,6 +76,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         WorkTask | Classify => matches!(role, HealthWorker | CommandOfficer),
         ReassignTask | ManageRoster => matches!(role, CommandOfficer | Administrator),
         ManageUsers | ManageJurisdictions | ManageConfiguration | ReadAudit => role == Administrator,
+        DirectOrders => role == CommandOfficer,
+        RegisterArrival => matches!(role, BorderOfficer | CommandOfficer),
     }
 }
 

@@ -22,6 +22,54 @@ pub struct Settings {
     pub daily_report_due_hour: i8,
     /// Local hour after which a unit with no daily report is escalated as silent.
     pub silent_unit_hour: i8,
+    /// Days a contact's quarantine lasts after the last exposure.
+    pub quarantine_days: i16,
+    /// Days a case's isolation lasts.
+    pub isolation_days: i16,
+    /// Days an arrival's quarantine lasts after arrival.
+    pub entry_quarantine_days: i16,
+    /// Local hour by which the day's follow-up visit is due.
+    pub follow_up_due_hour: i8,
+    /// What happens to arrivals from countries without a rule of their own.
+    pub default_entry_rule: EntryRule,
+    /// Rules for arrivals from particular countries.
+    pub entry_rules: Vec<CountryRule>,
+    /// Points of entry closed over a range of days.
+    pub entry_closures: Vec<Closure>,
+}
+
+/// What happens to an arrival.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryRule {
+    /// Quarantine in a facility.
+    FacilityQuarantine,
+    /// Quarantine at home.
+    HomeQuarantine,
+    /// No quarantine (screening only).
+    NoQuarantine,
+}
+
+/// The entry rule for one origin country.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CountryRule {
+    /// ISO 3166 alpha-2 code.
+    pub country: String,
+    /// The rule.
+    pub rule: EntryRule,
+}
+
+/// A point of entry closed from one day to another (inclusive).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Closure {
+    /// Code of the point of entry.
+    pub point_of_entry_code: String,
+    /// First closed day.
+    pub from: jiff::civil::Date,
+    /// Last closed day.
+    pub to: jiff::civil::Date,
 }
 
 impl Default for Settings {
@@ -32,6 +80,13 @@ impl Default for Settings {
             escalation_deadline_minutes: 60,
             daily_report_due_hour: 18,
             silent_unit_hour: 21,
+            quarantine_days: 14,
+            isolation_days: 14,
+            entry_quarantine_days: 14,
+            follow_up_due_hour: 20,
+            default_entry_rule: EntryRule::FacilityQuarantine,
+            entry_rules: Vec::new(),
+            entry_closures: Vec::new(),
         }
     }
 }
@@ -54,6 +109,50 @@ impl Settings {
         }
         if !(0..=23).contains(&self.silent_unit_hour) || self.silent_unit_hour < self.daily_report_due_hour {
             p.add("silent_unit_hour", "must be an hour from 0 to 23, not before the due hour");
+        }
+        for (field, days) in [
+            ("quarantine_days", self.quarantine_days),
+            ("isolation_days", self.isolation_days),
+            ("entry_quarantine_days", self.entry_quarantine_days),
+        ] {
+            if !(1..=60).contains(&days) {
+                p.add(field, "must be between 1 and 60 days");
+            }
+        }
+        if !(0..=23).contains(&self.follow_up_due_hour) {
+            p.add("follow_up_due_hour", "must be an hour from 0 to 23");
+        }
+        for (i, r) in self.entry_rules.iter().enumerate() {
+            if r.country.len() != 2 || !r.country.chars().all(|c| c.is_ascii_uppercase()) {
+                p.add(format!("entry_rules[{i}].country"), "must be a two-letter upper-case ISO 3166 code");
+            }
+        }
+        for (i, c) in self.entry_closures.iter().enumerate() {
+            if c.to < c.from {
+                p.add(format!("entry_closures[{i}].to"), "must not be before from");
+            }
+        }
+        for (field, days) in [
+            ("quarantine_days", self.quarantine_days),
+            ("isolation_days", self.isolation_days),
+            ("entry_quarantine_days", self.entry_quarantine_days),
+        ] {
+            if !(1..=60).contains(&days) {
+                p.add(field, "must be between 1 and 60 days");
+            }
+        }
+        if !(0..=23).contains(&self.follow_up_due_hour) {
+            p.add("follow_up_due_hour", "must be an hour from 0 to 23");
+        }
+        for (i, r) in self.entry_rules.iter().enumerate() {
+            if r.country.len() != 2 || !r.country.chars().all(|c| c.is_ascii_uppercase()) {
+                p.add(format!("entry_rules[{i}].country"), "must be a two-letter upper-case ISO 3166 code");
+            }
+        }
+        for (i, c) in self.entry_closures.iter().enumerate() {
+            if c.to < c.from {
+                p.add(format!("entry_closures[{i}].to"), "must not be before from");
+            }
         }
         p.finish(())
     }

@@ -90,6 +90,10 @@ pub struct Task {
     pub kind: TaskKind,
     /// The case it is about.
     pub case_id: Option<Uuid>,
+    /// The order it follows up.
+    pub order_id: Option<Uuid>,
+    /// The day a follow-up visit is for.
+    pub due_on: Option<jiff::civil::Date>,
     /// The person it is about.
     pub person_id: Uuid,
     /// The place the task is about (the case's unit).
@@ -151,6 +155,10 @@ pub struct Subject {
     pub kind: TaskKind,
     /// The case, if any.
     pub case_id: Option<Uuid>,
+    /// The order followed up, if any.
+    pub order_id: Option<Uuid>,
+    /// The day of the visit, for follow-ups.
+    pub due_on: Option<jiff::civil::Date>,
     /// The person.
     pub person_id: Uuid,
     /// The place (the case's unit).
@@ -168,6 +176,8 @@ pub fn assign(id: Uuid, subject: Subject, on_call: Option<&OnCall>, deadline: Si
         id,
         kind: subject.kind,
         case_id: subject.case_id,
+        order_id: subject.order_id,
+        due_on: subject.due_on,
         person_id: subject.person_id,
         subject_path: subject.path,
         area_path,
@@ -260,7 +270,7 @@ mod tests {
     }
 
     fn subject(path: NodePath) -> Subject {
-        Subject { kind: TaskKind::Investigation, case_id: None, person_id: Uuid::nil(), path }
+        Subject { kind: TaskKind::Investigation, case_id: None, order_id: None, due_on: None, person_id: Uuid::nil(), path }
     }
 
     fn new_task() -> Task {

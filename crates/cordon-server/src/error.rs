@@ -159,6 +159,25 @@ impl From<StoreError> for ApiError {
                 existing: None,
             },
             StoreError::Case(c) => c.into(),
+            StoreError::AlreadyUnderOrder(a) => ApiError::Conflict {
+                detail: a.to_string(),
+                errors: vec![FieldError { field: "person_id".into(), reason: "is already under an order of this kind".into() }],
+                existing: Some(serde_json::json!({ "order_id": a.order_id, "ends_on": a.ends_on })),
+            },
+            StoreError::Order(cordon_core::order::OrderError::ReasonRequired) => {
+                cordon_core::Invalid::field("reason", "give a reason").into()
+            }
+            StoreError::Order(e @ cordon_core::order::OrderError::NotLater { .. }) => ApiError::Conflict {
+                detail: e.to_string(),
+                errors: vec![FieldError { field: "ends_on".into(), reason: e.to_string() }],
+                existing: None,
+            },
+            StoreError::Order(e) => ApiError::conflict(e.to_string()),
+            StoreError::Entry(e) => ApiError::Conflict {
+                detail: e.to_string(),
+                errors: vec![FieldError { field: "point_of_entry_code".into(), reason: e.to_string() }],
+                existing: None,
+            },
             StoreError::Task(t) => t.into(),
             other => ApiError::Internal(other.to_string()),
         }

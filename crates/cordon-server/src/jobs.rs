@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use cordon_core::escalation::Escalation;
+use cordon_core::order::Order;
 use cordon_core::task::Task;
 use cordon_store::StoreError;
 
@@ -21,6 +22,12 @@ pub struct Pass {
     pub tasks: Vec<Task>,
     /// Silent units escalated.
     pub silent_units: Vec<Escalation>,
+    /// Follow-up visit tasks created for today.
+    pub follow_ups: Vec<Task>,
+    /// Orders released because their last day passed.
+    pub released: Vec<Order>,
+    /// Notifications delivered.
+    pub notified: usize,
 }
 
 /// Runs every job once at the clock's current time.
@@ -28,7 +35,10 @@ pub async fn run_due(state: &AppState) -> Result<Pass, StoreError> {
     let now = state.now();
     let tasks = state.store.escalate_overdue_tasks(now).await?;
     let silent_units = state.store.escalate_silent_units(now).await?;
-    Ok(Pass { tasks, silent_units })
+    let released = state.store.release_due_orders(now).await?;
+    let follow_ups = state.store.create_due_follow_ups(now).await?;
+    let notified = deliver_notifications(state).await?;
+    Ok(Pass { tasks, silent_units, follow_ups, released, notified })
 }
 
 /// Runs [`run_due`] every `every` until the process ends.
@@ -47,4 +57,23 @@ pub fn spawn(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
             }
         }
     })
+}
+
+/// Sends queued notifications through the configured channel; a failure
+/// leaves the message queued for the next pass.
+pub async fn deliver_notifications(state: &AppState) -> Result<usize, StoreError> {
+    let mut sent = 0;
+    for message in state.store.pending_notifications(200).await? {
+        match state.notifier.send(&message).await {
+            Ok(()) => {
+                state.store.mark_notification_sent(message.id, state.notifier.channel(), state.now()).await?;
+                sent += 1;
+            }
+            Err(error) => {
+                tracing::warn!(%error, channel = state.notifier.channel(), "notification not delivered; will retry");
+                break;
+            }
+        }
+    }
+    Ok(sent)
 }

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod error;
 pub mod extract;
 pub mod jobs;
+pub mod notify;
 pub mod state;
 pub mod web;
 
@@ -39,6 +40,8 @@ pub struct Config {
     /// How often the background jobs run; `None` disables them (tests run
     /// them by hand).
     pub job_interval: Option<Duration>,
+    /// A URL to post notifications to; `None` writes them to the log.
+    pub notify_webhook: Option<String>,
 }
 
 /// The router for an application state.
@@ -64,7 +67,11 @@ impl Application {
     /// Binds the listener and prepares the router over an open store.
     pub async fn build(config: &Config, store: Store, clock: Arc<dyn Clock>) -> std::io::Result<Application> {
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
-        let state = AppState { store, clock, secure_cookies: config.secure_cookies };
+        let notifier: Arc<dyn notify::Notifier> = match &config.notify_webhook {
+            Some(url) => Arc::new(notify::WebhookNotifier::new(url.clone())),
+            None => Arc::new(notify::LogNotifier),
+        };
+        let state = AppState { store, clock, secure_cookies: config.secure_cookies, notifier };
         Ok(Application { listener, state, job_interval: config.job_interval })
     }
 

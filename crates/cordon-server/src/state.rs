@@ -16,6 +16,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Whether cookies carry the `Secure` flag (served over HTTPS).
     pub secure_cookies: bool,
+    /// How people are notified.
+    pub notifier: Arc<dyn crate::notify::Notifier>,
 }
 
 impl AppState {

@@ -37,20 +37,42 @@ fn fixture() -> Fixture {
         let mut parent: Option<String> = None;
         let mut last = None;
         for code in ["KR", "P", "C", "D", "U"] {
-            let node = store.create_node(None, &NodeInput { code: code.into(), name: code.into(), parent_code: parent.clone(), population: 1000 }, now).await.unwrap();
+            let node = store
+                .create_node(None, &NodeInput { code: code.into(), name: code.into(), parent_code: parent.clone(), population: 1000 }, now)
+                .await
+                .unwrap();
             parent = Some(code.into());
             last = Some(node);
         }
         let unit = last.unwrap();
         let county = store.node_by_code("C").await.unwrap().unwrap();
-        let mk = |name: &str, role, node: &Node| User { id: Uuid::now_v7(), username: name.into(), display_name: name.into(), role, node_id: node.id, node_path: node.path.clone(), phone: None, active: true };
+        let mk = |name: &str, role, node: &Node| User {
+            id: Uuid::now_v7(),
+            username: name.into(),
+            display_name: name.into(),
+            role,
+            node_id: node.id,
+            node_path: node.path.clone(),
+            phone: None,
+            active: true,
+        };
         let reporter = store.create_user(None, &mk("reporter", Role::Reporter, &unit), "x", now).await.unwrap();
         let worker = store.create_user(None, &mk("worker", Role::HealthWorker, &county), "x", now).await.unwrap();
         let until = now.saturating_add(SignedDuration::from_hours(48)).unwrap();
-        store.add_shift(worker.id, worker.id, &county, now.saturating_sub(SignedDuration::from_hours(1)).unwrap(), until, now).await.unwrap();
+        store
+            .add_shift(worker.id, worker.id, &county, now.saturating_sub(SignedDuration::from_hours(1)).unwrap(), until, now)
+            .await
+            .unwrap();
         let mut persons = Vec::new();
         for i in 0..2000 {
-            let draft = PersonDraft { full_name: format!("Resident {i}"), sex: Sex::Other, birth_year: 1980, phone: None, address: None, document_number: None };
+            let draft = PersonDraft {
+                full_name: format!("Resident {i}"),
+                sex: Sex::Other,
+                birth_year: 1980,
+                phone: None,
+                address: None,
+                document_number: None,
+            };
             if let Registration::Registered(p) = store.register_person(reporter.id, &draft, &unit, true, now).await.unwrap() {
                 persons.push(p.id);
             }
@@ -68,7 +90,14 @@ fn fever_report_opens_case_and_task(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         let person = f.persons[next % f.persons.len()];
         next += 1;
-        let draft = ReportDraft { id: Uuid::new_v4(), person_id: person, symptoms: vec![Symptom::Fever, Symptom::Cough], temperature_c: Some(38.5), onset_date: None, note: None };
+        let draft = ReportDraft {
+            id: Uuid::new_v4(),
+            person_id: person,
+            symptoms: vec![Symptom::Fever, Symptom::Cough],
+            temperature_c: Some(38.5),
+            onset_date: None,
+            note: None,
+        };
         f.rt.block_on(f.store.submit_report(&f.reporter, &draft, &f.unit, Timestamp::now())).unwrap()
     });
 }
@@ -81,7 +110,14 @@ fn report_without_case(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         let person = f.persons[next % f.persons.len()];
         next += 1;
-        let draft = ReportDraft { id: Uuid::new_v4(), person_id: person, symptoms: vec![Symptom::RunnyNose], temperature_c: Some(36.6), onset_date: None, note: None };
+        let draft = ReportDraft {
+            id: Uuid::new_v4(),
+            person_id: person,
+            symptoms: vec![Symptom::RunnyNose],
+            temperature_c: Some(36.6),
+            onset_date: None,
+            note: None,
+        };
         f.rt.block_on(f.store.submit_report(&f.reporter, &draft, &f.unit, Timestamp::now())).unwrap()
     });
 }

@@ -12,7 +12,7 @@ use crate::error::{Result, StoreError};
 use crate::{Store, exec};
 
 pub(crate) const CASE_COLUMNS: &str =
-    "id, person_id, unit_id, unit_path, status, outcome, onset_date, definition_code, opened_at, updated_at";
+    "id, person_id, unit_id, unit_path, status, outcome, onset_date, definition_code, source_case_id, opened_at, updated_at";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct CaseRow {
@@ -24,6 +24,7 @@ pub(crate) struct CaseRow {
     outcome: Option<String>,
     onset_date: Option<String>,
     definition_code: String,
+    source_case_id: Option<Uuid>,
     opened_at: i64,
     updated_at: i64,
 }
@@ -40,6 +41,7 @@ impl TryFrom<CaseRow> for Case {
             outcome: r.outcome.map(|o| parse_enum("cases.outcome", &o, Outcome::parse)).transpose()?,
             onset_date: parse_opt_date("cases.onset_date", r.onset_date)?,
             definition_code: r.definition_code,
+            source_case_id: r.source_case_id,
             opened_at: from_micros(r.opened_at)?,
             updated_at: from_micros(r.updated_at)?,
         })
@@ -64,7 +66,7 @@ pub async fn open_case_of(c: &mut Conn<'_>, person_id: Uuid) -> Result<Option<Ca
 
 /// Inserts a new case.
 pub async fn insert_case(c: &mut Conn<'_>, case: &Case) -> Result<()> {
-    let sql = format!("INSERT INTO cases ({CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+    let sql = format!("INSERT INTO cases ({CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
     exec!(
         c,
         sqlx::query(AssertSqlSafe(sql.as_str()))
@@ -76,6 +78,7 @@ pub async fn insert_case(c: &mut Conn<'_>, case: &Case) -> Result<()> {
             .bind(case.outcome.map(Outcome::as_str))
             .bind(case.onset_date.map(|d| d.to_string()))
             .bind(&case.definition_code)
+            .bind(case.source_case_id)
             .bind(micros(case.opened_at))
             .bind(micros(case.updated_at)),
         execute
@@ -87,11 +90,12 @@ pub async fn insert_case(c: &mut Conn<'_>, case: &Case) -> Result<()> {
 pub async fn update_case(c: &mut Conn<'_>, case: &Case) -> Result<()> {
     exec!(
         c,
-        sqlx::query("UPDATE cases SET status = $1, outcome = $2, onset_date = $3, updated_at = $4 WHERE id = $5")
+        sqlx::query("UPDATE cases SET status = $1, outcome = $2, onset_date = $3, updated_at = $4, source_case_id = $5 WHERE id = $6")
             .bind(case.status.as_str())
             .bind(case.outcome.map(Outcome::as_str))
             .bind(case.onset_date.map(|d| d.to_string()))
             .bind(micros(case.updated_at))
+            .bind(case.source_case_id)
             .bind(case.id),
         execute
     )?;

@@ -49,6 +49,15 @@ pub enum StoreError {
         /// The reused id.
         id: uuid::Uuid,
     },
+    /// The person already has an order of the same kind in force.
+    #[error(transparent)]
+    AlreadyUnderOrder(#[from] crate::orders::AlreadyUnderOrder),
+    /// An order cannot change as asked.
+    #[error(transparent)]
+    Order(#[from] cordon_core::order::OrderError),
+    /// The point of entry is closed.
+    #[error(transparent)]
+    Entry(#[from] cordon_core::arrival::EntryError),
     /// A stored value could not be read back (a bug or a hand-edited database).
     #[error("corrupt stored value in {column}: {value:?}")]
     Corrupt {

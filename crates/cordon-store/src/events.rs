@@ -9,17 +9,6 @@ use crate::db::{from_micros, subtree};
 use crate::error::{Result, StoreError};
 use crate::{Store, exec};
 
-const KINDS: [EventKind; 8] = [
-    EventKind::ReportReceived,
-    EventKind::DailyReportFiled,
-    EventKind::CaseOpened,
-    EventKind::CaseClassified,
-    EventKind::TaskAssigned,
-    EventKind::TaskAcknowledged,
-    EventKind::TaskCompleted,
-    EventKind::Escalated,
-];
-
 impl Store {
     /// Events after `seq` about places at or below `path`, oldest first.
     pub async fn events_since(&self, path: &NodePath, seq: i64, limit: i64) -> Result<Vec<Event>> {
@@ -38,8 +27,8 @@ impl Store {
             .await?;
         rows.into_iter()
             .map(|(seq, at, kind, path, entity_id, data)| {
-                let kind =
-                    KINDS.into_iter().find(|k| k.as_str() == kind).ok_or(StoreError::Corrupt { column: "events.kind", value: kind })?;
+                let kind = serde_json::from_value::<EventKind>(serde_json::Value::String(kind.clone()))
+                    .map_err(|_| StoreError::Corrupt { column: "events.kind", value: kind })?;
                 Ok(Event { seq, kind, path: NodePath::from_stored(path), entity_id, at: from_micros(at)?, data: data.0 })
             })
             .collect()

@@ -7,19 +7,23 @@
 //! in-process subscribers (the server's live stream). All SQL of cordon lives
 //! in this crate.
 
+pub mod arrivals;
 pub mod audit;
-pub mod boundaries;
-pub mod bulk;
 pub mod cases;
+pub mod chains;
 pub mod config;
+pub mod contacts;
 pub mod daily;
 mod db;
 pub mod error;
 pub mod escalations;
 pub mod events;
 pub mod figures;
+pub mod followups;
+pub mod investigations;
 pub mod jurisdiction_csv;
 pub mod jurisdictions;
+pub mod orders;
 pub mod persons;
 pub mod reports;
 pub mod rosters;

@@ -86,37 +86,7 @@ impl Store {
             if !existing.is_empty() && !confirm_new {
                 return Ok(Registration::ProbableDuplicates(existing));
             }
-            let person = Person {
-                id: Uuid::now_v7(),
-                full_name: draft.full_name.clone(),
-                sex: draft.sex,
-                birth_year: draft.birth_year,
-                unit_id: unit.id,
-                unit_path: unit.path.clone(),
-                phone: draft.phone.clone(),
-                address: draft.address.clone(),
-                document_number: draft.document_number.clone(),
-            };
-            let sql = format!(
-                "INSERT INTO persons ({PERSON_COLUMNS}, name_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-            );
-            exec!(
-                &mut tx.conn,
-                sqlx::query(AssertSqlSafe(sql.as_str()))
-                    .bind(person.id)
-                    .bind(&person.full_name)
-                    .bind(person.sex.as_str())
-                    .bind(i64::from(person.birth_year))
-                    .bind(person.unit_id)
-                    .bind(person.unit_path.as_str())
-                    .bind(&person.phone)
-                    .bind(&person.address)
-                    .bind(&person.document_number)
-                    .bind(&key)
-                    .bind(micros(now)),
-                execute
-            )?;
-            tx.audit(now, Some(actor), "person.create", person.id, None::<&()>, Some(&person)).await?;
+            let person = insert_person(tx, actor, draft, unit, now).await?;
             Ok(Registration::Registered(person))
         })
         .await
@@ -142,4 +112,38 @@ impl Store {
             .await?;
         rows.into_iter().map(Person::try_from).collect()
     }
+}
+
+/// Inserts a new person (no duplicate check) with its audit record, in an open transaction.
+pub(crate) async fn insert_person(tx: &mut crate::Tx<'_>, actor: Uuid, draft: &PersonDraft, unit: &Node, now: Timestamp) -> Result<Person> {
+    let person = Person {
+        id: Uuid::now_v7(),
+        full_name: draft.full_name.clone(),
+        sex: draft.sex,
+        birth_year: draft.birth_year,
+        unit_id: unit.id,
+        unit_path: unit.path.clone(),
+        phone: draft.phone.clone(),
+        address: draft.address.clone(),
+        document_number: draft.document_number.clone(),
+    };
+    let sql = format!("INSERT INTO persons ({PERSON_COLUMNS}, name_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+    exec!(
+        &mut tx.conn,
+        sqlx::query(AssertSqlSafe(sql.as_str()))
+            .bind(person.id)
+            .bind(&person.full_name)
+            .bind(person.sex.as_str())
+            .bind(i64::from(person.birth_year))
+            .bind(person.unit_id)
+            .bind(person.unit_path.as_str())
+            .bind(&person.phone)
+            .bind(&person.address)
+            .bind(&person.document_number)
+            .bind(name_key(&person.full_name))
+            .bind(micros(now)),
+        execute
+    )?;
+    tx.audit(now, Some(actor), "person.create", person.id, None::<&()>, Some(&person)).await?;
+    Ok(person)
 }

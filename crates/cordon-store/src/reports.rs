@@ -121,79 +121,7 @@ impl Store {
     /// Files a symptom report for `unit` by `reporter`. Sending the same id
     /// again stores nothing and answers with what the first one produced.
     pub async fn submit_report(&self, reporter: &User, draft: &ReportDraft, unit: &Node, now: Timestamp) -> Result<Intake> {
-        self.write(async |tx| {
-            if let Some(existing) = report_by_id(&mut tx.conn, draft.id).await? {
-                if existing.person_id != draft.person_id || existing.unit_id != unit.id {
-                    return Err(StoreError::IdReused { entity: "report", id: draft.id });
-                }
-                let (case, task, status) = status_of(&mut tx.conn, &existing).await?;
-                return Ok(Intake { created: false, report: existing, case, task, status });
-            }
-            let person = person_by_id(&mut tx.conn, draft.person_id)
-                .await?
-                .ok_or_else(|| cordon_core::Invalid::field("person_id", "no such person"))?;
-            if !unit.path.contains(&person.unit_path) && !reporter.node_path.contains(&person.unit_path) {
-                return Err(cordon_core::Invalid::field("person_id", "the person is not a resident of your jurisdiction").into());
-            }
-            let definitions = definitions_in(&mut tx.conn).await?;
-            let settings = settings_in(&mut tx.conn).await?;
-            let open_case = open_case_of(&mut tx.conn, person.id).await?;
-            let on_call = on_call_in(&mut tx.conn, &unit.path.self_and_ancestors(), now).await?;
-            let ids = NewIds { case: Uuid::now_v7(), task: Uuid::now_v7(), escalation: Uuid::now_v7() };
-            let cx = Context {
-                unit_id: unit.id,
-                unit_path: &unit.path,
-                definitions: &definitions,
-                open_case: open_case.as_ref(),
-                on_call: on_call.as_ref(),
-                settings: &settings,
-            };
-            let decision = intake::decide(draft, cx, ids, now);
-
-            let case = match &decision.case {
-                CaseChange::NoCase => None,
-                CaseChange::Opened(case) => {
-                    insert_case(&mut tx.conn, case).await?;
-                    tx.audit(now, Some(reporter.id), "case.open", case.id, None::<&()>, Some(case)).await?;
-                    Some(case.clone())
-                }
-                CaseChange::Joined(case) => {
-                    update_case(&mut tx.conn, case).await?;
-                    tx.audit(now, Some(reporter.id), "case.update", case.id, open_case.as_ref(), Some(case)).await?;
-                    Some(case.clone())
-                }
-            };
-            let report = Report {
-                id: draft.id,
-                person_id: person.id,
-                unit_id: unit.id,
-                unit_path: unit.path.clone(),
-                reporter_id: reporter.id,
-                symptoms: draft.symptoms.clone(),
-                temperature_c: draft.temperature_c,
-                onset_date: draft.onset_date,
-                note: draft.note.clone(),
-                received_at: now,
-                case_id: case.as_ref().map(|c| c.id),
-            };
-            insert_report(&mut tx.conn, &report, settings.local_date(now)).await?;
-            tx.audit(now, Some(reporter.id), "report.create", report.id, None::<&()>, Some(&report)).await?;
-            tx.emit(Event::new(EventKind::ReportReceived, &report.unit_path, report.id, now, &report)).await?;
-            if let (CaseChange::Opened(case), Some(_)) = (&decision.case, &case) {
-                tx.emit(Event::new(EventKind::CaseOpened, &case.unit_path, case.id, now, case)).await?;
-            }
-            if let Some(task) = &decision.task {
-                insert_task(&mut tx.conn, task).await?;
-                tx.audit(now, Some(reporter.id), "task.assign", task.id, None::<&()>, Some(task)).await?;
-                tx.emit(Event::new(EventKind::TaskAssigned, &task.subject_path, task.id, now, task)).await?;
-            }
-            if let Some(escalation) = &decision.escalation {
-                record_escalation(tx, escalation, now).await?;
-            }
-            let status = if case.is_some() { ReportStatus::CaseOpened } else { ReportStatus::Received };
-            Ok(Intake { created: true, report, case, task: decision.task, status })
-        })
-        .await
+        self.write(async |tx| intake_in(tx, reporter, draft, unit, now).await).await
     }
 
     /// A report by id, with where it stands.
@@ -256,4 +184,79 @@ pub(crate) async fn record_escalation(tx: &mut crate::Tx<'_>, e: &Escalation, no
     tx.audit(now, None, "escalation.raise", e.id, None::<&()>, Some(e)).await?;
     tx.emit(Event::new(EventKind::Escalated, &e.subject_path, e.id, now, e)).await?;
     Ok(true)
+}
+
+/// Files a report inside an open transaction (used by the API path and by
+/// follow-up visits and arrivals, which report symptoms as part of their own
+/// change).
+pub(crate) async fn intake_in(tx: &mut crate::Tx<'_>, reporter: &User, draft: &ReportDraft, unit: &Node, now: Timestamp) -> Result<Intake> {
+    if let Some(existing) = report_by_id(&mut tx.conn, draft.id).await? {
+        if existing.person_id != draft.person_id || existing.unit_id != unit.id {
+            return Err(StoreError::IdReused { entity: "report", id: draft.id });
+        }
+        let (case, task, status) = status_of(&mut tx.conn, &existing).await?;
+        return Ok(Intake { created: false, report: existing, case, task, status });
+    }
+    let person =
+        person_by_id(&mut tx.conn, draft.person_id).await?.ok_or_else(|| cordon_core::Invalid::field("person_id", "no such person"))?;
+    if !unit.path.contains(&person.unit_path) && !reporter.node_path.contains(&person.unit_path) {
+        return Err(cordon_core::Invalid::field("person_id", "the person is not a resident of your jurisdiction").into());
+    }
+    let definitions = definitions_in(&mut tx.conn).await?;
+    let settings = settings_in(&mut tx.conn).await?;
+    let open_case = open_case_of(&mut tx.conn, person.id).await?;
+    let on_call = on_call_in(&mut tx.conn, &unit.path.self_and_ancestors(), now).await?;
+    let ids = NewIds { case: Uuid::now_v7(), task: Uuid::now_v7(), escalation: Uuid::now_v7() };
+    let cx = Context {
+        unit_id: unit.id,
+        unit_path: &unit.path,
+        definitions: &definitions,
+        open_case: open_case.as_ref(),
+        on_call: on_call.as_ref(),
+        settings: &settings,
+    };
+    let decision = intake::decide(draft, cx, ids, now);
+
+    let case = match &decision.case {
+        CaseChange::NoCase => None,
+        CaseChange::Opened(case) => {
+            insert_case(&mut tx.conn, case).await?;
+            tx.audit(now, Some(reporter.id), "case.open", case.id, None::<&()>, Some(case)).await?;
+            Some(case.clone())
+        }
+        CaseChange::Joined(case) => {
+            update_case(&mut tx.conn, case).await?;
+            tx.audit(now, Some(reporter.id), "case.update", case.id, open_case.as_ref(), Some(case)).await?;
+            Some(case.clone())
+        }
+    };
+    let report = Report {
+        id: draft.id,
+        person_id: person.id,
+        unit_id: unit.id,
+        unit_path: unit.path.clone(),
+        reporter_id: reporter.id,
+        symptoms: draft.symptoms.clone(),
+        temperature_c: draft.temperature_c,
+        onset_date: draft.onset_date,
+        note: draft.note.clone(),
+        received_at: now,
+        case_id: case.as_ref().map(|c| c.id),
+    };
+    insert_report(&mut tx.conn, &report, settings.local_date(now)).await?;
+    tx.audit(now, Some(reporter.id), "report.create", report.id, None::<&()>, Some(&report)).await?;
+    tx.emit(Event::new(EventKind::ReportReceived, &report.unit_path, report.id, now, &report)).await?;
+    if let (CaseChange::Opened(case), Some(_)) = (&decision.case, &case) {
+        tx.emit(Event::new(EventKind::CaseOpened, &case.unit_path, case.id, now, case)).await?;
+    }
+    if let Some(task) = &decision.task {
+        insert_task(&mut tx.conn, task).await?;
+        tx.audit(now, Some(reporter.id), "task.assign", task.id, None::<&()>, Some(task)).await?;
+        tx.emit(Event::new(EventKind::TaskAssigned, &task.subject_path, task.id, now, task)).await?;
+    }
+    if let Some(escalation) = &decision.escalation {
+        record_escalation(tx, escalation, now).await?;
+    }
+    let status = if case.is_some() { ReportStatus::CaseOpened } else { ReportStatus::Received };
+    Ok(Intake { created: true, report, case, task: decision.task, status })
 }

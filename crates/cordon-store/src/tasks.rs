@@ -16,14 +16,15 @@ use crate::reports::record_escalation;
 use crate::rosters::on_call_in;
 use crate::{Store, exec};
 
-const TASK_COLUMNS: &str =
-    "id, kind, case_id, person_id, subject_path, area_path, assignee_id, status, deadline, escalations, created_at, updated_at, note";
+pub(crate) const TASK_COLUMNS: &str = "id, kind, case_id, order_id, due_on, person_id, subject_path, area_path, assignee_id, status, deadline, escalations, created_at, updated_at, note";
 
 #[derive(sqlx::FromRow)]
-struct TaskRow {
+pub(crate) struct TaskRow {
     id: Uuid,
     kind: String,
     case_id: Option<Uuid>,
+    order_id: Option<Uuid>,
+    due_on: Option<String>,
     person_id: Uuid,
     subject_path: String,
     area_path: String,
@@ -43,6 +44,8 @@ impl TryFrom<TaskRow> for Task {
             id: r.id,
             kind: parse_enum("tasks.kind", &r.kind, TaskKind::parse)?,
             case_id: r.case_id,
+            order_id: r.order_id,
+            due_on: crate::db::parse_opt_date("tasks.due_on", r.due_on)?,
             person_id: r.person_id,
             subject_path: NodePath::from_stored(r.subject_path),
             area_path: NodePath::from_stored(r.area_path),
@@ -66,13 +69,15 @@ pub async fn task_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Task>> {
 
 /// Inserts a new task.
 pub async fn insert_task(c: &mut Conn<'_>, t: &Task) -> Result<()> {
-    let sql = format!("INSERT INTO tasks ({TASK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
+    let sql = format!("INSERT INTO tasks ({TASK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)");
     exec!(
         c,
         sqlx::query(AssertSqlSafe(sql.as_str()))
             .bind(t.id)
             .bind(t.kind.as_str())
             .bind(t.case_id)
+            .bind(t.order_id)
+            .bind(t.due_on.map(|d| d.to_string()))
             .bind(t.person_id)
             .bind(t.subject_path.as_str())
             .bind(t.area_path.as_str())
@@ -88,7 +93,7 @@ pub async fn insert_task(c: &mut Conn<'_>, t: &Task) -> Result<()> {
     Ok(())
 }
 
-async fn update_task(c: &mut Conn<'_>, t: &Task) -> Result<()> {
+pub(crate) async fn update_task(c: &mut Conn<'_>, t: &Task) -> Result<()> {
     exec!(
         c,
         sqlx::query("UPDATE tasks SET area_path = $1, assignee_id = $2, status = $3, deadline = $4, escalations = $5, updated_at = $6, note = $7 WHERE id = $8")

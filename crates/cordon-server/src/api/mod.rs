@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, one module per resource, and the OpenAPI
 //! document generated from the handlers' annotations.
 
+pub mod arrivals;
 pub mod audit;
 pub mod cases;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod escalations;
 pub mod events;
 pub mod jurisdictions;
 pub mod persons;
+pub mod quarantine;
 pub mod reports;
 pub mod rosters;
 pub mod tasks;
@@ -37,6 +39,7 @@ use crate::state::AppState;
         (name = "cases", description = "Cases and classification"),
         (name = "tasks", description = "Investigation and follow-up tasks"),
         (name = "rosters", description = "On-call shifts"),
+        (name = "quarantine", description = "Isolation and quarantine orders, handovers and arrivals at points of entry"),
         (name = "command", description = "Escalations, live events and the audit log"),
         (name = "configuration", description = "Case definitions and settings"),
     )
@@ -60,6 +63,8 @@ pub fn router() -> axum::Router<AppState> {
         .merge(events::router())
         .merge(audit::router())
         .merge(config::router())
+        .merge(quarantine::router())
+        .merge(arrivals::router())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))

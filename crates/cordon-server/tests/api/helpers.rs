@@ -104,7 +104,7 @@ impl TestApp {
         };
         let store = Store::open(&url).await.expect("open store");
         let clock = ManualClock::new(start_time());
-        let config = Config { listen: "127.0.0.1:0".parse().unwrap(), secure_cookies: false, job_interval: None };
+        let config = Config { listen: "127.0.0.1:0".parse().unwrap(), secure_cookies: false, job_interval: None, notify_webhook: None };
         let app = Application::build(&config, store.clone(), Arc::new(clock.clone())).await.unwrap();
         let addr = app.local_addr().unwrap();
         let state = app.state();
@@ -131,11 +131,16 @@ impl TestApp {
         }
     }
 
+    pub fn clock_now(&self) -> Timestamp {
+        use cordon_server::clock::Clock;
+        self.clock.now()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}/api/v1{}", self.addr, path)
     }
 
-    async fn sign_in_token(&self, user: &str) -> String {
+    pub async fn sign_in_token(&self, user: &str) -> String {
         let r = self
             .http
             .post(self.url("/tokens"))

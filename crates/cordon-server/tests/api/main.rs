@@ -8,5 +8,6 @@ mod access;
 mod errors;
 mod escalation;
 mod live;
+mod quarantine;
 mod spine;
 mod web;

@@ -58,7 +58,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         store.close().await;
         return Ok(());
     }
-    let serve_args = ServeArgs { db, listen: args.listen, secure_cookies: false, job_interval: 30 };
+    let serve_args = ServeArgs { db, listen: args.listen, secure_cookies: false, job_interval: 30, notify_webhook: None };
     serve(&serve_args, store).await
 }
 

@@ -26,6 +26,9 @@ pub struct ServeArgs {
     /// Seconds between runs of the escalation jobs.
     #[arg(long, env = "CORDON_JOB_INTERVAL", default_value_t = 30)]
     pub job_interval: u64,
+    /// URL to post notifications to (JSON); without it they are logged.
+    #[arg(long, env = "CORDON_NOTIFY_WEBHOOK")]
+    pub notify_webhook: Option<String>,
 }
 
 /// Runs `cordon serve`.
@@ -41,6 +44,7 @@ pub async fn serve(args: &ServeArgs, store: Store) -> anyhow::Result<()> {
         listen: args.listen,
         secure_cookies: args.secure_cookies,
         job_interval: Some(Duration::from_secs(args.job_interval.max(1))),
+        notify_webhook: args.notify_webhook.clone(),
     };
     let app =
         Application::build(&config, store.clone(), Arc::new(SystemClock)).await.with_context(|| format!("listening on {}", args.listen))?;

@@ -1,0 +1,87 @@
+//! Points of entry: registering and listing arrivals.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use cordon_core::arrival::{Arrival, ArrivalInput};
+use cordon_core::jurisdiction::FacilityKind;
+use cordon_core::policy::Action;
+use cordon_store::arrivals::{CheckedArrival, Registered};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{authorise, limit, node_for, scope};
+use crate::auth::CurrentUser;
+use crate::error::ApiResult;
+use crate::extract::{AppJson, AppQuery};
+use crate::state::AppState;
+
+/// Register an arrival at your point of entry. A symptomatic arrival becomes
+/// a report (and a suspected case when it meets the definition); every arrival
+/// is quarantined by the rule for its origin country. A closed point of entry
+/// refuses arrivals (409).
+#[utoipa::path(post, path = "/arrivals", tag = "quarantine", request_body = ArrivalInput, responses((status = 201, body = Registered), (status = 200, body = Registered), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn register(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppJson(input): AppJson<ArrivalInput>,
+) -> ApiResult<(StatusCode, Json<Registered>)> {
+    let now = state.now();
+    let today = state.store.settings().await?.local_date(now);
+    let (travel_document, origin_country, route) = input.check(today)?;
+    let poe = state
+        .store
+        .facility_by_code(&input.point_of_entry_code)
+        .await?
+        .filter(|f| f.kind == FacilityKind::PointOfEntry)
+        .ok_or_else(|| cordon_core::Invalid::field("point_of_entry_code", "no point of entry has this code"))?;
+    authorise(&user, Action::RegisterArrival, &poe.node_path)?;
+    let person = input.person.parse(i32::from(today.year())).map_err(|e| cordon_core::Invalid {
+        errors: e.errors.into_iter().map(|f| cordon_core::FieldError { field: format!("person.{}", f.field), reason: f.reason }).collect(),
+    })?;
+    let unit = node_for(&state, &input.person.unit_code, "person.unit_code").await?;
+    let facility = match input.facility_code.as_deref() {
+        Some(code) => Some(
+            state
+                .store
+                .facility_by_code(code)
+                .await?
+                .filter(|f| matches!(f.kind, FacilityKind::QuarantineCentre | FacilityKind::Hospital))
+                .ok_or_else(|| {
+                    cordon_core::Invalid::field("facility_code", format!("no quarantine centre or hospital has code {code:?}"))
+                })?,
+        ),
+        None => state.store.nearest_quarantine_centre(&poe.node_path).await?,
+    };
+    let checked = CheckedArrival { person, unit, point_of_entry: poe, facility, travel_document, origin_country, route };
+    let registered = state.store.register_arrival(&user, &input, &checked, now).await?;
+    Ok((if registered.created { StatusCode::CREATED } else { StatusCode::OK }, Json(registered)))
+}
+
+/// List parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ArrivalQuery {
+    /// Code of the subtree (default: your anchor).
+    pub under: Option<String>,
+    /// At most this many (default 100).
+    pub limit: Option<i64>,
+}
+
+/// Arrivals at points of entry in your subtree, newest first.
+#[utoipa::path(get, path = "/arrivals", tag = "quarantine", params(ArrivalQuery), responses((status = 200, body = Vec<Arrival>)))]
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppQuery(q): AppQuery<ArrivalQuery>,
+) -> ApiResult<Json<Vec<Arrival>>> {
+    let path = scope(&state, &user, q.under.as_deref()).await?;
+    Ok(Json(state.store.arrivals_under(&path, limit(q.limit)).await?))
+}
+
+/// Routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(register, list))
+}

@@ -1,0 +1,264 @@
+//! Investigations, contacts, orders, follow-up visits, handovers and
+//! transmission chains.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use cordon_core::case::Case;
+use cordon_core::chain::Chain;
+use cordon_core::contact::{Contact, ContactInput, Handover};
+use cordon_core::investigation::{Investigation, InvestigationInput};
+use cordon_core::order::Order;
+use cordon_core::policy::Action;
+use cordon_core::user::User;
+use cordon_store::contacts::{ContactPerson, Listed};
+use cordon_store::followups::{VisitInput, VisitOutcome};
+use cordon_store::investigations::Recorded;
+use jiff::civil::Date;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::{authorise, limit, node_for, scope};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AppJson, AppQuery};
+use crate::state::AppState;
+
+async fn case_for(state: &AppState, user: &User, id: Uuid, action: Action) -> ApiResult<Case> {
+    let case = state.store.case(id).await?.ok_or_else(|| ApiError::NotFound(format!("case {id}")))?;
+    authorise(user, action, &case.unit_path)?;
+    Ok(case)
+}
+
+/// The investigation of a case.
+#[utoipa::path(get, path = "/cases/{id}/investigation", tag = "cases", params(("id" = Uuid, Path)), responses((status = 200, body = Investigation), (status = 404, body = crate::error::Problem)))]
+async fn get_investigation(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Investigation>> {
+    case_for(&state, &user, id, Action::Read).await?;
+    Ok(Json(state.store.investigation(id).await?.ok_or_else(|| ApiError::NotFound(format!("investigation of case {id}")))?))
+}
+
+/// Record the investigation: exposure, sample and lab result (a positive
+/// result confirms, a negative one discards a suspected case), isolation
+/// decision (issues the isolation order), source case.
+#[utoipa::path(put, path = "/cases/{id}/investigation", tag = "cases", params(("id" = Uuid, Path)), request_body = InvestigationInput, responses((status = 200, body = Recorded), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn put_investigation(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(input): AppJson<InvestigationInput>,
+) -> ApiResult<Json<Recorded>> {
+    case_for(&state, &user, id, Action::Classify).await?;
+    let now = state.now();
+    let history = input.check(id, state.store.settings().await?.local_date(now))?;
+    let facility = match input.isolation.as_ref().and_then(|i| i.facility_code.as_deref()) {
+        Some(code) => Some(
+            state
+                .store
+                .facility_by_code(code)
+                .await?
+                .ok_or_else(|| cordon_core::Invalid::field("isolation.facility_code", format!("no facility has code {code:?}")))?,
+        ),
+        None => None,
+    };
+    if let Some(source) = input.source_case_id {
+        case_for(&state, &user, source, Action::Read)
+            .await
+            .map_err(|_| cordon_core::Invalid::field("source_case_id", "no such case in your jurisdiction"))?;
+    }
+    Ok(Json(state.store.record_investigation(user.id, id, &input, history, facility.as_ref(), now).await?))
+}
+
+/// The contacts listed on a case.
+#[utoipa::path(get, path = "/cases/{id}/contacts", tag = "cases", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<Contact>)))]
+async fn list_contacts(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<Contact>>> {
+    case_for(&state, &user, id, Action::Read).await?;
+    Ok(Json(state.store.contacts(id).await?))
+}
+
+/// List a contact: an existing person of your jurisdiction, or a new person
+/// anywhere. They are quarantined where they live; a contact living outside
+/// your jurisdiction is handed to that jurisdiction's command.
+#[utoipa::path(post, path = "/cases/{id}/contacts", tag = "cases", params(("id" = Uuid, Path)), request_body = ContactInput, responses((status = 201, body = Listed), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn add_contact(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(input): AppJson<ContactInput>,
+) -> ApiResult<(StatusCode, Json<Listed>)> {
+    case_for(&state, &user, id, Action::Classify).await?;
+    let now = state.now();
+    let settings = state.store.settings().await?;
+    let today = settings.local_date(now);
+    let relation = input.check(today)?;
+    let who = match (&input.person_id, &input.new_person) {
+        (Some(pid), _) => {
+            let person = state.store.person(*pid).await?.ok_or_else(|| cordon_core::Invalid::field("person_id", "no such person"))?;
+            authorise(&user, Action::Read, &person.unit_path)
+                .map_err(|_| cordon_core::Invalid::field("person_id", "no such person in your jurisdiction; give new_person instead"))?;
+            ContactPerson::Existing(person.id)
+        }
+        (None, Some(p)) => {
+            let draft = p.parse(i32::from(today.year())).map_err(|e| prefix(e, "new_person"))?;
+            let unit = node_for(&state, &p.unit_code, "new_person.unit_code").await?;
+            ContactPerson::New(Box::new((draft, unit)))
+        }
+        (None, None) => return Err(cordon_core::Invalid::field("person_id", "give an existing person_id or a new_person").into()),
+    };
+    Ok((StatusCode::CREATED, Json(state.store.list_contact(&user, id, who, &input, relation, now).await?)))
+}
+
+fn prefix(e: cordon_core::Invalid, with: &str) -> cordon_core::Invalid {
+    cordon_core::Invalid {
+        errors: e.errors.into_iter().map(|f| cordon_core::FieldError { field: format!("{with}.{}", f.field), reason: f.reason }).collect(),
+    }
+}
+
+/// The transmission chain of the cluster a case belongs to (cases outside your
+/// jurisdiction are shown redacted).
+#[utoipa::path(get, path = "/cases/{id}/chain", tag = "cases", params(("id" = Uuid, Path)), responses((status = 200, body = Chain)))]
+async fn get_chain(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Chain>> {
+    case_for(&state, &user, id, Action::Read).await?;
+    Ok(Json(state.store.chain(id, &user.node_path).await?))
+}
+
+/// List parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OrderQuery {
+    /// Code of the subtree (default: your anchor).
+    pub under: Option<String>,
+    /// Only orders in force.
+    #[serde(default)]
+    pub in_force: bool,
+    /// At most this many (default 100).
+    pub limit: Option<i64>,
+}
+
+/// Isolation and quarantine orders in your subtree.
+#[utoipa::path(get, path = "/orders", tag = "quarantine", params(OrderQuery), responses((status = 200, body = Vec<Order>)))]
+async fn list_orders(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppQuery(q): AppQuery<OrderQuery>,
+) -> ApiResult<Json<Vec<Order>>> {
+    let path = scope(&state, &user, q.under.as_deref()).await?;
+    Ok(Json(state.store.orders_under(&path, q.in_force, limit(q.limit)).await?))
+}
+
+async fn order_for(state: &AppState, user: &User, id: Uuid, action: Action) -> ApiResult<Order> {
+    let order = state.store.order(id).await?.ok_or_else(|| ApiError::NotFound(format!("order {id}")))?;
+    authorise(user, action, &order.area_path)?;
+    Ok(order)
+}
+
+/// One order.
+#[utoipa::path(get, path = "/orders/{id}", tag = "quarantine", params(("id" = Uuid, Path)), responses((status = 200, body = Order)))]
+async fn get_order(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Order>> {
+    Ok(Json(order_for(&state, &user, id, Action::Read).await?))
+}
+
+/// Extension of an order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Extension {
+    /// The new last day, after the current one.
+    pub ends_on: Date,
+    /// Why.
+    pub reason: String,
+}
+
+/// Extend an order (command officers, with a reason).
+#[utoipa::path(post, path = "/orders/{id}/extend", tag = "quarantine", params(("id" = Uuid, Path)), request_body = Extension, responses((status = 200, body = Order), (status = 409, body = crate::error::Problem)))]
+async fn extend(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(body): AppJson<Extension>,
+) -> ApiResult<Json<Order>> {
+    order_for(&state, &user, id, Action::DirectOrders).await?;
+    Ok(Json(state.store.extend_order(user.id, id, body.ends_on, &body.reason, state.now()).await?))
+}
+
+/// Early release of an order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Release {
+    /// Why the order ends before its last day.
+    pub reason: String,
+}
+
+/// Release an order before its end (command officers, with a reason).
+#[utoipa::path(post, path = "/orders/{id}/release", tag = "quarantine", params(("id" = Uuid, Path)), request_body = Release, responses((status = 200, body = Order), (status = 409, body = crate::error::Problem)))]
+async fn release(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(body): AppJson<Release>,
+) -> ApiResult<Json<Order>> {
+    order_for(&state, &user, id, Action::DirectOrders).await?;
+    Ok(Json(state.store.release_order_early(user.id, id, &body.reason, state.now()).await?))
+}
+
+/// Record a follow-up visit (the assigned worker); symptoms become a report.
+#[utoipa::path(post, path = "/tasks/{id}/visit", tag = "tasks", params(("id" = Uuid, Path)), request_body = VisitInput, responses((status = 200, body = VisitOutcome), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn visit(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(input): AppJson<VisitInput>,
+) -> ApiResult<Json<VisitOutcome>> {
+    let task = state.store.task(id).await?.ok_or_else(|| ApiError::NotFound(format!("task {id}")))?;
+    authorise(&user, Action::WorkTask, &task.subject_path)?;
+    let mut p = cordon_core::validation::Problems::default();
+    if let Some(t) = input.temperature_c {
+        let (lo, hi) = cordon_core::report::TEMPERATURE_RANGE_C;
+        if !t.is_finite() || t < lo || t > hi {
+            p.add("temperature_c", format!("must be between {lo} and {hi} °C"));
+        }
+    }
+    if !input.seen && (input.temperature_c.is_some() || !input.symptoms.is_empty()) {
+        p.add("seen", "a person not seen has no temperature or symptoms");
+    }
+    let note = p.optional_text("note", input.note.as_deref(), 2000);
+    p.finish(())?;
+    Ok(Json(state.store.record_visit(&user, id, &input, note, state.now()).await?))
+}
+
+/// Handovers received by your jurisdiction.
+#[utoipa::path(get, path = "/handovers", tag = "quarantine", responses((status = 200, body = Vec<Handover>)))]
+async fn list_handovers(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> ApiResult<Json<Vec<Handover>>> {
+    Ok(Json(state.store.handovers_to(&user.node_path, 500).await?))
+}
+
+/// Take on a handover (command officers of the receiving jurisdiction).
+#[utoipa::path(post, path = "/handovers/{id}/accept", tag = "quarantine", params(("id" = Uuid, Path)), responses((status = 200, body = Handover)))]
+async fn accept_handover(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Handover>> {
+    authorise(&user, Action::DirectOrders, &user.node_path)?;
+    Ok(Json(state.store.accept_handover(&user, id, state.now()).await?))
+}
+
+/// Routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_investigation, put_investigation))
+        .routes(routes!(list_contacts, add_contact))
+        .routes(routes!(get_chain))
+        .routes(routes!(list_orders))
+        .routes(routes!(get_order))
+        .routes(routes!(extend))
+        .routes(routes!(release))
+        .routes(routes!(visit))
+        .routes(routes!(list_handovers))
+        .routes(routes!(accept_handover))
+}
