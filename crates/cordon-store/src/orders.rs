@@ -204,6 +204,21 @@ pub(crate) async fn convert_in(tx: &mut Tx<'_>, actor: Option<Uuid>, person_id: 
     Ok(Some(after))
 }
 
+/// Queues a message to the person an order binds (sent after commit by the server's notifier).
+async fn queue_notification(tx: &mut Tx<'_>, order: &Order, message: &str, now: Timestamp) -> Result<()> {
+    exec!(
+        &mut tx.conn,
+        sqlx::query("INSERT INTO notifications (id, person_id, order_id, message, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(Uuid::now_v7())
+            .bind(order.person_id)
+            .bind(order.id)
+            .bind(message)
+            .bind(micros(now)),
+        execute
+    )?;
+    Ok(())
+}
+
 /// A message queued for a person (sent by the server's notifier).
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Notification {
@@ -244,9 +259,18 @@ impl Store {
         self.change_order(officer, id, "order.extend", now, |o| order::extend(o, new_end, reason, now)).await
     }
 
-    /// A command officer releases an order early.
+    /// A command officer releases an order early; the person is told.
     pub async fn release_order_early(&self, officer: Uuid, id: Uuid, reason: &str, now: Timestamp) -> Result<Order> {
-        self.change_order(officer, id, "order.release_early", now, |o| order::release_early(o, reason, now)).await
+        self.write(async |tx| {
+            let before = order_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("order", id))?;
+            let after = order::release_early(&before, reason, now)?;
+            save_in(tx, Some(officer), "order.release_early", &before, &after, now).await?;
+            let kind = if after.kind == OrderKind::Isolation { "isolation" } else { "quarantine" };
+            queue_notification(tx, &after, &format!("Your {kind} has been lifted early by the quarantine command. You are released."), now)
+                .await?;
+            Ok(after)
+        })
+        .await
     }
 
     async fn change_order(
@@ -291,21 +315,14 @@ impl Store {
                         return Ok(None);
                     };
                     save_in(tx, None, "order.release", &before, &after, now).await?;
-                    let message = format!(
-                        "Your {} ended on {}. You are released; thank you for protecting your neighbours.",
-                        if after.kind == OrderKind::Isolation { "isolation" } else { "quarantine" },
-                        after.ends_on
-                    );
-                    exec!(
-                        &mut tx.conn,
-                        sqlx::query("INSERT INTO notifications (id, person_id, order_id, message, created_at) VALUES ($1, $2, $3, $4, $5)")
-                            .bind(Uuid::now_v7())
-                            .bind(after.person_id)
-                            .bind(after.id)
-                            .bind(&message)
-                            .bind(micros(now)),
-                        execute
-                    )?;
+                    let kind = if after.kind == OrderKind::Isolation { "isolation" } else { "quarantine" };
+                    queue_notification(
+                        tx,
+                        &after,
+                        &format!("Your {kind} ended on {}. You are released; thank you for protecting your neighbours.", after.ends_on),
+                        now,
+                    )
+                    .await?;
                     Ok(Some(after))
                 })
                 .await?;

@@ -16,6 +16,7 @@ on_both_backends!(
     a_confirmed_case_s_contacts_are_followed_up_until_release,
     a_febrile_arrival_is_reported_and_quarantined_in_a_facility,
     bad_quarantine_input_is_refused_with_the_field,
+    a_missed_visit_escalates_and_a_release_reaches_the_webhook,
 );
 
 const DAY: SignedDuration = SignedDuration::from_hours(24);
@@ -269,4 +270,67 @@ async fn bad_quarantine_input_is_refused_with_the_field(app: &TestApp) {
     let (_, audit) = app.get("admin", &format!("/audit?entity=order&entity_id={order}")).await;
     assert_eq!(audit[0]["action"], "order.extend", "the extension is audited");
     assert_eq!(audit[0]["actor_id"], json!(app.seed.user("p1_officer").id));
+}
+
+async fn a_missed_visit_escalates_and_a_release_reaches_the_webhook(app: &TestApp) {
+    use std::sync::{Arc, Mutex};
+    // A loopback webhook that records what it receives.
+    let received: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let sink = received.clone();
+    let hook = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().unwrap().push(body);
+                StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook_url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, hook).await });
+    let mut state = app.state.clone();
+    state.notifier = Arc::new(cordon_server::notify::WebhookNotifier::new(hook_url));
+
+    let person = app.resident("reporter_u1", "U1", "Kwon Si-a").await;
+    let contact = app.resident("reporter_u1", "U1", "Kwon Bo-ra").await;
+    let (_, intake) = app.report("reporter_u1", "U1", person, &["fever"], Some(38.2)).await;
+    let (status, listed) = app
+        .post(
+            "worker_c1",
+            &format!("/cases/{}/contacts", id(&intake["case"])),
+            json!({"person_id": contact, "relation": "mother", "exposure_date": "2026-11-23", "setting": "household"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{listed}");
+
+    app.clock.advance(DAY);
+    let pass = cordon_server::jobs::run_due(&state).await.unwrap();
+    let visit = pass
+        .follow_ups
+        .iter()
+        .find(|t| t.order_id.map(|o| o.to_string()) == Some(id(&listed["order"])))
+        .expect("a visit is due on day 1")
+        .clone();
+    assert_eq!(visit.deadline.to_string(), "2026-11-24T20:00:00Z", "due by the follow-up hour");
+    app.clock.advance(SignedDuration::from_hours(11));
+    let pass = cordon_server::jobs::run_due(&state).await.unwrap();
+    assert!(pass.tasks.iter().any(|t| t.id == visit.id), "the missed visit is escalated like an investigation");
+    let (_, escalations) = app.get("p1_officer", "/escalations").await;
+    assert!(
+        escalations.as_array().unwrap().iter().any(|e| e["kind"] == "task_overdue" && e["task_id"] == json!(visit.id)),
+        "{escalations}"
+    );
+
+    let (status, released) =
+        app.post("p1_officer", &format!("/orders/{}/release", id(&listed["order"])), json!({"reason": "negative PCR on day 1"})).await;
+    assert_eq!((status, released["status"].clone()), (StatusCode::OK, json!("released")));
+    let pass = cordon_server::jobs::run_due(&state).await.unwrap();
+    assert_eq!(pass.notified, 1);
+    let got = received.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["person_id"], json!(contact), "the webhook names the person");
+    assert!(got[0]["message"].as_str().unwrap().contains("released"));
+    assert_eq!(cordon_server::jobs::run_due(&state).await.unwrap().notified, 0, "sent once");
 }
