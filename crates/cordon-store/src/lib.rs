@@ -9,6 +9,7 @@
 
 pub mod arrivals;
 pub mod audit;
+pub mod boundaries;
 pub mod cases;
 pub mod chains;
 pub mod config;

@@ -18,6 +18,7 @@ on_both_backends!(
     a_form_posted_from_another_site_is_refused,
     the_worker_acknowledges_a_task_from_the_task_page,
     pages_speak_the_language_asked_for,
+    the_curve_and_the_map_count_reports_by_day_and_area,
 );
 
 /// A browser-like client: keeps cookies, does not follow redirects.
@@ -238,4 +239,28 @@ async fn pages_speak_the_language_asked_for(app: &TestApp) {
     assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/sign-in"));
     let (_, _, body) = b.get("/sign-in").await;
     assert!(body.contains("로그인"), "the cookie keeps the choice");
+}
+
+async fn the_curve_and_the_map_count_reports_by_day_and_area(app: &TestApp) {
+    let person = app.resident("reporter_u1", "U1", "Jang Se-ri").await;
+    app.report("reporter_u1", "U1", person, &["fever"], Some(38.4)).await;
+    let other = app.resident("reporter_u1", "U1", "Moon Ha-na").await;
+    app.report("reporter_u1", "U1", other, &["rash"], None).await;
+    let b = Browser::signed_in(app, "nation_officer").await;
+    let (status, _, curve) = b.get("/curve?node=P1&days=7").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(curve.contains("<svg"), "the curve is drawn");
+    // Today (the test clock's day): 2 reports, 1 suspected case, no other status.
+    let row = r#"<tr><td>2026-11-23</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td></tr>"#;
+    assert!(curve.contains(row), "{curve}");
+    let (status, _, map) = b.get("/map?node=KR").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(map.matches(r#"class="region""#).count(), 2, "one shape per province");
+    // P1 holds 1000 residents: 2 reports in 7 days are 200 per 100,000; P2 has none.
+    let p1 = r#"<td><a href="/map?node=P1">P1</a></td><td>P1 name</td><td class="num">2</td><td class="num">1000</td><td class="num">200.0</td>"#;
+    let p2 =
+        r#"<td><a href="/map?node=P2">P2</a></td><td>P2 name</td><td class="num">0</td><td class="num">1000</td><td class="num">0.0</td>"#;
+    assert!(map.contains(p1) && map.contains(p2), "{map}");
+    let (_, _, board) = b.get("/board/live?node=KR").await;
+    assert!(board.contains(r#"data-tile="reports-today"><span class="tile-value">2</span>"#), "{board}");
 }
