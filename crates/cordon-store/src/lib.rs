@@ -10,6 +10,7 @@
 pub mod arrivals;
 pub mod audit;
 pub mod boundaries;
+pub mod bulk;
 pub mod cases;
 pub mod chains;
 pub mod config;
