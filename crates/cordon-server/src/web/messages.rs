@@ -344,6 +344,12 @@ mod tests {
         "symptoms",
         "new_person",
         "is_new",
+        "seen",
+        "relation",
+        "exposure_date",
+        "setting",
+        "source_case_id",
+        "exposure_history",
         "coordinates",
         "type",
     ];

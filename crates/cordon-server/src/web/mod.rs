@@ -17,6 +17,7 @@ pub mod curve;
 pub mod form;
 pub mod map;
 pub mod messages;
+pub mod quarantine;
 pub mod reporter;
 pub mod roster;
 pub mod session;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(reporter::router())
         .merge(worker::router())
+        .merge(quarantine::router())
         .merge(command::router())
         .merge(roster::router())
         .merge(admin::router())

@@ -14,7 +14,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use cordon_core::case::{Case, CaseStatus, Classification, Outcome};
 use cordon_core::policy::Action;
-use cordon_core::task::{Task, TaskStatus};
+use cordon_core::task::{Task, TaskKind, TaskStatus};
 use cordon_store::tasks::TaskFilter;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -61,6 +61,8 @@ pub struct TaskCard {
     pub case_id: Option<String>,
     /// A problem with the last action on this task.
     pub problem: Option<String>,
+    /// Whether it is a follow-up visit (recorded with the visit form).
+    pub is_visit: bool,
 }
 
 #[derive(Template)]
@@ -78,6 +80,7 @@ struct TasksLive {
     t: Lang,
     cards: Vec<TaskCard>,
     overdue: usize,
+    symptoms: Vec<super::reporter::SymptomBox>,
 }
 
 /// Whether a task is past its deadline without an acknowledgement.
@@ -105,7 +108,8 @@ async fn cards(state: &AppState, viewer: &Viewer, problem: Option<(Uuid, String)
             status: t.task_status(task.status),
             overdue: is_overdue(&task, now),
             can_acknowledge: task.status.awaits_acknowledgement(),
-            can_complete: task.status == TaskStatus::Acknowledged,
+            can_complete: task.status == TaskStatus::Acknowledged && task.kind != TaskKind::FollowUp,
+            is_visit: task.kind == TaskKind::FollowUp,
             case_id: task.case_id.map(|c| c.to_string()),
             problem: problem.as_ref().filter(|(id, _)| *id == task.id).map(|(_, p)| p.clone()),
         });
@@ -128,7 +132,7 @@ async fn tasks_page(
     let t = viewer.lang;
     let cards = cards(state, viewer, problem).await?;
     let overdue = cards.iter().filter(|c| c.overdue).count();
-    let live = TasksLive { t, cards, overdue }.render()?;
+    let live = TasksLive { t, cards, overdue, symptoms: super::quarantine::visit_symptoms(t) }.render()?;
     Ok(TasksPage { t, c: viewer.chrome(), flash, live })
 }
 
@@ -136,6 +140,7 @@ async fn tasks(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Ta
     let flash = match q.done.as_deref() {
         Some("acknowledged") => Some(viewer.lang.get("task_flash_acknowledged")),
         Some("completed") => Some(viewer.lang.get("task_flash_completed")),
+        Some("visited") => Some(viewer.lang.get("task_flash_visited")),
         _ => None,
     };
     render(&tasks_page(&state, &viewer, flash, None).await?)
@@ -144,7 +149,7 @@ async fn tasks(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Ta
 async fn tasks_live(State(state): State<AppState>, viewer: Viewer) -> WebResult<Response> {
     let cards = cards(&state, &viewer, None).await?;
     let overdue = cards.iter().filter(|c| c.overdue).count();
-    render(&TasksLive { t: viewer.lang, cards, overdue })
+    render(&TasksLive { t: viewer.lang, cards, overdue, symptoms: super::quarantine::visit_symptoms(viewer.lang) })
 }
 
 /// The task, if the viewer may work on it (same rule as the API).
@@ -161,14 +166,19 @@ async fn after_task_action(state: &AppState, viewer: &Viewer, id: Uuid, result: 
     match result {
         Ok(_) => Ok(see_other(&format!("/tasks?done={done}"))),
         Err(e @ (ApiError::Conflict { .. } | ApiError::Invalid(_) | ApiError::ForbiddenField { .. })) => {
-            let mut errors = FieldErrors::none();
-            errors.absorb(e)?;
-            let message = errors.other(&[]).into_iter().map(|m| viewer.lang.reason(&m)).collect::<Vec<_>>().join("; ");
-            let page = tasks_page(state, viewer, None, Some((id, message))).await?;
-            render_with(StatusCode::CONFLICT, &page)
+            task_problem(state, viewer, id, e).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The task list again, with the problem shown on the task's card.
+pub async fn task_problem(state: &AppState, viewer: &Viewer, id: Uuid, error: ApiError) -> WebResult<Response> {
+    let mut errors = FieldErrors::none();
+    errors.absorb(error)?;
+    let message = errors.other(&[]).into_iter().map(|m| viewer.lang.reason(&m)).collect::<Vec<_>>().join("; ");
+    let page = tasks_page(state, viewer, None, Some((id, message))).await?;
+    render_with(StatusCode::CONFLICT, &page)
 }
 
 async fn acknowledge(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> WebResult<Response> {

@@ -19,6 +19,7 @@ on_both_backends!(
     the_worker_acknowledges_a_task_from_the_task_page,
     pages_speak_the_language_asked_for,
     the_curve_and_the_map_count_reports_by_day_and_area,
+    a_worker_records_the_investigation_contacts_and_a_follow_up_visit,
 );
 
 /// A browser-like client: keeps cookies, does not follow redirects.
@@ -263,4 +264,61 @@ async fn the_curve_and_the_map_count_reports_by_day_and_area(app: &TestApp) {
     assert!(map.contains(p1) && map.contains(p2), "{map}");
     let (_, _, board) = b.get("/board/live?node=KR").await;
     assert!(board.contains(r#"data-tile="reports-today"><span class="tile-value">2</span>"#), "{board}");
+}
+
+async fn a_worker_records_the_investigation_contacts_and_a_follow_up_visit(app: &TestApp) {
+    let person = app.resident("reporter_u1", "U1", "Baek Su-min").await;
+    let spouse = app.resident("reporter_u1", "U1", "Baek Jun-ho").await.to_string();
+    let (_, intake) = app.report("reporter_u1", "U1", person, &["fever"], Some(38.8)).await;
+    let case = intake["case"]["id"].as_str().unwrap().to_owned();
+    let b = Browser::signed_in(app, "worker_c1").await;
+
+    let (status, _, page) = b.get(&format!("/cases/{case}/investigation")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"<label for="sample-kind">"#));
+    let path = format!("/cases/{case}/investigation");
+    let (status, _, page) = b.post(&path, &[("sample.kind", "nasal_swab"), ("sample.taken_on", "soon")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains(r#"id="sample-taken_on-error""#), "{page}");
+    let (status, _, page) = b.post(&path, &[("isolation.place", "facility"), ("isolation.facility_code", "NOPE")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains(r#"id="isolation-facility_code-error""#), "{page}");
+    let fields = [
+        ("exposure_history", "market on Saturday"),
+        ("sample.kind", "nasal_swab"),
+        ("sample.taken_on", "2026-11-23"),
+        ("sample.result", "positive"),
+        ("isolation.place", "home"),
+    ];
+    let (status, headers, _) = b.post(&path, &fields).await;
+    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, format!("/cases/{case}?saved=1").as_str()));
+    let (_, body) = app.get("p1_officer", &format!("/cases/{case}")).await;
+    assert_eq!(body["status"], "confirmed", "a positive result confirms the case");
+
+    let path = format!("/cases/{case}/contacts");
+    let (status, _, page) =
+        b.post(&path, &[("person_id", spouse.as_str()), ("exposure_date", "2026-11-23"), ("setting", "household")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains(r#"id="relation-error""#), "{page}");
+    let contact = [("person_id", spouse.as_str()), ("relation", "spouse"), ("exposure_date", "2026-11-22"), ("setting", "household")];
+    let (status, _, _) = b.post(&path, &contact).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = b.get(&path).await;
+    assert!(page.contains("Baek Jun-ho") && page.contains("spouse"), "{page}");
+
+    // The next morning the contact's follow-up visit is due.
+    app.advance_and_run_jobs(jiff::SignedDuration::from_hours(16)).await;
+    let (_, tasks) = app.get("worker_c1", "/tasks?mine=true&open=true").await;
+    let visit =
+        tasks.as_array().unwrap().iter().find(|t| t["kind"] == "follow_up").expect("a follow-up task")["id"].as_str().unwrap().to_owned();
+    let b = Browser::signed_in(app, "worker_c1").await; // the 12-hour session ended overnight
+    let (_, _, page) = b.get("/tasks").await;
+    assert!(page.contains(&format!("/tasks/{visit}/visit")));
+    let (status, _, page) = b.post(&format!("/tasks/{visit}/visit"), &[("seen", "no"), ("temperature_c", "36.6")]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains(r#"class="field-error" role="alert""#));
+    let (status, headers, _) = b.post(&format!("/tasks/{visit}/visit"), &[("seen", "yes"), ("temperature_c", "36.6")]).await;
+    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/tasks?done=visited"));
+    let (_, task) = app.get("worker_c1", &format!("/tasks/{visit}")).await;
+    assert_eq!(task["status"], "done");
 }

@@ -1,0 +1,428 @@
+//! The health worker's quarantine pages: a case's investigation record
+//! (exposure, sample and result, isolation, source case), its contacts (list
+//! and add; each contact gets a quarantine order where they live), and the
+//! follow-up visit of a person under an order.
+//!
+//! The forms are translated into the API's inputs (`InvestigationInput`,
+//! `ContactInput`, `VisitInput`) and pass the same checks as
+//! `PUT /cases/{id}/investigation`, `POST /cases/{id}/contacts` and
+//! `POST /tasks/{id}/visit`; form fields carry the API's field paths
+//! (`sample.taken_on`), so every error lands next to its field.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use cordon_core::case::Case;
+use cordon_core::contact::{ContactInput, ExposureSetting};
+use cordon_core::investigation::{InvestigationInput, IsolationDecision, Sample};
+use cordon_core::person::{PersonInput, Sex};
+use cordon_core::policy::Action;
+use cordon_core::report::Symptom;
+use cordon_store::contacts::ContactPerson;
+use cordon_store::followups::VisitInput;
+use jiff::civil::Date;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use super::reporter::SymptomBox;
+use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, render, render_with, see_other};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{id}/investigation", get(investigation).post(save_investigation))
+        .route("/cases/{id}/contacts", get(contacts).post(add_contact))
+        .route("/tasks/{id}/visit", post(visit))
+}
+
+/// Parses a snake_case enum value the way the API's JSON does.
+fn choice<T: DeserializeOwned>(value: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
+}
+
+/// The name of a snake_case enum value, as the forms send it.
+fn name_of<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+async fn case_for(state: &AppState, viewer: &Viewer, id: Uuid, action: Action) -> WebResult<Case> {
+    let case = state.store.case(id).await?.ok_or_else(|| ApiError::NotFound(format!("case {id}")))?;
+    viewer.may(action, &case.unit_path)?;
+    Ok(case)
+}
+
+async fn person_name(state: &AppState, id: Uuid) -> WebResult<String> {
+    Ok(state.store.person(id).await?.map(|p| p.full_name).unwrap_or_default())
+}
+
+/// An option of a select: value, label, chosen.
+type Choice = (String, &'static str, bool);
+
+fn choices(t: Lang, chosen: &str, values: &[(&str, &'static str)]) -> Vec<Choice> {
+    values.iter().map(|(v, key)| ((*v).to_owned(), t.get(key), *v == chosen)).collect()
+}
+
+#[derive(Template)]
+#[template(path = "investigation.html")]
+struct InvestigationPage {
+    t: Lang,
+    c: Chrome,
+    case_id: String,
+    person: String,
+    v: FormData,
+    errors: FieldErrors,
+    sample_kinds: Vec<Choice>,
+    results: Vec<Choice>,
+    places: Vec<Choice>,
+}
+
+impl InvestigationPage {
+    fn other_errors(&self) -> Vec<String> {
+        self.errors.other(&["exposure_history", "sample", "isolation", "source_case_id"])
+    }
+}
+
+fn investigation_page(viewer: &Viewer, case: &Case, person: String, v: FormData, errors: FieldErrors) -> InvestigationPage {
+    let t = viewer.lang;
+    let sample_kinds = choices(
+        t,
+        v.get("sample.kind"),
+        &[
+            ("nasal_swab", "sample_nasal_swab"),
+            ("throat_swab", "sample_throat_swab"),
+            ("sputum", "sample_sputum"),
+            ("blood", "sample_blood"),
+            ("stool", "sample_stool"),
+            ("other", "sample_other"),
+        ],
+    );
+    let results = choices(
+        t,
+        v.get("sample.result"),
+        &[("positive", "result_positive"), ("negative", "result_negative"), ("inconclusive", "result_inconclusive")],
+    );
+    let places = choices(
+        t,
+        v.get("isolation.place"),
+        &[("home", "isolation_home"), ("facility", "isolation_facility"), ("hospital", "isolation_hospital")],
+    );
+    InvestigationPage { t, c: viewer.chrome(), case_id: case.id.to_string(), person, v, errors, sample_kinds, results, places }
+}
+
+async fn investigation(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> WebResult<Response> {
+    let case = case_for(&state, &viewer, id, Action::Read).await?;
+    let mut v = FormData::default();
+    if let Some(i) = state.store.investigation(id).await? {
+        v.set("exposure_history", i.exposure_history.unwrap_or_default());
+        if let Some(s) = i.sample {
+            v.set("sample.kind", name_of(&s.kind));
+            v.set("sample.taken_on", s.taken_on.to_string());
+            v.set("sample.result", s.result.map(|r| name_of(&r)).unwrap_or_default());
+        }
+        if let Some(d) = i.isolation {
+            v.set("isolation.place", name_of(&d.place));
+            v.set("isolation.facility_code", d.facility_code.unwrap_or_default());
+        }
+        v.set("source_case_id", i.source_case_id.map(|c| c.to_string()).unwrap_or_default());
+    }
+    let person = person_name(&state, case.person_id).await?;
+    render(&investigation_page(&viewer, &case, person, v, FieldErrors::none()))
+}
+
+/// Reads the investigation form into the API's input, noting unreadable fields.
+fn investigation_input(t: Lang, v: &FormData, errors: &mut FieldErrors) -> InvestigationInput {
+    let sample = match v.opt("sample.kind") {
+        None => None,
+        Some(kind) => {
+            let kind = choice(kind);
+            if kind.is_none() {
+                errors.add("sample.kind", t.get("reason_choose"));
+            }
+            let taken_on = v.get("sample.taken_on").parse::<Date>().ok();
+            if taken_on.is_none() {
+                errors.add("sample.taken_on", t.get("reason_date"));
+            }
+            let result = v.opt("sample.result").map(|r| choice(r).ok_or(()));
+            if matches!(result, Some(Err(()))) {
+                errors.add("sample.result", t.get("reason_choose"));
+            }
+            match (kind, taken_on) {
+                (Some(kind), Some(taken_on)) => Some(Sample { kind, taken_on, result: result.and_then(Result::ok) }),
+                _ => None,
+            }
+        }
+    };
+    let isolation = match v.opt("isolation.place") {
+        None => None,
+        Some(place) => match choice(place) {
+            Some(place) => Some(IsolationDecision { place, facility_code: v.opt("isolation.facility_code").map(str::to_owned) }),
+            None => {
+                errors.add("isolation.place", t.get("reason_choose"));
+                None
+            }
+        },
+    };
+    let source_case_id = match v.opt("source_case_id") {
+        None => None,
+        Some(text) => {
+            let id = text.parse::<Uuid>().ok();
+            if id.is_none() {
+                errors.add("source_case_id", t.get("reason_case_id"));
+            }
+            id
+        }
+    };
+    InvestigationInput { exposure_history: v.opt("exposure_history").map(str::to_owned), sample, isolation, source_case_id }
+}
+
+async fn save_investigation(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
+    let case = case_for(&state, &viewer, id, Action::Classify).await?;
+    let mut errors = FieldErrors::none();
+    let input = investigation_input(viewer.lang, &v, &mut errors);
+    if errors.is_empty() {
+        match record(&state, &viewer, id, &input).await {
+            Ok(()) => return Ok(see_other(&format!("/cases/{id}?saved=1"))),
+            Err(e) => errors.absorb(e)?,
+        }
+    }
+    let person = person_name(&state, case.person_id).await?;
+    render_with(StatusCode::UNPROCESSABLE_ENTITY, &investigation_page(&viewer, &case, person, v, errors))
+}
+
+/// Records the investigation with the API's checks.
+async fn record(state: &AppState, viewer: &Viewer, id: Uuid, input: &InvestigationInput) -> Result<(), ApiError> {
+    let now = state.now();
+    let history = input.check(id, state.store.settings().await?.local_date(now))?;
+    let facility = match input.isolation.as_ref().and_then(|i| i.facility_code.as_deref()) {
+        Some(code) => Some(
+            state
+                .store
+                .facility_by_code(code)
+                .await?
+                .ok_or_else(|| cordon_core::Invalid::field("isolation.facility_code", format!("no facility has code {code:?}")))?,
+        ),
+        None => None,
+    };
+    if let Some(source) = input.source_case_id {
+        let found = state.store.case(source).await?.filter(|c| viewer.may(Action::Read, &c.unit_path).is_ok());
+        found.ok_or_else(|| cordon_core::Invalid::field("source_case_id", "no such case in your jurisdiction"))?;
+    }
+    state.store.record_investigation(viewer.user.id, id, input, history, facility.as_ref(), now).await?;
+    Ok(())
+}
+
+/// A contact as listed.
+#[derive(Debug, Clone)]
+pub struct ContactRow {
+    /// The contact's name.
+    pub name: String,
+    /// Relation to the case.
+    pub relation: String,
+    /// Last exposure.
+    pub exposure: String,
+    /// Setting.
+    pub setting: &'static str,
+    /// Whether they were handed to another jurisdiction.
+    pub handed_over: bool,
+    /// Whether they became a case.
+    pub became_case: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "contacts.html")]
+struct ContactsPage {
+    t: Lang,
+    c: Chrome,
+    case_id: String,
+    person: String,
+    rows: Vec<ContactRow>,
+    residents: Vec<(String, String, bool)>,
+    settings: Vec<Choice>,
+    sexes: Vec<Choice>,
+    can_add: bool,
+    v: FormData,
+    errors: FieldErrors,
+    today: String,
+}
+
+impl ContactsPage {
+    fn other_errors(&self) -> Vec<String> {
+        self.errors.other(&["person_id", "new_person", "relation", "exposure_date", "setting"])
+    }
+}
+
+const SETTINGS: [(&str, &str); 5] = [
+    ("household", "setting_household"),
+    ("work", "setting_work"),
+    ("gathering", "setting_gathering"),
+    ("travel", "setting_travel"),
+    ("health_care", "setting_health_care"),
+];
+
+async fn contacts_page(state: &AppState, viewer: &Viewer, case: &Case, v: FormData, errors: FieldErrors) -> WebResult<ContactsPage> {
+    let t = viewer.lang;
+    let mut rows = Vec::new();
+    for c in state.store.contacts(case.id).await? {
+        rows.push(ContactRow {
+            name: person_name(state, c.person_id).await?,
+            relation: c.relation,
+            exposure: c.exposure_date.to_string(),
+            setting: SETTINGS.iter().find(|(v, _)| *v == c.setting.as_str()).map(|(_, k)| t.get(k)).unwrap_or(""),
+            handed_over: c.handed_over,
+            became_case: c.became_case_id.map(|id| id.to_string()),
+        });
+    }
+    let chosen = v.get("person_id").to_owned();
+    let residents = state
+        .store
+        .find_persons(&case.unit_path, "", 300)
+        .await?
+        .into_iter()
+        .filter(|p| p.id != case.person_id)
+        .map(|p| (p.id.to_string(), format!("{} ({})", p.full_name, t.fill("born_in", p.birth_year)), chosen == p.id.to_string()))
+        .collect();
+    let sexes = choices(t, v.get("new_person.sex"), &[("female", "sex_female"), ("male", "sex_male"), ("other", "sex_other")]);
+    let today = state.store.settings().await?.local_date(state.now()).to_string();
+    Ok(ContactsPage {
+        t,
+        c: viewer.chrome(),
+        case_id: case.id.to_string(),
+        person: person_name(state, case.person_id).await?,
+        rows,
+        residents,
+        settings: choices(t, v.get("setting"), &SETTINGS),
+        sexes,
+        can_add: viewer.may(Action::Classify, &case.unit_path).is_ok(),
+        v,
+        errors,
+        today,
+    })
+}
+
+async fn contacts(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> WebResult<Response> {
+    let case = case_for(&state, &viewer, id, Action::Read).await?;
+    let mut v = FormData::default();
+    v.set("new_person.unit_code", case.unit_path.code());
+    render(&contacts_page(&state, &viewer, &case, v, FieldErrors::none()).await?)
+}
+
+async fn add_contact(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
+    let t = viewer.lang;
+    let case = case_for(&state, &viewer, id, Action::Classify).await?;
+    let mut errors = FieldErrors::none();
+    let exposure_date = v.get("exposure_date").parse::<Date>().ok();
+    if exposure_date.is_none() {
+        errors.add("exposure_date", t.get("reason_date"));
+    }
+    let setting: Option<ExposureSetting> = ExposureSetting::parse(v.get("setting"));
+    if setting.is_none() {
+        errors.add("setting", t.get("reason_choose"));
+    }
+    let is_new = v.get("person_id") == "new";
+    let person_id = if is_new { None } else { v.get("person_id").parse::<Uuid>().ok() };
+    if !is_new && person_id.is_none() {
+        errors.add("person_id", t.get("reason_choose_resident"));
+    }
+    let new_person = is_new.then(|| PersonInput {
+        full_name: v.get("new_person.full_name").to_owned(),
+        sex: Sex::parse(v.get("new_person.sex")).unwrap_or(Sex::Other),
+        birth_year: v.get("new_person.birth_year").parse().unwrap_or(0),
+        unit_code: v.get("new_person.unit_code").to_owned(),
+        phone: v.opt("new_person.phone").map(str::to_owned),
+        address: v.opt("new_person.address").map(str::to_owned),
+        document_number: None,
+        confirm_new: false,
+    });
+    if is_new && v.get("new_person.birth_year").parse::<i32>().is_err() {
+        errors.add("new_person.birth_year", t.get("reason_whole_number"));
+    }
+    if let (Some(exposure_date), Some(setting), true) = (exposure_date, setting, errors.is_empty()) {
+        let input = ContactInput { person_id, new_person, relation: v.get("relation").to_owned(), exposure_date, setting };
+        match list(&state, &viewer, id, &input).await {
+            Ok(()) => return Ok(see_other(&format!("/cases/{id}/contacts"))),
+            Err(e) => errors.absorb(e)?,
+        }
+    }
+    let page = contacts_page(&state, &viewer, &case, v, errors).await?;
+    render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+/// Lists a contact with the API's checks.
+async fn list(state: &AppState, viewer: &Viewer, case_id: Uuid, input: &ContactInput) -> Result<(), ApiError> {
+    let now = state.now();
+    let today = state.store.settings().await?.local_date(now);
+    let relation = input.check(today)?;
+    let who = match (&input.person_id, &input.new_person) {
+        (Some(pid), _) => {
+            let person = state.store.person(*pid).await?.filter(|p| viewer.may(Action::Read, &p.unit_path).is_ok());
+            ContactPerson::Existing(
+                person.ok_or_else(|| cordon_core::Invalid::field("person_id", "no such person in your jurisdiction"))?.id,
+            )
+        }
+        (None, Some(p)) => {
+            let draft = p.parse(i32::from(today.year())).map_err(|e| cordon_core::Invalid {
+                errors: e
+                    .errors
+                    .into_iter()
+                    .map(|f| cordon_core::FieldError { field: format!("new_person.{}", f.field), reason: f.reason })
+                    .collect(),
+            })?;
+            let unit = crate::api::node_for(state, &p.unit_code, "new_person.unit_code").await?;
+            ContactPerson::New(Box::new((draft, unit)))
+        }
+        (None, None) => return Err(cordon_core::Invalid::field("person_id", "give an existing person or a new one").into()),
+    };
+    state.store.list_contact(&viewer.user, case_id, who, input, relation, now).await?;
+    Ok(())
+}
+
+/// The visit form's symptom boxes.
+pub fn visit_symptoms(t: Lang) -> Vec<SymptomBox> {
+    Symptom::ALL.iter().map(|s| SymptomBox { value: s.as_str(), label: t.symptom(*s), checked: false }).collect()
+}
+
+async fn visit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
+    let t = viewer.lang;
+    let task = state.store.task(id).await?.ok_or_else(|| ApiError::NotFound(format!("task {id}")))?;
+    viewer.may(Action::WorkTask, &task.subject_path)?;
+    let mut p = cordon_core::validation::Problems::default();
+    let seen = v.get("seen") == "yes";
+    let temperature_c = match v.opt("temperature_c") {
+        None => None,
+        Some(text) => {
+            let parsed = text.replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite());
+            match parsed {
+                Some(x) if !(cordon_core::report::TEMPERATURE_RANGE_C.0..=cordon_core::report::TEMPERATURE_RANGE_C.1).contains(&x) => {
+                    p.add("temperature_c", "must be between 30 and 45 °C");
+                }
+                None => p.add("temperature_c", t.get("reason_number")),
+                Some(_) => {}
+            }
+            parsed
+        }
+    };
+    let symptoms: Vec<Symptom> = v.all("symptoms").filter_map(Symptom::parse).collect();
+    if !seen && (temperature_c.is_some() || !symptoms.is_empty()) {
+        p.add("seen", t.get("reason_not_seen"));
+    }
+    let note = p.optional_text("note", v.opt("note"), 2000);
+    let result = match p.finish(()) {
+        Ok(()) => {
+            let input = VisitInput { seen, temperature_c, symptoms, note: note.clone() };
+            state.store.record_visit(&viewer.user, id, &input, note, state.now()).await.map(|_| ()).map_err(ApiError::from)
+        }
+        Err(invalid) => Err(ApiError::Invalid(invalid)),
+    };
+    match result {
+        Ok(()) => Ok(see_other("/tasks?done=visited")),
+        Err(e @ (ApiError::Conflict { .. } | ApiError::Invalid(_) | ApiError::ForbiddenField { .. } | ApiError::BadRequest { .. })) => {
+            super::worker::task_problem(&state, &viewer, id, e).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
