@@ -30,6 +30,10 @@ pub enum EventKind {
     TaskCompleted,
     /// Something was escalated.
     Escalated,
+    /// Outbreak detection raised an alert.
+    AlertRaised,
+    /// An officer reviewed, verified or discarded an alert.
+    AlertReviewed,
     /// An investigation was recorded.
     InvestigationRecorded,
     /// A contact was listed.
@@ -58,6 +62,8 @@ impl EventKind {
             EventKind::TaskAcknowledged => "task_acknowledged",
             EventKind::TaskCompleted => "task_completed",
             EventKind::Escalated => "escalated",
+            EventKind::AlertRaised => "alert_raised",
+            EventKind::AlertReviewed => "alert_reviewed",
             EventKind::InvestigationRecorded => "investigation_recorded",
             EventKind::ContactListed => "contact_listed",
             EventKind::HandedOver => "handed_over",

@@ -6,6 +6,7 @@
 //! decision or a typed error. `cordon-store` persists the decisions;
 //! `cordon-server` and the `cordon` binary translate requests into calls here.
 
+pub mod alert;
 pub mod arrival;
 pub mod audit;
 pub mod case;
@@ -13,6 +14,7 @@ pub mod chain;
 pub mod contact;
 pub mod daily;
 pub mod definition;
+pub mod detection;
 pub mod escalation;
 pub mod event;
 pub mod intake;

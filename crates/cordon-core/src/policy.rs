@@ -35,6 +35,10 @@ pub enum Action {
     ManageConfiguration,
     /// Read the audit log.
     ReadAudit,
+    /// Review, verify or discard outbreak alerts.
+    ReviewAlert,
+    /// Run outbreak detection now (instead of waiting for the daily job).
+    RunDetection,
     /// Extend or release isolation and quarantine orders; take on handovers.
     DirectOrders,
     /// Register arrivals at a point of entry.
@@ -78,6 +82,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         ManageUsers | ManageJurisdictions | ManageConfiguration | ReadAudit => role == Administrator,
         DirectOrders => role == CommandOfficer,
         RegisterArrival => matches!(role, BorderOfficer | CommandOfficer),
+        ReviewAlert => role == CommandOfficer,
+        RunDetection => matches!(role, CommandOfficer | Administrator),
     }
 }
 

@@ -179,6 +179,7 @@ impl From<StoreError> for ApiError {
                 existing: None,
             },
             StoreError::Task(t) => t.into(),
+            StoreError::Alert(a) => a.into(),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use cordon_core::alert::Alert;
 use cordon_core::escalation::Escalation;
 use cordon_core::order::Order;
 use cordon_core::task::Task;
@@ -28,6 +29,8 @@ pub struct Pass {
     pub released: Vec<Order>,
     /// Notifications delivered.
     pub notified: usize,
+    /// Alerts raised by the daily outbreak detection (once per local day).
+    pub alerts: Vec<Alert>,
 }
 
 /// Runs every job once at the clock's current time.
@@ -38,7 +41,8 @@ pub async fn run_due(state: &AppState) -> Result<Pass, StoreError> {
     let released = state.store.release_due_orders(now).await?;
     let follow_ups = state.store.create_due_follow_ups(now).await?;
     let notified = deliver_notifications(state).await?;
-    Ok(Pass { tasks, silent_units, follow_ups, released, notified })
+    let alerts = crate::detection::run_daily(state).await?;
+    Ok(Pass { tasks, silent_units, follow_ups, released, notified, alerts })
 }
 
 /// Runs [`run_due`] every `every` until the process ends.

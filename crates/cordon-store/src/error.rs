@@ -58,6 +58,9 @@ pub enum StoreError {
     /// The point of entry is closed.
     #[error(transparent)]
     Entry(#[from] cordon_core::arrival::EntryError),
+    /// An alert cannot change as asked.
+    #[error(transparent)]
+    Alert(#[from] cordon_core::alert::AlertError),
     /// A stored value could not be read back (a bug or a hand-edited database).
     #[error("corrupt stored value in {column}: {value:?}")]
     Corrupt {

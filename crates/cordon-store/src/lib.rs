@@ -7,6 +7,7 @@
 //! in-process subscribers (the server's live stream). All SQL of cordon lives
 //! in this crate.
 
+pub mod alerts;
 pub mod arrivals;
 pub mod audit;
 pub mod boundaries;
@@ -15,6 +16,7 @@ pub mod cases;
 pub mod chains;
 pub mod config;
 pub mod contacts;
+pub mod counts;
 pub mod daily;
 mod db;
 pub mod error;

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, one module per resource, and the OpenAPI
 //! document generated from the handlers' annotations.
 
+pub mod alerts;
 pub mod arrivals;
 pub mod audit;
 pub mod cases;
@@ -42,6 +43,7 @@ use crate::state::AppState;
         (name = "quarantine", description = "Isolation and quarantine orders, handovers and arrivals at points of entry"),
         (name = "command", description = "Escalations, live events and the audit log"),
         (name = "configuration", description = "Case definitions and settings"),
+        (name = "alerts", description = "Outbreak detection: alerts, their review, series and configuration"),
     )
 )]
 struct ApiDoc;
@@ -65,6 +67,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(config::router())
         .merge(quarantine::router())
         .merge(arrivals::router())
+        .merge(alerts::router())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))
