@@ -98,7 +98,15 @@ pub fn farrington(series: &Series, config: &FarringtonConfig) -> Result<Vec<Dete
     let n = series.len();
     let range = match config.range {
         Some(r) => r.check(n, 1, "farrington")?,
-        None => PeriodRange::new((series.freq * config.b).saturating_sub(config.w).max(1), n)?,
+        None => {
+            let from = (series.freq * config.b).saturating_sub(config.w).max(1);
+            if from > n {
+                return Err(StatsError::InsufficientData(format!(
+                    "farrington: the default range starts at freq·b − w = {from}, but the series has only {n} periods"
+                )));
+            }
+            PeriodRange::new(from, n)?
+        }
     };
     range.points().map(|k| evaluate(series, k - 1, config)).collect()
 }

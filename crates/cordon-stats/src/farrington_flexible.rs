@@ -43,7 +43,8 @@ pub enum ThresholdMethod {
 /// Control of [`farrington_flexible`], with R's names (snake_case) and defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlexibleConfig {
-    /// Time points to evaluate; `None` is R's default `(freq·b + w + 1):n`.
+    /// Time points to evaluate; `None` is the earliest point with full history
+    /// to the end ([`default_range`]; R's `(freq·b + w + 1):n` for index-based series).
     pub range: Option<PeriodRange>,
     /// Years back.
     pub b: usize,
@@ -138,18 +139,63 @@ impl FlexibleConfig {
     }
 }
 
-/// Builds the GLM data for time point `k` (0-based), §2.4.
-fn glm_data(series: &Series, k: usize, config: &FlexibleConfig) -> Result<(GlmData, f64), StatsError> {
+/// The reference points of time point `k` (0-based) once it is known that
+/// every window `b` years back lies inside the series and, with a seasonal
+/// factor, leaves room for its `no_periods` levels between windows (§2.3–§2.4).
+fn reference_windows(series: &Series, k: usize, config: &FlexibleConfig) -> Result<Vec<usize>, StatsError> {
     let (w, p) = (config.w, config.no_periods);
     let refs = reference_points(series, k, config.b)?;
-    let oldest = refs[config.b];
-    if oldest < w {
+    if refs[config.b] < w {
         return Err(StatsError::InsufficientData(format!(
             "time point {}: the window {} years back starts before the series",
             k + 1,
             config.b
         )));
     }
+    if p > 1 && refs.windows(2).any(|r| r[0].checked_sub(r[1] + 2 * w + 1).is_none_or(|gap| gap + 2 * w + 1 < p)) {
+        return Err(StatsError::InsufficientData(format!(
+            "time point {}: too few periods between reference windows for {p} seasonal periods",
+            k + 1
+        )));
+    }
+    Ok(refs)
+}
+
+/// The default range: from the earliest time point after which every point
+/// has its full `b` years of reference windows, to the end. For index-based
+/// series that is R's `(freq·b + w + 1):n`; for date-indexed series, whose
+/// reference weeks are found by calendar date, it can be a week or two later
+/// (R's own default then stops with an error).
+///
+/// # Errors
+/// [`StatsError::InsufficientData`] (or [`StatsError::MissingReferenceDate`])
+/// when even the last point lacks the history, i.e. the series is too short.
+pub fn default_range(series: &Series, config: &FlexibleConfig) -> Result<PeriodRange, StatsError> {
+    let n = series.len();
+    if n == 0 {
+        return Err(StatsError::InsufficientData("farringtonFlexible: the series is empty".into()));
+    }
+    let lowest = (series.freq * config.b + config.w).min(n - 1);
+    let mut from = n;
+    for k in (lowest..n).rev() {
+        match reference_windows(series, k, config) {
+            Ok(_) => from = k + 1,
+            Err(e) if k + 1 == n => {
+                return Err(StatsError::InsufficientData(format!(
+                    "farringtonFlexible: the series ({n} periods) is too short for b = {} years of history: {e}",
+                    config.b
+                )));
+            }
+            Err(_) => break,
+        }
+    }
+    PeriodRange::new(from, n)
+}
+
+/// Builds the GLM data for time point `k` (0-based), §2.4.
+fn glm_data(series: &Series, k: usize, config: &FlexibleConfig) -> Result<(GlmData, f64), StatsError> {
+    let (w, p) = (config.w, config.no_periods);
+    let refs = reference_windows(series, k, config)?;
     let mut f: Vec<Option<usize>> = vec![None; k + 1];
     for slot in &mut f[k.saturating_sub(w)..=k] {
         *slot = Some(p);
@@ -238,10 +284,9 @@ pub fn farrington_flexible(series: &Series, config: &FlexibleConfig) -> Result<V
     config.validate()?;
     series.validate()?;
     let n = series.len();
-    let earliest = series.freq * config.b + config.w + 1;
     let range = match config.range {
         Some(r) => r.check(n, 1, "farringtonFlexible")?,
-        None => PeriodRange::new(earliest, n)?,
+        None => default_range(series, config)?,
     };
     range.points().map(|k| evaluate(series, k - 1, config)).collect()
 }

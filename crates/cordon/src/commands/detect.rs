@@ -81,8 +81,15 @@ pub struct DetectArgs {
     /// --threshold-method nbPlugin --p-threshold-trend 1 (explicit options still win).
     #[arg(long)]
     pub noufaily: bool,
-    /// Time points FROM:TO (1-based); default as in R for each method
-    /// (the last two years for cusum, bayes and glr-poisson, which have no R default).
+    /// Time points FROM:TO (1-based). Default: every point the method can
+    /// evaluate. EARS: R's (baseline+1|3|5):n. farrington-flexible: the earliest
+    /// point after which every point has b full years of reference windows, to n
+    /// (R's (freq·b+w+1):n for index-based series; for date-indexed series, whose
+    /// reference weeks are found by calendar date, a week or two later, where R's
+    /// own default would stop with an error). farrington: R's (freq·b−w):n.
+    /// cusum, bayes and glr-poisson (no R default): the last two years,
+    /// (n−2·freq+1):n, or the second half of a series of at most two years; the
+    /// earlier points serve as training data.
     #[arg(long, value_name = "FROM:TO")]
     pub range: Option<String>,
     /// Periods per year; default: inferred (52 for weekly dates, else the largest `period`).
@@ -260,4 +267,81 @@ pub fn run(args: &DetectArgs) -> Result<()> {
     let results = detect_units(&detector, &units).with_context(|| format!("running {:?} on {}", args.method, args.input.display()))?;
     let csv = format_detections(detector.columns(), units.iter().zip(&results).map(|(u, d)| (u.unit.as_str(), d.as_slice())));
     emit(args.output.as_deref(), &csv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use cordon_stats::series::Series;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: DetectArgs,
+    }
+
+    fn data_sets() -> Vec<PathBuf> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../cordon-stats/tests/ref");
+        let mut files: Vec<PathBuf> = ["data", "extra"]
+            .iter()
+            .flat_map(|dir| fs::read_dir(root.join(dir)).unwrap().map(|e| e.unwrap().path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+            .filter(|p| fs::read_to_string(p).unwrap().replace('"', "").starts_with("unit,period_index,year,period,count"))
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Whether the series is shorter than b years (the default b = 5) plus the
+    /// window: then no Farrington method can run and an error is the right answer.
+    fn too_short_for_farrington(unit: &Series) -> bool {
+        unit.len() < unit.freq * 5 + 3 + 1
+    }
+
+    #[test]
+    fn default_ranges_run_every_method_on_every_data_set() {
+        let methods: [&[&str]; 9] = [
+            &["--method", "ears-c1"],
+            &["--method", "ears-c2"],
+            &["--method", "ears-c3"],
+            &["--method", "farrington"],
+            &["--method", "farrington-flexible"],
+            &["--method", "farrington-flexible", "--noufaily"],
+            &["--method", "cusum"],
+            &["--method", "bayes"],
+            &["--method", "glr-poisson"],
+        ];
+        let sets = data_sets();
+        assert!(sets.len() >= 8, "{sets:?}");
+        for path in sets {
+            let text = fs::read_to_string(&path).unwrap();
+            // Two units per data set keep the unoptimised test quick; units share the layout.
+            let units: Vec<Series> = parse_series(&text, None).unwrap().into_iter().take(2).collect();
+            for method in methods {
+                let cli = Cli::try_parse_from(["detect"].iter().chain(method).copied().chain([path.to_str().unwrap()])).unwrap();
+                let detector = detector(&cli.args).unwrap();
+                let farrington = matches!(detector, Detector::Farrington(_) | Detector::FarringtonFlexible(_));
+                match detect_units(&detector, &units) {
+                    Ok(results) => assert!(results.iter().all(|r| !r.is_empty()), "{method:?} {}", path.display()),
+                    Err(StatsError::InsufficientData(m)) if farrington && too_short_for_farrington(&units[0]) => {
+                        assert!(m.contains("only") || m.contains("too short"), "{m}");
+                    }
+                    Err(e) => panic!("{method:?} on {}: {e}", path.display()),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn farrington_flexible_on_a_date_series_starts_where_the_history_is_complete() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../cordon-stats/tests/ref/data/campyDE.csv");
+        let units = parse_series(&fs::read_to_string(&path).unwrap(), None).unwrap();
+        let cli = Cli::try_parse_from(["detect", "--method", "farrington-flexible", "--noufaily", path.to_str().unwrap()]).unwrap();
+        let results = detect_units(&detector(&cli.args).unwrap(), &units).unwrap();
+        let first = results[0][0].period_index;
+        // R's index default, 52·5 + 3 + 1 = 264, lacks the window 5 calendar years back.
+        assert!(first > 264 && first < 264 + 4, "{first}");
+        assert_eq!(results[0].last().unwrap().period_index, units[0].len());
+    }
 }
