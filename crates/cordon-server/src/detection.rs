@@ -333,9 +333,9 @@ pub async fn node_series(
         return Ok(Vec::new());
     }
     let rows = if method.is_weekly() {
-        state.store.weekly_counts(&node.path, node.level, first, last).await?
+        state.store.node_weekly_counts(&node.path, first, last).await?
     } else {
-        state.store.daily_counts(&node.path, node.level, day_from_number(first), day_from_number(last)).await?
+        state.store.node_daily_counts(&node.path, day_from_number(first), day_from_number(last)).await?
     };
     let len = usize::try_from(last - first + 1).unwrap_or(0);
     let mut counts = vec![0.0; len];

@@ -30,6 +30,9 @@ const EPOCH: Date = Date::constant(1970, 1, 1);
 const DAY_MICROS: i64 = 86_400_000_000;
 const WATERMARK: &str = "counts_complete_through";
 
+/// Days counted per transaction when catching up on a backlog.
+pub const CHUNK_DAYS: i64 = 31;
+
 /// Days since 1970-01-01 of a day.
 pub fn day_number(day: Date) -> i64 {
     day.since(EPOCH).map(|s| i64::from(s.get_days())).unwrap_or(0)
@@ -110,11 +113,11 @@ async fn count_reports(c: &mut Conn<'_>, syndrome: Syndrome, from: Date, to: Dat
         Conn::Postgres(_) => "(CAST(r.report_date AS DATE) - DATE '1970-01-01')",
     };
     let sql = format!(
-        "INSERT INTO syndrome_counts (node_path, syndrome, day, day_number, count) \
-         SELECT a.ancestor_path, '{name}', r.report_date, {day_number}, COUNT(*) \
+        "INSERT INTO syndrome_counts (node_path, level, syndrome, day, day_number, count) \
+         SELECT a.ancestor_path, a.ancestor_level, '{name}', r.report_date, {day_number}, COUNT(*) \
            FROM reports r JOIN node_ancestors a ON a.path = r.unit_path \
           WHERE r.report_date >= $1 AND r.report_date <= $2 AND {condition} \
-          GROUP BY a.ancestor_path, r.report_date",
+          GROUP BY a.ancestor_path, a.ancestor_level, r.report_date",
         name = syndrome.as_str()
     );
     Ok(exec!(c, sqlx::query(AssertSqlSafe(sql)).bind(from.to_string()).bind(to.to_string()).bind(fever_min), execute)?)
@@ -130,11 +133,11 @@ async fn count_cases(c: &mut Conn<'_>, start: i64, end: i64, offset: i64, fixed_
     };
     let dn = if fixed_day.is_some() { "CAST($4 AS BIGINT)" } else { "(c.opened_at + $3) / 86400000000" };
     let sql = format!(
-        "INSERT INTO syndrome_counts (node_path, syndrome, day, day_number, count) \
-         SELECT a.ancestor_path, 'suspected_case', {day}, x.dn, COUNT(*) \
+        "INSERT INTO syndrome_counts (node_path, level, syndrome, day, day_number, count) \
+         SELECT a.ancestor_path, a.ancestor_level, 'suspected_case', {day}, x.dn, COUNT(*) \
            FROM (SELECT c.unit_path, {dn} AS dn FROM cases c WHERE c.opened_at >= $1 AND c.opened_at < $2) x \
            JOIN node_ancestors a ON a.path = x.unit_path \
-          GROUP BY a.ancestor_path, x.dn"
+          GROUP BY a.ancestor_path, a.ancestor_level, x.dn"
     );
     Ok(exec!(c, sqlx::query(AssertSqlSafe(sql)).bind(start).bind(end).bind(offset).bind(fixed_day.unwrap_or(0)), execute)?)
 }
@@ -175,52 +178,62 @@ async fn count_cases_by_day(c: &mut Conn<'_>, settings: &Settings, from: Date, t
     Ok(())
 }
 
+/// Recounts the next at most [`CHUNK_DAYS`] days after the watermark (never
+/// past `today`) and moves the watermark; the days counted, or `None` when
+/// there is nothing to count.
+async fn count_chunk(tx: &mut crate::Tx<'_>, settings: &Settings, fever_min: f64, today: Date) -> Result<Option<(Date, Date)>> {
+    sync_ancestors(&mut tx.conn).await?;
+    let watermark: Option<String> =
+        exec!(&mut tx.conn, sqlx::query_scalar("SELECT value FROM detection_state WHERE key = $1").bind(WATERMARK), fetch_optional)?;
+    let from = match watermark {
+        Some(day) => Some(parse_date("detection_state.value", &day)?.tomorrow().unwrap_or(today)),
+        None => {
+            let first_report: Option<String> = exec!(&mut tx.conn, sqlx::query_scalar("SELECT MIN(report_date) FROM reports"), fetch_one)?;
+            let first_case: Option<i64> = exec!(&mut tx.conn, sqlx::query_scalar("SELECT MIN(opened_at) FROM cases"), fetch_one)?;
+            let report_day = first_report.map(|d| parse_date("reports.report_date", &d)).transpose()?;
+            let case_day = first_case.map(|us| crate::db::from_micros(us).map(|t| settings.local_date(t))).transpose()?;
+            report_day.into_iter().chain(case_day).min()
+        }
+    };
+    let Some(from) = from.filter(|f| *f <= today) else { return Ok(None) };
+    let to = day_from_number(day_number(from) + CHUNK_DAYS - 1).min(today);
+    exec!(
+        &mut tx.conn,
+        sqlx::query("DELETE FROM syndrome_counts WHERE day_number >= $1 AND day_number <= $2").bind(day_number(from)).bind(day_number(to)),
+        execute
+    )?;
+    for syndrome in Syndrome::ALL {
+        count_reports(&mut tx.conn, syndrome, from, to, fever_min).await?;
+    }
+    count_cases_by_day(&mut tx.conn, settings, from, to).await?;
+    // Today is still partial: it is counted again next time.
+    let complete = if to < today { to } else { today.yesterday().unwrap_or(today) };
+    exec!(&mut tx.conn, sqlx::query("DELETE FROM detection_state WHERE key = $1").bind(WATERMARK), execute)?;
+    exec!(
+        &mut tx.conn,
+        sqlx::query("INSERT INTO detection_state (key, value) VALUES ($1, $2)").bind(WATERMARK).bind(complete.to_string()),
+        execute
+    )?;
+    Ok(Some((from, to)))
+}
+
 impl Store {
     /// Brings `syndrome_counts` up to date through `today` (the authority's
     /// local day): recounts every day after the last complete day counted
-    /// (from the first report or case on the first call), then records
-    /// yesterday as complete. Idempotent; one transaction.
+    /// (from the first report or case on the first call) through today, and
+    /// records yesterday as complete. Idempotent. A long backlog is counted
+    /// [`CHUNK_DAYS`] days per transaction, so that the first count of a
+    /// large history never holds the (SQLite) writer for long.
     pub async fn refresh_counts(&self, settings: &Settings, fever_min_temperature_c: f64, today: Date) -> Result<Recount> {
-        self.write(async |tx| {
-            sync_ancestors(&mut tx.conn).await?;
-            let watermark: Option<String> = exec!(
-                &mut tx.conn,
-                sqlx::query_scalar("SELECT value FROM detection_state WHERE key = $1").bind(WATERMARK),
-                fetch_optional
-            )?;
-            let from = match watermark {
-                Some(day) => Some(parse_date("detection_state.value", &day)?.tomorrow().unwrap_or(today)),
-                None => {
-                    let first_report: Option<String> =
-                        exec!(&mut tx.conn, sqlx::query_scalar("SELECT MIN(report_date) FROM reports"), fetch_one)?;
-                    let first_case: Option<i64> = exec!(&mut tx.conn, sqlx::query_scalar("SELECT MIN(opened_at) FROM cases"), fetch_one)?;
-                    let report_day = first_report.map(|d| parse_date("reports.report_date", &d)).transpose()?;
-                    let case_day = first_case.map(|us| crate::db::from_micros(us).map(|t| settings.local_date(t))).transpose()?;
-                    report_day.into_iter().chain(case_day).min()
-                }
-            };
-            let Some(from) = from.filter(|f| *f <= today) else { return Ok(Recount { from: None, to: today }) };
-            exec!(
-                &mut tx.conn,
-                sqlx::query("DELETE FROM syndrome_counts WHERE day_number >= $1 AND day_number <= $2")
-                    .bind(day_number(from))
-                    .bind(day_number(today)),
-                execute
-            )?;
-            for syndrome in Syndrome::ALL {
-                count_reports(&mut tx.conn, syndrome, from, today, fever_min_temperature_c).await?;
+        let mut first = None;
+        loop {
+            let chunk = self.write(async |tx| count_chunk(tx, settings, fever_min_temperature_c, today).await).await?;
+            let Some((from, to)) = chunk else { return Ok(Recount { from: first, to: today }) };
+            first = first.or(Some(from));
+            if to >= today {
+                return Ok(Recount { from: first, to: today });
             }
-            count_cases_by_day(&mut tx.conn, settings, from, today).await?;
-            let complete = today.yesterday().unwrap_or(today);
-            exec!(&mut tx.conn, sqlx::query("DELETE FROM detection_state WHERE key = $1").bind(WATERMARK), execute)?;
-            exec!(
-                &mut tx.conn,
-                sqlx::query("INSERT INTO detection_state (key, value) VALUES ($1, $2)").bind(WATERMARK).bind(complete.to_string()),
-                execute
-            )?;
-            Ok(Recount { from: Some(from), to: today })
-        })
-        .await
+        }
     }
 
     /// The first day with any count (the start of the surveillance data), if any.
@@ -233,36 +246,63 @@ impl Store {
     /// Daily counts (`period` = day number) of the nodes at `level` at or
     /// below `scope`, for days `from..=to`; days without a row are zero.
     pub async fn daily_counts(&self, scope: &NodePath, level: i64, from: Date, to: Date) -> Result<Vec<NodeCount>> {
-        let sql = "SELECT c.node_path, c.syndrome, c.day_number, c.count FROM syndrome_counts c JOIN nodes n ON n.path = c.node_path \
-                   WHERE c.node_path LIKE $1 ESCAPE '\\' AND n.level = $2 AND c.day_number >= $3 AND c.day_number <= $4";
+        let sql = "SELECT node_path, syndrome, day_number, count FROM syndrome_counts \
+                   WHERE level = $2 AND day_number >= $3 AND day_number <= $4 AND node_path LIKE $1 ESCAPE '\\'";
         self.counts(sql, scope, level, day_number(from), day_number(to)).await
     }
 
     /// ISO-week totals (`period` = week index, see [`week_number`]) of the
     /// nodes at `level` at or below `scope`, for weeks `from..=to`.
     pub async fn weekly_counts(&self, scope: &NodePath, level: i64, from_week: i64, to_week: i64) -> Result<Vec<NodeCount>> {
-        let sql = "SELECT c.node_path, c.syndrome, (c.day_number + 3) / 7, CAST(SUM(c.count) AS BIGINT) \
-                   FROM syndrome_counts c JOIN nodes n ON n.path = c.node_path \
-                   WHERE c.node_path LIKE $1 ESCAPE '\\' AND n.level = $2 AND c.day_number >= $3 AND c.day_number <= $4 \
-                   GROUP BY c.node_path, c.syndrome, (c.day_number + 3) / 7";
+        let sql = "SELECT node_path, syndrome, (day_number + 3) / 7, CAST(SUM(count) AS BIGINT) FROM syndrome_counts \
+                   WHERE level = $2 AND day_number >= $3 AND day_number <= $4 AND node_path LIKE $1 ESCAPE '\\' \
+                   GROUP BY node_path, syndrome, (day_number + 3) / 7";
         self.counts(sql, scope, level, from_week * 7 - 3, to_week * 7 + 3).await
+    }
+
+    /// Daily counts of one node (every syndrome), for days `from..=to`: a
+    /// range of the primary key, for the board's series.
+    pub async fn node_daily_counts(&self, node: &NodePath, from: Date, to: Date) -> Result<Vec<NodeCount>> {
+        let sql = "SELECT node_path, syndrome, day_number, count FROM syndrome_counts \
+                   WHERE node_path = $1 AND day_number >= $2 AND day_number <= $3";
+        self.node_rows(sql, node, day_number(from), day_number(to)).await
+    }
+
+    /// ISO-week totals of one node (every syndrome), for weeks `from..=to`.
+    pub async fn node_weekly_counts(&self, node: &NodePath, from_week: i64, to_week: i64) -> Result<Vec<NodeCount>> {
+        let sql = "SELECT node_path, syndrome, (day_number + 3) / 7, CAST(SUM(count) AS BIGINT) FROM syndrome_counts \
+                   WHERE node_path = $1 AND day_number >= $2 AND day_number <= $3 \
+                   GROUP BY node_path, syndrome, (day_number + 3) / 7";
+        self.node_rows(sql, node, from_week * 7 - 3, to_week * 7 + 3).await
+    }
+
+    async fn node_rows(&self, sql: &'static str, node: &NodePath, from: i64, to: i64) -> Result<Vec<NodeCount>> {
+        let rows: Vec<CountRow> =
+            self.read(async |c| Ok(exec!(c, sqlx::query_as(sql).bind(node.as_str()).bind(from).bind(to), fetch_all)?)).await?;
+        to_counts(rows)
     }
 
     async fn counts(&self, sql: &'static str, scope: &NodePath, level: i64, from: i64, to: i64) -> Result<Vec<NodeCount>> {
         let pattern = subtree(scope);
-        let rows: Vec<(String, String, i64, i64)> =
+        let rows: Vec<CountRow> =
             self.read(async |c| Ok(exec!(c, sqlx::query_as(sql).bind(&pattern).bind(level).bind(from).bind(to), fetch_all)?)).await?;
-        rows.into_iter()
-            .map(|(path, syndrome, period, count)| {
-                Ok(NodeCount {
-                    node_path: NodePath::from_stored(path),
-                    syndrome: parse_enum("syndrome_counts.syndrome", &syndrome, Syndrome::parse)?,
-                    period,
-                    count,
-                })
-            })
-            .collect()
+        to_counts(rows)
     }
+}
+
+type CountRow = (String, String, i64, i64);
+
+fn to_counts(rows: Vec<CountRow>) -> Result<Vec<NodeCount>> {
+    rows.into_iter()
+        .map(|(path, syndrome, period, count)| {
+            Ok(NodeCount {
+                node_path: NodePath::from_stored(path),
+                syndrome: parse_enum("syndrome_counts.syndrome", &syndrome, Syndrome::parse)?,
+                period,
+                count,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

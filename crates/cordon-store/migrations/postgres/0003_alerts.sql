@@ -12,9 +12,11 @@ CREATE TABLE node_ancestors (
 );
 
 -- Reports (fever, respiratory, gastrointestinal) or cases opened
--- (suspected_case) per local day, at every node of the tree; missing rows are 0.
+-- (suspected_case) per local day, at every node of the tree (with the node's
+-- level, so that one level's series is one index range); missing rows are 0.
 CREATE TABLE syndrome_counts (
     node_path TEXT NOT NULL,
+    level BIGINT NOT NULL,
     syndrome TEXT NOT NULL,
     day TEXT NOT NULL,
     day_number BIGINT NOT NULL,
@@ -22,6 +24,7 @@ CREATE TABLE syndrome_counts (
     PRIMARY KEY (node_path, syndrome, day)
 );
 CREATE INDEX syndrome_counts_day ON syndrome_counts (day_number);
+CREATE INDEX syndrome_counts_level ON syndrome_counts (level, day_number);
 
 -- Small key/value state of the detection machinery (the last complete day counted).
 CREATE TABLE detection_state (
