@@ -58,3 +58,30 @@ test('a case definition with a bad rule shows the error at the rule', async () =
   await shot(page, 'admin-definition-error');
   await context.close();
 });
+
+test('the jurisdiction import names the bad line, and GeoJSON boundaries draw the map', async () => {
+  const context = await newContext(browser, server.base);
+  const page = await signIn(context, 'admin');
+  await page.goto('/admin/jurisdictions');
+  await page.getByLabel('…or paste the CSV here').fill('code,name,parent_code,population\nW,Western Province,DR,lots\n');
+  await page.getByRole('button', { name: 'Import' }).click();
+  await page.locator('#csv-error').getByText('line 2, column 4 (population)').waitFor();
+  const square = (x, y) => ({ type: 'Polygon', coordinates: [[[x, y], [x + 1, y], [x + 1, y + 0.8], [x, y + 0.8], [x, y]]] });
+  const feature = (code, name, parent, population, geometry) => ({ type: 'Feature', properties: { code, name, parent_code: parent, population }, geometry });
+  const collection = {
+    type: 'FeatureCollection',
+    features: [
+      feature('W', 'Western Province', 'DR', 100000, null),
+      feature('W1', 'Lake County', 'W', 60000, square(126, 37)),
+      feature('W2', 'Pine County', 'W', 40000, square(127, 37.3)),
+      feature('W3', 'Reed County', 'W', 30000, square(126.4, 37.8)),
+    ],
+  };
+  await page.getByLabel('…or paste the CSV here').fill(JSON.stringify(collection));
+  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByText(/Import finished: 4 created/).waitFor();
+  await page.goto('/map?node=W');
+  assert.equal(await page.locator('figure.map a.region').count(), 3);
+  await shot(page, 'map-boundaries');
+  await context.close();
+});

@@ -1,6 +1,7 @@
 // The spine in the browser: a unit head reports while offline, the report is kept
 // in the browser and sent when the connection returns; the command board shows it
-// without a reload; the on-call worker acknowledges and the board shows that too.
+// without a reload; the on-call worker acknowledges and the board shows that too;
+// the worker then records the investigation, which confirms the case.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assigneeOf, launchChromium, newContext, shot, signIn, startCordon } from './lib/cordon.mjs';
@@ -67,6 +68,19 @@ test('a report made offline reaches the live board, and so does the acknowledgem
   await board.locator('#board-reports li', { hasText: person }).filter({ hasText: 'Worker on the way' }).waitFor({ timeout: 20_000 });
   assert.equal(await board.evaluate(() => window.__notReloaded), true, 'still no reload');
   await shot(board, 'command-board-live-acknowledged');
+
+  // The worker records the investigation: a positive result confirms the case.
+  await tasks.locator(`[data-task="${task.id}"]`).getByRole('link', { name: 'Open the case' }).click();
+  await tasks.getByRole('link', { name: 'Investigation record' }).click();
+  await tasks.getByLabel('Exposure history: where and how the person may have been infected').fill('Family dinner on Saturday');
+  await tasks.getByLabel('Kind of sample').selectOption('nasal_swab');
+  await tasks.getByLabel('Taken on').fill(new Date().toISOString().slice(0, 10));
+  await tasks.getByLabel('Laboratory result').selectOption('positive');
+  await tasks.getByLabel('Where', { exact: true }).selectOption('home');
+  await shot(tasks, 'worker-investigation');
+  await tasks.getByRole('button', { name: 'Save' }).click();
+  await tasks.getByText('The classification was saved').waitFor();
+  assert.match(await tasks.locator('dl.facts').innerText(), /Confirmed/);
 
   await form.goto('/reports');
   await form.locator('#report-list li', { hasText: person }).filter({ hasText: 'Worker on the way' }).waitFor();

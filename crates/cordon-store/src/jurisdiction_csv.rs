@@ -35,6 +35,9 @@ pub fn locate(field: &str, reason: &str, columns: &Columns) -> String {
 
 /// Parses the CSV text into import rows, or says where it is wrong.
 pub fn parse(text: &str) -> Result<(Vec<ImportRow>, Columns), String> {
+    // With CRLF line ends (browsers send form text that way) the csv crate
+    // reports each record one line early; plain LF keeps the numbers right.
+    let text = text.replace("\r\n", "\n");
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| format!("line 1: cannot read the header: {e}"))?.clone();
     let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
@@ -90,6 +93,8 @@ mod tests {
         assert_eq!(err, "line 3, column 4 (population): \"lots\" is not a whole number");
         let err = parse("code,name,parent_code\nK/R,Korea,\n").unwrap_err();
         assert!(err.starts_with("line 2, column 1 (code):"), "{err}");
+        let err = parse("code,name,parent_code,population\r\nKR,Korea,,100\r\nP1,North,KR,lots\r\n").unwrap_err();
+        assert!(err.starts_with("line 3, column 4"), "CRLF files count lines too: {err}");
         let err = parse("code,name\nKR,Korea\n").unwrap_err();
         assert!(err.contains("parent_code"), "{err}");
     }

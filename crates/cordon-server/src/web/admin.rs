@@ -1,6 +1,7 @@
 //! The administrator's pages: users (list, create, deactivate and
 //! reactivate), the jurisdiction import (the same CSV as `cordon import
-//! jurisdictions`, parsed by `cordon_store::jurisdiction_csv`), the case
+//! jurisdictions`, parsed by `cordon_store::jurisdiction_csv`, or a GeoJSON
+//! FeatureCollection whose geometries become the map boundaries), the case
 //! definitions (the rule edited as JSON, errors shown at the field) and the
 //! operational settings.
 //!
@@ -254,33 +255,86 @@ async fn import(State(state): State<AppState>, viewer: Viewer, form: Multipart) 
         errors.add("csv", t.get("admin_import_empty"));
     }
     if errors.is_empty() {
-        match jurisdiction_csv::parse(&text) {
-            Err(message) => errors.add("csv", message),
-            Ok((rows, columns)) => match state.store.import_nodes(Some(viewer.user.id), &rows, state.now()).await {
-                Ok(s) => {
-                    let summary = format!(
-                        "{} {} · {} {} · {} {}",
-                        s.created,
-                        t.get("admin_import_created"),
-                        s.updated,
-                        t.get("admin_import_updated"),
-                        s.unchanged,
-                        t.get("admin_import_unchanged")
-                    );
-                    return render(&jurisdictions_page(&state, &viewer, Some(summary), FieldErrors::none(), String::new()).await?);
+        match import_text(&state, &viewer, &text).await? {
+            Ok(s) => {
+                let summary = format!(
+                    "{} {} · {} {} · {} {} · {} {}",
+                    s.created,
+                    t.get("admin_import_created"),
+                    s.updated,
+                    t.get("admin_import_updated"),
+                    s.unchanged,
+                    t.get("admin_import_unchanged"),
+                    s.boundaries,
+                    t.get("admin_import_boundaries")
+                );
+                return render(&jurisdictions_page(&state, &viewer, Some(summary), FieldErrors::none(), String::new()).await?);
+            }
+            Err(messages) => {
+                for m in messages {
+                    errors.add("csv", m);
                 }
-                Err(StoreError::Invalid(invalid)) => {
-                    for e in invalid.errors {
-                        errors.add("csv", jurisdiction_csv::locate(&e.field, &e.reason, &columns));
-                    }
-                }
-                Err(e) => return Err(e.into()),
-            },
+            }
         }
     }
     let keep = if text.len() <= 64 * 1024 { text } else { String::new() };
     let page = jurisdictions_page(&state, &viewer, None, errors, keep).await?;
     render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+/// What an import did.
+struct Imported {
+    created: usize,
+    updated: usize,
+    unchanged: usize,
+    boundaries: usize,
+}
+
+/// Imports a CSV file, or a GeoJSON `FeatureCollection` (text starting with
+/// `{`) whose features' geometries become the nodes' boundaries. The inner
+/// `Err` lists what is wrong with the file, each naming where.
+async fn import_text(state: &AppState, viewer: &Viewer, text: &str) -> WebResult<Result<Imported, Vec<String>>> {
+    let actor = Some(viewer.user.id);
+    let now = state.now();
+    if text.trim_start().starts_with('{') {
+        let features = match cordon_store::boundaries::parse_feature_collection(text) {
+            Ok(f) => f,
+            Err(message) => return Ok(Err(vec![message])),
+        };
+        let rows: Vec<_> = features.iter().map(|f| f.row.clone()).collect();
+        let s = match state.store.import_nodes(actor, &rows, now).await {
+            Ok(s) => s,
+            Err(StoreError::Invalid(invalid)) => {
+                return Ok(Err(invalid.errors.iter().map(|e| cordon_store::boundaries::locate(&e.field, &e.reason)).collect()));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let shapes: Vec<(String, Option<String>)> =
+            features.into_iter().filter_map(|f| f.boundary.map(|b| (f.row.node.code.trim().to_owned(), Some(b)))).collect();
+        let boundaries = if shapes.is_empty() {
+            0
+        } else {
+            match state.store.set_boundaries(actor, &shapes, now).await {
+                Ok(n) => n,
+                Err(StoreError::Invalid(invalid)) => {
+                    return Ok(Err(invalid.errors.into_iter().map(|e| format!("{}: {}", e.field, e.reason)).collect()));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+        return Ok(Ok(Imported { created: s.created, updated: s.updated, unchanged: s.unchanged, boundaries }));
+    }
+    let (rows, columns) = match jurisdiction_csv::parse(text) {
+        Ok(parsed) => parsed,
+        Err(message) => return Ok(Err(vec![message])),
+    };
+    match state.store.import_nodes(actor, &rows, now).await {
+        Ok(s) => Ok(Ok(Imported { created: s.created, updated: s.updated, unchanged: s.unchanged, boundaries: 0 })),
+        Err(StoreError::Invalid(invalid)) => {
+            Ok(Err(invalid.errors.iter().map(|e| jurisdiction_csv::locate(&e.field, &e.reason, &columns)).collect()))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]
