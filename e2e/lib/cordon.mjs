@@ -26,7 +26,8 @@ export async function startCordon() {
     const timer = setTimeout(() => reject(new Error(`cordon did not start within 120 s:\n${log}`)), 120_000);
     child.stderr.on('data', (chunk) => {
       log += chunk.toString();
-      const m = log.match(/cordon is listening on (http:\/\/\S+)/);
+      // Wait for the whole line: a chunk may end in the middle of the port.
+      const m = log.match(/cordon is listening on (http:\/\/\S+)\r?\n/);
       if (m) { clearTimeout(timer); resolvePromise(m[1]); }
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`cordon exited with ${code} before listening:\n${log}`)); });
@@ -53,9 +54,12 @@ export function launchChromium() {
 }
 
 /** A phone-sized context (360 px wide) or a desktop one. */
-export function newContext(browser, base, { phone = false, locale = 'en-GB', javaScriptEnabled = true } = {}) {
+export async function newContext(browser, base, { phone = false, locale = 'en-GB', javaScriptEnabled = true } = {}) {
   const size = phone ? { viewport: { width: 360, height: 760 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : { viewport: { width: 1280, height: 900 } };
-  return browser.newContext({ baseURL: base, locale, javaScriptEnabled, ...size });
+  const context = await browser.newContext({ baseURL: base, locale, javaScriptEnabled, ...size });
+  // The machine may be busy compiling: give each step more time than the default 30 s.
+  context.setDefaultTimeout(60_000);
+  return context;
 }
 
 /** Signs in through the form and returns the page on the role's home. */
