@@ -17,7 +17,10 @@ after(async () => {
 });
 
 async function badReport(page) {
-  await page.locator('input[name=person_id]').first().check();
+  await page.getByLabel('A resident not in the list: add them').check();
+  await page.getByLabel('Full name').fill(`Form Test ${Date.now() % 100000}`);
+  await page.getByLabel('Sex').selectOption('male');
+  await page.getByLabel('Year of birth').fill('1962');
   await page.getByLabel('Temperature (°C)').fill('50');
   await page.getByRole('button', { name: 'Send the report' }).click();
   const error = page.locator('#temperature_c-error');
@@ -29,7 +32,7 @@ async function badReport(page) {
 
 test('a bad temperature is shown next to its field (with the page script)', async () => {
   const context = await newContext(browser, server.base, { phone: true });
-  const page = await signIn(context, 'head.n11-01');
+  const page = await signIn(context, server.accounts.reporter.username);
   await badReport(page);
   assert.equal(new URL(page.url()).pathname, '/report');
   await shot(page, 'form-error');
@@ -38,7 +41,7 @@ test('a bad temperature is shown next to its field (with the page script)', asyn
 
 test('the same form works without JavaScript', async () => {
   const context = await newContext(browser, server.base, { phone: true, javaScriptEnabled: false });
-  const page = await signIn(context, 'head.n11-01');
+  const page = await signIn(context, server.accounts.reporter.username);
   await badReport(page);
   await page.getByLabel('Temperature (°C)').fill('37.2');
   await page.getByLabel('Cough').check();
@@ -50,8 +53,9 @@ test('the same form works without JavaScript', async () => {
 
 test('a case definition with a bad rule shows the error at the rule', async () => {
   const context = await newContext(browser, server.base);
-  const page = await signIn(context, 'admin');
-  await page.goto('/admin/definitions/suspected');
+  const page = await signIn(context, server.accounts.admin.username);
+  await page.goto('/admin/definitions');
+  await page.locator('table a').first().click();
   await page.getByLabel('Rule (JSON)').fill('{"kind": "at_least", "count": 5, "symptoms": ["cough"]}');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.locator('#rule-error').getByText(/rule\.count/).waitFor();
@@ -61,9 +65,10 @@ test('a case definition with a bad rule shows the error at the rule', async () =
 
 test('the jurisdiction import names the bad line, and GeoJSON boundaries draw the map', async () => {
   const context = await newContext(browser, server.base);
-  const page = await signIn(context, 'admin');
+  const page = await signIn(context, server.accounts.admin.username);
   await page.goto('/admin/jurisdictions');
-  await page.getByLabel('…or paste the CSV here').fill('code,name,parent_code,population\nW,Western Province,DR,lots\n');
+  const [root] = await (await page.request.get('/api/v1/nodes?level=0')).json();
+  await page.getByLabel('…or paste the CSV here').fill(`code,name,parent_code,population\nWX,Western Province,${root.code},lots\n`);
   await page.getByRole('button', { name: 'Import' }).click();
   await page.locator('#csv-error').getByText('line 2, column 4 (population)').waitFor();
   const square = (x, y) => ({ type: 'Polygon', coordinates: [[[x, y], [x + 1, y], [x + 1, y + 0.8], [x, y + 0.8], [x, y]]] });
@@ -71,16 +76,16 @@ test('the jurisdiction import names the bad line, and GeoJSON boundaries draw th
   const collection = {
     type: 'FeatureCollection',
     features: [
-      feature('W', 'Western Province', 'DR', 100000, null),
-      feature('W1', 'Lake County', 'W', 60000, square(126, 37)),
-      feature('W2', 'Pine County', 'W', 40000, square(127, 37.3)),
-      feature('W3', 'Reed County', 'W', 30000, square(126.4, 37.8)),
+      feature('WX', 'Western Province', root.code, 100000, null),
+      feature('WX1', 'Lake County', 'WX', 60000, square(126, 37)),
+      feature('WX2', 'Pine County', 'WX', 40000, square(127, 37.3)),
+      feature('WX3', 'Reed County', 'WX', 30000, square(126.4, 37.8)),
     ],
   };
   await page.getByLabel('…or paste the CSV here').fill(JSON.stringify(collection));
   await page.getByRole('button', { name: 'Import' }).click();
   await page.getByText(/Import finished: 4 created/).waitFor();
-  await page.goto('/map?node=W');
+  await page.goto('/map?node=WX');
   assert.equal(await page.locator('figure.map a.region').count(), 3);
   await shot(page, 'map-boundaries');
   await context.close();

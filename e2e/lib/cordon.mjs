@@ -2,7 +2,7 @@
 // SQLite demo (loopback, a free port), launch Debian's Chromium through
 // playwright-core (never a downloaded browser), sign in, and save screenshots
 // under docs/screenshots/.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -14,16 +14,35 @@ export const SCREENSHOTS = resolve(here, '..', '..', 'docs', 'screenshots');
 export const PASSWORD = 'cordon-demo';
 const BIN = process.env.CORDON_BIN || resolve(here, '..', '..', 'target', 'debug', 'cordon');
 
-/** Starts `cordon demo` on a fresh SQLite file; resolves with { base, stop }. */
+/** Whether the binary's demo takes `--scale` (then the small country is used, which builds in seconds). */
+function demoArgs(database) {
+  const help = spawnSync(BIN, ['demo', '--help'], { encoding: 'utf8' });
+  const args = ['demo', '--database', database, '--listen', '127.0.0.1:0', '--force'];
+  if (/--scale/.test(`${help.stdout}${help.stderr}`)) args.push('--scale', 'small');
+  return args;
+}
+
+/** The demo accounts the binary printed: `  username  role  at NODE ...`. */
+function parseAccounts(text) {
+  const accounts = [];
+  for (const m of text.matchAll(/^\s+(\S+)\s+(reporter|health_worker|border_officer|command_officer|administrator)\s+at\s+(\S+)/gm)) {
+    accounts.push({ username: m[1], role: m[2], node: m[3] });
+  }
+  return accounts;
+}
+
+/** Starts `cordon demo` on a fresh SQLite file; resolves with { base, stop, accounts }. */
 export async function startCordon() {
   const dir = mkdtempSync(join(tmpdir(), 'cordon-e2e-'));
-  const child = spawn(BIN, ['demo', '--database', `sqlite://${join(dir, 'd.db')}`, '--listen', '127.0.0.1:0', '--force'], {
+  const child = spawn(BIN, demoArgs(`sqlite://${join(dir, 'd.db')}`), {
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn', CORDON_LOG_JSON: '' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
+  let out = '';
+  child.stdout.on('data', (chunk) => { out += chunk.toString(); });
   const base = await new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`cordon did not start within 120 s:\n${log}`)), 120_000);
+    const timer = setTimeout(() => reject(new Error(`cordon did not start within 300 s:\n${log}`)), 300_000);
     child.stderr.on('data', (chunk) => {
       log += chunk.toString();
       // Wait for the whole line: a chunk may end in the middle of the port.
@@ -34,6 +53,17 @@ export async function startCordon() {
     child.on('error', (e) => { clearTimeout(timer); reject(new Error(`cannot run ${BIN}: ${e.message}`)); });
   });
   child.removeAllListeners('exit');
+  const all = parseAccounts(out);
+  const first = (role, prefer) => all.find((a) => a.role === role && a.username === prefer) || all.find((a) => a.role === role);
+  const accounts = {
+    reporter: first('reporter'),
+    worker: first('health_worker'),
+    command: first('command_officer', 'command'),
+    admin: first('administrator', 'admin'),
+  };
+  for (const [role, account] of Object.entries(accounts)) {
+    if (!account) throw new Error(`the demo printed no ${role} account:\n${out}`);
+  }
   const stop = async () => {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
@@ -41,7 +71,7 @@ export async function startCordon() {
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   };
-  return { base, stop, log: () => log };
+  return { base, stop, accounts, log: () => log };
 }
 
 /** Launches headless Chromium from /usr/bin/chromium. */
@@ -78,12 +108,13 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** The user name of the health worker a task about `personName` went to (read through the API as the signed-in command). */
-export async function assigneeOf(page, personName) {
-  const persons = await (await page.request.get(`/api/v1/persons?q=${encodeURIComponent(personName)}`)).json();
+/** The task about `personName` in `unit` and the health worker it went to (read through the API as the signed-in command). */
+export async function assigneeOf(page, personName, unit) {
+  const under = encodeURIComponent(unit);
+  const persons = await (await page.request.get(`/api/v1/persons?q=${encodeURIComponent(personName)}&under=${under}`)).json();
   const person = persons[0];
-  const tasks = await (await page.request.get('/api/v1/tasks?open=true&limit=1000')).json();
+  const tasks = await (await page.request.get(`/api/v1/tasks?under=${under}&limit=1000`)).json();
   const task = tasks.find((t) => t.person_id === person.id);
-  const users = await (await page.request.get('/api/v1/users?role=health_worker')).json();
-  return { task, worker: users.find((u) => u.id === task.assignee_id) };
+  const worker = task && task.assignee_id ? await (await page.request.get(`/api/v1/users?role=health_worker`)).json() : [];
+  return { task, worker: worker.find((u) => u.id === task.assignee_id) };
 }
