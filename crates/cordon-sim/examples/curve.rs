@@ -12,7 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let days: u32 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(90);
     let started = std::time::Instant::now();
     let country = Country::generate(&CountrySpec::of(scale), seed)?;
-    let params = Parameters { daily_reports_from_day: days.saturating_sub(14), ..Parameters::default() };
+    let params = Parameters::demo(days);
     let mut sim = Simulation::new(&country, params, seed)?;
     println!("built {} units, {} residents in {:?}", country.units.len(), sim.population(), started.elapsed());
     println!("day  infected  outbreak  background  positive  S E I R");

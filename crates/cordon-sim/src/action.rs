@@ -9,7 +9,10 @@
 //! action (a report that meets no case definition opens no task): the
 //! simulation proposes, cordon decides.
 
+use cordon_core::arrival::ArrivalInput;
+use cordon_core::contact::{ContactInput, ExposureSetting};
 use cordon_core::daily::DailyReportInput;
+use cordon_core::person::PersonInput;
 use cordon_core::report::{ReportInput, Symptom};
 use jiff::Span;
 use jiff::civil::{Date, DateTime, Time};
@@ -151,6 +154,87 @@ impl UnitDailyReport {
     }
 }
 
+/// A contact the investigating worker lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactSpec {
+    /// The contact.
+    pub person: u32,
+    /// Where the contact lives.
+    pub unit: u32,
+    /// Where the exposure happened.
+    pub setting: ExposureSetting,
+    /// Relation to the case.
+    pub relation: &'static str,
+    /// Simulated day of the last exposure.
+    pub exposure_day: u32,
+}
+
+impl ContactSpec {
+    /// The contact as the API receives it: `person` is the contact's
+    /// registration (with their unit's code), the exposure date is given.
+    pub fn input(&self, person: PersonInput, exposure_date: Date) -> ContactInput {
+        ContactInput { person_id: None, new_person: Some(person), relation: self.relation.to_owned(), exposure_date, setting: self.setting }
+    }
+}
+
+/// What a worker finds at a daily follow-up visit of a person under an order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUpVisit {
+    /// The person visited.
+    pub person: u32,
+    /// Whether the person is under isolation (a case) rather than quarantine.
+    pub isolation: bool,
+    /// Whether the person was found.
+    pub seen: bool,
+    /// Measured temperature.
+    pub temperature_c: Option<f64>,
+    /// Symptoms found (a quarantined contact falling ill).
+    pub symptoms: Vec<Symptom>,
+    /// When symptoms were found: the key of the report they become.
+    pub report: Option<ReportKey>,
+}
+
+/// A resident coming home through a point of entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArrivalAction {
+    /// The traveller.
+    pub person: u32,
+    /// Where they live (and will be followed up).
+    pub unit: u32,
+    /// Index into the country's points of entry.
+    pub point_of_entry: usize,
+    /// ISO 3166 alpha-2 code of the country the journey started in.
+    pub origin_country: &'static str,
+    /// Flight, ferry or road.
+    pub route: String,
+    /// Passport number.
+    pub travel_document: String,
+    /// Screening temperature.
+    pub temperature_c: Option<f64>,
+    /// Symptoms at screening.
+    pub symptoms: Vec<Symptom>,
+    /// When screening found symptoms: the key of the report they become.
+    pub report: Option<ReportKey>,
+}
+
+impl ArrivalAction {
+    /// The arrival as the API receives it.
+    pub fn input(&self, id: Uuid, point_of_entry_code: &str, person: PersonInput, arrived_on: Date) -> ArrivalInput {
+        ArrivalInput {
+            id,
+            point_of_entry_code: point_of_entry_code.to_owned(),
+            person,
+            travel_document: self.travel_document.clone(),
+            origin_country: self.origin_country.to_owned(),
+            route: Some(self.route.clone()),
+            arrived_on,
+            temperature_c: self.temperature_c,
+            symptoms: self.symptoms.clone(),
+            facility_code: None,
+        }
+    }
+}
+
 /// Something that happens in the simulated country.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -159,13 +243,21 @@ pub enum Action {
     /// The worker who holds the report's investigation task acknowledges it
     /// (after the deadline it is whoever the task was escalated to).
     Acknowledge(ReportKey),
-    /// The worker visits, takes a sample and records a first
-    /// classification: probable, or still suspected.
+    /// The worker visits, takes a sample, isolates the case at home, records
+    /// a first classification (probable, or still suspected) and lists the
+    /// contacts (from the tracing day on).
     Visit {
         /// The report.
         report: ReportKey,
+        /// The case's resident.
+        person: u32,
         /// Whether the worker classifies the case as probable.
         probable: bool,
+        /// Whether the case is isolated at home under an order (from the
+        /// tracing day on).
+        isolate: bool,
+        /// The contacts listed.
+        contacts: Vec<ContactSpec>,
     },
     /// The worker finishes the investigation task.
     Complete(ReportKey),
@@ -185,6 +277,10 @@ pub enum Action {
     },
     /// A unit files its daily report.
     Daily(UnitDailyReport),
+    /// A worker visits a person under an isolation or quarantine order.
+    FollowUp(FollowUpVisit),
+    /// A border officer registers a resident coming home.
+    Arrival(ArrivalAction),
 }
 
 /// An action at its simulated time.

@@ -74,6 +74,13 @@ impl Simulation {
         }
     }
 
+    /// Symptoms and measured temperature of a cold.
+    pub(crate) fn cold_symptoms(&mut self) -> (Vec<Symptom>, Option<f64>) {
+        let symptoms = self.pick(&COLD);
+        let fever = symptoms.contains(&Symptom::Fever);
+        (symptoms, self.temperature(fever, 38.0))
+    }
+
     /// Symptoms and measured temperature of an outbreak case.
     pub(crate) fn outbreak_symptoms(&mut self) -> (Vec<Symptom>, Option<f64>) {
         let symptoms = self.pick(&OUTBREAK);
@@ -92,7 +99,7 @@ impl Simulation {
     }
 
     /// A measured temperature (or none): feverish around `fever_mean` °C.
-    fn temperature(&mut self, fever: bool, fever_mean: f64) -> Option<f64> {
+    pub(crate) fn temperature(&mut self, fever: bool, fever_mean: f64) -> Option<f64> {
         if !self.rng.random_bool(self.params.reporting.temperature_measured) {
             return None;
         }
@@ -148,8 +155,10 @@ impl Simulation {
             Cause::Background => !self.rng.random_bool(s.test_specificity),
         };
         let key = report.key;
+        let tracing = at.day() >= self.params.tracing.from_day;
+        let contacts = if tracing { self.contacts_of(report.person, report.unit, visit_at.day()) } else { Vec::new() };
         self.schedule(ack_at, Action::Acknowledge(key));
-        self.schedule(visit_at, Action::Visit { report: key, probable });
+        self.schedule(visit_at, Action::Visit { report: key, person: report.person, probable, isolate: tracing, contacts });
         self.schedule(done_at, Action::Complete(key));
         self.schedule(lab_at, Action::LabResult { report: key, positive });
         if positive {

@@ -44,7 +44,7 @@ impl Scale {
 }
 
 /// The level of an area, in cordon's default level names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
     /// The root.
     Nation,

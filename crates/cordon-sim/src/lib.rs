@@ -24,10 +24,11 @@ pub mod model;
 pub mod names;
 pub mod params;
 pub mod population;
+mod quarantine;
 pub mod resident;
 mod transmission;
 
-pub use action::{Action, Cause, ReportKey, Scheduled, SimTime, SymptomReport, UnitDailyReport};
+pub use action::{Action, ArrivalAction, Cause, ContactSpec, FollowUpVisit, ReportKey, Scheduled, SimTime, SymptomReport, UnitDailyReport};
 pub use country::{Area, AreaId, Country, CountrySpec, Level, Scale};
 pub use model::{Compartments, Simulation, Totals};
 pub use params::Parameters;

@@ -12,7 +12,7 @@
 //! outbreak.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -88,6 +88,8 @@ pub(crate) struct Infection {
     pub symptomatic: bool,
     /// Individual multiplier of transmission outside the household (mean 1).
     pub nu: f32,
+    /// Day of symptom onset (u32::MAX: no symptoms).
+    pub onset: u32,
     /// First day of isolation after a report (u32::MAX: never).
     pub isolated_from: u32,
 }
@@ -151,13 +153,21 @@ pub struct Simulation {
     pub(crate) county_range: Vec<(u32, u32)>,
     /// Per county, cumulative travel probabilities to every county.
     pub(crate) gravity: Vec<Vec<f64>>,
-    /// Points of entry: cumulative traffic and county index.
-    pub(crate) entries: Vec<(f64, u32)>,
+    /// Points of entry: cumulative traffic, county index and kind (`AIR`,
+    /// `PORT` or `BC`, from the facility code).
+    pub(crate) entries: Vec<(f64, u32, &'static str)>,
     pub(crate) state: Vec<u8>,
     pub(crate) counts: Vec<[u32; 4]>,
     pub(crate) slab: Vec<Infection>,
     pub(crate) live: Vec<bool>,
     pub(crate) free: Vec<u32>,
+    /// The slab slot of each resident's current infection.
+    pub(crate) slot_of: HashMap<u32, u32>,
+    /// Residents under an order, with its last simulated day.
+    pub(crate) ordered: HashMap<u32, u32>,
+    /// Residents whose illness was found at a follow-up visit or at the
+    /// border (their unit head's later report is not sent).
+    pub(crate) found: HashSet<u32>,
     queue: BinaryHeap<Reverse<Queued>>,
     queued: u64,
     pub(crate) next_report: u64,
@@ -221,7 +231,9 @@ impl Simulation {
             .iter()
             .map(|p| {
                 acc += p.traffic;
-                (acc, county_index[p.area])
+                let code = country.facilities.get(p.facility).map_or("", |f| f.code.as_str());
+                let kind = ["AIR", "PORT"].into_iter().find(|k| code.ends_with(k)).unwrap_or("BC");
+                (acc, county_index[p.area], kind)
             })
             .collect();
         let d = &params.disease;
@@ -269,6 +281,9 @@ impl Simulation {
             slab: Vec::new(),
             live: Vec::new(),
             free: Vec::new(),
+            slot_of: HashMap::new(),
+            ordered: HashMap::new(),
+            found: HashSet::new(),
             queue: BinaryHeap::new(),
             queued: 0,
             next_report: 0,
@@ -358,15 +373,17 @@ impl Simulation {
             r[day as usize % 5] = 0;
         }
         self.import(day);
+        self.arrivals(day);
         self.background(day);
         self.transmit(day);
         self.daily_reports(day);
         let end = SimTime::at(day + 1, 0);
         let mut out = Vec::new();
         while self.queue.peek().is_some_and(|Reverse(q)| q.0 < end) {
-            let Some(Reverse(Queued(at, _, action))) = self.queue.pop() else { break };
-            self.happened(at, &action);
-            out.push(Scheduled { at, action });
+            let Some(Reverse(Queued(at, _, mut action))) = self.queue.pop() else { break };
+            if self.happened(at, &mut action) {
+                out.push(Scheduled { at, action });
+            }
         }
         let trigger = self.params.response.measures_trigger_per_100k * f64::from(self.pop.len()) / 1e5;
         if self.measures_from.is_none() && self.totals.confirmed as f64 >= trigger.max(1.0) {
@@ -404,6 +421,7 @@ impl Simulation {
             if want == State::Removed {
                 self.live[slot] = false;
                 self.free.push(slot as u32);
+                self.slot_of.remove(&inf.person);
             }
         }
     }
@@ -429,18 +447,38 @@ impl Simulation {
         self.queue.len()
     }
 
-    /// Updates the running state when an action happens.
-    fn happened(&mut self, at: SimTime, action: &Action) {
+    /// Updates the running state when an action happens (and completes
+    /// what can only be known then); false drops the action.
+    fn happened(&mut self, at: SimTime, action: &mut Action) -> bool {
         match action {
             Action::Report(r) => {
+                if self.found.contains(&r.person) {
+                    return false;
+                }
                 let slot = &mut self.recent[r.unit as usize][at.day() as usize % 5];
                 *slot = slot.saturating_add(1);
-                self.follow_up(at, r);
+                let r = r.clone();
+                self.follow_up(at, &r);
+            }
+            Action::Visit { person, isolate, contacts, .. } => {
+                if *isolate {
+                    let start = at.day();
+                    self.order(*person, at, start, start + self.params.tracing.isolation_days, true);
+                }
+                for c in contacts.clone() {
+                    self.order(c.person, at, c.exposure_day, c.exposure_day + self.params.tracing.quarantine_days, false);
+                }
+            }
+            Action::FollowUp(visit) => return self.visit(at, visit),
+            Action::Arrival(arrival) => {
+                let start = at.day();
+                self.order(arrival.person, at, start, start + self.params.tracing.quarantine_days, false);
             }
             Action::LabResult { positive: true, .. } => self.totals.confirmed += 1,
             Action::Outcome { died: true, .. } => self.totals.deaths += 1,
             Action::Daily(_) => self.totals.daily_reports += 1,
             _ => {}
         }
+        true
     }
 }

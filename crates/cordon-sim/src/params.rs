@@ -73,7 +73,7 @@ pub struct Reporting {
     /// A choice that sets the demo's volume: Li et al. 2020 (Science 368:489)
     /// estimated that only 14% of infections were documented in China before
     /// 23 January 2020; a unit-based system that asks for every fever aims
-    /// higher, and 0.45 keeps the stored reports in the tens of thousands.
+    /// higher, and 0.35 keeps the stored reports in the tens of thousands.
     pub report_probability: f64,
     /// Mean days from onset to the unit head's report (gamma). Li et al.
     /// 2020 (NEJM 382:1199) measured 5.8 days from onset to a first medical
@@ -172,6 +172,34 @@ pub struct DailyReporting {
     pub undependable_silent: f64,
 }
 
+/// Contact tracing, quarantine and arrivals at the border.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tracing {
+    /// The first simulated day on which investigations list contacts and
+    /// border officers register arrivals (the demo starts a week before
+    /// "now": every order brings a follow-up visit a day).
+    pub from_day: u32,
+    /// Mean number of neighbours (unit contacts: work, gatherings) listed
+    /// besides the household (Poisson).
+    pub unit_contacts: f64,
+    /// Probability that a contact from another county (travel) is listed too,
+    /// so that the contact is handed over to that county's command.
+    pub travel_contact: f64,
+    /// Days of quarantine after the last exposure (cordon's default setting).
+    pub quarantine_days: u32,
+    /// Days of a case's isolation (cordon's default setting).
+    pub isolation_days: u32,
+    /// Fraction of an infected contact's transmission that quarantine
+    /// prevents, from the day they are listed.
+    pub quarantine_effect: f64,
+    /// Probability that the person is not found at a follow-up visit.
+    pub visit_not_seen: f64,
+    /// Healthy residents returning through the points of entry per day per
+    /// 10 million residents (the border is all but closed; every arrival is
+    /// quarantined in a facility).
+    pub arrivals_per_10m_day: f64,
+}
+
 /// Every parameter of the model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameters {
@@ -185,6 +213,8 @@ pub struct Parameters {
     pub imports: Imports,
     /// Daily unit reports.
     pub daily: DailyReporting,
+    /// Contact tracing, quarantine and arrivals.
+    pub tracing: Tracing,
     /// The first simulated day on which units file daily reports (the demo
     /// starts them a fortnight before "now" to keep the history small).
     pub daily_reports_from_day: u32,
@@ -209,10 +239,10 @@ impl Default for Parameters {
                 onset_to_recovery_days: 14.0,
             },
             reporting: Reporting {
-                report_probability: 0.45,
+                report_probability: 0.35,
                 onset_to_report_mean_days: 1.5,
                 onset_to_report_sd_days: 1.2,
-                background_per_100k_day: 0.4,
+                background_per_100k_day: 0.3,
                 temperature_measured: 0.85,
                 mild_ill_per_100k: 40.0,
             },
@@ -234,12 +264,38 @@ impl Default for Parameters {
             },
             imports: Imports { seed_infections: 5, per_10m_day: 0.4, doubling_days: 10.0, max_growth: 8.0, border_reduction: 0.9 },
             daily: DailyReporting { due_hour: 18, late: 0.06, silent: 0.004, undependable_units: 0.02, undependable_silent: 0.3 },
+            tracing: Tracing {
+                from_day: 0,
+                unit_contacts: 0.7,
+                travel_contact: 0.15,
+                quarantine_days: 14,
+                isolation_days: 14,
+                quarantine_effect: 0.8,
+                visit_not_seen: 0.03,
+                arrivals_per_10m_day: 8.0,
+            },
             daily_reports_from_day: 0,
         }
     }
 }
 
+/// Days before "now" on which the demo's units file daily reports, and
+/// from which cases are isolated, contacts quarantined and arrivals
+/// registered (every order brings a follow-up visit a day).
+pub const DEMO_RECENT_DAYS: u32 = 7;
+
 impl Parameters {
+    /// The parameters of the demo and of `cordon simulate` for a history of
+    /// `days` days: the defaults, with daily unit reports, contact tracing,
+    /// quarantine and arrivals in the last [`DEMO_RECENT_DAYS`] days only,
+    /// to keep the demo database small.
+    pub fn demo(days: u32) -> Parameters {
+        let from = days.saturating_sub(DEMO_RECENT_DAYS - 1);
+        let mut p = Parameters { daily_reports_from_day: from, ..Parameters::default() };
+        p.tracing.from_day = from;
+        p
+    }
+
     /// Checks that every probability is in [0, 1] and every rate, mean and
     /// duration is finite and positive; names the first that is not.
     pub fn check(&self) -> Result<(), crate::SimError> {
@@ -267,6 +323,9 @@ impl Parameters {
             ("daily.silent", self.daily.silent),
             ("daily.undependable_units", self.daily.undependable_units),
             ("daily.undependable_silent", self.daily.undependable_silent),
+            ("tracing.travel_contact", self.tracing.travel_contact),
+            ("tracing.quarantine_effect", self.tracing.quarantine_effect),
+            ("tracing.visit_not_seen", self.tracing.visit_not_seen),
         ];
         for (name, p) in probabilities {
             if !(0.0..=1.0).contains(&p) {
@@ -301,11 +360,16 @@ impl Parameters {
             ("reporting.mild_ill_per_100k", r.mild_ill_per_100k),
             ("response.measures_trigger_per_100k", s.measures_trigger_per_100k),
             ("imports.per_10m_day", self.imports.per_10m_day),
+            ("tracing.unit_contacts", self.tracing.unit_contacts),
+            ("tracing.arrivals_per_10m_day", self.tracing.arrivals_per_10m_day),
         ];
         for (name, v) in non_negative {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(crate::SimError::Parameter { name, reason: "must be a finite number, 0 or more" });
             }
+        }
+        if !(1..=60).contains(&self.tracing.quarantine_days) || !(1..=60).contains(&self.tracing.isolation_days) {
+            return Err(crate::SimError::Parameter { name: "tracing.quarantine_days", reason: "and isolation_days must be 1 to 60 days" });
         }
         if !(8..=21).contains(&self.daily.due_hour) {
             return Err(crate::SimError::Parameter { name: "daily.due_hour", reason: "must be an hour from 8 to 21" });

@@ -29,7 +29,7 @@ pub(crate) fn poisson(rng: &mut impl Rng, mean: f64) -> u32 {
 
 impl Simulation {
     /// Infections brought in by travellers returning through the points of
-    /// entry; a returning resident lives near the point of entry or anywhere.
+    /// entry; from the tracing day on they pass the border's screening.
     pub(crate) fn import(&mut self, day: u32) {
         let p = &self.params.imports;
         let growth = 2f64.powf(f64::from(day) / p.doubling_days).min(p.max_growth);
@@ -38,14 +38,14 @@ impl Simulation {
         let seeds = if day == 0 { p.seed_infections } else { 0 };
         let n = seeds + poisson(&mut self.rng, mean);
         for _ in 0..n {
-            let pick: f64 = self.rng.random();
-            let Some(&(_, county)) = self.entries.iter().find(|e| pick < e.0).or(self.entries.last()) else { return };
-            let (lo, hi) = if self.rng.random_bool(0.4) { self.county_range[county as usize] } else { (0, self.pop.len()) };
-            let person = self.rng.random_range(lo..hi);
+            let (entry, person) = self.traveller();
             if self.state[person as usize] == State::Susceptible as u8 {
                 let unit = self.pop.unit_of(person);
                 self.infect(person, unit, day);
                 self.totals.imported += 1;
+                if day >= self.params.tracing.from_day && !self.entries.is_empty() {
+                    self.arrive(day, entry, person);
+                }
             }
         }
     }
@@ -120,8 +120,8 @@ impl Simulation {
         let symptomatic = self.rng.random_bool(d.symptomatic_fraction);
         let nu = self.draws.nu.sample(&mut self.rng) as f32;
         let mut isolated_from = u32::MAX;
+        let onset = f64::from(day) + self.rng.random::<f64>() + incubation;
         if symptomatic && self.rng.random_bool(self.params.reporting.report_probability) {
-            let onset = f64::from(day) + self.rng.random::<f64>() + incubation;
             let delay = self.draws.report_delay.sample(&mut self.rng);
             let at = self.waking(SimTime::from_days(onset + delay));
             let report = self.outbreak_report(person, unit, onset as u32);
@@ -131,17 +131,21 @@ impl Simulation {
             self.totals.outbreak_reports += 1;
             self.schedule(at, Action::Report(report));
         }
-        let infection = Infection { person, unit, from: day + latent, symptomatic, nu, isolated_from };
-        match self.free.pop() {
+        let onset = if symptomatic { onset as u32 } else { u32::MAX };
+        let infection = Infection { person, unit, from: day + latent, symptomatic, nu, onset, isolated_from };
+        let slot = match self.free.pop() {
             Some(slot) => {
                 self.slab[slot as usize] = infection;
                 self.live[slot as usize] = true;
+                slot
             }
             None => {
                 self.slab.push(infection);
                 self.live.push(true);
+                self.slab.len() as u32 - 1
             }
-        }
+        };
+        self.slot_of.insert(person, slot);
     }
 
     /// Moves a night-time report to the next morning, as most unit heads

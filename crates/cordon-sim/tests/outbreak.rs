@@ -63,6 +63,12 @@ fn actions_come_in_time_order_and_follow_their_report() {
                 Action::Visit { report, .. } | Action::LabResult { report, .. } | Action::Outcome { report, .. } => {
                     assert!(seen.contains(report))
                 }
+                Action::FollowUp(v) => assert!(v.report.is_none_or(|k| seen.insert(k) || seen.contains(&k))),
+                Action::Arrival(a) => {
+                    if let Some(k) = a.report {
+                        seen.insert(k);
+                    }
+                }
                 Action::Daily(_) => {}
             }
         }
@@ -73,8 +79,10 @@ fn actions_come_in_time_order_and_follow_their_report() {
 fn everything_emitted_passes_the_api_validation() {
     let country = small();
     let start = date(2026, 3, 1);
-    let mut sim = Simulation::new(&country, Parameters { daily_reports_from_day: 50, ..Parameters::default() }, 3).unwrap();
-    let (mut reports, mut daily, mut outbreak, mut background) = (0, 0, 0, 0);
+    let mut params = Parameters { daily_reports_from_day: 50, ..Parameters::default() };
+    params.tracing.from_day = 45;
+    let mut sim = Simulation::new(&country, params, 3).unwrap();
+    let (mut reports, mut daily, mut outbreak, mut background, mut contacts_listed, mut arrivals) = (0, 0, 0, 0, 0, 0);
     for _ in 0..70 {
         for s in sim.step() {
             let today = s.at.date(start);
@@ -101,12 +109,27 @@ fn everything_emitted_passes_the_api_validation() {
                     input.check(today).unwrap_or_else(|e| panic!("{d:?}: {e:?}"));
                     daily += 1;
                 }
+                Action::Visit { contacts, .. } => {
+                    for c in contacts {
+                        let person = sim.resident(c.person).input(&country.unit(c.unit).code, today.year());
+                        let exposure = cordon_sim::action::day_date(start, c.exposure_day);
+                        c.input(person, exposure).check(today).unwrap_or_else(|e| panic!("{c:?}: {e:?}"));
+                        contacts_listed += 1;
+                    }
+                }
+                Action::Arrival(a) => {
+                    let person = sim.resident(a.person).input(&country.unit(a.unit).code, today.year());
+                    let poe = &country.facilities[country.points_of_entry[a.point_of_entry].facility].code;
+                    a.input(Uuid::now_v7(), poe, person, today).check(today).unwrap_or_else(|e| panic!("{a:?}: {e:?}"));
+                    arrivals += 1;
+                }
                 _ => {}
             }
         }
     }
     assert!(outbreak > 0 && background > 0, "{outbreak} outbreak and {background} background reports");
     assert!(reports > 0 && daily > country.units.len() * 15, "{reports} reports, {daily} daily reports");
+    assert!(contacts_listed > 0 && arrivals > 0, "{contacts_listed} contacts, {arrivals} arrivals");
 }
 
 #[test]
@@ -119,4 +142,38 @@ fn the_command_orders_measures_once_cases_are_confirmed() {
     let from = sim.measures_from().expect("measures by day 80");
     assert!(from > 3 && from < 80, "{from}");
     assert!(sim.totals().confirmed > 0);
+}
+
+#[test]
+fn listed_contacts_are_visited_every_day_and_the_infected_ones_are_found() {
+    let country = small();
+    let mut params = Parameters::default();
+    params.tracing.from_day = 20;
+    let mut sim = Simulation::new(&country, params, 4).unwrap();
+    let mut listed = std::collections::BTreeMap::new();
+    let (mut visits, mut found) = (0, 0);
+    for _ in 0..75 {
+        for s in sim.step() {
+            match &s.action {
+                Action::Visit { contacts, .. } => {
+                    assert!(s.at.day() >= 20 || contacts.is_empty());
+                    for c in contacts {
+                        listed.insert(c.person, c.exposure_day);
+                    }
+                }
+                Action::FollowUp(v) if !v.isolation => {
+                    let exposure = listed.get(&v.person).copied().unwrap_or(s.at.day());
+                    assert!(s.at.day() <= exposure + 14, "a visit after the quarantine ended");
+                    visits += 1;
+                    if v.report.is_some() && !v.symptoms.is_empty() {
+                        found += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(listed.len() > 20, "{} contacts", listed.len());
+    assert!(visits > listed.len() * 5, "{visits} visits for {} contacts", listed.len());
+    assert!(found > 0, "no quarantined contact was ever found ill");
 }

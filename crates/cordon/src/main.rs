@@ -32,6 +32,8 @@ enum Command {
     Detect(commands::detect::DetectArgs),
     /// Estimate the effective reproduction number (Cori et al. 2013) from daily incidence.
     Rt(commands::rt::RtArgs),
+    /// Simulate the demo country's outbreak and write its reports to CSV (no server).
+    Simulate(commands::simulate::SimulateArgs),
 }
 
 fn main() {
@@ -53,5 +55,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(cmd) => commands::import::run(cmd).await,
         Command::Detect(args) => commands::detect::run(&args),
         Command::Rt(args) => commands::rt::run(&args),
+        Command::Simulate(args) => commands::simulate::run(&args),
     }
 }

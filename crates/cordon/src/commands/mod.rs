@@ -5,6 +5,7 @@ pub mod detect;
 pub mod import;
 pub mod rt;
 pub mod serve;
+pub mod simulate;
 pub mod user;
 
 use anyhow::Context;

@@ -1,0 +1,173 @@
+//! Feeding the quarantine side of the outbreak: the investigation record
+//! (sample, home isolation, the laboratory result that confirms or
+//! discards), the contacts the worker lists (each quarantined where they
+//! live, handed over when that is another county), the daily follow-up
+//! visits, and arrivals registered by border officers. Each goes through the
+//! store call the API handler makes, after the same core checks.
+
+use cordon_core::case::{CaseStatus, Classification};
+use cordon_core::investigation::{InvestigationInput, IsolationDecision, IsolationPlace, LabResult, Sample, SampleKind};
+use cordon_core::order::OrderKind;
+use cordon_sim::{ArrivalAction, ContactSpec, FollowUpVisit, ReportKey, SimTime, Simulation};
+use cordon_store::StoreError;
+use cordon_store::arrivals::CheckedArrival;
+use cordon_store::contacts::ContactPerson;
+use cordon_store::followups::VisitInput;
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use super::feed::{Feeder, Opened, TimeMap};
+use super::setup::World;
+
+impl Feeder {
+    /// The worker's visit to a new case: from the tracing day on the
+    /// investigation record (sample taken, home isolation), then a first
+    /// classification, and the contacts listed.
+    #[allow(clippy::too_many_arguments)] // one action's fields, passed through
+    pub(super) async fn visit(
+        &mut self,
+        world: &World,
+        sim: &Simulation,
+        report: ReportKey,
+        probable: bool,
+        isolate: bool,
+        contacts: &[ContactSpec],
+        at: Timestamp,
+        map: &TimeMap,
+    ) -> anyhow::Result<()> {
+        let Some(Opened { case, worker: Some(w), .. }) = self.opened.get(&report) else { return Ok(()) };
+        let (case, w) = (*case, *w);
+        let today = world.settings.local_date(at);
+        let input = InvestigationInput {
+            exposure_history: Some("Interviewed at home; household and neighbours listed.".into()),
+            sample: Some(Sample { kind: SampleKind::NasalSwab, taken_on: today, result: None }),
+            isolation: isolate.then_some(IsolationDecision { place: IsolationPlace::Home, facility_code: None }),
+            source_case_id: None,
+        };
+        // The investigation record (and its isolation order) from the tracing
+        // day on; before it, the history keeps to classifications.
+        if isolate {
+            let recorded = match input.check(case, today) {
+                Ok(history) => self.store.record_investigation(w, case, &input, history, None, at).await.map(drop),
+                Err(e) => Err(e.into()),
+            };
+            if recorded.is_ok()
+                && let Some(opened) = self.opened.get_mut(&report)
+            {
+                opened.investigation = Some(input);
+            }
+            self.refused(recorded)?;
+        }
+        if probable {
+            let change = Classification { status: Some(CaseStatus::Probable), outcome: None };
+            let classified = self.store.classify_case(w, case, change, at).await;
+            self.refused(classified.map(drop))?;
+        }
+        let Some(lister) = world.by_id.get(&w) else { return Ok(()) };
+        for c in contacts {
+            let unit = &world.nodes[world.country.units[c.unit as usize]];
+            let person = sim.resident(c.person).input(&unit.code, today.year());
+            let exposure = world.settings.local_date(map.at(SimTime::at(c.exposure_day, 12 * 60))).min(today);
+            let contact = c.input(person.clone(), exposure);
+            let listed = match (contact.check(today), person.parse(i32::from(today.year()))) {
+                (Ok(relation), Ok(draft)) => {
+                    let who = ContactPerson::New(Box::new((draft, unit.clone())));
+                    self.store.list_contact(lister, case, who, &contact, relation, at).await
+                }
+                (Err(e), _) | (_, Err(e)) => Err(e.into()),
+            };
+            match listed {
+                Ok(listed) => {
+                    self.persons.insert(c.person, listed.contact.person_id);
+                    self.fed.contacts += 1;
+                }
+                Err(e) => self.refused(Err(e))?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The laboratory result: recorded on the investigation (which confirms
+    /// or discards the case), or as a classification when no investigation
+    /// was recorded.
+    pub(super) async fn lab_result(&mut self, world: &World, report: ReportKey, positive: bool, at: Timestamp) -> Result<(), StoreError> {
+        let Some(Opened { case, worker: Some(w), investigation, .. }) = self.opened.get(&report) else { return Ok(()) };
+        let (case, w) = (*case, *w);
+        let result = if positive { LabResult::Positive } else { LabResult::Negative };
+        let done = match investigation.clone() {
+            Some(mut input) => {
+                input.sample = input.sample.map(|s| Sample { result: Some(result), ..s });
+                let history = input.check(case, world.settings.local_date(at))?;
+                self.store.record_investigation(w, case, &input, history, None, at).await.map(|r| r.case.status)
+            }
+            None => {
+                let status = if positive { CaseStatus::Confirmed } else { CaseStatus::Discarded };
+                self.store.classify_case(w, case, Classification { status: Some(status), outcome: None }, at).await.map(|c| c.status)
+            }
+        }?;
+        match done {
+            CaseStatus::Confirmed => self.fed.confirmed += 1,
+            CaseStatus::Discarded => self.fed.discarded += 1,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A worker's daily visit to a person under an order: whoever holds the
+    /// day's follow-up task records it; symptoms become a report there.
+    pub(super) async fn follow_up(&mut self, world: &World, visit: &FollowUpVisit, at: Timestamp) -> Result<(), StoreError> {
+        let Some(&person) = self.persons.get(&visit.person) else { return Err(StoreError::not_found("person", visit.person)) };
+        let kind = if visit.isolation { OrderKind::Isolation } else { OrderKind::Quarantine };
+        let task = self.store.open_follow_up(person, kind).await?.ok_or_else(|| StoreError::not_found("follow-up task", person))?;
+        let worker = task.assignee_id.and_then(|w| world.by_id.get(&w)).ok_or_else(|| StoreError::not_found("worker", task.id))?;
+        let note = match (visit.seen, visit.symptoms.is_empty()) {
+            (false, _) => "Not at home; neighbours asked to call.",
+            (true, true) => "Seen at home; well.",
+            (true, false) => "Seen at home; unwell, reported.",
+        };
+        let input = VisitInput { seen: visit.seen, temperature_c: visit.temperature_c, symptoms: visit.symptoms.clone(), note: None };
+        let outcome = self.store.record_visit(worker, task.id, &input, Some(note.to_owned()), at).await?;
+        self.fed.visits += 1;
+        if let (Some(key), Some(intake)) = (visit.report, &outcome.intake) {
+            self.fed.reports += 1;
+            if let (Some(case), Some(task)) = (&intake.case, &intake.task) {
+                self.fed.cases += 1;
+                self.opened.insert(key, Opened { case: case.id, task: task.id, worker: None, investigation: None });
+            }
+        }
+        Ok(())
+    }
+
+    /// A border officer registers a resident coming home; they are
+    /// quarantined by the rule for their origin, and a symptomatic arrival
+    /// becomes a report.
+    pub(super) async fn arrival(&mut self, world: &World, sim: &Simulation, a: &ArrivalAction, at: Timestamp) -> Result<(), StoreError> {
+        let Some(entry) = world.entries.get(a.point_of_entry) else { return Ok(()) };
+        let today = world.settings.local_date(at);
+        let unit = &world.nodes[world.country.units[a.unit as usize]];
+        let person = sim.resident(a.person).input(&unit.code, today.year());
+        let input = a.input(Uuid::now_v7(), &entry.facility.code, person, today);
+        let (travel_document, origin_country, route) = input.check(today)?;
+        let draft = input.person.parse(i32::from(today.year()))?;
+        let checked = CheckedArrival {
+            person: draft,
+            unit: unit.clone(),
+            point_of_entry: entry.facility.clone(),
+            facility: entry.quarantine.clone(),
+            travel_document,
+            origin_country,
+            route,
+        };
+        let registered = self.store.register_arrival(&entry.officer, &input, &checked, at).await?;
+        self.persons.insert(a.person, registered.arrival.person_id);
+        self.fed.arrivals += 1;
+        if let (Some(key), Some(intake)) = (a.report, &registered.intake) {
+            self.fed.reports += 1;
+            if let (Some(case), Some(task)) = (&intake.case, &intake.task) {
+                self.fed.cases += 1;
+                self.opened.insert(key, Opened { case: case.id, task: task.id, worker: None, investigation: None });
+            }
+        }
+        Ok(())
+    }
+}
