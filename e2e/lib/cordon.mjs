@@ -53,6 +53,11 @@ export async function startCordon() {
     child.on('error', (e) => { clearTimeout(timer); reject(new Error(`cannot run ${BIN}: ${e.message}`)); });
   });
   child.removeAllListeners('exit');
+  // The accounts go to stdout before the listening line goes to stderr, but the
+  // two pipes are read independently: give stdout a moment to catch up.
+  for (let waited = 0; waited < 10_000 && !parseAccounts(out).some((a) => a.role === 'reporter'); waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const all = parseAccounts(out);
   const first = (role, prefer) => all.find((a) => a.role === role && a.username === prefer) || all.find((a) => a.role === role);
   const accounts = {
