@@ -29,5 +29,6 @@ pub mod settings;
 pub mod task;
 pub mod user;
 pub mod validation;
+pub mod visit;
 
 pub use validation::{FieldError, Invalid};

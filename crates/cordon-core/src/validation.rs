@@ -25,6 +25,12 @@ pub struct Invalid {
 }
 
 impl Invalid {
+    /// The same errors with every field path put under `parent` (e.g.
+    /// `unit_code` → `person.unit_code`).
+    pub fn prefixed(self, parent: &str) -> Self {
+        Self { errors: self.errors.into_iter().map(|e| FieldError { field: format!("{parent}.{}", e.field), reason: e.reason }).collect() }
+    }
+
     /// An error about a single field.
     pub fn field(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self { errors: vec![FieldError { field: field.into(), reason: reason.into() }] }

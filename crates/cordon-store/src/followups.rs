@@ -4,7 +4,7 @@
 
 use cordon_core::event::{Event, EventKind};
 use cordon_core::order::Order;
-use cordon_core::report::{ReportDraft, Symptom};
+use cordon_core::report::ReportDraft;
 use cordon_core::task::{self, Subject, Task, TaskKind, TaskStatus};
 use cordon_core::user::User;
 use jiff::{SignedDuration, Timestamp};
@@ -24,22 +24,7 @@ use crate::rosters::on_call_in;
 use crate::tasks::{insert_task, task_by_id, update_task};
 use crate::{Store, exec};
 
-/// What the worker found at a visit.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct VisitInput {
-    /// Whether the person was seen.
-    pub seen: bool,
-    /// Measured temperature.
-    #[serde(default)]
-    pub temperature_c: Option<f64>,
-    /// Symptoms found.
-    #[serde(default)]
-    pub symptoms: Vec<Symptom>,
-    /// Note.
-    #[serde(default)]
-    pub note: Option<String>,
-}
+pub use cordon_core::visit::VisitInput;
 
 /// What recording a visit did.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]

@@ -38,9 +38,7 @@ async fn register(
         .filter(|f| f.kind == FacilityKind::PointOfEntry)
         .ok_or_else(|| cordon_core::Invalid::field("point_of_entry_code", "no point of entry has this code"))?;
     authorise(&user, Action::RegisterArrival, &poe.node_path)?;
-    let person = input.person.parse(i32::from(today.year())).map_err(|e| cordon_core::Invalid {
-        errors: e.errors.into_iter().map(|f| cordon_core::FieldError { field: format!("person.{}", f.field), reason: f.reason }).collect(),
-    })?;
+    let person = input.person.parse(i32::from(today.year())).map_err(|e| e.prefixed("person"))?;
     let unit = node_for(&state, &input.person.unit_code, "person.unit_code").await?;
     let facility = match input.facility_code.as_deref() {
         Some(code) => Some(

@@ -55,6 +55,13 @@ async fn put_investigation(
     AppJson(input): AppJson<InvestigationInput>,
 ) -> ApiResult<Json<Recorded>> {
     case_for(&state, &user, id, Action::Classify).await?;
+    Ok(Json(record_investigation(&state, &user, id, &input).await?))
+}
+
+/// Records an investigation after its field checks (the facility exists, the
+/// source case is in the user's jurisdiction); the caller has checked the user
+/// may classify the case. Shared by the API and the health worker's page.
+pub async fn record_investigation(state: &AppState, user: &User, id: Uuid, input: &InvestigationInput) -> ApiResult<Recorded> {
     let now = state.now();
     let history = input.check(id, state.store.settings().await?.local_date(now))?;
     let facility = match input.isolation.as_ref().and_then(|i| i.facility_code.as_deref()) {
@@ -68,11 +75,11 @@ async fn put_investigation(
         None => None,
     };
     if let Some(source) = input.source_case_id {
-        case_for(&state, &user, source, Action::Read)
+        case_for(state, user, source, Action::Read)
             .await
             .map_err(|_| cordon_core::Invalid::field("source_case_id", "no such case in your jurisdiction"))?;
     }
-    Ok(Json(state.store.record_investigation(user.id, id, &input, history, facility.as_ref(), now).await?))
+    Ok(state.store.record_investigation(user.id, id, input, history, facility.as_ref(), now).await?)
 }
 
 /// The contacts listed on a case.
@@ -97,31 +104,31 @@ async fn add_contact(
     AppJson(input): AppJson<ContactInput>,
 ) -> ApiResult<(StatusCode, Json<Listed>)> {
     case_for(&state, &user, id, Action::Classify).await?;
+    Ok((StatusCode::CREATED, Json(list_contact(&state, &user, id, &input).await?)))
+}
+
+/// Lists a contact after its field checks (an existing person must be in the
+/// user's jurisdiction; a new one may live anywhere); the caller has checked
+/// the user may work on the case. Shared by the API and the contacts page.
+pub async fn list_contact(state: &AppState, user: &User, id: Uuid, input: &ContactInput) -> ApiResult<Listed> {
     let now = state.now();
-    let settings = state.store.settings().await?;
-    let today = settings.local_date(now);
+    let today = state.store.settings().await?.local_date(now);
     let relation = input.check(today)?;
     let who = match (&input.person_id, &input.new_person) {
         (Some(pid), _) => {
             let person = state.store.person(*pid).await?.ok_or_else(|| cordon_core::Invalid::field("person_id", "no such person"))?;
-            authorise(&user, Action::Read, &person.unit_path)
+            authorise(user, Action::Read, &person.unit_path)
                 .map_err(|_| cordon_core::Invalid::field("person_id", "no such person in your jurisdiction; give new_person instead"))?;
             ContactPerson::Existing(person.id)
         }
         (None, Some(p)) => {
-            let draft = p.parse(i32::from(today.year())).map_err(|e| prefix(e, "new_person"))?;
-            let unit = node_for(&state, &p.unit_code, "new_person.unit_code").await?;
+            let draft = p.parse(i32::from(today.year())).map_err(|e| e.prefixed("new_person"))?;
+            let unit = node_for(state, &p.unit_code, "new_person.unit_code").await?;
             ContactPerson::New(Box::new((draft, unit)))
         }
         (None, None) => return Err(cordon_core::Invalid::field("person_id", "give an existing person_id or a new_person").into()),
     };
-    Ok((StatusCode::CREATED, Json(state.store.list_contact(&user, id, who, &input, relation, now).await?)))
-}
-
-fn prefix(e: cordon_core::Invalid, with: &str) -> cordon_core::Invalid {
-    cordon_core::Invalid {
-        errors: e.errors.into_iter().map(|f| cordon_core::FieldError { field: format!("{with}.{}", f.field), reason: f.reason }).collect(),
-    }
+    Ok(state.store.list_contact(user, id, who, input, relation, now).await?)
 }
 
 /// The transmission chain of the cluster a case belongs to (cases outside your
@@ -220,18 +227,7 @@ async fn visit(
 ) -> ApiResult<Json<VisitOutcome>> {
     let task = state.store.task(id).await?.ok_or_else(|| ApiError::NotFound(format!("task {id}")))?;
     authorise(&user, Action::WorkTask, &task.subject_path)?;
-    let mut p = cordon_core::validation::Problems::default();
-    if let Some(t) = input.temperature_c {
-        let (lo, hi) = cordon_core::report::TEMPERATURE_RANGE_C;
-        if !t.is_finite() || t < lo || t > hi {
-            p.add("temperature_c", format!("must be between {lo} and {hi} °C"));
-        }
-    }
-    if !input.seen && (input.temperature_c.is_some() || !input.symptoms.is_empty()) {
-        p.add("seen", "a person not seen has no temperature or symptoms");
-    }
-    let note = p.optional_text("note", input.note.as_deref(), 2000);
-    p.finish(())?;
+    let note = input.check()?;
     Ok(Json(state.store.record_visit(&user, id, &input, note, state.now()).await?))
 }
 

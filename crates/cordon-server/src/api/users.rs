@@ -52,9 +52,15 @@ async fn create_user(
     CurrentUser(admin): CurrentUser,
     AppJson(input): AppJson<UserInput>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
-    authorise(&admin, Action::ManageUsers, &admin.node_path)?;
+    Ok((StatusCode::CREATED, Json(create(&state, &admin, &input).await?)))
+}
+
+/// Creates a user as `admin` after the policy and field checks; shared by the
+/// API and the administration page.
+pub async fn create(state: &AppState, admin: &User, input: &UserInput) -> ApiResult<User> {
+    authorise(admin, Action::ManageUsers, &admin.node_path)?;
     input.check()?;
-    let node = node_in_scope(&state, &admin, &input.node_code, "node_code", Action::ManageUsers).await?;
+    let node = node_in_scope(state, admin, &input.node_code, "node_code", Action::ManageUsers).await?;
     let user = User {
         id: Uuid::now_v7(),
         username: input.username.trim().to_owned(),
@@ -66,7 +72,7 @@ async fn create_user(
         active: true,
     };
     let hash = hash_password(input.password.clone()).await?;
-    Ok((StatusCode::CREATED, Json(state.store.create_user(Some(admin.id), &user, &hash, state.now()).await?)))
+    Ok(state.store.create_user(Some(admin.id), &user, &hash, state.now()).await?)
 }
 
 /// A change to a user.

@@ -24,8 +24,6 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, render, render_with, see_other};
-use crate::api::node_in_scope;
-use crate::auth::hash_password;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -162,20 +160,7 @@ async fn create_user(State(state): State<AppState>, viewer: Viewer, v: FormData)
 }
 
 async fn create(state: &AppState, viewer: &Viewer, input: &UserInput) -> Result<(), ApiError> {
-    let node = node_in_scope(state, &viewer.user, &input.node_code, "node_code", Action::ManageUsers).await?;
-    let user = User {
-        id: Uuid::now_v7(),
-        username: input.username.trim().to_owned(),
-        display_name: input.display_name.trim().to_owned(),
-        role: input.role,
-        node_id: node.id,
-        node_path: node.path,
-        phone: input.phone.clone(),
-        active: true,
-    };
-    let hash = hash_password(input.password.clone()).await?;
-    state.store.create_user(Some(viewer.user.id), &user, &hash, state.now()).await?;
-    Ok(())
+    crate::api::users::create(state, &viewer.user, input).await.map(|_| ())
 }
 
 async fn set_active(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {

@@ -229,6 +229,7 @@ const REASONS: &[(&str, &str)] = &[
     ("must be 3 to 64 letters, digits, '.', '-' or '_'", "영문자, 숫자, '.', '-', '_'로 3~64자여야 합니다"),
     ("must be within the last 60 days", "최근 60일 이내여야 합니다"),
     ("must be between 30 and 45 °C", "30~45 °C 사이여야 합니다"),
+    ("a person not seen has no temperature or symptoms", "만나지 못한 사람은 체온이나 증상을 적을 수 없습니다"),
     ("must be between 0 and 100000", "0에서 100000 사이여야 합니다"),
     ("may be today or yesterday only", "오늘 또는 어제만 가능합니다"),
     ("is not a known IANA time zone", "알 수 없는 IANA 시간대입니다"),

@@ -212,7 +212,6 @@
     ("reason_datetime", "Give a date and time", "날짜와 시각을 넣으세요"),
     ("reason_duplicate", "This resident probably exists already: choose them below, or confirm a new one", "이미 등록된 주민일 수 있습니다. 아래에서 고르거나 새로 등록을 확인하세요"),
     ("reason_no_change", "Choose a new classification or an outcome", "새 분류나 결과를 고르세요"),
-    ("reason_not_seen", "A person not seen has no temperature or symptoms", "만나지 못한 사람은 체온이나 증상을 적을 수 없습니다"),
     ("reason_number", "Give a number, e.g. 37.8", "숫자를 넣으세요 (예: 37.8)"),
     ("reason_required", "Required", "필수 항목입니다"),
     ("reason_unknown_symptom", "Unknown symptom", "알 수 없는 증상"),

@@ -21,7 +21,6 @@ use cordon_core::investigation::{InvestigationInput, IsolationDecision, Sample};
 use cordon_core::person::{PersonInput, Sex};
 use cordon_core::policy::Action;
 use cordon_core::report::Symptom;
-use cordon_store::contacts::ContactPerson;
 use cordon_store::followups::VisitInput;
 use jiff::civil::Date;
 use serde::de::DeserializeOwned;
@@ -196,24 +195,7 @@ async fn save_investigation(State(state): State<AppState>, viewer: Viewer, Path(
 
 /// Records the investigation with the API's checks.
 async fn record(state: &AppState, viewer: &Viewer, id: Uuid, input: &InvestigationInput) -> Result<(), ApiError> {
-    let now = state.now();
-    let history = input.check(id, state.store.settings().await?.local_date(now))?;
-    let facility = match input.isolation.as_ref().and_then(|i| i.facility_code.as_deref()) {
-        Some(code) => Some(
-            state
-                .store
-                .facility_by_code(code)
-                .await?
-                .ok_or_else(|| cordon_core::Invalid::field("isolation.facility_code", format!("no facility has code {code:?}")))?,
-        ),
-        None => None,
-    };
-    if let Some(source) = input.source_case_id {
-        let found = state.store.case(source).await?.filter(|c| viewer.may(Action::Read, &c.unit_path).is_ok());
-        found.ok_or_else(|| cordon_core::Invalid::field("source_case_id", "no such case in your jurisdiction"))?;
-    }
-    state.store.record_investigation(viewer.user.id, id, input, history, facility.as_ref(), now).await?;
-    Ok(())
+    crate::api::quarantine::record_investigation(state, &viewer.user, id, input).await.map(|_| ())
 }
 
 /// A contact as listed.
@@ -354,31 +336,7 @@ async fn add_contact(State(state): State<AppState>, viewer: Viewer, Path(id): Pa
 
 /// Lists a contact with the API's checks.
 async fn list(state: &AppState, viewer: &Viewer, case_id: Uuid, input: &ContactInput) -> Result<(), ApiError> {
-    let now = state.now();
-    let today = state.store.settings().await?.local_date(now);
-    let relation = input.check(today)?;
-    let who = match (&input.person_id, &input.new_person) {
-        (Some(pid), _) => {
-            let person = state.store.person(*pid).await?.filter(|p| viewer.may(Action::Read, &p.unit_path).is_ok());
-            ContactPerson::Existing(
-                person.ok_or_else(|| cordon_core::Invalid::field("person_id", "no such person in your jurisdiction"))?.id,
-            )
-        }
-        (None, Some(p)) => {
-            let draft = p.parse(i32::from(today.year())).map_err(|e| cordon_core::Invalid {
-                errors: e
-                    .errors
-                    .into_iter()
-                    .map(|f| cordon_core::FieldError { field: format!("new_person.{}", f.field), reason: f.reason })
-                    .collect(),
-            })?;
-            let unit = crate::api::node_for(state, &p.unit_code, "new_person.unit_code").await?;
-            ContactPerson::New(Box::new((draft, unit)))
-        }
-        (None, None) => return Err(cordon_core::Invalid::field("person_id", "give an existing person or a new one").into()),
-    };
-    state.store.list_contact(&viewer.user, case_id, who, input, relation, now).await?;
-    Ok(())
+    crate::api::quarantine::list_contact(state, &viewer.user, case_id, input).await.map(|_| ())
 }
 
 /// The visit form's symptom boxes.
@@ -396,26 +354,17 @@ async fn visit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uui
         None => None,
         Some(text) => {
             let parsed = text.replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite());
-            match parsed {
-                Some(x) if !(cordon_core::report::TEMPERATURE_RANGE_C.0..=cordon_core::report::TEMPERATURE_RANGE_C.1).contains(&x) => {
-                    p.add("temperature_c", "must be between 30 and 45 °C");
-                }
-                None => p.add("temperature_c", t.get("reason_number")),
-                Some(_) => {}
+            if parsed.is_none() {
+                p.add("temperature_c", t.get("reason_number"));
             }
             parsed
         }
     };
     let symptoms: Vec<Symptom> = v.all("symptoms").filter_map(Symptom::parse).collect();
-    if !seen && (temperature_c.is_some() || !symptoms.is_empty()) {
-        p.add("seen", t.get("reason_not_seen"));
-    }
-    let note = p.optional_text("note", v.opt("note"), 2000);
-    let result = match p.finish(()) {
-        Ok(()) => {
-            let input = VisitInput { seen, temperature_c, symptoms, note: note.clone() };
-            state.store.record_visit(&viewer.user, id, &input, note, state.now()).await.map(|_| ()).map_err(ApiError::from)
-        }
+    let input = VisitInput { seen, temperature_c, symptoms, note: v.opt("note").map(str::to_owned) };
+    // The form's own problem (a temperature that is not a number) first, then the visit's rules.
+    let result = match p.finish(()).and_then(|()| input.check()) {
+        Ok(note) => state.store.record_visit(&viewer.user, id, &input, note, state.now()).await.map(|_| ()).map_err(ApiError::from),
         Err(invalid) => Err(ApiError::Invalid(invalid)),
     };
     match result {

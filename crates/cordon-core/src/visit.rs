@@ -1,0 +1,58 @@
+//! Follow-up visits: what the worker found, and the rules a visit record must
+//! keep before it is stored.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::report::{Symptom, TEMPERATURE_RANGE_C};
+use crate::validation::{Invalid, Problems};
+
+/// What the worker found at a visit.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisitInput {
+    /// Whether the person was seen.
+    pub seen: bool,
+    /// Measured temperature.
+    #[serde(default)]
+    pub temperature_c: Option<f64>,
+    /// Symptoms found.
+    #[serde(default)]
+    pub symptoms: Vec<Symptom>,
+    /// Note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl VisitInput {
+    /// Checks the record; returns the trimmed note.
+    pub fn check(&self) -> Result<Option<String>, Invalid> {
+        let mut p = Problems::default();
+        if let Some(t) = self.temperature_c {
+            let (lo, hi) = TEMPERATURE_RANGE_C;
+            if !t.is_finite() || t < lo || t > hi {
+                p.add("temperature_c", format!("must be between {lo} and {hi} °C"));
+            }
+        }
+        if !self.seen && (self.temperature_c.is_some() || !self.symptoms.is_empty()) {
+            p.add("seen", "a person not seen has no temperature or symptoms");
+        }
+        let note = p.optional_text("note", self.note.as_deref(), 2000);
+        p.finish(note)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_person_not_seen_has_no_findings() {
+        let v = VisitInput { seen: false, temperature_c: Some(37.0), symptoms: vec![], note: None };
+        assert_eq!(v.check().unwrap_err().errors[0].field, "seen");
+        let v = VisitInput { seen: true, temperature_c: Some(50.0), symptoms: vec![], note: Some(" ok ".into()) };
+        assert_eq!(v.check().unwrap_err().errors[0].field, "temperature_c");
+        let v = VisitInput { seen: true, temperature_c: Some(36.6), symptoms: vec![], note: Some(" ok ".into()) };
+        assert_eq!(v.check().unwrap(), Some("ok".into()));
+    }
+}
