@@ -32,6 +32,11 @@ pub trait LeastSquares {
     fn linear_predictor(&self, eta: &mut [f64]);
     /// Rank of the design in the last solve.
     fn rank(&self) -> usize;
+    /// Writes `η_i = x_i'β` and `μ_i = max(exp(η_i), ε)` for every row (no offset).
+    fn fitted(&self, eta: &mut [f64], mu: &mut [f64]) {
+        self.linear_predictor(eta);
+        update_mu(eta, mu);
+    }
 }
 
 /// The result of [`fit_log_linear`]; coefficients stay in the design.
@@ -124,7 +129,7 @@ pub fn exp_core(x: f64) -> f64 {
 }
 
 /// `μ_i = max(exp(η_i), ε)` for all rows, vectorised when every `|η_i| < 700`.
-fn update_mu(eta: &[f64], mu: &mut [f64]) {
+pub(crate) fn update_mu(eta: &[f64], mu: &mut [f64]) {
     if eta.iter().all(|e| e.abs() < 700.0) {
         for (m, &e) in mu.iter_mut().zip(eta) {
             *m = exp_core(e).max(EPS);
@@ -188,19 +193,21 @@ pub fn fit_log_linear<D: LeastSquares>(
         iterations = iter;
         // mu.eta(η) = max(exp(η), ε) = μ and variance μ, so W = a·μ²/μ = a·μ
         // and z = η − offset + (y − μ)/μ.
-        for i in 0..n {
-            w[i] = if prior[i] > 0.0 { prior[i] * mu[i] } else { 0.0 };
-            z[i] = eta[i] + (y[i] - mu[i]) / mu[i];
+        for ((((w, z), &a), &m), (&e, &yi)) in w.iter_mut().zip(z.iter_mut()).zip(prior).zip(&mu).zip(eta.iter().zip(y)) {
+            *w = if a > 0.0 { a * m } else { 0.0 };
+            *z = e + (yi - m) / m;
         }
         if let Some(o) = offset {
             z.iter_mut().zip(o).for_each(|(z, o)| *z -= o);
         }
         design.solve(&w, &z)?;
-        design.linear_predictor(&mut eta);
         if let Some(o) = offset {
+            design.linear_predictor(&mut eta);
             eta.iter_mut().zip(o).for_each(|(e, o)| *e += o);
+            update_mu(&eta, &mut mu);
+        } else {
+            design.fitted(&mut eta, &mut mu);
         }
-        update_mu(&eta, &mut mu);
         dev = deviance(y, &log_y, &mu, &eta, prior);
         // A non-finite μ always makes the deviance non-finite, so one test covers R's two.
         if !dev.is_finite() {

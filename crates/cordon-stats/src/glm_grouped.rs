@@ -31,6 +31,9 @@ pub struct GroupedDesign {
     level_z: Vec<f64>,
     /// Maximal runs `(level, first row, end row)` of consecutive rows with one level.
     runs: Vec<(usize, usize, usize)>,
+    /// Whether the times of every run step by exactly one (so that the means
+    /// along a run form a geometric progression, see [`LeastSquares::fitted`]).
+    unit_steps: bool,
     /// Within-level weighted sum of squares of `wtime` of the last solve.
     stt: f64,
 }
@@ -51,7 +54,9 @@ impl GroupedDesign {
                 _ => runs.push((l, i, i + 1)),
             }
         }
+        let unit_steps = runs.iter().all(|&(_, from, to)| time[from..to].windows(2).all(|p| p[1] - p[0] == 1.0));
         Ok(Self {
+            unit_steps,
             level,
             time,
             levels,
@@ -139,11 +144,11 @@ impl LeastSquares for GroupedDesign {
         // Rows come in runs of one level (the seasonal blocks), so sum each run in registers.
         for &(l, from, to) in &self.runs {
             let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
-            for i in from..to {
-                let w = weights[i].max(0.0);
+            for ((&w, &t), &zi) in weights[from..to].iter().zip(&self.time[from..to]).zip(&z[from..to]) {
+                let w = w.max(0.0);
                 a += w;
-                b += w * self.time[i];
-                c += w * z[i];
+                b += w * t;
+                c += w * zi;
             }
             sw[l] += a;
             st[l] += b;
@@ -164,12 +169,12 @@ impl LeastSquares for GroupedDesign {
             let (mut stt, mut stz, mut tt) = (0.0, 0.0, 0.0);
             for &(l, from, to) in &self.runs {
                 let (mt, mz) = (st[l], sz[l]);
-                for i in from..to {
-                    let w = weights[i].max(0.0);
-                    let dt = self.time[i] - mt;
+                for ((&w, &t), &zi) in weights[from..to].iter().zip(&self.time[from..to]).zip(&z[from..to]) {
+                    let w = w.max(0.0);
+                    let dt = t - mt;
                     stt += w * dt * dt;
-                    stz += w * dt * (z[i] - mz);
-                    tt += w * self.time[i] * self.time[i];
+                    stz += w * dt * (zi - mz);
+                    tt += w * t * t;
                 }
             }
             // dqrdc2's tolerance 1e-11 on the column norm after projection.
@@ -211,12 +216,39 @@ impl LeastSquares for GroupedDesign {
     fn rank(&self) -> usize {
         self.level_weight.iter().filter(|w| **w > 0.0).count() + usize::from(self.trend)
     }
+
+    /// Along a run of consecutive weeks `η` grows by the slope each week, so
+    /// `μ` is a geometric progression: one `exp` per run, then a product per
+    /// row (at most a few ulp from `exp(η)` over a seasonal block). Runs that
+    /// reach the ε floor or the range where `exp` overflows take `exp` row by row.
+    fn fitted(&self, eta: &mut [f64], mu: &mut [f64]) {
+        self.linear_predictor(eta);
+        if !self.unit_steps {
+            crate::glm::update_mu(eta, mu);
+            return;
+        }
+        let ratio = crate::glm::exp(self.slope());
+        for &(_, from, to) in &self.runs {
+            let (first, last) = (eta[from], eta[to - 1]);
+            let safe = |e: f64| e.abs() < 700.0 && e > EPS.ln();
+            if !(safe(first) && safe(last)) {
+                crate::glm::update_mu(&eta[from..to], &mut mu[from..to]);
+                continue;
+            }
+            let mut m = crate::glm::exp_core(first);
+            mu[from] = m;
+            for value in &mut mu[from + 1..to] {
+                m *= ratio;
+                *value = m;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::glm::{DenseDesign, fit_log_linear};
+    use crate::glm::{DenseDesign, LeastSquares as _, fit_log_linear};
 
     /// The closed form must agree with a QR on the explicit design.
     #[test]
@@ -245,5 +277,20 @@ mod tests {
         let vd = dense.unscaled_variance(&[1.0, 140.0, 0.0, 1.0]);
         assert!((vg - vd).abs() < 1e-10 * vd, "{vg} {vd}");
         assert!((a.pearson_dispersion() - b.pearson_dispersion()).abs() < 1e-10);
+    }
+
+    /// The geometric progression along runs stays within a few ulp of `exp(η)`.
+    #[test]
+    fn fitted_means_along_runs_match_exp_row_by_row() {
+        let levels: Vec<usize> = (0..40).map(|i| (i / 7) % 3).collect();
+        let times: Vec<f64> = (0..40).map(f64::from).collect();
+        let mut design = GroupedDesign::new(levels, times, 3, true).unwrap();
+        design.set_coefficients(&[1.5, -30.5, 3.0, 0.037]);
+        let (mut eta, mut mu, mut reference) = (vec![0.0; 40], vec![0.0; 40], vec![0.0; 40]);
+        design.fitted(&mut eta, &mut mu);
+        crate::glm::update_mu(&eta, &mut reference);
+        for (m, r) in mu.iter().zip(&reference) {
+            assert!((m - r).abs() <= 1e-14 * r, "{m} vs {r}");
+        }
     }
 }

@@ -8,7 +8,7 @@
 //! `a0 + Σ local`, scale `1/(1/b0 + Σ Λ)`. Windows ending at or before the SI
 //! mean have no estimate (all `NA`), as in EpiEstim.
 
-use crate::dist::{GammaQuantile, gamma_p};
+use crate::dist::{GammaQuantile, gamma_p_with_prefix};
 use crate::error::StatsError;
 
 /// The serial-interval distribution.
@@ -77,18 +77,29 @@ impl Posterior {
     /// Summaries of Gamma(shape, scale).
     #[must_use]
     pub fn of_gamma(shape: f64, scale: f64) -> Self {
+        // The seven probabilities and their normal quantiles Φ⁻¹(p), which
+        // seed the gamma quantiles' iteration.
+        const SEEDS: [(f64, f64); 7] = [
+            (0.025, -1.959_963_984_540_054),
+            (0.05, -1.644_853_626_951_472_7),
+            (0.25, -0.674_489_750_196_081_7),
+            (0.5, 0.0),
+            (0.75, 0.674_489_750_196_081_7),
+            (0.95, 1.644_853_626_951_472_7),
+            (0.975, 1.959_963_984_540_054),
+        ];
         let gamma = GammaQuantile::new(shape, scale);
-        let q = |p| gamma.quantile(p);
+        let [q025, q05, q25, q50, q75, q95, q975] = SEEDS.map(|(p, z)| gamma.quantile_seeded(p, z));
         Self {
             mean: shape * scale,
             std: shape.sqrt() * scale,
-            quantile_0_025: q(0.025),
-            quantile_0_05: q(0.05),
-            quantile_0_25: q(0.25),
-            median: q(0.5),
-            quantile_0_75: q(0.75),
-            quantile_0_95: q(0.95),
-            quantile_0_975: q(0.975),
+            quantile_0_025: q025,
+            quantile_0_05: q05,
+            quantile_0_25: q25,
+            median: q50,
+            quantile_0_75: q75,
+            quantile_0_95: q95,
+            quantile_0_975: q975,
         }
     }
 }
@@ -132,13 +143,16 @@ pub fn discr_si(k: usize, mu: f64, sigma: f64) -> f64 {
 fn discr_si_all(len: usize, mu: f64, sigma: f64) -> Vec<f64> {
     let a = ((mu - 1.0) / sigma).powi(2);
     let b = sigma * sigma / (mu - 1.0);
-    let (lg_a, lg_a1) = (statrs::function::gamma::ln_gamma(a), statrs::function::gamma::ln_gamma(a + 1.0));
-    // F_a and F_{a+1} at the integers 0..len, each evaluated once.
-    let table = |shape: f64, lg: f64| -> Vec<f64> {
+    let lg_a = statrs::function::gamma::ln_gamma(a);
+    // F_a and F_{a+1} at the integers 0..len, each series evaluated once:
+    // F_{a+1}(x) = F_a(x) − x^a e^{−x} / Γ(a+1).
+    let (mut fa, mut fa1) = (vec![0.0; len], vec![0.0; len]);
+    for j in 1..len {
         #[allow(clippy::cast_precision_loss)]
-        (0..len).map(|j| if j == 0 { 0.0 } else { gamma_p(shape, j as f64 / b, lg) }).collect()
-    };
-    let (fa, fa1) = (table(a, lg_a), table(a + 1.0, lg_a1));
+        let (p, prefix) = gamma_p_with_prefix(a, j as f64 / b, lg_a);
+        fa[j] = p;
+        fa1[j] = (p - prefix / a).max(0.0);
+    }
     let at = |f: &[f64], j: usize, back: usize| if j >= back { f[j - back] } else { 0.0 };
     (0..len)
         .map(|j| {
@@ -274,4 +288,29 @@ pub fn estimate_r_many(incidences: &[Vec<f64>], config: &RtConfig) -> Result<Vec
             .collect()
     });
     parts.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dist::qnorm;
+
+    #[test]
+    fn the_posterior_matches_quantiles_computed_one_by_one() {
+        for (shape, scale) in [(1.0, 0.2), (7.5, 0.05), (80.0, 0.01)] {
+            let posterior = Posterior::of_gamma(shape, scale);
+            let gamma = GammaQuantile::new(shape, scale);
+            assert_eq!(posterior.quantile_0_025, gamma.quantile(0.025));
+            assert_eq!(posterior.median, gamma.quantile(0.5));
+            assert_eq!(posterior.quantile_0_975, gamma.quantile(0.975));
+        }
+        assert!((qnorm(0.975) - 1.959_963_984_540_054).abs() < 1e-15);
+    }
+
+    #[test]
+    fn the_shifted_gamma_serial_interval_sums_to_one() {
+        let w = discr_si_all(60, 2.6, 1.5);
+        assert_eq!(w[0], 0.0);
+        assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
 }
