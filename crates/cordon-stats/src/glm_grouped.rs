@@ -248,7 +248,7 @@ impl LeastSquares for GroupedDesign {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::glm::{DenseDesign, LeastSquares as _, fit_log_linear};
+    use crate::glm::{DenseDesign, fit_log_linear};
 
     /// The closed form must agree with a QR on the explicit design.
     #[test]
