@@ -4,7 +4,7 @@
 
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
-use cordon_core::order::{self, Order, OrderDraft, OrderError, OrderKind, OrderPlace, OrderReason, OrderStatus};
+use cordon_core::order::{self, Order, OrderDraft, OrderKind, OrderPlace, OrderReason, OrderStatus};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -174,13 +174,24 @@ pub(crate) async fn issue_in(
     Ok(o)
 }
 
-/// Writes an order's changed status and end, with audit and event.
+/// An order as audited after a change: the order and, for a command
+/// decision, the reason given (which the order itself does not keep).
+#[derive(Serialize)]
+struct Changed<'a> {
+    #[serde(flatten)]
+    order: &'a Order,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change_reason: Option<&'a str>,
+}
+
+/// Writes an order's changed status and end, with audit (holding `reason`,
+/// when a person decided) and event.
 pub(crate) async fn save_in(
     tx: &mut Tx<'_>,
     actor: Option<Uuid>,
     action: &str,
-    before: &Order,
-    after: &Order,
+    (before, after): (&Order, &Order),
+    reason: Option<&str>,
     now: Timestamp,
 ) -> Result<()> {
     exec!(
@@ -192,7 +203,8 @@ pub(crate) async fn save_in(
             .bind(after.id),
         execute
     )?;
-    tx.audit(now, actor, action, after.id, Some(before), Some(after)).await?;
+    let audited = Changed { order: after, change_reason: reason.map(str::trim) };
+    tx.audit(now, actor, action, after.id, Some(before), Some(&audited)).await?;
     tx.emit(Event::new(EventKind::OrderChanged, &after.area_path, after.id, now, after)).await
 }
 
@@ -200,7 +212,7 @@ pub(crate) async fn save_in(
 pub(crate) async fn convert_in(tx: &mut Tx<'_>, actor: Option<Uuid>, person_id: Uuid, now: Timestamp) -> Result<Option<Order>> {
     let Some(before) = order_in_force(&mut tx.conn, person_id, OrderKind::Quarantine).await? else { return Ok(None) };
     let after = order::convert_to_case(&before, now)?;
-    save_in(tx, actor, "order.convert", &before, &after, now).await?;
+    save_in(tx, actor, "order.convert", (&before, &after), None, now).await?;
     Ok(Some(after))
 }
 
@@ -244,19 +256,38 @@ impl Store {
     /// newest first; only those in force when `in_force`.
     pub async fn orders_under(&self, path: &NodePath, in_force: bool, limit: i64) -> Result<Vec<Order>> {
         let filter = if in_force { " AND status IN ('active', 'extended')" } else { "" };
+        self.orders_where_under(path, filter, None, limit).await
+    }
+
+    /// Orders followed up at or below `path` (or binding residents there)
+    /// that stand at `status`, newest first.
+    pub async fn orders_under_with_status(&self, path: &NodePath, status: OrderStatus, limit: i64) -> Result<Vec<Order>> {
+        self.orders_where_under(path, "", Some(status_str(status)), limit).await
+    }
+
+    async fn orders_where_under(&self, path: &NodePath, filter: &str, status: Option<&str>, limit: i64) -> Result<Vec<Order>> {
         let sql = format!(
-            "SELECT {ORDER_COLUMNS} FROM orders WHERE (area_path LIKE $1 ESCAPE '\\' OR person_path LIKE $1 ESCAPE '\\'){filter} ORDER BY issued_at DESC, id LIMIT $2"
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE (area_path LIKE $1 ESCAPE '\\' OR person_path LIKE $1 ESCAPE '\\') \
+             AND ($3 IS NULL OR status = $3){filter} ORDER BY issued_at DESC, id LIMIT $2"
         );
         let pattern = subtree(path);
         let rows: Vec<OrderRow> = self
-            .read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(limit.clamp(1, 1000)), fetch_all)?))
+            .read(async |c| {
+                Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(limit.clamp(1, 1000)).bind(status), fetch_all)?)
+            })
             .await?;
         rows.into_iter().map(Order::try_from).collect()
     }
 
     /// A command officer extends an order to a later last day.
     pub async fn extend_order(&self, officer: Uuid, id: Uuid, new_end: Date, reason: &str, now: Timestamp) -> Result<Order> {
-        self.change_order(officer, id, "order.extend", now, |o| order::extend(o, new_end, reason, now)).await
+        self.write(async |tx| {
+            let before = order_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("order", id))?;
+            let after = order::extend(&before, new_end, reason, now)?;
+            save_in(tx, Some(officer), "order.extend", (&before, &after), Some(reason), now).await?;
+            Ok(after)
+        })
+        .await
     }
 
     /// A command officer releases an order early; the person is told.
@@ -264,27 +295,10 @@ impl Store {
         self.write(async |tx| {
             let before = order_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("order", id))?;
             let after = order::release_early(&before, reason, now)?;
-            save_in(tx, Some(officer), "order.release_early", &before, &after, now).await?;
+            save_in(tx, Some(officer), "order.release_early", (&before, &after), Some(reason), now).await?;
             let kind = if after.kind == OrderKind::Isolation { "isolation" } else { "quarantine" };
             queue_notification(tx, &after, &format!("Your {kind} has been lifted early by the quarantine command. You are released."), now)
                 .await?;
-            Ok(after)
-        })
-        .await
-    }
-
-    async fn change_order(
-        &self,
-        actor: Uuid,
-        id: Uuid,
-        action: &str,
-        now: Timestamp,
-        decide: impl FnOnce(&Order) -> Result<Order, OrderError>,
-    ) -> Result<Order> {
-        self.write(async |tx| {
-            let before = order_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("order", id))?;
-            let after = decide(&before)?;
-            save_in(tx, Some(actor), action, &before, &after, now).await?;
             Ok(after)
         })
         .await
@@ -314,7 +328,7 @@ impl Store {
                     let Ok(after) = order::release_when_due(&before, settings_in(&mut tx.conn).await?.local_date(now), now) else {
                         return Ok(None);
                     };
-                    save_in(tx, None, "order.release", &before, &after, now).await?;
+                    save_in(tx, None, "order.release", (&before, &after), None, now).await?;
                     let kind = if after.kind == OrderKind::Isolation { "isolation" } else { "quarantine" };
                     queue_notification(
                         tx,

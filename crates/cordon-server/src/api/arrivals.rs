@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use cordon_core::arrival::{Arrival, ArrivalInput};
 use cordon_core::jurisdiction::FacilityKind;
 use cordon_core::policy::Action;
+use cordon_core::user::User;
 use cordon_store::arrivals::{CheckedArrival, Registered};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -28,6 +29,14 @@ async fn register(
     CurrentUser(user): CurrentUser,
     AppJson(input): AppJson<ArrivalInput>,
 ) -> ApiResult<(StatusCode, Json<Registered>)> {
+    let registered = register_arrival(&state, &user, &input).await?;
+    Ok((if registered.created { StatusCode::CREATED } else { StatusCode::OK }, Json(registered)))
+}
+
+/// Registers an arrival after its checks (the point of entry exists and is
+/// the user's to register at, the person and the facility are valid).
+/// Shared by the API and the arrivals page.
+pub async fn register_arrival(state: &AppState, user: &User, input: &ArrivalInput) -> ApiResult<Registered> {
     let now = state.now();
     let today = state.store.settings().await?.local_date(now);
     let (travel_document, origin_country, route) = input.check(today)?;
@@ -37,9 +46,9 @@ async fn register(
         .await?
         .filter(|f| f.kind == FacilityKind::PointOfEntry)
         .ok_or_else(|| cordon_core::Invalid::field("point_of_entry_code", "no point of entry has this code"))?;
-    authorise(&user, Action::RegisterArrival, &poe.node_path)?;
+    authorise(user, Action::RegisterArrival, &poe.node_path)?;
     let person = input.person.parse(i32::from(today.year())).map_err(|e| e.prefixed("person"))?;
-    let unit = node_for(&state, &input.person.unit_code, "person.unit_code").await?;
+    let unit = node_for(state, &input.person.unit_code, "person.unit_code").await?;
     let facility = match input.facility_code.as_deref() {
         Some(code) => Some(
             state
@@ -54,8 +63,7 @@ async fn register(
         None => state.store.nearest_quarantine_centre(&poe.node_path).await?,
     };
     let checked = CheckedArrival { person, unit, point_of_entry: poe, facility, travel_document, origin_country, route };
-    let registered = state.store.register_arrival(&user, &input, &checked, now).await?;
-    Ok((if registered.created { StatusCode::CREATED } else { StatusCode::OK }, Json(registered)))
+    Ok(state.store.register_arrival(user, input, &checked, now).await?)
 }
 
 /// List parameters.

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use cordon_core::definition::CaseDefinition;
 use cordon_core::policy::Action;
 use cordon_core::settings::Settings;
+use cordon_core::user::User;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -27,8 +28,14 @@ async fn put_settings(
     CurrentUser(user): CurrentUser,
     AppJson(settings): AppJson<Settings>,
 ) -> ApiResult<Json<Settings>> {
-    authorise(&user, Action::ManageConfiguration, &user.node_path)?;
-    Ok(Json(state.store.save_settings(Some(user.id), &settings, state.now()).await?))
+    Ok(Json(save_settings(&state, &user, &settings).await?))
+}
+
+/// Replaces the settings if `user` may manage the configuration. Shared by
+/// the API and the entry-rules page.
+pub async fn save_settings(state: &AppState, user: &User, settings: &Settings) -> ApiResult<Settings> {
+    authorise(user, Action::ManageConfiguration, &user.node_path)?;
+    Ok(state.store.save_settings(Some(user.id), settings, state.now()).await?)
 }
 
 /// The case definitions.

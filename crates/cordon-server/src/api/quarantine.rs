@@ -8,7 +8,8 @@ use cordon_core::case::Case;
 use cordon_core::chain::Chain;
 use cordon_core::contact::{Contact, ContactInput, Handover};
 use cordon_core::investigation::{Investigation, InvestigationInput};
-use cordon_core::order::Order;
+use cordon_core::jurisdiction::NodePath;
+use cordon_core::order::{Order, OrderStatus};
 use cordon_core::policy::Action;
 use cordon_core::user::User;
 use cordon_store::contacts::{ContactPerson, Listed};
@@ -148,6 +149,8 @@ pub struct OrderQuery {
     /// Only orders in force.
     #[serde(default)]
     pub in_force: bool,
+    /// Only orders that stand at this status.
+    pub status: Option<OrderStatus>,
     /// At most this many (default 100).
     pub limit: Option<i64>,
 }
@@ -160,10 +163,27 @@ async fn list_orders(
     AppQuery(q): AppQuery<OrderQuery>,
 ) -> ApiResult<Json<Vec<Order>>> {
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.orders_under(&path, q.in_force, limit(q.limit)).await?))
+    Ok(Json(orders_in(&state, &path, q.in_force, q.status, limit(q.limit)).await?))
 }
 
-async fn order_for(state: &AppState, user: &User, id: Uuid, action: Action) -> ApiResult<Order> {
+/// The orders under `path`: those at `status` when given, else those in
+/// force when `in_force`, else all. Shared by the API and the orders page.
+pub async fn orders_in(
+    state: &AppState,
+    path: &NodePath,
+    in_force: bool,
+    status: Option<OrderStatus>,
+    limit: i64,
+) -> ApiResult<Vec<Order>> {
+    Ok(match status {
+        Some(status) => state.store.orders_under_with_status(path, status, limit).await?,
+        None => state.store.orders_under(path, in_force, limit).await?,
+    })
+}
+
+/// The order `id`, if `user` may perform `action` on it (a 404 when it does
+/// not exist, a 403 outside the user's jurisdiction or role).
+pub async fn order_for(state: &AppState, user: &User, id: Uuid, action: Action) -> ApiResult<Order> {
     let order = state.store.order(id).await?.ok_or_else(|| ApiError::NotFound(format!("order {id}")))?;
     authorise(user, action, &order.area_path)?;
     Ok(order)
@@ -193,8 +213,14 @@ async fn extend(
     Path(id): Path<Uuid>,
     AppJson(body): AppJson<Extension>,
 ) -> ApiResult<Json<Order>> {
-    order_for(&state, &user, id, Action::DirectOrders).await?;
-    Ok(Json(state.store.extend_order(user.id, id, body.ends_on, &body.reason, state.now()).await?))
+    Ok(Json(extend_order(&state, &user, id, &body).await?))
+}
+
+/// Extends an order after checking that `user` may direct it. Shared by the
+/// API and the order page.
+pub async fn extend_order(state: &AppState, user: &User, id: Uuid, body: &Extension) -> ApiResult<Order> {
+    order_for(state, user, id, Action::DirectOrders).await?;
+    Ok(state.store.extend_order(user.id, id, body.ends_on, &body.reason, state.now()).await?)
 }
 
 /// Early release of an order.
@@ -213,8 +239,14 @@ async fn release(
     Path(id): Path<Uuid>,
     AppJson(body): AppJson<Release>,
 ) -> ApiResult<Json<Order>> {
-    order_for(&state, &user, id, Action::DirectOrders).await?;
-    Ok(Json(state.store.release_order_early(user.id, id, &body.reason, state.now()).await?))
+    Ok(Json(release_order(&state, &user, id, &body).await?))
+}
+
+/// Releases an order early after checking that `user` may direct it. Shared
+/// by the API and the order page.
+pub async fn release_order(state: &AppState, user: &User, id: Uuid, body: &Release) -> ApiResult<Order> {
+    order_for(state, user, id, Action::DirectOrders).await?;
+    Ok(state.store.release_order_early(user.id, id, &body.reason, state.now()).await?)
 }
 
 /// Record a follow-up visit (the assigned worker); symptoms become a report.
@@ -234,14 +266,26 @@ async fn visit(
 /// Handovers received by your jurisdiction.
 #[utoipa::path(get, path = "/handovers", tag = "quarantine", responses((status = 200, body = Vec<Handover>)))]
 async fn list_handovers(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> ApiResult<Json<Vec<Handover>>> {
-    Ok(Json(state.store.handovers_to(&user.node_path, 500).await?))
+    Ok(Json(handovers_for(&state, &user).await?))
+}
+
+/// The handovers received by `user`'s jurisdiction, newest first. Shared by
+/// the API and the handovers page.
+pub async fn handovers_for(state: &AppState, user: &User) -> ApiResult<Vec<Handover>> {
+    Ok(state.store.handovers_to(&user.node_path, 500).await?)
 }
 
 /// Take on a handover (command officers of the receiving jurisdiction).
 #[utoipa::path(post, path = "/handovers/{id}/accept", tag = "quarantine", params(("id" = Uuid, Path)), responses((status = 200, body = Handover)))]
 async fn accept_handover(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Handover>> {
-    authorise(&user, Action::DirectOrders, &user.node_path)?;
-    Ok(Json(state.store.accept_handover(&user, id, state.now()).await?))
+    Ok(Json(accept(&state, &user, id).await?))
+}
+
+/// Takes on a handover for `user`'s jurisdiction, if their role may direct
+/// orders. Shared by the API and the handovers page.
+pub async fn accept(state: &AppState, user: &User, id: Uuid) -> ApiResult<Handover> {
+    authorise(user, Action::DirectOrders, &user.node_path)?;
+    Ok(state.store.accept_handover(user, id, state.now()).await?)
 }
 
 /// Routes.
