@@ -353,6 +353,19 @@ mod tests {
         "exposure_history",
         "coordinates",
         "type",
+        // orders, handovers, arrivals
+        "ends_on",
+        "reason",
+        "point_of_entry_code",
+        "facility_code",
+        "travel_document",
+        "origin_country",
+        "arrived_on",
+        "country",
+        "from",
+        "to",
+        "default_entry_rule",
+        "entry_quarantine_days",
     ];
 
     #[test]

@@ -7,16 +7,21 @@
 //! more than the same user's API calls would. Every text shown goes through
 //! [`messages`]. One module per page group: [`session`] (sign-in, language,
 //! home), [`reporter`], [`worker`], [`command`] with [`curve`] and [`map`],
+//! [`orders`], [`handovers`], [`arrivals`] with [`entry_rules`],
 //! [`roster`], [`admin`]; [`assets`] serves the stylesheet, the script and
 //! the service worker.
 
 pub mod admin;
+pub mod arrivals;
 pub mod assets;
 pub mod command;
 pub mod curve;
+pub mod entry_rules;
 pub mod form;
+pub mod handovers;
 pub mod map;
 pub mod messages;
+pub mod orders;
 pub mod quarantine;
 pub mod reporter;
 pub mod roster;
@@ -50,6 +55,10 @@ pub fn router() -> Router<AppState> {
         .merge(reporter::router())
         .merge(worker::router())
         .merge(quarantine::router())
+        .merge(orders::router())
+        .merge(handovers::router())
+        .merge(arrivals::router())
+        .merge(entry_rules::router())
         .merge(command::router())
         .merge(roster::router())
         .merge(admin::router())
@@ -257,7 +266,8 @@ impl Chrome {
     /// The frame for a signed-in user.
     pub fn for_user(t: Lang, user: &User, here: &str) -> Chrome {
         let links: &[(&'static str, &'static str)] = match user.role {
-            Role::Reporter | Role::BorderOfficer => &[("/report", "nav_report"), ("/reports", "nav_reports"), ("/daily", "nav_daily")],
+            Role::Reporter => &[("/report", "nav_report"), ("/reports", "nav_reports"), ("/daily", "nav_daily")],
+            Role::BorderOfficer => &[("/arrivals", "quarantine_nav_arrivals"), ("/report", "nav_report"), ("/reports", "nav_reports")],
             Role::HealthWorker => &[("/tasks", "nav_tasks"), ("/report", "nav_report")],
             Role::CommandOfficer => &[
                 ("/board", "nav_board"),
@@ -265,12 +275,16 @@ impl Chrome {
                 ("/map", "nav_map"),
                 ("/roster", "nav_roster"),
                 ("/escalations", "nav_escalations"),
+                ("/orders", "quarantine_nav_orders"),
+                ("/handovers", "quarantine_nav_handovers"),
+                ("/arrivals", "quarantine_nav_arrivals"),
             ],
             Role::Administrator => &[
                 ("/admin/users", "nav_users"),
                 ("/admin/jurisdictions", "nav_jurisdictions"),
                 ("/admin/definitions", "nav_definitions"),
                 ("/admin/settings", "nav_settings"),
+                ("/entry-rules", "quarantine_nav_entry_rules"),
                 ("/board", "nav_board"),
             ],
         };
@@ -293,7 +307,8 @@ impl Chrome {
 /// The home page of a role.
 pub fn home_of(role: Role) -> &'static str {
     match role {
-        Role::Reporter | Role::BorderOfficer => "/report",
+        Role::Reporter => "/report",
+        Role::BorderOfficer => "/arrivals",
         Role::HealthWorker => "/tasks",
         Role::CommandOfficer => "/board",
         Role::Administrator => "/admin/users",

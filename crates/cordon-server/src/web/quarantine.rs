@@ -40,12 +40,12 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Parses a snake_case enum value the way the API's JSON does.
-fn choice<T: DeserializeOwned>(value: &str) -> Option<T> {
+pub fn choice<T: DeserializeOwned>(value: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
 }
 
 /// The name of a snake_case enum value, as the forms send it.
-fn name_of<T: serde::Serialize>(value: &T) -> String {
+pub fn name_of<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 

@@ -1,0 +1,214 @@
+//! The entry rules: what happens to arrivals by origin country, how long
+//! entry quarantine lasts, and which points of entry are closed when. Anyone
+//! signed in may read them (the border officer works by them); an
+//! administrator changes them here.
+//!
+//! The rules are part of the settings: each form changes one piece of the
+//! settings in force and saves them through `api::config::save_settings`,
+//! as `PUT /settings` does, so the same checks and access policy apply.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use cordon_core::jurisdiction::FacilityKind;
+use cordon_core::policy::Action;
+use cordon_core::settings::{Closure, CountryRule, EntryRule, Settings};
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use super::arrivals::rule_label;
+use super::orders::all_facilities;
+use super::quarantine::{choice, name_of};
+use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, render, render_with, see_other};
+use crate::api::config::save_settings;
+use crate::state::AppState;
+
+/// Routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/entry-rules", get(rules))
+        .route("/entry-rules/default", post(save_default))
+        .route("/entry-rules/countries", post(add_country))
+        .route("/entry-rules/countries/remove", post(remove_country))
+        .route("/entry-rules/closures", post(add_closure))
+        .route("/entry-rules/closures/remove", post(remove_closure))
+}
+
+/// The fields of the forms, shown next to their errors.
+const FIELDS: [&str; 7] = ["default_entry_rule", "entry_quarantine_days", "country", "rule", "point_of_entry_code", "from", "to"];
+
+const RULES: [EntryRule; 3] = [EntryRule::FacilityQuarantine, EntryRule::HomeQuarantine, EntryRule::NoQuarantine];
+
+#[derive(Template)]
+#[template(path = "entry_rules.html")]
+struct RulesPage {
+    t: Lang,
+    c: Chrome,
+    can_edit: bool,
+    flash: Option<&'static str>,
+    default_rules: Vec<(String, &'static str, bool)>,
+    rules: Vec<(String, &'static str, bool)>,
+    quarantine_days: String,
+    countries: Vec<(String, &'static str)>,
+    closures: Vec<(String, String, String)>,
+    points_of_entry: Vec<(String, String, bool)>,
+    v: FormData,
+    errors: FieldErrors,
+}
+
+impl RulesPage {
+    fn other_errors(&self) -> Vec<String> {
+        self.errors.other(&FIELDS)
+    }
+}
+
+/// The page's query: what was just done.
+#[derive(Debug, Deserialize)]
+struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+fn options(t: Lang, chosen: &str) -> Vec<(String, &'static str, bool)> {
+    RULES.iter().map(|r| (name_of(r), rule_label(t, *r), name_of(r) == chosen)).collect()
+}
+
+async fn rules_page(state: &AppState, viewer: &Viewer, settings: &Settings, v: FormData, errors: FieldErrors) -> WebResult<RulesPage> {
+    let t = viewer.lang;
+    let default_rule = v.opt("default_entry_rule").map(str::to_owned).unwrap_or_else(|| name_of(&settings.default_entry_rule));
+    let quarantine_days = v.opt("entry_quarantine_days").map(str::to_owned).unwrap_or_else(|| settings.entry_quarantine_days.to_string());
+    let chosen_poe = v.get("point_of_entry_code").to_owned();
+    let points_of_entry = all_facilities(state)
+        .await?
+        .into_iter()
+        .filter(|f| f.kind == FacilityKind::PointOfEntry)
+        .map(|f| (f.code.clone(), format!("{} ({})", f.name, f.code), f.code == chosen_poe))
+        .collect();
+    Ok(RulesPage {
+        t,
+        c: viewer.chrome(),
+        can_edit: viewer.may(Action::ManageConfiguration, &viewer.user.node_path).is_ok(),
+        flash: None,
+        default_rules: options(t, &default_rule),
+        rules: options(t, v.get("rule")),
+        quarantine_days,
+        countries: settings.entry_rules.iter().map(|r| (r.country.clone(), rule_label(t, r.rule))).collect(),
+        closures: settings.entry_closures.iter().map(|c| (c.point_of_entry_code.clone(), c.from.to_string(), c.to.to_string())).collect(),
+        points_of_entry,
+        v,
+        errors,
+    })
+}
+
+async fn rules(State(state): State<AppState>, viewer: Viewer, Query(q): Query<DoneQuery>) -> WebResult<Response> {
+    let settings = state.store.settings().await?;
+    let mut page = rules_page(&state, &viewer, &settings, FormData::default(), FieldErrors::none()).await?;
+    page.flash = q.done.is_some().then(|| viewer.lang.get("quarantine_flash_rules_saved"));
+    render(&page)
+}
+
+/// Applies `change` to the settings in force and saves them, or shows the
+/// page again with the problems found (by `change` or by the settings' checks).
+async fn change(
+    state: &AppState,
+    viewer: &Viewer,
+    v: FormData,
+    change: impl FnOnce(&mut Settings, &mut FieldErrors),
+) -> WebResult<Response> {
+    viewer.may(Action::ManageConfiguration, &viewer.user.node_path)?;
+    let mut settings = state.store.settings().await?;
+    let mut errors = FieldErrors::none();
+    change(&mut settings, &mut errors);
+    if errors.is_empty() {
+        match save_settings(state, &viewer.user, &settings).await {
+            Ok(_) => return Ok(see_other("/entry-rules?done=saved")),
+            Err(e) => errors.absorb(e)?,
+        }
+    }
+    let current = state.store.settings().await?;
+    render_with(StatusCode::UNPROCESSABLE_ENTITY, &rules_page(state, viewer, &current, v, errors).await?)
+}
+
+async fn save_default(State(state): State<AppState>, viewer: Viewer, v: FormData) -> WebResult<Response> {
+    let t = viewer.lang;
+    let rule = choice::<EntryRule>(v.get("default_entry_rule"));
+    let days = v.get("entry_quarantine_days").parse::<i16>().ok();
+    change(&state, &viewer, v.clone(), |s, errors| {
+        match rule {
+            Some(rule) => s.default_entry_rule = rule,
+            None => errors.add("default_entry_rule", t.get("reason_choose")),
+        }
+        match days {
+            Some(days) => s.entry_quarantine_days = days,
+            None => errors.add("entry_quarantine_days", t.get("reason_whole_number")),
+        }
+    })
+    .await
+}
+
+/// A country code as the settings keep it (upper case), if it looks like one.
+fn country_code(text: &str) -> Option<String> {
+    let code = text.trim().to_ascii_uppercase();
+    (code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase())).then_some(code)
+}
+
+async fn add_country(State(state): State<AppState>, viewer: Viewer, v: FormData) -> WebResult<Response> {
+    let t = viewer.lang;
+    let country = country_code(v.get("country"));
+    let rule = choice::<EntryRule>(v.get("rule"));
+    change(&state, &viewer, v.clone(), |s, errors| match (country, rule) {
+        (Some(country), Some(rule)) => {
+            s.entry_rules.retain(|r| r.country != country);
+            s.entry_rules.push(CountryRule { country, rule });
+            s.entry_rules.sort_by(|a, b| a.country.cmp(&b.country));
+        }
+        (country, rule) => {
+            if country.is_none() {
+                errors.add("country", t.get("quarantine_reason_country"));
+            }
+            if rule.is_none() {
+                errors.add("rule", t.get("reason_choose"));
+            }
+        }
+    })
+    .await
+}
+
+async fn remove_country(State(state): State<AppState>, viewer: Viewer, v: FormData) -> WebResult<Response> {
+    let country = v.get("country").to_owned();
+    change(&state, &viewer, FormData::default(), |s, _| s.entry_rules.retain(|r| r.country != country)).await
+}
+
+async fn add_closure(State(state): State<AppState>, viewer: Viewer, v: FormData) -> WebResult<Response> {
+    let t = viewer.lang;
+    let code = v.get("point_of_entry_code").to_owned();
+    let known = all_facilities(&state).await?.iter().any(|f| f.kind == FacilityKind::PointOfEntry && f.code == code);
+    let from = v.get("from").parse::<Date>().ok();
+    let to = v.get("to").parse::<Date>().ok();
+    change(&state, &viewer, v.clone(), |s, errors| {
+        if !known {
+            errors.add("point_of_entry_code", t.get("reason_choose"));
+        }
+        if from.is_none() {
+            errors.add("from", t.get("reason_date"));
+        }
+        match (from, to) {
+            (_, None) => errors.add("to", t.get("reason_date")),
+            (Some(from), Some(to)) if to < from => errors.add("to", t.get("quarantine_reason_to_before_from")),
+            (Some(from), Some(to)) if known => s.entry_closures.push(Closure { point_of_entry_code: code, from, to }),
+            _ => {}
+        }
+    })
+    .await
+}
+
+async fn remove_closure(State(state): State<AppState>, viewer: Viewer, v: FormData) -> WebResult<Response> {
+    let (code, from, to) = (v.get("point_of_entry_code").to_owned(), v.get("from").to_owned(), v.get("to").to_owned());
+    change(&state, &viewer, FormData::default(), |s, _| {
+        s.entry_closures.retain(|c| !(c.point_of_entry_code == code && c.from.to_string() == from && c.to.to_string() == to));
+    })
+    .await
+}
