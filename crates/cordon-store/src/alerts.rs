@@ -231,6 +231,22 @@ impl Store {
         rows.into_iter().map(Alert::try_from).collect()
     }
 
+    /// How many alerts at or below `path` stand at `status` (the board's
+    /// count of new alerts).
+    pub async fn count_alerts_under(&self, path: &NodePath, status: AlertStatus) -> Result<i64> {
+        let pattern = subtree(path);
+        self.read(async |c| {
+            Ok(exec!(
+                c,
+                sqlx::query_scalar("SELECT COUNT(*) FROM alerts WHERE node_path LIKE $1 ESCAPE '\\' AND status = $2")
+                    .bind(&pattern)
+                    .bind(status.as_str()),
+                fetch_one
+            )?)
+        })
+        .await
+    }
+
     /// The review steps of an alert, oldest first.
     pub async fn alert_reviews(&self, id: Uuid) -> Result<Vec<AlertReview>> {
         let rows: Vec<(i64, Uuid, String, String, String)> = self

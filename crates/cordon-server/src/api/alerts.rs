@@ -115,7 +115,9 @@ fn parse_id(raw: &str) -> ApiResult<Uuid> {
     raw.parse().map_err(|_| ApiError::bad_field("id", format!("{raw:?} is not a UUID")))
 }
 
-async fn alert_in_scope(state: &AppState, user: &User, raw_id: &str, action: Action) -> ApiResult<Alert> {
+/// The alert `raw_id` names, if it lies in `user`'s subtree (else 404, as if
+/// it did not exist) and the policy lets them perform `action` on it.
+pub async fn alert_in_scope(state: &AppState, user: &User, raw_id: &str, action: Action) -> ApiResult<Alert> {
     let id = parse_id(raw_id)?;
     let alert = state.store.alert(id).await?.ok_or_else(|| ApiError::NotFound(format!("alert {id}")))?;
     if !user.node_path.contains(&alert.node_path) {
@@ -140,23 +142,37 @@ async fn list(
 /// One alert with its review steps and its series (the 28 days, or 52 weeks, up to its period).
 #[utoipa::path(get, path = "/alerts/{id}", tag = "alerts", params(("id" = Uuid, Path)), responses((status = 200, body = AlertDetail), (status = 404, body = Problem)))]
 async fn get_alert(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<String>) -> ApiResult<Json<AlertDetail>> {
-    let alert = alert_in_scope(&state, &user, &id, Action::Read).await?;
+    Ok(Json(alert_detail(&state, &user, &id).await?))
+}
+
+/// An alert in `user`'s subtree with its review steps and its series (the
+/// 28 days, or 52 weeks, up to its period); shared by the API and the pages.
+pub async fn alert_detail(state: &AppState, user: &User, id: &str) -> ApiResult<AlertDetail> {
+    let alert = alert_in_scope(state, user, id, Action::Read).await?;
     let reviews = state.store.alert_reviews(alert.id).await?;
     let config = state.store.detection_config().await?;
     let series = match (config.method(alert.method), state.store.node(alert.node_id).await?) {
         (Some(settings), Some(node)) => {
             let periods = if alert.method.is_weekly() { 52 } else { 28 };
-            node_series(&state, &node, alert.syndrome, settings, alert.period_end, periods).await?
+            node_series(state, &node, alert.syndrome, settings, alert.period_end, periods).await?
         }
         _ => Vec::new(),
     };
-    Ok(Json(AlertDetail { alert, reviews, series }))
+    Ok(AlertDetail { alert, reviews, series })
+}
+
+/// Applies `user`'s decision on the alert `id` with the note of `input`:
+/// scope and policy checked, the note parsed, then the store's transition
+/// (alert, review record, audit and event in one transaction). Shared by the
+/// API and the pages.
+pub async fn decide_alert(state: &AppState, user: &User, id: &str, decision: AlertDecision, input: &ReviewInput) -> ApiResult<Alert> {
+    let alert = alert_in_scope(state, user, id, Action::ReviewAlert).await?;
+    let note = input.parse()?;
+    Ok(state.store.decide_alert(user.id, alert.id, decision, note, state.now()).await?)
 }
 
 async fn decide(state: &AppState, user: &User, id: &str, decision: AlertDecision, input: &ReviewInput) -> ApiResult<Json<Alert>> {
-    let alert = alert_in_scope(state, user, id, Action::ReviewAlert).await?;
-    let note = input.parse()?;
-    Ok(Json(state.store.decide_alert(user.id, alert.id, decision, note, state.now()).await?))
+    Ok(Json(decide_alert(state, user, id, decision, input).await?))
 }
 
 /// Take a new alert under review (command officers), with a note.
