@@ -186,7 +186,7 @@
   function startLive() {
     if (source || !document.querySelector('[data-live]') || !('EventSource' in window)) return;
     source = new EventSource('/api/v1/events/stream');
-    const kinds = ['report_received', 'daily_report_filed', 'case_opened', 'case_classified', 'task_assigned', 'task_acknowledged', 'task_completed', 'escalated'];
+    const kinds = ['report_received', 'daily_report_filed', 'case_opened', 'case_classified', 'task_assigned', 'task_acknowledged', 'task_completed', 'escalated', 'alert_raised', 'alert_reviewed'];
     kinds.forEach((k) => source.addEventListener(k, soon));
     source.onmessage = soon;
     source.onopen = () => { liveStatus(true); soon(); };

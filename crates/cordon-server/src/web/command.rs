@@ -1,6 +1,6 @@
 //! The command's pages for any node of the viewer's subtree: the live board
-//! (new reports, open and overdue tasks, escalations, cases by status,
-//! daily-report completeness), the epidemic curve, the map of the node's
+//! (new reports, open and overdue tasks, escalations, new outbreak alerts,
+//! cases by status, daily-report completeness), the epidemic curve, the map of the node's
 //! children and the escalation list, each with drill-down to the children.
 //!
 //! The board's panels are one fragment (`/board/live`); the page script
@@ -68,6 +68,8 @@ pub struct Tile {
     pub alert: bool,
     /// Stable name for tests and styles.
     pub key: &'static str,
+    /// Where the tile leads, if anywhere.
+    pub href: Option<String>,
 }
 
 /// A line of a board list.
@@ -160,15 +162,30 @@ async fn board_fragment(state: &AppState, viewer: &Viewer, node: &Node) -> WebRe
     let since = now.checked_sub(SignedDuration::from_hours(24)).unwrap_or(now);
     let counts = state.store.board_counts(&node.path, today, now, since).await?;
     let (completeness, _) = state.store.completeness(&node.path, today, now).await?;
+    let new_alerts = state.store.count_alerts_under(&node.path, cordon_core::alert::AlertStatus::New).await?;
     let tiles = vec![
-        Tile { label: t.get("board_reports_today"), value: counts.reports_today, alert: false, key: "reports-today" },
-        Tile { label: t.get("board_open_tasks"), value: counts.open_tasks, alert: false, key: "open-tasks" },
-        Tile { label: t.get("board_overdue_tasks"), value: counts.overdue_tasks, alert: counts.overdue_tasks > 0, key: "overdue-tasks" },
+        Tile { label: t.get("board_reports_today"), value: counts.reports_today, alert: false, key: "reports-today", href: None },
+        Tile { label: t.get("board_open_tasks"), value: counts.open_tasks, alert: false, key: "open-tasks", href: None },
+        Tile {
+            label: t.get("board_overdue_tasks"),
+            value: counts.overdue_tasks,
+            alert: counts.overdue_tasks > 0,
+            key: "overdue-tasks",
+            href: None,
+        },
         Tile {
             label: t.get("board_escalations_24h"),
             value: counts.recent_escalations,
             alert: counts.recent_escalations > 0,
             key: "escalations",
+            href: Some(format!("/escalations?node={}", super::form::url_encode(&node.code))),
+        },
+        Tile {
+            label: t.get("alerts_board_new"),
+            value: new_alerts,
+            alert: new_alerts > 0,
+            key: "new-alerts",
+            href: Some(format!("/alerts?node={}&status=new", super::form::url_encode(&node.code))),
         },
     ];
     let cases = counts

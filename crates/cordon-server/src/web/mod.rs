@@ -7,11 +7,14 @@
 //! more than the same user's API calls would. Every text shown goes through
 //! [`messages`]. One module per page group: [`session`] (sign-in, language,
 //! home), [`reporter`], [`worker`], [`command`] with [`curve`] and [`map`],
+//! [`alerts`] with [`alert_chart`],
 //! [`orders`], [`handovers`], [`arrivals`] with [`entry_rules`],
 //! [`roster`], [`admin`]; [`assets`] serves the stylesheet, the script and
 //! the service worker.
 
 pub mod admin;
+pub mod alert_chart;
+pub mod alerts;
 pub mod arrivals;
 pub mod assets;
 pub mod command;
@@ -30,7 +33,7 @@ pub mod worker;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -60,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(arrivals::router())
         .merge(entry_rules::router())
         .merge(command::router())
+        .merge(alerts::router())
         .merge(roster::router())
         .merge(admin::router())
         .layer(middleware::from_fn(guard))
@@ -163,13 +167,29 @@ async fn guard(request: Request, next: Next) -> Response {
     if unsafe_method && !same_origin(request.headers()) {
         return error_page(lang, StatusCode::FORBIDDEN, lang.get("error_cross_site").to_owned());
     }
-    let mut response = next.run(request).await;
+    let (mut parts, body) = request.into_parts();
+    if let Some(detail) = bad_id_in_path(&mut parts, lang).await {
+        return error_page(lang, StatusCode::BAD_REQUEST, detail);
+    }
+    let mut response = next.run(Request::from_parts(parts, body)).await;
     if let Some(pending) = response.extensions_mut().remove::<PendingErrorPage>() {
         let detail = if pending.status.is_server_error() { lang.get("error_internal_detail").to_owned() } else { pending.detail };
         return error_page(lang, pending.status, detail);
     }
     response.headers_mut().entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("private, no-cache"));
     response
+}
+
+/// Why the address is wrong, when a part of it that names a record (a
+/// `{id}` or `{..._id}` segment of the route: always a UUID) is not a UUID.
+/// Checked before the handler, so every page answers a mistyped address
+/// with the error page, in the visitor's language, naming the part.
+async fn bad_id_in_path(parts: &mut Parts, lang: Lang) -> Option<String> {
+    let params = RawPathParams::from_request_parts(parts, &()).await.ok()?;
+    let (_, value) =
+        params.iter().find(|(name, value)| (*name == "id" || name.ends_with("_id")) && value.parse::<uuid::Uuid>().is_err())?;
+    let shown: String = value.chars().take(60).collect();
+    Some(lang.reason(&format!("{shown:?} in the address is not a valid id (a UUID)")))
 }
 
 fn error_page(t: Lang, status: StatusCode, detail: String) -> Response {
@@ -278,6 +298,7 @@ impl Chrome {
                 ("/orders", "quarantine_nav_orders"),
                 ("/handovers", "quarantine_nav_handovers"),
                 ("/arrivals", "quarantine_nav_arrivals"),
+                ("/alerts", "alerts_nav"),
             ],
             Role::Administrator => &[
                 ("/admin/users", "nav_users"),

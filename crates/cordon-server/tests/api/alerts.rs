@@ -61,8 +61,9 @@ async fn fever_reports(app: &TestApp, unit: &str, count: usize, at: Timestamp) {
 }
 
 /// Four weeks of one or two fever reports a day in each of the four
-/// districts (steady: alternating), then twelve more in D1 yesterday.
-async fn baseline_and_outbreak(app: &TestApp) {
+/// districts (steady: alternating), then twelve more in D1 yesterday
+/// (also used by the page tests).
+pub(crate) async fn baseline_and_outbreak(app: &TestApp) {
     more_districts(app).await;
     for days_back in (1..=28i32).rev() {
         let at = start_time().checked_sub(DAY * days_back).unwrap();

@@ -67,6 +67,135 @@ fn location(headers: &HeaderMap) -> &str {
     headers.get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
+// alerts: the list, the alert page with its chart, the review forms, and
+// the error page for a malformed id in an address.
+on_both_backends!(an_officer_finds_an_alert_reads_its_chart_and_reviews_it, a_malformed_id_in_a_page_address_gets_the_error_page);
+
+/// A GET in Korean.
+async fn get_in_korean(b: &Browser, path: &str) -> (StatusCode, String) {
+    let r = b.http.get(format!("{}{path}", b.base)).header("accept-language", "ko-KR,ko;q=0.9").send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+async fn an_officer_finds_an_alert_reads_its_chart_and_reviews_it(app: &TestApp) {
+    crate::alerts::baseline_and_outbreak(app).await;
+    app.advance_and_run_jobs(jiff::SignedDuration::ZERO).await;
+    let (_, found) = app.get("p1_officer", "/alerts?under=D1&syndrome=fever").await;
+    let id = found[0]["id"].as_str().expect("the outbreak raised an alert for D1").to_owned();
+    let alert_status = async || app.get("p1_officer", &format!("/alerts/{id}")).await.1["status"].as_str().unwrap().to_owned();
+
+    // The board counts the new alerts (D1, C1, P1; fever and suspected cases) and leads to them.
+    let b = Browser::signed_in(app, "p1_officer").await;
+    let (_, _, board) = b.get("/board/live?node=P1").await;
+    assert!(board.contains(r#"data-tile="new-alerts" href="/alerts?node=P1&#38;status=new"><span class="tile-value">6</span>"#), "{board}");
+    let (_, _, page) = b.get("/board?node=P1").await;
+    assert!(page.contains(r#"<a href="/alerts""#), "the navigation links the alerts: {page}");
+
+    // The list: the officer's subtree, newest first, filtered by status.
+    let (status, _, list) = b.get("/alerts").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list.matches("<li data-alert>").count(), 6, "{list}");
+    assert!(list.contains(&format!(r#"href="/alerts/{id}">Fever · EARS C2 (daily)</a>"#)) && list.contains("2026-11-22"), "{list}");
+    assert!(list.contains("New alerts awaiting review: 6"));
+    let (_, _, none) = b.get("/alerts?status=verified").await;
+    assert!(none.contains("No alerts with this status.") && !none.contains("<li data-alert>"), "{none}");
+    assert_eq!(b.get("/alerts?status=open").await.0, StatusCode::BAD_REQUEST);
+    let (_, _, d1) = b.get("/alerts?node=D1").await;
+    assert_eq!(d1.matches("<li data-alert>").count(), 2, "drilled down to D1: {d1}");
+
+    // The alert page draws the series: bars, the expected value, the bound and the alarm marked.
+    let (status, _, page) = b.get(&format!("/alerts/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let svg = page.split("<svg").nth(1).expect("the chart is drawn").split("</svg>").next().unwrap();
+    for label in ["Observed", "Expected", "Upper bound", "Alarm", "Count"] {
+        assert!(svg.contains(label), "the legend or an axis says {label}");
+    }
+    assert!(svg.contains(r##"stroke="#E06C00""##), "the upper bound is drawn as a line");
+    assert!(svg.matches("#B01018").count() >= 3, "the alarm's bar and marker, and the legend's marker");
+    assert!(page.contains(r#"<tr class="alarm"><td>2026-11-22</td>"#), "the table under the chart marks the alarm: {page}");
+    assert!(page.contains(&format!(r#"action="/alerts/{id}/review""#)) && !page.contains(&format!(r#"action="/alerts/{id}/verify""#)));
+
+    // A worker reads it but is offered no form and may not post one; another province does not see it.
+    let worker = Browser::signed_in(app, "worker_c1").await;
+    let (status, _, seen) = worker.get(&format!("/alerts/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!seen.contains("<form method=\"post\" action=\"/alerts/"), "no review form for a health worker");
+    assert_eq!(worker.post(&format!("/alerts/{id}/review"), &[("note", "looking")]).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(Browser::signed_in(app, "p2_officer").await.get(&format!("/alerts/{id}")).await.0, StatusCode::NOT_FOUND);
+
+    // Bad input: the error at its place, nothing changed.
+    let audit_before = app.count(cordon_store::audit::Table::Audit).await;
+    let (status, _, page) = b.post(&format!("/alerts/{id}/verify"), &[("note", "too early")]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("an alert that is new cannot become verified; it must be under_review first"), "{page}");
+    let (status, _, page) = b.post(&format!("/alerts/{id}/review"), &[("note", "   ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains(r#"id="review-note-error""#) && page.contains(r#"aria-invalid="true""#), "{page}");
+    assert_eq!(alert_status().await, "new");
+    assert_eq!(app.count(cordon_store::audit::Table::Audit).await, audit_before, "nothing was written");
+
+    // Review, then verify, each with a note, each a redirect after the post.
+    let (status, headers, _) = b.post(&format!("/alerts/{id}/review"), &[("note", "calling the district")]).await;
+    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, format!("/alerts/{id}?done=review").as_str()));
+    let (_, _, page) = b.get(&format!("/alerts/{id}?done=review")).await;
+    assert!(page.contains("The alert is now under review") && page.contains("calling the district"), "{page}");
+    assert!(page.contains(&format!(r#"action="/alerts/{id}/verify""#)) && page.contains(&format!(r#"action="/alerts/{id}/discard""#)));
+    let (status, headers, _) = b.post(&format!("/alerts/{id}/verify"), &[("note", "cluster at a school")]).await;
+    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, format!("/alerts/{id}?done=verify").as_str()));
+    let (_, detail) = app.get("p1_officer", &format!("/alerts/{id}")).await;
+    assert_eq!(detail["status"], "verified");
+    assert_eq!(detail["reviews"][1]["note"], "cluster at a school");
+    assert_eq!(detail["reviews"][1]["officer_id"], serde_json::json!(app.seed.user("p1_officer").id));
+    let (_, audit) = app.get("admin", &format!("/audit?entity=alert&entity_id={id}")).await;
+    let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["alert.verify", "alert.review", "alert.raise"]);
+
+    // Settled: no more forms; a stale form is refused, in the visitor's language.
+    let (_, _, page) = b.get(&format!("/alerts/{id}")).await;
+    assert!(!page.contains(&format!(r#"action="/alerts/{id}/"#)) && page.contains("Verified"), "{page}");
+    let r = b
+        .http
+        .post(format!("{}/alerts/{id}/discard", b.base))
+        .header("content-type", FORM)
+        .header("accept-language", "ko")
+        .body(encode(&[("note", "changed my mind")]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("확인됨 상태의 경보는 배제 상태가 될 수 없습니다"), "{page}");
+    assert_eq!(alert_status().await, "verified");
+    let (_, _, board) = b.get("/board/live?node=P1").await;
+    assert!(board.contains(r#"<span class="tile-value">5</span><span class="tile-label">New alerts</span>"#), "{board}");
+    let (status, page) = get_in_korean(&b, &format!("/alerts/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("상한(임계값)") && page.contains("검토 이력"), "the chart and the page in Korean");
+}
+
+async fn a_malformed_id_in_a_page_address_gets_the_error_page(app: &TestApp) {
+    let b = Browser::signed_in(app, "p1_officer").await;
+    for path in ["/cases/not-a-uuid", "/alerts/12345", "/cases/not-a-uuid/contacts"] {
+        let (status, headers, body) = b.get(path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").starts_with("text/html"), "{path}");
+        let part = path.split('/').nth(2).unwrap();
+        assert!(body.contains(&format!("&#34;{part}&#34; in the address is not a valid id (a UUID)")), "{path}: {body}");
+    }
+    let (status, _, body) = b.post("/tasks/nope/acknowledge", &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("&#34;nope&#34; in the address"), "{body}");
+    let (status, body) = get_in_korean(&b, "/cases/not-a-uuid").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body.contains(r#"<html lang="ko">"#) && body.contains("주소의 &#34;not-a-uuid&#34;은(는) 올바른 ID(UUID)가 아닙니다"),
+        "{body}"
+    );
+    let anonymous = Browser::new(app);
+    assert_eq!(anonymous.get("/cases/not-a-uuid").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(b.get(&format!("/cases/{}", Uuid::new_v4())).await.0, StatusCode::NOT_FOUND, "a well-formed id is looked up");
+}
+
 async fn a_page_without_a_session_sends_the_browser_to_sign_in(app: &TestApp) {
     let b = Browser::new(app);
     let (status, headers, _) = b.get("/board?node=P1").await;

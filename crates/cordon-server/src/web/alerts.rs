@@ -1,0 +1,442 @@
+//! The command's alert pages: the alerts of a node's subtree, newest period
+//! first and filtered by status, and one alert with its series drawn
+//! ([`super::alert_chart`]), its review history and the review forms.
+//!
+//! Reading and deciding go through the API's own functions
+//! ([`crate::api::alerts::alert_detail`], [`crate::api::alerts::decide_alert`]):
+//! the same subtree scope, the same policy (`Action::ReviewAlert`), the same
+//! note rule and the same store transition with its audit record and live
+//! event, so a page can never do what the API would refuse.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use cordon_core::alert::{Alert, AlertDecision, AlertStatus, ReviewInput};
+use cordon_core::jurisdiction::Node;
+use cordon_core::policy::Action;
+use cordon_store::alerts::AlertFilter;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    Chrome, Crumb, FieldErrors, FormData, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with, see_other,
+};
+use crate::api::alerts::{alert_detail, decide_alert};
+use crate::detection::SeriesPoint;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/alerts", get(list))
+        .route("/alerts/{id}", get(alert_page))
+        .route("/alerts/{id}/review", post(review))
+        .route("/alerts/{id}/verify", post(verify))
+        .route("/alerts/{id}/discard", post(discard))
+}
+
+/// The CSS class of an alert status.
+pub fn status_class(status: AlertStatus) -> &'static str {
+    match status {
+        AlertStatus::New => "status-overdue",
+        AlertStatus::UnderReview => "status-on-way",
+        AlertStatus::Verified => "status-case",
+        AlertStatus::Discarded => "status-closed",
+    }
+}
+
+/// A count as shown: whole numbers without decimals, others with one.
+pub fn count(value: f64) -> String {
+    if (value - value.round()).abs() < 1e-9 { format!("{}", value.round() as i64) } else { format!("{value:.1}") }
+}
+
+fn optional(value: Option<f64>) -> String {
+    value.map(count).unwrap_or_else(|| "–".into())
+}
+
+/// An alert as the list shows it.
+#[derive(Debug, Clone)]
+pub struct AlertRow {
+    /// Link to the alert's page.
+    pub href: String,
+    /// The node's code.
+    pub code: String,
+    /// The node's name.
+    pub name: String,
+    /// The syndrome.
+    pub syndrome: &'static str,
+    /// The method.
+    pub method: &'static str,
+    /// The period (a day, or first – last day).
+    pub period: String,
+    /// The count observed.
+    pub observed: String,
+    /// The threshold exceeded.
+    pub bound: String,
+    /// The status text.
+    pub status: &'static str,
+    /// The status's CSS class.
+    pub class: &'static str,
+}
+
+fn period_text(alert_start: jiff::civil::Date, alert_end: jiff::civil::Date) -> String {
+    if alert_start == alert_end { alert_end.to_string() } else { format!("{alert_start} – {alert_end}") }
+}
+
+/// A node by id, read once per page.
+async fn cached_node(state: &AppState, cache: &mut std::collections::HashMap<Uuid, Option<Node>>, id: Uuid) -> WebResult<Option<Node>> {
+    if let Some(node) = cache.get(&id) {
+        return Ok(node.clone());
+    }
+    let node = state.store.node(id).await?;
+    cache.insert(id, node.clone());
+    Ok(node)
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    node: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "alerts.html")]
+struct AlertsPage {
+    t: Lang,
+    c: Chrome,
+    node: Node,
+    crumbs: Vec<Crumb>,
+    statuses: Vec<(&'static str, &'static str, bool)>,
+    new_count: i64,
+    rows: Vec<AlertRow>,
+    filtered: bool,
+}
+
+/// The status filter of the list: empty or `all` for every status.
+fn status_filter(raw: Option<&str>) -> Result<Option<AlertStatus>, ApiError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty() && *s != "all") {
+        None => Ok(None),
+        Some(s) => AlertStatus::parse(s).map(Some).ok_or_else(|| {
+            let known = AlertStatus::ALL.map(AlertStatus::as_str).join(", ");
+            ApiError::bad_field("status", format!("must be one of {known}"))
+        }),
+    }
+}
+
+async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query<ListQuery>) -> WebResult<Response> {
+    let t = viewer.lang;
+    let node = page_node(&state, &viewer, q.node.as_deref()).await?;
+    let status = status_filter(q.status.as_deref())?;
+    let filter = AlertFilter { status, syndrome: None, since: None };
+    let mut nodes = std::collections::HashMap::new();
+    let mut rows = Vec::new();
+    for alert in state.store.alerts_under(&node.path, &filter, 300).await? {
+        let place = cached_node(&state, &mut nodes, alert.node_id).await?;
+        rows.push(AlertRow {
+            href: format!("/alerts/{}", alert.id),
+            code: alert.node_path.code().to_owned(),
+            name: place.map(|n| n.name).unwrap_or_default(),
+            syndrome: t.syndrome(alert.syndrome),
+            method: t.detection_method(alert.method),
+            period: period_text(alert.period_start, alert.period_end),
+            observed: count(alert.observed),
+            bound: optional(alert.upper_bound),
+            status: t.alert_status(alert.status),
+            class: status_class(alert.status),
+        });
+    }
+    let chosen = status.map(AlertStatus::as_str).unwrap_or("all");
+    let statuses = std::iter::once(("all", t.get("alerts_filter_all"), chosen == "all"))
+        .chain(AlertStatus::ALL.into_iter().map(|s| (s.as_str(), t.alert_status(s), s.as_str() == chosen)))
+        .collect();
+    let page = AlertsPage {
+        t,
+        c: viewer.chrome(),
+        crumbs: breadcrumbs(&state, &viewer, &node).await?,
+        new_count: state.store.count_alerts_under(&node.path, AlertStatus::New).await?,
+        node,
+        statuses,
+        rows,
+        filtered: status.is_some(),
+    };
+    render(&page)
+}
+
+/// One step of an alert's review as the page lists it.
+#[derive(Debug, Clone)]
+pub struct ReviewLine {
+    /// When (local time).
+    pub at: String,
+    /// The officer's name.
+    pub officer: String,
+    /// From which status to which.
+    pub change: String,
+    /// The officer's note.
+    pub note: String,
+}
+
+/// One period of the series as the table under the chart lists it.
+#[derive(Debug, Clone)]
+pub struct SeriesRow {
+    /// The period.
+    pub period: String,
+    /// The count observed.
+    pub observed: String,
+    /// The count expected.
+    pub expected: String,
+    /// The upper bound.
+    pub bound: String,
+    /// Whether the period alarmed.
+    pub alarm: bool,
+}
+
+/// One review form: the decision it posts, its texts and what was typed.
+#[derive(Debug, Clone)]
+pub struct DecisionForm {
+    /// The decision's path segment and field prefix (`review`, `verify`, `discard`).
+    pub name: &'static str,
+    /// The form's heading.
+    pub heading: &'static str,
+    /// The button's text.
+    pub button: &'static str,
+    /// The note typed, kept after an error.
+    pub note: String,
+    /// Why the note was refused, if it was.
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "alert.html")]
+struct AlertPage {
+    t: Lang,
+    c: Chrome,
+    id: String,
+    node_code: String,
+    place: String,
+    syndrome: &'static str,
+    method: &'static str,
+    period: String,
+    observed: String,
+    expected: String,
+    bound: String,
+    status: &'static str,
+    class: &'static str,
+    raised: String,
+    svg: String,
+    caption: String,
+    series: Vec<SeriesRow>,
+    reviews: Vec<ReviewLine>,
+    forms: Vec<DecisionForm>,
+    problems: Vec<String>,
+    flash: Option<&'static str>,
+}
+
+fn decision_name(decision: AlertDecision) -> &'static str {
+    match decision {
+        AlertDecision::Review => "review",
+        AlertDecision::Verify => "verify",
+        AlertDecision::Discard => "discard",
+    }
+}
+
+/// What was posted, to show again with its errors.
+struct Posted {
+    decision: AlertDecision,
+    note: String,
+    errors: FieldErrors,
+}
+
+async fn alert_view(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    posted: Option<Posted>,
+    flash: Option<&'static str>,
+) -> WebResult<AlertPage> {
+    let t = viewer.lang;
+    let detail = alert_detail(state, &viewer.user, id).await?;
+    let alert: &Alert = &detail.alert;
+    let zone = state.store.settings().await?.zone();
+    let place = state.store.node(alert.node_id).await?.map(|n| n.name).unwrap_or_default();
+    let weekly = alert.method.is_weekly();
+    let svg = if detail.series.is_empty() {
+        String::new()
+    } else {
+        super::alert_chart::svg(t, &detail.series, weekly).map_err(ApiError::Internal)?
+    };
+    let caption = match (detail.series.first(), detail.series.last()) {
+        (Some(first), Some(last)) => t.fill(
+            "alert_chart_caption",
+            format!("{} · {place} ({}), {} – {}", t.syndrome(alert.syndrome), alert.node_path.code(), first.period_start, last.period_end),
+        ),
+        _ => String::new(),
+    };
+    let series = detail
+        .series
+        .iter()
+        .map(|p: &SeriesPoint| SeriesRow {
+            period: period_text(p.period_start, p.period_end),
+            observed: count(p.observed),
+            expected: optional(p.expected),
+            bound: optional(p.upper_bound),
+            alarm: p.alarm == Some(true),
+        })
+        .collect();
+    let mut names: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
+    let mut reviews = Vec::new();
+    for r in &detail.reviews {
+        let officer = match names.get(&r.officer_id) {
+            Some(name) => String::clone(name),
+            None => {
+                let name = state.store.user(r.officer_id).await?.map(|u| u.display_name).unwrap_or_default();
+                names.insert(r.officer_id, name.clone());
+                name
+            }
+        };
+        reviews.push(ReviewLine {
+            at: local_time(r.at, &zone),
+            officer,
+            change: format!("{} → {}", t.alert_status(r.from), t.alert_status(r.to)),
+            note: r.note.clone(),
+        });
+    }
+    let decisions: &[AlertDecision] = match alert.status {
+        AlertStatus::New => &[AlertDecision::Review],
+        AlertStatus::UnderReview => &[AlertDecision::Verify, AlertDecision::Discard],
+        AlertStatus::Verified | AlertStatus::Discarded => &[],
+    };
+    let may_review = viewer.may(Action::ReviewAlert, &alert.node_path).is_ok();
+    let mut problems = Vec::new();
+    let forms = decisions
+        .iter()
+        .filter(|_| may_review)
+        .map(|d| {
+            let name = decision_name(*d);
+            let mine = posted.as_ref().filter(|p| p.decision == *d);
+            DecisionForm {
+                name,
+                heading: t.get(match d {
+                    AlertDecision::Review => "alert_review_heading",
+                    AlertDecision::Verify => "alert_verify_heading",
+                    AlertDecision::Discard => "alert_discard_heading",
+                }),
+                button: t.get(match d {
+                    AlertDecision::Review => "alert_review_button",
+                    AlertDecision::Verify => "alert_verify_button",
+                    AlertDecision::Discard => "alert_discard_button",
+                }),
+                note: mine.map(|p| p.note.clone()).unwrap_or_default(),
+                error: mine.and_then(|p| p.errors.get("note")),
+            }
+        })
+        .collect::<Vec<_>>();
+    if let Some(p) = &posted {
+        problems = p.errors.other(&["note"]);
+        // A note refused on a form no longer shown (the alert moved on) is still said.
+        if !forms.iter().any(|f| f.name == decision_name(p.decision))
+            && let Some(e) = p.errors.get("note")
+        {
+            problems.push(format!("note: {e}"));
+        }
+    }
+    Ok(AlertPage {
+        t,
+        c: viewer.chrome(),
+        id: alert.id.to_string(),
+        node_code: alert.node_path.code().to_owned(),
+        place,
+        syndrome: t.syndrome(alert.syndrome),
+        method: t.detection_method(alert.method),
+        period: period_text(alert.period_start, alert.period_end),
+        observed: count(alert.observed),
+        expected: optional(alert.expected),
+        bound: optional(alert.upper_bound),
+        status: t.alert_status(alert.status),
+        class: status_class(alert.status),
+        raised: local_time(alert.raised_at, &zone),
+        svg,
+        caption,
+        series,
+        reviews,
+        forms,
+        problems,
+        flash,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct AlertQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+async fn alert_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<AlertQuery>,
+) -> WebResult<Response> {
+    let flash = match q.done.as_deref() {
+        Some("review") => Some(viewer.lang.get("alert_flash_review")),
+        Some("verify") => Some(viewer.lang.get("alert_flash_verify")),
+        Some("discard") => Some(viewer.lang.get("alert_flash_discard")),
+        _ => None,
+    };
+    render(&alert_view(&state, &viewer, &id, None, flash).await?)
+}
+
+/// Posts a decision through the API's function; a refused note or an
+/// illegal move shows the page again with the error and changes nothing.
+async fn decide(state: &AppState, viewer: &Viewer, id: &str, decision: AlertDecision, form: &FormData) -> WebResult<Response> {
+    let input = ReviewInput { note: form.get("note").to_owned() };
+    let status = match decide_alert(state, &viewer.user, id, decision, &input).await {
+        Ok(alert) => return Ok(see_other(&format!("/alerts/{}?done={}", alert.id, decision_name(decision)))),
+        Err(e @ ApiError::Invalid(_)) => (StatusCode::UNPROCESSABLE_ENTITY, e),
+        Err(e @ ApiError::Conflict { .. }) => (StatusCode::CONFLICT, e),
+        Err(e) => return Err(e.into()),
+    };
+    let (code, error) = status;
+    let mut errors = FieldErrors::none();
+    errors.absorb(error)?;
+    let posted = Posted { decision, note: form.get("note").to_owned(), errors };
+    let page = alert_view(state, viewer, id, Some(posted), None).await?;
+    render_with(code, &page)
+}
+
+async fn review(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
+    decide(&state, &viewer, &id, AlertDecision::Review, &form).await
+}
+
+async fn verify(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
+    decide(&state, &viewer, &id, AlertDecision::Verify, &form).await
+}
+
+async fn discard(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
+    decide(&state, &viewer, &id, AlertDecision::Discard, &form).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_drop_needless_decimals() {
+        assert_eq!(count(13.0), "13");
+        assert_eq!(count(4.5678), "4.6");
+        assert_eq!(optional(None), "–");
+    }
+
+    #[test]
+    fn the_status_filter_takes_all_or_a_known_status() {
+        assert_eq!(status_filter(Some("all")).unwrap(), None);
+        assert_eq!(status_filter(Some("")).unwrap(), None);
+        assert_eq!(status_filter(Some("under_review")).unwrap(), Some(AlertStatus::UnderReview));
+        assert!(matches!(status_filter(Some("open")), Err(ApiError::BadRequest { .. })));
+    }
+}
