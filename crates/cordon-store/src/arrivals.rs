@@ -18,6 +18,7 @@ use crate::config::settings_in;
 use crate::db::{from_micros, micros, parse_date, subtree};
 use crate::error::Result;
 use crate::orders::{issue_in, order_by_id};
+use crate::paging::{self, Keyset, Page, PageRequest};
 use crate::reports::{Intake, intake_in};
 use crate::{Store, exec};
 
@@ -192,16 +193,44 @@ impl Store {
         .await
     }
 
-    /// Arrivals at points of entry at or below `path`, newest first.
-    pub async fn arrivals_under(&self, path: &NodePath, limit: i64) -> Result<Vec<Arrival>> {
-        let sql = format!("SELECT {ARRIVAL_COLUMNS} FROM arrivals WHERE poe_path LIKE $1 ESCAPE '\\' ORDER BY registered_at DESC LIMIT $2");
+    /// A page of the arrivals at points of entry at or below `path`, newest
+    /// registration first (arrivals registered in the same microsecond by id).
+    pub async fn arrivals_page(&self, path: &NodePath, request: &PageRequest<i64>) -> Result<Page<Arrival, i64>> {
+        let keyset = Keyset { key: "registered_at", descending: true };
+        let from = "FROM arrivals WHERE poe_path LIKE $1 ESCAPE '\\'";
+        let backwards = request.backwards();
+        let past = if request.cursor.is_some() { format!(" AND {}", keyset.beyond(3, 4, backwards)) } else { String::new() };
+        let rows_sql = format!("SELECT {ARRIVAL_COLUMNS} {from}{past} ORDER BY {} LIMIT $2", keyset.order_by(backwards));
+        let count_sql =
+            format!("SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) AS BIGINT) {from}", keyset.beyond(2, 3, true));
         let pattern = subtree(path);
-        let rows: Vec<ArrivalRow> = self
+        let limit = request.bounded_limit();
+        let (rows, counts) = self
             .read(async |c| {
-                Ok(exec!(c, sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(&pattern).bind(limit.clamp(1, 1000)), fetch_all)?)
+                let rows: Vec<ArrivalRow> = exec!(
+                    c,
+                    {
+                        let q = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql.as_str())).bind(&pattern).bind(limit);
+                        match &request.cursor {
+                            Some(at) => q.bind(at.key).bind(at.id),
+                            None => q,
+                        }
+                    },
+                    fetch_all
+                )?;
+                // Counted around the first row read: the list's size and the rows before the page.
+                let first = if backwards { rows.last() } else { rows.first() };
+                let (first_key, first_id) = first.map(|r| (r.12, r.0)).unwrap_or_default();
+                let counts: (i64, i64) = exec!(
+                    c,
+                    sqlx::query_as(sqlx::AssertSqlSafe(count_sql.as_str())).bind(&pattern).bind(first_key).bind(first_id),
+                    fetch_one
+                )?;
+                Ok((rows, counts))
             })
             .await?;
-        rows.into_iter().map(arrival_from).collect()
+        let arrivals = rows.into_iter().map(arrival_from).collect::<Result<Vec<_>>>()?;
+        Ok(paging::assemble(arrivals, backwards, counts, |a| (micros(a.registered_at), a.id)))
     }
 
     /// A facility by code.

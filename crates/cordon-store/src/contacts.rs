@@ -9,6 +9,7 @@ use cordon_core::person::{Person, PersonDraft, is_probable_duplicate, name_key};
 use cordon_core::user::User;
 use jiff::Timestamp;
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::cases::case_by_id;
@@ -16,12 +17,30 @@ use crate::config::settings_in;
 use crate::db::{Conn, from_micros, micros, parse_date, parse_enum, subtree};
 use crate::error::{Result, StoreError};
 use crate::orders::issue_in;
+use crate::paging::{self, Keyset, Page, PageRequest};
 use crate::persons::person_by_id;
 use crate::{Store, Tx, exec};
 
 type ContactRow = (Uuid, Uuid, Uuid, String, String, String, String, Option<Uuid>, Option<Uuid>, bool, Uuid, i64);
 const CONTACT_COLUMNS: &str =
     "id, case_id, person_id, person_path, relation, exposure_date, setting, order_id, became_case_id, handed_over, listed_by, listed_at";
+
+type HandoverRow = (Uuid, Uuid, Uuid, Option<Uuid>, String, String, i64, Option<Uuid>, Option<i64>);
+const HANDOVER_COLUMNS: &str = "id, contact_id, person_id, order_id, from_path, to_path, created_at, accepted_by, accepted_at";
+
+fn handover_from(r: HandoverRow) -> Result<Handover> {
+    Ok(Handover {
+        id: r.0,
+        contact_id: r.1,
+        person_id: r.2,
+        order_id: r.3,
+        from_path: NodePath::from_stored(r.4),
+        to_path: NodePath::from_stored(r.5),
+        created_at: from_micros(r.6)?,
+        accepted_by: r.7,
+        accepted_at: r.8.map(from_micros).transpose()?,
+    })
+}
 
 fn contact_from(r: ContactRow) -> Result<Contact> {
     Ok(Contact {
@@ -203,49 +222,69 @@ impl Store {
         self.read(async |c| contacts_of(c, case_id).await).await
     }
 
-    /// Handovers received by places at or below `path`, newest first.
-    pub async fn handovers_to(&self, path: &NodePath, limit: i64) -> Result<Vec<Handover>> {
+    /// A page of the handovers received by places at or below `path`, newest
+    /// first (handovers made in the same microsecond by id).
+    pub async fn handovers_page(&self, path: &NodePath, request: &PageRequest<i64>) -> Result<Page<Handover, i64>> {
+        let keyset = Keyset { key: "created_at", descending: true };
+        let from = "FROM handovers WHERE to_path LIKE $1 ESCAPE '\\'";
+        let backwards = request.backwards();
+        let past = if request.cursor.is_some() { format!(" AND {}", keyset.beyond(3, 4, backwards)) } else { String::new() };
+        let rows_sql = format!("SELECT {HANDOVER_COLUMNS} {from}{past} ORDER BY {} LIMIT $2", keyset.order_by(backwards));
+        let count_sql =
+            format!("SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) AS BIGINT) {from}", keyset.beyond(2, 3, true));
         let pattern = subtree(path);
-        type Row = (Uuid, Uuid, Uuid, Option<Uuid>, String, String, i64, Option<Uuid>, Option<i64>);
-        let rows: Vec<Row> = self
+        let limit = request.bounded_limit();
+        let (rows, counts) = self
             .read(async |c| {
-                Ok(exec!(
+                let rows: Vec<HandoverRow> = exec!(
                     c,
-                    sqlx::query_as(
-                        "SELECT id, contact_id, person_id, order_id, from_path, to_path, created_at, accepted_by, accepted_at FROM handovers \
-                         WHERE to_path LIKE $1 ESCAPE '\\' ORDER BY created_at DESC LIMIT $2"
-                    )
-                    .bind(&pattern)
-                    .bind(limit.clamp(1, 1000)),
+                    {
+                        let q = sqlx::query_as(AssertSqlSafe(rows_sql.as_str())).bind(&pattern).bind(limit);
+                        match &request.cursor {
+                            Some(at) => q.bind(at.key).bind(at.id),
+                            None => q,
+                        }
+                    },
                     fetch_all
-                )?)
+                )?;
+                // Counted around the first row read: the list's size and the rows before the page.
+                let first = if backwards { rows.last() } else { rows.first() };
+                let (first_key, first_id) = first.map(|r| (r.6, r.0)).unwrap_or_default();
+                let counts: (i64, i64) =
+                    exec!(c, sqlx::query_as(AssertSqlSafe(count_sql.as_str())).bind(&pattern).bind(first_key).bind(first_id), fetch_one)?;
+                Ok((rows, counts))
             })
             .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(Handover {
-                    id: r.0,
-                    contact_id: r.1,
-                    person_id: r.2,
-                    order_id: r.3,
-                    from_path: NodePath::from_stored(r.4),
-                    to_path: NodePath::from_stored(r.5),
-                    created_at: from_micros(r.6)?,
-                    accepted_by: r.7,
-                    accepted_at: r.8.map(from_micros).transpose()?,
-                })
-            })
-            .collect()
+        let handovers = rows.into_iter().map(handover_from).collect::<Result<Vec<_>>>()?;
+        Ok(paging::assemble(handovers, backwards, counts, |h| (micros(h.created_at), h.id)))
+    }
+
+    /// How many handovers received at or below `path` nobody has taken on yet.
+    pub async fn handovers_waiting(&self, path: &NodePath) -> Result<i64> {
+        let pattern = subtree(path);
+        self.read(async |c| {
+            Ok(exec!(
+                c,
+                sqlx::query_scalar("SELECT COUNT(*) FROM handovers WHERE to_path LIKE $1 ESCAPE '\\' AND accepted_by IS NULL")
+                    .bind(&pattern),
+                fetch_one
+            )?)
+        })
+        .await
+    }
+
+    /// The handover `id`, if it was received at or below `path`.
+    pub async fn handover_to(&self, path: &NodePath, id: Uuid) -> Result<Option<Handover>> {
+        let sql = format!("SELECT {HANDOVER_COLUMNS} FROM handovers WHERE id = $1 AND to_path LIKE $2 ESCAPE '\\'");
+        let pattern = subtree(path);
+        let row: Option<HandoverRow> =
+            self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id).bind(&pattern), fetch_optional)?)).await?;
+        row.map(handover_from).transpose()
     }
 
     /// A command officer takes on a handover.
     pub async fn accept_handover(&self, officer: &User, id: Uuid, now: Timestamp) -> Result<Handover> {
-        let found = self
-            .handovers_to(&officer.node_path, 1000)
-            .await?
-            .into_iter()
-            .find(|h| h.id == id)
-            .ok_or_else(|| StoreError::not_found("handover", id))?;
+        let found = self.handover_to(&officer.node_path, id).await?.ok_or_else(|| StoreError::not_found("handover", id))?;
         if found.accepted_by.is_some() {
             return Ok(found);
         }

@@ -29,6 +29,7 @@ pub mod investigations;
 pub mod jurisdiction_csv;
 pub mod jurisdictions;
 pub mod orders;
+pub mod paging;
 pub mod persons;
 pub mod reports;
 pub mod rosters;

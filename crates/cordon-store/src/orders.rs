@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::config::settings_in;
 use crate::db::{Conn, from_micros, micros, parse_date, parse_enum, subtree};
 use crate::error::{Result, StoreError};
+use crate::paging::{self, Keyset, Page, PageRequest};
 use crate::{Store, Tx, exec};
 
 const ORDER_COLUMNS: &str = "id, person_id, kind, place, facility_id, area_path, reason, case_id, starts_on, ends_on, minimum_ends_on, status, note, issued_at, updated_at";
@@ -104,6 +105,24 @@ async fn orders_where(c: &mut Conn<'_>, clause: &str, id: Uuid) -> Result<Vec<Or
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE {clause} ORDER BY issued_at");
     let rows: Vec<OrderRow> = exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id), fetch_all)?;
     rows.into_iter().map(Order::try_from).collect()
+}
+
+/// Which orders a list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderFilter {
+    /// The node whose subtree the orders are followed up in (or whose residents they bind).
+    pub path: NodePath,
+    /// Only orders in force (active or extended).
+    pub in_force: bool,
+    /// Only orders that stand at this status.
+    pub status: Option<OrderStatus>,
+}
+
+impl OrderFilter {
+    /// Whether only orders in force can match (then the soonest end comes first).
+    fn only_in_force(&self) -> bool {
+        self.in_force || self.status.is_some_and(|s| s.in_force())
+    }
 }
 
 /// An order by id.
@@ -252,31 +271,50 @@ impl Store {
         self.read(async |c| order_by_id(c, id).await).await
     }
 
-    /// Orders followed up at or below `path` (or binding residents there),
-    /// newest first; only those in force when `in_force`.
-    pub async fn orders_under(&self, path: &NodePath, in_force: bool, limit: i64) -> Result<Vec<Order>> {
-        let filter = if in_force { " AND status IN ('active', 'extended')" } else { "" };
-        self.orders_where_under(path, filter, None, limit).await
-    }
-
-    /// Orders followed up at or below `path` (or binding residents there)
-    /// that stand at `status`, newest first.
-    pub async fn orders_under_with_status(&self, path: &NodePath, status: OrderStatus, limit: i64) -> Result<Vec<Order>> {
-        self.orders_where_under(path, "", Some(status_str(status)), limit).await
-    }
-
-    async fn orders_where_under(&self, path: &NodePath, filter: &str, status: Option<&str>, limit: i64) -> Result<Vec<Order>> {
-        let sql = format!(
-            "SELECT {ORDER_COLUMNS} FROM orders WHERE (area_path LIKE $1 ESCAPE '\\' OR person_path LIKE $1 ESCAPE '\\') \
-             AND ($3 IS NULL OR status = $3){filter} ORDER BY issued_at DESC, id LIMIT $2"
+    /// A page of the orders followed up at or below the filter's node (or
+    /// binding residents there). Orders in force are listed by last day,
+    /// soonest first; any other selection by last day, latest first; orders
+    /// ending on the same day by id.
+    pub async fn orders_page(&self, filter: &OrderFilter, request: &PageRequest<Date>) -> Result<Page<Order, Date>> {
+        let keyset = Keyset { key: "ends_on", descending: !filter.only_in_force() };
+        let in_force = if filter.in_force { " AND status IN ('active', 'extended')" } else { "" };
+        let from = format!(
+            "FROM orders WHERE (area_path LIKE $1 ESCAPE '\\' OR person_path LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR status = $2){in_force}"
         );
-        let pattern = subtree(path);
-        let rows: Vec<OrderRow> = self
+        let backwards = request.backwards();
+        let past = if request.cursor.is_some() { format!(" AND {}", keyset.beyond(4, 5, backwards)) } else { String::new() };
+        let rows_sql = format!("SELECT {ORDER_COLUMNS} {from}{past} ORDER BY {} LIMIT $3", keyset.order_by(backwards));
+        let count_sql =
+            format!("SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) AS BIGINT) {from}", keyset.beyond(3, 4, true));
+        let pattern = subtree(&filter.path);
+        let status = filter.status.map(status_str);
+        let limit = request.bounded_limit();
+        let (rows, counts) = self
             .read(async |c| {
-                Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(limit.clamp(1, 1000)).bind(status), fetch_all)?)
+                let rows: Vec<OrderRow> = exec!(
+                    c,
+                    {
+                        let q = sqlx::query_as(AssertSqlSafe(rows_sql.as_str())).bind(&pattern).bind(status).bind(limit);
+                        match &request.cursor {
+                            Some(at) => q.bind(at.key.to_string()).bind(at.id),
+                            None => q,
+                        }
+                    },
+                    fetch_all
+                )?;
+                // Counted around the first row read: the list's size and the rows before the page.
+                let first = if backwards { rows.last() } else { rows.first() };
+                let (first_key, first_id) = first.map(|r| (r.ends_on.clone(), r.id)).unwrap_or_default();
+                let counts: (i64, i64) = exec!(
+                    c,
+                    sqlx::query_as(AssertSqlSafe(count_sql.as_str())).bind(&pattern).bind(status).bind(first_key).bind(first_id),
+                    fetch_one
+                )?;
+                Ok((rows, counts))
             })
             .await?;
-        rows.into_iter().map(Order::try_from).collect()
+        let orders = rows.into_iter().map(Order::try_from).collect::<Result<Vec<_>>>()?;
+        Ok(paging::assemble(orders, backwards, counts, |o| (o.ends_on, o.id)))
     }
 
     /// A command officer extends an order to a later last day.

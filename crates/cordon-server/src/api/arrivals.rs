@@ -1,7 +1,7 @@
 //! Points of entry: registering and listing arrivals.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{OriginalUri, State};
 use axum::http::StatusCode;
 use cordon_core::arrival::{Arrival, ArrivalInput};
 use cordon_core::jurisdiction::FacilityKind;
@@ -13,7 +13,8 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{authorise, limit, node_for, scope};
+use super::paging::{Paged, page_request};
+use super::{authorise, node_for, scope};
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{AppJson, AppQuery};
@@ -72,19 +73,34 @@ pub async fn register_arrival(state: &AppState, user: &User, input: &ArrivalInpu
 pub struct ArrivalQuery {
     /// Code of the subtree (default: your anchor).
     pub under: Option<String>,
-    /// At most this many (default 100).
+    /// Arrivals per page, 1 to 1000 (default 100).
     pub limit: Option<i64>,
+    /// The page to read: the `X-Next-Cursor` (or `Link`) of the previous
+    /// page; the first page without it.
+    pub cursor: Option<String>,
 }
 
-/// Arrivals at points of entry in your subtree, newest first.
-#[utoipa::path(get, path = "/arrivals", tag = "quarantine", params(ArrivalQuery), responses((status = 200, body = Vec<Arrival>)))]
+/// Arrivals at points of entry in your subtree, newest first, one page at a
+/// time. The whole list's size is in `X-Total-Count`; the next page is at the
+/// cursor in `X-Next-Cursor` (and `Link: <…>; rel="next"`), absent on the
+/// last page.
+#[utoipa::path(get, path = "/arrivals", tag = "quarantine", params(ArrivalQuery), responses(
+    (status = 200, body = Vec<Arrival>, headers(
+        ("x-total-count" = i64, description = "How many arrivals the whole list holds"),
+        ("x-next-cursor" = String, description = "The `cursor` of the next page; absent on the last page"),
+        ("link" = String, description = "The next and previous pages (rel=\"next\", rel=\"prev\"), with the same parameters"),
+    )),
+    (status = 400, body = crate::error::Problem, description = "A parameter is wrong (e.g. `limit` out of range, an unknown `cursor`); the problem names it"),
+))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    OriginalUri(uri): OriginalUri,
     AppQuery(q): AppQuery<ArrivalQuery>,
-) -> ApiResult<Json<Vec<Arrival>>> {
+) -> ApiResult<Paged<Arrival, i64>> {
+    let request = page_request(q.limit, q.cursor.as_deref())?;
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.arrivals_under(&path, limit(q.limit)).await?))
+    Ok(Paged { page: state.store.arrivals_page(&path, &request).await?, uri })
 }
 
 /// Routes.

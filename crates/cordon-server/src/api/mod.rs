@@ -10,6 +10,7 @@ pub mod daily;
 pub mod escalations;
 pub mod events;
 pub mod jurisdictions;
+pub mod paging;
 pub mod persons;
 pub mod quarantine;
 pub mod reports;
@@ -30,7 +31,7 @@ use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "cordon API", description = "Epidemic surveillance and quarantine command. Errors are application/problem+json naming the fields that were wrong."),
+    info(title = "cordon API", description = "Epidemic surveillance and quarantine command. Errors are application/problem+json naming the fields that were wrong. The long lists (GET /orders, /arrivals, /handovers) are paged: `limit` (1 to 1000, default 100) rows per page, the size of the whole list in X-Total-Count, and the next page at the cursor in X-Next-Cursor (also as Link rel=\"next\"); pass it back as `cursor` with the same other parameters until no cursor comes."),
     tags(
         (name = "auth", description = "Signing in and device tokens"),
         (name = "jurisdictions", description = "The jurisdiction tree and facilities"),

@@ -2,7 +2,7 @@
 //! transmission chains.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
 use cordon_core::case::Case;
 use cordon_core::chain::Chain;
@@ -15,6 +15,8 @@ use cordon_core::user::User;
 use cordon_store::contacts::{ContactPerson, Listed};
 use cordon_store::followups::{VisitInput, VisitOutcome};
 use cordon_store::investigations::Recorded;
+use cordon_store::orders::OrderFilter;
+use cordon_store::paging::{Page, PageRequest};
 use jiff::civil::Date;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -22,7 +24,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{authorise, limit, node_for, scope};
+use super::paging::{Paged, page_request};
+use super::{authorise, node_for, scope};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
@@ -151,34 +154,43 @@ pub struct OrderQuery {
     pub in_force: bool,
     /// Only orders that stand at this status.
     pub status: Option<OrderStatus>,
-    /// At most this many (default 100).
+    /// Orders per page, 1 to 1000 (default 100).
     pub limit: Option<i64>,
+    /// The page to read: the `X-Next-Cursor` (or `Link`) of the previous
+    /// page; the first page without it.
+    pub cursor: Option<String>,
 }
 
-/// Isolation and quarantine orders in your subtree.
-#[utoipa::path(get, path = "/orders", tag = "quarantine", params(OrderQuery), responses((status = 200, body = Vec<Order>)))]
+/// Isolation and quarantine orders in your subtree, one page at a time.
+/// Orders in force (`in_force`, or status `active` or `extended`) come by
+/// last day, soonest first; any other selection by last day, latest first;
+/// orders ending the same day by id. The whole list's size is in
+/// `X-Total-Count`; the next page is at the cursor in `X-Next-Cursor` (and
+/// `Link: <…>; rel="next"`), absent on the last page.
+#[utoipa::path(get, path = "/orders", tag = "quarantine", params(OrderQuery), responses(
+    (status = 200, body = Vec<Order>, headers(
+        ("x-total-count" = i64, description = "How many orders the whole list holds"),
+        ("x-next-cursor" = String, description = "The `cursor` of the next page; absent on the last page"),
+        ("link" = String, description = "The next and previous pages (rel=\"next\", rel=\"prev\"), with the same parameters"),
+    )),
+    (status = 400, body = crate::error::Problem, description = "A parameter is wrong (e.g. `limit` out of range, an unknown `cursor`); the problem names it"),
+))]
 async fn list_orders(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    OriginalUri(uri): OriginalUri,
     AppQuery(q): AppQuery<OrderQuery>,
-) -> ApiResult<Json<Vec<Order>>> {
-    let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(orders_in(&state, &path, q.in_force, q.status, limit(q.limit)).await?))
+) -> ApiResult<Paged<Order, Date>> {
+    let request = page_request(q.limit, q.cursor.as_deref())?;
+    let filter = OrderFilter { path: scope(&state, &user, q.under.as_deref()).await?, in_force: q.in_force, status: q.status };
+    Ok(Paged { page: orders_in(&state, &filter, &request).await?, uri })
 }
 
-/// The orders under `path`: those at `status` when given, else those in
-/// force when `in_force`, else all. Shared by the API and the orders page.
-pub async fn orders_in(
-    state: &AppState,
-    path: &NodePath,
-    in_force: bool,
-    status: Option<OrderStatus>,
-    limit: i64,
-) -> ApiResult<Vec<Order>> {
-    Ok(match status {
-        Some(status) => state.store.orders_under_with_status(path, status, limit).await?,
-        None => state.store.orders_under(path, in_force, limit).await?,
-    })
+/// A page of the orders `filter` selects: those at its status when given,
+/// else those in force when asked, else all. Shared by the API and the
+/// orders page.
+pub async fn orders_in(state: &AppState, filter: &OrderFilter, request: &PageRequest<Date>) -> ApiResult<Page<Order, Date>> {
+    Ok(state.store.orders_page(filter, request).await?)
 }
 
 /// The order `id`, if `user` may perform `action` on it (a 404 when it does
@@ -263,16 +275,47 @@ async fn visit(
     Ok(Json(state.store.record_visit(&user, id, &input, note, state.now()).await?))
 }
 
-/// Handovers received by your jurisdiction.
-#[utoipa::path(get, path = "/handovers", tag = "quarantine", responses((status = 200, body = Vec<Handover>)))]
-async fn list_handovers(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> ApiResult<Json<Vec<Handover>>> {
-    Ok(Json(handovers_for(&state, &user).await?))
+/// Handover list parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct HandoverQuery {
+    /// Code of the subtree whose handovers to list (default: your anchor).
+    pub under: Option<String>,
+    /// Handovers per page, 1 to 1000 (default 100).
+    pub limit: Option<i64>,
+    /// The page to read: the `X-Next-Cursor` (or `Link`) of the previous
+    /// page; the first page without it.
+    pub cursor: Option<String>,
 }
 
-/// The handovers received by `user`'s jurisdiction, newest first. Shared by
-/// the API and the handovers page.
-pub async fn handovers_for(state: &AppState, user: &User) -> ApiResult<Vec<Handover>> {
-    Ok(state.store.handovers_to(&user.node_path, 500).await?)
+/// Handovers received by your jurisdiction (or the part of it named by
+/// `under`), newest first, one page at a time. The whole list's size is in
+/// `X-Total-Count`; the next page is at the cursor in `X-Next-Cursor` (and
+/// `Link: <…>; rel="next"`), absent on the last page.
+#[utoipa::path(get, path = "/handovers", tag = "quarantine", params(HandoverQuery), responses(
+    (status = 200, body = Vec<Handover>, headers(
+        ("x-total-count" = i64, description = "How many handovers the whole list holds"),
+        ("x-next-cursor" = String, description = "The `cursor` of the next page; absent on the last page"),
+        ("link" = String, description = "The next and previous pages (rel=\"next\", rel=\"prev\"), with the same parameters"),
+    )),
+    (status = 400, body = crate::error::Problem, description = "A parameter is wrong (e.g. `limit` out of range, an unknown `cursor`); the problem names it"),
+))]
+async fn list_handovers(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    OriginalUri(uri): OriginalUri,
+    AppQuery(q): AppQuery<HandoverQuery>,
+) -> ApiResult<Paged<Handover, i64>> {
+    let request = page_request(q.limit, q.cursor.as_deref())?;
+    let path = scope(&state, &user, q.under.as_deref()).await?;
+    Ok(Paged { page: handovers_in(&state, &path, &request).await?, uri })
+}
+
+/// A page of the handovers received at or below `path`, newest first; the
+/// caller has checked `path` is in the user's subtree. Shared by the API and
+/// the handovers page.
+pub async fn handovers_in(state: &AppState, path: &NodePath, request: &PageRequest<i64>) -> ApiResult<Page<Handover, i64>> {
+    Ok(state.store.handovers_page(path, request).await?)
 }
 
 /// Take on a handover (command officers of the receiving jurisdiction).

@@ -1,6 +1,6 @@
 //! Arrivals at points of entry: the border officer's form to register an
-//! arrival (traveller, document, origin, route, screening), the recent
-//! arrivals of a node's subtree with the decision taken for each (the
+//! arrival (traveller, document, origin, route, screening), the arrivals of
+//! a node's subtree, newest first and 50 a page, with the decision taken for each (the
 //! quarantine order, and the report filed when the screening found
 //! symptoms), and the entry rules in force.
 //!
@@ -22,11 +22,13 @@ use cordon_core::person::{PersonInput, Sex};
 use cordon_core::policy::Action;
 use cordon_core::report::Symptom;
 use cordon_core::settings::{EntryRule, Settings};
+use cordon_store::paging::PageRequest;
 use jiff::civil::Date;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::orders::{all_facilities, kind_label, place_label};
+use super::pager::{self, Pager};
 use super::reporter::SymptomBox;
 use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, page_node, render, render_with, see_other};
 use crate::api::arrivals::register_arrival;
@@ -107,6 +109,7 @@ struct ArrivalsPage {
     c: Chrome,
     node: Node,
     rows: Vec<ArrivalRow>,
+    pager: Pager,
     registered: Option<ArrivalRow>,
     can_register: bool,
     points_of_entry: Vec<(String, String, bool)>,
@@ -141,6 +144,8 @@ struct ListQuery {
     node: Option<String>,
     #[serde(default)]
     registered: Option<String>,
+    #[serde(default)]
+    cursor: Option<String>,
 }
 
 fn screening(t: Lang, a: &Arrival) -> String {
@@ -152,9 +157,24 @@ fn screening(t: Lang, a: &Arrival) -> String {
     if parts.is_empty() { t.get("quarantine_screening_well").to_owned() } else { parts.join(", ") }
 }
 
-async fn arrival_rows(state: &AppState, t: Lang, node: &Node, facilities: &[Facility], just: Option<Uuid>) -> WebResult<Vec<ArrivalRow>> {
-    let mut rows = Vec::new();
-    for a in state.store.arrivals_under(&node.path, 100).await? {
+/// The page of arrivals asked for, and which one was just registered.
+struct Listing {
+    request: PageRequest<i64>,
+    just: Option<Uuid>,
+}
+
+async fn arrival_rows(
+    state: &AppState,
+    t: Lang,
+    node: &Node,
+    facilities: &[Facility],
+    listing: &Listing,
+) -> WebResult<(Vec<ArrivalRow>, Pager)> {
+    let page = state.store.arrivals_page(&node.path, &listing.request).await?;
+    let pager = Pager::of(t, &page, &listing.request, "/arrivals", &[("node", node.code.as_str())]);
+    let just = listing.just;
+    let mut rows = Vec::with_capacity(page.items.len());
+    for a in page.items {
         let person = state.store.person(a.person_id).await?.map(|p| p.full_name).unwrap_or_default();
         let order = match a.order_id {
             Some(id) => state.store.order(id).await?.map(|o| {
@@ -191,7 +211,7 @@ async fn arrival_rows(state: &AppState, t: Lang, node: &Node, facilities: &[Faci
             just_registered: Some(a.id) == just,
         });
     }
-    Ok(rows)
+    Ok((rows, pager))
 }
 
 fn rule_lines(t: Lang, settings: &Settings) -> (Vec<RuleLine>, Vec<RuleLine>) {
@@ -209,7 +229,7 @@ async fn arrivals_page(
     state: &AppState,
     viewer: &Viewer,
     node: Node,
-    just: Option<Uuid>,
+    listing: &Listing,
     v: FormData,
     errors: FieldErrors,
 ) -> WebResult<ArrivalsPage> {
@@ -217,7 +237,7 @@ async fn arrivals_page(
     let settings = state.store.settings().await?;
     let today = settings.local_date(state.now());
     let facilities = all_facilities(state).await?;
-    let rows = arrival_rows(state, t, &node, &facilities, just).await?;
+    let (rows, pager) = arrival_rows(state, t, &node, &facilities, listing).await?;
     let registered = rows.iter().find(|r| r.just_registered).cloned();
     let chosen_poe = v.get("point_of_entry_code");
     let points_of_entry: Vec<(String, String, bool)> = facilities
@@ -246,6 +266,7 @@ async fn arrivals_page(
         c: viewer.chrome(),
         node,
         rows,
+        pager,
         registered,
         can_register: !points_of_entry.is_empty(),
         points_of_entry,
@@ -273,9 +294,10 @@ async fn blank_form(state: &AppState) -> WebResult<FormData> {
 
 async fn arrivals(State(state): State<AppState>, viewer: Viewer, Query(q): Query<ListQuery>) -> WebResult<Response> {
     let node = page_node(&state, &viewer, q.node.as_deref()).await?;
-    let just = q.registered.as_deref().and_then(|id| id.parse::<Uuid>().ok());
+    let listing =
+        Listing { request: pager::requested(q.cursor.as_deref())?, just: q.registered.as_deref().and_then(|id| id.parse::<Uuid>().ok()) };
     let v = blank_form(&state).await?;
-    render(&arrivals_page(&state, &viewer, node, just, v, FieldErrors::none()).await?)
+    render(&arrivals_page(&state, &viewer, node, &listing, v, FieldErrors::none()).await?)
 }
 
 /// Reads the form into the API's input, noting fields that cannot be read.
@@ -339,6 +361,7 @@ async fn register(State(state): State<AppState>, viewer: Viewer, mut v: FormData
         }
     }
     let node = page_node(&state, &viewer, None).await?;
-    let page = arrivals_page(&state, &viewer, node, None, v, errors).await?;
+    let listing = Listing { request: PageRequest::first(pager::PAGE_SIZE), just: None };
+    let page = arrivals_page(&state, &viewer, node, &listing, v, errors).await?;
     render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }

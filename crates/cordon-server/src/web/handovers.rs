@@ -1,8 +1,9 @@
 //! The command's handover queue: contacts listed by another jurisdiction who
 //! live in this one, each with their quarantine order, and the action to take
-//! them on.
+//! them on. The queue can be narrowed to one node of the officer's subtree
+//! (`?node=`, refused outside it like every page), 50 at a time.
 //!
-//! The queue is `GET /handovers`'s list (`api::quarantine::handovers_for`)
+//! The queue is `GET /handovers`'s list (`api::quarantine::handovers_in`)
 //! and the action goes through `api::quarantine::accept`, as `POST
 //! /handovers/{id}/accept` does, with the same access policy.
 
@@ -13,13 +14,14 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use cordon_core::jurisdiction::NodePath;
+use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::policy::Action;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Chrome, Lang, Viewer, WebResult, local_time, render, see_other};
-use crate::api::quarantine::{accept, handovers_for};
+use super::pager::{self, Pager};
+use super::{Chrome, Crumb, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, see_other};
+use crate::api::quarantine::{accept, handovers_in};
 use crate::state::AppState;
 
 /// Routes.
@@ -51,15 +53,24 @@ pub struct HandoverRow {
 struct HandoversPage {
     t: Lang,
     c: Chrome,
+    node: Node,
+    crumbs: Vec<Crumb>,
     rows: Vec<HandoverRow>,
     can_accept: bool,
-    waiting: usize,
+    waiting: i64,
     flash: Option<&'static str>,
+    pager: Pager,
+    /// Appended to the take-on form's action, to come back to this node's queue.
+    back: String,
 }
 
-/// The page's query: what was just done.
+/// The page's query: the node, the page, and what was just done.
 #[derive(Debug, Deserialize)]
-struct DoneQuery {
+struct ListQuery {
+    #[serde(default)]
+    node: Option<String>,
+    #[serde(default)]
+    cursor: Option<String>,
     #[serde(default)]
     done: Option<String>,
 }
@@ -75,12 +86,16 @@ async fn place(state: &AppState, cache: &mut HashMap<String, String>, path: &Nod
     Ok(name)
 }
 
-async fn handovers(State(state): State<AppState>, viewer: Viewer, Query(q): Query<DoneQuery>) -> WebResult<Response> {
+async fn handovers(State(state): State<AppState>, viewer: Viewer, Query(q): Query<ListQuery>) -> WebResult<Response> {
     let t = viewer.lang;
+    let node = page_node(&state, &viewer, q.node.as_deref()).await?;
+    let request = pager::requested(q.cursor.as_deref())?;
+    let list = handovers_in(&state, &node.path, &request).await?;
+    let pager = Pager::of(t, &list, &request, "/handovers", &[("node", node.code.as_str())]);
     let zone = state.store.settings().await?.zone();
     let mut places = HashMap::new();
-    let mut rows = Vec::new();
-    for h in handovers_for(&state, &viewer.user).await? {
+    let mut rows = Vec::with_capacity(list.items.len());
+    for h in list.items {
         let person = state.store.person(h.person_id).await?.map(|p| p.full_name).unwrap_or_default();
         let order = match h.order_id {
             Some(id) => state.store.order(id).await?.map(|o| (o.id.to_string(), o.ends_on.to_string())),
@@ -103,13 +118,32 @@ async fn handovers(State(state): State<AppState>, viewer: Viewer, Query(q): Quer
             accepted,
         });
     }
-    let waiting = rows.iter().filter(|r| r.accepted.is_none()).count();
+    let waiting = state.store.handovers_waiting(&node.path).await?;
     let flash = (q.done.as_deref() == Some("accepted")).then(|| t.get("quarantine_flash_accepted"));
     let can_accept = viewer.may(Action::DirectOrders, &viewer.user.node_path).is_ok();
-    render(&HandoversPage { t, c: viewer.chrome(), rows, can_accept, waiting, flash })
+    let crumbs = breadcrumbs(&state, &viewer, &node).await?;
+    let back = if node.path == viewer.user.node_path {
+        String::new()
+    } else {
+        format!("?{}", form_urlencoded::Serializer::new(String::new()).append_pair("node", &node.code).finish())
+    };
+    render(&HandoversPage { t, c: viewer.chrome(), node, crumbs, rows, can_accept, waiting, flash, pager, back })
 }
 
-async fn take_on(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> WebResult<Response> {
+/// Where to go back to after taking on a handover: the queue of the node it
+/// was taken on from, when the form says one.
+#[derive(Debug, Deserialize)]
+struct Back {
+    #[serde(default)]
+    node: Option<String>,
+}
+
+async fn take_on(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, Query(back): Query<Back>) -> WebResult<Response> {
     accept(&state, &viewer.user, id).await?;
-    Ok(see_other("/handovers?done=accepted"))
+    let node = back.node.as_deref().map(str::trim).filter(|code| !code.is_empty());
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(node.map(|code| ("node", code)))
+        .append_pair("done", "accepted")
+        .finish();
+    Ok(see_other(&format!("/handovers?{query}")))
 }

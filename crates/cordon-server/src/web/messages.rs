@@ -417,6 +417,11 @@ const REASONS: &[(&str, &str)] = &[
     ("the form is larger than {} bytes or was cut off", "양식이 {0}바이트보다 크거나 도중에 끊겼습니다"),
     ("must be one of {}", "{0} 중 하나여야 합니다"),
     ("{} in the address is not a valid id (a UUID)", "주소의 {0}은(는) 올바른 ID(UUID)가 아닙니다"),
+    ("must be between 1 and {}, not {}", "1에서 {0} 사이여야 합니다({1}은(는) 안 됩니다)"),
+    (
+        "not a cursor of this list; pass on the X-Next-Cursor or Link of the previous page unchanged",
+        "이 목록의 커서가 아닙니다. 이전 페이지의 X-Next-Cursor나 Link 값을 그대로 넘기세요",
+    ),
     // The access policy.
     ("{} is outside your jurisdiction {}", "{0}은(는) 관할 구역 {1} 밖에 있습니다"),
     ("a {} may not {}", "{0}은(는) {1} 권한이 없습니다"),

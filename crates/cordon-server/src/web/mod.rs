@@ -25,6 +25,7 @@ pub mod handovers;
 pub mod map;
 pub mod messages;
 pub mod orders;
+pub mod pager;
 pub mod quarantine;
 pub mod reporter;
 pub mod roster;

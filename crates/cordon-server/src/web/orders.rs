@@ -1,5 +1,5 @@
 //! The command's isolation and quarantine orders: the orders of a node's
-//! subtree, filtered by status, and one order with its history and the forms
+//! subtree, filtered by status, a page of 50 at a time, and one order with its history and the forms
 //! to extend it or release it early.
 //!
 //! The list and the order come from the same store queries and access policy
@@ -19,10 +19,12 @@ use cordon_core::jurisdiction::{Facility, Node};
 use cordon_core::order::{Order, OrderKind, OrderPlace, OrderReason, OrderStatus};
 use cordon_core::policy::Action;
 use cordon_store::audit::AuditFilter;
+use cordon_store::orders::OrderFilter;
 use jiff::civil::Date;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::pager::{self, Pager};
 use super::{
     Chrome, Crumb, FieldErrors, FormData, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with, see_other,
 };
@@ -56,6 +58,8 @@ struct ListQuery {
     node: Option<String>,
     #[serde(default)]
     status: Option<String>,
+    #[serde(default)]
+    cursor: Option<String>,
 }
 
 /// An order's kind in the viewer's language.
@@ -147,6 +151,7 @@ struct OrdersPage {
     crumbs: Vec<Crumb>,
     filters: Vec<(&'static str, &'static str, bool)>,
     rows: Vec<OrderRow>,
+    pager: Pager,
 }
 
 async fn orders(State(state): State<AppState>, viewer: Viewer, Query(q): Query<ListQuery>) -> WebResult<Response> {
@@ -163,11 +168,13 @@ async fn orders(State(state): State<AppState>, viewer: Viewer, Query(q): Query<L
             }
         },
     };
-    let list = orders_in(&state, &node.path, in_force, status, 200).await?;
+    let request = pager::requested(q.cursor.as_deref())?;
+    let list = orders_in(&state, &OrderFilter { path: node.path.clone(), in_force, status }, &request).await?;
+    let pager = Pager::of(t, &list, &request, "/orders", &[("node", node.code.as_str()), ("status", chosen)]);
     let today = state.store.settings().await?.local_date(state.now());
     let facilities = all_facilities(&state).await?;
-    let mut rows = Vec::with_capacity(list.len());
-    for o in &list {
+    let mut rows = Vec::with_capacity(list.items.len());
+    for o in &list.items {
         rows.push(OrderRow {
             id: o.id.to_string(),
             person: person_name(&state, o.person_id).await?,
@@ -181,7 +188,7 @@ async fn orders(State(state): State<AppState>, viewer: Viewer, Query(q): Query<L
         });
     }
     let filters = FILTERS.iter().map(|(value, key)| (*value, t.get(key), *value == chosen)).collect();
-    let page = OrdersPage { t, c: viewer.chrome(), crumbs: breadcrumbs(&state, &viewer, &node).await?, node, filters, rows };
+    let page = OrdersPage { t, c: viewer.chrome(), crumbs: breadcrumbs(&state, &viewer, &node).await?, node, filters, rows, pager };
     render(&page)
 }
 

@@ -190,6 +190,33 @@ impl TestApp {
         .await
     }
 
+    /// Opens a case on a new resident of `unit` (reported by `reporter`) and
+    /// returns its id.
+    pub async fn case_in(&self, reporter: &str, unit: &str, name: &str) -> String {
+        let person = self.resident(reporter, unit, name).await;
+        let (status, intake) = self.report(reporter, unit, person, &["fever"], Some(38.8)).await;
+        assert_eq!(status, StatusCode::CREATED, "{intake}");
+        intake["case"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Lists `n` new people living in `unit` as contacts of `case` (as the
+    /// health worker `worker`), exposed on one of the last four days, so each
+    /// is quarantined until one of four days; returns each listing.
+    pub async fn list_contacts(&self, worker: &str, case: &str, unit: &str, name: &str, n: usize) -> Vec<Value> {
+        let mut listed = Vec::with_capacity(n);
+        for i in 0..n {
+            let exposed = format!("2026-11-{}", 23 - i % 4);
+            let contact = json!({
+                "new_person": {"full_name": format!("{name} {i:03}"), "sex": "male", "birth_year": 1990, "unit_code": unit},
+                "relation": "fellow passenger", "exposure_date": exposed, "setting": "travel"
+            });
+            let (status, body) = self.post(worker, &format!("/cases/{case}/contacts"), contact).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            listed.push(body);
+        }
+        listed
+    }
+
     /// Moves the clock and runs the background jobs once.
     pub async fn advance_and_run_jobs(&self, by: SignedDuration) -> cordon_server::jobs::Pass {
         self.clock.advance(by);

@@ -9,6 +9,7 @@ mod alerts;
 mod errors;
 mod escalation;
 mod live;
+mod paging;
 mod quarantine;
 mod spine;
 mod web;

@@ -282,9 +282,11 @@ mod tests {
         let root = store.root_node().await.unwrap().unwrap();
         assert_eq!(store.boundaries_under(&root.path, Some(4)).await.unwrap().len(), live.world.country.units.len());
         // The quarantine side: orders, contacts handed over, arrivals, investigations.
-        assert!(!store.orders_under(&root.path, false, 10).await.unwrap().is_empty());
-        assert!(!store.arrivals_under(&root.path, 10).await.unwrap().is_empty());
-        assert!(!store.handovers_to(&root.path, 10).await.unwrap().is_empty());
+        let all = cordon_store::orders::OrderFilter { path: root.path.clone(), in_force: false, status: None };
+        let first = cordon_store::paging::PageRequest::first(10);
+        assert!(store.orders_page(&all, &first).await.unwrap().total > 0);
+        assert!(store.arrivals_page(&root.path, &cordon_store::paging::PageRequest::first(10)).await.unwrap().total > 0);
+        assert!(store.handovers_page(&root.path, &cordon_store::paging::PageRequest::first(10)).await.unwrap().total > 0);
         let confirmed = store.cases_under(&root.path, Some(cordon_core::case::CaseStatus::Confirmed), 1).await.unwrap();
         assert!(store.investigation(confirmed[0].id).await.unwrap().is_some());
     }
