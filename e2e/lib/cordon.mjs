@@ -65,6 +65,7 @@ export async function startCordon() {
     worker: first('health_worker'),
     command: first('command_officer', 'command'),
     admin: first('administrator', 'admin'),
+    border: first('border_officer'),
   };
   for (const [role, account] of Object.entries(accounts)) {
     if (!account) throw new Error(`the demo printed no ${role} account:\n${out}`);
