@@ -230,7 +230,7 @@ async fn board_fragment(state: &AppState, viewer: &Viewer, node: &Node) -> WebRe
     for task in state.store.tasks_under(&node.path, &TaskFilter { assignee: None, statuses: open }, 20).await? {
         let overdue = is_overdue(&task, now);
         let who = name_of_user(state, &mut names, task.assignee_id).await?;
-        let who = if who.is_empty() { t.get("nobody").to_owned() } else { who };
+        let who = if who.is_empty() { t.get("nobody").to_owned() } else { t.fill("board_task_worker", who) };
         let status = if overdue && task.status != TaskStatus::Overdue {
             format!("{} · {}", t.task_status(task.status), t.get("task_overdue"))
         } else {
@@ -248,7 +248,8 @@ async fn board_fragment(state: &AppState, viewer: &Viewer, node: &Node) -> WebRe
             } else {
                 "status-case"
             },
-            href: task.case_id.map(|c| format!("/cases/{c}")),
+            // A follow-up visit belongs to a quarantine order; other tasks to a case.
+            href: task.order_id.map(|o| format!("/orders/{o}")).or_else(|| task.case_id.map(|c| format!("/cases/{c}"))),
         });
     }
     let mut escalations = Vec::new();

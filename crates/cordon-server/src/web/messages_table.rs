@@ -104,6 +104,7 @@
     ("board_open_tasks", "Open tasks", "진행 중인 임무"),
     ("board_overdue_tasks", "Overdue tasks", "기한 지난 임무"),
     ("board_reports_today", "Symptom reports today", "오늘 증상 신고"),
+    ("board_task_worker", "worker: {}", "담당: {}"),
     ("board_title", "Command board", "지휘 상황판"),
     ("born_in", "born {}", "{}년생"),
     ("case_confirmed", "Confirmed", "확진"),

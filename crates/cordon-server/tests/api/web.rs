@@ -487,6 +487,13 @@ async fn an_officer_extends_and_releases_an_order_through_the_forms(app: &TestAp
     assert!(
         page.contains(&format!(r#"action="/orders/{order}/extend""#)) && page.contains(&format!(r#"action="/orders/{order}/release""#))
     );
+    // The order's daily follow-up visit shows on the board, linked to the order, with its worker.
+    app.clock.advance(jiff::SignedDuration::from_hours(24));
+    let pass = cordon_server::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(pass.follow_ups.len(), 1);
+    let b = Browser::signed_in(app, "p1_officer").await;
+    let (_, _, board) = b.get("/board").await;
+    assert!(board.contains(&format!(r#"href="/orders/{order}">Follow-up visit — "#)), "{board}");
 
     // Refusals come back next to their field and change nothing.
     let extend = format!("/orders/{order}/extend");
