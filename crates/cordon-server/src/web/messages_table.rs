@@ -311,7 +311,7 @@
     ("quarantine_field_rule", "Rule", "규칙"),
     ("quarantine_field_screening", "Screening", "검역"),
     ("quarantine_field_stay_unit", "Unit where they will stay", "머물 반(단위)"),
-    ("quarantine_field_stay_unit_hint", "The code of the unit, e.g. U1.", "반(단위) 코드, 예: U1."),
+    ("quarantine_field_stay_unit_hint", "The unit's code, as the board and the map show it.", "반(단위) 코드 (상황판과 지도에 표시된 코드)."),
     ("quarantine_field_to", "To (last closed day)", "종료일 (폐쇄 마지막 날)"),
     ("quarantine_field_travel_document", "Travel document", "여행 문서"),
     ("quarantine_field_traveller", "Traveller", "입국자"),
