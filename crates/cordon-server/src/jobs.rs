@@ -2,9 +2,11 @@
 //!
 //! [`run_due`] does one pass and is what tests call after moving the clock;
 //! [`spawn`] runs it on an interval in the server. With several servers on
-//! one PostgreSQL database every pass is idempotent (each task is re-checked
-//! inside its own transaction and silent units are escalated once a day), so
-//! overlapping passes do no harm.
+//! one PostgreSQL database one server at a time runs a pass (an advisory
+//! lock, [`cordon_store::Store::exclusively`]); the passes are idempotent
+//! anyway (each task is re-checked inside its own transaction, silent units
+//! are escalated once a day, follow-ups once per order and day), so a pass
+//! cut short by a crash is simply finished by the next one.
 
 use std::time::Duration;
 
@@ -45,15 +47,20 @@ pub async fn run_due(state: &AppState) -> Result<Pass, StoreError> {
     Ok(Pass { tasks, silent_units, follow_ups, released, notified, alerts })
 }
 
-/// Runs [`run_due`] every `every` until the process ends.
+/// The advisory lock key of the background jobs ("cordon" in ASCII).
+pub const JOBS_LOCK: i64 = 0x636f_7264_6f6e;
+
+/// Runs [`run_due`] every `every` until the process ends (skipping a pass
+/// while another server on the same PostgreSQL database runs one).
 pub fn spawn(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
-            match run_due(&state).await {
-                Ok(pass) if !pass.tasks.is_empty() || !pass.silent_units.is_empty() => {
+            match state.store.exclusively(JOBS_LOCK, async || run_due(&state).await).await {
+                Ok(None) => tracing::debug!("another server is running the jobs"),
+                Ok(Some(pass)) if !pass.tasks.is_empty() || !pass.silent_units.is_empty() => {
                     tracing::info!(tasks = pass.tasks.len(), silent_units = pass.silent_units.len(), "escalated");
                 }
                 Ok(_) => {}

@@ -89,14 +89,28 @@ impl Application {
     /// Serves until the future `shutdown` completes.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let jobs = self.job_interval.map(|every| jobs::spawn(self.state.clone(), every));
+        let relay = (self.state.store.backend() == cordon_store::Backend::Postgres).then(|| relay_events(self.state.store.clone()));
         let router = app(self.state);
         let result =
             axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await;
-        if let Some(jobs) = jobs {
-            jobs.abort();
+        for task in [jobs, relay].into_iter().flatten() {
+            task.abort();
         }
         result
     }
+}
+
+/// Relays the events other servers on the same PostgreSQL database commit
+/// to this server's live streams, listening again a second after a failure.
+fn relay_events(store: cordon_store::Store) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Err(error) = store.relay_events().await {
+                tracing::warn!(%error, "relaying other servers' events stopped; listening again in 1 s");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    })
 }
 
 /// A plain 404 for unknown paths.

@@ -13,7 +13,7 @@ impl Store {
     /// Events after `seq` about places at or below `path`, oldest first.
     pub async fn events_since(&self, path: &NodePath, seq: i64, limit: i64) -> Result<Vec<Event>> {
         let pattern = subtree(path);
-        let rows: Vec<(i64, i64, String, String, Uuid, Json<serde_json::Value>)> = self
+        let rows: Vec<EventRow> = self
             .read(async |c| {
                 Ok(exec!(
                     c,
@@ -25,12 +25,26 @@ impl Store {
                 )?)
             })
             .await?;
-        rows.into_iter()
-            .map(|(seq, at, kind, path, entity_id, data)| {
-                let kind = serde_json::from_value::<EventKind>(serde_json::Value::String(kind.clone()))
-                    .map_err(|_| StoreError::Corrupt { column: "events.kind", value: kind })?;
-                Ok(Event { seq, kind, path: NodePath::from_stored(path), entity_id, at: from_micros(at)?, data: data.0 })
-            })
-            .collect()
+        rows.into_iter().map(event_of_row).collect()
     }
+
+    /// The events with these sequence numbers, oldest first: what another
+    /// server committed and announced (PostgreSQL only, see [`Store::relay_events`]).
+    pub(crate) async fn events_by_seq(pool: &sqlx::PgPool, seqs: &[i64]) -> Result<Vec<Event>> {
+        let rows: Vec<EventRow> =
+            sqlx::query_as("SELECT seq, at, kind, path, entity_id, data FROM events WHERE seq = ANY($1) ORDER BY seq")
+                .bind(seqs)
+                .fetch_all(pool)
+                .await?;
+        rows.into_iter().map(event_of_row).collect()
+    }
+}
+
+/// An outbox row: seq, at, kind, path, entity, data.
+type EventRow = (i64, i64, String, String, Uuid, Json<serde_json::Value>);
+
+fn event_of_row((seq, at, kind, path, entity_id, data): EventRow) -> Result<Event> {
+    let kind = serde_json::from_value::<EventKind>(serde_json::Value::String(kind.clone()))
+        .map_err(|_| StoreError::Corrupt { column: "events.kind", value: kind })?;
+    Ok(Event { seq, kind, path: NodePath::from_stored(path), entity_id, at: from_micros(at)?, data: data.0 })
 }

@@ -23,6 +23,8 @@ pub mod due_visits;
 pub mod error;
 pub mod escalations;
 pub mod events;
+mod exclusive;
+mod fanout;
 pub mod figures;
 pub mod followups;
 pub mod investigations;
@@ -49,6 +51,8 @@ use db::Db;
 pub struct Store {
     db: Db,
     events: broadcast::Sender<Event>,
+    /// This process's name in the notifications other servers relay (see [`Store::relay_events`]).
+    instance: uuid::Uuid,
 }
 
 /// Which backend a store runs on.
@@ -72,7 +76,7 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store> {
         let db = Db::connect(url).await?;
         let (events, _) = broadcast::channel(4096);
-        Ok(Store { db, events })
+        Ok(Store { db, events, instance: uuid::Uuid::new_v4() })
     }
 
     /// Applies pending migrations.
@@ -115,6 +119,10 @@ impl Store {
                 let mut t = Tx { conn: Conn::Postgres(&mut tx), events: Vec::new() };
                 let value = f(&mut t).await?;
                 let events = t.events;
+                // Delivered to every listening server when (and only if) the transaction commits.
+                for payload in fanout::payloads(self.instance, &events) {
+                    sqlx::query("SELECT pg_notify($1, $2)").bind(fanout::CHANNEL).bind(payload).execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
                 (value, events)
             }

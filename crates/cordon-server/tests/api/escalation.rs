@@ -13,6 +13,7 @@ on_both_backends!(
     a_report_with_nobody_on_call_is_escalated_at_once,
     a_silent_unit_is_escalated_and_a_zero_report_counts_as_reported,
     a_command_officer_reassigns_a_task,
+    one_server_at_a_time_runs_the_jobs,
 );
 
 const MINUTE: SignedDuration = SignedDuration::from_mins(1);
@@ -108,4 +109,22 @@ async fn a_command_officer_reassigns_a_task(app: &TestApp) {
     assert_eq!(problem["errors"][0]["field"], "worker_id");
     let (status, _) = app.post("reporter_u1", &format!("/tasks/{task_id}/reassign"), json!({"worker_id": worker_p1})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// With several servers on one PostgreSQL database, a server skips the job
+/// pass while another holds the jobs' lock, and runs once it is released.
+async fn one_server_at_a_time_runs_the_jobs(app: &TestApp) {
+    use cordon_server::jobs::JOBS_LOCK;
+    let store = &app.state.store;
+    let Some(other) = app.second_store().await else {
+        // SQLite: one server, the pass always runs.
+        assert_eq!(store.exclusively(JOBS_LOCK, async || Ok(1)).await.unwrap(), Some(1));
+        return;
+    };
+    let other_ran =
+        store.exclusively(JOBS_LOCK, async || Ok(other.exclusively(JOBS_LOCK, async || Ok(())).await?.is_some())).await.unwrap();
+    assert_eq!(other_ran, Some(false), "the other server skips while this one runs the jobs");
+    assert_eq!(other.exclusively(JOBS_LOCK, async || Ok(2)).await.unwrap(), Some(2), "the lock is released after the pass");
+    assert_eq!(store.exclusively(JOBS_LOCK, async || Ok(3)).await.unwrap(), Some(3));
+    other.close().await;
 }

@@ -120,6 +120,24 @@ impl TestApp {
         test
     }
 
+    /// Another store on this test's PostgreSQL database (another server's
+    /// view of it); `None` on SQLite.
+    pub async fn second_store(&self) -> Option<Store> {
+        let (base, name) = self.pg.as_ref()?;
+        Some(Store::open(&with_database(base, name)).await.expect("open the same database"))
+    }
+
+    /// Starts another server on this test's PostgreSQL database (as behind a
+    /// load balancer) and returns its address; `None` on SQLite.
+    pub async fn second_server(&self) -> Option<SocketAddr> {
+        let store = self.second_store().await?;
+        let config = Config { listen: "127.0.0.1:0".parse().unwrap(), secure_cookies: false, job_interval: None, notify_webhook: None };
+        let app = Application::build(&config, store, Arc::new(self.clock.clone())).await.unwrap();
+        let addr = app.local_addr().unwrap();
+        tokio::spawn(app.run(std::future::pending()));
+        Some(addr)
+    }
+
     /// Drops the PostgreSQL database, if any.
     pub async fn finish(self) {
         self.state.store.close().await;

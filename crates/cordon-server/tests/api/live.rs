@@ -8,7 +8,11 @@ use serde_json::Value;
 use crate::helpers::TestApp;
 use crate::on_both_backends;
 
-on_both_backends!(the_command_sees_reports_and_tasks_live, a_reconnecting_client_catches_up_from_its_last_event);
+on_both_backends!(
+    the_command_sees_reports_and_tasks_live,
+    a_reconnecting_client_catches_up_from_its_last_event,
+    a_board_on_another_server_sees_what_this_one_commits
+);
 
 /// Reads the SSE stream until `want` event types have arrived (or 10 s pass).
 async fn read_events(response: reqwest::Response, want: &[&str]) -> Vec<(String, Value)> {
@@ -59,4 +63,24 @@ async fn a_reconnecting_client_catches_up_from_its_last_event(app: &TestApp) {
         .unwrap();
     let events = read_events(stream, &["case_opened", "task_assigned"]).await;
     assert!(events.iter().all(|(_, e)| e["seq"].as_i64().unwrap() > first), "only what came after the last id");
+}
+
+/// With several servers on one PostgreSQL database, a board streaming from
+/// one server sees, live, what a unit head files through another (on SQLite
+/// there is one server by construction, so the test has nothing to do there).
+async fn a_board_on_another_server_sees_what_this_one_commits(app: &TestApp) {
+    let Some(other) = app.second_server().await else { return };
+    // Sessions live in the database: the same token signs in on either server.
+    let stream =
+        app.http.get(format!("http://{other}/api/v1/events/stream")).bearer_auth(&app.seed.tokens["p1_officer"]).send().await.unwrap();
+    assert_eq!(stream.status(), 200);
+    // Give the other server's listener a moment to subscribe before the commit.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let person = app.resident("reporter_u1", "U1", "Seo Ha-eun").await;
+    let (_, intake) = app.report("reporter_u1", "U1", person, &["fever"], Some(38.6)).await;
+    let events = read_events(stream, &["report_received", "case_opened", "task_assigned"]).await;
+    let task = events.iter().find(|(k, _)| k == "task_assigned").unwrap();
+    assert_eq!(task.1["entity_id"], intake["task"]["id"]);
+    let kinds: Vec<&str> = events.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "report_received").count(), 1, "each event once: {kinds:?}");
 }
