@@ -199,10 +199,7 @@ impl Store {
         let keyset = Keyset { key: "registered_at", descending: true };
         let from = "FROM arrivals WHERE poe_path LIKE $1 ESCAPE '\\'";
         let backwards = request.backwards();
-        let past = if request.cursor.is_some() { format!(" AND {}", keyset.beyond(3, 4, backwards)) } else { String::new() };
-        let rows_sql = format!("SELECT {ARRIVAL_COLUMNS} {from}{past} ORDER BY {} LIMIT $2", keyset.order_by(backwards));
-        let count_sql =
-            format!("SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) AS BIGINT) {from}", keyset.beyond(2, 3, true));
+        let (rows_sql, count_sql) = keyset.queries(ARRIVAL_COLUMNS, from, 1, request.cursor.is_some(), backwards);
         let pattern = subtree(path);
         let limit = request.bounded_limit();
         let (rows, counts) = self

@@ -282,10 +282,7 @@ impl Store {
             "FROM orders WHERE (area_path LIKE $1 ESCAPE '\\' OR person_path LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR status = $2){in_force}"
         );
         let backwards = request.backwards();
-        let past = if request.cursor.is_some() { format!(" AND {}", keyset.beyond(4, 5, backwards)) } else { String::new() };
-        let rows_sql = format!("SELECT {ORDER_COLUMNS} {from}{past} ORDER BY {} LIMIT $3", keyset.order_by(backwards));
-        let count_sql =
-            format!("SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) AS BIGINT) {from}", keyset.beyond(3, 4, true));
+        let (rows_sql, count_sql) = keyset.queries(ORDER_COLUMNS, &from, 2, request.cursor.is_some(), backwards);
         let pattern = subtree(&filter.path);
         let status = filter.status.map(status_str);
         let limit = request.bounded_limit();

@@ -168,6 +168,23 @@ impl Keyset {
     }
 }
 
+impl Keyset {
+    /// The page query and the count query over `from` (`FROM … WHERE …`
+    /// whose own parameters are `$1` to `$n`). The page query binds the limit
+    /// as `$n+1` and, with a cursor, its key and id as `$n+2` and `$n+3`; the
+    /// count query gives the list's size and the rows before the page, binding
+    /// the page's first row's key and id as `$n+1` and `$n+2`.
+    pub(crate) fn queries(self, columns: &str, from: &str, n: usize, cursor: bool, backwards: bool) -> (String, String) {
+        let past = if cursor { format!(" AND {}", self.beyond(n + 2, n + 3, backwards)) } else { String::new() };
+        let rows = format!("SELECT {columns} {from}{past} ORDER BY {} LIMIT ${}", self.order_by(backwards), n + 1);
+        let count = format!(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) AS BIGINT) {from}",
+            self.beyond(n + 1, n + 2, true)
+        );
+        (rows, count)
+    }
+}
+
 /// Puts a page together from the rows read (in the direction of travel),
 /// the size of the list and the number of rows before the page's first row.
 pub(crate) fn assemble<T, K: CursorKey>(
