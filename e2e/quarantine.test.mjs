@@ -71,7 +71,12 @@ test('a border officer registers a feverish arrival and sees the decision', asyn
   await page.getByLabel('Travel document').fill('TK4455667');
   await page.getByLabel('Sex').selectOption('male');
   await page.getByLabel('Year of birth').fill('1976');
-  await page.getByLabel('Unit where they will stay').fill(server.accounts.reporter.node);
+  // Typing part of a unit's code (or name) offers the units that match.
+  const unit = server.accounts.reporter.node;
+  const stay = page.getByLabel('Unit where they will stay');
+  await stay.pressSequentially(unit.slice(0, -1));
+  await page.locator(`#unit-options option[value="${unit}"]`).waitFor({ state: 'attached' });
+  await stay.fill(unit);
   await page.getByLabel('Origin country (ISO code, e.g. RU)').fill('JP');
   await page.getByLabel('Temperature (°C)').fill('38.6');
   await page.getByLabel('Fever').check();

@@ -87,6 +87,14 @@ pub fn role_allows(role: Role, action: Action) -> bool {
     }
 }
 
+/// Whether `user` may look units up by name or code anywhere in the country
+/// rather than in their subtree: those who register arrivals, because a
+/// traveller may stay anywhere (the arrival names the unit).
+#[must_use]
+pub fn may_find_units_anywhere(user: &User) -> bool {
+    user.active && role_allows(user.role, Action::RegisterArrival)
+}
+
 /// Decides whether `user` may perform `action` on something at `target`.
 pub fn authorise(user: &User, action: Action, target: &NodePath) -> Result<(), Denied> {
     if !user.active {
@@ -117,6 +125,18 @@ mod tests {
             phone: None,
             active: true,
         }
+    }
+
+    #[test]
+    fn only_those_who_register_arrivals_find_units_anywhere() {
+        let post = NodePath::root("KR").child("11").child("1101-AIR");
+        assert!(may_find_units_anywhere(&user(Role::BorderOfficer, post.clone())));
+        assert!(may_find_units_anywhere(&user(Role::CommandOfficer, post.clone())));
+        assert!(!may_find_units_anywhere(&user(Role::Reporter, post.clone())));
+        assert!(!may_find_units_anywhere(&user(Role::HealthWorker, post.clone())));
+        let mut gone = user(Role::BorderOfficer, post);
+        gone.active = false;
+        assert!(!may_find_units_anywhere(&gone));
     }
 
     #[test]

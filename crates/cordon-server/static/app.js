@@ -193,11 +193,43 @@
     source.onerror = () => liveStatus(false);
   }
 
+  // ---- unit lookup: a field marked data-unit-search offers units by name -------
+  // Without JavaScript the field still takes a unit's code as typed.
+  function startUnitSearch() {
+    document.querySelectorAll('input[data-unit-search]').forEach((input) => {
+      const list = document.getElementById(input.getAttribute('list'));
+      if (!list) return;
+      let wait;
+      let asked = '';
+      input.addEventListener('input', () => {
+        clearTimeout(wait);
+        const q = input.value.trim();
+        if (q.length < 2 || q === asked) return;
+        wait = setTimeout(() => {
+          asked = q;
+          fetch('/api/v1/units?search=' + encodeURIComponent(q), { credentials: 'same-origin' })
+            .then((r) => (r.ok ? r.json() : []))
+            .then((units) => {
+              list.replaceChildren(...units.map((u) => {
+                const option = document.createElement('option');
+                option.value = u.code;
+                option.label = u.name;
+                option.textContent = u.code + ' \u2014 ' + u.name;
+                return option;
+              }));
+            })
+            .catch(() => {});
+        }, 200);
+      });
+    });
+  }
+
   // ---- start -------------------------------------------------------------------
   function start() {
     if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
     showQueue();
     startLive();
+    startUnitSearch();
     flushQueue();
     window.addEventListener('online', () => { flushQueue(); if (source && source.readyState === 2) { source = null; startLive(); } });
     setInterval(flushQueue, 30000);

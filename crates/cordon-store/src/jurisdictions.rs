@@ -226,6 +226,36 @@ impl Store {
         self.subtree(path, Some(levels.len() as i64 - 1)).await
     }
 
+    /// At most `limit` units (nodes of the deepest level) at or below `path`
+    /// whose code starts with `text` or whose name contains it (ignoring
+    /// case), by code: how a person's unit is found by someone who does not
+    /// know its code.
+    pub async fn find_units(&self, path: &NodePath, text: &str, limit: i64) -> Result<Vec<Node>> {
+        let deepest = i64::try_from(self.levels().await?.len()).unwrap_or(1) - 1;
+        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let (code_prefix, name_part) = (format!("{escaped}%"), format!("%{}%", escaped.to_lowercase()));
+        let sql = format!(
+            "SELECT {NODE_COLUMNS} FROM nodes WHERE path LIKE $1 ESCAPE '\\' AND level = $2 \
+             AND (code LIKE $3 ESCAPE '\\' OR LOWER(name) LIKE $4 ESCAPE '\\') ORDER BY code LIMIT $5"
+        );
+        let pattern = subtree(path);
+        let rows: Vec<NodeRow> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                        .bind(&pattern)
+                        .bind(deepest)
+                        .bind(&code_prefix)
+                        .bind(&name_part)
+                        .bind(limit),
+                    fetch_all
+                )?)
+            })
+            .await?;
+        Ok(rows.into_iter().map(Node::from).collect())
+    }
+
     /// Creates a facility at a node.
     pub async fn create_facility(
         &self,

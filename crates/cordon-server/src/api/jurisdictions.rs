@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use cordon_core::jurisdiction::{Facility, FacilityKind, Node, NodeInput};
-use cordon_core::policy::Action;
+use cordon_core::policy::{self, Action};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 
 use super::{authorise, node_in_scope, scope};
 use crate::auth::CurrentUser;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
 use crate::state::AppState;
 
@@ -46,6 +46,48 @@ async fn list_nodes(
 ) -> ApiResult<Json<Vec<Node>>> {
     let path = scope(&state, &user, q.under.as_deref()).await?;
     Ok(Json(state.store.subtree(&path, q.level).await?))
+}
+
+/// A search for units by name or code.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UnitSearch {
+    /// The start of a unit's code, or part of its name (at least 2 characters; case is ignored).
+    pub search: String,
+    /// At most this many units (1 to 50; default 20).
+    pub limit: Option<i64>,
+}
+
+/// The largest answer of [`find_units`].
+const MOST_UNITS: i64 = 50;
+
+/// Find units by name or code: anywhere in the country for those who
+/// register arrivals (a traveller may stay anywhere), in your subtree for
+/// everyone else. By code.
+#[utoipa::path(get, path = "/units", tag = "jurisdictions", params(UnitSearch), responses((status = 200, body = Vec<Node>), (status = 400, body = crate::error::Problem)))]
+async fn find_units(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppQuery(q): AppQuery<UnitSearch>,
+) -> ApiResult<Json<Vec<Node>>> {
+    let text = q.search.trim();
+    if text.chars().count() < 2 {
+        return Err(ApiError::bad_field("search", "give at least 2 characters of the unit's name or code"));
+    }
+    let limit = q.limit.unwrap_or(20);
+    if !(1..=MOST_UNITS).contains(&limit) {
+        return Err(ApiError::bad_field("limit", format!("must be between 1 and {MOST_UNITS}, not {limit}")));
+    }
+    let within = if policy::may_find_units_anywhere(&user) {
+        match state.store.root_node().await? {
+            Some(root) => root.path,
+            None => return Ok(Json(Vec::new())),
+        }
+    } else {
+        authorise(&user, Action::Read, &user.node_path)?;
+        user.node_path.clone()
+    };
+    Ok(Json(state.store.find_units(&within, text, limit).await?))
 }
 
 /// One node with its children.
@@ -156,5 +198,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_levels, put_levels))
         .routes(routes!(list_nodes, create_node))
         .routes(routes!(get_node))
+        .routes(routes!(find_units))
         .routes(routes!(list_facilities, create_facility))
 }

@@ -418,6 +418,7 @@ const REASONS: &[(&str, &str)] = &[
     ("must be one of {}", "{0} 중 하나여야 합니다"),
     ("{} in the address is not a valid id (a UUID)", "주소의 {0}은(는) 올바른 ID(UUID)가 아닙니다"),
     ("must be between 1 and {}, not {}", "1에서 {0} 사이여야 합니다({1}은(는) 안 됩니다)"),
+    ("give at least 2 characters of the unit's name or code", "반(단위) 이름이나 코드를 2자 이상 입력하십시오"),
     (
         "not a cursor of this list; pass on the X-Next-Cursor or Link of the previous page unchanged",
         "이 목록의 커서가 아닙니다. 이전 페이지의 X-Next-Cursor나 Link 값을 그대로 넘기세요",

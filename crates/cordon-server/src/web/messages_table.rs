@@ -311,7 +311,7 @@
     ("quarantine_field_rule", "Rule", "규칙"),
     ("quarantine_field_screening", "Screening", "검역"),
     ("quarantine_field_stay_unit", "Unit where they will stay", "머물 반(단위)"),
-    ("quarantine_field_stay_unit_hint", "The unit's code, as the board and the map show it.", "반(단위) 코드 (상황판과 지도에 표시된 코드)."),
+    ("quarantine_field_stay_unit_hint", "The unit's code; type part of its name to choose from the units that match.", "반(단위) 코드. 이름 일부를 입력하면 맞는 반을 고를 수 있습니다."),
     ("quarantine_field_to", "To (last closed day)", "종료일 (폐쇄 마지막 날)"),
     ("quarantine_field_travel_document", "Travel document", "여행 문서"),
     ("quarantine_field_traveller", "Traveller", "입국자"),

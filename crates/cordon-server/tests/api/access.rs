@@ -8,7 +8,12 @@ use uuid::Uuid;
 use crate::helpers::TestApp;
 use crate::on_both_backends;
 
-on_both_backends!(every_endpoint_refuses_a_user_from_another_subtree, lists_show_only_the_users_subtree, sign_in_and_out_with_a_cookie);
+on_both_backends!(
+    every_endpoint_refuses_a_user_from_another_subtree,
+    lists_show_only_the_users_subtree,
+    sign_in_and_out_with_a_cookie,
+    units_are_found_by_name_anywhere_only_by_those_who_register_arrivals
+);
 
 async fn every_endpoint_refuses_a_user_from_another_subtree(app: &TestApp) {
     // Something to reach for in P1.
@@ -137,4 +142,27 @@ async fn sign_in_and_out_with_a_cookie(app: &TestApp) {
     assert_eq!(cross.status(), StatusCode::FORBIDDEN, "cookie-authenticated writes from another origin are refused");
     assert_eq!(client.delete(app.url("/session")).send().await.unwrap().status(), StatusCode::NO_CONTENT);
     assert_eq!(client.get(app.url("/session")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+}
+
+/// A traveller may stay anywhere, so whoever registers arrivals finds units
+/// country-wide by name or code; everyone else only within their subtree.
+async fn units_are_found_by_name_anywhere_only_by_those_who_register_arrivals(app: &TestApp) {
+    let codes = |v: &serde_json::Value| v.as_array().unwrap().iter().map(|n| n["code"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    // Unit names are "<code> name": "3 NAME" matches only U3's name.
+    let (status, all) = app.get("p1_officer", "/units?search=u").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "one character is too little: {all}");
+    assert_eq!(all["errors"][0]["field"], "search");
+    let (_, anywhere) = app.get("p1_officer", "/units?search=%20U%20").await;
+    assert_eq!(anywhere["errors"][0]["field"], "search", "spaces around do not count");
+    let (_, by_name) = app.get("p1_officer", "/units?search=3%20NAME").await;
+    assert_eq!(codes(&by_name), ["U3"], "a command officer who may register arrivals finds P2's unit by name, ignoring case");
+    let (_, by_code) = app.get("p1_officer", "/units?search=U1").await;
+    assert_eq!(codes(&by_code), ["U1"]);
+    let (_, own) = app.get("reporter_u1", "/units?search=name").await;
+    assert_eq!(codes(&own), ["U1"], "a unit head looks only in their own subtree");
+    let (_, wildcard) = app.get("p1_officer", "/units?search=%25%25").await;
+    assert_eq!(codes(&wildcard), Vec::<String>::new(), "LIKE wildcards are taken literally");
+    let (status, too_many) = app.get("p1_officer", "/units?search=name&limit=51").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(too_many["errors"][0]["field"], "limit");
 }
