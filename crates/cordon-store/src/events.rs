@@ -27,17 +27,6 @@ impl Store {
             .await?;
         rows.into_iter().map(event_of_row).collect()
     }
-
-    /// The events with these sequence numbers, oldest first: what another
-    /// server committed and announced (PostgreSQL only, see [`Store::relay_events`]).
-    pub(crate) async fn events_by_seq(pool: &sqlx::PgPool, seqs: &[i64]) -> Result<Vec<Event>> {
-        let rows: Vec<EventRow> =
-            sqlx::query_as("SELECT seq, at, kind, path, entity_id, data FROM events WHERE seq = ANY($1) ORDER BY seq")
-                .bind(seqs)
-                .fetch_all(pool)
-                .await?;
-        rows.into_iter().map(event_of_row).collect()
-    }
 }
 
 /// An outbox row: seq, at, kind, path, entity, data.
@@ -47,4 +36,14 @@ fn event_of_row((seq, at, kind, path, entity_id, data): EventRow) -> Result<Even
     let kind = serde_json::from_value::<EventKind>(serde_json::Value::String(kind.clone()))
         .map_err(|_| StoreError::Corrupt { column: "events.kind", value: kind })?;
     Ok(Event { seq, kind, path: NodePath::from_stored(path), entity_id, at: from_micros(at)?, data: data.0 })
+}
+
+/// The events with these sequence numbers, oldest first: what another server
+/// committed and announced (PostgreSQL only, see [`Store::relay_events`]).
+pub(crate) async fn events_by_seq(pool: &sqlx::PgPool, seqs: &[i64]) -> Result<Vec<Event>> {
+    let rows: Vec<EventRow> = sqlx::query_as("SELECT seq, at, kind, path, entity_id, data FROM events WHERE seq = ANY($1) ORDER BY seq")
+        .bind(seqs)
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter().map(event_of_row).collect()
 }

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::db::Db;
 use crate::error::Result;
+use crate::events::events_by_seq;
 
 /// The notification channel.
 pub(crate) const CHANNEL: &str = "cordon_events";
@@ -63,7 +64,7 @@ impl Store {
             if from == self.instance {
                 continue;
             }
-            for event in Store::events_by_seq(pool, &seqs).await? {
+            for event in events_by_seq(pool, &seqs).await? {
                 // Nobody listening here is fine: the outbox keeps the event.
                 let _ = self.events.send(event);
             }
