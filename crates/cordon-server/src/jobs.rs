@@ -50,14 +50,18 @@ pub async fn run_due(state: &AppState) -> Result<Pass, StoreError> {
 /// The advisory lock key of the background jobs ("cordon" in ASCII).
 pub const JOBS_LOCK: i64 = 0x636f_7264_6f6e;
 
-/// Runs [`run_due`] every `every` until the process ends (skipping a pass
-/// while another server on the same PostgreSQL database runs one).
+/// Runs [`run_due`] every `every` until the server stops (skipping a pass
+/// while another server on the same PostgreSQL database runs one); a pass
+/// under way when the server stops is finished first.
 pub fn spawn(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            ticker.tick().await;
+            tokio::select! {
+                _ = ticker.tick() => {}
+                () = state.stopping.cancelled() => break,
+            }
             match state.store.exclusively(JOBS_LOCK, async || run_due(&state).await).await {
                 Ok(None) => tracing::debug!("another server is running the jobs"),
                 Ok(Some(pass)) if !pass.tasks.is_empty() || !pass.silent_units.is_empty() => {

@@ -16,6 +16,7 @@ pub mod notify;
 pub mod state;
 pub mod web;
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -68,12 +69,19 @@ impl Application {
     /// Binds the listener and prepares the router over an open store.
     pub async fn build(config: &Config, store: Store, clock: Arc<dyn Clock>) -> std::io::Result<Application> {
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        Ok(Application::on(listener, config, store, clock))
+    }
+
+    /// Prepares the router on a listener bound beforehand (the demo binds
+    /// its address before it spends minutes building the country).
+    pub fn on(listener: tokio::net::TcpListener, config: &Config, store: Store, clock: Arc<dyn Clock>) -> Application {
         let notifier: Arc<dyn notify::Notifier> = match &config.notify_webhook {
             Some(url) => Arc::new(notify::WebhookNotifier::new(url.clone())),
             None => Arc::new(notify::LogNotifier),
         };
-        let state = AppState { store, clock, secure_cookies: config.secure_cookies, notifier };
-        Ok(Application { listener, state, job_interval: config.job_interval })
+        let stopping = tokio_util::sync::CancellationToken::new();
+        let state = AppState { store, clock, secure_cookies: config.secure_cookies, notifier, stopping };
+        Application { listener, state, job_interval: config.job_interval }
     }
 
     /// The address actually bound.
@@ -86,19 +94,47 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until the future `shutdown` completes.
+    /// Serves until the future `shutdown` completes, then stops within
+    /// [`STOP_GRACE`]: live streams end at once, requests under way and the
+    /// jobs' pass under way may finish, and connections still open after the
+    /// grace are closed.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let stopping = self.state.stopping.clone();
         let jobs = self.job_interval.map(|every| jobs::spawn(self.state.clone(), every));
         let relay = (self.state.store.backend() == cordon_store::Backend::Postgres).then(|| relay_events(self.state.store.clone()));
         let router = app(self.state);
-        let result =
-            axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await;
-        for task in [jobs, relay].into_iter().flatten() {
-            task.abort();
+        let signal = {
+            let stopping = stopping.clone();
+            async move {
+                shutdown.await;
+                stopping.cancel();
+            }
+        };
+        let served = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(signal);
+        let result = tokio::select! {
+            result = served.into_future() => result,
+            () = async { stopping.cancelled().await; tokio::time::sleep(STOP_GRACE).await } => {
+                tracing::warn!("connections still open {} s after the stop was asked; closing them", STOP_GRACE.as_secs());
+                Ok(())
+            }
+        };
+        stopping.cancel();
+        if let Some(relay) = relay {
+            relay.abort();
+        }
+        if let Some(jobs) = jobs {
+            // The pass under way finishes; the grace bounds it.
+            if tokio::time::timeout(STOP_GRACE, jobs).await.is_err() {
+                tracing::warn!("the background jobs did not finish their pass in time; they stop mid-pass, their transaction rolled back");
+            }
         }
         result
     }
 }
+
+/// How long a stopping server waits for requests under way and the jobs'
+/// pass before it closes what is left (twice this bounds the whole stop).
+pub const STOP_GRACE: Duration = Duration::from_secs(2);
 
 /// Relays the events other servers on the same PostgreSQL database commit
 /// to this server's live streams, listening again a second after a failure.

@@ -18,6 +18,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// How people are notified.
     pub notifier: Arc<dyn crate::notify::Notifier>,
+    /// Cancelled when the server is asked to stop: live streams end and the
+    /// background jobs finish their pass and stop.
+    pub stopping: tokio_util::sync::CancellationToken,
 }
 
 impl AppState {

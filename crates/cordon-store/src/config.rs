@@ -47,6 +47,23 @@ impl Store {
         .await
     }
 
+    /// What made this database, as its maker recorded it (`cordon demo`
+    /// records the seed and scale it built); `None` when nothing was recorded.
+    pub async fn provenance(&self) -> Result<Option<String>> {
+        self.read(async |c| Ok(exec!(c, sqlx::query_scalar("SELECT value FROM settings WHERE key = 'provenance'"), fetch_optional)?)).await
+    }
+
+    /// Records what made this database (JSON text), replacing any earlier record.
+    pub async fn record_provenance(&self, value: &str, now: Timestamp) -> Result<()> {
+        self.write(async |tx| {
+            exec!(&mut tx.conn, sqlx::query("DELETE FROM settings WHERE key = 'provenance'"), execute)?;
+            exec!(&mut tx.conn, sqlx::query("INSERT INTO settings (key, value) VALUES ('provenance', $1)").bind(value), execute)?;
+            tx.audit(now, None, "settings.provenance", "provenance", None::<&()>, Some(&value)).await?;
+            Ok(())
+        })
+        .await
+    }
+
     /// The case definitions.
     pub async fn definitions(&self) -> Result<Vec<CaseDefinition>> {
         self.read(async |c| definitions_in(c).await).await

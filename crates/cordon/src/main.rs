@@ -3,6 +3,7 @@
 //! line. Errors are printed with their causes and exit with status 2.
 
 mod commands;
+mod progress;
 
 use clap::{Parser, Subcommand};
 

@@ -1,8 +1,11 @@
 //! The binary end to end: import, add users, serve, and a report that
-//! survives the server being killed right after it was acknowledged.
+//! survives the server being killed right after it was acknowledged; the
+//! demo opened again without rebuilding; a stop asked by signal that ends
+//! the process within seconds whatever is connected.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use cordon_store::Store;
 use cordon_store::audit::Table;
@@ -53,16 +56,7 @@ async fn an_acknowledged_report_survives_a_killed_server() {
     assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
 
     let mut server = cordon().args(["serve", "--database", &db, "--listen", "127.0.0.1:0"]).stderr(Stdio::piped()).spawn().unwrap();
-    let stderr = BufReader::new(server.stderr.take().unwrap());
-    let mut addr = String::new();
-    for line in stderr.lines() {
-        let line = line.unwrap();
-        if let Some(rest) = line.split("cordon is listening on ").nth(1) {
-            addr = rest.trim().to_owned();
-            break;
-        }
-    }
-    assert!(addr.starts_with("http://127.0.0.1:"), "the server says where it listens");
+    let (addr, _) = listening(&mut server);
 
     let http = reqwest::Client::new();
     let token: Value = http
@@ -102,4 +96,136 @@ async fn an_acknowledged_report_survives_a_killed_server() {
     assert_eq!(store.count(Table::Reports).await.unwrap(), 1);
     assert_eq!(store.count(Table::Cases).await.unwrap(), 1);
     assert!(store.report(report_id).await.unwrap().is_some());
+}
+
+/// Reads the server's standard error up to the line that says where it
+/// listens; returns the address and what came before. Whatever follows is
+/// drained in the background so the server never blocks on a full pipe.
+fn listening(server: &mut Child) -> (String, String) {
+    let mut stderr = BufReader::new(server.stderr.take().unwrap());
+    let mut before = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "the server ended before listening:\n{before}");
+        if let Some(rest) = line.split("cordon is listening on ").nth(1) {
+            let addr = rest.trim().to_owned();
+            assert!(addr.starts_with("http://127.0.0.1:"), "the server says where it listens: {line}");
+            std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+            return (addr, before);
+        }
+        before.push_str(&line);
+    }
+}
+
+/// Waits up to `limit` for the process to end; its exit code and how long it took.
+fn ended_within(child: &mut Child, limit: Duration) -> (Option<i32>, Duration) {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status.code(), started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    panic!("the process was still running {limit:?} after it was asked to stop");
+}
+
+fn signal(child: &Child, name: &str) {
+    let sent = Command::new("kill").args([format!("-{name}"), child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+}
+
+/// Signs in as `username` (password `password`) and opens the live event stream.
+async fn open_event_stream(addr: &str, username: &str, password: &str) -> reqwest::Response {
+    let http = reqwest::Client::new();
+    let token: Value = http
+        .post(format!("{addr}/api/v1/tokens"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let stream = http.get(format!("{addr}/api/v1/events/stream")).bearer_auth(token["token"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(stream.status(), reqwest::StatusCode::OK);
+    stream
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_the_server_within_seconds_even_with_an_event_stream_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("c.db").display());
+    let csv = dir.path().join("tree.csv");
+    std::fs::write(&csv, TREE).unwrap();
+    assert!(cordon().args(["import", "jurisdictions", "--database", &db]).arg(&csv).output().unwrap().status.success());
+    let add = cordon()
+        .args(["user", "add", "--database", &db, "--username", "command", "--role", "command_officer", "--node", "KR"])
+        .env("CORDON_PASSWORD", "command password")
+        .output()
+        .unwrap();
+    assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+    let mut server = cordon().args(["serve", "--database", &db, "--listen", "127.0.0.1:0"]).stderr(Stdio::piped()).spawn().unwrap();
+    let (addr, _) = listening(&mut server);
+    let mut stream = open_event_stream(&addr, "command", "command password").await;
+
+    signal(&server, "INT");
+    let (code, took) = ended_within(&mut server, Duration::from_secs(5));
+
+    assert_eq!(code, Some(0), "a stop asked for is a clean exit");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    while let Ok(Some(_)) = stream.chunk().await {} // the stream was ended, not left hanging
+}
+
+#[test]
+fn a_demo_on_a_port_in_use_fails_at_once_naming_the_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let started = Instant::now();
+    let out = cordon().args(["demo", "--database", &db, "--listen", &addr]).stdin(Stdio::null()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(5), "it failed only after {:?}", started.elapsed());
+    assert!(stderr.contains(&format!("cannot listen on {addr}")), "{stderr}");
+    assert!(!stderr.contains("Building"), "nothing was built: {stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_demo_opens_the_first_without_rebuilding_and_its_output_has_no_escape_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let built = cordon().args(["demo", "--database", &db, "--scale", "small", "--days", "14", "--no-serve"]).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&built.stdout), String::from_utf8_lossy(&built.stderr));
+    assert!(built.status.success(), "{stderr}");
+    assert!(stderr.contains("Building the demo") && stdout.contains("Demo accounts"), "{stderr}\n{stdout}");
+    assert!(!stdout.contains('\u{1b}') && !stderr.contains('\u{1b}'), "no escape codes when not on a terminal:\n{stderr}");
+
+    let mut again = cordon()
+        .args(["demo", "--database", &db, "--listen", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (addr, before) = listening(&mut again);
+    assert!(before.contains("Opening the demo in") && before.contains("--fresh"), "{before}");
+    assert!(!before.contains("Building"), "it was not built again: {before}");
+    let mut stream = open_event_stream(&addr, "command", "cordon-demo").await;
+
+    signal(&again, "TERM");
+    let (code, _) = ended_within(&mut again, Duration::from_secs(5));
+
+    assert_eq!(code, Some(0));
+    while let Ok(Some(_)) = stream.chunk().await {}
+    let mut printed = String::new();
+    again.stdout.take().unwrap().read_to_string(&mut printed).unwrap();
+    assert!(printed.contains("head."), "the accounts are listed again: {printed}");
+    let other_seed = cordon().args(["demo", "--database", &db, "--seed", "9", "--no-serve"]).output().unwrap();
+    let refused = String::from_utf8_lossy(&other_seed.stderr);
+    assert!(
+        !other_seed.status.success() && refused.contains("holds the demo built with seed 1") && refused.contains("--fresh"),
+        "{refused}"
+    );
 }

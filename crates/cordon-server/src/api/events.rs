@@ -4,7 +4,8 @@
 //! The stream first replays the outbox after `Last-Event-ID` (or `after`),
 //! then follows new commits. A client that falls too far behind is
 //! disconnected; the browser's EventSource reconnects with its last id and
-//! catches up from the outbox, so nothing is lost.
+//! catches up from the outbox, so nothing is lost. When the server stops,
+//! every stream ends at once.
 
 use std::convert::Infallible;
 
@@ -72,7 +73,9 @@ async fn stream_events(
         };
         std::future::ready(keep)
     });
-    let events = stream::iter(backlog).chain(live).map(|e| Ok(to_sse(&e)));
+    // A stopping server ends the stream, so that it can close the connection;
+    // the browser's EventSource reconnects with its last id when it is back.
+    let events = stream::iter(backlog).chain(live).map(|e| Ok(to_sse(&e))).take_until(state.stopping.clone().cancelled_owned());
     Ok(Sse::new(events).keep_alive(KeepAlive::default()))
 }
 

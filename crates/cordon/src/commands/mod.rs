@@ -35,10 +35,11 @@ pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Sets up logging: `RUST_LOG` or `info`, JSON when `CORDON_LOG_JSON` is set.
+/// Sets up logging: `RUST_LOG` or `info`, JSON when `CORDON_LOG_JSON` is
+/// set, coloured only on a terminal and never under `NO_COLOR`.
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(crate::progress::colour());
     let _ = if std::env::var_os("CORDON_LOG_JSON").is_some() { builder.json().try_init() } else { builder.try_init() };
 }

@@ -1,4 +1,9 @@
 //! `cordon serve`: run the server until Ctrl-C or SIGTERM.
+//!
+//! The address is bound first, so a port in use is reported at once. On
+//! Ctrl-C (SIGINT) or SIGTERM the server stops within a few seconds whatever
+//! is connected (see [`cordon_server::Application::run`]) and the process
+//! exits 0; a second Ctrl-C stops it at once.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -9,6 +14,7 @@ use clap::Args;
 use cordon_server::clock::SystemClock;
 use cordon_server::{Application, Config};
 use cordon_store::Store;
+use tokio::net::TcpListener;
 
 use super::DatabaseArgs;
 
@@ -34,36 +40,68 @@ pub struct ServeArgs {
 /// Runs `cordon serve`.
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     super::init_logging();
+    let listener = bind(args.listen).await?;
     let store = args.db.open().await?;
-    serve(&args, store).await
+    let app = application(&args, listener, store.clone());
+    let served = serve(&args, app).await;
+    store.close().await;
+    eprintln!("cordon stopped.");
+    served
 }
 
-/// Serves an open store until the process is asked to stop.
-pub async fn serve(args: &ServeArgs, store: Store) -> anyhow::Result<()> {
+/// Binds the address, or says plainly that it is taken.
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr).await.with_context(|| {
+        format!(
+            "cannot listen on {addr}: is cordon (or another program) already serving there? Stop it, or pick another address with --listen"
+        )
+    })
+}
+
+/// The server over an open store, on a bound listener.
+pub fn application(args: &ServeArgs, listener: TcpListener, store: Store) -> Application {
     let config = Config {
         listen: args.listen,
         secure_cookies: args.secure_cookies,
         job_interval: Some(Duration::from_secs(args.job_interval.max(1))),
         notify_webhook: args.notify_webhook.clone(),
     };
-    let app =
-        Application::build(&config, store.clone(), Arc::new(SystemClock)).await.with_context(|| format!("listening on {}", args.listen))?;
+    Application::on(listener, &config, store, Arc::new(SystemClock))
+}
+
+/// Serves until the process is asked to stop (the caller closes the store).
+pub async fn serve(args: &ServeArgs, app: Application) -> anyhow::Result<()> {
     let addr = app.local_addr()?;
     tracing::info!(database = %args.db.database, "listening on http://{addr}");
     eprintln!("cordon is listening on http://{addr}");
-    app.run(shutdown_signal()).await.context("serving")?;
-    store.close().await;
-    Ok(())
+    eprintln!("Press Ctrl-C to stop it. The data stays in {}.", args.db.database);
+    app.run(stop_asked()).await.context("serving")
 }
 
-async fn shutdown_signal() {
+/// Completes on the first Ctrl-C or SIGTERM; a second Ctrl-C (or SIGTERM)
+/// ends the process at once.
+async fn stop_asked() {
+    signal().await;
+    eprintln!("Stopping (press Ctrl-C again to stop at once)...");
+    tracing::info!("shutting down");
+    tokio::spawn(async {
+        signal().await;
+        eprintln!("Stopped at once.");
+        std::process::exit(130);
+    });
+}
+
+async fn signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
         }
     };
     #[cfg(not(unix))]
@@ -72,5 +110,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
-    tracing::info!("shutting down");
 }

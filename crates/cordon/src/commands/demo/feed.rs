@@ -109,6 +109,9 @@ pub(super) struct Opened {
 /// Turns actions into store calls and remembers the simulated-to-stored ids.
 pub struct Feeder {
     pub(super) store: Store,
+    /// Whether the demo was opened again: residents met before are looked
+    /// up as the probable duplicates they are instead of registered anew.
+    reopened: bool,
     pub(super) persons: HashMap<u32, Uuid>,
     pub(super) opened: HashMap<ReportKey, Opened>,
     /// Running counts.
@@ -118,7 +121,12 @@ pub struct Feeder {
 impl Feeder {
     /// A feeder writing to `store`.
     pub fn new(store: Store) -> Feeder {
-        Feeder { store, persons: HashMap::new(), opened: HashMap::new(), fed: Fed::default() }
+        Feeder { store, reopened: false, persons: HashMap::new(), opened: HashMap::new(), fed: Fed::default() }
+    }
+
+    /// A feeder for a demo opened again, which knows none of the stored ids.
+    pub fn reopened(store: Store) -> Feeder {
+        Feeder { reopened: true, ..Feeder::new(store) }
     }
 
     /// Applies one action at `at`; `map` dates its onset days.
@@ -203,7 +211,7 @@ impl Feeder {
         let year = world.settings.local_date(at).year();
         let input = sim.resident(who).input(&unit.code, year);
         let draft = input.parse(i32::from(year)).map_err(|e| anyhow::anyhow!("the simulated resident does not validate: {e:?}"))?;
-        let id = match self.store.register_person(head, &draft, unit, true, at).await.context("registering a resident")? {
+        let id = match self.store.register_person(head, &draft, unit, !self.reopened, at).await.context("registering a resident")? {
             cordon_store::persons::Registration::Registered(p) => p.id,
             cordon_store::persons::Registration::ProbableDuplicates(d) => d.first().map(|p| p.id).context("no duplicate offered")?,
         };

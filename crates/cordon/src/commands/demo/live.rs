@@ -4,6 +4,7 @@
 //! faster than real time; instants and dates stay on the real clock so the
 //! server's "today" agrees. The task also keeps the rosters three days ahead.
 //! The server's own background job escalates overdue tasks and silent units.
+//! The task stops between two actions when the server stops.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -12,6 +13,7 @@ use cordon_sim::{Scheduled, SimTime, Simulation};
 use cordon_store::Store;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use tokio_util::sync::CancellationToken;
 
 use super::feed::{Feeder, TimeMap};
 use super::setup::{World, roster};
@@ -32,30 +34,33 @@ pub struct Live {
     pub rostered_until: Date,
 }
 
-/// Starts the live task on the runtime.
-pub fn spawn(store: Store, live: Live) -> tokio::task::JoinHandle<()> {
+/// Starts the live task on the runtime; it ends when `stopping` is cancelled.
+pub fn spawn(store: Store, live: Live, stopping: CancellationToken) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut live = live;
         let mut buffer: VecDeque<Scheduled> = std::mem::take(&mut live.later).into();
-        loop {
-            let wait = match step(&store, &mut live, &mut buffer).await {
+        while !stopping.is_cancelled() {
+            let wait = match step(&store, &mut live, &mut buffer, &stopping).await {
                 Ok(wait) => wait,
                 Err(error) => {
                     tracing::error!(error = format!("{error:#}"), "the live demo could not feed an action");
                     Duration::from_secs(10)
                 }
             };
-            tokio::time::sleep(wait).await;
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = stopping.cancelled() => {}
+            }
         }
     })
 }
 
 /// Feeds what is due, steps the simulation when its next day has begun,
 /// extends the rosters; says how long to wait for the next thing to do.
-async fn step(store: &Store, live: &mut Live, buffer: &mut VecDeque<Scheduled>) -> anyhow::Result<Duration> {
+async fn step(store: &Store, live: &mut Live, buffer: &mut VecDeque<Scheduled>, stopping: &CancellationToken) -> anyhow::Result<Duration> {
     let now = Timestamp::now();
     while let Some(s) = buffer.front() {
-        if live.map.at(s.at) > now {
+        if live.map.at(s.at) > now || stopping.is_cancelled() {
             break;
         }
         let at = Timestamp::now();

@@ -17,12 +17,13 @@ use cordon_core::user::{Role, User};
 use cordon_sim::{AreaId, Country, Level};
 use cordon_store::Store;
 use cordon_store::jurisdictions::ImportRow;
-use indicatif::ProgressBar;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use uuid::Uuid;
+
+use crate::progress::Progress;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "cordon-demo";
@@ -46,6 +47,39 @@ pub enum Half {
     Day,
     /// 20:00 to 08:00 the next morning.
     Night,
+}
+
+impl Half {
+    /// The user name of an area's worker on call for this half: `worker.1101.day`.
+    pub fn worker(self, prefix: &str) -> String {
+        let half = match self {
+            Half::Day => "day",
+            Half::Night => "night",
+        };
+        format!("worker.{prefix}.{half}")
+    }
+}
+
+/// The administrator's user name.
+pub const ADMIN: &str = "admin";
+/// The national command officer's user name.
+pub const CHIEF: &str = "command";
+/// The prefix of the national health workers' user names.
+pub const NATIONAL: &str = "national";
+
+/// The user name of the command officer of an area: `command.11`.
+pub fn command_officer(code: &str) -> String {
+    format!("command.{code}")
+}
+
+/// The user name of a point of entry's border officer: `border.1101-air`.
+pub fn border_officer(facility_code: &str) -> String {
+    format!("border.{}", facility_code.to_lowercase())
+}
+
+/// The user name of a unit's head: `head.11010101`.
+pub fn unit_head(code: &str) -> String {
+    format!("head.{code}")
 }
 
 /// An on-call health worker and the area their shifts cover.
@@ -102,10 +136,10 @@ pub fn planned_writes(country: &Country) -> u64 {
 }
 
 /// Builds the country and its staff at `at` (before the simulated history).
-pub async fn build(store: &Store, country: Country, seed: u64, at: Timestamp, bar: &ProgressBar) -> anyhow::Result<World> {
+pub async fn build(store: &Store, country: Country, seed: u64, at: Timestamp, progress: &Progress) -> anyhow::Result<World> {
     let settings = Settings { time_zone: "Asia/Seoul".into(), ..Settings::default() };
     let settings = store.save_settings(None, &settings, at).await.context("saving the demo settings")?;
-    bar.inc(1);
+    progress.inc(1);
     let rows: Vec<ImportRow> = country
         .areas
         .iter()
@@ -121,10 +155,10 @@ pub async fn build(store: &Store, country: Country, seed: u64, at: Timestamp, ba
         })
         .collect();
     store.import_nodes(None, &rows, at).await.context("creating the jurisdiction tree")?;
-    bar.inc(1);
+    progress.inc(1);
     let boundaries: Vec<(String, Option<String>)> = country.areas.iter().map(|a| (a.code.clone(), Some(a.bounds.to_geojson()))).collect();
     store.set_boundaries(None, &boundaries, at).await.context("storing the boundaries")?;
-    bar.inc(1);
+    progress.inc(1);
     let root = store.root_node().await?.context("the tree has no root")?;
     let mut by_code: std::collections::HashMap<String, Node> =
         store.subtree(&root.path, None).await?.into_iter().map(|n| (n.code.clone(), n)).collect();
@@ -141,44 +175,42 @@ pub async fn build(store: &Store, country: Country, seed: u64, at: Timestamp, ba
         accounts: Vec::new(),
         actor: None,
         at,
-        bar,
+        progress,
     };
-    let admin = staff.add("admin", Role::Administrator, &nodes[0], Level::Nation, "Administrator").await?;
+    let admin = staff.add(ADMIN, Role::Administrator, &nodes[0], Level::Nation, "Administrator").await?;
     staff.actor = Some(admin.id);
     let mut facilities = Vec::with_capacity(country.facilities.len());
     for f in &country.facilities {
         facilities.push(store.create_facility(Some(admin.id), &f.code, &f.name, f.kind, &nodes[f.area], at).await?);
-        bar.inc(1);
+        progress.inc(1);
     }
-    let chief = staff.add("command", Role::CommandOfficer, &nodes[0], Level::Nation, "National Quarantine Command").await?;
+    let chief = staff.add(CHIEF, Role::CommandOfficer, &nodes[0], Level::Nation, "National Quarantine Command").await?;
     let mut workers = Vec::new();
     let mut oncall = async |staff: &mut Staff<'_>, prefix: &str, area: AreaId| -> anyhow::Result<()> {
         let level = country.areas[area].level;
-        for (half, name) in [(Half::Day, "day"), (Half::Night, "night")] {
-            let user = staff.add(&format!("worker.{prefix}.{name}"), Role::HealthWorker, &nodes[area], level, "").await?;
+        for half in [Half::Day, Half::Night] {
+            let user = staff.add(&half.worker(prefix), Role::HealthWorker, &nodes[area], level, "").await?;
             workers.push(Worker { user, area: nodes[area].clone(), half });
         }
         Ok(())
     };
-    oncall(&mut staff, "national", 0).await?;
+    oncall(&mut staff, NATIONAL, 0).await?;
     for area in country.at_level(Level::Province).chain(country.at_level(Level::County)) {
         let code = &country.areas[area].code;
-        staff.add(&format!("command.{code}"), Role::CommandOfficer, &nodes[area], country.areas[area].level, "").await?;
+        staff.add(&command_officer(code), Role::CommandOfficer, &nodes[area], country.areas[area].level, "").await?;
         oncall(&mut staff, code, area).await?;
     }
     let mut entries = Vec::with_capacity(country.points_of_entry.len());
     for poe in &country.points_of_entry {
         let facility = facilities[poe.facility].clone();
-        let officer = staff
-            .add(&format!("border.{}", facility.code.to_lowercase()), Role::BorderOfficer, &nodes[poe.area], Level::County, "")
-            .await?;
+        let officer = staff.add(&border_officer(&facility.code), Role::BorderOfficer, &nodes[poe.area], Level::County, "").await?;
         let quarantine = store.nearest_quarantine_centre(&facility.node_path).await?;
         entries.push(Entry { officer, facility, quarantine });
     }
     let mut heads = Vec::with_capacity(country.units.len());
     for &unit in &country.units {
         let code = &country.areas[unit].code;
-        heads.push(staff.add(&format!("head.{code}"), Role::Reporter, &nodes[unit], Level::Unit, "").await?);
+        heads.push(staff.add(&unit_head(code), Role::Reporter, &nodes[unit], Level::Unit, "").await?);
     }
     let accounts = staff.accounts;
     let by_id = workers.iter().map(|w| (w.user.id, w.user.clone())).collect();
@@ -193,7 +225,7 @@ struct Staff<'a> {
     accounts: Vec<Account>,
     actor: Option<Uuid>,
     at: Timestamp,
-    bar: &'a ProgressBar,
+    progress: &'a Progress,
 }
 
 impl Staff<'_> {
@@ -211,7 +243,7 @@ impl Staff<'_> {
         };
         let user = self.store.create_user(self.actor, &user, &self.hash, self.at).await.with_context(|| format!("creating {username}"))?;
         self.accounts.push(Account { username: username.to_owned(), role, node: node.code.clone(), level });
-        self.bar.inc(1);
+        self.progress.inc(1);
         Ok(user)
     }
 }
