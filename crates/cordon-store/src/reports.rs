@@ -8,7 +8,7 @@ use cordon_core::event::{Event, EventKind};
 use cordon_core::intake::{self, CaseChange, Context, NewIds};
 use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::report::{Report, ReportDraft, ReportStatus, Symptom};
-use cordon_core::task::{Task, TaskStatus};
+use cordon_core::task::Task;
 use cordon_core::user::User;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -107,13 +107,8 @@ async fn status_of(c: &mut Conn<'_>, report: &Report) -> Result<(Option<Case>, O
         Some(id) => crate::tasks::task_by_id(c, id).await?,
         None => None,
     };
-    let closed = case.as_ref().is_some_and(|c| !c.is_open());
-    let status = match task.as_ref().map(|t| t.status) {
-        _ if closed => ReportStatus::Closed,
-        Some(TaskStatus::Done) => ReportStatus::Closed,
-        Some(TaskStatus::Acknowledged) => ReportStatus::WorkerOnTheWay,
-        _ => ReportStatus::CaseOpened,
-    };
+    let case_open = case.as_ref().is_none_or(Case::is_open);
+    let status = ReportStatus::of(Some(case_open), task.as_ref().map(|t| t.status));
     Ok((case, task, status))
 }
 
