@@ -8,9 +8,9 @@ use crate::db::{Conn, from_micros, micros, parse_enum, parse_opt_date, subtree};
 use crate::error::Result;
 use crate::{Store, exec};
 
-type EscalationRow = (Uuid, String, String, String, Option<Uuid>, Option<String>, Option<Uuid>, i64);
+pub(crate) type EscalationRow = (Uuid, String, String, String, Option<Uuid>, Option<String>, Option<Uuid>, i64);
 
-fn escalation_from(r: EscalationRow) -> Result<Escalation> {
+pub(crate) fn escalation_from(r: EscalationRow) -> Result<Escalation> {
     Ok(Escalation {
         id: r.0,
         kind: parse_enum("escalations.kind", &r.1, EscalationKind::parse)?,
