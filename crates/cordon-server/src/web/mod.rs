@@ -6,23 +6,21 @@
 //! access policy and the store's subtree-scoped queries, so a page never shows
 //! more than the same user's API calls would. Every text shown goes through
 //! [`messages`]. One module per page group: [`session`] (sign-in, language,
-//! home), [`reporter`], [`worker`], [`command`] with [`curve`] and [`map`],
-//! [`alerts`] with [`alert_chart`],
-//! [`orders`], [`handovers`], [`arrivals`] with [`entry_rules`],
+//! home), [`reporter`], [`worker`], [`quarantine`], [`command`], [`alerts`],
+//! [`orders`], [`handovers`], [`arrivals`], [`entry_rules`],
 //! [`roster`], [`admin`]; [`assets`] serves the stylesheet, the script and
-//! the service worker.
+//! the service worker. Pages do not import each other: what several show
+//! alike (charts, names, the task list, form pieces) is in [`widgets`], and
+//! the frame, forms ([`form`]) and paging ([`pager`]) are infrastructure.
 
 pub mod admin;
-pub mod alert_chart;
 pub mod alerts;
 pub mod arrivals;
 pub mod assets;
 pub mod command;
-pub mod curve;
 pub mod entry_rules;
 pub mod form;
 pub mod handovers;
-pub mod map;
 pub mod messages;
 pub mod orders;
 pub mod pager;
@@ -30,6 +28,7 @@ pub mod quarantine;
 pub mod reporter;
 pub mod roster;
 pub mod session;
+pub mod widgets;
 pub mod worker;
 
 use askama::Template;
