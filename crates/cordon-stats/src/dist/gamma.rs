@@ -272,10 +272,7 @@ pub fn qgamma(p: f64, shape: f64, scale: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn close(a: f64, b: f64, tol: f64) -> bool {
-        (a - b).abs() <= tol * b.abs().max(1.0)
-    }
+    use crate::dist::tests::close;
 
     #[test]
     fn qgamma_matches_r() {

@@ -13,14 +13,29 @@ pub mod names;
 pub mod orders;
 pub mod reports;
 
+use sqlx::AssertSqlSafe;
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::{Store, exec};
+
 /// `$from, $from+1, ...`: `count` placeholders for an `IN (...)` list.
 fn placeholders(from: usize, count: usize) -> String {
     (from..from + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
+/// The rows `sql` gives for `ids`, bound in order to the `$1, $2, ...` of
+/// its `IN (...)` list, in one read.
+async fn rows_for<R>(store: &Store, sql: &str, ids: &[Uuid]) -> Result<Vec<R>>
+where
+    R: Send + Unpin + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    store.read(async |c| Ok(exec!(c, ids.iter().fold(sqlx::query_as::<_, R>(AssertSqlSafe(sql)), |q, id| q.bind(*id)), fetch_all)?)).await
+}
+
 /// The ids once each, in a stable order.
-fn distinct(ids: impl IntoIterator<Item = uuid::Uuid>) -> Vec<uuid::Uuid> {
-    let mut ids: Vec<uuid::Uuid> = ids.into_iter().collect();
+fn distinct(ids: impl IntoIterator<Item = Uuid>) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = ids.into_iter().collect();
     ids.sort_unstable();
     ids.dedup();
     ids

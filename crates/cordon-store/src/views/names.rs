@@ -12,7 +12,7 @@ use cordon_core::person::Person;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
-use super::{distinct, placeholders};
+use super::{distinct, placeholders, rows_for};
 use crate::error::Result;
 use crate::persons::{PERSON_COLUMNS, PersonRow};
 use crate::{Store, exec};
@@ -31,9 +31,7 @@ impl Store {
              UNION ALL SELECT id, full_name AS name FROM persons WHERE id IN ({list}) \
              UNION ALL SELECT id, name FROM nodes WHERE id IN ({list})"
         );
-        let rows: Vec<(Uuid, String)> = self
-            .read(async |c| Ok(exec!(c, ids.iter().fold(sqlx::query_as(AssertSqlSafe(sql.as_str())), |q, id| q.bind(*id)), fetch_all)?))
-            .await?;
+        let rows: Vec<(Uuid, String)> = rows_for(self, &sql, &ids).await?;
         Ok(rows.into_iter().collect())
     }
 
@@ -61,9 +59,7 @@ impl Store {
             return Ok(HashMap::new());
         }
         let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id IN ({})", placeholders(1, ids.len()));
-        let rows: Vec<PersonRow> = self
-            .read(async |c| Ok(exec!(c, ids.iter().fold(sqlx::query_as(AssertSqlSafe(sql.as_str())), |q, id| q.bind(*id)), fetch_all)?))
-            .await?;
+        let rows: Vec<PersonRow> = rows_for(self, &sql, &ids).await?;
         rows.into_iter().map(|r| Person::try_from(r).map(|p| (p.id, p))).collect()
     }
 }

@@ -4,13 +4,12 @@
 use std::collections::HashMap;
 
 use cordon_core::order::Order;
-use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
-use super::{distinct, placeholders};
+use super::{distinct, placeholders, rows_for};
+use crate::Store;
 use crate::error::Result;
 use crate::orders::{ORDER_COLUMNS, OrderRow};
-use crate::{Store, exec};
 
 impl Store {
     /// The orders among `ids`, by id, in one query.
@@ -20,9 +19,7 @@ impl Store {
             return Ok(HashMap::new());
         }
         let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id IN ({})", placeholders(1, ids.len()));
-        let rows: Vec<OrderRow> = self
-            .read(async |c| Ok(exec!(c, ids.iter().fold(sqlx::query_as(AssertSqlSafe(sql.as_str())), |q, id| q.bind(*id)), fetch_all)?))
-            .await?;
+        let rows: Vec<OrderRow> = rows_for(self, &sql, &ids).await?;
         rows.into_iter().map(|r| Order::try_from(r).map(|o| (o.id, o))).collect()
     }
 }

@@ -12,7 +12,7 @@ use cordon_core::task::TaskStatus;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
-use super::{distinct, placeholders};
+use super::{distinct, placeholders, rows_for};
 
 use crate::db::{parse_enum, subtree};
 use crate::error::Result;
@@ -61,9 +61,7 @@ impl Store {
             "SELECT r.id, c.id, c.status FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.id IN ({})",
             placeholders(1, ids.len())
         );
-        let rows: Vec<(Uuid, Uuid, String)> = self
-            .read(async |c| Ok(exec!(c, ids.iter().fold(sqlx::query_as(AssertSqlSafe(sql.as_str())), |q, id| q.bind(*id)), fetch_all)?))
-            .await?;
+        let rows: Vec<(Uuid, Uuid, String)> = rows_for(self, &sql, &ids).await?;
         rows.into_iter()
             .map(|(report, case_id, status)| {
                 Ok((report, ReportCase { case_id, status: parse_enum("cases.status", &status, CaseStatus::parse)? }))
