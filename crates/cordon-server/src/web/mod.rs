@@ -369,18 +369,19 @@ pub struct Crumb {
     pub name: String,
 }
 
-/// The nodes from the viewer's anchor down to `node` (both included).
+/// The nodes from the viewer's anchor down to `node` (both included), named
+/// in one query.
 pub async fn breadcrumbs(state: &AppState, viewer: &Viewer, node: &Node) -> WebResult<Vec<Crumb>> {
-    let mut out = Vec::new();
-    for path in node.path.self_and_ancestors().into_iter().rev() {
-        if !viewer.user.node_path.contains(&path) {
-            continue;
-        }
-        if let Some(n) = state.store.node_by_code(path.code()).await? {
-            out.push(Crumb { code: n.code, name: n.name });
-        }
-    }
-    Ok(out)
+    let codes: Vec<String> = node
+        .path
+        .self_and_ancestors()
+        .into_iter()
+        .rev()
+        .filter(|path| viewer.user.node_path.contains(path))
+        .map(|path| path.code().to_owned())
+        .collect();
+    let mut names = state.store.node_names_by_code(codes.iter().cloned()).await?;
+    Ok(codes.into_iter().filter_map(|code| names.remove(&code).map(|name| Crumb { code, name })).collect())
 }
 
 /// Formats an instant in the authority's time zone as `YYYY-MM-DD HH:MM`.
