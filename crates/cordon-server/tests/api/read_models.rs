@@ -15,6 +15,7 @@ on_both_backends!(
     the_board_and_the_lists_read_as_often_for_six_rows_as_for_one,
     the_reports_read_together_stand_where_each_read_alone_stands,
     names_are_found_for_users_persons_and_places_in_one_read,
+    the_orders_and_the_contacts_read_as_often_for_five_contacts_as_for_one,
 );
 
 /// A page as `user` sees it, with the number of store reads it took.
@@ -105,4 +106,22 @@ async fn names_are_found_for_users_persons_and_places_in_one_read(app: &TestApp)
     assert_eq!(names[&officer.id], officer.display_name);
     assert_eq!(names[&unit.id], unit.name);
     assert!(app.state.store.names_of([]).await.unwrap().is_empty());
+}
+
+async fn the_orders_and_the_contacts_read_as_often_for_five_contacts_as_for_one(app: &TestApp) {
+    let case = app.case_in("reporter_u1", "U1", "Nam Gi-tae").await;
+    let contacts = format!("/cases/{case}/contacts");
+    let reads = async || {
+        let (orders, orders_page) = page(app, "p1_officer", "/orders?node=P1").await;
+        let (listed, contacts_page) = page(app, "worker_c1", &contacts).await;
+        ([orders, listed], orders_page + &contacts_page)
+    };
+    app.list_contacts("worker_c1", &case, "U1", "Oh Contact", 1).await;
+    let (one, _) = reads().await;
+    app.list_contacts("worker_c1", &case, "U1", "Park Contact", 4).await;
+    let (five, text) = reads().await;
+    assert_eq!(one, five, "reads of the orders list and the contacts page for one contact and for five");
+    for i in 0..4 {
+        assert!(text.matches(&format!("Park Contact {i:03}")).count() >= 2, "named on both pages: {text}");
+    }
 }
