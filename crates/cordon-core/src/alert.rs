@@ -57,6 +57,17 @@ impl AlertStatus {
     pub fn is_final(self) -> bool {
         matches!(self, AlertStatus::Verified | AlertStatus::Discarded)
     }
+
+    /// The decisions an officer may take on an alert in this status, in the
+    /// order they are offered: a new alert can only be taken under review;
+    /// one under review verified or discarded; a settled one nothing.
+    pub fn allowed_decisions(self) -> &'static [AlertDecision] {
+        match self {
+            AlertStatus::New => &[AlertDecision::Review],
+            AlertStatus::UnderReview => &[AlertDecision::Verify, AlertDecision::Discard],
+            AlertStatus::Verified | AlertStatus::Discarded => &[],
+        }
+    }
 }
 
 /// What an officer does with an alert.
@@ -278,6 +289,17 @@ mod tests {
     use super::*;
     use jiff::civil::date;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_decisions_allowed_are_those_that_start_from_the_status() {
+        let all = [AlertDecision::Review, AlertDecision::Verify, AlertDecision::Discard];
+        for status in AlertStatus::ALL {
+            let starting_here: Vec<AlertDecision> = all.into_iter().filter(|d| d.source() == status).collect();
+            assert_eq!(status.allowed_decisions(), starting_here.as_slice(), "{status:?}");
+        }
+        assert!(AlertStatus::Verified.allowed_decisions().is_empty());
+        assert_eq!(AlertStatus::New.allowed_decisions(), &[AlertDecision::Review]);
+    }
 
     fn signal(node: &str, day: i8, alarm: bool) -> Signal {
         Signal {

@@ -114,8 +114,14 @@ pub struct Case {
 impl Case {
     /// Whether the case still needs work (not discarded, no outcome).
     pub fn is_open(&self) -> bool {
-        self.status != CaseStatus::Discarded && self.outcome.is_none()
+        still_open(self.status, self.outcome.is_some())
     }
+}
+
+/// Whether a case in `status`, with or without an outcome, still needs work
+/// (not discarded, no outcome); for readers that hold the two columns only.
+pub fn still_open(status: CaseStatus, has_outcome: bool) -> bool {
+    status != CaseStatus::Discarded && !has_outcome
 }
 
 /// A case that cannot change as asked.

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::NodePath;
+use crate::task::TaskStatus;
 use crate::validation::{Invalid, Problems};
 
 /// The fixed vocabulary of symptoms a reporter can tick.
@@ -186,6 +187,21 @@ pub enum ReportStatus {
     Closed,
 }
 
+impl ReportStatus {
+    /// Where a report stands, from what it led to: `case_open` is `None`
+    /// when the report joined no case, else whether that case is still open;
+    /// `investigation` is the status of the case's (first) investigation
+    /// task, if one was made.
+    pub fn of(case_open: Option<bool>, investigation: Option<TaskStatus>) -> ReportStatus {
+        match (case_open, investigation) {
+            (None, _) => ReportStatus::Received,
+            (Some(false), _) | (Some(true), Some(TaskStatus::Done)) => ReportStatus::Closed,
+            (Some(true), Some(TaskStatus::Acknowledged)) => ReportStatus::WorkerOnTheWay,
+            (Some(true), _) => ReportStatus::CaseOpened,
+        }
+    }
+}
+
 /// A stored symptom report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Report {
@@ -218,6 +234,20 @@ pub struct Report {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn a_report_stands_where_its_case_and_investigation_are() {
+        assert_eq!(ReportStatus::of(None, None), ReportStatus::Received);
+        assert_eq!(ReportStatus::of(None, Some(TaskStatus::Done)), ReportStatus::Received);
+        assert_eq!(ReportStatus::of(Some(true), None), ReportStatus::CaseOpened);
+        assert_eq!(ReportStatus::of(Some(true), Some(TaskStatus::Assigned)), ReportStatus::CaseOpened);
+        assert_eq!(ReportStatus::of(Some(true), Some(TaskStatus::Overdue)), ReportStatus::CaseOpened);
+        assert_eq!(ReportStatus::of(Some(true), Some(TaskStatus::Acknowledged)), ReportStatus::WorkerOnTheWay);
+        assert_eq!(ReportStatus::of(Some(true), Some(TaskStatus::Done)), ReportStatus::Closed);
+        // A closed case closes the report whatever its task says.
+        assert_eq!(ReportStatus::of(Some(false), Some(TaskStatus::Acknowledged)), ReportStatus::Closed);
+        assert_eq!(ReportStatus::of(Some(false), None), ReportStatus::Closed);
+    }
 
     fn input() -> ReportInput {
         ReportInput {

@@ -120,6 +120,14 @@ pub struct Task {
     pub note: Option<String>,
 }
 
+impl Task {
+    /// Whether the task is past its deadline without an acknowledgement
+    /// (already marked overdue, or still awaiting one after the deadline).
+    pub fn is_overdue(&self, now: Timestamp) -> bool {
+        self.status == TaskStatus::Overdue || (self.status.awaits_acknowledgement() && self.deadline <= now)
+    }
+}
+
 /// A task that cannot change as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TaskError {
@@ -344,6 +352,19 @@ mod tests {
         let top = escalate(&up, None, HOUR, late.saturating_add(HOUR).unwrap()).unwrap();
         assert_eq!(top.status, TaskStatus::Overdue);
         assert!(!is_due_for_escalation(&top, late.saturating_add(10 * HOUR).unwrap()));
+    }
+
+    #[test]
+    fn a_task_is_overdue_once_its_deadline_passes_unacknowledged() {
+        let task = new_task();
+        let before = Timestamp::UNIX_EPOCH.saturating_add(HOUR).unwrap();
+        let at_deadline = Timestamp::UNIX_EPOCH.saturating_add(2 * HOUR).unwrap();
+        assert!(!task.is_overdue(before));
+        assert!(task.is_overdue(at_deadline));
+        let acknowledged = acknowledge(&task, Uuid::from_u128(1), before).unwrap();
+        assert!(!acknowledged.is_overdue(at_deadline.saturating_add(10 * HOUR).unwrap()));
+        let marked = Task { status: TaskStatus::Overdue, ..task };
+        assert!(marked.is_overdue(Timestamp::UNIX_EPOCH));
     }
 
     #[test]

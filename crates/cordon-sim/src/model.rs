@@ -188,6 +188,68 @@ pub struct Simulation {
     pub(crate) r_outside: f64,
 }
 
+/// For each county, the cumulative share of trips to each other county, by a
+/// gravity model (population over squared distance, plus 30 km).
+fn gravity(country: &Country, counties: &[usize]) -> Vec<Vec<f64>> {
+    counties
+        .iter()
+        .map(|&from| {
+            let mut acc = 0.0;
+            let mut row: Vec<f64> = counties
+                .iter()
+                .map(|&to| {
+                    if to != from {
+                        let d = country.areas[from].bounds.distance_km(&country.areas[to].bounds) + 30.0;
+                        acc += country.areas[to].population as f64 / (d * d);
+                    }
+                    acc
+                })
+                .collect();
+            row.iter_mut().for_each(|x| *x /= acc.max(f64::MIN_POSITIVE));
+            row
+        })
+        .collect()
+}
+
+/// The points of entry as cumulative traffic, with their county and kind
+/// (`AIR`, `PORT`, or `BC` for a border crossing).
+fn entries(country: &Country, county_index: &[u32]) -> Vec<(f64, u32, &'static str)> {
+    let mut acc = 0.0;
+    country
+        .points_of_entry
+        .iter()
+        .map(|p| {
+            acc += p.traffic;
+            let code = country.facilities.get(p.facility).map_or("", |f| f.code.as_str());
+            let kind = ["AIR", "PORT"].into_iter().find(|k| code.ends_with(k)).unwrap_or("BC");
+            (acc, county_index[p.area], kind)
+        })
+        .collect()
+}
+
+impl Draws {
+    /// The distributions the parameters describe.
+    fn of(params: &Parameters) -> Result<Draws, SimError> {
+        let d = &params.disease;
+        let r = &params.reporting;
+        let s = &params.response;
+        Ok(Draws {
+            incubation: LogNormal::new(d.incubation_meanlog, d.incubation_sdlog)
+                .map_err(|_| SimError::Parameter { name: "disease.incubation_sdlog", reason: "gives no valid lognormal" })?,
+            nu: Gamma::new(d.dispersion_k, 1.0 / d.dispersion_k)
+                .map_err(|_| SimError::Parameter { name: "disease.dispersion_k", reason: "gives no valid gamma" })?,
+            report_delay: gamma(r.onset_to_report_mean_days, r.onset_to_report_sd_days, "reporting.onset_to_report")?,
+            ack: lognormal(s.ack_median_minutes, s.ack_sdlog, "response.ack_median_minutes")?,
+            ack_missed: lognormal(30.0, 0.6, "response.ack_missed")?,
+            visit: lognormal(s.visit_median_minutes, 0.5, "response.visit_median_minutes")?,
+            lab: gamma(s.lab_turnaround_hours, s.lab_turnaround_hours / 3.0, "response.lab_turnaround_hours")?,
+            outcome_spread: normal(0.0, 3.0)?,
+            fever: normal(38.4, 0.5)?,
+            normal_temperature: normal(36.6, 0.3)?,
+        })
+    }
+}
+
 impl Simulation {
     /// Builds the simulation for a country; nobody is infected yet.
     pub fn new(country: &Country, params: Parameters, seed: u64) -> Result<Simulation, SimError> {
@@ -207,52 +269,10 @@ impl Simulation {
         let unit_district = country.units.iter().map(|&u| range(country.ancestor(u, Level::District))).collect();
         let unit_county = country.units.iter().map(|&u| county_index[country.ancestor(u, Level::County)]).collect();
         let county_range: Vec<(u32, u32)> = counties.iter().map(|&c| range(c)).collect();
-        let gravity = counties
-            .iter()
-            .map(|&from| {
-                let mut acc = 0.0;
-                let mut row: Vec<f64> = counties
-                    .iter()
-                    .map(|&to| {
-                        if to != from {
-                            let d = country.areas[from].bounds.distance_km(&country.areas[to].bounds) + 30.0;
-                            acc += country.areas[to].population as f64 / (d * d);
-                        }
-                        acc
-                    })
-                    .collect();
-                row.iter_mut().for_each(|x| *x /= acc.max(f64::MIN_POSITIVE));
-                row
-            })
-            .collect();
-        let mut acc = 0.0;
-        let entries = country
-            .points_of_entry
-            .iter()
-            .map(|p| {
-                acc += p.traffic;
-                let code = country.facilities.get(p.facility).map_or("", |f| f.code.as_str());
-                let kind = ["AIR", "PORT"].into_iter().find(|k| code.ends_with(k)).unwrap_or("BC");
-                (acc, county_index[p.area], kind)
-            })
-            .collect();
+        let gravity = gravity(country, &counties);
+        let entries = entries(country, &county_index);
+        let draws = Draws::of(&params)?;
         let d = &params.disease;
-        let r = &params.reporting;
-        let s = &params.response;
-        let draws = Draws {
-            incubation: LogNormal::new(d.incubation_meanlog, d.incubation_sdlog)
-                .map_err(|_| SimError::Parameter { name: "disease.incubation_sdlog", reason: "gives no valid lognormal" })?,
-            nu: Gamma::new(d.dispersion_k, 1.0 / d.dispersion_k)
-                .map_err(|_| SimError::Parameter { name: "disease.dispersion_k", reason: "gives no valid gamma" })?,
-            report_delay: gamma(r.onset_to_report_mean_days, r.onset_to_report_sd_days, "reporting.onset_to_report")?,
-            ack: lognormal(s.ack_median_minutes, s.ack_sdlog, "response.ack_median_minutes")?,
-            ack_missed: lognormal(30.0, 0.6, "response.ack_missed")?,
-            visit: lognormal(s.visit_median_minutes, 0.5, "response.visit_median_minutes")?,
-            lab: gamma(s.lab_turnaround_hours, s.lab_turnaround_hours / 3.0, "response.lab_turnaround_hours")?,
-            outcome_spread: normal(0.0, 3.0)?,
-            fever: normal(38.4, 0.5)?,
-            normal_temperature: normal(36.6, 0.3)?,
-        };
         let total: f64 = d.infectiousness.iter().sum();
         let profile = d.infectiousness.iter().map(|w| w / total).collect();
         let mean_rel = d.symptomatic_fraction + (1.0 - d.symptomatic_fraction) * d.asymptomatic_relative;

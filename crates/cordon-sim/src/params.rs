@@ -300,9 +300,37 @@ impl Parameters {
     /// duration is finite and positive; names the first that is not.
     pub fn check(&self) -> Result<(), crate::SimError> {
         let d = &self.disease;
+        let first_wrong = |values: &[(&'static str, f64)], ok: fn(f64) -> bool, reason: &'static str| {
+            values.iter().find(|(_, v)| !ok(*v)).map_or(Ok(()), |&(name, _)| Err(crate::SimError::Parameter { name, reason }))
+        };
+        first_wrong(&self.probabilities(), |p| (0.0..=1.0).contains(&p), "must be a probability between 0 and 1")?;
+        first_wrong(&self.positives(), |v| v.is_finite() && v > 0.0, "must be a finite number above 0")?;
+        first_wrong(&self.non_negatives(), |v| v.is_finite() && v >= 0.0, "must be a finite number, 0 or more")?;
+        if !(1..=60).contains(&self.tracing.quarantine_days) || !(1..=60).contains(&self.tracing.isolation_days) {
+            return Err(crate::SimError::Parameter { name: "tracing.quarantine_days", reason: "and isolation_days must be 1 to 60 days" });
+        }
+        if !(8..=21).contains(&self.daily.due_hour) {
+            return Err(crate::SimError::Parameter { name: "daily.due_hour", reason: "must be an hour from 8 to 21" });
+        }
+        let weights = d.infectiousness.iter().chain(&d.setting_shares);
+        if weights.clone().any(|w| !(w.is_finite() && *w >= 0.0)) || d.infectiousness.iter().sum::<f64>() <= 0.0 {
+            return Err(crate::SimError::Parameter {
+                name: "disease.infectiousness",
+                reason: "weights must be finite, 0 or more, not all 0",
+            });
+        }
+        if d.setting_shares.iter().sum::<f64>() <= 0.0 {
+            return Err(crate::SimError::Parameter { name: "disease.setting_shares", reason: "shares must not all be 0" });
+        }
+        Ok(())
+    }
+
+    /// The parameters that are probabilities.
+    fn probabilities(&self) -> [(&'static str, f64); 23] {
+        let d = &self.disease;
         let r = &self.reporting;
         let s = &self.response;
-        let probabilities = [
+        [
             ("disease.symptomatic_fraction", d.symptomatic_fraction),
             ("disease.asymptomatic_relative", d.asymptomatic_relative),
             ("disease.household_attack_rate", d.household_attack_rate),
@@ -326,13 +354,15 @@ impl Parameters {
             ("tracing.travel_contact", self.tracing.travel_contact),
             ("tracing.quarantine_effect", self.tracing.quarantine_effect),
             ("tracing.visit_not_seen", self.tracing.visit_not_seen),
-        ];
-        for (name, p) in probabilities {
-            if !(0.0..=1.0).contains(&p) {
-                return Err(crate::SimError::Parameter { name, reason: "must be a probability between 0 and 1" });
-            }
-        }
-        let positives = [
+        ]
+    }
+
+    /// The rates, means and durations that must be above 0.
+    fn positives(&self) -> [(&'static str, f64); 14] {
+        let d = &self.disease;
+        let r = &self.reporting;
+        let s = &self.response;
+        [
             ("disease.r0", d.r0),
             ("disease.dispersion_k", d.dispersion_k),
             ("disease.incubation_sdlog", d.incubation_sdlog),
@@ -347,13 +377,15 @@ impl Parameters {
             ("response.lab_turnaround_hours", s.lab_turnaround_hours),
             ("imports.doubling_days", self.imports.doubling_days),
             ("imports.max_growth", self.imports.max_growth),
-        ];
-        for (name, v) in positives {
-            if !(v.is_finite() && v > 0.0) {
-                return Err(crate::SimError::Parameter { name, reason: "must be a finite number above 0" });
-            }
-        }
-        let non_negative = [
+        ]
+    }
+
+    /// The values that may be 0 but not below.
+    fn non_negatives(&self) -> [(&'static str, f64); 8] {
+        let d = &self.disease;
+        let r = &self.reporting;
+        let s = &self.response;
+        [
             ("disease.incubation_meanlog", d.incubation_meanlog.abs()),
             ("disease.presymptomatic_days", d.presymptomatic_days),
             ("reporting.background_per_100k_day", r.background_per_100k_day),
@@ -362,29 +394,7 @@ impl Parameters {
             ("imports.per_10m_day", self.imports.per_10m_day),
             ("tracing.unit_contacts", self.tracing.unit_contacts),
             ("tracing.arrivals_per_10m_day", self.tracing.arrivals_per_10m_day),
-        ];
-        for (name, v) in non_negative {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(crate::SimError::Parameter { name, reason: "must be a finite number, 0 or more" });
-            }
-        }
-        if !(1..=60).contains(&self.tracing.quarantine_days) || !(1..=60).contains(&self.tracing.isolation_days) {
-            return Err(crate::SimError::Parameter { name: "tracing.quarantine_days", reason: "and isolation_days must be 1 to 60 days" });
-        }
-        if !(8..=21).contains(&self.daily.due_hour) {
-            return Err(crate::SimError::Parameter { name: "daily.due_hour", reason: "must be an hour from 8 to 21" });
-        }
-        let weights = d.infectiousness.iter().chain(&d.setting_shares);
-        if weights.clone().any(|w| !(w.is_finite() && *w >= 0.0)) || d.infectiousness.iter().sum::<f64>() <= 0.0 {
-            return Err(crate::SimError::Parameter {
-                name: "disease.infectiousness",
-                reason: "weights must be finite, 0 or more, not all 0",
-            });
-        }
-        if d.setting_shares.iter().sum::<f64>() <= 0.0 {
-            return Err(crate::SimError::Parameter { name: "disease.setting_shares", reason: "shares must not all be 0" });
-        }
-        Ok(())
+        ]
     }
 }
 

@@ -46,92 +46,116 @@ pub struct Record {
 /// [`StatsError::Parse`] for an unterminated quoted field or text after a closing quote.
 pub fn read_records(text: &str) -> Result<Vec<Record>, StatsError> {
     let mut records = Vec::new();
-    let mut chars = text.chars().peekable();
-    let (mut line, mut column) = (1usize, 1usize);
+    let mut cursor = Cursor { chars: text.chars().peekable(), line: 1, column: 1 };
     loop {
-        // Skip blank lines between records.
-        while let Some(&c) = chars.peek() {
-            if c == '\n' {
-                chars.next();
-                line += 1;
-                column = 1;
-            } else if c == '\r' {
-                chars.next();
-                column += 1;
-            } else {
-                break;
-            }
-        }
-        if chars.peek().is_none() {
+        cursor.skip_blank_lines();
+        if cursor.chars.peek().is_none() {
             return Ok(records);
         }
-        let record_line = line;
+        let record_line = cursor.line;
         let mut fields = Vec::new();
         loop {
-            let (start_line, start_column) = (line, column);
-            let mut value = String::new();
-            let quoted = chars.peek() == Some(&'"');
-            if quoted {
-                chars.next();
-                column += 1;
-                loop {
-                    match chars.next() {
-                        None => {
-                            return Err(StatsError::Parse {
-                                line: start_line,
-                                column: start_column,
-                                message: "quoted field is never closed".into(),
-                            });
-                        }
-                        Some('"') if chars.peek() == Some(&'"') => {
-                            chars.next();
-                            column += 2;
-                            value.push('"');
-                        }
-                        Some('"') => {
-                            column += 1;
-                            break;
-                        }
-                        Some('\n') => {
-                            line += 1;
-                            column = 1;
-                            value.push('\n');
-                        }
-                        Some(c) => {
-                            column += 1;
-                            value.push(c);
-                        }
-                    }
-                }
-            }
-            while let Some(&c) = chars.peek() {
-                if c == ',' || c == '\n' {
-                    break;
-                }
-                if c == '\r' {
-                    chars.next();
-                    column += 1;
-                    continue;
-                }
-                if quoted {
-                    return Err(StatsError::Parse { line, column, message: format!("unexpected `{c}` after a closing quote") });
-                }
-                value.push(c);
-                chars.next();
-                column += 1;
-            }
-            fields.push(Field { text: value, quoted, line: start_line, column: start_column });
-            match chars.next() {
-                Some(',') => column += 1,
+            fields.push(cursor.field()?);
+            match cursor.chars.next() {
+                Some(',') => cursor.column += 1,
                 Some(_) => {
-                    line += 1;
-                    column = 1;
+                    cursor.line += 1;
+                    cursor.column = 1;
                     break;
                 }
                 None => break,
             }
         }
         records.push(Record { fields, line: record_line });
+    }
+}
+
+/// Where the reader is in the text.
+struct Cursor<'a> {
+    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    line: usize,
+    column: usize,
+}
+
+impl Cursor<'_> {
+    /// Skips blank lines between records.
+    fn skip_blank_lines(&mut self) {
+        while let Some(&c) = self.chars.peek() {
+            if c == '\n' {
+                self.chars.next();
+                self.line += 1;
+                self.column = 1;
+            } else if c == '\r' {
+                self.chars.next();
+                self.column += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// One field, up to (not including) the comma or line end after it.
+    fn field(&mut self) -> Result<Field, StatsError> {
+        let (start_line, start_column) = (self.line, self.column);
+        let quoted = self.chars.peek() == Some(&'"');
+        let mut value = if quoted { self.quoted(start_line, start_column)? } else { String::new() };
+        while let Some(&c) = self.chars.peek() {
+            if c == ',' || c == '\n' {
+                break;
+            }
+            if c == '\r' {
+                self.chars.next();
+                self.column += 1;
+                continue;
+            }
+            if quoted {
+                return Err(StatsError::Parse {
+                    line: self.line,
+                    column: self.column,
+                    message: format!("unexpected `{c}` after a closing quote"),
+                });
+            }
+            value.push(c);
+            self.chars.next();
+            self.column += 1;
+        }
+        Ok(Field { text: value, quoted, line: start_line, column: start_column })
+    }
+
+    /// The value of a quoted field, from its opening quote to its closing one.
+    fn quoted(&mut self, start_line: usize, start_column: usize) -> Result<String, StatsError> {
+        let mut value = String::new();
+        self.chars.next();
+        self.column += 1;
+        loop {
+            match self.chars.next() {
+                None => {
+                    return Err(StatsError::Parse {
+                        line: start_line,
+                        column: start_column,
+                        message: "quoted field is never closed".into(),
+                    });
+                }
+                Some('"') if self.chars.peek() == Some(&'"') => {
+                    self.chars.next();
+                    self.column += 2;
+                    value.push('"');
+                }
+                Some('"') => {
+                    self.column += 1;
+                    return Ok(value);
+                }
+                Some('\n') => {
+                    self.line += 1;
+                    self.column = 1;
+                    value.push('\n');
+                }
+                Some(c) => {
+                    self.column += 1;
+                    value.push(c);
+                }
+            }
+        }
     }
 }
 

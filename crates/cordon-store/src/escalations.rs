@@ -4,13 +4,13 @@ use cordon_core::escalation::{Escalation, EscalationKind};
 use cordon_core::jurisdiction::NodePath;
 use uuid::Uuid;
 
-use crate::db::{Conn, from_micros, micros, parse_enum, parse_opt_date, subtree};
+use crate::db::{Conn, from_micros, micros, parse_enum, parse_opt_date};
 use crate::error::Result;
 use crate::{Store, exec};
 
-type EscalationRow = (Uuid, String, String, String, Option<Uuid>, Option<String>, Option<Uuid>, i64);
+pub(crate) type EscalationRow = (Uuid, String, String, String, Option<Uuid>, Option<String>, Option<Uuid>, i64);
 
-fn escalation_from(r: EscalationRow) -> Result<Escalation> {
+pub(crate) fn escalation_from(r: EscalationRow) -> Result<Escalation> {
     Ok(Escalation {
         id: r.0,
         kind: parse_enum("escalations.kind", &r.1, EscalationKind::parse)?,
@@ -46,23 +46,9 @@ pub async fn insert_escalation(c: &mut Conn<'_>, e: &Escalation) -> Result<bool>
 }
 
 impl Store {
-    /// Escalations about places at or below `path`, newest first.
+    /// Escalations about places at or below `path`, newest first (the lines
+    /// of [`Store::escalation_lines_under`] without their cases).
     pub async fn escalations_under(&self, path: &NodePath, limit: i64) -> Result<Vec<Escalation>> {
-        let pattern = subtree(path);
-        let rows: Vec<EscalationRow> = self
-            .read(async |c| {
-                Ok(exec!(
-                    c,
-                    sqlx::query_as(
-                        "SELECT id, kind, scope_path, subject_path, task_id, date, to_worker_id, raised_at FROM escalations \
-                         WHERE subject_path LIKE $1 ESCAPE '\\' ORDER BY raised_at DESC, id LIMIT $2"
-                    )
-                    .bind(&pattern)
-                    .bind(limit.clamp(1, 1000)),
-                    fetch_all
-                )?)
-            })
-            .await?;
-        rows.into_iter().map(escalation_from).collect()
+        Ok(self.escalation_lines_under(path, limit).await?.into_iter().map(|line| line.escalation).collect())
     }
 }

@@ -37,6 +37,7 @@ pub mod reports;
 pub mod rosters;
 pub mod tasks;
 pub mod users;
+pub mod views;
 
 use cordon_core::event::Event;
 use tokio::sync::broadcast;
@@ -53,6 +54,9 @@ pub struct Store {
     events: broadcast::Sender<Event>,
     /// This process's name in the notifications other servers relay (see [`Store::relay_events`]).
     instance: uuid::Uuid,
+    /// How many reads this handle (and its clones) has run, for tests that
+    /// pin a page to a fixed number of queries.
+    reads: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Which backend a store runs on.
@@ -76,7 +80,7 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store> {
         let db = Db::connect(url).await?;
         let (events, _) = broadcast::channel(4096);
-        Ok(Store { db, events, instance: uuid::Uuid::new_v4() })
+        Ok(Store { db, events, instance: uuid::Uuid::new_v4(), reads: std::sync::Arc::default() })
     }
 
     /// Applies pending migrations.
@@ -134,8 +138,16 @@ impl Store {
         Ok(value)
     }
 
+    /// How many reads ([`Store::read`]) this store has run since it was
+    /// opened: a page that reads a fixed number of times whatever its rows
+    /// shows it here.
+    pub fn reads_made(&self) -> u64 {
+        self.reads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Runs `f` on a reading connection.
     pub async fn read<T>(&self, f: impl AsyncFnOnce(&mut Conn<'_>) -> Result<T>) -> Result<T> {
+        self.reads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         match &self.db {
             Db::Sqlite { readers, .. } => {
                 let mut c = readers.acquire().await?;

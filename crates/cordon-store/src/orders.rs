@@ -17,10 +17,10 @@ use crate::error::{Result, StoreError};
 use crate::paging::{self, Keyset, Page, PageRequest};
 use crate::{Store, Tx, exec};
 
-const ORDER_COLUMNS: &str = "id, person_id, kind, place, facility_id, area_path, reason, case_id, starts_on, ends_on, minimum_ends_on, status, note, issued_at, updated_at";
+pub(crate) const ORDER_COLUMNS: &str = "id, person_id, kind, place, facility_id, area_path, reason, case_id, starts_on, ends_on, minimum_ends_on, status, note, issued_at, updated_at";
 
 #[derive(sqlx::FromRow)]
-struct OrderRow {
+pub(crate) struct OrderRow {
     id: Uuid,
     person_id: Uuid,
     kind: String,

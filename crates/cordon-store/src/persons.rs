@@ -10,10 +10,10 @@ use crate::db::{Conn, micros, parse_enum, subtree};
 use crate::error::{Result, StoreError};
 use crate::{Store, exec};
 
-const PERSON_COLUMNS: &str = "id, full_name, sex, birth_year, unit_id, unit_path, phone, address, document_number";
+pub(crate) const PERSON_COLUMNS: &str = "id, full_name, sex, birth_year, unit_id, unit_path, phone, address, document_number";
 
 #[derive(sqlx::FromRow)]
-struct PersonRow {
+pub(crate) struct PersonRow {
     id: Uuid,
     full_name: String,
     sex: String,

@@ -8,7 +8,7 @@ use cordon_core::event::{Event, EventKind};
 use cordon_core::intake::{self, CaseChange, Context, NewIds};
 use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::report::{Report, ReportDraft, ReportStatus, Symptom};
-use cordon_core::task::{Task, TaskStatus};
+use cordon_core::task::Task;
 use cordon_core::user::User;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::cases::{case_by_id, insert_case, open_case_of, update_case};
 use crate::config::{definitions_in, settings_in};
-use crate::db::{Conn, from_micros, micros, parse_opt_date, subtree};
+use crate::db::{Conn, from_micros, micros, parse_opt_date};
 use crate::error::{Result, StoreError};
 use crate::escalations::insert_escalation;
 use crate::persons::person_by_id;
@@ -26,11 +26,11 @@ use crate::rosters::on_call_in;
 use crate::tasks::insert_task;
 use crate::{Store, exec};
 
-const REPORT_COLUMNS: &str =
+pub(crate) const REPORT_COLUMNS: &str =
     "id, person_id, unit_id, unit_path, reporter_id, symptoms, temperature_c, onset_date, note, received_at, case_id";
 
 #[derive(sqlx::FromRow)]
-struct ReportRow {
+pub(crate) struct ReportRow {
     id: Uuid,
     person_id: Uuid,
     unit_id: Uuid,
@@ -107,13 +107,8 @@ async fn status_of(c: &mut Conn<'_>, report: &Report) -> Result<(Option<Case>, O
         Some(id) => crate::tasks::task_by_id(c, id).await?,
         None => None,
     };
-    let closed = case.as_ref().is_some_and(|c| !c.is_open());
-    let status = match task.as_ref().map(|t| t.status) {
-        _ if closed => ReportStatus::Closed,
-        Some(TaskStatus::Done) => ReportStatus::Closed,
-        Some(TaskStatus::Acknowledged) => ReportStatus::WorkerOnTheWay,
-        _ => ReportStatus::CaseOpened,
-    };
+    let case_open = case.as_ref().is_none_or(Case::is_open);
+    let status = ReportStatus::of(Some(case_open), task.as_ref().map(|t| t.status));
     Ok((case, task, status))
 }
 
@@ -130,25 +125,6 @@ impl Store {
             let Some(report) = report_by_id(c, id).await? else { return Ok(None) };
             let (_, _, status) = status_of(c, &report).await?;
             Ok(Some(ReportWithStatus { report, status }))
-        })
-        .await
-    }
-
-    /// Reports from places at or below `path`, newest first, with their status.
-    pub async fn reports_under(&self, path: &NodePath, limit: i64) -> Result<Vec<ReportWithStatus>> {
-        let sql =
-            format!("SELECT {REPORT_COLUMNS} FROM reports WHERE unit_path LIKE $1 ESCAPE '\\' ORDER BY received_at DESC, id LIMIT $2");
-        let pattern = subtree(path);
-        self.read(async |c| {
-            let rows: Vec<ReportRow> =
-                exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(limit.clamp(1, 1000)), fetch_all)?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                let report = Report::try_from(row)?;
-                let (_, _, status) = status_of(c, &report).await?;
-                out.push(ReportWithStatus { report, status });
-            }
-            Ok(out)
         })
         .await
     }

@@ -19,12 +19,13 @@ use cordon_core::jurisdiction::Node;
 use cordon_core::policy::Action;
 use cordon_store::alerts::AlertFilter;
 use serde::Deserialize;
-use uuid::Uuid;
 
+use super::widgets::alert_chart;
+use super::widgets::names::Names;
 use super::{
     Chrome, Crumb, FieldErrors, FormData, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with, see_other,
 };
-use crate::api::alerts::{alert_detail, decide_alert};
+use crate::api::alerts::{AlertDetail, alert_detail, decide_alert};
 use crate::detection::SeriesPoint;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -87,16 +88,6 @@ fn period_text(alert_start: jiff::civil::Date, alert_end: jiff::civil::Date) -> 
     if alert_start == alert_end { alert_end.to_string() } else { format!("{alert_start} – {alert_end}") }
 }
 
-/// A node by id, read once per page.
-async fn cached_node(state: &AppState, cache: &mut std::collections::HashMap<Uuid, Option<Node>>, id: Uuid) -> WebResult<Option<Node>> {
-    if let Some(node) = cache.get(&id) {
-        return Ok(node.clone());
-    }
-    let node = state.store.node(id).await?;
-    cache.insert(id, node.clone());
-    Ok(node)
-}
-
 #[derive(Debug, Deserialize)]
 struct ListQuery {
     #[serde(default)]
@@ -134,14 +125,14 @@ async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Lis
     let node = page_node(&state, &viewer, q.node.as_deref()).await?;
     let status = status_filter(q.status.as_deref())?;
     let filter = AlertFilter { status, syndrome: None, since: None };
-    let mut nodes = std::collections::HashMap::new();
-    let mut rows = Vec::new();
-    for alert in state.store.alerts_under(&node.path, &filter, 300).await? {
-        let place = cached_node(&state, &mut nodes, alert.node_id).await?;
-        rows.push(AlertRow {
+    let alerts = state.store.alerts_under(&node.path, &filter, 300).await?;
+    let places = Names::of(&state, alerts.iter().map(|a| a.node_id)).await?;
+    let rows = alerts
+        .iter()
+        .map(|alert| AlertRow {
             href: format!("/alerts/{}", alert.id),
             code: alert.node_path.code().to_owned(),
-            name: place.map(|n| n.name).unwrap_or_default(),
+            name: places.get(alert.node_id),
             syndrome: t.syndrome(alert.syndrome),
             method: t.detection_method(alert.method),
             period: period_text(alert.period_start, alert.period_end),
@@ -149,8 +140,8 @@ async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Lis
             bound: optional(alert.upper_bound),
             status: t.alert_status(alert.status),
             class: status_class(alert.status),
-        });
-    }
+        })
+        .collect();
     let chosen = status.map(AlertStatus::as_str).unwrap_or("all");
     let statuses = std::iter::once(("all", t.get("alerts_filter_all"), chosen == "all"))
         .chain(AlertStatus::ALL.into_iter().map(|s| (s.as_str(), t.alert_status(s), s.as_str() == chosen)))
@@ -252,6 +243,8 @@ struct Posted {
     errors: FieldErrors,
 }
 
+/// The alert page: the alert, its chart and series, its reviews and the
+/// forms its status allows (with what was posted, if a form came back).
 async fn alert_view(
     state: &AppState,
     viewer: &Viewer,
@@ -263,20 +256,9 @@ async fn alert_view(
     let detail = alert_detail(state, &viewer.user, id).await?;
     let alert: &Alert = &detail.alert;
     let zone = state.store.settings().await?.zone();
-    let place = state.store.node(alert.node_id).await?.map(|n| n.name).unwrap_or_default();
-    let weekly = alert.method.is_weekly();
-    let svg = if detail.series.is_empty() {
-        String::new()
-    } else {
-        super::alert_chart::svg(t, &detail.series, weekly).map_err(ApiError::Internal)?
-    };
-    let caption = match (detail.series.first(), detail.series.last()) {
-        (Some(first), Some(last)) => t.fill(
-            "alert_chart_caption",
-            format!("{} · {place} ({}), {} – {}", t.syndrome(alert.syndrome), alert.node_path.code(), first.period_start, last.period_end),
-        ),
-        _ => String::new(),
-    };
+    let names = Names::of(state, std::iter::once(alert.node_id).chain(detail.reviews.iter().map(|r| r.officer_id))).await?;
+    let place = names.get(alert.node_id);
+    let (svg, caption) = chart(t, &detail, &place)?;
     let series = detail
         .series
         .iter()
@@ -288,63 +270,19 @@ async fn alert_view(
             alarm: p.alarm == Some(true),
         })
         .collect();
-    let mut names: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
-    let mut reviews = Vec::new();
-    for r in &detail.reviews {
-        let officer = match names.get(&r.officer_id) {
-            Some(name) => String::clone(name),
-            None => {
-                let name = state.store.user(r.officer_id).await?.map(|u| u.display_name).unwrap_or_default();
-                names.insert(r.officer_id, name.clone());
-                name
-            }
-        };
-        reviews.push(ReviewLine {
+    let reviews = detail
+        .reviews
+        .iter()
+        .map(|r| ReviewLine {
             at: local_time(r.at, &zone),
-            officer,
+            officer: names.get(r.officer_id),
             change: format!("{} → {}", t.alert_status(r.from), t.alert_status(r.to)),
             note: r.note.clone(),
-        });
-    }
-    let decisions: &[AlertDecision] = match alert.status {
-        AlertStatus::New => &[AlertDecision::Review],
-        AlertStatus::UnderReview => &[AlertDecision::Verify, AlertDecision::Discard],
-        AlertStatus::Verified | AlertStatus::Discarded => &[],
-    };
-    let may_review = viewer.may(Action::ReviewAlert, &alert.node_path).is_ok();
-    let mut problems = Vec::new();
-    let forms = decisions
-        .iter()
-        .filter(|_| may_review)
-        .map(|d| {
-            let name = decision_name(*d);
-            let mine = posted.as_ref().filter(|p| p.decision == *d);
-            DecisionForm {
-                name,
-                heading: t.get(match d {
-                    AlertDecision::Review => "alert_review_heading",
-                    AlertDecision::Verify => "alert_verify_heading",
-                    AlertDecision::Discard => "alert_discard_heading",
-                }),
-                button: t.get(match d {
-                    AlertDecision::Review => "alert_review_button",
-                    AlertDecision::Verify => "alert_verify_button",
-                    AlertDecision::Discard => "alert_discard_button",
-                }),
-                note: mine.map(|p| p.note.clone()).unwrap_or_default(),
-                error: mine.and_then(|p| p.errors.get("note")),
-            }
         })
-        .collect::<Vec<_>>();
-    if let Some(p) = &posted {
-        problems = p.errors.other(&["note"]);
-        // A note refused on a form no longer shown (the alert moved on) is still said.
-        if !forms.iter().any(|f| f.name == decision_name(p.decision))
-            && let Some(e) = p.errors.get("note")
-        {
-            problems.push(format!("note: {e}"));
-        }
-    }
+        .collect();
+    let may_review = viewer.may(Action::ReviewAlert, &alert.node_path).is_ok();
+    let decisions = if may_review { alert.status.allowed_decisions() } else { &[] };
+    let (forms, problems) = decision_forms(t, decisions, posted.as_ref());
     Ok(AlertPage {
         t,
         c: viewer.chrome(),
@@ -368,6 +306,55 @@ async fn alert_view(
         problems,
         flash,
     })
+}
+
+/// The alert's chart and its caption (both empty without a series).
+fn chart(t: Lang, detail: &AlertDetail, place: &str) -> WebResult<(String, String)> {
+    let alert = &detail.alert;
+    let (Some(first), Some(last)) = (detail.series.first(), detail.series.last()) else { return Ok((String::new(), String::new())) };
+    let svg = alert_chart::svg(t, &detail.series, alert.method.is_weekly()).map_err(ApiError::Internal)?;
+    let caption = t.fill(
+        "alert_chart_caption",
+        format!("{} · {place} ({}), {} – {}", t.syndrome(alert.syndrome), alert.node_path.code(), first.period_start, last.period_end),
+    );
+    Ok((svg, caption))
+}
+
+/// The forms of the decisions offered, with what was posted on the one that
+/// came back, and the problems to show above them.
+fn decision_forms(t: Lang, decisions: &[AlertDecision], posted: Option<&Posted>) -> (Vec<DecisionForm>, Vec<String>) {
+    let forms = decisions
+        .iter()
+        .map(|d| {
+            let mine = posted.filter(|p| p.decision == *d);
+            DecisionForm {
+                name: decision_name(*d),
+                heading: t.get(match d {
+                    AlertDecision::Review => "alert_review_heading",
+                    AlertDecision::Verify => "alert_verify_heading",
+                    AlertDecision::Discard => "alert_discard_heading",
+                }),
+                button: t.get(match d {
+                    AlertDecision::Review => "alert_review_button",
+                    AlertDecision::Verify => "alert_verify_button",
+                    AlertDecision::Discard => "alert_discard_button",
+                }),
+                note: mine.map(|p| p.note.clone()).unwrap_or_default(),
+                error: mine.and_then(|p| p.errors.get("note")),
+            }
+        })
+        .collect::<Vec<_>>();
+    let mut problems = Vec::new();
+    if let Some(p) = posted {
+        problems = p.errors.other(&["note"]);
+        // A note refused on a form no longer shown (the alert moved on) is still said.
+        if !forms.iter().any(|f| f.name == decision_name(p.decision))
+            && let Some(e) = p.errors.get("note")
+        {
+            problems.push(format!("note: {e}"));
+        }
+    }
+    (forms, problems)
 }
 
 #[derive(Debug, Deserialize)]

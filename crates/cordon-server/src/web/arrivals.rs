@@ -21,15 +21,16 @@ use cordon_core::jurisdiction::{Facility, FacilityKind, Node};
 use cordon_core::person::{PersonInput, Sex};
 use cordon_core::policy::Action;
 use cordon_core::report::Symptom;
-use cordon_core::settings::{EntryRule, Settings};
+use cordon_core::settings::Settings;
 use cordon_store::paging::PageRequest;
 use jiff::civil::Date;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::orders::{all_facilities, kind_label, place_label};
 use super::pager::{self, Pager};
-use super::reporter::SymptomBox;
+use super::widgets::names::Names;
+use super::widgets::quarantine::{all_facilities, kind_label, place_label, rule_label};
+use super::widgets::{SymptomBox, symptom_boxes};
 use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, page_node, render, render_with, see_other};
 use crate::api::arrivals::register_arrival;
 use crate::state::AppState;
@@ -56,15 +57,6 @@ const FIELDS: [&str; 14] = [
     "facility_code",
     "person",
 ];
-
-/// An entry rule in the viewer's language.
-pub fn rule_label(t: Lang, rule: EntryRule) -> &'static str {
-    t.get(match rule {
-        EntryRule::FacilityQuarantine => "quarantine_rule_facility",
-        EntryRule::HomeQuarantine => "quarantine_rule_home",
-        EntryRule::NoQuarantine => "quarantine_rule_none",
-    })
-}
 
 /// An arrival as listed, with the decision taken.
 #[derive(Debug, Clone)]
@@ -173,24 +165,17 @@ async fn arrival_rows(
     let page = state.store.arrivals_page(&node.path, &listing.request).await?;
     let pager = Pager::of(t, &page, &listing.request, "/arrivals", &[("node", node.code.as_str())]);
     let just = listing.just;
+    let names = Names::of(state, page.items.iter().map(|a| a.person_id)).await?;
+    let orders = state.store.orders_by_id(page.items.iter().filter_map(|a| a.order_id)).await?;
+    let cases = state.store.cases_of_reports(page.items.iter().filter_map(|a| a.report_id)).await?;
     let mut rows = Vec::with_capacity(page.items.len());
     for a in page.items {
-        let person = state.store.person(a.person_id).await?.map(|p| p.full_name).unwrap_or_default();
-        let order = match a.order_id {
-            Some(id) => state.store.order(id).await?.map(|o| {
-                let text =
-                    format!("{} · {} · {}", kind_label(t, o.kind), place_label(t, &o, facilities), t.fill("quarantine_until", o.ends_on));
-                (o.id.to_string(), text)
-            }),
-            None => None,
-        };
-        let case = match a.report_id {
-            Some(id) => match state.store.report(id).await?.and_then(|r| r.report.case_id) {
-                Some(case_id) => state.store.case(case_id).await?.map(|c| (c.id.to_string(), t.case_status(c.status))),
-                None => None,
-            },
-            None => None,
-        };
+        let person = names.get(a.person_id);
+        let order = a.order_id.and_then(|id| orders.get(&id)).map(|o| {
+            let text = format!("{} · {} · {}", kind_label(t, o.kind), place_label(t, o, facilities), t.fill("quarantine_until", o.ends_on));
+            (o.id.to_string(), text)
+        });
+        let case = a.report_id.and_then(|id| cases.get(&id)).map(|c| (c.case_id.to_string(), t.case_status(c.status)));
         let point_of_entry =
             facilities.iter().find(|f| f.id == a.point_of_entry_id).map(|f| format!("{} ({})", f.name, f.code)).unwrap_or_default();
         let origin = match &a.route {
@@ -256,10 +241,7 @@ async fn arrivals_page(
         .iter()
         .map(|(value, key)| ((*value).to_owned(), t.get(key), *value == sex))
         .collect();
-    let symptoms = Symptom::ALL
-        .iter()
-        .map(|s| SymptomBox { value: s.as_str(), label: t.symptom(*s), checked: v.has("symptoms", s.as_str()) })
-        .collect();
+    let symptoms = symptom_boxes(t, &v);
     let (country_rules, closures) = rule_lines(t, &settings);
     Ok(ArrivalsPage {
         t,

@@ -12,17 +12,21 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
+use cordon_core::escalation::Escalation;
 use cordon_core::jurisdiction::Node;
-use cordon_core::report::ReportStatus;
-use cordon_core::task::TaskStatus;
+use cordon_core::task::{Task, TaskStatus};
+use cordon_store::figures::BoardCounts;
+use cordon_store::reports::ReportWithStatus;
 use cordon_store::tasks::TaskFilter;
-use jiff::{SignedDuration, Span};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Span, Timestamp};
 use serde::Deserialize;
-use uuid::Uuid;
 
-use super::curve::{CurveDay, fill_days, status_colour};
-use super::map::{LegendEntry, Plane, Region, hex_layout, legend};
-use super::worker::is_overdue;
+use super::form::url_encode;
+use super::widgets::curve::{self as epicurve, CurveDay, fill_days, status_colour};
+use super::widgets::map::{self as choropleth, LegendEntry, Plane, Region, hex_layout, legend};
+use super::widgets::names::Names;
+use super::widgets::report_status_class;
 use super::{Chrome, Crumb, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -143,16 +147,6 @@ async fn board_live(State(state): State<AppState>, viewer: Viewer, Query(q): Que
     render(&board_fragment(&state, &viewer, &node).await?)
 }
 
-async fn name_of_user(state: &AppState, cache: &mut std::collections::HashMap<Uuid, String>, id: Option<Uuid>) -> WebResult<String> {
-    let Some(id) = id else { return Ok(String::new()) };
-    if let Some(name) = cache.get(&id) {
-        return Ok(name.clone());
-    }
-    let name = state.store.user(id).await?.map(|u| u.display_name).unwrap_or_default();
-    cache.insert(id, name.clone());
-    Ok(name)
-}
-
 async fn board_fragment(state: &AppState, viewer: &Viewer, node: &Node) -> WebResult<BoardLive> {
     let t = viewer.lang;
     let now = state.now();
@@ -163,31 +157,6 @@ async fn board_fragment(state: &AppState, viewer: &Viewer, node: &Node) -> WebRe
     let counts = state.store.board_counts(&node.path, today, now, since).await?;
     let (completeness, _) = state.store.completeness(&node.path, today, now).await?;
     let new_alerts = state.store.count_alerts_under(&node.path, cordon_core::alert::AlertStatus::New).await?;
-    let tiles = vec![
-        Tile { label: t.get("board_reports_today"), value: counts.reports_today, alert: false, key: "reports-today", href: None },
-        Tile { label: t.get("board_open_tasks"), value: counts.open_tasks, alert: false, key: "open-tasks", href: None },
-        Tile {
-            label: t.get("board_overdue_tasks"),
-            value: counts.overdue_tasks,
-            alert: counts.overdue_tasks > 0,
-            key: "overdue-tasks",
-            href: None,
-        },
-        Tile {
-            label: t.get("board_escalations_24h"),
-            value: counts.recent_escalations,
-            alert: counts.recent_escalations > 0,
-            key: "escalations",
-            href: Some(format!("/escalations?node={}", super::form::url_encode(&node.code))),
-        },
-        Tile {
-            label: t.get("alerts_board_new"),
-            value: new_alerts,
-            alert: new_alerts > 0,
-            key: "new-alerts",
-            href: Some(format!("/alerts?node={}&status=new", super::form::url_encode(&node.code))),
-        },
-    ];
     let cases = counts
         .cases_by_status
         .iter()
@@ -205,76 +174,127 @@ async fn board_fragment(state: &AppState, viewer: &Viewer, node: &Node) -> WebRe
         (t.get("daily_silent"), completeness.silent),
         (t.get("daily_zero_reports"), completeness.zero_reports),
     ];
-    let mut names = std::collections::HashMap::new();
-    let mut reports = Vec::new();
-    for r in state.store.reports_under(&node.path, 10).await? {
-        let person = state.store.person(r.report.person_id).await?.map(|p| p.full_name).unwrap_or_default();
-        let symptoms = r.report.symptoms.iter().map(|s| t.symptom(*s)).collect::<Vec<_>>().join(", ");
-        let class = match r.status {
-            ReportStatus::Received => "status-received",
-            ReportStatus::CaseOpened => "status-case",
-            ReportStatus::WorkerOnTheWay => "status-on-way",
-            ReportStatus::Closed => "status-closed",
-        };
-        reports.push(Line {
-            at: local_time(r.report.received_at, &zone),
-            text: if symptoms.is_empty() { person } else { format!("{person} — {symptoms}") },
-            place: r.report.unit_path.code().to_owned(),
-            status: t.report_status(r.status).to_owned(),
-            class,
-            href: r.report.case_id.map(|c| format!("/cases/{c}")),
-        });
-    }
-    let open = vec![TaskStatus::Assigned, TaskStatus::Acknowledged, TaskStatus::Overdue, TaskStatus::Escalated];
-    let mut tasks = Vec::new();
-    for task in state.store.tasks_under(&node.path, &TaskFilter { assignee: None, statuses: open }, 20).await? {
-        let overdue = is_overdue(&task, now);
-        let who = name_of_user(state, &mut names, task.assignee_id).await?;
-        let who = if who.is_empty() { t.get("nobody").to_owned() } else { t.fill("board_task_worker", who) };
-        let status = if overdue && task.status != TaskStatus::Overdue {
-            format!("{} · {}", t.task_status(task.status), t.get("task_overdue"))
-        } else {
-            t.task_status(task.status).to_owned()
-        };
-        tasks.push(Line {
-            at: local_time(task.deadline, &zone),
-            text: format!("{} — {who}", t.task_kind(task.kind)),
-            place: task.subject_path.code().to_owned(),
-            status,
-            class: if overdue {
-                "status-overdue"
-            } else if task.status == TaskStatus::Acknowledged {
-                "status-on-way"
-            } else {
-                "status-case"
-            },
-            // A follow-up visit belongs to a quarantine order; other tasks to a case.
-            href: task.order_id.map(|o| format!("/orders/{o}")).or_else(|| task.case_id.map(|c| format!("/cases/{c}"))),
-        });
-    }
-    let mut escalations = Vec::new();
-    for e in state.store.escalations_under(&node.path, 10).await? {
-        let to = name_of_user(state, &mut names, e.to_worker_id).await?;
-        escalations.push(Line {
-            at: local_time(e.raised_at, &zone),
-            text: if to.is_empty() { t.get("escalation_to_nobody").to_owned() } else { t.fill("escalation_to", to) },
-            place: e.subject_path.code().to_owned(),
-            status: t.escalation_kind(e.kind).to_owned(),
-            class: "status-overdue",
-            href: None,
-        });
-    }
+    let lists = board_lists(state, t, node, now, &zone).await?;
     Ok(BoardLive {
         t,
         as_of: local_time(now, &zone),
-        tiles,
+        tiles: tiles(t, node, &counts, new_alerts),
         cases,
         completeness: completeness_rows,
         completeness_line,
-        reports,
-        tasks,
-        escalations,
+        reports: lists.reports,
+        tasks: lists.tasks,
+        escalations: lists.escalations,
     })
+}
+
+/// The board's numbers.
+fn tiles(t: Lang, node: &Node, counts: &BoardCounts, new_alerts: i64) -> Vec<Tile> {
+    vec![
+        Tile { label: t.get("board_reports_today"), value: counts.reports_today, alert: false, key: "reports-today", href: None },
+        Tile { label: t.get("board_open_tasks"), value: counts.open_tasks, alert: false, key: "open-tasks", href: None },
+        Tile {
+            label: t.get("board_overdue_tasks"),
+            value: counts.overdue_tasks,
+            alert: counts.overdue_tasks > 0,
+            key: "overdue-tasks",
+            href: None,
+        },
+        Tile {
+            label: t.get("board_escalations_24h"),
+            value: counts.recent_escalations,
+            alert: counts.recent_escalations > 0,
+            key: "escalations",
+            href: Some(format!("/escalations?node={}", url_encode(&node.code))),
+        },
+        Tile {
+            label: t.get("alerts_board_new"),
+            value: new_alerts,
+            alert: new_alerts > 0,
+            key: "new-alerts",
+            href: Some(format!("/alerts?node={}&status=new", url_encode(&node.code))),
+        },
+    ]
+}
+
+/// The board's three lists.
+struct BoardLists {
+    reports: Vec<Line>,
+    tasks: Vec<Line>,
+    escalations: Vec<Line>,
+}
+
+/// The newest reports, the open tasks and the newest escalations: one query
+/// each, and one for every name they show.
+async fn board_lists(state: &AppState, t: Lang, node: &Node, now: Timestamp, zone: &TimeZone) -> WebResult<BoardLists> {
+    let reports = state.store.reports_under(&node.path, 10).await?;
+    let open = vec![TaskStatus::Assigned, TaskStatus::Acknowledged, TaskStatus::Overdue, TaskStatus::Escalated];
+    let tasks = state.store.tasks_under(&node.path, &TaskFilter { assignee: None, statuses: open }, 20).await?;
+    let escalations = state.store.escalations_under(&node.path, 10).await?;
+    let ids = reports
+        .iter()
+        .map(|r| r.report.person_id)
+        .chain(tasks.iter().filter_map(|task| task.assignee_id))
+        .chain(escalations.iter().filter_map(|e| e.to_worker_id));
+    let names = Names::of(state, ids).await?;
+    Ok(BoardLists {
+        reports: reports.iter().map(|r| report_line(t, &names, r, zone)).collect(),
+        tasks: tasks.iter().map(|task| task_line(t, &names, task, now, zone)).collect(),
+        escalations: escalations.iter().map(|e| escalation_line(t, &names, e, zone)).collect(),
+    })
+}
+
+fn report_line(t: Lang, names: &Names, r: &ReportWithStatus, zone: &TimeZone) -> Line {
+    let person = names.get(r.report.person_id);
+    let symptoms = r.report.symptoms.iter().map(|s| t.symptom(*s)).collect::<Vec<_>>().join(", ");
+    Line {
+        at: local_time(r.report.received_at, zone),
+        text: if symptoms.is_empty() { person } else { format!("{person} — {symptoms}") },
+        place: r.report.unit_path.code().to_owned(),
+        status: t.report_status(r.status).to_owned(),
+        class: report_status_class(r.status),
+        href: r.report.case_id.map(|c| format!("/cases/{c}")),
+    }
+}
+
+fn task_line(t: Lang, names: &Names, task: &Task, now: Timestamp, zone: &TimeZone) -> Line {
+    let overdue = task.is_overdue(now);
+    let who = names.of_opt(task.assignee_id);
+    let who = if who.is_empty() { t.get("nobody").to_owned() } else { t.fill("board_task_worker", who) };
+    let status = if overdue && task.status != TaskStatus::Overdue {
+        format!("{} · {}", t.task_status(task.status), t.get("task_overdue"))
+    } else {
+        t.task_status(task.status).to_owned()
+    };
+    Line {
+        at: local_time(task.deadline, zone),
+        text: format!("{} — {who}", t.task_kind(task.kind)),
+        place: task.subject_path.code().to_owned(),
+        status,
+        class: if overdue {
+            "status-overdue"
+        } else if task.status == TaskStatus::Acknowledged {
+            "status-on-way"
+        } else {
+            "status-case"
+        },
+        // A follow-up visit belongs to a quarantine order; other tasks to a case.
+        href: task.order_id.map(|o| format!("/orders/{o}")).or_else(|| task.case_id.map(|c| format!("/cases/{c}"))),
+    }
+}
+
+/// An escalation as the board and the escalation list show it (the list
+/// adds the day and the link).
+fn escalation_line(t: Lang, names: &Names, e: &Escalation, zone: &TimeZone) -> Line {
+    let to = names.of_opt(e.to_worker_id);
+    Line {
+        at: local_time(e.raised_at, zone),
+        text: if to.is_empty() { t.get("escalation_to_nobody").to_owned() } else { t.fill("escalation_to", to) },
+        place: e.subject_path.code().to_owned(),
+        status: t.escalation_kind(e.kind).to_owned(),
+        class: "status-overdue",
+        href: None,
+    }
 }
 
 /// How many days a curve shows: 7 to 180, 28 by default.
@@ -308,7 +328,7 @@ async fn curve(State(state): State<AppState>, viewer: Viewer, Query(q): Query<No
     let reports = state.store.reports_by_day(&node.path, from, to).await?;
     let cases = state.store.cases_by_day(&node.path, from, to).await?;
     let rows = fill_days(from, to, &reports, &cases);
-    let svg = super::curve::svg(t, &rows).map_err(ApiError::Internal)?;
+    let svg = epicurve::svg(t, &rows).map_err(ApiError::Internal)?;
     let caption = t.fill("curve_caption", format!("{} ({}), {from} – {to}", node.name, node.code));
     let page = CurvePage {
         t,
@@ -364,8 +384,8 @@ async fn map(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Node
     // Real boundaries when every child has one, else a generated layout.
     let stored: std::collections::HashMap<String, String> =
         state.store.boundaries_under(&node.path, Some(node.level + 1)).await?.into_iter().collect();
-    let real: Option<Vec<super::map::Rings>> =
-        children.iter().map(|c| stored.get(&c.node.code).and_then(|g| super::map::rings_of(g))).collect();
+    let real: Option<Vec<choropleth::Rings>> =
+        children.iter().map(|c| stored.get(&c.node.code).and_then(|g| choropleth::rings_of(g))).collect();
     let (plane, shapes) = match real {
         Some(rings) if !rings.is_empty() => (Plane::LonLat, rings),
         _ => (Plane::Layout, hex_layout(children.len()).into_iter().map(|ring| vec![ring]).collect()),
@@ -376,7 +396,7 @@ async fn map(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Node
         .map(|(c, rings)| Region {
             code: c.node.code.clone(),
             name: c.node.name.clone(),
-            href: format!("/map?node={}", super::form::url_encode(&c.node.code)),
+            href: format!("/map?node={}", url_encode(&c.node.code)),
             reports: c.reports,
             population: c.node.population,
             rings,
@@ -397,7 +417,7 @@ async fn map(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Node
         t,
         c: viewer.chrome(),
         crumbs: breadcrumbs(&state, &viewer, &node).await?,
-        svg: if regions.is_empty() { String::new() } else { super::map::svg(t, &regions, plane) },
+        svg: if regions.is_empty() { String::new() } else { choropleth::svg(t, &regions, plane) },
         legend: legend(t),
         caption,
         rows,
@@ -420,26 +440,18 @@ async fn escalations(State(state): State<AppState>, viewer: Viewer, Query(q): Qu
     let t = viewer.lang;
     let node = page_node(&state, &viewer, q.node.as_deref()).await?;
     let zone = state.store.settings().await?.zone();
-    let mut names = std::collections::HashMap::new();
-    let mut lines = Vec::new();
-    for e in state.store.escalations_under(&node.path, 200).await? {
-        let to = name_of_user(&state, &mut names, e.to_worker_id).await?;
-        let mut text = if to.is_empty() { t.get("escalation_to_nobody").to_owned() } else { t.fill("escalation_to", to) };
-        if let Some(date) = e.date {
-            text = format!("{text} · {date}");
-        }
-        let href = match e.task_id {
-            Some(id) => state.store.task(id).await?.and_then(|task| task.case_id).map(|c| format!("/cases/{c}")),
-            None => None,
-        };
-        lines.push(Line {
-            at: local_time(e.raised_at, &zone),
-            text,
-            place: e.subject_path.code().to_owned(),
-            status: t.escalation_kind(e.kind).to_owned(),
-            class: "status-overdue",
-            href,
-        });
-    }
+    let escalations = state.store.escalation_lines_under(&node.path, 200).await?;
+    let names = Names::of(&state, escalations.iter().filter_map(|l| l.escalation.to_worker_id)).await?;
+    let lines = escalations
+        .iter()
+        .map(|l| {
+            let mut line = escalation_line(t, &names, &l.escalation, &zone);
+            if let Some(date) = l.escalation.date {
+                line.text = format!("{} · {date}", line.text);
+            }
+            line.href = l.case_id.map(|c| format!("/cases/{c}"));
+            line
+        })
+        .collect();
     render(&EscalationsPage { t, c: viewer.chrome(), crumbs: breadcrumbs(&state, &viewer, &node).await?, node, lines })
 }

@@ -19,9 +19,8 @@ use cordon_core::settings::{Closure, CountryRule, EntryRule, Settings};
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use super::arrivals::rule_label;
-use super::orders::all_facilities;
-use super::quarantine::{choice, name_of};
+use super::widgets::quarantine::{all_facilities, rule_label};
+use super::widgets::{choice, name_of};
 use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, render, render_with, see_other};
 use crate::api::config::save_settings;
 use crate::state::AppState;

@@ -7,8 +7,6 @@
 //! and the action goes through `api::quarantine::accept`, as `POST
 //! /handovers/{id}/accept` does, with the same access policy.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -20,6 +18,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::pager::{self, Pager};
+use super::widgets::names::Names;
 use super::{Chrome, Crumb, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, see_other};
 use crate::api::quarantine::{accept, handovers_in};
 use crate::state::AppState;
@@ -75,17 +74,6 @@ struct ListQuery {
     done: Option<String>,
 }
 
-/// A node's name and code, looked up once per page.
-async fn place(state: &AppState, cache: &mut HashMap<String, String>, path: &NodePath) -> WebResult<String> {
-    let code = path.code().to_owned();
-    if let Some(name) = cache.get(&code) {
-        return Ok(name.clone());
-    }
-    let name = state.store.node_by_code(&code).await?.map(|n| format!("{} ({})", n.name, n.code)).unwrap_or_else(|| code.clone());
-    cache.insert(code, name.clone());
-    Ok(name)
-}
-
 async fn handovers(State(state): State<AppState>, viewer: Viewer, Query(q): Query<ListQuery>) -> WebResult<Response> {
     let t = viewer.lang;
     let node = page_node(&state, &viewer, q.node.as_deref()).await?;
@@ -93,31 +81,31 @@ async fn handovers(State(state): State<AppState>, viewer: Viewer, Query(q): Quer
     let list = handovers_in(&state, &node.path, &request).await?;
     let pager = Pager::of(t, &list, &request, "/handovers", &[("node", node.code.as_str())]);
     let zone = state.store.settings().await?.zone();
-    let mut places = HashMap::new();
-    let mut rows = Vec::with_capacity(list.items.len());
-    for h in list.items {
-        let person = state.store.person(h.person_id).await?.map(|p| p.full_name).unwrap_or_default();
-        let order = match h.order_id {
-            Some(id) => state.store.order(id).await?.map(|o| (o.id.to_string(), o.ends_on.to_string())),
-            None => None,
-        };
-        let accepted = match (h.accepted_by, h.accepted_at) {
-            (Some(by), Some(at)) => {
-                let name = state.store.user(by).await?.map(|u| u.display_name).unwrap_or_default();
-                Some(format!("{name} · {}", local_time(at, &zone)))
-            }
-            _ => None,
-        };
-        rows.push(HandoverRow {
+    let people: Vec<Uuid> = list.items.iter().flat_map(|h| [Some(h.person_id), h.accepted_by]).flatten().collect();
+    let names = Names::of(&state, people).await?;
+    let codes: Vec<String> = list.items.iter().flat_map(|h| [h.from_path.code().to_owned(), h.to_path.code().to_owned()]).collect();
+    let places = state.store.node_names_by_code(codes).await?;
+    let place = |path: &NodePath| {
+        let code = path.code();
+        places.get(code).map(|name| format!("{name} ({code})")).unwrap_or_else(|| code.to_owned())
+    };
+    let orders = state.store.orders_by_id(list.items.iter().filter_map(|h| h.order_id)).await?;
+    let rows = list
+        .items
+        .iter()
+        .map(|h| HandoverRow {
             id: h.id.to_string(),
-            person,
-            from: place(&state, &mut places, &h.from_path).await?,
-            to: place(&state, &mut places, &h.to_path).await?,
+            person: names.get(h.person_id),
+            from: place(&h.from_path),
+            to: place(&h.to_path),
             at: local_time(h.created_at, &zone),
-            order,
-            accepted,
-        });
-    }
+            order: h.order_id.and_then(|id| orders.get(&id)).map(|o| (o.id.to_string(), o.ends_on.to_string())),
+            accepted: match (h.accepted_by, h.accepted_at) {
+                (Some(by), Some(at)) => Some(format!("{} · {}", names.get(by), local_time(at, &zone))),
+                _ => None,
+            },
+        })
+        .collect();
     let waiting = state.store.handovers_waiting(&node.path).await?;
     let flash = (q.done.as_deref() == Some("accepted")).then(|| t.get("quarantine_flash_accepted"));
     let can_accept = viewer.may(Action::DirectOrders, &viewer.user.node_path).is_ok();

@@ -6,23 +6,21 @@
 //! access policy and the store's subtree-scoped queries, so a page never shows
 //! more than the same user's API calls would. Every text shown goes through
 //! [`messages`]. One module per page group: [`session`] (sign-in, language,
-//! home), [`reporter`], [`worker`], [`command`] with [`curve`] and [`map`],
-//! [`alerts`] with [`alert_chart`],
-//! [`orders`], [`handovers`], [`arrivals`] with [`entry_rules`],
+//! home), [`reporter`], [`worker`], [`quarantine`], [`command`], [`alerts`],
+//! [`orders`], [`handovers`], [`arrivals`], [`entry_rules`],
 //! [`roster`], [`admin`]; [`assets`] serves the stylesheet, the script and
-//! the service worker.
+//! the service worker. Pages do not import each other: what several show
+//! alike (charts, names, the task list, form pieces) is in [`widgets`], and
+//! the frame, forms ([`form`]) and paging ([`pager`]) are infrastructure.
 
 pub mod admin;
-pub mod alert_chart;
 pub mod alerts;
 pub mod arrivals;
 pub mod assets;
 pub mod command;
-pub mod curve;
 pub mod entry_rules;
 pub mod form;
 pub mod handovers;
-pub mod map;
 pub mod messages;
 pub mod orders;
 pub mod pager;
@@ -30,6 +28,7 @@ pub mod quarantine;
 pub mod reporter;
 pub mod roster;
 pub mod session;
+pub mod widgets;
 pub mod worker;
 
 use askama::Template;
@@ -370,18 +369,19 @@ pub struct Crumb {
     pub name: String,
 }
 
-/// The nodes from the viewer's anchor down to `node` (both included).
+/// The nodes from the viewer's anchor down to `node` (both included), named
+/// in one query.
 pub async fn breadcrumbs(state: &AppState, viewer: &Viewer, node: &Node) -> WebResult<Vec<Crumb>> {
-    let mut out = Vec::new();
-    for path in node.path.self_and_ancestors().into_iter().rev() {
-        if !viewer.user.node_path.contains(&path) {
-            continue;
-        }
-        if let Some(n) = state.store.node_by_code(path.code()).await? {
-            out.push(Crumb { code: n.code, name: n.name });
-        }
-    }
-    Ok(out)
+    let codes: Vec<String> = node
+        .path
+        .self_and_ancestors()
+        .into_iter()
+        .rev()
+        .filter(|path| viewer.user.node_path.contains(path))
+        .map(|path| path.code().to_owned())
+        .collect();
+    let mut names = state.store.node_names_by_code(codes.iter().cloned()).await?;
+    Ok(codes.into_iter().filter_map(|code| names.remove(&code).map(|name| Crumb { code, name })).collect())
 }
 
 /// Formats an instant in the authority's time zone as `YYYY-MM-DD HH:MM`.

@@ -15,8 +15,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use cordon_core::jurisdiction::{Facility, Node};
-use cordon_core::order::{Order, OrderKind, OrderPlace, OrderReason, OrderStatus};
+use cordon_core::jurisdiction::Node;
+use cordon_core::order::{Order, OrderReason, OrderStatus};
 use cordon_core::policy::Action;
 use cordon_store::audit::AuditFilter;
 use cordon_store::orders::OrderFilter;
@@ -25,6 +25,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::pager::{self, Pager};
+use super::widgets::choice;
+use super::widgets::names::{Names, person_name};
+use super::widgets::quarantine::{all_facilities, kind_label, place_label};
 use super::{
     Chrome, Crumb, FieldErrors, FormData, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with, see_other,
 };
@@ -62,14 +65,6 @@ struct ListQuery {
     cursor: Option<String>,
 }
 
-/// An order's kind in the viewer's language.
-pub fn kind_label(t: Lang, kind: OrderKind) -> &'static str {
-    t.get(match kind {
-        OrderKind::Isolation => "quarantine_kind_isolation",
-        OrderKind::Quarantine => "quarantine_kind_quarantine",
-    })
-}
-
 /// An order's status in the viewer's language.
 pub fn status_label(t: Lang, status: OrderStatus) -> &'static str {
     t.get(match status {
@@ -90,33 +85,9 @@ fn status_class(status: OrderStatus) -> &'static str {
     }
 }
 
-/// Where an order is served: at home, or the facility's name.
-pub fn place_label(t: Lang, order: &Order, facilities: &[Facility]) -> String {
-    match order.place {
-        OrderPlace::Home => t.get("quarantine_place_home").to_owned(),
-        OrderPlace::Facility => facilities
-            .iter()
-            .find(|f| Some(f.id) == order.facility_id)
-            .map(|f| format!("{} ({})", f.name, f.code))
-            .unwrap_or_else(|| t.get("quarantine_place_facility").to_owned()),
-    }
-}
-
 /// Days left until the order's last day, for an order in force.
 fn days_left(order: &Order, today: Date) -> Option<i64> {
     order.status.in_force().then(|| today.until(order.ends_on).map(|s| i64::from(s.get_days()).max(0)).unwrap_or(0))
-}
-
-/// Every facility of the country (to name the place of facility orders).
-pub async fn all_facilities(state: &AppState) -> WebResult<Vec<Facility>> {
-    match state.store.root_node().await? {
-        Some(root) => Ok(state.store.facilities(&root.path).await?),
-        None => Ok(Vec::new()),
-    }
-}
-
-async fn person_name(state: &AppState, id: Uuid) -> WebResult<String> {
-    Ok(state.store.person(id).await?.map(|p| p.full_name).unwrap_or_default())
 }
 
 /// An order as listed.
@@ -161,7 +132,7 @@ async fn orders(State(state): State<AppState>, viewer: Viewer, Query(q): Query<L
     let (in_force, status) = match chosen {
         "in_force" => (true, None),
         "all" => (false, None),
-        other => match super::quarantine::choice::<OrderStatus>(other) {
+        other => match choice::<OrderStatus>(other) {
             Some(s) => (false, Some(s)),
             None => {
                 return Err(ApiError::BadRequest { detail: t.get("quarantine_filter_unknown").to_owned(), errors: Vec::new() }.into());
@@ -173,11 +144,12 @@ async fn orders(State(state): State<AppState>, viewer: Viewer, Query(q): Query<L
     let pager = Pager::of(t, &list, &request, "/orders", &[("node", node.code.as_str()), ("status", chosen)]);
     let today = state.store.settings().await?.local_date(state.now());
     let facilities = all_facilities(&state).await?;
+    let names = Names::of(&state, list.items.iter().map(|o| o.person_id)).await?;
     let mut rows = Vec::with_capacity(list.items.len());
     for o in &list.items {
         rows.push(OrderRow {
             id: o.id.to_string(),
-            person: person_name(&state, o.person_id).await?,
+            person: names.get(o.person_id),
             kind: kind_label(t, o.kind),
             place: place_label(t, o, &facilities),
             starts_on: o.starts_on.to_string(),
@@ -261,18 +233,11 @@ async fn history(state: &AppState, t: Lang, order: &Order) -> WebResult<Vec<Hist
     let filter = AuditFilter { entity: Some("order".into()), entity_id: Some(order.id.to_string()), ..AuditFilter::default() };
     let mut records = state.store.audit_log(&filter, 200).await?;
     records.reverse();
-    let mut names: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
+    let names = Names::of(state, records.iter().filter_map(|r| r.actor_id)).await?;
     let mut lines = Vec::with_capacity(records.len());
     for r in records {
         let who = match r.actor_id {
-            Some(id) => match names.get(&id) {
-                Some(name) => name.clone(),
-                None => {
-                    let name = state.store.user(id).await?.map(|u| u.display_name).unwrap_or_default();
-                    names.insert(id, name.clone());
-                    name
-                }
-            },
+            Some(id) => names.get(id),
             None => t.get("quarantine_history_system").to_owned(),
         };
         let what = t.get(match r.action.as_str() {

@@ -23,10 +23,11 @@ use cordon_core::policy::Action;
 use cordon_core::report::Symptom;
 use cordon_store::followups::VisitInput;
 use jiff::civil::Date;
-use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use super::reporter::SymptomBox;
+use super::widgets::names::{Names, person_name};
+use super::widgets::task_list::task_problem;
+use super::widgets::{choice, name_of};
 use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, render, render_with, see_other};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -39,24 +40,10 @@ pub fn router() -> Router<AppState> {
         .route("/tasks/{id}/visit", post(visit))
 }
 
-/// Parses a snake_case enum value the way the API's JSON does.
-pub fn choice<T: DeserializeOwned>(value: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
-}
-
-/// The name of a snake_case enum value, as the forms send it.
-pub fn name_of<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 async fn case_for(state: &AppState, viewer: &Viewer, id: Uuid, action: Action) -> WebResult<Case> {
     let case = state.store.case(id).await?.ok_or_else(|| ApiError::NotFound(format!("case {id}")))?;
     viewer.may(action, &case.unit_path)?;
     Ok(case)
-}
-
-async fn person_name(state: &AppState, id: Uuid) -> WebResult<String> {
-    Ok(state.store.person(id).await?.map(|p| p.full_name).unwrap_or_default())
 }
 
 /// An option of a select: value, label, chosen.
@@ -248,10 +235,12 @@ const SETTINGS: [(&str, &str); 5] = [
 
 async fn contacts_page(state: &AppState, viewer: &Viewer, case: &Case, v: FormData, errors: FieldErrors) -> WebResult<ContactsPage> {
     let t = viewer.lang;
+    let contacts = state.store.contacts(case.id).await?;
+    let names = Names::of(state, contacts.iter().map(|c| c.person_id)).await?;
     let mut rows = Vec::new();
-    for c in state.store.contacts(case.id).await? {
+    for c in contacts {
         rows.push(ContactRow {
-            name: person_name(state, c.person_id).await?,
+            name: names.get(c.person_id),
             relation: c.relation,
             exposure: c.exposure_date.to_string(),
             setting: SETTINGS.iter().find(|(v, _)| *v == c.setting.as_str()).map(|(_, k)| t.get(k)).unwrap_or(""),
@@ -339,11 +328,6 @@ async fn list(state: &AppState, viewer: &Viewer, case_id: Uuid, input: &ContactI
     crate::api::quarantine::list_contact(state, &viewer.user, case_id, input).await.map(|_| ())
 }
 
-/// The visit form's symptom boxes.
-pub fn visit_symptoms(t: Lang) -> Vec<SymptomBox> {
-    Symptom::ALL.iter().map(|s| SymptomBox { value: s.as_str(), label: t.symptom(*s), checked: false }).collect()
-}
-
 async fn visit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
     let t = viewer.lang;
     let task = state.store.task(id).await?.ok_or_else(|| ApiError::NotFound(format!("task {id}")))?;
@@ -370,7 +354,7 @@ async fn visit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uui
     match result {
         Ok(()) => Ok(see_other("/tasks?done=visited")),
         Err(e @ (ApiError::Conflict { .. } | ApiError::Invalid(_) | ApiError::ForbiddenField { .. } | ApiError::BadRequest { .. })) => {
-            super::worker::task_problem(&state, &viewer, id, e).await
+            task_problem(&state, &viewer, id, e).await
         }
         Err(e) => Err(e.into()),
     }

@@ -24,6 +24,8 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::widgets::names::Names;
+use super::widgets::{SymptomBox, report_status_class, symptom_boxes};
 use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, local_time, render, render_with, see_other};
 use crate::api::node_in_scope;
 use crate::error::ApiError;
@@ -46,17 +48,6 @@ pub struct ResidentOption {
     /// Name, birth year and address.
     pub label: String,
     /// Whether it is the chosen one.
-    pub checked: bool,
-}
-
-/// A symptom checkbox.
-#[derive(Debug, Clone)]
-pub struct SymptomBox {
-    /// Stored name (the checkbox value).
-    pub value: &'static str,
-    /// Label.
-    pub label: &'static str,
-    /// Whether it is ticked.
     pub checked: bool,
 }
 
@@ -153,10 +144,7 @@ async fn report_page(
         Some(_) => Vec::new(),
         None => state.store.units_under(&viewer.user.node_path).await?.into_iter().take(500).collect(),
     };
-    let symptoms = Symptom::ALL
-        .iter()
-        .map(|s| SymptomBox { value: s.as_str(), label: t.symptom(*s), checked: v.has("symptoms", s.as_str()) })
-        .collect();
+    let symptoms = symptom_boxes(t, &v);
     let today = state.store.settings().await?.local_date(state.now()).to_string();
     Ok(ReportPage {
         t,
@@ -357,31 +345,18 @@ async fn report_rows(state: &AppState, viewer: &Viewer, sent: Option<Uuid>) -> W
     let path = &viewer.user.node_path;
     let reports = state.store.reports_under(path, 100).await?;
     let zone = state.store.settings().await?.zone();
-    let mut names = std::collections::HashMap::new();
-    for r in &reports {
-        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(r.report.person_id) {
-            slot.insert(state.store.person(r.report.person_id).await?.map(|p| p.full_name).unwrap_or_default());
-        }
-    }
+    let names = Names::of(state, reports.iter().map(|r| r.report.person_id)).await?;
     Ok(reports
         .into_iter()
-        .map(|r| {
-            let status_class = match r.status {
-                cordon_core::report::ReportStatus::Received => "status-received",
-                cordon_core::report::ReportStatus::CaseOpened => "status-case",
-                cordon_core::report::ReportStatus::WorkerOnTheWay => "status-on-way",
-                cordon_core::report::ReportStatus::Closed => "status-closed",
-            };
-            ReportRow {
-                received: local_time(r.report.received_at, &zone),
-                person: names.get(&r.report.person_id).cloned().unwrap_or_default(),
-                unit: r.report.unit_path.code().to_owned(),
-                symptoms: r.report.symptoms.iter().map(|s| t.symptom(*s)).collect::<Vec<_>>().join(", "),
-                temperature: r.report.temperature_c.map(|x| format!("{x:.1} °C")).unwrap_or_default(),
-                status: t.report_status(r.status),
-                status_class,
-                just_sent: Some(r.report.id) == sent,
-            }
+        .map(|r| ReportRow {
+            received: local_time(r.report.received_at, &zone),
+            person: names.get(r.report.person_id),
+            unit: r.report.unit_path.code().to_owned(),
+            symptoms: r.report.symptoms.iter().map(|s| t.symptom(*s)).collect::<Vec<_>>().join(", "),
+            temperature: r.report.temperature_c.map(|x| format!("{x:.1} °C")).unwrap_or_default(),
+            status: t.report_status(r.status),
+            status_class: report_status_class(r.status),
+            just_sent: Some(r.report.id) == sent,
         })
         .collect())
 }

@@ -21,6 +21,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::widgets::names::Names;
 use super::{
     Chrome, Crumb, FieldErrors, FormData, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with, see_other,
 };
@@ -116,13 +117,13 @@ async fn roster_page(state: &AppState, viewer: &Viewer, node: Node, mut v: FormD
         })
         .collect();
     let workers_all = state.store.users_under(&viewer.user.node_path, Some(Role::HealthWorker)).await?;
-    let names: std::collections::HashMap<Uuid, String> = workers_all.iter().map(|w| (w.id, w.display_name.clone())).collect();
+    // Workers of the roster from elsewhere (above the viewer's subtree) are named in one more query.
+    let elsewhere = shifts.iter().map(|s| s.worker_id).filter(|id| !workers_all.iter().any(|w| w.id == *id));
+    let mut names = Names::of(state, elsewhere).await?;
+    names.extend(workers_all.iter().map(|w| (w.id, w.display_name.clone())));
     let mut rows = Vec::with_capacity(shifts.len());
     for s in &shifts {
-        let worker = match names.get(&s.worker_id) {
-            Some(n) => n.clone(),
-            None => state.store.user(s.worker_id).await?.map(|u| u.display_name).unwrap_or_default(),
-        };
+        let worker = names.get(s.worker_id);
         rows.push(ShiftRow {
             id: s.id.to_string(),
             worker,

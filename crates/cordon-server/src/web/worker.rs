@@ -1,6 +1,7 @@
 //! The health worker's pages: my open tasks, soonest deadline first with the
 //! overdue ones marked, acknowledge and complete buttons, and a case page to
-//! classify the case.
+//! classify the case. The list itself is the shared
+//! [`super::widgets::task_list`], which the visit form shows too.
 //!
 //! Each button is a small form; the checks are the API's (`Action::WorkTask`
 //! on the task's place, the assignee rule in the core, `Action::Classify` on
@@ -14,11 +15,11 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use cordon_core::case::{Case, CaseStatus, Classification, Outcome};
 use cordon_core::policy::Action;
-use cordon_core::task::{Task, TaskKind, TaskStatus};
-use cordon_store::tasks::TaskFilter;
+use cordon_core::task::Task;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::widgets::task_list::{task_problem, tasks_live as live_tasks, tasks_page};
 use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, local_time, render, render_with, see_other};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -34,106 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/classification", post(classify))
 }
 
-/// One task as the list shows it.
-#[derive(Debug, Clone)]
-pub struct TaskCard {
-    /// The task's id.
-    pub id: String,
-    /// What to do.
-    pub kind: &'static str,
-    /// The person's name.
-    pub person: String,
-    /// Address within the unit, if known.
-    pub address: String,
-    /// The place's code.
-    pub place: String,
-    /// Deadline (local time).
-    pub deadline: String,
-    /// Status text.
-    pub status: &'static str,
-    /// Whether the deadline passed without an acknowledgement.
-    pub overdue: bool,
-    /// Whether the acknowledge button applies.
-    pub can_acknowledge: bool,
-    /// Whether the complete form applies.
-    pub can_complete: bool,
-    /// The case, if any.
-    pub case_id: Option<String>,
-    /// A problem with the last action on this task.
-    pub problem: Option<String>,
-    /// Whether it is a follow-up visit (recorded with the visit form).
-    pub is_visit: bool,
-}
-
-#[derive(Template)]
-#[template(path = "tasks.html")]
-struct TasksPage {
-    t: Lang,
-    c: Chrome,
-    flash: Option<&'static str>,
-    live: String,
-}
-
-#[derive(Template)]
-#[template(path = "tasks_live.html")]
-struct TasksLive {
-    t: Lang,
-    cards: Vec<TaskCard>,
-    overdue: usize,
-    symptoms: Vec<super::reporter::SymptomBox>,
-}
-
-/// Whether a task is past its deadline without an acknowledgement.
-pub fn is_overdue(task: &Task, now: jiff::Timestamp) -> bool {
-    task.status == TaskStatus::Overdue || (task.status.awaits_acknowledgement() && task.deadline <= now)
-}
-
-async fn cards(state: &AppState, viewer: &Viewer, problem: Option<(Uuid, String)>) -> WebResult<Vec<TaskCard>> {
-    let t = viewer.lang;
-    let open = vec![TaskStatus::Assigned, TaskStatus::Acknowledged, TaskStatus::Overdue, TaskStatus::Escalated];
-    let filter = TaskFilter { assignee: Some(viewer.user.id), statuses: open };
-    let tasks = state.store.tasks_under(&viewer.user.node_path, &filter, 200).await?;
-    let zone = state.store.settings().await?.zone();
-    let now = state.now();
-    let mut out = Vec::with_capacity(tasks.len());
-    for task in tasks {
-        let person = state.store.person(task.person_id).await?;
-        out.push(TaskCard {
-            id: task.id.to_string(),
-            kind: t.task_kind(task.kind),
-            person: person.as_ref().map(|p| p.full_name.clone()).unwrap_or_default(),
-            address: person.and_then(|p| p.address).unwrap_or_default(),
-            place: task.subject_path.code().to_owned(),
-            deadline: local_time(task.deadline, &zone),
-            status: t.task_status(task.status),
-            overdue: is_overdue(&task, now),
-            can_acknowledge: task.status.awaits_acknowledgement(),
-            can_complete: task.status == TaskStatus::Acknowledged && task.kind != TaskKind::FollowUp,
-            is_visit: task.kind == TaskKind::FollowUp,
-            case_id: task.case_id.map(|c| c.to_string()),
-            problem: problem.as_ref().filter(|(id, _)| *id == task.id).map(|(_, p)| p.clone()),
-        });
-    }
-    Ok(out)
-}
-
 #[derive(Debug, Deserialize)]
 struct TasksQuery {
     #[serde(default)]
     done: Option<String>,
-}
-
-async fn tasks_page(
-    state: &AppState,
-    viewer: &Viewer,
-    flash: Option<&'static str>,
-    problem: Option<(Uuid, String)>,
-) -> WebResult<TasksPage> {
-    let t = viewer.lang;
-    let cards = cards(state, viewer, problem).await?;
-    let overdue = cards.iter().filter(|c| c.overdue).count();
-    let live = TasksLive { t, cards, overdue, symptoms: super::quarantine::visit_symptoms(t) }.render()?;
-    Ok(TasksPage { t, c: viewer.chrome(), flash, live })
 }
 
 async fn tasks(State(state): State<AppState>, viewer: Viewer, Query(q): Query<TasksQuery>) -> WebResult<Response> {
@@ -147,9 +52,7 @@ async fn tasks(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Ta
 }
 
 async fn tasks_live(State(state): State<AppState>, viewer: Viewer) -> WebResult<Response> {
-    let cards = cards(&state, &viewer, None).await?;
-    let overdue = cards.iter().filter(|c| c.overdue).count();
-    render(&TasksLive { t: viewer.lang, cards, overdue, symptoms: super::quarantine::visit_symptoms(viewer.lang) })
+    render(&live_tasks(&state, &viewer).await?)
 }
 
 /// The task, if the viewer may work on it (same rule as the API).
@@ -170,15 +73,6 @@ async fn after_task_action(state: &AppState, viewer: &Viewer, id: Uuid, result: 
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// The task list again, with the problem shown on the task's card.
-pub async fn task_problem(state: &AppState, viewer: &Viewer, id: Uuid, error: ApiError) -> WebResult<Response> {
-    let mut errors = FieldErrors::none();
-    errors.absorb(error)?;
-    let message = errors.other(&[]).into_iter().map(|m| viewer.lang.reason(&m)).collect::<Vec<_>>().join("; ");
-    let page = tasks_page(state, viewer, None, Some((id, message))).await?;
-    render_with(StatusCode::CONFLICT, &page)
 }
 
 async fn acknowledge(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> WebResult<Response> {

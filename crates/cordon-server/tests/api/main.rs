@@ -11,5 +11,6 @@ mod escalation;
 mod live;
 mod paging;
 mod quarantine;
+mod read_models;
 mod spine;
 mod web;

@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use cordon_sim::{Action, Country, CountrySpec, Level, Parameters, Scale, Simulation};
+use cordon_sim::{Action, Country, CountrySpec, Level, Parameters, Scale, SimTime, Simulation, SymptomReport};
 use jiff::civil::Date;
 
 /// Size of the generated country.
@@ -72,22 +72,7 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
         Box::new(std::fs::File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?)
     };
     let mut csv = csv::Writer::from_writer(std::io::BufWriter::new(out));
-    csv.write_record([
-        "date",
-        "time",
-        "unit_code",
-        "district_code",
-        "county_code",
-        "province_code",
-        "person",
-        "sex",
-        "age",
-        "symptoms",
-        "temperature_c",
-        "onset_date",
-        "meets_definition",
-        "cause",
-    ])?;
+    csv.write_record(COLUMNS)?;
     let mut model = built;
     let (mut outbreak, mut background) = (0u64, 0u64);
     for _ in 0..args.days {
@@ -96,27 +81,7 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
         model += t.elapsed();
         for s in actions {
             let Action::Report(r) = s.action else { continue };
-            let unit = country.units[r.unit as usize];
-            let code = |level| country.areas[country.ancestor(unit, level)].code.as_str();
-            let resident = sim.resident(r.person);
-            let symptoms: Vec<&str> = r.symptoms.iter().map(|s| s.as_str()).collect();
-            let civil = s.at.civil(start);
-            csv.write_record([
-                civil.date().to_string().as_str(),
-                &civil.time().strftime("%H:%M").to_string(),
-                code(Level::Unit),
-                code(Level::District),
-                code(Level::County),
-                code(Level::Province),
-                &r.person.to_string(),
-                resident.sex.as_str(),
-                &resident.age.to_string(),
-                &symptoms.join(";"),
-                &r.temperature_c.map(|t| format!("{t:.1}")).unwrap_or_default(),
-                &cordon_sim::action::day_date(start, r.onset_day).to_string(),
-                if r.meets_definition { "true" } else { "false" },
-                r.cause.as_str(),
-            ])?;
+            write_report(&mut csv, &country, &sim, start, s.at, &r)?;
             match r.cause {
                 cordon_sim::Cause::Outbreak => outbreak += 1,
                 cordon_sim::Cause::Background => background += 1,
@@ -144,4 +109,54 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The columns of the CSV, in order.
+const COLUMNS: [&str; 14] = [
+    "date",
+    "time",
+    "unit_code",
+    "district_code",
+    "county_code",
+    "province_code",
+    "person",
+    "sex",
+    "age",
+    "symptoms",
+    "temperature_c",
+    "onset_date",
+    "meets_definition",
+    "cause",
+];
+
+/// Writes one report as a line of the CSV.
+fn write_report<W: Write>(
+    csv: &mut csv::Writer<W>,
+    country: &Country,
+    sim: &Simulation,
+    start: Date,
+    at: SimTime,
+    r: &SymptomReport,
+) -> anyhow::Result<()> {
+    let unit = country.units[r.unit as usize];
+    let code = |level| country.areas[country.ancestor(unit, level)].code.as_str();
+    let resident = sim.resident(r.person);
+    let symptoms: Vec<&str> = r.symptoms.iter().map(|s| s.as_str()).collect();
+    let civil = at.civil(start);
+    Ok(csv.write_record([
+        civil.date().to_string().as_str(),
+        &civil.time().strftime("%H:%M").to_string(),
+        code(Level::Unit),
+        code(Level::District),
+        code(Level::County),
+        code(Level::Province),
+        &r.person.to_string(),
+        resident.sex.as_str(),
+        &resident.age.to_string(),
+        &symptoms.join(";"),
+        &r.temperature_c.map(|t| format!("{t:.1}")).unwrap_or_default(),
+        &cordon_sim::action::day_date(start, r.onset_day).to_string(),
+        if r.meets_definition { "true" } else { "false" },
+        r.cause.as_str(),
+    ])?)
 }

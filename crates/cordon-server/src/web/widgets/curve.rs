@@ -11,7 +11,7 @@ use cordon_store::figures::DayCount;
 use jiff::civil::Date;
 use plotters::prelude::*;
 
-use super::Lang;
+use crate::web::Lang;
 
 /// The colour of each case status in charts (and their legends).
 pub fn status_colour(status: CaseStatus) -> RGBColor {

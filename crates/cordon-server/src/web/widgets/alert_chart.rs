@@ -10,8 +10,8 @@
 
 use plotters::prelude::*;
 
-use super::Lang;
 use crate::detection::SeriesPoint;
+use crate::web::Lang;
 
 /// The colour of observed counts below the bound.
 const OBSERVED: RGBColor = RGBColor(0x9e, 0xb9, 0xd4);

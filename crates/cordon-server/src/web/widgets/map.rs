@@ -10,7 +10,7 @@
 
 use std::fmt::Write;
 
-use super::Lang;
+use crate::web::Lang;
 
 /// The rings of a stored boundary (GeoJSON `Polygon` or `MultiPolygon`
 /// geometry, longitude/latitude); `None` when it is neither.

@@ -1,0 +1,47 @@
+//! The words and places of quarantine: an order's kind and where it is
+//! served, an entry rule, and the country's facilities that name them; used
+//! by the orders, arrivals and entry-rules pages.
+
+use cordon_core::jurisdiction::Facility;
+use cordon_core::order::{Order, OrderKind, OrderPlace};
+use cordon_core::settings::EntryRule;
+
+use crate::state::AppState;
+use crate::web::{Lang, WebResult};
+
+/// An order's kind in the viewer's language.
+pub fn kind_label(t: Lang, kind: OrderKind) -> &'static str {
+    t.get(match kind {
+        OrderKind::Isolation => "quarantine_kind_isolation",
+        OrderKind::Quarantine => "quarantine_kind_quarantine",
+    })
+}
+
+/// Where an order is served: at home, or the facility's name.
+pub fn place_label(t: Lang, order: &Order, facilities: &[Facility]) -> String {
+    match order.place {
+        OrderPlace::Home => t.get("quarantine_place_home").to_owned(),
+        OrderPlace::Facility => facilities
+            .iter()
+            .find(|f| Some(f.id) == order.facility_id)
+            .map(|f| format!("{} ({})", f.name, f.code))
+            .unwrap_or_else(|| t.get("quarantine_place_facility").to_owned()),
+    }
+}
+
+/// Every facility of the country (to name the place of facility orders).
+pub async fn all_facilities(state: &AppState) -> WebResult<Vec<Facility>> {
+    match state.store.root_node().await? {
+        Some(root) => Ok(state.store.facilities(&root.path).await?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// An entry rule in the viewer's language.
+pub fn rule_label(t: Lang, rule: EntryRule) -> &'static str {
+    t.get(match rule {
+        EntryRule::FacilityQuarantine => "quarantine_rule_facility",
+        EntryRule::HomeQuarantine => "quarantine_rule_home",
+        EntryRule::NoQuarantine => "quarantine_rule_none",
+    })
+}
