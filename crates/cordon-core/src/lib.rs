@@ -17,6 +17,8 @@ pub mod definition;
 pub mod detection;
 pub mod escalation;
 pub mod event;
+#[cfg(test)]
+mod fixtures;
 pub mod intake;
 pub mod investigation;
 pub mod jurisdiction;
