@@ -44,6 +44,33 @@ pub async fn node_by_code(c: &mut Conn<'_>, code: &str) -> Result<Option<Node>> 
     Ok(row.map(Node::from))
 }
 
+/// Facilities whose node path matches the `LIKE` pattern, by code.
+async fn facilities_like(c: &mut Conn<'_>, pattern: &str) -> Result<Vec<Facility>> {
+    let rows: Vec<(Uuid, String, String, String, Uuid, String)> = exec!(
+        c,
+        sqlx::query_as("SELECT id, code, name, kind, node_id, node_path FROM facilities WHERE node_path LIKE $1 ESCAPE '\\' ORDER BY code")
+            .bind(pattern),
+        fetch_all
+    )?;
+    rows.into_iter()
+        .map(|(id, code, name, kind, node_id, node_path)| {
+            Ok(Facility {
+                id,
+                code,
+                name,
+                kind: parse_enum("facilities.kind", &kind, FacilityKind::parse)?,
+                node_id,
+                node_path: NodePath::from_stored(node_path),
+            })
+        })
+        .collect()
+}
+
+/// Every facility in the country, by code, inside any connection.
+pub async fn all_facilities(c: &mut Conn<'_>) -> Result<Vec<Facility>> {
+    facilities_like(c, "%").await
+}
+
 /// A node by id, inside any connection.
 pub async fn node_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Node>> {
     let sql = format!("SELECT {NODE_COLUMNS} FROM nodes WHERE id = $1");
@@ -293,30 +320,7 @@ impl Store {
     /// Facilities at or below `path`.
     pub async fn facilities(&self, path: &NodePath) -> Result<Vec<Facility>> {
         let pattern = subtree(path);
-        let rows: Vec<(Uuid, String, String, String, Uuid, String)> = self
-            .read(async |c| {
-                Ok(exec!(
-                    c,
-                    sqlx::query_as(
-                        "SELECT id, code, name, kind, node_id, node_path FROM facilities WHERE node_path LIKE $1 ESCAPE '\\' ORDER BY code"
-                    )
-                    .bind(&pattern),
-                    fetch_all
-                )?)
-            })
-            .await?;
-        rows.into_iter()
-            .map(|(id, code, name, kind, node_id, node_path)| {
-                Ok(Facility {
-                    id,
-                    code,
-                    name,
-                    kind: parse_enum("facilities.kind", &kind, FacilityKind::parse)?,
-                    node_id,
-                    node_path: NodePath::from_stored(node_path),
-                })
-            })
-            .collect()
+        self.read(async |c| facilities_like(c, &pattern).await).await
     }
 }
 

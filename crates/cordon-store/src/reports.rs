@@ -3,7 +3,6 @@
 //! any escalation, their audit records and their events.
 
 use cordon_core::case::Case;
-use cordon_core::escalation::Escalation;
 use cordon_core::event::{Event, EventKind};
 use cordon_core::intake::{self, CaseChange, Context, NewIds};
 use cordon_core::jurisdiction::{Node, NodePath};
@@ -20,7 +19,7 @@ use crate::cases::{case_by_id, insert_case, open_case_of, update_case};
 use crate::config::{definitions_in, settings_in};
 use crate::db::{Conn, from_micros, micros, parse_opt_date, subtree};
 use crate::error::{Result, StoreError};
-use crate::escalations::insert_escalation;
+use crate::escalations::record_escalation;
 use crate::persons::person_by_id;
 use crate::rosters::on_call_in;
 use crate::tasks::insert_task;
@@ -176,16 +175,6 @@ async fn insert_report(c: &mut Conn<'_>, r: &Report, report_date: jiff::civil::D
     Ok(())
 }
 
-/// Stores an escalation with its audit record and event.
-pub(crate) async fn record_escalation(tx: &mut crate::Tx<'_>, e: &Escalation, now: Timestamp) -> Result<bool> {
-    if !insert_escalation(&mut tx.conn, e).await? {
-        return Ok(false);
-    }
-    tx.audit(now, None, "escalation.raise", e.id, None::<&()>, Some(e)).await?;
-    tx.emit(Event::new(EventKind::Escalated, &e.subject_path, e.id, now, e)).await?;
-    Ok(true)
-}
-
 /// Files a report inside an open transaction (used by the API path and by
 /// follow-up visits and arrivals, which report symptoms as part of their own
 /// change).
@@ -197,11 +186,8 @@ pub(crate) async fn intake_in(tx: &mut crate::Tx<'_>, reporter: &User, draft: &R
         let (case, task, status) = status_of(&mut tx.conn, &existing).await?;
         return Ok(Intake { created: false, report: existing, case, task, status });
     }
-    let person =
-        person_by_id(&mut tx.conn, draft.person_id).await?.ok_or_else(|| cordon_core::Invalid::field("person_id", "no such person"))?;
-    if !unit.path.contains(&person.unit_path) && !reporter.node_path.contains(&person.unit_path) {
-        return Err(cordon_core::Invalid::field("person_id", "the person is not a resident of your jurisdiction").into());
-    }
+    let found = person_by_id(&mut tx.conn, draft.person_id).await?;
+    let person = intake::check_person(found.as_ref(), &unit.path, &reporter.node_path)?;
     let definitions = definitions_in(&mut tx.conn).await?;
     let settings = settings_in(&mut tx.conn).await?;
     let open_case = open_case_of(&mut tx.conn, person.id).await?;

@@ -5,7 +5,7 @@
 //! symptoms), and the entry rules in force.
 //!
 //! The form is translated into the API's `ArrivalInput` and registered by
-//! `api::arrivals::register_arrival`, as `POST /arrivals` is: the same checks,
+//! `actions::arrivals::register`, as `POST /arrivals` is: the same checks,
 //! the same access policy on the point of entry, the same idempotent client
 //! id. Form fields carry the API's field paths (`person.unit_code`), so every
 //! refusal lands next to its field.
@@ -31,7 +31,7 @@ use super::orders::{all_facilities, kind_label, place_label};
 use super::pager::{self, Pager};
 use super::reporter::SymptomBox;
 use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, page_node, render, render_with, see_other};
-use crate::api::arrivals::register_arrival;
+use crate::actions::arrivals::register as register_arrival;
 use crate::state::AppState;
 
 /// Routes.

@@ -4,7 +4,7 @@
 //! administrator changes them here.
 //!
 //! The rules are part of the settings: each form changes one piece of the
-//! settings in force and saves them through `api::config::save_settings`,
+//! settings in force and saves them through `actions::settings::save`,
 //! as `PUT /settings` does, so the same checks and access policy apply.
 
 use askama::Template;
@@ -23,7 +23,7 @@ use super::arrivals::rule_label;
 use super::orders::all_facilities;
 use super::quarantine::{choice, name_of};
 use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, render, render_with, see_other};
-use crate::api::config::save_settings;
+use crate::actions::settings::save as save_settings;
 use crate::state::AppState;
 
 /// Routes.
