@@ -6,6 +6,7 @@ use cordon_core::case::Case;
 use cordon_core::event::{Event, EventKind};
 use cordon_core::intake::{self, CaseChange, Context, NewIds};
 use cordon_core::jurisdiction::{Node, NodePath};
+use cordon_core::person::{Person, PersonDraft};
 use cordon_core::report::{Report, ReportDraft, ReportStatus, Symptom};
 use cordon_core::task::{Task, TaskStatus};
 use cordon_core::user::User;
@@ -20,7 +21,7 @@ use crate::config::{definitions_in, settings_in};
 use crate::db::{Conn, from_micros, micros, parse_opt_date, subtree};
 use crate::error::{Result, StoreError};
 use crate::escalations::record_escalation;
-use crate::persons::person_by_id;
+use crate::persons::{Registration, person_by_id, register_in};
 use crate::rosters::on_call_in;
 use crate::tasks::insert_task;
 use crate::{Store, exec};
@@ -84,6 +85,15 @@ pub struct Intake {
     pub status: ReportStatus,
 }
 
+/// What filing a report about a new resident came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NewResidentReport {
+    /// The resident was registered and the report filed.
+    Filed(Box<Intake>),
+    /// Probable duplicates exist; nothing was stored. Offer these instead.
+    ProbableDuplicates(Vec<Person>),
+}
+
 /// A report with where it stands, for the reporter's list.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReportWithStatus {
@@ -121,6 +131,29 @@ impl Store {
     /// again stores nothing and answers with what the first one produced.
     pub async fn submit_report(&self, reporter: &User, draft: &ReportDraft, unit: &Node, now: Timestamp) -> Result<Intake> {
         self.write(async |tx| intake_in(tx, reporter, draft, unit, now).await).await
+    }
+
+    /// Registers a new resident of `unit` and files the report about them
+    /// in one transaction: a probable duplicate (unless `confirm_new`) files
+    /// nothing, and a refused report leaves no person behind. The draft's
+    /// `person_id` is replaced by the new person's.
+    pub async fn submit_report_for_new_resident(
+        &self,
+        reporter: &User,
+        resident: (&PersonDraft, bool),
+        draft: &ReportDraft,
+        unit: &Node,
+        now: Timestamp,
+    ) -> Result<NewResidentReport> {
+        let (person, confirm_new) = resident;
+        self.write(async |tx| match register_in(tx, reporter.id, person, unit, confirm_new, now).await? {
+            Registration::ProbableDuplicates(existing) => Ok(NewResidentReport::ProbableDuplicates(existing)),
+            Registration::Registered(person) => {
+                let draft = ReportDraft { person_id: person.id, ..draft.clone() };
+                Ok(NewResidentReport::Filed(Box::new(intake_in(tx, reporter, &draft, unit, now).await?)))
+            }
+        })
+        .await
     }
 
     /// A report by id, with where it stands.

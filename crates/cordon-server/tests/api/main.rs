@@ -11,5 +11,6 @@ mod escalation;
 mod live;
 mod paging;
 mod quarantine;
+mod reporter;
 mod spine;
 mod web;
