@@ -236,6 +236,53 @@ fn quarantine_facility<'a>(input: &ArrivalInput, cx: &Context<'a>, poe: &Facilit
     }
 }
 
+/// The quarantine by the rule for `origin_country`: in `facility` (refused
+/// without one), at home, or none.
+fn entry_order(
+    input: &ArrivalInput,
+    (cx, poe, facility): (&Context<'_>, &Facility, Option<&Facility>),
+    person: &Person,
+    origin_country: &str,
+) -> Result<Option<OrderDraft>, Invalid> {
+    let place = match (rule_for(cx.settings, origin_country), facility) {
+        (EntryRule::FacilityQuarantine, None) => {
+            return Err(Invalid::field("facility_code", "facility quarantine applies and no quarantine centre was found; name one"));
+        }
+        (EntryRule::FacilityQuarantine, Some(f)) => Some((OrderPlace::Facility, Some(f))),
+        (EntryRule::HomeQuarantine, _) => Some((OrderPlace::Home, None)),
+        (EntryRule::NoQuarantine, _) => None,
+    };
+    Ok(place.map(|(place, facility)| OrderDraft {
+        person_id: person.id,
+        kind: OrderKind::Quarantine,
+        place,
+        facility_id: facility.map(|f| f.id),
+        area_path: facility.map_or_else(|| person.unit_path.clone(), |f| f.node_path.clone()),
+        reason: OrderReason::Arrival,
+        case_id: None,
+        starts_on: input.arrived_on,
+        days: cx.settings.entry_quarantine_days,
+        note: Some(format!("arrival from {origin_country} at {}", poe.code)),
+    }))
+}
+
+/// The report `id` a symptomatic screening files about `person`.
+fn screening_report(input: &ArrivalInput, id: Uuid, person: &Person, poe: &Facility) -> Option<ReportDraft> {
+    input.is_symptomatic().then(|| {
+        let mut symptoms = input.symptoms.clone();
+        symptoms.sort();
+        symptoms.dedup();
+        ReportDraft {
+            id,
+            person_id: person.id,
+            symptoms,
+            temperature_c: input.temperature_c,
+            onset_date: Some(input.arrived_on),
+            note: Some(format!("screened at {}", poe.code)),
+        }
+    })
+}
+
 /// Decides what registering `input` leads to: the checks of the input, the
 /// point of entry, the officer's right and the places named; then (for a new
 /// id) the closure of the point of entry, the traveller, the quarantine by the
@@ -255,39 +302,8 @@ pub fn decide(input: &ArrivalInput, cx: Context<'_>, ids: NewIds, now: Timestamp
     }
     check_open(cx.settings, &poe.code, input.arrived_on)?;
     let person = person::register(ids.person, &draft, unit);
-    let place = match (rule_for(cx.settings, &origin_country), facility) {
-        (EntryRule::FacilityQuarantine, None) => {
-            return Err(Invalid::field("facility_code", "facility quarantine applies and no quarantine centre was found; name one").into());
-        }
-        (EntryRule::FacilityQuarantine, Some(f)) => Some((OrderPlace::Facility, Some(f))),
-        (EntryRule::HomeQuarantine, _) => Some((OrderPlace::Home, None)),
-        (EntryRule::NoQuarantine, _) => None,
-    };
-    let order = place.map(|(place, facility)| OrderDraft {
-        person_id: person.id,
-        kind: OrderKind::Quarantine,
-        place,
-        facility_id: facility.map(|f| f.id),
-        area_path: facility.map_or_else(|| person.unit_path.clone(), |f| f.node_path.clone()),
-        reason: OrderReason::Arrival,
-        case_id: None,
-        starts_on: input.arrived_on,
-        days: cx.settings.entry_quarantine_days,
-        note: Some(format!("arrival from {origin_country} at {}", poe.code)),
-    });
-    let report = input.is_symptomatic().then(|| {
-        let mut symptoms = input.symptoms.clone();
-        symptoms.sort();
-        symptoms.dedup();
-        ReportDraft {
-            id: ids.report,
-            person_id: person.id,
-            symptoms,
-            temperature_c: input.temperature_c,
-            onset_date: Some(input.arrived_on),
-            note: Some(format!("screened at {}", poe.code)),
-        }
-    });
+    let order = entry_order(input, (&cx, poe, facility), &person, &origin_country)?;
+    let report = screening_report(input, ids.report, &person, poe);
     let arrival = Arrival {
         id: input.id,
         point_of_entry_id: poe.id,
