@@ -9,6 +9,7 @@
 pub mod alert;
 pub mod arrival;
 pub mod audit;
+pub mod boundary;
 pub mod case;
 pub mod chain;
 pub mod contact;
