@@ -265,6 +265,12 @@ pub fn decide(
     Ok(Listing { contact, order, handover })
 }
 
+/// A command officer takes on `handover`: the accepted handover, or `None`
+/// when it was taken on already (nothing changes).
+pub fn take_on(handover: &Handover, officer_id: Uuid, now: Timestamp) -> Option<Handover> {
+    handover.accepted_by.is_none().then(|| Handover { accepted_by: Some(officer_id), accepted_at: Some(now), ..handover.clone() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,6 +347,25 @@ mod tests {
         assert_eq!((listing.order.place, listing.order.starts_on, listing.order.days), (OrderPlace::Home, date(2026, 11, 20), 14));
         assert_eq!(listing.contact.order_id, Some(IDS.order));
         assert!(listing.handover.is_none());
+    }
+
+    #[test]
+    fn a_handover_is_taken_on_once() {
+        let c1 = NodePath::root("KR").child("C1");
+        let listing = decide(
+            &case(&c1),
+            &resident(3, &NodePath::root("KR").child("C2")),
+            &worker(&c1),
+            &Settings::default(),
+            (&input(Some(3)), "friend".into()),
+            IDS,
+            Timestamp::UNIX_EPOCH,
+        )
+        .unwrap();
+        let handover = listing.handover.unwrap();
+        let taken = take_on(&handover, Uuid::from_u128(9), Timestamp::UNIX_EPOCH).unwrap();
+        assert_eq!(taken.accepted_by, Some(Uuid::from_u128(9)));
+        assert_eq!(take_on(&taken, Uuid::from_u128(10), Timestamp::UNIX_EPOCH), None);
     }
 
     proptest! {

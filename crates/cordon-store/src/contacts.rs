@@ -86,6 +86,13 @@ pub struct Listed {
     pub handover: Option<Handover>,
 }
 
+/// The handover `id`, if it was received at or below `path`, inside any connection.
+async fn handover_under(c: &mut Conn<'_>, path: &NodePath, id: Uuid) -> Result<Option<Handover>> {
+    let sql = format!("SELECT {HANDOVER_COLUMNS} FROM handovers WHERE id = $1 AND to_path LIKE $2 ESCAPE '\\'");
+    let row: Option<HandoverRow> = exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id).bind(subtree(path)), fetch_optional)?;
+    row.map(handover_from).transpose()
+}
+
 /// Stores what [`contact::decide`] decided: the quarantine order, the
 /// contact and any handover, with their audit records and events.
 async fn record_listing(tx: &mut Tx<'_>, case: &Case, listing: Listing, now: Timestamp) -> Result<Listed> {
@@ -218,20 +225,16 @@ impl Store {
 
     /// The handover `id`, if it was received at or below `path`.
     pub async fn handover_to(&self, path: &NodePath, id: Uuid) -> Result<Option<Handover>> {
-        let sql = format!("SELECT {HANDOVER_COLUMNS} FROM handovers WHERE id = $1 AND to_path LIKE $2 ESCAPE '\\'");
-        let pattern = subtree(path);
-        let row: Option<HandoverRow> =
-            self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id).bind(&pattern), fetch_optional)?)).await?;
-        row.map(handover_from).transpose()
+        self.read(async |c| handover_under(c, path, id).await).await
     }
 
-    /// A command officer takes on a handover.
+    /// A command officer takes on a handover: it is loaded (one received
+    /// outside their jurisdiction is not found) and [`contact::take_on`]
+    /// decides, in one transaction; taking it on again changes nothing.
     pub async fn accept_handover(&self, officer: &User, id: Uuid, now: Timestamp) -> Result<Handover> {
-        let found = self.handover_to(&officer.node_path, id).await?.ok_or_else(|| StoreError::not_found("handover", id))?;
-        if found.accepted_by.is_some() {
-            return Ok(found);
-        }
         self.write(async |tx| {
+            let found = handover_under(&mut tx.conn, &officer.node_path, id).await?.ok_or_else(|| StoreError::not_found("handover", id))?;
+            let Some(after) = contact::take_on(&found, officer.id, now) else { return Ok(found) };
             exec!(
                 &mut tx.conn,
                 sqlx::query("UPDATE handovers SET accepted_by = $1, accepted_at = $2 WHERE id = $3")
@@ -240,7 +243,6 @@ impl Store {
                     .bind(id),
                 execute
             )?;
-            let after = Handover { accepted_by: Some(officer.id), accepted_at: Some(now), ..found.clone() };
             tx.audit(now, Some(officer.id), "handover.accept", id, Some(&found), Some(&after)).await?;
             Ok(after)
         })
