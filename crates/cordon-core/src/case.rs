@@ -189,19 +189,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn case(status: CaseStatus) -> Case {
-        Case {
-            id: Uuid::nil(),
-            person_id: Uuid::nil(),
-            unit_id: Uuid::nil(),
-            unit_path: NodePath::root("u"),
-            status,
-            outcome: None,
-            onset_date: None,
-            definition_code: "suspected".into(),
-            source_case_id: None,
-            opened_at: Timestamp::UNIX_EPOCH,
-            updated_at: Timestamp::UNIX_EPOCH,
-        }
+        Case { status, ..crate::fixtures::case(0, 0, &NodePath::root("u")) }
     }
 
     fn any_status() -> impl Strategy<Value = CaseStatus> {

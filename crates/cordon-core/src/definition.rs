@@ -143,10 +143,41 @@ pub fn first_met<'a>(definitions: &'a [CaseDefinition], report: &ReportDraft) ->
     definitions.iter().find(|d| d.active && d.rule.is_met_by(report))
 }
 
+/// What saving a case definition writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    /// The definition it replaces (same code), for the audit record.
+    pub before: Option<CaseDefinition>,
+    /// Built-in definitions to store first, so that editing another one does
+    /// not silently drop them (only when none was stored yet).
+    pub materialise: Vec<CaseDefinition>,
+}
+
+/// Decides what saving `definition` writes, given the definitions in force
+/// (`current`: the built-in default when `stored` is false, nothing having
+/// been saved yet). The definition must check.
+pub fn revise(current: &[CaseDefinition], stored: bool, definition: &CaseDefinition) -> Result<Revision, Invalid> {
+    definition.check()?;
+    let materialise = if stored { Vec::new() } else { current.iter().filter(|d| d.code != definition.code).cloned().collect() };
+    Ok(Revision { before: current.iter().find(|d| d.code == definition.code).cloned(), materialise })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use uuid::Uuid;
+
+    #[test]
+    fn the_first_edit_keeps_the_built_in_default_and_later_edits_replace_by_code() {
+        let default = CaseDefinition::default_suspected();
+        let other = CaseDefinition { code: "probable".into(), name: "Probable".into(), ..default.clone() };
+        let first = revise(std::slice::from_ref(&default), false, &other).unwrap();
+        assert_eq!(first, Revision { before: None, materialise: vec![default.clone()] });
+        let edited = CaseDefinition { name: "Suspected (edited)".into(), ..default.clone() };
+        let later = revise(&[default.clone(), other], true, &edited).unwrap();
+        assert_eq!(later, Revision { before: Some(default), materialise: Vec::new() });
+        assert!(revise(&[], true, &CaseDefinition { code: String::new(), ..edited }).is_err());
+    }
 
     fn report(symptoms: &[Symptom], t: Option<f64>) -> ReportDraft {
         ReportDraft { id: Uuid::nil(), person_id: Uuid::nil(), symptoms: symptoms.to_vec(), temperature_c: t, onset_date: None, note: None }

@@ -12,9 +12,11 @@ use crate::case::{Case, CaseStatus};
 use crate::definition::{CaseDefinition, first_met};
 use crate::escalation::{Escalation, EscalationKind, scope_above};
 use crate::jurisdiction::NodePath;
+use crate::person::Person;
 use crate::report::ReportDraft;
 use crate::settings::Settings;
 use crate::task::{self, OnCall, Subject, Task, TaskKind};
+use crate::validation::Invalid;
 
 /// What becomes of the person's case.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +66,17 @@ pub struct Context<'a> {
     pub on_call: Option<&'a OnCall>,
     /// Settings (deadlines).
     pub settings: &'a Settings,
+}
+
+/// Checks the person a report is about, as loaded: they must exist and live
+/// in the unit reported for or in the reporter's jurisdiction
+/// (`reporter_path`).
+pub fn check_person<'a>(person: Option<&'a Person>, unit_path: &NodePath, reporter_path: &NodePath) -> Result<&'a Person, Invalid> {
+    let person = person.ok_or_else(|| Invalid::field("person_id", "no such person"))?;
+    if !unit_path.contains(&person.unit_path) && !reporter_path.contains(&person.unit_path) {
+        return Err(Invalid::field("person_id", "the person is not a resident of your jurisdiction"));
+    }
+    Ok(person)
 }
 
 /// Decides what a report leads to.
@@ -201,6 +214,26 @@ mod tests {
         );
         assert!(matches!(again.case, CaseChange::Joined(_)));
         assert!(again.task.is_none());
+    }
+
+    #[test]
+    fn a_report_names_a_known_resident_of_the_unit_or_of_the_reporters_jurisdiction() {
+        let unit = NodePath::root("KR").child("u");
+        let person = Person {
+            id: Uuid::from_u128(8),
+            full_name: "Kim".into(),
+            sex: crate::person::Sex::Female,
+            birth_year: 1990,
+            unit_id: Uuid::nil(),
+            unit_path: NodePath::root("KR").child("v"),
+            phone: None,
+            address: None,
+            document_number: None,
+        };
+        assert_eq!(check_person(None, &unit, &unit).unwrap_err().errors[0].reason, "no such person");
+        let outside = check_person(Some(&person), &unit, &unit).unwrap_err();
+        assert_eq!(outside.errors[0].reason, "the person is not a resident of your jurisdiction");
+        assert!(check_person(Some(&person), &unit, &NodePath::root("KR")).is_ok());
     }
 
     #[test]

@@ -11,7 +11,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::case::CaseStatus;
+use crate::case::{self, Case, CaseError, CaseStatus, Classification};
+use crate::jurisdiction::Facility;
+use crate::order::{Order, OrderDraft, OrderKind, OrderPlace, OrderReason};
+use crate::person::Person;
+use crate::policy::{self, Action};
+use crate::settings::Settings;
+use crate::user::User;
 use crate::validation::{Invalid, Problems};
 
 /// What kind of sample was taken.
@@ -152,6 +158,108 @@ pub fn classification_for(status: CaseStatus, result: LabResult) -> Option<CaseS
     }
 }
 
+/// Why an investigation record is not stored.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// A field is wrong or names nothing known.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The result would change a case that cannot change.
+    #[error(transparent)]
+    Case(#[from] CaseError),
+}
+
+/// The facts a decision about one investigation record needs, as loaded in
+/// the transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The worker recording it.
+    pub worker: &'a User,
+    /// The case as it stands.
+    pub case: &'a Case,
+    /// The person the case is about.
+    pub person: &'a Person,
+    /// Settings in force (isolation days, the local day).
+    pub settings: &'a Settings,
+    /// The facility named by `isolation.facility_code`, of any kind.
+    pub facility: Option<&'a Facility>,
+    /// The case named by `source_case_id`.
+    pub source: Option<&'a Case>,
+    /// The person's isolation order in force, if any.
+    pub isolation_in_force: Option<&'a Order>,
+}
+
+/// What recording an investigation leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recording {
+    /// The record to store (replacing any earlier one).
+    pub record: Investigation,
+    /// The case after the record: its source, and the classification a
+    /// laboratory result leads to. Unchanged when equal to the context's case.
+    pub case: Case,
+    /// The isolation order to issue, when isolation is decided and none is
+    /// in force.
+    pub isolation: Option<OrderDraft>,
+}
+
+fn isolation_order(decision: &IsolationDecision, cx: &Context<'_>, now: Timestamp) -> Result<OrderDraft, Invalid> {
+    let (place, facility_id, area_path) = match (decision.place, cx.facility) {
+        (IsolationPlace::Home, _) => (OrderPlace::Home, None, cx.person.unit_path.clone()),
+        (_, Some(f)) => (OrderPlace::Facility, Some(f.id), f.node_path.clone()),
+        (_, None) => return Err(Invalid::field("isolation.facility_code", "no such facility")),
+    };
+    Ok(OrderDraft {
+        person_id: cx.person.id,
+        kind: OrderKind::Isolation,
+        place,
+        facility_id,
+        area_path,
+        reason: OrderReason::Case,
+        case_id: Some(cx.case.id),
+        starts_on: cx.settings.local_date(now),
+        days: cx.settings.isolation_days,
+        note: None,
+    })
+}
+
+/// Decides what recording `input` on the context's case leads to: the
+/// fields are checked, the facility must exist and the source case must lie
+/// in the worker's jurisdiction; a laboratory result classifies the case; an
+/// isolation decision issues an isolation order unless one is in force.
+pub fn decide(input: &InvestigationInput, cx: Context<'_>, now: Timestamp) -> Result<Recording, Refused> {
+    let before = cx.case;
+    let history = input.check(before.id, cx.settings.local_date(now))?;
+    if let (Some(code), None) = (input.isolation.as_ref().and_then(|i| i.facility_code.as_deref()), cx.facility) {
+        return Err(Invalid::field("isolation.facility_code", format!("no facility has code {code:?}")).into());
+    }
+    if input.source_case_id.is_some() {
+        let in_reach = cx.source.is_some_and(|source| policy::authorise(cx.worker, Action::Read, &source.unit_path).is_ok());
+        if !in_reach {
+            return Err(Invalid::field("source_case_id", "no such case in your jurisdiction").into());
+        }
+    }
+    let record = Investigation {
+        case_id: before.id,
+        exposure_history: history,
+        sample: input.sample.clone(),
+        isolation: input.isolation.clone(),
+        source_case_id: input.source_case_id.or(before.source_case_id),
+        recorded_by: cx.worker.id,
+        updated_at: now,
+    };
+    let mut case = Case { source_case_id: record.source_case_id, updated_at: now, ..before.clone() };
+    if let Some(result) = record.sample.as_ref().and_then(|s| s.result)
+        && let Some(to) = classification_for(case.status, result)
+    {
+        case = case::classify(&case, Classification { status: Some(to), outcome: None }, now)?;
+    }
+    let isolation = match &record.isolation {
+        Some(decision) => Some(isolation_order(decision, &cx, now)?).filter(|_| cx.isolation_in_force.is_none()),
+        None => None,
+    };
+    Ok(Recording { record, case, isolation })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +272,73 @@ mod tests {
         assert_eq!(classification_for(CaseStatus::Probable, LabResult::Negative), None, "a negative test does not undo a probable case");
         assert_eq!(classification_for(CaseStatus::Suspected, LabResult::Inconclusive), None);
         assert_eq!(classification_for(CaseStatus::Discarded, LabResult::Positive), None);
+    }
+
+    fn fixtures() -> (User, Case, Person) {
+        let c1 = crate::jurisdiction::NodePath::root("KR").child("C1");
+        let worker = crate::fixtures::user(crate::user::Role::HealthWorker, &c1);
+        (worker, crate::fixtures::case(1, 2, &c1.child("U1")), crate::fixtures::resident(2, &c1.child("U1")))
+    }
+
+    fn recorded(input: &InvestigationInput, source: Option<&Case>, in_force: Option<&Order>) -> Result<Recording, Refused> {
+        let (worker, case, person) = fixtures();
+        let settings = Settings::default();
+        let cx = Context {
+            worker: &worker,
+            case: &case,
+            person: &person,
+            settings: &settings,
+            facility: None,
+            source,
+            isolation_in_force: in_force,
+        };
+        decide(input, cx, Timestamp::UNIX_EPOCH)
+    }
+
+    fn home_isolation(result: Option<LabResult>) -> InvestigationInput {
+        InvestigationInput {
+            exposure_history: Some("market".into()),
+            sample: Some(Sample { kind: SampleKind::NasalSwab, taken_on: jiff::civil::date(1970, 1, 1), result }),
+            isolation: Some(IsolationDecision { place: IsolationPlace::Home, facility_code: None }),
+            source_case_id: None,
+        }
+    }
+
+    #[test]
+    fn a_positive_result_confirms_and_home_isolation_is_ordered() {
+        let out = recorded(&home_isolation(Some(LabResult::Positive)), None, None).unwrap();
+        assert_eq!(out.case.status, CaseStatus::Confirmed);
+        let order = out.isolation.unwrap();
+        assert_eq!((order.kind, order.place, order.case_id), (OrderKind::Isolation, OrderPlace::Home, Some(Uuid::from_u128(1))));
+    }
+
+    #[test]
+    fn no_second_isolation_is_ordered_while_one_is_in_force() {
+        let first = recorded(&home_isolation(None), None, None).unwrap().isolation.unwrap();
+        let in_force = crate::order::issue(Uuid::from_u128(5), first, Timestamp::UNIX_EPOCH);
+        assert!(recorded(&home_isolation(None), None, Some(&in_force)).unwrap().isolation.is_none());
+    }
+
+    #[test]
+    fn the_source_case_must_lie_in_the_workers_jurisdiction() {
+        let (_, case, _) = fixtures();
+        let input = InvestigationInput { source_case_id: Some(Uuid::from_u128(9)), ..home_isolation(None) };
+        let elsewhere = Case { id: Uuid::from_u128(9), unit_path: crate::jurisdiction::NodePath::root("KR").child("C2"), ..case.clone() };
+        let refused = recorded(&input, Some(&elsewhere), None).unwrap_err();
+        assert!(matches!(refused, Refused::Invalid(ref i) if i.errors[0].reason == "no such case in your jurisdiction"));
+        assert!(matches!(recorded(&input, None, None), Err(Refused::Invalid(_))));
+        let nearby = Case { id: Uuid::from_u128(9), ..case };
+        assert_eq!(recorded(&input, Some(&nearby), None).unwrap().case.source_case_id, Some(Uuid::from_u128(9)));
+    }
+
+    #[test]
+    fn a_named_facility_must_exist() {
+        let input = InvestigationInput {
+            isolation: Some(IsolationDecision { place: IsolationPlace::Hospital, facility_code: Some("H9".into()) }),
+            ..home_isolation(None)
+        };
+        let refused = recorded(&input, None, None).unwrap_err();
+        assert!(matches!(refused, Refused::Invalid(ref i) if i.errors[0].reason == "no facility has code \"H9\""));
     }
 
     #[test]

@@ -155,6 +155,42 @@ pub fn new_node(id: Uuid, input: &NodeInput, parent: Option<&Node>, levels: usiz
     Ok(Node { id, code: code.to_owned(), name: input.name.trim().to_owned(), level, parent_id, population: input.population, path })
 }
 
+/// Where a new node goes, as loaded: under the node its `parent_code` names
+/// (`named`, refused when the code names none), or as the root when no code
+/// is given (refused when the tree has a root already). `parent_field` is
+/// the request field that names the parent.
+pub fn place_node(
+    id: Uuid,
+    input: &NodeInput,
+    (parent_field, named): (&str, Option<&Node>),
+    has_root: bool,
+    levels: usize,
+) -> Result<Node, Invalid> {
+    let parent = match input.parent_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => Some(named.ok_or_else(|| Invalid::field(parent_field, format!("no node has code {code:?}")))?),
+        None if has_root => return Err(Invalid::field(parent_field, "the tree already has a root; name the parent")),
+        None => None,
+    };
+    new_node(id, input, parent, levels)
+}
+
+/// Checks new level names: 1 to 10, none empty.
+pub fn check_levels(names: &[String]) -> Result<(), Invalid> {
+    if names.is_empty() || names.len() > 10 || names.iter().any(|n| n.trim().is_empty()) {
+        return Err(Invalid::field("levels", "give 1 to 10 non-empty level names"));
+    }
+    Ok(())
+}
+
+/// Checks that an imported row for an existing node keeps its parent
+/// (`existing_parent_code`, as loaded).
+pub fn check_same_parent(input: &NodeInput, existing_parent_code: Option<&str>) -> Result<(), Invalid> {
+    if existing_parent_code != input.parent_code.as_deref().map(str::trim) {
+        return Err(Invalid::field("parent_code", "differs from the parent of the existing node with this code"));
+    }
+    Ok(())
+}
+
 /// Kinds of facility hung off a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -209,6 +245,24 @@ pub struct Facility {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn input(code: &str, parent_code: Option<&str>) -> NodeInput {
+        NodeInput { code: code.into(), name: code.into(), parent_code: parent_code.map(str::to_owned), population: 10 }
+    }
+
+    #[test]
+    fn a_node_goes_under_a_known_parent_or_becomes_the_only_root() {
+        let root = place_node(Uuid::from_u128(1), &input("KR", None), ("parent_code", None), false, 3).unwrap();
+        let second_root = place_node(Uuid::from_u128(2), &input("JP", None), ("parent_code", None), true, 3).unwrap_err();
+        assert_eq!(second_root.errors[0].reason, "the tree already has a root; name the parent");
+        let unknown = place_node(Uuid::from_u128(2), &input("P1", Some("XX")), ("node.parent_code", None), true, 3).unwrap_err();
+        assert_eq!((unknown.errors[0].field.as_str(), unknown.errors[0].reason.as_str()), ("node.parent_code", "no node has code \"XX\""));
+        let child = place_node(Uuid::from_u128(2), &input("P1", Some("KR")), ("parent_code", Some(&root)), true, 3).unwrap();
+        assert_eq!((child.level, child.path), (1, NodePath::root("KR").child("P1")));
+        assert!(check_levels(&[]).is_err() && check_levels(&[" ".into()]).is_err() && check_levels(&["nation".into()]).is_ok());
+        assert!(check_same_parent(&input("P1", Some("KR")), Some("KR")).is_ok());
+        assert!(check_same_parent(&input("P1", Some("KR")), None).is_err());
+    }
 
     #[test]
     fn a_path_knows_its_ancestors_and_subtree() {

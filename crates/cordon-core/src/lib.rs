@@ -9,6 +9,7 @@
 pub mod alert;
 pub mod arrival;
 pub mod audit;
+pub mod boundary;
 pub mod case;
 pub mod chain;
 pub mod contact;
@@ -17,6 +18,8 @@ pub mod definition;
 pub mod detection;
 pub mod escalation;
 pub mod event;
+#[cfg(test)]
+mod fixtures;
 pub mod intake;
 pub mod investigation;
 pub mod jurisdiction;

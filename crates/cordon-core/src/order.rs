@@ -25,6 +25,16 @@ pub enum OrderKind {
     Quarantine,
 }
 
+impl OrderKind {
+    /// The stored and displayed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderKind::Isolation => "isolation",
+            OrderKind::Quarantine => "quarantine",
+        }
+    }
+}
+
 /// Where the order is served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -136,6 +146,18 @@ pub enum OrderError {
     ReasonRequired,
 }
 
+/// The person is already under an order of the same kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the person is already under {kind} order {order_id}, in force until {ends_on}")]
+pub struct AlreadyUnderOrder {
+    /// Isolation or quarantine.
+    pub kind: &'static str,
+    /// The order in force.
+    pub order_id: Uuid,
+    /// Its last day.
+    pub ends_on: Date,
+}
+
 /// What a new order needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderDraft {
@@ -180,6 +202,15 @@ pub fn issue(id: Uuid, draft: OrderDraft, now: Timestamp) -> Order {
         note: draft.note,
         issued_at: now,
         updated_at: now,
+    }
+}
+
+/// Issues an order unless the person is already under one of the same kind
+/// (`in_force`, as loaded): a second order in force is refused.
+pub fn issue_unless_under_order(id: Uuid, draft: OrderDraft, in_force: Option<&Order>, now: Timestamp) -> Result<Order, AlreadyUnderOrder> {
+    match in_force.filter(|o| o.kind == draft.kind && o.status.in_force()) {
+        Some(existing) => Err(AlreadyUnderOrder { kind: existing.kind.as_str(), order_id: existing.id, ends_on: existing.ends_on }),
+        None => Ok(issue(id, draft, now)),
     }
 }
 
@@ -280,6 +311,28 @@ mod tests {
         assert_eq!(extend(&o, date(2026, 12, 10), " ", Timestamp::UNIX_EPOCH), Err(OrderError::ReasonRequired));
         assert_eq!(release_early(&o, "", Timestamp::UNIX_EPOCH), Err(OrderError::ReasonRequired));
         assert!(matches!(extend(&o, date(2026, 12, 1), "x", Timestamp::UNIX_EPOCH), Err(OrderError::NotLater { .. })));
+    }
+
+    #[test]
+    fn a_second_order_of_the_same_kind_in_force_is_refused() {
+        let first = order();
+        let draft = OrderDraft {
+            person_id: first.person_id,
+            kind: OrderKind::Quarantine,
+            place: OrderPlace::Home,
+            facility_id: None,
+            area_path: NodePath::root("KR"),
+            reason: OrderReason::Arrival,
+            case_id: None,
+            starts_on: date(2026, 11, 25),
+            days: 14,
+            note: None,
+        };
+        let refused = issue_unless_under_order(Uuid::from_u128(2), draft.clone(), Some(&first), Timestamp::UNIX_EPOCH);
+        assert_eq!(refused, Err(AlreadyUnderOrder { kind: "quarantine", order_id: first.id, ends_on: first.ends_on }));
+        let released = release_early(&first, "negative test", Timestamp::UNIX_EPOCH).unwrap();
+        assert!(issue_unless_under_order(Uuid::from_u128(2), draft.clone(), Some(&released), Timestamp::UNIX_EPOCH).is_ok());
+        assert!(issue_unless_under_order(Uuid::from_u128(2), draft, None, Timestamp::UNIX_EPOCH).is_ok());
     }
 
     proptest! {

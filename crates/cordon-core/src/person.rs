@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::jurisdiction::NodePath;
+use crate::jurisdiction::{Node, NodePath};
 use crate::validation::{Invalid, Problems};
 
 /// Sex as recorded by the field worker.
@@ -132,6 +132,46 @@ pub fn is_probable_duplicate(draft: &PersonDraft, unit_id: Uuid, existing: &Pers
     existing.unit_id == unit_id && existing.birth_year == draft.birth_year && name_key(&existing.full_name) == name_key(&draft.full_name)
 }
 
+/// A new resident of `unit` as `draft` describes them, under the id `id`.
+pub fn register(id: Uuid, draft: &PersonDraft, unit: &Node) -> Person {
+    Person {
+        id,
+        full_name: draft.full_name.clone(),
+        sex: draft.sex,
+        birth_year: draft.birth_year,
+        unit_id: unit.id,
+        unit_path: unit.path.clone(),
+        phone: draft.phone.clone(),
+        address: draft.address.clone(),
+        document_number: draft.document_number.clone(),
+    }
+}
+
+/// Registers `draft` in `unit` under `id`, unless some of `namesakes` (the
+/// unit's residents with the same folded name) are probable duplicates and
+/// the registrar has not confirmed a new person: those are then returned to
+/// offer instead.
+pub fn register_unless_duplicate(
+    id: Uuid,
+    draft: &PersonDraft,
+    unit: &Node,
+    namesakes: Vec<Person>,
+    confirm_new: bool,
+) -> Result<Person, Vec<Person>> {
+    let duplicates: Vec<Person> = namesakes.into_iter().filter(|p| is_probable_duplicate(draft, unit.id, p)).collect();
+    if duplicates.is_empty() || confirm_new { Ok(register(id, draft, unit)) } else { Err(duplicates) }
+}
+
+/// The first of `namesakes` (the unit's residents with the same folded
+/// name) who is probably the person `draft` describes, or else `draft`
+/// registered in `unit` under `id`. The flag says whether the person is new.
+pub fn find_or_register(id: Uuid, draft: &PersonDraft, unit: &Node, namesakes: Vec<Person>) -> (Person, bool) {
+    match namesakes.into_iter().find(|p| is_probable_duplicate(draft, unit.id, p)) {
+        Some(known) => (known, false),
+        None => (register(id, draft, unit), true),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +201,31 @@ mod tests {
         assert!(is_probable_duplicate(&draft, unit, &existing));
         assert!(!is_probable_duplicate(&PersonDraft { birth_year: 1981, ..draft.clone() }, unit, &existing));
         assert!(!is_probable_duplicate(&draft, Uuid::from_u128(3), &existing));
+    }
+
+    #[test]
+    fn a_probable_duplicate_is_offered_unless_a_new_person_is_confirmed() {
+        let unit = Node {
+            id: Uuid::from_u128(1),
+            code: "u".into(),
+            name: "U".into(),
+            level: 0,
+            parent_id: None,
+            population: 0,
+            path: NodePath::root("u"),
+        };
+        let draft = PersonDraft {
+            full_name: "Kim Min Jun".into(),
+            sex: Sex::Male,
+            birth_year: 1980,
+            phone: None,
+            address: None,
+            document_number: None,
+        };
+        let existing = register(Uuid::from_u128(2), &draft, &unit);
+        let offered = register_unless_duplicate(Uuid::from_u128(3), &draft, &unit, vec![existing.clone()], false);
+        assert_eq!(offered, Err(vec![existing.clone()]));
+        let confirmed = register_unless_duplicate(Uuid::from_u128(3), &draft, &unit, vec![existing], true).unwrap();
+        assert_eq!((confirmed.id, confirmed.unit_path), (Uuid::from_u128(3), unit.path));
     }
 }

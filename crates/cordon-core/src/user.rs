@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::jurisdiction::NodePath;
+use crate::jurisdiction::{Node, NodePath};
 use crate::validation::{Invalid, Problems};
 
 /// What a user does in the quarantine system.
@@ -102,5 +102,20 @@ impl UserInput {
         }
         p.optional_text("phone", self.phone.as_deref(), 40);
         p.finish(())
+    }
+
+    /// The active user `id` this input describes, anchored at `node` (the
+    /// node its `node_code` names).
+    pub fn enrol(&self, id: Uuid, node: &Node) -> User {
+        User {
+            id,
+            username: self.username.trim().to_owned(),
+            display_name: self.display_name.trim().to_owned(),
+            role: self.role,
+            node_id: node.id,
+            node_path: node.path.clone(),
+            phone: self.phone.clone(),
+            active: true,
+        }
     }
 }

@@ -4,7 +4,10 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use uuid::Uuid;
+
 use crate::report::{Symptom, TEMPERATURE_RANGE_C};
+use crate::task::{Task, TaskKind};
 use crate::validation::{Invalid, Problems};
 
 /// What the worker found at a visit.
@@ -42,9 +45,34 @@ impl VisitInput {
     }
 }
 
+/// The order a visit is recorded on: `task` must be a follow-up visit
+/// (which always names its order).
+pub fn followed_order(task: &Task) -> Result<Uuid, Invalid> {
+    task.order_id.filter(|_| task.kind == TaskKind::FollowUp).ok_or_else(|| Invalid::field("task", "is not a follow-up visit"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_visit_is_recorded_only_on_a_follow_up_task() {
+        let path = crate::jurisdiction::NodePath::root("KR");
+        let subject = |kind, order_id| crate::task::Subject {
+            kind,
+            case_id: None,
+            order_id,
+            due_on: None,
+            person_id: Uuid::nil(),
+            path: path.clone(),
+        };
+        let at = jiff::Timestamp::UNIX_EPOCH;
+        let order = Some(Uuid::from_u128(5));
+        let follow_up = crate::task::assign(Uuid::nil(), subject(TaskKind::FollowUp, order), None, jiff::SignedDuration::ZERO, at);
+        assert_eq!(followed_order(&follow_up), Ok(Uuid::from_u128(5)));
+        let investigation = crate::task::assign(Uuid::nil(), subject(TaskKind::Investigation, order), None, jiff::SignedDuration::ZERO, at);
+        assert_eq!(followed_order(&investigation).unwrap_err().errors[0].reason, "is not a follow-up visit");
+    }
 
     #[test]
     fn a_person_not_seen_has_no_findings() {

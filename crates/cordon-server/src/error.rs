@@ -180,6 +180,7 @@ impl From<StoreError> for ApiError {
             },
             StoreError::Task(t) => t.into(),
             StoreError::Alert(a) => a.into(),
+            StoreError::Denied(d) => ApiError::Forbidden(d),
             other => ApiError::Internal(other.to_string()),
         }
     }

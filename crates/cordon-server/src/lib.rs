@@ -5,6 +5,7 @@
 //! integration tests: it opens the store, binds the listener and builds the
 //! router; [`Application::run`] serves until the process is stopped.
 
+pub mod actions;
 pub mod api;
 pub mod auth;
 pub mod clock;

@@ -4,10 +4,12 @@
 
 use std::collections::HashSet;
 
-use cordon_core::alert::{self, Alert, AlertDecision, AlertReview, AlertStatus, Signal, SignalKey};
+use cordon_core::alert::{self, Alert, AlertDecision, AlertReview, AlertStatus, ReviewInput, Signal, SignalKey};
 use cordon_core::detection::{DetectionConfig, DetectionMethod, Syndrome};
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
+use cordon_core::policy::{self, Action};
+use cordon_core::user::User;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use sqlx::AssertSqlSafe;
@@ -276,11 +278,26 @@ impl Store {
     }
 
     /// Applies an officer's decision (review, verify, discard) with a note:
-    /// the alert, the review record, the audit record and the
+    /// the alert is loaded (one outside the officer's subtree is not found),
+    /// the officer's right checked, the note parsed and [`alert::decide`]
+    /// decides; the alert, the review record, the audit record and the
     /// `alert_reviewed` event commit together.
-    pub async fn decide_alert(&self, officer: Uuid, id: Uuid, decision: AlertDecision, note: String, now: Timestamp) -> Result<Alert> {
+    pub async fn decide_alert(
+        &self,
+        officer: &User,
+        id: Uuid,
+        decision: AlertDecision,
+        input: &ReviewInput,
+        now: Timestamp,
+    ) -> Result<Alert> {
         self.write(async |tx| {
-            let before = alert_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("alert", id))?;
+            let before = alert_by_id(&mut tx.conn, id)
+                .await?
+                .filter(|a| officer.node_path.contains(&a.node_path))
+                .ok_or_else(|| StoreError::not_found("alert", id))?;
+            policy::authorise(officer, Action::ReviewAlert, &before.node_path)?;
+            let note = input.parse()?;
+            let officer = officer.id;
             let (after, review) = alert::decide(&before, decision, officer, note, now)?;
             exec!(
                 &mut tx.conn,

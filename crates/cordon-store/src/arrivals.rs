@@ -1,13 +1,11 @@
 //! Arrivals at points of entry: screening, a report when symptomatic, and
 //! entry quarantine by the rule for the origin country.
 
-use cordon_core::arrival::{self, Arrival, ArrivalInput};
+use cordon_core::arrival::{self, Admission, Arrival, ArrivalInput, Outcome};
 use cordon_core::event::{Event, EventKind};
-use cordon_core::jurisdiction::{Facility, Node, NodePath};
-use cordon_core::order::{Order, OrderDraft, OrderKind, OrderPlace, OrderReason};
-use cordon_core::person::PersonDraft;
-use cordon_core::report::{ReportDraft, Symptom};
-use cordon_core::settings::EntryRule;
+use cordon_core::jurisdiction::{Facility, NodePath};
+use cordon_core::order::Order;
+use cordon_core::report::Symptom;
 use cordon_core::user::User;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -15,12 +13,14 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::config::settings_in;
-use crate::db::{from_micros, micros, parse_date, subtree};
+use crate::db::{Conn, from_micros, micros, parse_date, subtree};
 use crate::error::Result;
+use crate::jurisdictions::{all_facilities, node_by_code};
 use crate::orders::{issue_in, order_by_id};
 use crate::paging::{self, Keyset, Page, PageRequest};
+use crate::persons::insert_person;
 use crate::reports::{Intake, intake_in};
-use crate::{Store, exec};
+use crate::{Store, Tx, exec};
 
 type ArrivalRow =
     (Uuid, Uuid, Uuid, String, String, Option<String>, String, Option<f64>, Json<Vec<Symptom>>, Option<Uuid>, Option<Uuid>, Uuid, i64);
@@ -44,25 +44,6 @@ fn arrival_from(r: ArrivalRow) -> Result<Arrival> {
     })
 }
 
-/// The checked parts of an arrival.
-#[derive(Debug, Clone)]
-pub struct CheckedArrival {
-    /// The traveller.
-    pub person: PersonDraft,
-    /// Where they will stay.
-    pub unit: Node,
-    /// The point of entry.
-    pub point_of_entry: Facility,
-    /// The quarantine facility, for facility quarantine.
-    pub facility: Option<Facility>,
-    /// Document number.
-    pub travel_document: String,
-    /// Origin country.
-    pub origin_country: String,
-    /// Route.
-    pub route: Option<String>,
-}
-
 /// What registering an arrival did.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Registered {
@@ -76,119 +57,85 @@ pub struct Registered {
     pub order: Option<Order>,
 }
 
+async fn arrival_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Arrival>> {
+    let sql = format!("SELECT {ARRIVAL_COLUMNS} FROM arrivals WHERE id = $1");
+    let row: Option<ArrivalRow> = exec!(c, sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id), fetch_optional)?;
+    row.map(arrival_from).transpose()
+}
+
+/// Stores what [`arrival::decide`] admitted: the traveller, the order, the
+/// screening report (through the report intake) and the arrival, with their
+/// audit records and events.
+async fn admit(tx: &mut Tx<'_>, officer: &User, a: &Admission, now: Timestamp) -> Result<Registered> {
+    insert_person(tx, officer.id, &a.person, now).await?;
+    let order = match (a.arrival.order_id, &a.order) {
+        (Some(id), Some(draft)) => Some(issue_in(tx, Some(officer.id), id, draft.clone(), &a.person.unit_path, now).await?),
+        _ => None,
+    };
+    let intake = match &a.report {
+        Some(draft) => Some(intake_in(tx, officer, draft, &a.unit, now).await?),
+        None => None,
+    };
+    let arrival = &a.arrival;
+    let sql =
+        format!("INSERT INTO arrivals ({ARRIVAL_COLUMNS}, poe_path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
+    exec!(
+        &mut tx.conn,
+        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(arrival.id)
+            .bind(arrival.point_of_entry_id)
+            .bind(arrival.person_id)
+            .bind(&arrival.travel_document)
+            .bind(&arrival.origin_country)
+            .bind(&arrival.route)
+            .bind(arrival.arrived_on.to_string())
+            .bind(arrival.temperature_c)
+            .bind(Json(&arrival.symptoms))
+            .bind(arrival.report_id)
+            .bind(arrival.order_id)
+            .bind(arrival.registered_by)
+            .bind(micros(arrival.registered_at))
+            .bind(a.point_of_entry.node_path.as_str()),
+        execute
+    )?;
+    tx.audit(now, Some(officer.id), "arrival.register", arrival.id, None::<&()>, Some(arrival)).await?;
+    tx.emit(Event::new(EventKind::ArrivalRegistered, &a.point_of_entry.node_path, arrival.id, now, arrival)).await?;
+    Ok(Registered { created: true, arrival: arrival.clone(), intake, order })
+}
+
 impl Store {
-    /// Registers an arrival: refuses a closed point of entry, quarantines by
-    /// the rule for the origin country, and files a report when symptomatic.
-    pub async fn register_arrival(
-        &self,
-        officer: &User,
-        input: &ArrivalInput,
-        checked: &CheckedArrival,
-        now: Timestamp,
-    ) -> Result<Registered> {
+    /// Registers an arrival in one transaction: loads what the rule needs
+    /// (the places named, every facility, settings, an earlier arrival with
+    /// this id), lets [`arrival::decide`] check and decide, and stores the
+    /// traveller, the entry quarantine, the screening report and the arrival.
+    /// Sending the same id again stores nothing and answers with the first.
+    pub async fn register_arrival(&self, officer: &User, input: &ArrivalInput, now: Timestamp) -> Result<Registered> {
         self.write(async |tx| {
-            let sql = format!("SELECT {ARRIVAL_COLUMNS} FROM arrivals WHERE id = $1");
-            let existing: Option<ArrivalRow> =
-                exec!(&mut tx.conn, sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(input.id), fetch_optional)?;
-            if let Some(row) = existing {
-                let arrival = arrival_from(row)?;
-                let order = match arrival.order_id {
-                    Some(id) => order_by_id(&mut tx.conn, id).await?,
-                    None => None,
-                };
-                return Ok(Registered { created: false, arrival, intake: None, order });
-            }
+            let existing = arrival_by_id(&mut tx.conn, input.id).await?;
             let settings = settings_in(&mut tx.conn).await?;
-            arrival::check_open(&settings, &checked.point_of_entry.code, input.arrived_on)?;
-            let person = crate::persons::insert_person(tx, officer.id, &checked.person, &checked.unit, now).await?;
-            let rule = arrival::rule_for(&settings, &checked.origin_country);
-            let place = match rule {
-                EntryRule::FacilityQuarantine => Some((OrderPlace::Facility, checked.facility.as_ref())),
-                EntryRule::HomeQuarantine => Some((OrderPlace::Home, None)),
-                EntryRule::NoQuarantine => None,
+            let facilities = all_facilities(&mut tx.conn).await?;
+            let unit = node_by_code(&mut tx.conn, input.person.unit_code.trim()).await?;
+            let by_code = |code: &str| facilities.iter().find(|f| f.code == code.trim());
+            let cx = arrival::Context {
+                officer,
+                settings: &settings,
+                point_of_entry: by_code(&input.point_of_entry_code),
+                unit: unit.as_ref(),
+                facility: input.facility_code.as_deref().and_then(by_code),
+                facilities: &facilities,
+                existing: existing.as_ref(),
             };
-            let order = match place {
-                Some((OrderPlace::Facility, None)) => {
-                    return Err(cordon_core::Invalid::field(
-                        "facility_code",
-                        "facility quarantine applies and no quarantine centre was found; name one",
-                    )
-                    .into());
-                }
-                Some((place, facility)) => {
-                    let area: NodePath = facility.map(|f| f.node_path.clone()).unwrap_or_else(|| person.unit_path.clone());
-                    let draft = OrderDraft {
-                        person_id: person.id,
-                        kind: OrderKind::Quarantine,
-                        place,
-                        facility_id: facility.map(|f| f.id),
-                        area_path: area,
-                        reason: OrderReason::Arrival,
-                        case_id: None,
-                        starts_on: input.arrived_on,
-                        days: settings.entry_quarantine_days,
-                        note: Some(format!("arrival from {} at {}", checked.origin_country, checked.point_of_entry.code)),
+            let ids = arrival::NewIds { person: Uuid::now_v7(), order: Uuid::now_v7(), report: Uuid::now_v7() };
+            match arrival::decide(input, cx, ids, now)? {
+                Outcome::AlreadyRegistered(arrival) => {
+                    let order = match arrival.order_id {
+                        Some(id) => order_by_id(&mut tx.conn, id).await?,
+                        None => None,
                     };
-                    Some(issue_in(tx, Some(officer.id), draft, &person.unit_path, now).await?)
+                    Ok(Registered { created: false, arrival: *arrival, intake: None, order })
                 }
-                None => None,
-            };
-            let intake = if input.is_symptomatic() {
-                let mut symptoms = input.symptoms.clone();
-                symptoms.sort();
-                symptoms.dedup();
-                let draft = ReportDraft {
-                    id: Uuid::now_v7(),
-                    person_id: person.id,
-                    symptoms,
-                    temperature_c: input.temperature_c,
-                    onset_date: Some(input.arrived_on),
-                    note: Some(format!("screened at {}", checked.point_of_entry.code)),
-                };
-                Some(intake_in(tx, officer, &draft, &checked.unit, now).await?)
-            } else {
-                None
-            };
-            let arrival = Arrival {
-                id: input.id,
-                point_of_entry_id: checked.point_of_entry.id,
-                person_id: person.id,
-                travel_document: checked.travel_document.clone(),
-                origin_country: checked.origin_country.clone(),
-                route: checked.route.clone(),
-                arrived_on: input.arrived_on,
-                temperature_c: input.temperature_c,
-                symptoms: input.symptoms.clone(),
-                report_id: intake.as_ref().map(|i| i.report.id),
-                order_id: order.as_ref().map(|o| o.id),
-                registered_by: officer.id,
-                registered_at: now,
-            };
-            let sql = format!(
-                "INSERT INTO arrivals ({ARRIVAL_COLUMNS}, poe_path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-            );
-            exec!(
-                &mut tx.conn,
-                sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                    .bind(arrival.id)
-                    .bind(arrival.point_of_entry_id)
-                    .bind(arrival.person_id)
-                    .bind(&arrival.travel_document)
-                    .bind(&arrival.origin_country)
-                    .bind(&arrival.route)
-                    .bind(arrival.arrived_on.to_string())
-                    .bind(arrival.temperature_c)
-                    .bind(Json(&arrival.symptoms))
-                    .bind(arrival.report_id)
-                    .bind(arrival.order_id)
-                    .bind(officer.id)
-                    .bind(micros(now))
-                    .bind(checked.point_of_entry.node_path.as_str()),
-                execute
-            )?;
-            tx.audit(now, Some(officer.id), "arrival.register", arrival.id, None::<&()>, Some(&arrival)).await?;
-            tx.emit(Event::new(EventKind::ArrivalRegistered, &checked.point_of_entry.node_path, arrival.id, now, &arrival)).await?;
-            Ok(Registered { created: true, arrival, intake, order })
+                Outcome::Admitted(admission) => admit(tx, officer, &admission, now).await,
+            }
         })
         .await
     }
@@ -232,19 +179,7 @@ impl Store {
 
     /// A facility by code.
     pub async fn facility_by_code(&self, code: &str) -> Result<Option<Facility>> {
-        let root = match self.root_node().await? {
-            Some(r) => r,
-            None => return Ok(None),
-        };
-        Ok(self.facilities(&root.path).await?.into_iter().find(|f| f.code == code.trim()))
-    }
-
-    /// The first quarantine centre at or above `path` (nearest first).
-    pub async fn nearest_quarantine_centre(&self, path: &NodePath) -> Result<Option<Facility>> {
-        let Some(root) = self.root_node().await? else { return Ok(None) };
-        let all = self.facilities(&root.path).await?;
-        Ok(path.self_and_ancestors().into_iter().find_map(|p| {
-            all.iter().find(|f| f.node_path == p && f.kind == cordon_core::jurisdiction::FacilityKind::QuarantineCentre).cloned()
-        }))
+        let all = self.read(async |c| all_facilities(c).await).await?;
+        Ok(all.into_iter().find(|f| f.code == code.trim()))
     }
 }

@@ -34,10 +34,11 @@ impl Store {
         self.read(async |c| settings_in(c).await).await
     }
 
-    /// Saves new settings after checking them.
+    /// Saves new settings once [`Settings::check`] accepts them, with the
+    /// settings they replace in the audit record, in one transaction.
     pub async fn save_settings(&self, actor: Option<Uuid>, settings: &Settings, now: Timestamp) -> Result<Settings> {
-        settings.check()?;
         self.write(async |tx| {
+            settings.check()?;
             let before = settings_in(&mut tx.conn).await?;
             exec!(&mut tx.conn, sqlx::query("DELETE FROM settings WHERE key = 'operations'"), execute)?;
             exec!(&mut tx.conn, sqlx::query("INSERT INTO settings (key, value) VALUES ('operations', $1)").bind(Json(settings)), execute)?;
@@ -69,23 +70,20 @@ impl Store {
         self.read(async |c| definitions_in(c).await).await
     }
 
-    /// Creates or replaces a case definition after checking it.
+    /// Creates or replaces a case definition in one transaction: the
+    /// definitions in force are loaded, [`cordon_core::definition::revise`] checks and
+    /// decides, and the store writes the revision with its audit record.
     pub async fn save_definition(&self, actor: Option<Uuid>, definition: &CaseDefinition, now: Timestamp) -> Result<CaseDefinition> {
-        definition.check()?;
         self.write(async |tx| {
-            let all = definitions_in(&mut tx.conn).await?;
+            let current = definitions_in(&mut tx.conn).await?;
             let stored: i64 = exec!(&mut tx.conn, sqlx::query_scalar("SELECT COUNT(*) FROM case_definitions"), fetch_one)?;
-            if stored == 0 {
-                // Materialise the built-in default so that editing another
-                // definition does not silently drop it.
-                for d in all.iter().filter(|d| d.code != definition.code) {
-                    insert_definition(&mut tx.conn, d, now).await?;
-                }
+            let revision = cordon_core::definition::revise(&current, stored > 0, definition)?;
+            for d in &revision.materialise {
+                insert_definition(&mut tx.conn, d, now).await?;
             }
-            let before = all.iter().find(|d| d.code == definition.code).cloned();
             exec!(&mut tx.conn, sqlx::query("DELETE FROM case_definitions WHERE code = $1").bind(&definition.code), execute)?;
             insert_definition(&mut tx.conn, definition, now).await?;
-            tx.audit(now, actor, "case_definition.save", &definition.code, before.as_ref(), Some(definition)).await?;
+            tx.audit(now, actor, "case_definition.save", &definition.code, revision.before.as_ref(), Some(definition)).await?;
             Ok(definition.clone())
         })
         .await

@@ -1,11 +1,12 @@
 //! Contacts: listed on a case, quarantined where they live, handed over to
 //! another jurisdiction's command when they live outside the lister's.
 
-use cordon_core::contact::{Contact, ContactInput, ExposureSetting, Handover};
+use cordon_core::case::Case;
+use cordon_core::contact::{self, Contact, ContactInput, ExposureSetting, Handover, Listing, Named};
 use cordon_core::event::{Event, EventKind};
-use cordon_core::jurisdiction::{Node, NodePath};
-use cordon_core::order::{Order, OrderDraft, OrderKind, OrderPlace, OrderReason};
-use cordon_core::person::{Person, PersonDraft, is_probable_duplicate, name_key};
+use cordon_core::jurisdiction::NodePath;
+use cordon_core::order::Order;
+use cordon_core::policy::{self, Action};
 use cordon_core::user::User;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -16,9 +17,10 @@ use crate::cases::case_by_id;
 use crate::config::settings_in;
 use crate::db::{Conn, from_micros, micros, parse_date, parse_enum, subtree};
 use crate::error::{Result, StoreError};
+use crate::jurisdictions::node_by_code;
 use crate::orders::issue_in;
 use crate::paging::{self, Keyset, Page, PageRequest};
-use crate::persons::person_by_id;
+use crate::persons::{find_or_register, person_by_id};
 use crate::{Store, Tx, exec};
 
 type ContactRow = (Uuid, Uuid, Uuid, String, String, String, String, Option<Uuid>, Option<Uuid>, bool, Uuid, i64);
@@ -73,15 +75,6 @@ pub async fn contacts_naming(c: &mut Conn<'_>, person_id: Uuid) -> Result<Vec<Co
     rows.into_iter().map(contact_from).collect()
 }
 
-/// Who the contact is: someone already known, or a new person in a unit.
-#[derive(Debug, Clone)]
-pub enum ContactPerson {
-    /// An existing person (already checked to be in the lister's jurisdiction).
-    Existing(Uuid),
-    /// A new person living in `unit` (any jurisdiction).
-    New(Box<(PersonDraft, Node)>),
-}
-
 /// What listing a contact did.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Listed {
@@ -93,126 +86,86 @@ pub struct Listed {
     pub handover: Option<Handover>,
 }
 
-/// Finds a probable duplicate in the unit or registers the person, in an open transaction.
-async fn find_or_register(tx: &mut Tx<'_>, actor: Uuid, draft: &PersonDraft, unit: &Node, now: Timestamp) -> Result<Person> {
-    let ids: Vec<Uuid> = exec!(
+/// The handover `id`, if it was received at or below `path`, inside any connection.
+async fn handover_under(c: &mut Conn<'_>, path: &NodePath, id: Uuid) -> Result<Option<Handover>> {
+    let sql = format!("SELECT {HANDOVER_COLUMNS} FROM handovers WHERE id = $1 AND to_path LIKE $2 ESCAPE '\\'");
+    let row: Option<HandoverRow> = exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id).bind(subtree(path)), fetch_optional)?;
+    row.map(handover_from).transpose()
+}
+
+/// Stores what [`contact::decide`] decided: the quarantine order, the
+/// contact and any handover, with their audit records and events.
+async fn record_listing(tx: &mut Tx<'_>, case: &Case, listing: Listing, now: Timestamp) -> Result<Listed> {
+    let Listing { contact, order, handover } = listing;
+    let order_id = contact.order_id.unwrap_or_else(Uuid::now_v7);
+    let order = issue_in(tx, Some(contact.listed_by), order_id, order, &contact.person_path, now).await?;
+    let sql = format!("INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
+    exec!(
         &mut tx.conn,
-        sqlx::query_scalar("SELECT id FROM persons WHERE unit_id = $1 AND name_key = $2 ORDER BY created_at")
-            .bind(unit.id)
-            .bind(name_key(&draft.full_name)),
-        fetch_all
+        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(contact.id)
+            .bind(contact.case_id)
+            .bind(contact.person_id)
+            .bind(contact.person_path.as_str())
+            .bind(&contact.relation)
+            .bind(contact.exposure_date.to_string())
+            .bind(contact.setting.as_str())
+            .bind(contact.order_id)
+            .bind(contact.became_case_id)
+            .bind(contact.handed_over)
+            .bind(contact.listed_by)
+            .bind(micros(contact.listed_at)),
+        execute
     )?;
-    for id in ids {
-        if let Some(p) = person_by_id(&mut tx.conn, id).await?
-            && is_probable_duplicate(draft, unit.id, &p)
-        {
-            return Ok(p);
-        }
+    tx.audit(now, Some(contact.listed_by), "contact.list", contact.id, None::<&()>, Some(&contact)).await?;
+    tx.emit(Event::new(EventKind::ContactListed, &case.unit_path, contact.id, now, &contact)).await?;
+    if let Some(h) = &handover {
+        exec!(
+            &mut tx.conn,
+            sqlx::query("INSERT INTO handovers (id, contact_id, person_id, order_id, from_path, to_path, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(h.id)
+                .bind(h.contact_id)
+                .bind(h.person_id)
+                .bind(h.order_id)
+                .bind(h.from_path.as_str())
+                .bind(h.to_path.as_str())
+                .bind(micros(h.created_at)),
+            execute
+        )?;
+        tx.audit(now, Some(contact.listed_by), "handover.create", h.id, None::<&()>, Some(h)).await?;
+        tx.emit(Event::new(EventKind::HandedOver, &h.to_path, h.id, now, h)).await?;
     }
-    crate::persons::insert_person(tx, actor, draft, unit, now).await
+    Ok(Listed { contact, order, handover })
 }
 
 impl Store {
-    /// Lists a contact of a case, quarantines them where they live, and hands
-    /// them over when they live outside `lister`'s jurisdiction.
-    pub async fn list_contact(
-        &self,
-        lister: &User,
-        case_id: Uuid,
-        who: ContactPerson,
-        input: &ContactInput,
-        relation: String,
-        now: Timestamp,
-    ) -> Result<Listed> {
+    /// Lists a contact of a case in one transaction: loads the case, the
+    /// person or unit the input names and the settings; checks the lister
+    /// may work on the case; lets [`contact::admit`] and [`contact::decide`]
+    /// check and decide (a new person is found among probable duplicates or
+    /// registered in between); and stores the quarantine where they live, the
+    /// contact and, outside the lister's jurisdiction, the handover.
+    pub async fn list_contact(&self, lister: &User, case_id: Uuid, input: &ContactInput, now: Timestamp) -> Result<Listed> {
         self.write(async |tx| {
             let case = case_by_id(&mut tx.conn, case_id).await?.ok_or_else(|| StoreError::not_found("case", case_id))?;
-            let person = match &who {
-                ContactPerson::Existing(id) => person_by_id(&mut tx.conn, *id).await?.ok_or_else(|| cordon_core::Invalid::field("person_id", "no such person"))?,
-                ContactPerson::New(new) => find_or_register(tx, lister.id, &new.0, &new.1, now).await?,
-            };
-            if person.id == case.person_id {
-                return Err(cordon_core::Invalid::field("person_id", "a case is not its own contact").into());
-            }
+            policy::authorise(lister, Action::Classify, &case.unit_path)?;
             let settings = settings_in(&mut tx.conn).await?;
-            let draft = OrderDraft {
-                person_id: person.id,
-                kind: OrderKind::Quarantine,
-                place: OrderPlace::Home,
-                facility_id: None,
-                area_path: person.unit_path.clone(),
-                reason: OrderReason::Contact,
-                case_id: Some(case_id),
-                starts_on: input.exposure_date,
-                days: settings.quarantine_days,
-                note: Some(format!("contact of case {case_id}")),
+            let existing = match input.person_id {
+                Some(id) => person_by_id(&mut tx.conn, id).await?,
+                None => None,
             };
-            let order = issue_in(tx, Some(lister.id), draft, &person.unit_path, now).await?;
-            let handed_over = !lister.node_path.contains(&person.unit_path);
-            let contact = Contact {
-                id: Uuid::now_v7(),
-                case_id,
-                person_id: person.id,
-                person_path: person.unit_path.clone(),
-                relation,
-                exposure_date: input.exposure_date,
-                setting: input.setting,
-                order_id: Some(order.id),
-                became_case_id: None,
-                handed_over,
-                listed_by: lister.id,
-                listed_at: now,
+            let unit = match (&input.person_id, &input.new_person) {
+                (None, Some(p)) => node_by_code(&mut tx.conn, p.unit_code.trim()).await?,
+                _ => None,
             };
-            let sql = format!("INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
-            exec!(
-                &mut tx.conn,
-                sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                    .bind(contact.id)
-                    .bind(case_id)
-                    .bind(person.id)
-                    .bind(person.unit_path.as_str())
-                    .bind(&contact.relation)
-                    .bind(contact.exposure_date.to_string())
-                    .bind(contact.setting.as_str())
-                    .bind(contact.order_id)
-                    .bind(contact.became_case_id)
-                    .bind(handed_over)
-                    .bind(lister.id)
-                    .bind(micros(now)),
-                execute
-            )?;
-            tx.audit(now, Some(lister.id), "contact.list", contact.id, None::<&()>, Some(&contact)).await?;
-            tx.emit(Event::new(EventKind::ContactListed, &case.unit_path, contact.id, now, &contact)).await?;
-            let handover = if handed_over {
-                let h = Handover {
-                    id: Uuid::now_v7(),
-                    contact_id: contact.id,
-                    person_id: person.id,
-                    order_id: Some(order.id),
-                    from_path: case.unit_path.clone(),
-                    to_path: person.unit_path.clone(),
-                    created_at: now,
-                    accepted_by: None,
-                    accepted_at: None,
-                };
-                exec!(
-                    &mut tx.conn,
-                    sqlx::query("INSERT INTO handovers (id, contact_id, person_id, order_id, from_path, to_path, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                        .bind(h.id)
-                        .bind(h.contact_id)
-                        .bind(h.person_id)
-                        .bind(h.order_id)
-                        .bind(h.from_path.as_str())
-                        .bind(h.to_path.as_str())
-                        .bind(micros(now)),
-                    execute
-                )?;
-                tx.audit(now, Some(lister.id), "handover.create", h.id, None::<&()>, Some(&h)).await?;
-                tx.emit(Event::new(EventKind::HandedOver, &h.to_path, h.id, now, &h)).await?;
-                Some(h)
-            } else {
-                None
+            let (relation, named) = contact::admit(input, lister, settings.local_date(now), existing.as_ref(), unit.as_ref())?;
+            let person = match named {
+                Named::Existing(person) => person.clone(),
+                Named::New(draft, unit) => find_or_register(tx, lister.id, &draft, unit, now).await?,
             };
-            Ok(Listed { contact, order, handover })
+            let ids = contact::NewIds { contact: Uuid::now_v7(), order: Uuid::now_v7(), handover: Uuid::now_v7() };
+            let listing = contact::decide(&case, &person, lister, &settings, (input, relation), ids, now)?;
+            record_listing(tx, &case, listing, now).await
         })
         .await
     }
@@ -272,20 +225,16 @@ impl Store {
 
     /// The handover `id`, if it was received at or below `path`.
     pub async fn handover_to(&self, path: &NodePath, id: Uuid) -> Result<Option<Handover>> {
-        let sql = format!("SELECT {HANDOVER_COLUMNS} FROM handovers WHERE id = $1 AND to_path LIKE $2 ESCAPE '\\'");
-        let pattern = subtree(path);
-        let row: Option<HandoverRow> =
-            self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id).bind(&pattern), fetch_optional)?)).await?;
-        row.map(handover_from).transpose()
+        self.read(async |c| handover_under(c, path, id).await).await
     }
 
-    /// A command officer takes on a handover.
+    /// A command officer takes on a handover: it is loaded (one received
+    /// outside their jurisdiction is not found) and [`contact::take_on`]
+    /// decides, in one transaction; taking it on again changes nothing.
     pub async fn accept_handover(&self, officer: &User, id: Uuid, now: Timestamp) -> Result<Handover> {
-        let found = self.handover_to(&officer.node_path, id).await?.ok_or_else(|| StoreError::not_found("handover", id))?;
-        if found.accepted_by.is_some() {
-            return Ok(found);
-        }
         self.write(async |tx| {
+            let found = handover_under(&mut tx.conn, &officer.node_path, id).await?.ok_or_else(|| StoreError::not_found("handover", id))?;
+            let Some(after) = contact::take_on(&found, officer.id, now) else { return Ok(found) };
             exec!(
                 &mut tx.conn,
                 sqlx::query("UPDATE handovers SET accepted_by = $1, accepted_at = $2 WHERE id = $3")
@@ -294,7 +243,6 @@ impl Store {
                     .bind(id),
                 execute
             )?;
-            let after = Handover { accepted_by: Some(officer.id), accepted_at: Some(now), ..found.clone() };
             tx.audit(now, Some(officer.id), "handover.accept", id, Some(&found), Some(&after)).await?;
             Ok(after)
         })

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::db::{from_micros, micros, parse_date, subtree};
 use crate::error::{Result, StoreError};
-use crate::reports::record_escalation;
+use crate::escalations::record_escalation;
 use crate::rosters::on_call_in;
 use crate::{Store, exec};
 

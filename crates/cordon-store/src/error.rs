@@ -51,7 +51,7 @@ pub enum StoreError {
     },
     /// The person already has an order of the same kind in force.
     #[error(transparent)]
-    AlreadyUnderOrder(#[from] crate::orders::AlreadyUnderOrder),
+    AlreadyUnderOrder(#[from] cordon_core::order::AlreadyUnderOrder),
     /// An order cannot change as asked.
     #[error(transparent)]
     Order(#[from] cordon_core::order::OrderError),
@@ -61,6 +61,9 @@ pub enum StoreError {
     /// An alert cannot change as asked.
     #[error(transparent)]
     Alert(#[from] cordon_core::alert::AlertError),
+    /// The user's role or jurisdiction does not allow the change.
+    #[error(transparent)]
+    Denied(#[from] cordon_core::policy::Denied),
     /// A stored value could not be read back (a bug or a hand-edited database).
     #[error("corrupt stored value in {column}: {value:?}")]
     Corrupt {
@@ -82,6 +85,27 @@ impl StoreError {
         match &e {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Taken { field, value: value.to_owned() },
             _ => StoreError::Database(e),
+        }
+    }
+}
+
+impl From<cordon_core::arrival::Refused> for StoreError {
+    fn from(refused: cordon_core::arrival::Refused) -> Self {
+        use cordon_core::arrival::Refused;
+        match refused {
+            Refused::Invalid(i) => StoreError::Invalid(i),
+            Refused::Denied(d) => StoreError::Denied(d),
+            Refused::Closed(c) => StoreError::Entry(c),
+        }
+    }
+}
+
+impl From<cordon_core::investigation::Refused> for StoreError {
+    fn from(refused: cordon_core::investigation::Refused) -> Self {
+        use cordon_core::investigation::Refused;
+        match refused {
+            Refused::Invalid(i) => StoreError::Invalid(i),
+            Refused::Case(c) => StoreError::Case(c),
         }
     }
 }

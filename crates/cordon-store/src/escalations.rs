@@ -1,12 +1,14 @@
 //! Escalations: reading them for the command, writing them for the jobs.
 
 use cordon_core::escalation::{Escalation, EscalationKind};
+use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
+use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::db::{Conn, from_micros, micros, parse_enum, parse_opt_date};
 use crate::error::Result;
-use crate::{Store, exec};
+use crate::{Store, Tx, exec};
 
 pub(crate) type EscalationRow = (Uuid, String, String, String, Option<Uuid>, Option<String>, Option<Uuid>, i64);
 
@@ -21,6 +23,16 @@ pub(crate) fn escalation_from(r: EscalationRow) -> Result<Escalation> {
         to_worker_id: r.6,
         raised_at: from_micros(r.7)?,
     })
+}
+
+/// Stores an escalation with its audit record and event.
+pub(crate) async fn record_escalation(tx: &mut Tx<'_>, e: &Escalation, now: Timestamp) -> Result<bool> {
+    if !insert_escalation(&mut tx.conn, e).await? {
+        return Ok(false);
+    }
+    tx.audit(now, None, "escalation.raise", e.id, None::<&()>, Some(e)).await?;
+    tx.emit(Event::new(EventKind::Escalated, &e.subject_path, e.id, now, e)).await?;
+    Ok(true)
 }
 
 /// Inserts an escalation; returns false when it already existed (a unit is

@@ -105,7 +105,7 @@ impl Store {
     ) -> Result<VisitOutcome> {
         self.write(async |tx| {
             let before = task_by_id(&mut tx.conn, task_id).await?.ok_or_else(|| StoreError::not_found("task", task_id))?;
-            let order_id = before.order_id.filter(|_| before.kind == TaskKind::FollowUp).ok_or_else(|| cordon_core::Invalid::field("task", "is not a follow-up visit"))?;
+            let order_id = cordon_core::visit::followed_order(&before)?;
             let acknowledged = if before.status.awaits_acknowledgement() { task::acknowledge(&before, worker.id, now)? } else { before.clone() };
             let done = task::complete(&acknowledged, worker.id, note.clone(), now)?;
             update_task(&mut tx.conn, &done).await?;

@@ -2,11 +2,13 @@
 //! classification), isolation decision (which issues the isolation order) and
 //! the source case.
 
-use cordon_core::case::{self, Case, Classification};
+use cordon_core::case::Case;
 use cordon_core::event::{Event, EventKind};
-use cordon_core::investigation::{self, Investigation, InvestigationInput, IsolationDecision, IsolationPlace, Sample};
-use cordon_core::jurisdiction::Facility;
-use cordon_core::order::{Order, OrderDraft, OrderKind, OrderPlace, OrderReason};
+use cordon_core::investigation::{self, Investigation, InvestigationInput, IsolationDecision, Recording, Sample};
+use cordon_core::order::{Order, OrderKind};
+use cordon_core::person::Person;
+use cordon_core::policy::{self, Action};
+use cordon_core::user::User;
 use jiff::Timestamp;
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -15,9 +17,10 @@ use crate::cases::{case_by_id, update_case};
 use crate::config::settings_in;
 use crate::db::{Conn, from_micros, micros};
 use crate::error::{Result, StoreError};
-use crate::orders::issue_in;
+use crate::jurisdictions::all_facilities;
+use crate::orders::{issue_in, order_in_force};
 use crate::persons::person_by_id;
-use crate::{Store, exec};
+use crate::{Store, Tx, exec};
 
 type InvestigationRow = (Uuid, Option<String>, Option<Json<Sample>>, Option<Json<IsolationDecision>>, Uuid, i64);
 
@@ -60,87 +63,77 @@ impl Store {
         self.read(async |c| investigation_of(c, case_id).await).await
     }
 
-    /// Records (or updates) the investigation of a case. `facility` is the
-    /// resolved isolation facility; `history` the checked exposure text.
-    pub async fn record_investigation(
-        &self,
-        worker: Uuid,
-        case_id: Uuid,
-        input: &InvestigationInput,
-        history: Option<String>,
-        facility: Option<&Facility>,
-        now: Timestamp,
-    ) -> Result<Recorded> {
+    /// Records (or updates) the investigation of a case in one transaction:
+    /// loads the case, its person, the facility and source case named, the
+    /// settings and any isolation in force; checks the worker may classify
+    /// the case; lets [`investigation::decide`] check and decide; and stores
+    /// the record, the reclassified case and the isolation order.
+    pub async fn record_investigation(&self, worker: &User, case_id: Uuid, input: &InvestigationInput, now: Timestamp) -> Result<Recorded> {
         self.write(async |tx| {
-            let before_case = case_by_id(&mut tx.conn, case_id).await?.ok_or_else(|| StoreError::not_found("case", case_id))?;
-            let before = investigation_of(&mut tx.conn, case_id).await?;
-            if let Some(source) = input.source_case_id {
-                case_by_id(&mut tx.conn, source).await?.ok_or_else(|| cordon_core::Invalid::field("source_case_id", "no such case"))?;
-            }
-            let record = Investigation {
-                case_id,
-                exposure_history: history.clone(),
-                sample: input.sample.clone(),
-                isolation: input.isolation.clone(),
-                source_case_id: input.source_case_id.or(before_case.source_case_id),
-                recorded_by: worker,
-                updated_at: now,
+            let case = case_by_id(&mut tx.conn, case_id).await?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+            policy::authorise(worker, Action::Classify, &case.unit_path)?;
+            let person =
+                person_by_id(&mut tx.conn, case.person_id).await?.ok_or_else(|| StoreError::not_found("person", case.person_id))?;
+            let settings = settings_in(&mut tx.conn).await?;
+            let facility = match input.isolation.as_ref().and_then(|i| i.facility_code.as_deref()) {
+                Some(code) => all_facilities(&mut tx.conn).await?.into_iter().find(|f| f.code == code.trim()),
+                None => None,
             };
-            exec!(&mut tx.conn, sqlx::query("DELETE FROM investigations WHERE case_id = $1").bind(case_id), execute)?;
-            exec!(
-                &mut tx.conn,
-                sqlx::query("INSERT INTO investigations (case_id, exposure_history, sample, isolation, recorded_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(case_id)
-                    .bind(&record.exposure_history)
-                    .bind(record.sample.as_ref().map(Json))
-                    .bind(record.isolation.as_ref().map(Json))
-                    .bind(worker)
-                    .bind(micros(now)),
-                execute
-            )?;
-            tx.audit(now, Some(worker), "investigation.record", case_id, before.as_ref(), Some(&record)).await?;
-            tx.emit(Event::new(EventKind::InvestigationRecorded, &before_case.unit_path, case_id, now, &record)).await?;
-
-            let mut case = Case { source_case_id: record.source_case_id, updated_at: now, ..before_case.clone() };
-            if let Some(result) = record.sample.as_ref().and_then(|s| s.result)
-                && let Some(to) = investigation::classification_for(case.status, result)
-            {
-                case = case::classify(&case, Classification { status: Some(to), outcome: None }, now)?;
-            }
-            if case != before_case {
-                update_case(&mut tx.conn, &case).await?;
-                tx.audit(now, Some(worker), "case.classify", case_id, Some(&before_case), Some(&case)).await?;
-                tx.emit(Event::new(EventKind::CaseClassified, &case.unit_path, case_id, now, &case)).await?;
-            }
-
-            let mut isolation_order = None;
-            if let Some(decision) = &record.isolation {
-                let person = person_by_id(&mut tx.conn, case.person_id).await?.ok_or_else(|| StoreError::not_found("person", case.person_id))?;
-                let settings = settings_in(&mut tx.conn).await?;
-                let (place, facility_id, area_path) = match (decision.place, facility) {
-                    (IsolationPlace::Home, _) => (OrderPlace::Home, None, person.unit_path.clone()),
-                    (_, Some(f)) => (OrderPlace::Facility, Some(f.id), f.node_path.clone()),
-                    (_, None) => return Err(cordon_core::Invalid::field("isolation.facility_code", "no such facility").into()),
-                };
-                let draft = OrderDraft {
-                    person_id: person.id,
-                    kind: OrderKind::Isolation,
-                    place,
-                    facility_id,
-                    area_path,
-                    reason: OrderReason::Case,
-                    case_id: Some(case_id),
-                    starts_on: settings.local_date(now),
-                    days: settings.isolation_days,
-                    note: None,
-                };
-                let in_force = crate::orders::order_in_force(&mut tx.conn, person.id, OrderKind::Isolation).await?;
-                if in_force.is_none() {
-                    isolation_order = Some(issue_in(tx, Some(worker), draft, &person.unit_path, now).await?);
-                }
-            }
-            Ok(Recorded { investigation: record, case, isolation_order })
+            let source = match input.source_case_id {
+                Some(id) => case_by_id(&mut tx.conn, id).await?,
+                None => None,
+            };
+            let isolation_in_force = order_in_force(&mut tx.conn, person.id, OrderKind::Isolation).await?;
+            let cx = investigation::Context {
+                worker,
+                case: &case,
+                person: &person,
+                settings: &settings,
+                facility: facility.as_ref(),
+                source: source.as_ref(),
+                isolation_in_force: isolation_in_force.as_ref(),
+            };
+            let recording = investigation::decide(input, cx, now)?;
+            store_recording(tx, worker.id, (&case, &person), recording, now).await
         })
         .await
     }
+}
+
+/// Stores what [`investigation::decide`] decided: the record, the case when
+/// it changed and the isolation order, with their audit records and events.
+async fn store_recording(
+    tx: &mut Tx<'_>,
+    worker: Uuid,
+    (before_case, person): (&Case, &Person),
+    recording: Recording,
+    now: Timestamp,
+) -> Result<Recorded> {
+    let Recording { record, case, isolation } = recording;
+    let case_id = before_case.id;
+    let before = investigation_of(&mut tx.conn, case_id).await?;
+    exec!(&mut tx.conn, sqlx::query("DELETE FROM investigations WHERE case_id = $1").bind(case_id), execute)?;
+    exec!(
+        &mut tx.conn,
+        sqlx::query("INSERT INTO investigations (case_id, exposure_history, sample, isolation, recorded_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(case_id)
+            .bind(&record.exposure_history)
+            .bind(record.sample.as_ref().map(Json))
+            .bind(record.isolation.as_ref().map(Json))
+            .bind(worker)
+            .bind(micros(now)),
+        execute
+    )?;
+    tx.audit(now, Some(worker), "investigation.record", case_id, before.as_ref(), Some(&record)).await?;
+    tx.emit(Event::new(EventKind::InvestigationRecorded, &before_case.unit_path, case_id, now, &record)).await?;
+    if case != *before_case {
+        update_case(&mut tx.conn, &case).await?;
+        tx.audit(now, Some(worker), "case.classify", case_id, Some(before_case), Some(&case)).await?;
+        tx.emit(Event::new(EventKind::CaseClassified, &case.unit_path, case_id, now, &case)).await?;
+    }
+    let isolation_order = match isolation {
+        Some(draft) => Some(issue_in(tx, Some(worker), Uuid::now_v7(), draft, &person.unit_path, now).await?),
+        None => None,
+    };
+    Ok(Recorded { investigation: record, case, isolation_order })
 }

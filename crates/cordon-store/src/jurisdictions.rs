@@ -44,6 +44,33 @@ pub async fn node_by_code(c: &mut Conn<'_>, code: &str) -> Result<Option<Node>> 
     Ok(row.map(Node::from))
 }
 
+/// Facilities whose node path matches the `LIKE` pattern, by code.
+async fn facilities_like(c: &mut Conn<'_>, pattern: &str) -> Result<Vec<Facility>> {
+    let rows: Vec<(Uuid, String, String, String, Uuid, String)> = exec!(
+        c,
+        sqlx::query_as("SELECT id, code, name, kind, node_id, node_path FROM facilities WHERE node_path LIKE $1 ESCAPE '\\' ORDER BY code")
+            .bind(pattern),
+        fetch_all
+    )?;
+    rows.into_iter()
+        .map(|(id, code, name, kind, node_id, node_path)| {
+            Ok(Facility {
+                id,
+                code,
+                name,
+                kind: parse_enum("facilities.kind", &kind, FacilityKind::parse)?,
+                node_id,
+                node_path: NodePath::from_stored(node_path),
+            })
+        })
+        .collect()
+}
+
+/// Every facility in the country, by code, inside any connection.
+pub async fn all_facilities(c: &mut Conn<'_>) -> Result<Vec<Facility>> {
+    facilities_like(c, "%").await
+}
+
 /// A node by id, inside any connection.
 pub async fn node_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Node>> {
     let sql = format!("SELECT {NODE_COLUMNS} FROM nodes WHERE id = $1");
@@ -102,10 +129,8 @@ impl Store {
 
     /// Replaces the level names (before any node exists below them).
     pub async fn set_levels(&self, actor: Option<Uuid>, names: &[String], now: Timestamp) -> Result<()> {
-        if names.is_empty() || names.len() > 10 || names.iter().any(|n| n.trim().is_empty()) {
-            return Err(Invalid::field("levels", "give 1 to 10 non-empty level names").into());
-        }
         self.write(async |tx| {
+            jurisdiction::check_levels(names)?;
             let before = level_names(&mut tx.conn).await?;
             exec!(&mut tx.conn, sqlx::query("DELETE FROM levels"), execute)?;
             for (depth, name) in names.iter().enumerate() {
@@ -151,11 +176,7 @@ impl Store {
                         Some(p) => node_by_id(&mut tx.conn, p).await?.map(|n| n.code),
                         None => None,
                     };
-                    if parent_code.as_deref() != row.node.parent_code.as_deref().map(str::trim) {
-                        return Err(
-                            at_line(Invalid::field("parent_code", "differs from the parent of the existing node with this code")).into()
-                        );
-                    }
+                    jurisdiction::check_same_parent(&row.node, parent_code.as_deref()).map_err(at_line)?;
                     if existing.name == row.node.name.trim() && existing.population == row.node.population {
                         summary.unchanged += 1;
                         continue;
@@ -293,45 +314,18 @@ impl Store {
     /// Facilities at or below `path`.
     pub async fn facilities(&self, path: &NodePath) -> Result<Vec<Facility>> {
         let pattern = subtree(path);
-        let rows: Vec<(Uuid, String, String, String, Uuid, String)> = self
-            .read(async |c| {
-                Ok(exec!(
-                    c,
-                    sqlx::query_as(
-                        "SELECT id, code, name, kind, node_id, node_path FROM facilities WHERE node_path LIKE $1 ESCAPE '\\' ORDER BY code"
-                    )
-                    .bind(&pattern),
-                    fetch_all
-                )?)
-            })
-            .await?;
-        rows.into_iter()
-            .map(|(id, code, name, kind, node_id, node_path)| {
-                Ok(Facility {
-                    id,
-                    code,
-                    name,
-                    kind: parse_enum("facilities.kind", &kind, FacilityKind::parse)?,
-                    node_id,
-                    node_path: NodePath::from_stored(node_path),
-                })
-            })
-            .collect()
+        self.read(async |c| facilities_like(c, &pattern).await).await
     }
 }
 
-/// Resolves the parent named in `input` and builds the node.
+/// Loads the parent named in `input` (or whether the tree has a root) and
+/// lets [`jurisdiction::place_node`] build the node.
 async fn new_node_in(c: &mut Conn<'_>, input: &NodeInput, parent_field: &str) -> Result<Node> {
     let levels = level_names(c).await?.len();
-    let parent = match input.parent_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => Some(node_by_code(c, code).await?.ok_or_else(|| Invalid::field(parent_field, format!("no node has code {code:?}")))?),
-        None => {
-            let roots: i64 = exec!(c, sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE parent_id IS NULL"), fetch_one)?;
-            if roots > 0 {
-                return Err(Invalid::field(parent_field, "the tree already has a root; name the parent").into());
-            }
-            None
-        }
+    let named = match input.parent_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => node_by_code(c, code).await?,
+        None => None,
     };
-    Ok(jurisdiction::new_node(Uuid::now_v7(), input, parent.as_ref(), levels)?)
+    let roots: i64 = exec!(c, sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE parent_id IS NULL"), fetch_one)?;
+    Ok(jurisdiction::place_node(Uuid::now_v7(), input, (parent_field, named.as_ref()), roots > 0, levels)?)
 }

@@ -5,6 +5,8 @@
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
 use cordon_core::order::{self, Order, OrderDraft, OrderKind, OrderPlace, OrderReason, OrderStatus};
+use cordon_core::policy::{self, Action};
+use cordon_core::user::User;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -39,13 +41,7 @@ pub(crate) struct OrderRow {
 }
 
 fn kind_parse(s: &str) -> Option<OrderKind> {
-    [OrderKind::Isolation, OrderKind::Quarantine].into_iter().find(|k| kind_str(*k) == s)
-}
-fn kind_str(k: OrderKind) -> &'static str {
-    match k {
-        OrderKind::Isolation => "isolation",
-        OrderKind::Quarantine => "quarantine",
-    }
+    [OrderKind::Isolation, OrderKind::Quarantine].into_iter().find(|k| k.as_str() == s)
 }
 fn place_str(p: OrderPlace) -> &'static str {
     match p {
@@ -135,35 +131,18 @@ pub async fn order_in_force(c: &mut Conn<'_>, person_id: Uuid, kind: OrderKind) 
     Ok(orders_where(c, "person_id = $1 AND status IN ('active', 'extended')", person_id).await?.into_iter().find(|o| o.kind == kind))
 }
 
-/// The person is already under an order of the same kind.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the person is already under {kind} order {order_id}, in force until {ends_on}")]
-pub struct AlreadyUnderOrder {
-    /// Isolation or quarantine.
-    pub kind: &'static str,
-    /// The order in force.
-    pub order_id: Uuid,
-    /// Its last day.
-    pub ends_on: Date,
-}
-
-/// Issues an order in an open transaction, refusing a second order of the
-/// same kind in force for the person.
+/// Issues an order under `id` in an open transaction; [`order::issue_unless_under_order`]
+/// refuses a second order of the same kind in force for the person.
 pub(crate) async fn issue_in(
     tx: &mut Tx<'_>,
     actor: Option<Uuid>,
+    id: Uuid,
     draft: OrderDraft,
     person_path: &NodePath,
     now: Timestamp,
 ) -> Result<Order> {
-    if let Some(existing) = order_in_force(&mut tx.conn, draft.person_id, draft.kind).await? {
-        return Err(StoreError::AlreadyUnderOrder(AlreadyUnderOrder {
-            kind: kind_str(existing.kind),
-            order_id: existing.id,
-            ends_on: existing.ends_on,
-        }));
-    }
-    let o = order::issue(Uuid::now_v7(), draft, now);
+    let in_force = order_in_force(&mut tx.conn, draft.person_id, draft.kind).await?;
+    let o = order::issue_unless_under_order(id, draft, in_force.as_ref(), now)?;
     let sql = format!(
         "INSERT INTO orders ({ORDER_COLUMNS}, person_path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
     );
@@ -172,7 +151,7 @@ pub(crate) async fn issue_in(
         sqlx::query(AssertSqlSafe(sql.as_str()))
             .bind(o.id)
             .bind(o.person_id)
-            .bind(kind_str(o.kind))
+            .bind(o.kind.as_str())
             .bind(place_str(o.place))
             .bind(o.facility_id)
             .bind(o.area_path.as_str())
@@ -225,6 +204,14 @@ pub(crate) async fn save_in(
     let audited = Changed { order: after, change_reason: reason.map(str::trim) };
     tx.audit(now, actor, action, after.id, Some(before), Some(&audited)).await?;
     tx.emit(Event::new(EventKind::OrderChanged, &after.area_path, after.id, now, after)).await
+}
+
+/// The order `id`, if `officer` may direct it (not found, else refused
+/// outside their jurisdiction or role).
+async fn directed_order(tx: &mut Tx<'_>, officer: &User, id: Uuid) -> Result<Order> {
+    let order = order_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("order", id))?;
+    policy::authorise(officer, Action::DirectOrders, &order.area_path)?;
+    Ok(order)
 }
 
 /// Converts the person's quarantine in force (if any) because they became a case.
@@ -314,23 +301,27 @@ impl Store {
         Ok(paging::assemble(orders, backwards, counts, |o| (o.ends_on, o.id)))
     }
 
-    /// A command officer extends an order to a later last day.
-    pub async fn extend_order(&self, officer: Uuid, id: Uuid, new_end: Date, reason: &str, now: Timestamp) -> Result<Order> {
+    /// A command officer extends an order to a later last day: the order is
+    /// loaded, the officer's right to direct it checked and
+    /// [`order::extend`] decides, in one transaction.
+    pub async fn extend_order(&self, officer: &User, id: Uuid, new_end: Date, reason: &str, now: Timestamp) -> Result<Order> {
         self.write(async |tx| {
-            let before = order_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("order", id))?;
+            let before = directed_order(tx, officer, id).await?;
             let after = order::extend(&before, new_end, reason, now)?;
-            save_in(tx, Some(officer), "order.extend", (&before, &after), Some(reason), now).await?;
+            save_in(tx, Some(officer.id), "order.extend", (&before, &after), Some(reason), now).await?;
             Ok(after)
         })
         .await
     }
 
-    /// A command officer releases an order early; the person is told.
-    pub async fn release_order_early(&self, officer: Uuid, id: Uuid, reason: &str, now: Timestamp) -> Result<Order> {
+    /// A command officer releases an order early; the person is told. The
+    /// order is loaded, the officer's right to direct it checked and
+    /// [`order::release_early`] decides, in one transaction.
+    pub async fn release_order_early(&self, officer: &User, id: Uuid, reason: &str, now: Timestamp) -> Result<Order> {
         self.write(async |tx| {
-            let before = order_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("order", id))?;
+            let before = directed_order(tx, officer, id).await?;
             let after = order::release_early(&before, reason, now)?;
-            save_in(tx, Some(officer), "order.release_early", (&before, &after), Some(reason), now).await?;
+            save_in(tx, Some(officer.id), "order.release_early", (&before, &after), Some(reason), now).await?;
             let kind = if after.kind == OrderKind::Isolation { "isolation" } else { "quarantine" };
             queue_notification(tx, &after, &format!("Your {kind} has been lifted early by the quarantine command. You are released."), now)
                 .await?;

@@ -1,7 +1,7 @@
 //! Residents, with the probable-duplicate check at registration.
 
 use cordon_core::jurisdiction::{Node, NodePath};
-use cordon_core::person::{Person, PersonDraft, Sex, is_probable_duplicate, name_key};
+use cordon_core::person::{self, Person, PersonDraft, Sex, name_key};
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
@@ -71,25 +71,7 @@ impl Store {
         confirm_new: bool,
         now: Timestamp,
     ) -> Result<Registration> {
-        self.write(async |tx| {
-            let key = name_key(&draft.full_name);
-            let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE unit_id = $1 AND name_key = $2 ORDER BY created_at");
-            let rows: Vec<PersonRow> =
-                exec!(&mut tx.conn, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(unit.id).bind(&key), fetch_all)?;
-            let mut existing = Vec::new();
-            for row in rows {
-                let person = Person::try_from(row)?;
-                if is_probable_duplicate(draft, unit.id, &person) {
-                    existing.push(person);
-                }
-            }
-            if !existing.is_empty() && !confirm_new {
-                return Ok(Registration::ProbableDuplicates(existing));
-            }
-            let person = insert_person(tx, actor, draft, unit, now).await?;
-            Ok(Registration::Registered(person))
-        })
-        .await
+        self.write(async |tx| register_in(tx, actor, draft, unit, confirm_new, now).await).await
     }
 
     /// A person by id.
@@ -114,19 +96,54 @@ impl Store {
     }
 }
 
+/// The residents of `unit` whose folded name is `draft`'s, oldest first.
+async fn namesakes_in(c: &mut Conn<'_>, unit: &Node, draft: &PersonDraft) -> Result<Vec<Person>> {
+    let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE unit_id = $1 AND name_key = $2 ORDER BY created_at");
+    let rows: Vec<PersonRow> =
+        exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(unit.id).bind(name_key(&draft.full_name)), fetch_all)?;
+    rows.into_iter().map(Person::try_from).collect()
+}
+
+/// Finds a probable duplicate of `draft` in the unit or registers the
+/// person, in an open transaction ([`person::find_or_register`] decides).
+pub(crate) async fn find_or_register(
+    tx: &mut crate::Tx<'_>,
+    actor: Uuid,
+    draft: &PersonDraft,
+    unit: &Node,
+    now: Timestamp,
+) -> Result<Person> {
+    let namesakes = namesakes_in(&mut tx.conn, unit, draft).await?;
+    let (person, new) = person::find_or_register(Uuid::now_v7(), draft, unit, namesakes);
+    if new {
+        insert_person(tx, actor, &person, now).await?;
+    }
+    Ok(person)
+}
+
+/// Registers a resident of `unit` inside an open transaction: loads the
+/// residents of the unit with the same folded name and lets
+/// [`person::register_unless_duplicate`] decide.
+pub(crate) async fn register_in(
+    tx: &mut crate::Tx<'_>,
+    actor: Uuid,
+    draft: &PersonDraft,
+    unit: &Node,
+    confirm_new: bool,
+    now: Timestamp,
+) -> Result<Registration> {
+    let namesakes = namesakes_in(&mut tx.conn, unit, draft).await?;
+    match person::register_unless_duplicate(Uuid::now_v7(), draft, unit, namesakes, confirm_new) {
+        Ok(person) => {
+            insert_person(tx, actor, &person, now).await?;
+            Ok(Registration::Registered(person))
+        }
+        Err(duplicates) => Ok(Registration::ProbableDuplicates(duplicates)),
+    }
+}
+
 /// Inserts a new person (no duplicate check) with its audit record, in an open transaction.
-pub(crate) async fn insert_person(tx: &mut crate::Tx<'_>, actor: Uuid, draft: &PersonDraft, unit: &Node, now: Timestamp) -> Result<Person> {
-    let person = Person {
-        id: Uuid::now_v7(),
-        full_name: draft.full_name.clone(),
-        sex: draft.sex,
-        birth_year: draft.birth_year,
-        unit_id: unit.id,
-        unit_path: unit.path.clone(),
-        phone: draft.phone.clone(),
-        address: draft.address.clone(),
-        document_number: draft.document_number.clone(),
-    };
+pub(crate) async fn insert_person(tx: &mut crate::Tx<'_>, actor: Uuid, person: &Person, now: Timestamp) -> Result<()> {
     let sql = format!("INSERT INTO persons ({PERSON_COLUMNS}, name_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
     exec!(
         &mut tx.conn,
@@ -144,6 +161,6 @@ pub(crate) async fn insert_person(tx: &mut crate::Tx<'_>, actor: Uuid, draft: &P
             .bind(micros(now)),
         execute
     )?;
-    tx.audit(now, Some(actor), "person.create", person.id, None::<&()>, Some(&person)).await?;
-    Ok(person)
+    tx.audit(now, Some(actor), "person.create", person.id, None::<&()>, Some(person)).await?;
+    Ok(())
 }

@@ -3,10 +3,10 @@
 //! any escalation, their audit records and their events.
 
 use cordon_core::case::Case;
-use cordon_core::escalation::Escalation;
 use cordon_core::event::{Event, EventKind};
 use cordon_core::intake::{self, CaseChange, Context, NewIds};
 use cordon_core::jurisdiction::{Node, NodePath};
+use cordon_core::person::{Person, PersonDraft};
 use cordon_core::report::{Report, ReportDraft, ReportStatus, Symptom};
 use cordon_core::task::Task;
 use cordon_core::user::User;
@@ -20,8 +20,8 @@ use crate::cases::{case_by_id, insert_case, open_case_of, update_case};
 use crate::config::{definitions_in, settings_in};
 use crate::db::{Conn, from_micros, micros, parse_opt_date};
 use crate::error::{Result, StoreError};
-use crate::escalations::insert_escalation;
-use crate::persons::person_by_id;
+use crate::escalations::record_escalation;
+use crate::persons::{Registration, person_by_id, register_in};
 use crate::rosters::on_call_in;
 use crate::tasks::insert_task;
 use crate::{Store, exec};
@@ -85,6 +85,15 @@ pub struct Intake {
     pub status: ReportStatus,
 }
 
+/// What filing a report about a new resident came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NewResidentReport {
+    /// The resident was registered and the report filed.
+    Filed(Box<Intake>),
+    /// Probable duplicates exist; nothing was stored. Offer these instead.
+    ProbableDuplicates(Vec<Person>),
+}
+
 /// A report with where it stands, for the reporter's list.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReportWithStatus {
@@ -117,6 +126,29 @@ impl Store {
     /// again stores nothing and answers with what the first one produced.
     pub async fn submit_report(&self, reporter: &User, draft: &ReportDraft, unit: &Node, now: Timestamp) -> Result<Intake> {
         self.write(async |tx| intake_in(tx, reporter, draft, unit, now).await).await
+    }
+
+    /// Registers a new resident of `unit` and files the report about them
+    /// in one transaction: a probable duplicate (unless `confirm_new`) files
+    /// nothing, and a refused report leaves no person behind. The draft's
+    /// `person_id` is replaced by the new person's.
+    pub async fn submit_report_for_new_resident(
+        &self,
+        reporter: &User,
+        resident: (&PersonDraft, bool),
+        draft: &ReportDraft,
+        unit: &Node,
+        now: Timestamp,
+    ) -> Result<NewResidentReport> {
+        let (person, confirm_new) = resident;
+        self.write(async |tx| match register_in(tx, reporter.id, person, unit, confirm_new, now).await? {
+            Registration::ProbableDuplicates(existing) => Ok(NewResidentReport::ProbableDuplicates(existing)),
+            Registration::Registered(person) => {
+                let draft = ReportDraft { person_id: person.id, ..draft.clone() };
+                Ok(NewResidentReport::Filed(Box::new(intake_in(tx, reporter, &draft, unit, now).await?)))
+            }
+        })
+        .await
     }
 
     /// A report by id, with where it stands.
@@ -152,16 +184,6 @@ async fn insert_report(c: &mut Conn<'_>, r: &Report, report_date: jiff::civil::D
     Ok(())
 }
 
-/// Stores an escalation with its audit record and event.
-pub(crate) async fn record_escalation(tx: &mut crate::Tx<'_>, e: &Escalation, now: Timestamp) -> Result<bool> {
-    if !insert_escalation(&mut tx.conn, e).await? {
-        return Ok(false);
-    }
-    tx.audit(now, None, "escalation.raise", e.id, None::<&()>, Some(e)).await?;
-    tx.emit(Event::new(EventKind::Escalated, &e.subject_path, e.id, now, e)).await?;
-    Ok(true)
-}
-
 /// Files a report inside an open transaction (used by the API path and by
 /// follow-up visits and arrivals, which report symptoms as part of their own
 /// change).
@@ -173,11 +195,8 @@ pub(crate) async fn intake_in(tx: &mut crate::Tx<'_>, reporter: &User, draft: &R
         let (case, task, status) = status_of(&mut tx.conn, &existing).await?;
         return Ok(Intake { created: false, report: existing, case, task, status });
     }
-    let person =
-        person_by_id(&mut tx.conn, draft.person_id).await?.ok_or_else(|| cordon_core::Invalid::field("person_id", "no such person"))?;
-    if !unit.path.contains(&person.unit_path) && !reporter.node_path.contains(&person.unit_path) {
-        return Err(cordon_core::Invalid::field("person_id", "the person is not a resident of your jurisdiction").into());
-    }
+    let found = person_by_id(&mut tx.conn, draft.person_id).await?;
+    let person = intake::check_person(found.as_ref(), &unit.path, &reporter.node_path)?;
     let definitions = definitions_in(&mut tx.conn).await?;
     let settings = settings_in(&mut tx.conn).await?;
     let open_case = open_case_of(&mut tx.conn, person.id).await?;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::config::settings_in;
 use crate::db::{Conn, from_micros, micros, parse_enum, subtree};
 use crate::error::{Result, StoreError};
-use crate::reports::record_escalation;
+use crate::escalations::record_escalation;
 use crate::rosters::on_call_in;
 use crate::{Store, exec};
 

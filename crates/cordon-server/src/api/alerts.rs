@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 use super::{authorise, limit, node_in_scope, scope};
 use crate::auth::CurrentUser;
@@ -111,14 +110,10 @@ async fn today(state: &AppState) -> ApiResult<Date> {
     Ok(state.store.settings().await?.local_date(state.now()))
 }
 
-fn parse_id(raw: &str) -> ApiResult<Uuid> {
-    raw.parse().map_err(|_| ApiError::bad_field("id", format!("{raw:?} is not a UUID")))
-}
-
 /// The alert `raw_id` names, if it lies in `user`'s subtree (else 404, as if
 /// it did not exist) and the policy lets them perform `action` on it.
 pub async fn alert_in_scope(state: &AppState, user: &User, raw_id: &str, action: Action) -> ApiResult<Alert> {
-    let id = parse_id(raw_id)?;
+    let id = crate::actions::alerts::parse_id(raw_id)?;
     let alert = state.store.alert(id).await?.ok_or_else(|| ApiError::NotFound(format!("alert {id}")))?;
     if !user.node_path.contains(&alert.node_path) {
         return Err(ApiError::NotFound(format!("alert {id}")));
@@ -161,18 +156,8 @@ pub async fn alert_detail(state: &AppState, user: &User, id: &str) -> ApiResult<
     Ok(AlertDetail { alert, reviews, series })
 }
 
-/// Applies `user`'s decision on the alert `id` with the note of `input`:
-/// scope and policy checked, the note parsed, then the store's transition
-/// (alert, review record, audit and event in one transaction). Shared by the
-/// API and the pages.
-pub async fn decide_alert(state: &AppState, user: &User, id: &str, decision: AlertDecision, input: &ReviewInput) -> ApiResult<Alert> {
-    let alert = alert_in_scope(state, user, id, Action::ReviewAlert).await?;
-    let note = input.parse()?;
-    Ok(state.store.decide_alert(user.id, alert.id, decision, note, state.now()).await?)
-}
-
 async fn decide(state: &AppState, user: &User, id: &str, decision: AlertDecision, input: &ReviewInput) -> ApiResult<Json<Alert>> {
-    Ok(Json(decide_alert(state, user, id, decision, input).await?))
+    Ok(Json(crate::actions::alerts::decide(state, user, id, decision, input).await?))
 }
 
 /// Take a new alert under review (command officers), with a note.

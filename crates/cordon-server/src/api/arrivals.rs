@@ -4,17 +4,14 @@ use axum::Json;
 use axum::extract::{OriginalUri, State};
 use axum::http::StatusCode;
 use cordon_core::arrival::{Arrival, ArrivalInput};
-use cordon_core::jurisdiction::FacilityKind;
-use cordon_core::policy::Action;
-use cordon_core::user::User;
-use cordon_store::arrivals::{CheckedArrival, Registered};
+use cordon_store::arrivals::Registered;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::paging::{Paged, page_request};
-use super::{authorise, node_for, scope};
+use super::scope;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{AppJson, AppQuery};
@@ -30,41 +27,8 @@ async fn register(
     CurrentUser(user): CurrentUser,
     AppJson(input): AppJson<ArrivalInput>,
 ) -> ApiResult<(StatusCode, Json<Registered>)> {
-    let registered = register_arrival(&state, &user, &input).await?;
+    let registered = crate::actions::arrivals::register(&state, &user, &input).await?;
     Ok((if registered.created { StatusCode::CREATED } else { StatusCode::OK }, Json(registered)))
-}
-
-/// Registers an arrival after its checks (the point of entry exists and is
-/// the user's to register at, the person and the facility are valid).
-/// Shared by the API and the arrivals page.
-pub async fn register_arrival(state: &AppState, user: &User, input: &ArrivalInput) -> ApiResult<Registered> {
-    let now = state.now();
-    let today = state.store.settings().await?.local_date(now);
-    let (travel_document, origin_country, route) = input.check(today)?;
-    let poe = state
-        .store
-        .facility_by_code(&input.point_of_entry_code)
-        .await?
-        .filter(|f| f.kind == FacilityKind::PointOfEntry)
-        .ok_or_else(|| cordon_core::Invalid::field("point_of_entry_code", "no point of entry has this code"))?;
-    authorise(user, Action::RegisterArrival, &poe.node_path)?;
-    let person = input.person.parse(i32::from(today.year())).map_err(|e| e.prefixed("person"))?;
-    let unit = node_for(state, &input.person.unit_code, "person.unit_code").await?;
-    let facility = match input.facility_code.as_deref() {
-        Some(code) => Some(
-            state
-                .store
-                .facility_by_code(code)
-                .await?
-                .filter(|f| matches!(f.kind, FacilityKind::QuarantineCentre | FacilityKind::Hospital))
-                .ok_or_else(|| {
-                    cordon_core::Invalid::field("facility_code", format!("no quarantine centre or hospital has code {code:?}"))
-                })?,
-        ),
-        None => state.store.nearest_quarantine_centre(&poe.node_path).await?,
-    };
-    let checked = CheckedArrival { person, unit, point_of_entry: poe, facility, travel_document, origin_country, route };
-    Ok(state.store.register_arrival(user, input, &checked, now).await?)
 }
 
 /// List parameters.

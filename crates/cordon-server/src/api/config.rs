@@ -3,15 +3,12 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use cordon_core::definition::CaseDefinition;
-use cordon_core::policy::Action;
 use cordon_core::settings::Settings;
-use cordon_core::user::User;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::authorise;
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::AppJson;
 use crate::state::AppState;
 
@@ -28,14 +25,7 @@ async fn put_settings(
     CurrentUser(user): CurrentUser,
     AppJson(settings): AppJson<Settings>,
 ) -> ApiResult<Json<Settings>> {
-    Ok(Json(save_settings(&state, &user, &settings).await?))
-}
-
-/// Replaces the settings if `user` may manage the configuration. Shared by
-/// the API and the entry-rules page.
-pub async fn save_settings(state: &AppState, user: &User, settings: &Settings) -> ApiResult<Settings> {
-    authorise(user, Action::ManageConfiguration, &user.node_path)?;
-    Ok(state.store.save_settings(Some(user.id), settings, state.now()).await?)
+    Ok(Json(crate::actions::settings::save(&state, &user, &settings).await?))
 }
 
 /// The case definitions.
@@ -52,11 +42,7 @@ async fn put_definition(
     Path(code): Path<String>,
     AppJson(definition): AppJson<CaseDefinition>,
 ) -> ApiResult<Json<CaseDefinition>> {
-    authorise(&user, Action::ManageConfiguration, &user.node_path)?;
-    if definition.code != code {
-        return Err(ApiError::bad_field("code", "must equal the code in the path"));
-    }
-    Ok(Json(state.store.save_definition(Some(user.id), &definition, state.now()).await?))
+    Ok(Json(crate::actions::settings::save_definition(&state, &user, &code, &definition).await?))
 }
 
 /// Routes.

@@ -1,5 +1,7 @@
 //! The JSON API under `/api/v1`, one module per resource, and the OpenAPI
-//! document generated from the handlers' annotations.
+//! document generated from the handlers' annotations. Handlers parse the
+//! request, call the shared use-case in [`crate::actions`] (or a store read)
+//! and serialise the answer.
 
 pub mod alerts;
 pub mod arrivals;
@@ -20,13 +22,10 @@ pub mod users;
 
 use axum::Json;
 use axum::routing::get;
-use cordon_core::jurisdiction::{Node, NodePath};
-use cordon_core::policy::{self, Action};
-use cordon_core::user::User;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::error::{ApiError, ApiResult};
+pub use crate::actions::{authorise, node_for, node_in_scope, scope};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -72,40 +71,6 @@ pub fn router() -> axum::Router<AppState> {
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))
-}
-
-/// Applies the access policy.
-pub fn authorise(user: &User, action: Action, target: &NodePath) -> ApiResult<()> {
-    Ok(policy::authorise(user, action, target)?)
-}
-
-/// Finds a node by code for the request field `field`; an unknown code is a
-/// 422 naming the field.
-pub async fn node_for(state: &AppState, code: &str, field: &'static str) -> ApiResult<Node> {
-    state
-        .store
-        .node_by_code(code.trim())
-        .await?
-        .ok_or_else(|| ApiError::Invalid(cordon_core::Invalid::field(field, format!("no jurisdiction has code {:?}", code.trim()))))
-}
-
-/// Finds a node and checks that `user` may perform `action` there; outside
-/// the user's subtree is a 403 naming the field.
-pub async fn node_in_scope(state: &AppState, user: &User, code: &str, field: &'static str, action: Action) -> ApiResult<Node> {
-    let node = node_for(state, code, field).await?;
-    policy::authorise(user, action, &node.path).map_err(|denied| match denied {
-        policy::Denied::OutsideJurisdiction { .. } => ApiError::ForbiddenField { field, reason: denied.to_string() },
-        other => ApiError::Forbidden(other),
-    })?;
-    Ok(node)
-}
-
-/// The node a list is scoped to: the named one (checked) or the user's anchor.
-pub async fn scope(state: &AppState, user: &User, code: Option<&str>) -> ApiResult<NodePath> {
-    match code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) => Ok(node_in_scope(state, user, code, "node", Action::Read).await?.path),
-        None => Ok(user.node_path.clone()),
-    }
 }
 
 /// Default and maximum page size.

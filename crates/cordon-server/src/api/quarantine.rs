@@ -12,20 +12,21 @@ use cordon_core::jurisdiction::NodePath;
 use cordon_core::order::{Order, OrderStatus};
 use cordon_core::policy::Action;
 use cordon_core::user::User;
-use cordon_store::contacts::{ContactPerson, Listed};
+use cordon_store::contacts::Listed;
 use cordon_store::followups::{VisitInput, VisitOutcome};
 use cordon_store::investigations::Recorded;
 use cordon_store::orders::OrderFilter;
 use cordon_store::paging::{Page, PageRequest};
 use jiff::civil::Date;
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::paging::{Paged, page_request};
-use super::{authorise, node_for, scope};
+use super::{authorise, scope};
+use crate::actions::orders::{self, Extension, Release};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
@@ -58,32 +59,7 @@ async fn put_investigation(
     Path(id): Path<Uuid>,
     AppJson(input): AppJson<InvestigationInput>,
 ) -> ApiResult<Json<Recorded>> {
-    case_for(&state, &user, id, Action::Classify).await?;
-    Ok(Json(record_investigation(&state, &user, id, &input).await?))
-}
-
-/// Records an investigation after its field checks (the facility exists, the
-/// source case is in the user's jurisdiction); the caller has checked the user
-/// may classify the case. Shared by the API and the health worker's page.
-pub async fn record_investigation(state: &AppState, user: &User, id: Uuid, input: &InvestigationInput) -> ApiResult<Recorded> {
-    let now = state.now();
-    let history = input.check(id, state.store.settings().await?.local_date(now))?;
-    let facility = match input.isolation.as_ref().and_then(|i| i.facility_code.as_deref()) {
-        Some(code) => Some(
-            state
-                .store
-                .facility_by_code(code)
-                .await?
-                .ok_or_else(|| cordon_core::Invalid::field("isolation.facility_code", format!("no facility has code {code:?}")))?,
-        ),
-        None => None,
-    };
-    if let Some(source) = input.source_case_id {
-        case_for(state, user, source, Action::Read)
-            .await
-            .map_err(|_| cordon_core::Invalid::field("source_case_id", "no such case in your jurisdiction"))?;
-    }
-    Ok(state.store.record_investigation(user.id, id, input, history, facility.as_ref(), now).await?)
+    Ok(Json(crate::actions::investigations::record(&state, &user, id, &input).await?))
 }
 
 /// The contacts listed on a case.
@@ -107,32 +83,7 @@ async fn add_contact(
     Path(id): Path<Uuid>,
     AppJson(input): AppJson<ContactInput>,
 ) -> ApiResult<(StatusCode, Json<Listed>)> {
-    case_for(&state, &user, id, Action::Classify).await?;
-    Ok((StatusCode::CREATED, Json(list_contact(&state, &user, id, &input).await?)))
-}
-
-/// Lists a contact after its field checks (an existing person must be in the
-/// user's jurisdiction; a new one may live anywhere); the caller has checked
-/// the user may work on the case. Shared by the API and the contacts page.
-pub async fn list_contact(state: &AppState, user: &User, id: Uuid, input: &ContactInput) -> ApiResult<Listed> {
-    let now = state.now();
-    let today = state.store.settings().await?.local_date(now);
-    let relation = input.check(today)?;
-    let who = match (&input.person_id, &input.new_person) {
-        (Some(pid), _) => {
-            let person = state.store.person(*pid).await?.ok_or_else(|| cordon_core::Invalid::field("person_id", "no such person"))?;
-            authorise(user, Action::Read, &person.unit_path)
-                .map_err(|_| cordon_core::Invalid::field("person_id", "no such person in your jurisdiction; give new_person instead"))?;
-            ContactPerson::Existing(person.id)
-        }
-        (None, Some(p)) => {
-            let draft = p.parse(i32::from(today.year())).map_err(|e| e.prefixed("new_person"))?;
-            let unit = node_for(state, &p.unit_code, "new_person.unit_code").await?;
-            ContactPerson::New(Box::new((draft, unit)))
-        }
-        (None, None) => return Err(cordon_core::Invalid::field("person_id", "give an existing person_id or a new_person").into()),
-    };
-    Ok(state.store.list_contact(user, id, who, input, relation, now).await?)
+    Ok((StatusCode::CREATED, Json(crate::actions::contacts::list(&state, &user, id, &input).await?)))
 }
 
 /// The transmission chain of the cluster a case belongs to (cases outside your
@@ -207,16 +158,6 @@ async fn get_order(State(state): State<AppState>, CurrentUser(user): CurrentUser
     Ok(Json(order_for(&state, &user, id, Action::Read).await?))
 }
 
-/// Extension of an order.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Extension {
-    /// The new last day, after the current one.
-    pub ends_on: Date,
-    /// Why.
-    pub reason: String,
-}
-
 /// Extend an order (command officers, with a reason).
 #[utoipa::path(post, path = "/orders/{id}/extend", tag = "quarantine", params(("id" = Uuid, Path)), request_body = Extension, responses((status = 200, body = Order), (status = 409, body = crate::error::Problem)))]
 async fn extend(
@@ -225,22 +166,7 @@ async fn extend(
     Path(id): Path<Uuid>,
     AppJson(body): AppJson<Extension>,
 ) -> ApiResult<Json<Order>> {
-    Ok(Json(extend_order(&state, &user, id, &body).await?))
-}
-
-/// Extends an order after checking that `user` may direct it. Shared by the
-/// API and the order page.
-pub async fn extend_order(state: &AppState, user: &User, id: Uuid, body: &Extension) -> ApiResult<Order> {
-    order_for(state, user, id, Action::DirectOrders).await?;
-    Ok(state.store.extend_order(user.id, id, body.ends_on, &body.reason, state.now()).await?)
-}
-
-/// Early release of an order.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Release {
-    /// Why the order ends before its last day.
-    pub reason: String,
+    Ok(Json(orders::extend(&state, &user, id, &body).await?))
 }
 
 /// Release an order before its end (command officers, with a reason).
@@ -251,14 +177,7 @@ async fn release(
     Path(id): Path<Uuid>,
     AppJson(body): AppJson<Release>,
 ) -> ApiResult<Json<Order>> {
-    Ok(Json(release_order(&state, &user, id, &body).await?))
-}
-
-/// Releases an order early after checking that `user` may direct it. Shared
-/// by the API and the order page.
-pub async fn release_order(state: &AppState, user: &User, id: Uuid, body: &Release) -> ApiResult<Order> {
-    order_for(state, user, id, Action::DirectOrders).await?;
-    Ok(state.store.release_order_early(user.id, id, &body.reason, state.now()).await?)
+    Ok(Json(orders::release(&state, &user, id, &body).await?))
 }
 
 /// Record a follow-up visit (the assigned worker); symptoms become a report.
@@ -321,14 +240,7 @@ pub async fn handovers_in(state: &AppState, path: &NodePath, request: &PageReque
 /// Take on a handover (command officers of the receiving jurisdiction).
 #[utoipa::path(post, path = "/handovers/{id}/accept", tag = "quarantine", params(("id" = Uuid, Path)), responses((status = 200, body = Handover)))]
 async fn accept_handover(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Handover>> {
-    Ok(Json(accept(&state, &user, id).await?))
-}
-
-/// Takes on a handover for `user`'s jurisdiction, if their role may direct
-/// orders. Shared by the API and the handovers page.
-pub async fn accept(state: &AppState, user: &User, id: Uuid) -> ApiResult<Handover> {
-    authorise(user, Action::DirectOrders, &user.node_path)?;
-    Ok(state.store.accept_handover(user, id, state.now()).await?)
+    Ok(Json(orders::accept_handover(&state, &user, id).await?))
 }
 
 /// Routes.

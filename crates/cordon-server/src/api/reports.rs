@@ -32,7 +32,7 @@ async fn submit(
     let today = state.store.settings().await?.local_date(now);
     let draft = input.parse(today)?;
     let unit = node_in_scope(&state, &user, &input.unit_code, "unit_code", Action::FileReport).await?;
-    let intake = state.store.submit_report(&user, &draft, &unit, now).await?;
+    let intake = crate::actions::reports::file(&state, &user, &draft, &unit).await?;
     let status = if intake.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(intake)))
 }

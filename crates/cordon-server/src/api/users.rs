@@ -12,8 +12,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{authorise, node_in_scope, scope};
-use crate::auth::{CurrentUser, hash_password};
+use super::{authorise, scope};
+use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
 use crate::state::AppState;
@@ -52,27 +52,7 @@ async fn create_user(
     CurrentUser(admin): CurrentUser,
     AppJson(input): AppJson<UserInput>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
-    Ok((StatusCode::CREATED, Json(create(&state, &admin, &input).await?)))
-}
-
-/// Creates a user as `admin` after the policy and field checks; shared by the
-/// API and the administration page.
-pub async fn create(state: &AppState, admin: &User, input: &UserInput) -> ApiResult<User> {
-    authorise(admin, Action::ManageUsers, &admin.node_path)?;
-    input.check()?;
-    let node = node_in_scope(state, admin, &input.node_code, "node_code", Action::ManageUsers).await?;
-    let user = User {
-        id: Uuid::now_v7(),
-        username: input.username.trim().to_owned(),
-        display_name: input.display_name.trim().to_owned(),
-        role: input.role,
-        node_id: node.id,
-        node_path: node.path,
-        phone: input.phone.clone(),
-        active: true,
-    };
-    let hash = hash_password(input.password.clone()).await?;
-    Ok(state.store.create_user(Some(admin.id), &user, &hash, state.now()).await?)
+    Ok((StatusCode::CREATED, Json(crate::actions::users::create(&state, &admin, &input).await?)))
 }
 
 /// A change to a user.

@@ -160,7 +160,7 @@ async fn create_user(State(state): State<AppState>, viewer: Viewer, v: FormData)
 }
 
 async fn create(state: &AppState, viewer: &Viewer, input: &UserInput) -> Result<(), ApiError> {
-    crate::api::users::create(state, &viewer.user, input).await.map(|_| ())
+    crate::actions::users::create(state, &viewer.user, input).await.map(|_| ())
 }
 
 async fn set_active(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
@@ -408,9 +408,9 @@ async fn save_definition(State(state): State<AppState>, viewer: Viewer, v: FormD
     };
     if let Some(rule) = rule {
         let d = CaseDefinition { code: v.get("code").to_owned(), name: v.get("name").to_owned(), rule, active: v.ticked("active") };
-        match state.store.save_definition(Some(viewer.user.id), &d, state.now()).await {
+        match crate::actions::settings::save_definition(&state, &viewer.user, &d.code, &d).await {
             Ok(_) => return Ok(see_other("/admin/definitions?done=saved")),
-            Err(e) => errors.absorb(e.into())?,
+            Err(e) => errors.absorb(e)?,
         }
     }
     render_with(StatusCode::UNPROCESSABLE_ENTITY, &definition_page(&viewer, is_new, v, errors))
@@ -485,9 +485,9 @@ async fn save_settings(State(state): State<AppState>, viewer: Viewer, v: FormDat
     s.daily_report_due_hour = hour(numbers[2]);
     s.silent_unit_hour = hour(numbers[3]);
     if errors.is_empty() {
-        match state.store.save_settings(Some(viewer.user.id), &s, state.now()).await {
+        match crate::actions::settings::save(&state, &viewer.user, &s).await {
             Ok(_) => return Ok(see_other("/admin/settings?done=saved")),
-            Err(e) => errors.absorb(e.into())?,
+            Err(e) => errors.absorb(e)?,
         }
     }
     render_with(StatusCode::UNPROCESSABLE_ENTITY, &SettingsPage { t, c: viewer.chrome(), v, errors, flash: None })

@@ -3,7 +3,7 @@
 //! ([`super::alert_chart`]), its review history and the review forms.
 //!
 //! Reading and deciding go through the API's own functions
-//! ([`crate::api::alerts::alert_detail`], [`crate::api::alerts::decide_alert`]):
+//! ([`crate::api::alerts::alert_detail`], [`crate::actions::alerts::decide`]):
 //! the same subtree scope, the same policy (`Action::ReviewAlert`), the same
 //! note rule and the same store transition with its audit record and live
 //! event, so a page can never do what the API would refuse.
@@ -25,7 +25,8 @@ use super::widgets::names::Names;
 use super::{
     Chrome, Crumb, FieldErrors, FormData, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with, see_other,
 };
-use crate::api::alerts::{AlertDetail, alert_detail, decide_alert};
+use crate::actions::alerts::decide as decide_alert;
+use crate::api::alerts::{AlertDetail, alert_detail};
 use crate::detection::SeriesPoint;
 use crate::error::ApiError;
 use crate::state::AppState;

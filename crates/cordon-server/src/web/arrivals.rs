@@ -5,7 +5,7 @@
 //! symptoms), and the entry rules in force.
 //!
 //! The form is translated into the API's `ArrivalInput` and registered by
-//! `api::arrivals::register_arrival`, as `POST /arrivals` is: the same checks,
+//! `actions::arrivals::register`, as `POST /arrivals` is: the same checks,
 //! the same access policy on the point of entry, the same idempotent client
 //! id. Form fields carry the API's field paths (`person.unit_code`), so every
 //! refusal lands next to its field.
@@ -32,7 +32,7 @@ use super::widgets::names::Names;
 use super::widgets::quarantine::{all_facilities, kind_label, place_label, rule_label};
 use super::widgets::{SymptomBox, symptom_boxes};
 use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, page_node, render, render_with, see_other};
-use crate::api::arrivals::register_arrival;
+use crate::actions::arrivals::register as register_arrival;
 use crate::state::AppState;
 
 /// Routes.

@@ -4,7 +4,7 @@
 //! administrator changes them here.
 //!
 //! The rules are part of the settings: each form changes one piece of the
-//! settings in force and saves them through `api::config::save_settings`,
+//! settings in force and saves them through `actions::settings::save`,
 //! as `PUT /settings` does, so the same checks and access policy apply.
 
 use askama::Template;
@@ -22,7 +22,7 @@ use serde::Deserialize;
 use super::widgets::quarantine::{all_facilities, rule_label};
 use super::widgets::{choice, name_of};
 use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, render, render_with, see_other};
-use crate::api::config::save_settings;
+use crate::actions::settings::save as save_settings;
 use crate::state::AppState;
 
 /// Routes.

@@ -4,7 +4,7 @@
 //! (`?node=`, refused outside it like every page), 50 at a time.
 //!
 //! The queue is `GET /handovers`'s list (`api::quarantine::handovers_in`)
-//! and the action goes through `api::quarantine::accept`, as `POST
+//! and the action goes through `actions::orders::accept_handover`, as `POST
 //! /handovers/{id}/accept` does, with the same access policy.
 
 use askama::Template;
@@ -20,7 +20,8 @@ use uuid::Uuid;
 use super::pager::{self, Pager};
 use super::widgets::names::Names;
 use super::{Chrome, Crumb, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, see_other};
-use crate::api::quarantine::{accept, handovers_in};
+use crate::actions::orders::accept_handover as accept;
+use crate::api::quarantine::handovers_in;
 use crate::state::AppState;
 
 /// Routes.

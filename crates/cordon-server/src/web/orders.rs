@@ -4,7 +4,7 @@
 //!
 //! The list and the order come from the same store queries and access policy
 //! as `GET /orders` and `GET /orders/{id}`; the forms go through
-//! `api::quarantine::extend_order` and `release_order`, as `POST
+//! `actions::orders::extend` and `release`, as `POST
 //! /orders/{id}/extend` and `/release` do, so a refusal (no reason, a new end
 //! not after the current one) comes back next to its field. The history is
 //! the order's own audit trail, with the reason given for each decision.
@@ -31,7 +31,8 @@ use super::widgets::quarantine::{all_facilities, kind_label, place_label};
 use super::{
     Chrome, Crumb, FieldErrors, FormData, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with, see_other,
 };
-use crate::api::quarantine::{Extension, Release, extend_order, order_for, orders_in, release_order};
+use crate::actions::orders::{Extension, Release, extend as extend_order, release as release_order};
+use crate::api::quarantine::{order_for, orders_in};
 use crate::error::ApiError;
 use crate::state::AppState;
 

@@ -180,9 +180,9 @@ async fn save_investigation(State(state): State<AppState>, viewer: Viewer, Path(
     render_with(StatusCode::UNPROCESSABLE_ENTITY, &investigation_page(&viewer, &case, person, v, errors))
 }
 
-/// Records the investigation with the API's checks.
+/// Records the investigation through the action the API uses.
 async fn record(state: &AppState, viewer: &Viewer, id: Uuid, input: &InvestigationInput) -> Result<(), ApiError> {
-    crate::api::quarantine::record_investigation(state, &viewer.user, id, input).await.map(|_| ())
+    crate::actions::investigations::record(state, &viewer.user, id, input).await.map(|_| ())
 }
 
 /// A contact as listed.
@@ -323,9 +323,9 @@ async fn add_contact(State(state): State<AppState>, viewer: Viewer, Path(id): Pa
     render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-/// Lists a contact with the API's checks.
+/// Lists a contact through the action the API uses.
 async fn list(state: &AppState, viewer: &Viewer, case_id: Uuid, input: &ContactInput) -> Result<(), ApiError> {
-    crate::api::quarantine::list_contact(state, &viewer.user, case_id, input).await.map(|_| ())
+    crate::actions::contacts::list(state, &viewer.user, case_id, input).await.map(|_| ())
 }
 
 async fn visit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {

@@ -19,7 +19,7 @@ use cordon_core::jurisdiction::Node;
 use cordon_core::person::{Person, PersonInput, Sex};
 use cordon_core::policy::Action;
 use cordon_core::report::{ReportInput, Symptom};
-use cordon_store::persons::Registration;
+use cordon_store::reports::NewResidentReport;
 use jiff::civil::Date;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -27,7 +27,7 @@ use uuid::Uuid;
 use super::widgets::names::Names;
 use super::widgets::{SymptomBox, report_status_class, symptom_boxes};
 use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, local_time, render, render_with, see_other};
-use crate::api::node_in_scope;
+use crate::actions::{node_in_scope, reports};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -262,7 +262,7 @@ async fn submit_report(State(state): State<AppState>, viewer: Viewer, mut v: For
     if !errors.is_empty() {
         return form_again(&state, &viewer, v, errors, Vec::new()).await;
     }
-    let (Some(mut draft), false) = (draft, unit_code.is_empty()) else { return form_again(&state, &viewer, v, errors, Vec::new()).await };
+    let (Some(draft), false) = (draft, unit_code.is_empty()) else { return form_again(&state, &viewer, v, errors, Vec::new()).await };
     let unit = match node_in_scope(&state, &viewer.user, &unit_code, "unit_code", Action::FileReport).await {
         Ok(unit) => unit,
         Err(e) => {
@@ -270,23 +270,24 @@ async fn submit_report(State(state): State<AppState>, viewer: Viewer, mut v: For
             return form_again(&state, &viewer, v, errors, Vec::new()).await;
         }
     };
-    if let Some(input) = &new_person {
-        let person_draft = input.parse(i32::from(today.year())).map_err(ApiError::from)?;
-        match state.store.register_person(viewer.user.id, &person_draft, &unit, input.confirm_new, now).await? {
-            Registration::Registered(p) => {
-                draft.person_id = p.id;
-                v.set("person_id", p.id.to_string());
-            }
-            Registration::ProbableDuplicates(existing) => {
-                errors.add("full_name", t.get("reason_duplicate"));
-                return form_again(&state, &viewer, v, errors, existing).await;
+    let filed = match &new_person {
+        Some(input) => {
+            let person_draft = input.parse(i32::from(today.year())).map_err(ApiError::from)?;
+            match reports::file_for_new_resident(&state, &viewer.user, (&person_draft, input.confirm_new), &draft, &unit).await {
+                Ok(NewResidentReport::Filed(intake)) => Ok(*intake),
+                Ok(NewResidentReport::ProbableDuplicates(existing)) => {
+                    errors.add("full_name", t.get("reason_duplicate"));
+                    return form_again(&state, &viewer, v, errors, existing).await;
+                }
+                Err(e) => Err(e),
             }
         }
-    }
-    match state.store.submit_report(&viewer.user, &draft, &unit, now).await {
+        None => reports::file(&state, &viewer.user, &draft, &unit).await,
+    };
+    match filed {
         Ok(intake) => Ok(see_other(&format!("/reports?sent={}", intake.report.id))),
         Err(e) => {
-            errors.absorb(e.into())?;
+            errors.absorb(e)?;
             form_again(&state, &viewer, v, errors, Vec::new()).await
         }
     }

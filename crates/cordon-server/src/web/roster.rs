@@ -25,7 +25,7 @@ use super::widgets::names::Names;
 use super::{
     Chrome, Crumb, FieldErrors, FormData, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with, see_other,
 };
-use crate::api::node_in_scope;
+use crate::actions::node_in_scope;
 use crate::error::ApiError;
 use crate::state::AppState;
 

@@ -12,5 +12,6 @@ mod live;
 mod paging;
 mod quarantine;
 mod read_models;
+mod reporter;
 mod spine;
 mod web;

@@ -3,7 +3,7 @@
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use cordon_core::user::{Role, User, UserInput};
+use cordon_core::user::{Role, UserInput};
 use uuid::Uuid;
 
 use super::DatabaseArgs;
@@ -75,16 +75,7 @@ async fn add(args: AddArgs) -> anyhow::Result<()> {
     }
     let store = args.db.open().await?;
     let node = store.node_by_code(&args.node).await?.with_context(|| format!("no jurisdiction has code {:?}", args.node))?;
-    let user = User {
-        id: Uuid::now_v7(),
-        username: input.username.trim().to_owned(),
-        display_name: input.display_name.trim().to_owned(),
-        role: input.role,
-        node_id: node.id,
-        node_path: node.path,
-        phone: input.phone,
-        active: true,
-    };
+    let user = input.enrol(Uuid::now_v7(), &node);
     let hash = hash_password(&input.password)?;
     let user = store.create_user(None, &user, &hash, jiff::Timestamp::now()).await?;
     store.close().await;

@@ -3,15 +3,13 @@
 //! discards), the contacts the worker lists (each quarantined where they
 //! live, handed over when that is another county), the daily follow-up
 //! visits, and arrivals registered by border officers. Each goes through the
-//! store call the API handler makes, after the same core checks.
+//! store call the API's action makes, with the same core checks.
 
 use cordon_core::case::{CaseStatus, Classification};
 use cordon_core::investigation::{InvestigationInput, IsolationDecision, IsolationPlace, LabResult, Sample, SampleKind};
 use cordon_core::order::OrderKind;
 use cordon_sim::{ArrivalAction, ContactSpec, FollowUpVisit, ReportKey, SimTime, Simulation};
 use cordon_store::StoreError;
-use cordon_store::arrivals::CheckedArrival;
-use cordon_store::contacts::ContactPerson;
 use cordon_store::followups::VisitInput;
 use jiff::Timestamp;
 use uuid::Uuid;
@@ -46,11 +44,9 @@ impl Feeder {
         };
         // The investigation record (and its isolation order) from the tracing
         // day on; before it, the history keeps to classifications.
+        let Some(worker) = world.by_id.get(&w) else { return Ok(()) };
         if isolate {
-            let recorded = match input.check(case, today) {
-                Ok(history) => self.store.record_investigation(w, case, &input, history, None, at).await.map(drop),
-                Err(e) => Err(e.into()),
-            };
+            let recorded = self.store.record_investigation(worker, case, &input, at).await.map(drop);
             if recorded.is_ok()
                 && let Some(opened) = self.opened.get_mut(&report)
             {
@@ -63,19 +59,12 @@ impl Feeder {
             let classified = self.store.classify_case(w, case, change, at).await;
             self.refused(classified.map(drop))?;
         }
-        let Some(lister) = world.by_id.get(&w) else { return Ok(()) };
         for c in contacts {
             let unit = &world.nodes[world.country.units[c.unit as usize]];
             let person = sim.resident(c.person).input(&unit.code, today.year());
             let exposure = world.settings.local_date(map.at(SimTime::at(c.exposure_day, 12 * 60))).min(today);
             let contact = c.input(person.clone(), exposure);
-            let listed = match (contact.check(today), person.parse(i32::from(today.year()))) {
-                (Ok(relation), Ok(draft)) => {
-                    let who = ContactPerson::New(Box::new((draft, unit.clone())));
-                    self.store.list_contact(lister, case, who, &contact, relation, at).await
-                }
-                (Err(e), _) | (_, Err(e)) => Err(e.into()),
-            };
+            let listed = self.store.list_contact(worker, case, &contact, at).await;
             match listed {
                 Ok(listed) => {
                     self.persons.insert(c.person, listed.contact.person_id);
@@ -93,12 +82,12 @@ impl Feeder {
     pub(super) async fn lab_result(&mut self, world: &World, report: ReportKey, positive: bool, at: Timestamp) -> Result<(), StoreError> {
         let Some(Opened { case, worker: Some(w), investigation, .. }) = self.opened.get(&report) else { return Ok(()) };
         let (case, w) = (*case, *w);
+        let Some(worker) = world.by_id.get(&w) else { return Ok(()) };
         let result = if positive { LabResult::Positive } else { LabResult::Negative };
         let done = match investigation.clone() {
             Some(mut input) => {
                 input.sample = input.sample.map(|s| Sample { result: Some(result), ..s });
-                let history = input.check(case, world.settings.local_date(at))?;
-                self.store.record_investigation(w, case, &input, history, None, at).await.map(|r| r.case.status)
+                self.store.record_investigation(worker, case, &input, at).await.map(|r| r.case.status)
             }
             None => {
                 let status = if positive { CaseStatus::Confirmed } else { CaseStatus::Discarded };
@@ -147,18 +136,7 @@ impl Feeder {
         let unit = &world.nodes[world.country.units[a.unit as usize]];
         let person = sim.resident(a.person).input(&unit.code, today.year());
         let input = a.input(Uuid::now_v7(), &entry.facility.code, person, today);
-        let (travel_document, origin_country, route) = input.check(today)?;
-        let draft = input.person.parse(i32::from(today.year()))?;
-        let checked = CheckedArrival {
-            person: draft,
-            unit: unit.clone(),
-            point_of_entry: entry.facility.clone(),
-            facility: entry.quarantine.clone(),
-            travel_document,
-            origin_country,
-            route,
-        };
-        let registered = self.store.register_arrival(&entry.officer, &input, &checked, at).await?;
+        let registered = self.store.register_arrival(&entry.officer, &input, at).await?;
         self.persons.insert(a.person, registered.arrival.person_id);
         self.fed.arrivals += 1;
         if let (Some(key), Some(intake)) = (a.report, &registered.intake) {

@@ -86,8 +86,7 @@ pub async fn load_world(store: &Store, country: Country) -> anyhow::Result<World
         let facility = store.facility_by_code(code).await?.with_context(|| format!("the demo's point of entry {code} is not stored"))?;
         let officer = staff.take(&setup::border_officer(code))?;
         account(&officer, &country.areas[poe.area].code, Level::County);
-        let quarantine = store.nearest_quarantine_centre(&facility.node_path).await?;
-        entries.push(Entry { officer, facility, quarantine });
+        entries.push(Entry { officer, facility });
     }
     let mut heads = Vec::with_capacity(country.units.len());
     for &unit in &country.units {

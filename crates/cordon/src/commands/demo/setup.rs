@@ -92,15 +92,13 @@ pub struct Worker {
     pub half: Half,
 }
 
-/// A point of entry with its border officer and the quarantine centre
-/// arrivals go to.
+/// A point of entry with its border officer (the store finds the quarantine
+/// centre arrivals go to).
 pub struct Entry {
     /// The border officer.
     pub officer: User,
     /// The point of entry.
     pub facility: Facility,
-    /// The nearest quarantine centre.
-    pub quarantine: Option<Facility>,
 }
 
 /// The stored country: nodes by area, heads by unit, the staff.
@@ -204,8 +202,7 @@ pub async fn build(store: &Store, country: Country, seed: u64, at: Timestamp, pr
     for poe in &country.points_of_entry {
         let facility = facilities[poe.facility].clone();
         let officer = staff.add(&border_officer(&facility.code), Role::BorderOfficer, &nodes[poe.area], Level::County, "").await?;
-        let quarantine = store.nearest_quarantine_centre(&facility.node_path).await?;
-        entries.push(Entry { officer, facility, quarantine });
+        entries.push(Entry { officer, facility });
     }
     let mut heads = Vec::with_capacity(country.units.len());
     for &unit in &country.units {

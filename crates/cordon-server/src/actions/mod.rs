@@ -1,0 +1,59 @@
+//! The use-cases the JSON API and the HTML pages share, one file per
+//! workflow. Each takes the signed-in user and parsed input, hands it to one
+//! store method (which loads what the rule needs, lets the core decide and
+//! persists the decision with its audit records and events in one
+//! transaction) and returns the result; the API handlers (`api/*`) and the
+//! page POST handlers (`web/*`) only translate their input and output.
+//!
+//! The helpers here resolve the jurisdiction nodes named in requests and
+//! apply the access policy, for both callers.
+
+pub mod alerts;
+pub mod arrivals;
+pub mod contacts;
+pub mod investigations;
+pub mod orders;
+pub mod reports;
+pub mod settings;
+pub mod users;
+
+use cordon_core::jurisdiction::{Node, NodePath};
+use cordon_core::policy::{self, Action};
+use cordon_core::user::User;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Applies the access policy.
+pub fn authorise(user: &User, action: Action, target: &NodePath) -> ApiResult<()> {
+    Ok(policy::authorise(user, action, target)?)
+}
+
+/// Finds a node by code for the request field `field`; an unknown code is a
+/// 422 naming the field.
+pub async fn node_for(state: &AppState, code: &str, field: &'static str) -> ApiResult<Node> {
+    state
+        .store
+        .node_by_code(code.trim())
+        .await?
+        .ok_or_else(|| ApiError::Invalid(cordon_core::Invalid::field(field, format!("no jurisdiction has code {:?}", code.trim()))))
+}
+
+/// Finds a node and checks that `user` may perform `action` there; outside
+/// the user's subtree is a 403 naming the field.
+pub async fn node_in_scope(state: &AppState, user: &User, code: &str, field: &'static str, action: Action) -> ApiResult<Node> {
+    let node = node_for(state, code, field).await?;
+    policy::authorise(user, action, &node.path).map_err(|denied| match denied {
+        policy::Denied::OutsideJurisdiction { .. } => ApiError::ForbiddenField { field, reason: denied.to_string() },
+        other => ApiError::Forbidden(other),
+    })?;
+    Ok(node)
+}
+
+/// The node a list is scoped to: the named one (checked) or the user's anchor.
+pub async fn scope(state: &AppState, user: &User, code: Option<&str>) -> ApiResult<NodePath> {
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => Ok(node_in_scope(state, user, code, "node", Action::Read).await?.path),
+        None => Ok(user.node_path.clone()),
+    }
+}
