@@ -178,80 +178,8 @@ async fn submit_report(State(state): State<AppState>, viewer: Viewer, mut v: For
     if unit_code.is_empty() {
         errors.add("unit_code", t.get("reason_required"));
     }
-    let temperature_c = match v.opt("temperature_c") {
-        None => None,
-        Some(text) => {
-            let parsed = parse_decimal(text);
-            if parsed.is_none() {
-                errors.add("temperature_c", t.get("reason_number"));
-            }
-            parsed
-        }
-    };
-    let onset_date = match v.opt("onset_date") {
-        None => None,
-        Some(text) => {
-            let parsed = text.parse::<Date>().ok();
-            if parsed.is_none() {
-                errors.add("onset_date", t.get("reason_date"));
-            }
-            parsed
-        }
-    };
-    let mut symptoms = Vec::new();
-    for value in v.all("symptoms") {
-        match Symptom::parse(value) {
-            Some(s) => symptoms.push(s),
-            None => errors.add("symptoms", t.get("reason_unknown_symptom")),
-        }
-    }
-    let id = match v.get("id").parse::<Uuid>() {
-        Ok(id) => id,
-        Err(_) => {
-            let id = Uuid::new_v4();
-            v.set("id", id.to_string());
-            id
-        }
-    };
-    let chosen = v.get("person_id").to_owned();
-    let new_person = (chosen == "new").then(|| PersonInput {
-        full_name: v.get("full_name").to_owned(),
-        sex: Sex::parse(v.get("sex")).unwrap_or(Sex::Other),
-        birth_year: v.get("birth_year").parse().unwrap_or(0),
-        unit_code: unit_code.clone(),
-        phone: v.opt("phone").map(str::to_owned),
-        address: v.opt("address").map(str::to_owned),
-        document_number: None,
-        confirm_new: v.ticked("confirm_new"),
-    });
-    let existing_person = if new_person.is_some() { None } else { chosen.parse::<Uuid>().ok() };
-    if new_person.is_none() && existing_person.is_none() {
-        errors.add("person_id", t.get("reason_choose_resident"));
-    }
-    let now = state.now();
-    let settings = state.store.settings().await?;
-    let today = settings.local_date(now);
-    if let Some(input) = &new_person {
-        if Sex::parse(v.get("sex")).is_none() {
-            errors.add("sex", t.get("reason_required"));
-        }
-        let year_typed = v.get("birth_year").parse::<i32>().is_ok();
-        if !year_typed {
-            errors.add("birth_year", t.get("reason_whole_number"));
-        }
-        if let Err(invalid) = input.parse(i32::from(today.year())) {
-            errors.extend(invalid.errors.into_iter().filter(|e| year_typed || e.field != "birth_year"));
-        }
-    }
-    let input = ReportInput {
-        id,
-        person_id: existing_person.unwrap_or(Uuid::nil()),
-        unit_code: unit_code.clone(),
-        symptoms,
-        temperature_c,
-        onset_date,
-        note: v.opt("note").map(str::to_owned),
-    };
+    let today = state.store.settings().await?.local_date(state.now());
+    let (input, new_person) = read_report_form(&mut v, t, &unit_code, today, &mut errors);
     let draft = match input.parse(today) {
         Ok(d) => Some(d),
         Err(invalid) => {
@@ -259,10 +187,7 @@ async fn submit_report(State(state): State<AppState>, viewer: Viewer, mut v: For
             None
         }
     };
-    if !errors.is_empty() {
-        return form_again(&state, &viewer, v, errors, Vec::new()).await;
-    }
-    let (Some(draft), false) = (draft, unit_code.is_empty()) else { return form_again(&state, &viewer, v, errors, Vec::new()).await };
+    let (Some(draft), true) = (draft, errors.is_empty()) else { return form_again(&state, &viewer, v, errors, Vec::new()).await };
     let unit = match node_in_scope(&state, &viewer.user, &unit_code, "unit_code", Action::FileReport).await {
         Ok(unit) => unit,
         Err(e) => {
@@ -291,6 +216,89 @@ async fn submit_report(State(state): State<AppState>, viewer: Viewer, mut v: For
             form_again(&state, &viewer, v, errors, Vec::new()).await
         }
     }
+}
+
+/// Reads the report form field by field, noting each field that is wrong:
+/// the report (with a new id when the form came without one) and, when the
+/// resident is new, the resident.
+fn read_report_form(
+    v: &mut FormData,
+    t: Lang,
+    unit_code: &str,
+    today: Date,
+    errors: &mut FieldErrors,
+) -> (ReportInput, Option<PersonInput>) {
+    let temperature_c = v.opt("temperature_c").and_then(|text| {
+        let parsed = parse_decimal(text);
+        if parsed.is_none() {
+            errors.add("temperature_c", t.get("reason_number"));
+        }
+        parsed
+    });
+    let onset_date = v.opt("onset_date").and_then(|text| {
+        let parsed = text.parse::<Date>().ok();
+        if parsed.is_none() {
+            errors.add("onset_date", t.get("reason_date"));
+        }
+        parsed
+    });
+    let mut symptoms = Vec::new();
+    for value in v.all("symptoms") {
+        match Symptom::parse(value) {
+            Some(s) => symptoms.push(s),
+            None => errors.add("symptoms", t.get("reason_unknown_symptom")),
+        }
+    }
+    let id = v.get("id").parse::<Uuid>().unwrap_or_else(|_| {
+        let id = Uuid::new_v4();
+        v.set("id", id.to_string());
+        id
+    });
+    let (new_person, existing_person) = read_resident(v, t, unit_code, today, errors);
+    let input = ReportInput {
+        id,
+        person_id: existing_person.unwrap_or(Uuid::nil()),
+        unit_code: unit_code.to_owned(),
+        symptoms,
+        temperature_c,
+        onset_date,
+        note: v.opt("note").map(str::to_owned),
+    };
+    (input, new_person)
+}
+
+/// The resident the report is about: a new one typed in the form, or the id
+/// of one chosen from the list.
+fn read_resident(v: &FormData, t: Lang, unit_code: &str, today: Date, errors: &mut FieldErrors) -> (Option<PersonInput>, Option<Uuid>) {
+    let chosen = v.get("person_id");
+    if chosen != "new" {
+        let existing = chosen.parse::<Uuid>().ok();
+        if existing.is_none() {
+            errors.add("person_id", t.get("reason_choose_resident"));
+        }
+        return (None, existing);
+    }
+    let input = PersonInput {
+        full_name: v.get("full_name").to_owned(),
+        sex: Sex::parse(v.get("sex")).unwrap_or(Sex::Other),
+        birth_year: v.get("birth_year").parse().unwrap_or(0),
+        unit_code: unit_code.to_owned(),
+        phone: v.opt("phone").map(str::to_owned),
+        address: v.opt("address").map(str::to_owned),
+        document_number: None,
+        confirm_new: v.ticked("confirm_new"),
+    };
+    if Sex::parse(v.get("sex")).is_none() {
+        errors.add("sex", t.get("reason_required"));
+    }
+    let year_typed = v.get("birth_year").parse::<i32>().is_ok();
+    if !year_typed {
+        errors.add("birth_year", t.get("reason_whole_number"));
+    }
+    if let Err(invalid) = input.parse(i32::from(today.year())) {
+        errors.extend(invalid.errors.into_iter().filter(|e| year_typed || e.field != "birth_year"));
+    }
+    (Some(input), None)
 }
 
 async fn form_again(state: &AppState, viewer: &Viewer, v: FormData, errors: FieldErrors, duplicates: Vec<Person>) -> WebResult<Response> {
