@@ -82,10 +82,10 @@ pub async fn hash_password(password: String) -> ApiResult<String> {
         argon2::Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
-            .map_err(|e| ApiError::Internal(format!("hashing failed: {e}")))
+            .map_err(|e| ApiError::internal(format!("hashing failed: {e}")))
     })
     .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .map_err(ApiError::internal)?
 }
 
 /// Checks a password against a stored hash, off the async runtime.

@@ -84,9 +84,9 @@ pub enum ApiError {
     /// The request came from another site.
     #[error("cross-site request refused")]
     CrossSite,
-    /// Anything else: logged, never shown.
+    /// Anything else: logged once with its chain of causes, never shown.
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl ApiError {
@@ -94,6 +94,11 @@ impl ApiError {
     pub fn bad_field(field: impl Into<String>, reason: impl Into<String>) -> Self {
         let reason = reason.into();
         ApiError::BadRequest { detail: reason.clone(), errors: vec![FieldError { field: field.into(), reason }] }
+    }
+
+    /// An internal failure, keeping its cause and the causes beneath it.
+    pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        ApiError::Internal(cause.into())
     }
 
     /// A conflict with an existing record.
@@ -121,7 +126,7 @@ impl ApiError {
         let (status, slug, title) = self.parts();
         let (detail, errors, existing) = match self {
             ApiError::Internal(cause) => {
-                tracing::error!(%cause, "request failed");
+                tracing::error!(error = %causes(cause.as_ref()), "request failed");
                 ("The server failed; the error was logged.".to_owned(), Vec::new(), None)
             }
             ApiError::Invalid(i) => (self.to_string(), i.errors.clone(), None),
@@ -181,9 +186,25 @@ impl From<StoreError> for ApiError {
             StoreError::Task(t) => t.into(),
             StoreError::Alert(a) => a.into(),
             StoreError::Denied(d) => ApiError::Forbidden(d),
-            other => ApiError::Internal(other.to_string()),
+            other => ApiError::internal(other),
         }
     }
+}
+
+/// An error and its causes, outermost first: `a: b: c` (a cause that its
+/// error already prints at its end is not printed twice).
+fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let line = cause.to_string();
+        if !text.ends_with(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 impl From<CaseError> for ApiError {
@@ -222,3 +243,31 @@ impl IntoResponse for ApiError {
 
 /// Result of a handler.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("disk full")]
+    struct Disk;
+
+    #[derive(Debug, thiserror::Error)]
+    enum Store {
+        #[error("database error: {0}")]
+        Database(#[source] Disk),
+        #[error("writing the report")]
+        Write(#[source] Disk),
+    }
+
+    #[test]
+    fn an_internal_error_keeps_its_causes_for_the_log() {
+        let error = ApiError::internal(Store::Write(Disk));
+        let ApiError::Internal(cause) = &error else { unreachable!() };
+        assert_eq!(causes(cause.as_ref()), "writing the report: disk full");
+        let printed = ApiError::internal(Store::Database(Disk));
+        let ApiError::Internal(cause) = &printed else { unreachable!() };
+        assert_eq!(causes(cause.as_ref()), "database error: disk full", "a cause already printed is not repeated");
+        assert_eq!(error.problem().detail, "The server failed; the error was logged.", "never shown to the client");
+    }
+}

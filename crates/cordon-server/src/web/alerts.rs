@@ -313,7 +313,7 @@ async fn alert_view(
 fn chart(t: Lang, detail: &AlertDetail, place: &str) -> WebResult<(String, String)> {
     let alert = &detail.alert;
     let (Some(first), Some(last)) = (detail.series.first(), detail.series.last()) else { return Ok((String::new(), String::new())) };
-    let svg = alert_chart::svg(t, &detail.series, alert.method.is_weekly()).map_err(ApiError::Internal)?;
+    let svg = alert_chart::svg(t, &detail.series, alert.method.is_weekly()).map_err(ApiError::internal)?;
     let caption = t.fill(
         "alert_chart_caption",
         format!("{} · {place} ({}), {} – {}", t.syndrome(alert.syndrome), alert.node_path.code(), first.period_start, last.period_end),

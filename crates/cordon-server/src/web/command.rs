@@ -328,7 +328,7 @@ async fn curve(State(state): State<AppState>, viewer: Viewer, Query(q): Query<No
     let reports = state.store.reports_by_day(&node.path, from, to).await?;
     let cases = state.store.cases_by_day(&node.path, from, to).await?;
     let rows = fill_days(from, to, &reports, &cases);
-    let svg = epicurve::svg(t, &rows).map_err(ApiError::Internal)?;
+    let svg = epicurve::svg(t, &rows).map_err(ApiError::internal)?;
     let caption = t.fill("curve_caption", format!("{} ({}), {from} – {to}", node.name, node.code));
     let page = CurvePage {
         t,
