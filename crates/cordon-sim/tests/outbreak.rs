@@ -1,6 +1,7 @@
 //! The simulator's promises: the same seed gives the same outbreak, nobody
 //! is lost or created (S + E + I + R is each unit's population every day),
 //! and everything it emits passes the API's own validation.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test (or a benchmark) fails loudly on what it did not expect
 
 use cordon_core::report::Symptom;
 use cordon_sim::{Action, Cause, Country, CountrySpec, Parameters, Scale, Scheduled, Simulation};

@@ -6,6 +6,7 @@
 //! * estimate_R parametric (2.6, 1.5) and non-parametric SI on Flu2009, 100 calls each.
 //!
 //! Run with `cargo bench -p cordon-stats`; units are spread over all cores.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test (or a benchmark) fails loudly on what it did not expect
 
 use cordon_stats::detector::{Detector, detect_units};
 use cordon_stats::ears::{EarsConfig, EarsMethod};

@@ -1,6 +1,7 @@
 //! The path the `cordon detect` and `cordon rt` commands take — read the CSV
 //! text, build the detector with the method's defaults, format the result —
 //! checked against R's files, byte for byte where R's output is integral.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test (or a benchmark) fails loudly on what it did not expect
 
 mod common;
 

@@ -4,6 +4,7 @@
 //! chosen to include the GLM non-convergence pattern (`NA` alarms) of sparse
 //! districts. R's `write.csv` keeps 15 significant digits, well inside the
 //! 1e-9 tolerance. See `tests/ref/extra/README.md`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test (or a benchmark) fails loudly on what it did not expect
 
 mod common;
 

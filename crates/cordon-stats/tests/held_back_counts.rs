@@ -6,6 +6,7 @@
 //! the R package (`tests/ref/extra/export.R`); fluBYBW is the shared input. Only
 //! the fast methods run on fluBYBW here; its Farrington runs are covered cell by
 //! cell in `extra_reference.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test (or a benchmark) fails loudly on what it did not expect
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Property tests: invariants every detector and estimator must keep on any
 //! input, checked on random series with proptest.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test (or a benchmark) fails loudly on what it did not expect
 
 use cordon_stats::csv_text::format_number;
 use cordon_stats::detector::Detector;

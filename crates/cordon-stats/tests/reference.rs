@@ -5,6 +5,7 @@
 //! Continuous values must agree within `1e-9·max(1, |r|)`; alarms, trend flags,
 //! integer bounds and the positions of `NA`/`NaN` must be identical. A file that
 //! cannot be matched must be listed in [`KNOWN_MISMATCHES`] with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test (or a benchmark) fails loudly on what it did not expect
 
 mod common;
 

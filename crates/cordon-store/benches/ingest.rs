@@ -4,6 +4,7 @@
 //! real report costs.
 //!
 //! Run: `cargo bench -p cordon-store --bench ingest`
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test (or a benchmark) fails loudly on what it did not expect
 
 use cordon_core::jurisdiction::{Node, NodeInput};
 use cordon_core::person::{PersonDraft, Sex};

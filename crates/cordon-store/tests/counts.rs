@@ -4,6 +4,7 @@
 //! `cargo test -p cordon-store --release --test counts -- --ignored --nocapture`
 //! (and `CORDON_TEST_DATABASE_URL` for PostgreSQL) to print the timings
 //! recorded in docs/DETECTION.md.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test (or a benchmark) fails loudly on what it did not expect
 
 use std::time::Instant;
 

@@ -1,4 +1,5 @@
 //! Both backends' migration folders must move in step.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test (or a benchmark) fails loudly on what it did not expect
 
 use std::collections::BTreeSet;
 

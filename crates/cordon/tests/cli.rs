@@ -2,6 +2,7 @@
 //! survives the server being killed right after it was acknowledged; the
 //! demo opened again without rebuilding; a stop asked by signal that ends
 //! the process within seconds whatever is connected.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test (or a benchmark) fails loudly on what it did not expect
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};

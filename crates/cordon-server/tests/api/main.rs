@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a random loopback port, against a
 //! temporary SQLite file and, when `CORDON_TEST_DATABASE_URL` is set, a fresh
 //! PostgreSQL database. Every test body runs on both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test (or a benchmark) fails loudly on what it did not expect
 
 mod helpers;
 
