@@ -49,15 +49,9 @@ async fn an_acknowledged_report_survives_a_killed_server() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "5 created, 0 updated, 0 unchanged");
     let again = cordon().args(["import", "jurisdictions", "--database", &db]).arg(&csv).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), "0 created, 0 updated, 5 unchanged", "re-importing is safe");
-    let add = cordon()
-        .args(["user", "add", "--database", &db, "--username", "head.u1", "--role", "reporter", "--node", "U1"])
-        .env("CORDON_PASSWORD", "unit head password")
-        .output()
-        .unwrap();
-    assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+    add_user(&db, "head.u1", "reporter", "U1", "unit head password");
 
-    let mut server = cordon().args(["serve", "--database", &db, "--listen", "127.0.0.1:0"]).stderr(Stdio::piped()).spawn().unwrap();
-    let (addr, _) = listening(&mut server);
+    let (mut server, addr) = serve(&db);
 
     let http = reqwest::Client::new();
     let token: Value = http
@@ -97,6 +91,23 @@ async fn an_acknowledged_report_survives_a_killed_server() {
     assert_eq!(store.count(Table::Reports).await.unwrap(), 1);
     assert_eq!(store.count(Table::Cases).await.unwrap(), 1);
     assert!(store.report(report_id).await.unwrap().is_some());
+}
+
+/// Adds a user with `cordon user add`.
+fn add_user(db: &str, username: &str, role: &str, node: &str, password: &str) {
+    let add = cordon()
+        .args(["user", "add", "--database", db, "--username", username, "--role", role, "--node", node])
+        .env("CORDON_PASSWORD", password)
+        .output()
+        .unwrap();
+    assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+}
+
+/// Starts `cordon serve` on a free loopback port; the child and its address.
+fn serve(db: &str) -> (Child, String) {
+    let mut server = cordon().args(["serve", "--database", db, "--listen", "127.0.0.1:0"]).stderr(Stdio::piped()).spawn().unwrap();
+    let (addr, _) = listening(&mut server);
+    (server, addr)
 }
 
 /// Reads the server's standard error up to the line that says where it
@@ -160,14 +171,8 @@ async fn ctrl_c_stops_the_server_within_seconds_even_with_an_event_stream_open()
     let csv = dir.path().join("tree.csv");
     std::fs::write(&csv, TREE).unwrap();
     assert!(cordon().args(["import", "jurisdictions", "--database", &db]).arg(&csv).output().unwrap().status.success());
-    let add = cordon()
-        .args(["user", "add", "--database", &db, "--username", "command", "--role", "command_officer", "--node", "KR"])
-        .env("CORDON_PASSWORD", "command password")
-        .output()
-        .unwrap();
-    assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
-    let mut server = cordon().args(["serve", "--database", &db, "--listen", "127.0.0.1:0"]).stderr(Stdio::piped()).spawn().unwrap();
-    let (addr, _) = listening(&mut server);
+    add_user(&db, "command", "command_officer", "KR", "command password");
+    let (mut server, addr) = serve(&db);
     let mut stream = open_event_stream(&addr, "command", "command password").await;
 
     signal(&server, "INT");
