@@ -4,16 +4,19 @@
 //! decides inside the store's transaction.
 
 use cordon_core::contact::Handover;
+use cordon_core::jurisdiction::NodePath;
 use cordon_core::order::Order;
 use cordon_core::policy::Action;
 use cordon_core::user::User;
+use cordon_store::orders::OrderFilter;
+use cordon_store::paging::{Page, PageRequest};
 use jiff::civil::Date;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::authorise;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 /// Extension of an order.
@@ -49,4 +52,26 @@ pub async fn release(state: &AppState, user: &User, id: Uuid, body: &Release) ->
 pub async fn accept_handover(state: &AppState, user: &User, id: Uuid) -> ApiResult<Handover> {
     authorise(user, Action::DirectOrders, &user.node_path)?;
     Ok(state.store.accept_handover(user, id, state.now()).await?)
+}
+
+/// A page of the orders `filter` selects: those at its status when given,
+/// else those in force when asked, else all. Shared by the API and the
+/// orders page.
+pub async fn orders_in(state: &AppState, filter: &OrderFilter, request: &PageRequest<Date>) -> ApiResult<Page<Order, Date>> {
+    Ok(state.store.orders_page(filter, request).await?)
+}
+
+/// The order `id`, if `user` may perform `action` on it (a 404 when it does
+/// not exist, a 403 outside the user's jurisdiction or role).
+pub async fn order_for(state: &AppState, user: &User, id: Uuid, action: Action) -> ApiResult<Order> {
+    let order = state.store.order(id).await?.ok_or_else(|| ApiError::NotFound(format!("order {id}")))?;
+    authorise(user, action, &order.area_path)?;
+    Ok(order)
+}
+
+/// A page of the handovers received at or below `path`, newest first; the
+/// caller has checked `path` is in the user's subtree. Shared by the API and
+/// the handovers page.
+pub async fn handovers_in(state: &AppState, path: &NodePath, request: &PageRequest<i64>) -> ApiResult<Page<Handover, i64>> {
+    Ok(state.store.handovers_page(path, request).await?)
 }

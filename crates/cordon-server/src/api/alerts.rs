@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use cordon_core::FieldError;
-use cordon_core::alert::{Alert, AlertDecision, AlertError, AlertReview, AlertStatus, ReviewInput};
+use cordon_core::alert::{Alert, AlertDecision, AlertError, AlertStatus, ReviewInput};
 use cordon_core::detection::{DetectionConfig, DetectionMethod, Syndrome};
 use cordon_core::policy::Action;
 use cordon_core::user::User;
@@ -18,6 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{authorise, limit, node_in_scope, scope};
+use crate::actions::alerts::{AlertDetail, alert_detail};
 use crate::auth::CurrentUser;
 use crate::detection::{RunSummary, SeriesPoint, node_series, run_now};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -48,18 +49,6 @@ pub struct AlertQuery {
     pub since: Option<Date>,
     /// At most this many (default 100).
     pub limit: Option<i64>,
-}
-
-/// An alert with its review steps and the series around it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AlertDetail {
-    /// The alert.
-    #[serde(flatten)]
-    pub alert: Alert,
-    /// Its review steps, oldest first.
-    pub reviews: Vec<AlertReview>,
-    /// The node's series under the alert's method, ending with the alert's period.
-    pub series: Vec<SeriesPoint>,
 }
 
 /// Series parameters.
@@ -110,18 +99,6 @@ async fn today(state: &AppState) -> ApiResult<Date> {
     Ok(state.store.settings().await?.local_date(state.now()))
 }
 
-/// The alert `raw_id` names, if it lies in `user`'s subtree (else 404, as if
-/// it did not exist) and the policy lets them perform `action` on it.
-pub async fn alert_in_scope(state: &AppState, user: &User, raw_id: &str, action: Action) -> ApiResult<Alert> {
-    let id = crate::actions::alerts::parse_id(raw_id)?;
-    let alert = state.store.alert(id).await?.ok_or_else(|| ApiError::NotFound(format!("alert {id}")))?;
-    if !user.node_path.contains(&alert.node_path) {
-        return Err(ApiError::NotFound(format!("alert {id}")));
-    }
-    authorise(user, action, &alert.node_path)?;
-    Ok(alert)
-}
-
 /// Alerts in your subtree, newest period first.
 #[utoipa::path(get, path = "/alerts", tag = "alerts", params(AlertQuery), responses((status = 200, body = Vec<Alert>), (status = 400, body = Problem)))]
 async fn list(
@@ -138,22 +115,6 @@ async fn list(
 #[utoipa::path(get, path = "/alerts/{id}", tag = "alerts", params(("id" = Uuid, Path)), responses((status = 200, body = AlertDetail), (status = 404, body = Problem)))]
 async fn get_alert(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<String>) -> ApiResult<Json<AlertDetail>> {
     Ok(Json(alert_detail(&state, &user, &id).await?))
-}
-
-/// An alert in `user`'s subtree with its review steps and its series (the
-/// 28 days, or 52 weeks, up to its period); shared by the API and the pages.
-pub async fn alert_detail(state: &AppState, user: &User, id: &str) -> ApiResult<AlertDetail> {
-    let alert = alert_in_scope(state, user, id, Action::Read).await?;
-    let reviews = state.store.alert_reviews(alert.id).await?;
-    let config = state.store.detection_config().await?;
-    let series = match (config.method(alert.method), state.store.node(alert.node_id).await?) {
-        (Some(settings), Some(node)) => {
-            let periods = if alert.method.is_weekly() { 52 } else { 28 };
-            node_series(state, &node, alert.syndrome, settings, alert.period_end, periods).await?
-        }
-        _ => Vec::new(),
-    };
-    Ok(AlertDetail { alert, reviews, series })
 }
 
 async fn decide(state: &AppState, user: &User, id: &str, decision: AlertDecision, input: &ReviewInput) -> ApiResult<Json<Alert>> {

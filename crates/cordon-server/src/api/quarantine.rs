@@ -8,7 +8,6 @@ use cordon_core::case::Case;
 use cordon_core::chain::Chain;
 use cordon_core::contact::{Contact, ContactInput, Handover};
 use cordon_core::investigation::{Investigation, InvestigationInput};
-use cordon_core::jurisdiction::NodePath;
 use cordon_core::order::{Order, OrderStatus};
 use cordon_core::policy::Action;
 use cordon_core::user::User;
@@ -16,7 +15,6 @@ use cordon_store::contacts::Listed;
 use cordon_store::followups::{VisitInput, VisitOutcome};
 use cordon_store::investigations::Recorded;
 use cordon_store::orders::OrderFilter;
-use cordon_store::paging::{Page, PageRequest};
 use jiff::civil::Date;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -26,7 +24,7 @@ use uuid::Uuid;
 
 use super::paging::{Paged, page_request};
 use super::{authorise, scope};
-use crate::actions::orders::{self, Extension, Release};
+use crate::actions::orders::{self, Extension, Release, handovers_in, order_for, orders_in};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
@@ -136,22 +134,6 @@ async fn list_orders(
     let filter = OrderFilter { path: scope(&state, &user, q.under.as_deref()).await?, in_force: q.in_force, status: q.status };
     Ok(Paged { page: orders_in(&state, &filter, &request).await?, uri })
 }
-
-/// A page of the orders `filter` selects: those at its status when given,
-/// else those in force when asked, else all. Shared by the API and the
-/// orders page.
-pub async fn orders_in(state: &AppState, filter: &OrderFilter, request: &PageRequest<Date>) -> ApiResult<Page<Order, Date>> {
-    Ok(state.store.orders_page(filter, request).await?)
-}
-
-/// The order `id`, if `user` may perform `action` on it (a 404 when it does
-/// not exist, a 403 outside the user's jurisdiction or role).
-pub async fn order_for(state: &AppState, user: &User, id: Uuid, action: Action) -> ApiResult<Order> {
-    let order = state.store.order(id).await?.ok_or_else(|| ApiError::NotFound(format!("order {id}")))?;
-    authorise(user, action, &order.area_path)?;
-    Ok(order)
-}
-
 /// One order.
 #[utoipa::path(get, path = "/orders/{id}", tag = "quarantine", params(("id" = Uuid, Path)), responses((status = 200, body = Order)))]
 async fn get_order(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Order>> {
@@ -229,14 +211,6 @@ async fn list_handovers(
     let path = scope(&state, &user, q.under.as_deref()).await?;
     Ok(Paged { page: handovers_in(&state, &path, &request).await?, uri })
 }
-
-/// A page of the handovers received at or below `path`, newest first; the
-/// caller has checked `path` is in the user's subtree. Shared by the API and
-/// the handovers page.
-pub async fn handovers_in(state: &AppState, path: &NodePath, request: &PageRequest<i64>) -> ApiResult<Page<Handover, i64>> {
-    Ok(state.store.handovers_page(path, request).await?)
-}
-
 /// Take on a handover (command officers of the receiving jurisdiction).
 #[utoipa::path(post, path = "/handovers/{id}/accept", tag = "quarantine", params(("id" = Uuid, Path)), responses((status = 200, body = Handover)))]
 async fn accept_handover(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Handover>> {

@@ -26,7 +26,7 @@ use super::{
     Chrome, Crumb, FieldErrors, FormData, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with, see_other,
 };
 use crate::actions::alerts::decide as decide_alert;
-use crate::api::alerts::{AlertDetail, alert_detail};
+use crate::actions::alerts::{AlertDetail, alert_detail};
 use crate::detection::SeriesPoint;
 use crate::error::ApiError;
 use crate::state::AppState;

@@ -3,7 +3,7 @@
 //! them on. The queue can be narrowed to one node of the officer's subtree
 //! (`?node=`, refused outside it like every page), 50 at a time.
 //!
-//! The queue is `GET /handovers`'s list (`api::quarantine::handovers_in`)
+//! The queue is `GET /handovers`'s list (`actions::orders::handovers_in`)
 //! and the action goes through `actions::orders::accept_handover`, as `POST
 //! /handovers/{id}/accept` does, with the same access policy.
 
@@ -21,7 +21,7 @@ use super::pager::{self, Pager};
 use super::widgets::names::Names;
 use super::{Chrome, Crumb, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, see_other};
 use crate::actions::orders::accept_handover as accept;
-use crate::api::quarantine::handovers_in;
+use crate::actions::orders::handovers_in;
 use crate::state::AppState;
 
 /// Routes.

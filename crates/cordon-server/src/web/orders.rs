@@ -32,7 +32,7 @@ use super::{
     Chrome, Crumb, FieldErrors, FormData, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with, see_other,
 };
 use crate::actions::orders::{Extension, Release, extend as extend_order, release as release_order};
-use crate::api::quarantine::{order_for, orders_in};
+use crate::actions::orders::{order_for, orders_in};
 use crate::error::ApiError;
 use crate::state::AppState;
 
