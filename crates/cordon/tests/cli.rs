@@ -54,16 +54,7 @@ async fn an_acknowledged_report_survives_a_killed_server() {
     let (mut server, addr) = serve(&db);
 
     let http = reqwest::Client::new();
-    let token: Value = http
-        .post(format!("{addr}/api/v1/tokens"))
-        .json(&json!({"username": "head.u1", "password": "unit head password"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["token"].as_str().unwrap().to_owned();
+    let token = sign_in(&http, &addr, "head.u1", "unit head password").await;
     let person: Value = http
         .post(format!("{addr}/api/v1/persons"))
         .bearer_auth(&token)
@@ -147,9 +138,8 @@ fn signal(child: &Child, name: &str) {
     assert!(sent.success());
 }
 
-/// Signs in as `username` (password `password`) and opens the live event stream.
-async fn open_event_stream(addr: &str, username: &str, password: &str) -> reqwest::Response {
-    let http = reqwest::Client::new();
+/// A bearer token for `username`.
+async fn sign_in(http: &reqwest::Client, addr: &str, username: &str, password: &str) -> String {
     let token: Value = http
         .post(format!("{addr}/api/v1/tokens"))
         .json(&json!({"username": username, "password": password}))
@@ -159,7 +149,14 @@ async fn open_event_stream(addr: &str, username: &str, password: &str) -> reqwes
         .json()
         .await
         .unwrap();
-    let stream = http.get(format!("{addr}/api/v1/events/stream")).bearer_auth(token["token"].as_str().unwrap()).send().await.unwrap();
+    token["token"].as_str().unwrap().to_owned()
+}
+
+/// Signs in as `username` (password `password`) and opens the live event stream.
+async fn open_event_stream(addr: &str, username: &str, password: &str) -> reqwest::Response {
+    let http = reqwest::Client::new();
+    let token = sign_in(&http, addr, username, password).await;
+    let stream = http.get(format!("{addr}/api/v1/events/stream")).bearer_auth(token).send().await.unwrap();
     assert_eq!(stream.status(), reqwest::StatusCode::OK);
     stream
 }
