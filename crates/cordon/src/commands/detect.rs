@@ -8,12 +8,10 @@
 //! statistics live in `cordon-stats`; this module only translates.
 
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use cordon_stats::StatsError;
 use cordon_stats::bayes::BayesConfig;
 use cordon_stats::cusum::CusumConfig;
 use cordon_stats::detector::{Detector, detect_units};
@@ -24,6 +22,8 @@ use cordon_stats::glr::GlrConfig;
 use cordon_stats::report::format_detections;
 use cordon_stats::series::PeriodRange;
 use cordon_stats::table::parse_series;
+
+use super::{emit, located};
 
 /// The detection method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -234,27 +234,6 @@ pub fn detector(args: &DetectArgs) -> Result<Detector> {
         Method::GlrPoisson => Detector::GlrPoisson(GlrConfig { range, c_arl: args.c_arl, mu0: None }),
     })
 }
-
-/// Turns a parse error into `FILE:LINE:COLUMN: message`.
-fn located(path: &Path, error: StatsError) -> anyhow::Error {
-    match error {
-        StatsError::Parse { line, column, message } => {
-            anyhow::anyhow!("{}:{line}:{column}: {message}", path.display())
-        }
-        other => anyhow::Error::new(other).context(format!("reading {}", path.display())),
-    }
-}
-
-/// Writes `text` to `output`, or stdout when `None`.
-fn emit(output: Option<&Path>, text: &str) -> Result<()> {
-    if let Some(path) = output {
-        return fs::write(path, text).with_context(|| format!("writing {}", path.display()));
-    }
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes()).context("writing to stdout")?;
-    stdout.flush().context("writing to stdout")
-}
-
 /// Runs `cordon detect`.
 ///
 /// # Errors
@@ -273,7 +252,9 @@ pub fn run(args: &DetectArgs) -> Result<()> {
 mod tests {
     use super::*;
     use clap::Parser;
+    use cordon_stats::StatsError;
     use cordon_stats::series::Series;
+    use std::path::Path;
 
     #[derive(Parser)]
     struct Cli {

@@ -35,6 +35,26 @@ pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Turns a statistics error into `FILE:LINE:COLUMN: message` for a parse
+/// error, or the error with the file it came from.
+pub fn located(path: &std::path::Path, error: cordon_stats::StatsError) -> anyhow::Error {
+    match error {
+        cordon_stats::StatsError::Parse { line, column, message } => anyhow::anyhow!("{}:{line}:{column}: {message}", path.display()),
+        other => anyhow::Error::new(other).context(format!("reading {}", path.display())),
+    }
+}
+
+/// Writes `text` to `output`, or to standard output when `None`.
+pub fn emit(output: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    if let Some(path) = output {
+        return std::fs::write(path, text).with_context(|| format!("writing {}", path.display()));
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes()).context("writing to stdout")?;
+    stdout.flush().context("writing to stdout")
+}
+
 /// Sets up logging: `RUST_LOG` or `info`, JSON when `CORDON_LOG_JSON` is
 /// set, coloured only on a terminal and never under `NO_COLOR`.
 pub fn init_logging() {

@@ -6,15 +6,15 @@
 //! over sliding windows, and writes the `estimateR_*` column layout.
 
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use cordon_stats::StatsError;
 use cordon_stats::report::format_rt;
 use cordon_stats::rt::{RtConfig, SerialInterval, estimate_r};
 use cordon_stats::table::{parse_incidence, parse_si_distr};
+
+use super::{emit, located};
 
 /// Options of `cordon rt`.
 #[derive(Debug, Clone, Args)]
@@ -43,25 +43,6 @@ pub struct RtArgs {
     /// Incidence CSV (`t,[date,]I`).
     pub input: PathBuf,
 }
-
-/// Turns a parse error into `FILE:LINE:COLUMN: message`.
-fn located(path: &Path, error: StatsError) -> anyhow::Error {
-    match error {
-        StatsError::Parse { line, column, message } => anyhow::anyhow!("{}:{line}:{column}: {message}", path.display()),
-        other => anyhow::Error::new(other).context(format!("reading {}", path.display())),
-    }
-}
-
-/// Writes `text` to `output`, or stdout when `None`.
-fn emit(output: Option<&Path>, text: &str) -> Result<()> {
-    if let Some(path) = output {
-        return fs::write(path, text).with_context(|| format!("writing {}", path.display()));
-    }
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes()).context("writing to stdout")?;
-    stdout.flush().context("writing to stdout")
-}
-
 /// Runs `cordon rt`.
 ///
 /// # Errors
