@@ -15,6 +15,21 @@ pub fn gamma_p(a: f64, x: f64, ln_gamma_a: f64) -> f64 {
     gamma_p_with_prefix(a, x, ln_gamma_a).0
 }
 
+/// The power series of `P(a, x)` continued term by term: from the term
+/// `term` of denominator `n` (the next is `term · x / (n + 1)`) and the sum
+/// so far, until a term no longer changes the sum.
+fn continue_series(x: f64, mut n: f64, mut term: f64, mut sum: f64) -> f64 {
+    for _ in 0..100_000 {
+        n += 1.0;
+        term *= x / n;
+        sum += term;
+        if term <= sum * 1e-16 {
+            break;
+        }
+    }
+    sum
+}
+
 /// [`gamma_p`] and its prefix `x^a e^{−x} / Γ(a)`, from which
 /// `P(a + 1, x) = P(a, x) − prefix / a` follows without a second series.
 #[must_use]
@@ -30,15 +45,7 @@ pub fn gamma_p_with_prefix(a: f64, x: f64, ln_gamma_a: f64) -> (f64, f64) {
     }
     let prefix = (a * x.ln() - x - ln_gamma_a).exp();
     if x < a + 1.0 {
-        let (mut term, mut sum, mut n) = (1.0 / a, 1.0 / a, a);
-        for _ in 0..100_000 {
-            n += 1.0;
-            term *= x / n;
-            sum += term;
-            if term <= sum * 1e-16 {
-                break;
-            }
-        }
+        let sum = continue_series(x, a, 1.0 / a, 1.0 / a);
         ((prefix * sum).min(1.0), prefix)
     } else {
         (1.0 - prefix * upper_fraction(a, x), prefix)
@@ -154,16 +161,8 @@ impl GammaQuantile {
         if !converged {
             // Past the table: continue term by term from term_k.
             #[allow(clippy::cast_precision_loss)]
-            let mut n = a + k as f64;
-            let mut term = even;
-            for _ in 0..100_000 {
-                n += 1.0;
-                term *= x / n;
-                sum += term;
-                if term <= sum * 1e-16 {
-                    break;
-                }
-            }
+            let n = a + k as f64;
+            sum = continue_series(x, n, even, sum);
         }
         ((prefix * sum).min(1.0), prefix)
     }
