@@ -55,16 +55,13 @@ async fn an_acknowledged_report_survives_a_killed_server() {
 
     let http = reqwest::Client::new();
     let token = sign_in(&http, &addr, "head.u1", "unit head password").await;
-    let person: Value = http
-        .post(format!("{addr}/api/v1/persons"))
-        .bearer_auth(&token)
-        .json(&json!({"full_name": "Kim", "sex": "male", "birth_year": 1970, "unit_code": "U1"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let person = post_json(
+        &http,
+        &format!("{addr}/api/v1/persons"),
+        Some(&token),
+        &json!({"full_name": "Kim", "sex": "male", "birth_year": 1970, "unit_code": "U1"}),
+    )
+    .await;
     let report_id = uuid::Uuid::new_v4();
     let response = http
         .post(format!("{addr}/api/v1/reports"))
@@ -140,16 +137,17 @@ fn signal(child: &Child, name: &str) {
 
 /// A bearer token for `username`.
 async fn sign_in(http: &reqwest::Client, addr: &str, username: &str, password: &str) -> String {
-    let token: Value = http
-        .post(format!("{addr}/api/v1/tokens"))
-        .json(&json!({"username": username, "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = post_json(http, &format!("{addr}/api/v1/tokens"), None, &json!({"username": username, "password": password})).await;
     token["token"].as_str().unwrap().to_owned()
+}
+
+/// Posts `body` as JSON (with a bearer token when given) and reads the JSON answer.
+async fn post_json(http: &reqwest::Client, url: &str, token: Option<&str>, body: &Value) -> Value {
+    let mut request = http.post(url).json(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap().json().await.unwrap()
 }
 
 /// Signs in as `username` (password `password`) and opens the live event stream.
