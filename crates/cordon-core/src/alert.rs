@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use crate::detection::{DetectionMethod, Syndrome};
 use crate::jurisdiction::NodePath;
+use crate::refusal::Reason;
 use crate::validation::{Invalid, Problems};
 
 /// Where an alert stands.
@@ -102,11 +103,10 @@ impl AlertDecision {
 }
 
 /// An alert that cannot change as asked.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AlertError {
     /// The decision does not apply to the alert's current status (e.g.
     /// verifying a new alert before review, or anything on a settled alert).
-    #[error("an alert that is {} cannot become {}; it must be {} first", .from.as_str(), .to.as_str(), .required.as_str())]
     NotAllowed {
         /// The alert's status.
         from: AlertStatus,
@@ -116,6 +116,22 @@ pub enum AlertError {
         required: AlertStatus,
     },
 }
+
+impl From<&AlertError> for Reason {
+    fn from(e: &AlertError) -> Self {
+        match *e {
+            AlertError::NotAllowed { from, to, required } => Reason::AlertMove { from, to, required },
+        }
+    }
+}
+
+impl std::fmt::Display for AlertError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Reason::from(self).fmt(f)
+    }
+}
+
+impl std::error::Error for AlertError {}
 
 /// One evaluated node, syndrome, method and period, as the detection job
 /// hands it to the core.

@@ -16,6 +16,7 @@ use crate::jurisdiction::{Facility, FacilityKind, Node, NodePath};
 use crate::order::{OrderDraft, OrderKind, OrderPlace, OrderReason};
 use crate::person::{self, Person, PersonInput};
 use crate::policy::{self, Action, Denied};
+use crate::refusal::{Reason, Unit};
 use crate::report::{ReportDraft, Symptom, TEMPERATURE_RANGE_C};
 use crate::settings::{EntryRule, Settings};
 use crate::user::User;
@@ -59,18 +60,18 @@ impl ArrivalInput {
         let document = p.text("travel_document", &self.travel_document, 64);
         let country = self.origin_country.trim().to_ascii_uppercase();
         if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
-            p.add("origin_country", "must be a two-letter ISO 3166 country code");
+            p.add("origin_country", Reason::CountryCode);
         }
         let route = p.optional_text("route", self.route.as_deref(), 100);
         if self.arrived_on > today {
-            p.add("arrived_on", format!("must not be after today ({today})"));
+            p.add("arrived_on", Reason::AfterToday { today });
         } else if self.arrived_on < today.yesterday().unwrap_or(today) {
-            p.add("arrived_on", "may be today or yesterday only");
+            p.add("arrived_on", Reason::TodayOrYesterday);
         }
         if let Some(t) = self.temperature_c {
             let (lo, hi) = TEMPERATURE_RANGE_C;
             if !t.is_finite() || t < lo || t > hi {
-                p.add("temperature_c", format!("must be between {lo} and {hi} °C"));
+                p.add("temperature_c", Reason::Between { min: lo, max: hi, unit: Unit::Celsius });
             }
         }
         p.finish((document, country, route))
@@ -115,10 +116,9 @@ pub struct Arrival {
 }
 
 /// Why an arrival is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryError {
     /// The point of entry is closed on that day.
-    #[error("point of entry {code} is closed from {from} to {to}")]
     Closed {
         /// The point of entry.
         code: String,
@@ -128,6 +128,22 @@ pub enum EntryError {
         to: Date,
     },
 }
+
+impl From<&EntryError> for Reason {
+    fn from(e: &EntryError) -> Self {
+        match e {
+            EntryError::Closed { code, from, to } => Reason::EntryClosed { code: code.clone(), from: *from, to: *to },
+        }
+    }
+}
+
+impl std::fmt::Display for EntryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Reason::from(self).fmt(f)
+    }
+}
+
+impl std::error::Error for EntryError {}
 
 /// Checks that the point of entry is open on `day`.
 pub fn check_open(settings: &Settings, code: &str, day: Date) -> Result<(), EntryError> {
@@ -222,7 +238,7 @@ pub enum Outcome {
 fn point_of_entry<'a>(cx: &Context<'a>) -> Result<&'a Facility, Invalid> {
     cx.point_of_entry
         .filter(|f| f.kind == FacilityKind::PointOfEntry)
-        .ok_or_else(|| Invalid::field("point_of_entry_code", "no point of entry has this code"))
+        .ok_or_else(|| Invalid::field("point_of_entry_code", Reason::NoPointOfEntry))
 }
 
 fn quarantine_facility<'a>(input: &ArrivalInput, cx: &Context<'a>, poe: &Facility) -> Result<Option<&'a Facility>, Invalid> {
@@ -231,7 +247,7 @@ fn quarantine_facility<'a>(input: &ArrivalInput, cx: &Context<'a>, poe: &Facilit
             .facility
             .filter(|f| matches!(f.kind, FacilityKind::QuarantineCentre | FacilityKind::Hospital))
             .map(Some)
-            .ok_or_else(|| Invalid::field("facility_code", format!("no quarantine centre or hospital has code {code:?}"))),
+            .ok_or_else(|| Invalid::field("facility_code", Reason::NoCentreCode { code: code.to_owned() })),
         None => Ok(nearest_quarantine_centre(cx.facilities, &poe.node_path)),
     }
 }
@@ -246,7 +262,7 @@ fn entry_order(
 ) -> Result<Option<OrderDraft>, Invalid> {
     let place = match (rule_for(cx.settings, origin_country), facility) {
         (EntryRule::FacilityQuarantine, None) => {
-            return Err(Invalid::field("facility_code", "facility quarantine applies and no quarantine centre was found; name one"));
+            return Err(Invalid::field("facility_code", Reason::NoCentreFound));
         }
         (EntryRule::FacilityQuarantine, Some(f)) => Some((OrderPlace::Facility, Some(f))),
         (EntryRule::HomeQuarantine, _) => Some((OrderPlace::Home, None)),
@@ -293,9 +309,8 @@ pub fn decide(input: &ArrivalInput, cx: Context<'_>, ids: NewIds, now: Timestamp
     let poe = point_of_entry(&cx)?;
     policy::authorise(cx.officer, Action::RegisterArrival, &poe.node_path)?;
     let draft = input.person.parse(i32::from(today.year())).map_err(|e| e.prefixed("person"))?;
-    let unit = cx
-        .unit
-        .ok_or_else(|| Invalid::field("person.unit_code", format!("no jurisdiction has code {:?}", input.person.unit_code.trim())))?;
+    let unit =
+        cx.unit.ok_or_else(|| Invalid::field("person.unit_code", Reason::NoNode { code: input.person.unit_code.trim().to_owned() }))?;
     let facility = quarantine_facility(input, &cx, poe)?;
     if let Some(existing) = cx.existing {
         return Ok(Outcome::AlreadyRegistered(Box::new(existing.clone())));
@@ -458,7 +473,7 @@ mod tests {
         let mut world = World::new();
         world.facilities.retain(|f| f.kind != FacilityKind::QuarantineCentre);
         let refused = world.decide(&input(None, None)).unwrap_err();
-        assert!(matches!(refused, Refused::Invalid(ref i) if i.errors[0].reason.starts_with("facility quarantine applies")));
+        assert!(matches!(refused, Refused::Invalid(ref i) if i.errors[0].reason == Reason::NoCentreFound));
     }
 
     #[test]

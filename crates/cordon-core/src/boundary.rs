@@ -5,13 +5,15 @@
 
 use serde_json::Value;
 
+use crate::refusal::Reason;
 use crate::validation::Invalid;
 
 /// Reads the boundary `text` given for the node `code`: JSON holding a
 /// boundary geometry, else the `boundary` field error naming the node.
 pub fn parse(code: &str, text: &str) -> Result<Value, Invalid> {
-    let value: Value = serde_json::from_str(text).map_err(|e| Invalid::field("boundary", format!("{code}: not valid JSON: {e}")))?;
-    check_geometry(&value).map_err(|e| Invalid::field("boundary", format!("{code}: {e}")))?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Invalid::field("boundary", Reason::Boundary { node: code.to_owned(), problem: format!("not valid JSON: {e}") }))?;
+    check_geometry(&value).map_err(|e| Invalid::field("boundary", Reason::Boundary { node: code.to_owned(), problem: e }))?;
     Ok(value)
 }
 
@@ -88,7 +90,7 @@ mod tests {
     #[test]
     fn a_boundary_that_is_no_json_or_no_polygon_is_refused_for_its_node() {
         assert!(parse("KR", SQUARE).is_ok());
-        assert!(parse("KR", "{").unwrap_err().errors[0].reason.starts_with("KR: not valid JSON"));
-        assert!(parse("KR", r#"{"type":"Point","coordinates":[0,0]}"#).unwrap_err().errors[0].reason.starts_with("KR: type:"));
+        assert!(parse("KR", "{").unwrap_err().errors[0].reason.to_string().starts_with("KR: not valid JSON"));
+        assert!(parse("KR", r#"{"type":"Point","coordinates":[0,0]}"#).unwrap_err().errors[0].reason.to_string().starts_with("KR: type:"));
     }
 }

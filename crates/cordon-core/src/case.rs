@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::NodePath;
+use crate::refusal::Reason;
 
 /// Classification of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -125,10 +126,9 @@ pub fn still_open(status: CaseStatus, has_outcome: bool) -> bool {
 }
 
 /// A case that cannot change as asked.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseError {
     /// The requested classification is not reachable from the current one.
-    #[error("a {} case cannot become {}", .from.as_str(), .to.as_str())]
     InvalidTransition {
         /// Current classification.
         from: CaseStatus,
@@ -136,18 +136,34 @@ pub enum CaseError {
         to: CaseStatus,
     },
     /// An outcome was given for a case that is suspected or discarded.
-    #[error("only a probable or confirmed case can have an outcome; this one is {}", .status.as_str())]
     OutcomeNotAllowed {
         /// Current classification.
         status: CaseStatus,
     },
     /// The case already has an outcome.
-    #[error("the case is closed with outcome {}", .outcome.as_str())]
     Closed {
         /// The recorded outcome.
         outcome: Outcome,
     },
 }
+
+impl From<&CaseError> for Reason {
+    fn from(e: &CaseError) -> Self {
+        match *e {
+            CaseError::InvalidTransition { from, to } => Reason::CaseMove { from, to },
+            CaseError::OutcomeNotAllowed { status } => Reason::OutcomeNotAllowed { status },
+            CaseError::Closed { outcome } => Reason::CaseClosed { outcome },
+        }
+    }
+}
+
+impl std::fmt::Display for CaseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Reason::from(self).fmt(f)
+    }
+}
+
+impl std::error::Error for CaseError {}
 
 /// A change of classification and/or outcome asked for by a worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]

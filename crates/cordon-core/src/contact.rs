@@ -17,6 +17,7 @@ use crate::jurisdiction::{Node, NodePath};
 use crate::order::{OrderDraft, OrderKind, OrderPlace, OrderReason};
 use crate::person::{Person, PersonDraft, PersonInput};
 use crate::policy::{self, Action};
+use crate::refusal::Reason;
 use crate::settings::Settings;
 use crate::user::User;
 use crate::validation::{Invalid, Problems};
@@ -78,15 +79,15 @@ impl ContactInput {
     pub fn check(&self, today: Date) -> Result<String, Invalid> {
         let mut p = Problems::default();
         match (&self.person_id, &self.new_person) {
-            (None, None) => p.add("person_id", "give an existing person_id or a new_person"),
-            (Some(_), Some(_)) => p.add("new_person", "give either person_id or new_person, not both"),
+            (None, None) => p.add("person_id", Reason::PersonMissing),
+            (Some(_), Some(_)) => p.add("new_person", Reason::PersonTwice),
             _ => {}
         }
         let relation = p.text("relation", &self.relation, 100);
         if self.exposure_date > today {
-            p.add("exposure_date", format!("must not be after the day the contact is reported ({today})"));
+            p.add("exposure_date", Reason::AfterContactReported { day: today });
         } else if self.exposure_date < today.saturating_sub(jiff::Span::new().days(30)) {
-            p.add("exposure_date", "must be within the last 30 days");
+            p.add("exposure_date", Reason::TooOld { days: 30 });
         }
         p.finish(relation)
     }
@@ -170,18 +171,17 @@ pub fn admit<'a>(
     let relation = input.check(today)?;
     let named = match (&input.person_id, &input.new_person) {
         (Some(_), _) => {
-            let person = existing.ok_or_else(|| Invalid::field("person_id", "no such person"))?;
-            policy::authorise(lister, Action::Read, &person.unit_path)
-                .map_err(|_| Invalid::field("person_id", "no such person in your jurisdiction; give new_person instead"))?;
+            let person = existing.ok_or_else(|| Invalid::field("person_id", Reason::NoPerson))?;
+            policy::authorise(lister, Action::Read, &person.unit_path).map_err(|_| Invalid::field("person_id", Reason::NoPersonHere))?;
             Named::Existing(person)
         }
         (None, Some(p)) => {
             let draft = p.parse(i32::from(today.year())).map_err(|e| e.prefixed("new_person"))?;
             let unit =
-                unit.ok_or_else(|| Invalid::field("new_person.unit_code", format!("no jurisdiction has code {:?}", p.unit_code.trim())))?;
+                unit.ok_or_else(|| Invalid::field("new_person.unit_code", Reason::NoNode { code: p.unit_code.trim().to_owned() }))?;
             Named::New(draft, unit)
         }
-        (None, None) => return Err(Invalid::field("person_id", "give an existing person_id or a new_person")),
+        (None, None) => return Err(Invalid::field("person_id", Reason::PersonMissing)),
     };
     Ok((relation, named))
 }
@@ -222,7 +222,7 @@ pub fn decide(
     now: Timestamp,
 ) -> Result<Listing, Invalid> {
     if person.id == case.person_id {
-        return Err(Invalid::field("person_id", "a case is not its own contact"));
+        return Err(Invalid::field("person_id", Reason::OwnContact));
     }
     let order = OrderDraft {
         person_id: person.id,
@@ -305,10 +305,10 @@ mod tests {
         let lister = worker(&c1);
         let today = date(2026, 11, 23);
         let missing = admit(&input(Some(3)), &lister, today, None, None).unwrap_err();
-        assert_eq!(missing.errors[0].reason, "no such person");
+        assert_eq!(missing.errors[0].reason, Reason::NoPerson);
         let elsewhere = resident(3, &NodePath::root("KR").child("C2"));
         let outside = admit(&input(Some(3)), &lister, today, Some(&elsewhere), None).unwrap_err();
-        assert!(outside.errors[0].reason.starts_with("no such person in your jurisdiction"));
+        assert!(outside.errors[0].reason == Reason::NoPersonHere);
         let here = resident(3, &c1);
         let (relation, named) = admit(&input(Some(3)), &lister, today, Some(&here), None).unwrap();
         assert_eq!((relation.as_str(), named), ("spouse", Named::Existing(&here)));
@@ -328,7 +328,7 @@ mod tests {
             IDS,
             Timestamp::UNIX_EPOCH,
         );
-        assert_eq!(refused.unwrap_err().errors[0].reason, "a case is not its own contact");
+        assert_eq!(refused.unwrap_err().errors[0].reason, Reason::OwnContact);
     }
 
     #[test]

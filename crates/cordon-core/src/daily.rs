@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::NodePath;
+use crate::refusal::{Reason, Unit};
 use crate::settings::Settings;
 use crate::validation::{Invalid, Problems};
 
@@ -37,12 +38,12 @@ impl DailyReportInput {
     pub fn check(&self, today: Date) -> Result<Option<String>, Invalid> {
         let mut p = Problems::default();
         if self.date > today {
-            p.add("date", format!("must not be after today ({today})"));
+            p.add("date", Reason::AfterToday { today });
         } else if self.date < today.yesterday().unwrap_or(today) {
-            p.add("date", "may be today or yesterday only");
+            p.add("date", Reason::TodayOrYesterday);
         }
         if !(0..=100_000).contains(&self.ill_count) {
-            p.add("ill_count", "must be between 0 and 100000");
+            p.add("ill_count", Reason::Between { min: 0.0, max: 100_000.0, unit: Unit::Number });
         }
         let note = p.optional_text("note", self.note.as_deref(), 2000);
         p.finish(note)

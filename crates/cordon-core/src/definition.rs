@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::refusal::{Reason, Unit};
 use crate::report::{ReportDraft, Symptom};
 use crate::validation::{Invalid, Problems};
 
@@ -65,13 +66,13 @@ impl Criterion {
 
     fn check(&self, field: &str, depth: usize, p: &mut Problems) {
         if depth > 8 {
-            p.add(field, "nests criteria more than 8 deep");
+            p.add(field, Reason::TooDeep { depth: 8 });
             return;
         }
         match self {
             Criterion::AllOf { criteria } | Criterion::AnyOf { criteria } => {
                 if criteria.is_empty() {
-                    p.add(field, "must list at least one criterion");
+                    p.add(field, Reason::NoCriterion);
                 }
                 for (i, c) in criteria.iter().enumerate() {
                     c.check(&format!("{field}.criteria[{i}]"), depth + 1, p);
@@ -79,13 +80,13 @@ impl Criterion {
             }
             Criterion::Fever { min_temperature_c } => {
                 if !(35.0..=42.0).contains(min_temperature_c) {
-                    p.add(format!("{field}.min_temperature_c"), "must be between 35 and 42 °C");
+                    p.add(format!("{field}.min_temperature_c"), Reason::Between { min: 35.0, max: 42.0, unit: Unit::Celsius });
                 }
             }
             Criterion::Symptom { .. } => {}
             Criterion::AtLeast { count, symptoms } => {
                 if *count == 0 || *count as usize > symptoms.len() {
-                    p.add(format!("{field}.count"), "must be between 1 and the number of symptoms listed");
+                    p.add(format!("{field}.count"), Reason::SymptomCount);
                 }
             }
         }

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::refusal::{Reason, Unit};
 use crate::report::Symptom;
 use crate::validation::{Invalid, Problems};
 
@@ -185,25 +186,25 @@ impl MethodSettings {
             | MethodSettings::EarsC2 { baseline, alpha, min_sigma }
             | MethodSettings::EarsC3 { baseline, alpha, min_sigma } => {
                 if !(3..=28).contains(baseline) {
-                    p.add(format!("{field}.baseline"), "must be between 3 and 28 days");
+                    p.add(format!("{field}.baseline"), Reason::Between { min: 3.0, max: 28.0, unit: Unit::Days });
                 }
                 if !(min_sigma.is_finite() && *min_sigma >= 0.0 && *min_sigma <= 1000.0) {
-                    p.add(format!("{field}.min_sigma"), "must be between 0 and 1000");
+                    p.add(format!("{field}.min_sigma"), Reason::Between { min: 0.0, max: 1000.0, unit: Unit::Number });
                 }
                 *alpha
             }
             MethodSettings::FarringtonFlexible { years_back, window_weeks, alpha } => {
                 if !(1..=10).contains(years_back) {
-                    p.add(format!("{field}.years_back"), "must be between 1 and 10 years");
+                    p.add(format!("{field}.years_back"), Reason::Between { min: 1.0, max: 10.0, unit: Unit::Years });
                 }
                 if !(1..=10).contains(window_weeks) {
-                    p.add(format!("{field}.window_weeks"), "must be between 1 and 10 weeks");
+                    p.add(format!("{field}.window_weeks"), Reason::Between { min: 1.0, max: 10.0, unit: Unit::Weeks });
                 }
                 *alpha
             }
         };
         if !(alpha > 0.0 && alpha < 0.5) {
-            p.add(format!("{field}.alpha"), "must be above 0 and below 0.5");
+            p.add(format!("{field}.alpha"), Reason::StrictlyBetween { above: 0.0, below: 0.5 });
         }
     }
 }
@@ -249,21 +250,21 @@ impl DetectionConfig {
     pub fn check(&self) -> Result<(), Invalid> {
         let mut p = Problems::default();
         if self.syndromes.is_empty() {
-            p.add("syndromes", "must list at least one syndrome");
+            p.add("syndromes", Reason::NoSyndrome);
         }
         if self.levels.is_empty() || self.levels.iter().any(|l| !(0..16).contains(l)) {
-            p.add("levels", "must list tree depths from 0 (the nation) to 15");
+            p.add("levels", Reason::TreeDepths);
         }
         if !(35.0..=42.0).contains(&self.fever_min_temperature_c) {
-            p.add("fever_min_temperature_c", "must be between 35 and 42 °C");
+            p.add("fever_min_temperature_c", Reason::Between { min: 35.0, max: 42.0, unit: Unit::Celsius });
         }
         if self.methods.is_empty() {
-            p.add("methods", "must list at least one method");
+            p.add("methods", Reason::NoMethod);
         }
         for (i, m) in self.methods.iter().enumerate() {
             m.check(&format!("methods[{i}]"), &mut p);
             if self.methods[..i].iter().any(|o| o.method() == m.method()) {
-                p.add(format!("methods[{i}].method"), "is listed twice");
+                p.add(format!("methods[{i}].method"), Reason::ListedTwice);
             }
         }
         p.finish(())

@@ -13,6 +13,7 @@ use crate::definition::{CaseDefinition, first_met};
 use crate::escalation::{Escalation, EscalationKind, scope_above};
 use crate::jurisdiction::NodePath;
 use crate::person::Person;
+use crate::refusal::Reason;
 use crate::report::ReportDraft;
 use crate::settings::Settings;
 use crate::task::{self, OnCall, Subject, Task, TaskKind};
@@ -72,9 +73,9 @@ pub struct Context<'a> {
 /// in the unit reported for or in the reporter's jurisdiction
 /// (`reporter_path`).
 pub fn check_person<'a>(person: Option<&'a Person>, unit_path: &NodePath, reporter_path: &NodePath) -> Result<&'a Person, Invalid> {
-    let person = person.ok_or_else(|| Invalid::field("person_id", "no such person"))?;
+    let person = person.ok_or_else(|| Invalid::field("person_id", Reason::NoPerson))?;
     if !unit_path.contains(&person.unit_path) && !reporter_path.contains(&person.unit_path) {
-        return Err(Invalid::field("person_id", "the person is not a resident of your jurisdiction"));
+        return Err(Invalid::field("person_id", Reason::NotResident));
     }
     Ok(person)
 }
@@ -230,9 +231,9 @@ mod tests {
             address: None,
             document_number: None,
         };
-        assert_eq!(check_person(None, &unit, &unit).unwrap_err().errors[0].reason, "no such person");
+        assert_eq!(check_person(None, &unit, &unit).unwrap_err().errors[0].reason, Reason::NoPerson);
         let outside = check_person(Some(&person), &unit, &unit).unwrap_err();
-        assert_eq!(outside.errors[0].reason, "the person is not a resident of your jurisdiction");
+        assert_eq!(outside.errors[0].reason, Reason::NotResident);
         assert!(check_person(Some(&person), &unit, &NodePath::root("KR")).is_ok());
     }
 

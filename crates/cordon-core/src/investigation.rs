@@ -16,6 +16,7 @@ use crate::jurisdiction::Facility;
 use crate::order::{Order, OrderDraft, OrderKind, OrderPlace, OrderReason};
 use crate::person::Person;
 use crate::policy::{self, Action};
+use crate::refusal::Reason;
 use crate::settings::Settings;
 use crate::user::User;
 use crate::validation::{Invalid, Problems};
@@ -132,18 +133,18 @@ impl InvestigationInput {
         if let Some(sample) = &self.sample
             && sample.taken_on > today
         {
-            p.add("sample.taken_on", format!("must not be after today ({today})"));
+            p.add("sample.taken_on", Reason::AfterToday { today });
         }
         if let Some(iso) = &self.isolation {
             let needs_facility = iso.place != IsolationPlace::Home;
             match (&iso.facility_code, needs_facility) {
-                (None, true) => p.add("isolation.facility_code", "name the facility for facility or hospital isolation"),
-                (Some(_), false) => p.add("isolation.facility_code", "home isolation takes no facility"),
+                (None, true) => p.add("isolation.facility_code", Reason::FacilityRequired),
+                (Some(_), false) => p.add("isolation.facility_code", Reason::HomeTakesNoFacility),
                 _ => {}
             }
         }
         if self.source_case_id == Some(case_id) {
-            p.add("source_case_id", "a case cannot be its own source");
+            p.add("source_case_id", Reason::OwnSource);
         }
         p.finish(history)
     }
@@ -159,7 +160,7 @@ pub fn classification_for(status: CaseStatus, result: LabResult) -> Option<CaseS
 }
 
 /// Why an investigation record is not stored.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Refused {
     /// A field is wrong or names nothing known.
     #[error(transparent)]
@@ -206,7 +207,7 @@ fn isolation_order(decision: &IsolationDecision, cx: &Context<'_>, now: Timestam
     let (place, facility_id, area_path) = match (decision.place, cx.facility) {
         (IsolationPlace::Home, _) => (OrderPlace::Home, None, cx.person.unit_path.clone()),
         (_, Some(f)) => (OrderPlace::Facility, Some(f.id), f.node_path.clone()),
-        (_, None) => return Err(Invalid::field("isolation.facility_code", "no such facility")),
+        (_, None) => return Err(Invalid::field("isolation.facility_code", Reason::NoFacility)),
     };
     Ok(OrderDraft {
         person_id: cx.person.id,
@@ -230,12 +231,12 @@ pub fn decide(input: &InvestigationInput, cx: Context<'_>, now: Timestamp) -> Re
     let before = cx.case;
     let history = input.check(before.id, cx.settings.local_date(now))?;
     if let (Some(code), None) = (input.isolation.as_ref().and_then(|i| i.facility_code.as_deref()), cx.facility) {
-        return Err(Invalid::field("isolation.facility_code", format!("no facility has code {code:?}")).into());
+        return Err(Invalid::field("isolation.facility_code", Reason::NoFacilityCode { code: code.to_owned() }).into());
     }
     if input.source_case_id.is_some() {
         let in_reach = cx.source.is_some_and(|source| policy::authorise(cx.worker, Action::Read, &source.unit_path).is_ok());
         if !in_reach {
-            return Err(Invalid::field("source_case_id", "no such case in your jurisdiction").into());
+            return Err(Invalid::field("source_case_id", Reason::NoCaseHere).into());
         }
     }
     let record = Investigation {
@@ -325,7 +326,7 @@ mod tests {
         let input = InvestigationInput { source_case_id: Some(Uuid::from_u128(9)), ..home_isolation(None) };
         let elsewhere = Case { id: Uuid::from_u128(9), unit_path: crate::jurisdiction::NodePath::root("KR").child("C2"), ..case.clone() };
         let refused = recorded(&input, Some(&elsewhere), None).unwrap_err();
-        assert!(matches!(refused, Refused::Invalid(ref i) if i.errors[0].reason == "no such case in your jurisdiction"));
+        assert!(matches!(refused, Refused::Invalid(ref i) if i.errors[0].reason == Reason::NoCaseHere));
         assert!(matches!(recorded(&input, None, None), Err(Refused::Invalid(_))));
         let nearby = Case { id: Uuid::from_u128(9), ..case };
         assert_eq!(recorded(&input, Some(&nearby), None).unwrap().case.source_case_id, Some(Uuid::from_u128(9)));
@@ -338,7 +339,7 @@ mod tests {
             ..home_isolation(None)
         };
         let refused = recorded(&input, None, None).unwrap_err();
-        assert!(matches!(refused, Refused::Invalid(ref i) if i.errors[0].reason == "no facility has code \"H9\""));
+        assert!(matches!(refused, Refused::Invalid(ref i) if i.errors[0].reason == Reason::NoFacilityCode { code: "H9".into() }));
     }
 
     #[test]

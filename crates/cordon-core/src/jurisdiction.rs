@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::refusal::Reason;
 use crate::validation::{Invalid, Problems};
 
 /// The default level names, root first.
@@ -120,9 +121,9 @@ pub struct NodeInput {
 pub fn check_code(problems: &mut Problems, field: &str, code: &str) -> String {
     let code = code.trim();
     if code.is_empty() || code.len() > 32 {
-        problems.add(field, "must be 1 to 32 characters");
+        problems.add(field, Reason::CodeLength);
     } else if !code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
-        problems.add(field, "may hold only letters, digits, '-', '_' and '.'");
+        problems.add(field, Reason::CodeCharacters);
     }
     code.to_owned()
 }
@@ -134,7 +135,7 @@ impl NodeInput {
         check_code(&mut p, "code", &self.code);
         p.text("name", &self.name, 200);
         if self.population < 0 {
-            p.add("population", "must not be negative");
+            p.add("population", Reason::Negative);
         }
         p.finish(())
     }
@@ -150,7 +151,7 @@ pub fn new_node(id: Uuid, input: &NodeInput, parent: Option<&Node>, levels: usiz
         None => (0, NodePath::root(code), None),
     };
     if level as usize >= levels.max(1) {
-        return Err(Invalid::field("parent_code", format!("the tree has only {levels} levels; a node cannot sit below a unit")));
+        return Err(Invalid::field("parent_code", Reason::BelowUnit { levels }));
     }
     Ok(Node { id, code: code.to_owned(), name: input.name.trim().to_owned(), level, parent_id, population: input.population, path })
 }
@@ -167,8 +168,8 @@ pub fn place_node(
     levels: usize,
 ) -> Result<Node, Invalid> {
     let parent = match input.parent_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => Some(named.ok_or_else(|| Invalid::field(parent_field, format!("no node has code {code:?}")))?),
-        None if has_root => return Err(Invalid::field(parent_field, "the tree already has a root; name the parent")),
+        Some(code) => Some(named.ok_or_else(|| Invalid::field(parent_field, Reason::NoNode { code: code.to_owned() }))?),
+        None if has_root => return Err(Invalid::field(parent_field, Reason::RootExists)),
         None => None,
     };
     new_node(id, input, parent, levels)
@@ -177,7 +178,7 @@ pub fn place_node(
 /// Checks new level names: 1 to 10, none empty.
 pub fn check_levels(names: &[String]) -> Result<(), Invalid> {
     if names.is_empty() || names.len() > 10 || names.iter().any(|n| n.trim().is_empty()) {
-        return Err(Invalid::field("levels", "give 1 to 10 non-empty level names"));
+        return Err(Invalid::field("levels", Reason::LevelNames));
     }
     Ok(())
 }
@@ -186,7 +187,7 @@ pub fn check_levels(names: &[String]) -> Result<(), Invalid> {
 /// (`existing_parent_code`, as loaded).
 pub fn check_same_parent(input: &NodeInput, existing_parent_code: Option<&str>) -> Result<(), Invalid> {
     if existing_parent_code != input.parent_code.as_deref().map(str::trim) {
-        return Err(Invalid::field("parent_code", "differs from the parent of the existing node with this code"));
+        return Err(Invalid::field("parent_code", Reason::ParentDiffers));
     }
     Ok(())
 }
@@ -254,9 +255,12 @@ mod tests {
     fn a_node_goes_under_a_known_parent_or_becomes_the_only_root() {
         let root = place_node(Uuid::from_u128(1), &input("KR", None), ("parent_code", None), false, 3).unwrap();
         let second_root = place_node(Uuid::from_u128(2), &input("JP", None), ("parent_code", None), true, 3).unwrap_err();
-        assert_eq!(second_root.errors[0].reason, "the tree already has a root; name the parent");
+        assert_eq!(second_root.errors[0].reason, Reason::RootExists);
         let unknown = place_node(Uuid::from_u128(2), &input("P1", Some("XX")), ("node.parent_code", None), true, 3).unwrap_err();
-        assert_eq!((unknown.errors[0].field.as_str(), unknown.errors[0].reason.as_str()), ("node.parent_code", "no node has code \"XX\""));
+        assert_eq!(
+            (unknown.errors[0].field.as_str(), &unknown.errors[0].reason),
+            ("node.parent_code", &Reason::NoNode { code: "XX".into() })
+        );
         let child = place_node(Uuid::from_u128(2), &input("P1", Some("KR")), ("parent_code", Some(&root)), true, 3).unwrap();
         assert_eq!((child.level, child.path), (1, NodePath::root("KR").child("P1")));
         assert!(check_levels(&[]).is_err() && check_levels(&[" ".into()]).is_err() && check_levels(&["nation".into()]).is_ok());

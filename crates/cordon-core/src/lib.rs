@@ -26,6 +26,7 @@ pub mod jurisdiction;
 pub mod order;
 pub mod person;
 pub mod policy;
+pub mod refusal;
 pub mod report;
 pub mod roster;
 pub mod settings;
@@ -34,4 +35,5 @@ pub mod user;
 pub mod validation;
 pub mod visit;
 
+pub use refusal::Reason;
 pub use validation::{FieldError, Invalid};

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::NodePath;
+use crate::refusal::Reason;
 
 /// Isolation (a case) or quarantine (a contact or an arrival).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -116,13 +117,11 @@ pub struct Order {
 }
 
 /// An order that cannot change as asked.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OrderError {
     /// The order has already ended.
-    #[error("the order is no longer in force")]
     NotInForce,
     /// An extension must move the end later.
-    #[error("the new end {requested} is not after the current end {current}")]
     NotLater {
         /// Current last day.
         current: Date,
@@ -130,25 +129,21 @@ pub enum OrderError {
         requested: Date,
     },
     /// An end before the minimum was asked for without an early release.
-    #[error("the order cannot end before {minimum}")]
     BeforeMinimum {
         /// The earliest allowed end.
         minimum: Date,
     },
     /// Automatic release was attempted before the end day passed.
-    #[error("the order runs until {ends_on}")]
     NotYetDue {
         /// The last day.
         ends_on: Date,
     },
     /// A command decision came without a reason.
-    #[error("give a reason")]
     ReasonRequired,
 }
 
 /// The person is already under an order of the same kind.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the person is already under {kind} order {order_id}, in force until {ends_on}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlreadyUnderOrder {
     /// Isolation or quarantine.
     pub kind: &'static str,
@@ -157,6 +152,40 @@ pub struct AlreadyUnderOrder {
     /// Its last day.
     pub ends_on: Date,
 }
+
+impl From<&OrderError> for Reason {
+    fn from(e: &OrderError) -> Self {
+        match *e {
+            OrderError::NotInForce => Reason::OrderEnded,
+            OrderError::NotLater { current, requested } => Reason::NotLater { requested, current },
+            OrderError::BeforeMinimum { minimum } => Reason::BeforeMinimum { minimum },
+            OrderError::NotYetDue { ends_on } => Reason::NotYetDue { ends_on },
+            OrderError::ReasonRequired => Reason::ReasonRequired,
+        }
+    }
+}
+
+impl From<&AlreadyUnderOrder> for Reason {
+    fn from(e: &AlreadyUnderOrder) -> Self {
+        Reason::UnderOrder { kind: e.kind.to_owned(), order_id: e.order_id, ends_on: e.ends_on }
+    }
+}
+
+impl std::fmt::Display for OrderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Reason::from(self).fmt(f)
+    }
+}
+
+impl std::error::Error for OrderError {}
+
+impl std::fmt::Display for AlreadyUnderOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Reason::from(self).fmt(f)
+    }
+}
+
+impl std::error::Error for AlreadyUnderOrder {}
 
 /// What a new order needs.
 #[derive(Debug, Clone, PartialEq)]

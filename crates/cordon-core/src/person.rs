@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::{Node, NodePath};
+use crate::refusal::{Reason, Unit};
 use crate::validation::{Invalid, Problems};
 
 /// Sex as recorded by the field worker.
@@ -111,7 +112,7 @@ impl PersonInput {
         let mut p = Problems::default();
         let full_name = p.text("full_name", &self.full_name, 200);
         if self.birth_year < 1900 || self.birth_year > current_year {
-            p.add("birth_year", format!("must be between 1900 and {current_year}"));
+            p.add("birth_year", Reason::Between { min: 1900.0, max: f64::from(current_year), unit: Unit::Number });
         }
         let phone = p.optional_text("phone", self.phone.as_deref(), 40);
         let address = p.optional_text("address", self.address.as_deref(), 300);

@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::jurisdiction::NodePath;
+use crate::refusal::Reason;
 use crate::user::{Role, User};
 
 /// What a request wants to do.
@@ -46,10 +47,9 @@ pub enum Action {
 }
 
 /// Why a request was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Denied {
     /// The target lies outside the user's subtree.
-    #[error("{target} is outside your jurisdiction {anchor}")]
     OutsideJurisdiction {
         /// The user's anchor.
         anchor: NodePath,
@@ -57,17 +57,35 @@ pub enum Denied {
         target: NodePath,
     },
     /// The user's role does not allow the action.
-    #[error("a {role} may not {action:?}")]
     RoleForbids {
         /// The user's role.
-        role: &'static str,
+        role: Role,
         /// The refused action.
         action: Action,
     },
     /// The user account is deactivated.
-    #[error("this account is deactivated")]
     Inactive,
 }
+
+impl From<&Denied> for Reason {
+    fn from(e: &Denied) -> Self {
+        match e {
+            Denied::OutsideJurisdiction { anchor, target } => {
+                Reason::OutsideJurisdiction { target: target.clone(), anchor: anchor.clone() }
+            }
+            Denied::RoleForbids { role, action } => Reason::RoleForbids { role: *role, action: *action },
+            Denied::Inactive => Reason::Deactivated,
+        }
+    }
+}
+
+impl std::fmt::Display for Denied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Reason::from(self).fmt(f)
+    }
+}
+
+impl std::error::Error for Denied {}
 
 /// Whether a role may ever perform an action (anywhere in its subtree).
 pub fn role_allows(role: Role, action: Action) -> bool {
@@ -101,7 +119,7 @@ pub fn authorise(user: &User, action: Action, target: &NodePath) -> Result<(), D
         return Err(Denied::Inactive);
     }
     if !role_allows(user.role, action) {
-        return Err(Denied::RoleForbids { role: user.role.as_str(), action });
+        return Err(Denied::RoleForbids { role: user.role, action });
     }
     if !user.node_path.contains(target) {
         return Err(Denied::OutsideJurisdiction { anchor: user.node_path.clone(), target: target.clone() });

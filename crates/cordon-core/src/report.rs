@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::NodePath;
+use crate::refusal::{Reason, Unit};
 use crate::task::TaskStatus;
 use crate::validation::{Invalid, Problems};
 
@@ -142,21 +143,21 @@ impl ReportInput {
         if let Some(t) = self.temperature_c {
             let (lo, hi) = TEMPERATURE_RANGE_C;
             if !t.is_finite() || t < lo || t > hi {
-                p.add("temperature_c", format!("must be between {lo} and {hi} °C"));
+                p.add("temperature_c", Reason::Between { min: lo, max: hi, unit: Unit::Celsius });
             }
         }
         if let Some(onset) = self.onset_date {
             if onset > today {
-                p.add("onset_date", format!("must not be after today ({today})"));
+                p.add("onset_date", Reason::AfterToday { today });
             } else if onset < today.saturating_sub(jiff::Span::new().days(60)) {
-                p.add("onset_date", "must be within the last 60 days");
+                p.add("onset_date", Reason::TooOld { days: 60 });
             }
         }
         if self.symptoms.len() > Symptom::ALL.len() * 2 {
-            p.add("symptoms", "lists too many symptoms");
+            p.add("symptoms", Reason::TooManySymptoms);
         }
         if self.id.is_nil() {
-            p.add("id", "must not be the nil UUID");
+            p.add("id", Reason::NilId);
         }
         let note = p.optional_text("note", self.note.as_deref(), 2000);
         let mut symptoms = self.symptoms.clone();

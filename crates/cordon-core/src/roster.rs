@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::NodePath;
+use crate::refusal::Reason;
 use crate::task::OnCall;
 use crate::validation::{Invalid, Problems};
 
@@ -62,9 +63,9 @@ impl ShiftInput {
     pub fn check(&self) -> Result<(), Invalid> {
         let mut p = Problems::default();
         if self.ends_at <= self.starts_at {
-            p.add("ends_at", "must be after starts_at");
+            p.add("ends_at", Reason::ShiftEndsFirst);
         } else if self.ends_at.duration_since(self.starts_at) > jiff::SignedDuration::from_hours(24 * 7) {
-            p.add("ends_at", "a shift may last at most 7 days");
+            p.add("ends_at", Reason::ShiftTooLong { days: 7 });
         }
         p.finish(())
     }

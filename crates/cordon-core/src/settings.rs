@@ -6,6 +6,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::refusal::{Reason, Unit};
 use crate::validation::{Invalid, Problems};
 
 /// Settings that drive deadlines and daily-report rules.
@@ -96,19 +97,19 @@ impl Settings {
     pub fn check(&self) -> Result<(), Invalid> {
         let mut p = Problems::default();
         if TimeZone::get(&self.time_zone).is_err() {
-            p.add("time_zone", "is not a known IANA time zone");
+            p.add("time_zone", Reason::TimeZone);
         }
         if !(1..=7 * 24 * 60).contains(&self.investigation_deadline_minutes) {
-            p.add("investigation_deadline_minutes", "must be between 1 minute and 7 days");
+            p.add("investigation_deadline_minutes", Reason::DeadlineRange);
         }
         if !(1..=7 * 24 * 60).contains(&self.escalation_deadline_minutes) {
-            p.add("escalation_deadline_minutes", "must be between 1 minute and 7 days");
+            p.add("escalation_deadline_minutes", Reason::DeadlineRange);
         }
         if !(0..=23).contains(&self.daily_report_due_hour) {
-            p.add("daily_report_due_hour", "must be an hour from 0 to 23");
+            p.add("daily_report_due_hour", Reason::Hour);
         }
         if !(0..=23).contains(&self.silent_unit_hour) || self.silent_unit_hour < self.daily_report_due_hour {
-            p.add("silent_unit_hour", "must be an hour from 0 to 23, not before the due hour");
+            p.add("silent_unit_hour", Reason::HourBeforeDue);
         }
         for (field, days) in [
             ("quarantine_days", self.quarantine_days),
@@ -116,20 +117,20 @@ impl Settings {
             ("entry_quarantine_days", self.entry_quarantine_days),
         ] {
             if !(1..=60).contains(&days) {
-                p.add(field, "must be between 1 and 60 days");
+                p.add(field, Reason::Between { min: 1.0, max: 60.0, unit: Unit::Days });
             }
         }
         if !(0..=23).contains(&self.follow_up_due_hour) {
-            p.add("follow_up_due_hour", "must be an hour from 0 to 23");
+            p.add("follow_up_due_hour", Reason::Hour);
         }
         for (i, r) in self.entry_rules.iter().enumerate() {
             if r.country.len() != 2 || !r.country.chars().all(|c| c.is_ascii_uppercase()) {
-                p.add(format!("entry_rules[{i}].country"), "must be a two-letter upper-case ISO 3166 code");
+                p.add(format!("entry_rules[{i}].country"), Reason::CountryCode);
             }
         }
         for (i, c) in self.entry_closures.iter().enumerate() {
             if c.to < c.from {
-                p.add(format!("entry_closures[{i}].to"), "must not be before from");
+                p.add(format!("entry_closures[{i}].to"), Reason::EndBeforeStart);
             }
         }
         p.finish(())

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::NodePath;
+use crate::refusal::Reason;
 
 /// What the task asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -129,13 +130,11 @@ impl Task {
 }
 
 /// A task that cannot change as asked.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TaskError {
     /// Someone other than the assignee tried to acknowledge or complete it.
-    #[error("this task is assigned to someone else")]
     NotAssignee,
     /// The move is not possible from the current status.
-    #[error("a task that is {} cannot be {action}", .from.as_str())]
     InvalidTransition {
         /// Current status.
         from: TaskStatus,
@@ -143,9 +142,26 @@ pub enum TaskError {
         action: &'static str,
     },
     /// Reassigning to the worker who already has it.
-    #[error("the task is already assigned to that worker")]
     SameAssignee,
 }
+
+impl From<&TaskError> for Reason {
+    fn from(e: &TaskError) -> Self {
+        match *e {
+            TaskError::NotAssignee => Reason::NotAssignee,
+            TaskError::InvalidTransition { from, action } => Reason::TaskMove { from, action: action.to_owned() },
+            TaskError::SameAssignee => Reason::SameAssignee,
+        }
+    }
+}
+
+impl std::fmt::Display for TaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Reason::from(self).fmt(f)
+    }
+}
+
+impl std::error::Error for TaskError {}
 
 /// Who is on call for a task: a worker and the area whose roster named them.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::{Node, NodePath};
+use crate::refusal::Reason;
 use crate::validation::{Invalid, Problems};
 
 /// What a user does in the quarantine system.
@@ -94,11 +95,11 @@ impl UserInput {
         let mut p = Problems::default();
         let name = self.username.trim();
         if name.len() < 3 || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')) {
-            p.add("username", "must be 3 to 64 letters, digits, '.', '-' or '_'");
+            p.add("username", Reason::UsernamePattern);
         }
         p.text("display_name", &self.display_name, 200);
         if self.password.chars().count() < 8 {
-            p.add("password", "must be at least 8 characters");
+            p.add("password", Reason::TooShort { min: 8 });
         }
         p.optional_text("phone", self.phone.as_deref(), 40);
         p.finish(())

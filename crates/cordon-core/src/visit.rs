@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use uuid::Uuid;
 
+use crate::refusal::{Reason, Unit};
 use crate::report::{Symptom, TEMPERATURE_RANGE_C};
 use crate::task::{Task, TaskKind};
 use crate::validation::{Invalid, Problems};
@@ -34,11 +35,11 @@ impl VisitInput {
         if let Some(t) = self.temperature_c {
             let (lo, hi) = TEMPERATURE_RANGE_C;
             if !t.is_finite() || t < lo || t > hi {
-                p.add("temperature_c", format!("must be between {lo} and {hi} °C"));
+                p.add("temperature_c", Reason::Between { min: lo, max: hi, unit: Unit::Celsius });
             }
         }
         if !self.seen && (self.temperature_c.is_some() || !self.symptoms.is_empty()) {
-            p.add("seen", "a person not seen has no temperature or symptoms");
+            p.add("seen", Reason::NotSeenNoReadings);
         }
         let note = p.optional_text("note", self.note.as_deref(), 2000);
         p.finish(note)
@@ -48,7 +49,7 @@ impl VisitInput {
 /// The order a visit is recorded on: `task` must be a follow-up visit
 /// (which always names its order).
 pub fn followed_order(task: &Task) -> Result<Uuid, Invalid> {
-    task.order_id.filter(|_| task.kind == TaskKind::FollowUp).ok_or_else(|| Invalid::field("task", "is not a follow-up visit"))
+    task.order_id.filter(|_| task.kind == TaskKind::FollowUp).ok_or_else(|| Invalid::field("task", Reason::NotFollowUp))
 }
 
 #[cfg(test)]
@@ -71,7 +72,7 @@ mod tests {
         let follow_up = crate::task::assign(Uuid::nil(), subject(TaskKind::FollowUp, order), None, jiff::SignedDuration::ZERO, at);
         assert_eq!(followed_order(&follow_up), Ok(Uuid::from_u128(5)));
         let investigation = crate::task::assign(Uuid::nil(), subject(TaskKind::Investigation, order), None, jiff::SignedDuration::ZERO, at);
-        assert_eq!(followed_order(&investigation).unwrap_err().errors[0].reason, "is not a follow-up visit");
+        assert_eq!(followed_order(&investigation).unwrap_err().errors[0].reason, Reason::NotFollowUp);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cordon_core::case::CaseError;
 use cordon_core::policy::Denied;
+use cordon_core::refusal::{Reason, Record};
 use cordon_core::task::TaskError;
 use cordon_core::{FieldError, Invalid};
 use cordon_store::StoreError;
@@ -24,10 +25,17 @@ pub struct Problem {
     pub title: String,
     /// HTTP status.
     pub status: u16,
-    /// What went wrong this time.
+    /// What went wrong this time, in English.
     pub detail: String,
+    /// Why, as a code a program can act on and a catalogue can translate
+    /// (e.g. `not_found`, `outside_jurisdiction`).
+    pub code: String,
+    /// The code's parameters (e.g. `{"record": "case", "key": "..."}`).
+    #[schema(value_type = Object)]
+    pub params: serde_json::Value,
     /// The fields that were wrong, each with why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<cordon_core::validation::FieldErrorSchema>)]
     pub errors: Vec<FieldError>,
     /// Records the client may want instead (e.g. probable duplicates).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -38,10 +46,10 @@ pub struct Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// The body is not valid JSON or does not fit the schema.
-    #[error("{detail}")]
+    #[error("{reason}")]
     BadRequest {
         /// What was wrong.
-        detail: String,
+        reason: Reason,
         /// The field, when known.
         errors: Vec<FieldError>,
     },
@@ -66,16 +74,21 @@ pub enum ApiError {
         /// The field.
         field: &'static str,
         /// Why.
-        reason: String,
+        reason: Reason,
     },
-    /// The thing does not exist (or is outside the user's subtree).
-    #[error("{0} not found")]
-    NotFound(String),
+    /// The record does not exist (or is outside the user's subtree).
+    #[error("{record} {key} not found")]
+    NotFound {
+        /// What kind of record.
+        record: Record,
+        /// The key looked for.
+        key: String,
+    },
     /// The request conflicts with the current state.
-    #[error("{detail}")]
+    #[error("{reason}")]
     Conflict {
         /// What conflicts.
-        detail: String,
+        reason: Reason,
         /// The field concerned, if any.
         errors: Vec<FieldError>,
         /// What already exists.
@@ -91,9 +104,13 @@ pub enum ApiError {
 
 impl ApiError {
     /// A 400 naming one field.
-    pub fn bad_field(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        let reason = reason.into();
-        ApiError::BadRequest { detail: reason.clone(), errors: vec![FieldError { field: field.into(), reason }] }
+    pub fn bad_field(field: impl Into<String>, reason: Reason) -> Self {
+        ApiError::BadRequest { reason: reason.clone(), errors: vec![FieldError::new(field, reason)] }
+    }
+
+    /// A 404 for the record of kind `record` with this key.
+    pub fn not_found(record: Record, key: impl ToString) -> Self {
+        ApiError::NotFound { record, key: key.to_string() }
     }
 
     /// An internal failure, keeping its cause and the causes beneath it.
@@ -102,8 +119,25 @@ impl ApiError {
     }
 
     /// A conflict with an existing record.
-    pub fn conflict(detail: impl Into<String>) -> Self {
-        ApiError::Conflict { detail: detail.into(), errors: Vec::new(), existing: None }
+    pub fn conflict(reason: Reason) -> Self {
+        ApiError::Conflict { reason, errors: Vec::new(), existing: None }
+    }
+
+    /// Why, as a code with parameters.
+    pub fn reason(&self) -> Reason {
+        match self {
+            ApiError::BadRequest { reason, .. } | ApiError::ForbiddenField { reason, .. } | ApiError::Conflict { reason, .. } => {
+                reason.clone()
+            }
+            ApiError::UnsupportedMediaType => Reason::ExpectedJson,
+            ApiError::Invalid(i) => Reason::Invalid { fields: i.errors.len() },
+            ApiError::Unauthenticated => Reason::SignInFirst,
+            ApiError::BadCredentials => Reason::BadCredentials,
+            ApiError::Forbidden(denied) => denied.into(),
+            ApiError::NotFound { record, key } => Reason::NotFound { record: *record, key: key.clone() },
+            ApiError::CrossSite => Reason::CrossSite,
+            ApiError::Internal(_) => Reason::Internal,
+        }
     }
 
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
@@ -114,7 +148,7 @@ impl ApiError {
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "Not signed in"),
             ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad-credentials", "Sign-in failed"),
             ApiError::Forbidden(_) | ApiError::ForbiddenField { .. } => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
-            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            ApiError::NotFound { .. } => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             ApiError::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "Conflicts with the current state"),
             ApiError::CrossSite => (StatusCode::FORBIDDEN, "cross-site", "Cross-site request refused"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
@@ -131,17 +165,18 @@ impl ApiError {
             }
             ApiError::Invalid(i) => (self.to_string(), i.errors.clone(), None),
             ApiError::BadRequest { errors, .. } => (self.to_string(), errors.clone(), None),
-            ApiError::ForbiddenField { field, reason } => {
-                (self.to_string(), vec![FieldError { field: (*field).to_owned(), reason: reason.clone() }], None)
-            }
+            ApiError::ForbiddenField { field, reason } => (self.to_string(), vec![FieldError::new(*field, reason.clone())], None),
             ApiError::Conflict { errors, existing, .. } => (self.to_string(), errors.clone(), existing.clone()),
             _ => (self.to_string(), Vec::new(), None),
         };
+        let reason = self.reason();
         Problem {
             kind: format!("https://cordon.invalid/problems/{slug}"),
             title: title.to_owned(),
             status: status.as_u16(),
             detail,
+            code: reason.code().to_owned(),
+            params: reason.params(),
             errors,
             existing,
         }
@@ -152,37 +187,35 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Invalid(i) => ApiError::Invalid(i),
-            StoreError::NotFound { entity, key } => ApiError::NotFound(format!("{entity} {key}")),
-            StoreError::Taken { field, value } => ApiError::Conflict {
-                detail: format!("{field} {value:?} is already taken"),
-                errors: vec![FieldError { field: field.to_owned(), reason: "is already taken".into() }],
-                existing: None,
-            },
-            StoreError::IdReused { .. } => ApiError::Conflict {
-                detail: e.to_string(),
-                errors: vec![FieldError { field: "id".into(), reason: "is already used by a different record".into() }],
-                existing: None,
-            },
-            StoreError::Case(c) => c.into(),
-            StoreError::AlreadyUnderOrder(a) => ApiError::Conflict {
-                detail: a.to_string(),
-                errors: vec![FieldError { field: "person_id".into(), reason: "is already under an order of this kind".into() }],
-                existing: Some(serde_json::json!({ "order_id": a.order_id, "ends_on": a.ends_on })),
-            },
-            StoreError::Order(cordon_core::order::OrderError::ReasonRequired) => {
-                cordon_core::Invalid::field("reason", "give a reason").into()
+            StoreError::NotFound { record, key } => ApiError::NotFound { record, key },
+            StoreError::Taken { field, .. } => {
+                ApiError::Conflict { reason: Reason::Taken, errors: vec![FieldError::new(field, Reason::Taken)], existing: None }
             }
-            StoreError::Order(e @ cordon_core::order::OrderError::NotLater { .. }) => ApiError::Conflict {
-                detail: e.to_string(),
-                errors: vec![FieldError { field: "ends_on".into(), reason: e.to_string() }],
-                existing: None,
-            },
-            StoreError::Order(e) => ApiError::conflict(e.to_string()),
-            StoreError::Entry(e) => ApiError::Conflict {
-                detail: e.to_string(),
-                errors: vec![FieldError { field: "point_of_entry_code".into(), reason: e.to_string() }],
-                existing: None,
-            },
+            StoreError::IdReused { record, id } => {
+                let reason = Reason::IdReused { record, id };
+                ApiError::Conflict { reason: reason.clone(), errors: vec![FieldError::new("id", reason)], existing: None }
+            }
+            StoreError::Case(c) => c.into(),
+            StoreError::AlreadyUnderOrder(a) => {
+                let reason = Reason::from(&a);
+                ApiError::Conflict {
+                    reason: reason.clone(),
+                    errors: vec![FieldError::new("person_id", reason)],
+                    existing: Some(serde_json::json!({ "order_id": a.order_id, "ends_on": a.ends_on })),
+                }
+            }
+            StoreError::Order(cordon_core::order::OrderError::ReasonRequired) => {
+                cordon_core::Invalid::field("reason", Reason::ReasonRequired).into()
+            }
+            StoreError::Order(e @ cordon_core::order::OrderError::NotLater { .. }) => {
+                let reason = Reason::from(&e);
+                ApiError::Conflict { reason: reason.clone(), errors: vec![FieldError::new("ends_on", reason)], existing: None }
+            }
+            StoreError::Order(e) => ApiError::conflict(Reason::from(&e)),
+            StoreError::Entry(e) => {
+                let reason = Reason::from(&e);
+                ApiError::Conflict { reason: reason.clone(), errors: vec![FieldError::new("point_of_entry_code", reason)], existing: None }
+            }
             StoreError::Task(t) => t.into(),
             StoreError::Alert(a) => a.into(),
             StoreError::Denied(d) => ApiError::Forbidden(d),
@@ -210,19 +243,16 @@ fn causes(error: &(dyn std::error::Error + 'static)) -> String {
 impl From<CaseError> for ApiError {
     fn from(e: CaseError) -> Self {
         let field = if matches!(e, CaseError::OutcomeNotAllowed { .. }) { "outcome" } else { "status" };
-        ApiError::Conflict {
-            detail: e.to_string(),
-            errors: vec![FieldError { field: field.into(), reason: e.to_string() }],
-            existing: None,
-        }
+        let reason = Reason::from(&e);
+        ApiError::Conflict { reason: reason.clone(), errors: vec![FieldError::new(field, reason)], existing: None }
     }
 }
 
 impl From<TaskError> for ApiError {
     fn from(e: TaskError) -> Self {
         match e {
-            TaskError::NotAssignee => ApiError::ForbiddenField { field: "task", reason: e.to_string() },
-            other => ApiError::conflict(other.to_string()),
+            TaskError::NotAssignee => ApiError::ForbiddenField { field: "task", reason: Reason::from(&e) },
+            other => ApiError::conflict(Reason::from(&other)),
         }
     }
 }

@@ -4,6 +4,7 @@
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
+use cordon_core::refusal::Reason;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -42,16 +43,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let message = inner.to_string();
         // The path ends at the offending field (for an unknown field, at the field itself).
         let field = if path == "." { String::new() } else { path };
-        let reason = if inner.is_syntax() || inner.is_eof() { format!("malformed JSON: {message}") } else { message };
-        if field.is_empty() { ApiError::BadRequest { detail: reason, errors: Vec::new() } } else { ApiError::bad_field(field, reason) }
+        let reason = if inner.is_syntax() || inner.is_eof() { Reason::BadJson { message } } else { Reason::Unreadable { message } };
+        if field.is_empty() { ApiError::BadRequest { reason, errors: Vec::new() } } else { ApiError::bad_field(field, reason) }
     })
 }
 
 async fn read_body(req: Request) -> Result<Vec<u8>, ApiError> {
-    axum::body::to_bytes(req.into_body(), MAX_BODY).await.map(|b| b.to_vec()).map_err(|_| ApiError::BadRequest {
-        detail: format!("the body is larger than {MAX_BODY} bytes or was cut off"),
-        errors: Vec::new(),
-    })
+    axum::body::to_bytes(req.into_body(), MAX_BODY)
+        .await
+        .map(|b| b.to_vec())
+        .map_err(|_| ApiError::BadRequest { reason: Reason::TooLarge { max: MAX_BODY }, errors: Vec::new() })
 }
 
 /// Query-string parameters; a bad parameter becomes a 400 naming it.
@@ -71,7 +72,7 @@ fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        let reason = e.into_inner().to_string();
+        let reason = Reason::Unreadable { message: e.into_inner().to_string() };
         ApiError::bad_field(if path == "." { "query".to_owned() } else { path }, reason)
     })
 }

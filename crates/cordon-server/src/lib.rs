@@ -17,6 +17,7 @@ pub mod notify;
 pub mod state;
 pub mod web;
 
+use cordon_core::refusal::Record;
 use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -53,7 +54,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .merge(web::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
-        .fallback(|| async { ApiError::NotFound("page".into()) })
+        .fallback(|| async { ApiError::not_found(Record::Page, "") })
         .layer(CatchPanicLayer::custom(|_| ApiError::internal("a handler panicked").into_response()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -2,6 +2,7 @@
 //! signals (once per signal), listing them by subtree, and recording each
 //! review step with its audit record and live event, in one transaction.
 
+use cordon_core::refusal::Record;
 use std::collections::HashSet;
 
 use cordon_core::alert::{self, Alert, AlertDecision, AlertReview, AlertStatus, ReviewInput, Signal, SignalKey};
@@ -294,7 +295,7 @@ impl Store {
             let before = alert_by_id(&mut tx.conn, id)
                 .await?
                 .filter(|a| officer.node_path.contains(&a.node_path))
-                .ok_or_else(|| StoreError::not_found("alert", id))?;
+                .ok_or_else(|| StoreError::not_found(Record::Alert, id))?;
             policy::authorise(officer, Action::ReviewAlert, &before.node_path)?;
             let note = input.parse()?;
             let officer = officer.id;

@@ -11,6 +11,7 @@
 
 use cordon_core::boundary::{self, check_geometry};
 use cordon_core::jurisdiction::{NodeInput, NodePath};
+use cordon_core::refusal::Record;
 use jiff::Timestamp;
 use serde_json::Value;
 use uuid::Uuid;
@@ -81,7 +82,7 @@ fn feature(i: usize, f: &Value) -> std::result::Result<FeatureRow, String> {
     let node = NodeInput { code, name, parent_code, population };
     if let Err(invalid) = node.check() {
         let e = &invalid.errors[0];
-        return Err(at(&format!("properties.{}", e.field), &e.reason));
+        return Err(at(&format!("properties.{}", e.field), &e.reason.to_string()));
     }
     let boundary = match f.get("geometry") {
         None | Some(Value::Null) => None,
@@ -108,7 +109,7 @@ impl Store {
         self.write(async |tx| {
             let mut changed = 0;
             for (code, value) in &parsed {
-                let node = node_by_code(&mut tx.conn, code).await?.ok_or_else(|| StoreError::not_found("node", code))?;
+                let node = node_by_code(&mut tx.conn, code).await?.ok_or_else(|| StoreError::not_found(Record::Jurisdiction, code))?;
                 let before: Option<String> =
                     exec!(&mut tx.conn, sqlx::query_scalar("SELECT boundary FROM nodes WHERE id = $1").bind(node.id), fetch_one)?;
                 let after = value.as_ref().map(Value::to_string);

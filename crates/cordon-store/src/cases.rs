@@ -3,6 +3,7 @@
 use cordon_core::case::{self, Case, CaseStatus, Classification, Outcome};
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
+use cordon_core::refusal::Record;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
@@ -132,7 +133,7 @@ impl Store {
     /// Reclassifies a case (or records its outcome) as `actor`.
     pub async fn classify_case(&self, actor: Uuid, id: Uuid, change: Classification, now: Timestamp) -> Result<Case> {
         self.write(async |tx| {
-            let before = case_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("case", id))?;
+            let before = case_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found(Record::Case, id))?;
             let after = case::classify(&before, change, now)?;
             update_case(&mut tx.conn, &after).await?;
             tx.audit(now, Some(actor), "case.classify", id, Some(&before), Some(&after)).await?;

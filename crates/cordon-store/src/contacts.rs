@@ -7,6 +7,7 @@ use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
 use cordon_core::order::Order;
 use cordon_core::policy::{self, Action};
+use cordon_core::refusal::Record;
 use cordon_core::user::User;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -147,7 +148,7 @@ impl Store {
     /// contact and, outside the lister's jurisdiction, the handover.
     pub async fn list_contact(&self, lister: &User, case_id: Uuid, input: &ContactInput, now: Timestamp) -> Result<Listed> {
         self.write(async |tx| {
-            let case = case_by_id(&mut tx.conn, case_id).await?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+            let case = case_by_id(&mut tx.conn, case_id).await?.ok_or_else(|| StoreError::not_found(Record::Case, case_id))?;
             policy::authorise(lister, Action::Classify, &case.unit_path)?;
             let settings = settings_in(&mut tx.conn).await?;
             let existing = match input.person_id {
@@ -233,7 +234,8 @@ impl Store {
     /// decides, in one transaction; taking it on again changes nothing.
     pub async fn accept_handover(&self, officer: &User, id: Uuid, now: Timestamp) -> Result<Handover> {
         self.write(async |tx| {
-            let found = handover_under(&mut tx.conn, &officer.node_path, id).await?.ok_or_else(|| StoreError::not_found("handover", id))?;
+            let found =
+                handover_under(&mut tx.conn, &officer.node_path, id).await?.ok_or_else(|| StoreError::not_found(Record::Handover, id))?;
             let Some(after) = contact::take_on(&found, officer.id, now) else { return Ok(found) };
             exec!(
                 &mut tx.conn,

@@ -4,6 +4,7 @@ use cordon_core::daily::{self, Completeness, DailyReport, DailyReportInput, Time
 use cordon_core::escalation::{Escalation, EscalationKind, scope_above};
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::{Node, NodePath};
+use cordon_core::refusal::Record;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -75,7 +76,7 @@ impl Store {
             if let Some(row) = row {
                 let existing = daily_from(row)?;
                 if existing.id == id && (existing.unit_id != unit.id || existing.date != date) {
-                    return Err(StoreError::IdReused { entity: "daily report", id });
+                    return Err(StoreError::IdReused { record: Record::DailyReport, id });
                 }
                 return Ok(DailyFiling { created: false, report: existing });
             }

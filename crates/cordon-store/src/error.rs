@@ -2,6 +2,7 @@
 
 use cordon_core::Invalid;
 use cordon_core::case::CaseError;
+use cordon_core::refusal::Record;
 use cordon_core::task::TaskError;
 
 /// Why a store operation failed.
@@ -16,11 +17,11 @@ pub enum StoreError {
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
-    /// A referenced entity does not exist.
-    #[error("{entity} {key} not found")]
+    /// A referenced record does not exist.
+    #[error("{record} {key} not found")]
     NotFound {
-        /// Kind of entity.
-        entity: &'static str,
+        /// Kind of record.
+        record: Record,
         /// The key looked up.
         key: String,
     },
@@ -42,10 +43,10 @@ pub enum StoreError {
     #[error(transparent)]
     Task(#[from] TaskError),
     /// A record with this client id exists with different content.
-    #[error("a different {entity} with id {id} already exists")]
+    #[error("a different {record} with id {id} already exists")]
     IdReused {
-        /// Kind of entity.
-        entity: &'static str,
+        /// Kind of record.
+        record: Record,
         /// The reused id.
         id: uuid::Uuid,
     },
@@ -76,8 +77,8 @@ pub enum StoreError {
 
 impl StoreError {
     /// A not-found error.
-    pub fn not_found(entity: &'static str, key: impl ToString) -> Self {
-        StoreError::NotFound { entity, key: key.to_string() }
+    pub fn not_found(record: Record, key: impl ToString) -> Self {
+        StoreError::NotFound { record, key: key.to_string() }
     }
 
     /// Turns a unique-constraint violation into [`StoreError::Taken`].

@@ -4,6 +4,7 @@
 
 use cordon_core::event::{Event, EventKind};
 use cordon_core::order::Order;
+use cordon_core::refusal::Record;
 use cordon_core::report::ReportDraft;
 use cordon_core::task::{self, Subject, Task, TaskKind, TaskStatus};
 use cordon_core::user::User;
@@ -104,7 +105,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<VisitOutcome> {
         self.write(async |tx| {
-            let before = task_by_id(&mut tx.conn, task_id).await?.ok_or_else(|| StoreError::not_found("task", task_id))?;
+            let before = task_by_id(&mut tx.conn, task_id).await?.ok_or_else(|| StoreError::not_found(Record::Task, task_id))?;
             let order_id = cordon_core::visit::followed_order(&before)?;
             let acknowledged = if before.status.awaits_acknowledgement() { task::acknowledge(&before, worker.id, now)? } else { before.clone() };
             let done = task::complete(&acknowledged, worker.id, note.clone(), now)?;
@@ -112,13 +113,13 @@ impl Store {
             tx.audit(now, Some(worker.id), "task.complete", task_id, Some(&before), Some(&done)).await?;
             tx.emit(Event::new(EventKind::TaskCompleted, &done.subject_path, task_id, now, &done)).await?;
 
-            let mut order = order_by_id(&mut tx.conn, order_id).await?.ok_or_else(|| StoreError::not_found("order", order_id))?;
+            let mut order = order_by_id(&mut tx.conn, order_id).await?.ok_or_else(|| StoreError::not_found(Record::Order, order_id))?;
             let feverish = visit.temperature_c.is_some_and(|t| t >= 37.5);
             let mut intake = None;
             let mut report_id = None;
             if visit.seen && (feverish || !visit.symptoms.is_empty()) {
-                let person = person_by_id(&mut tx.conn, order.person_id).await?.ok_or_else(|| StoreError::not_found("person", order.person_id))?;
-                let unit = node_by_id(&mut tx.conn, person.unit_id).await?.ok_or_else(|| StoreError::not_found("node", person.unit_id))?;
+                let person = person_by_id(&mut tx.conn, order.person_id).await?.ok_or_else(|| StoreError::not_found(Record::Person, order.person_id))?;
+                let unit = node_by_id(&mut tx.conn, person.unit_id).await?.ok_or_else(|| StoreError::not_found(Record::Jurisdiction, person.unit_id))?;
                 let today = settings_in(&mut tx.conn).await?.local_date(now);
                 let mut symptoms = visit.symptoms.clone();
                 symptoms.sort();

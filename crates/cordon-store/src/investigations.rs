@@ -8,6 +8,7 @@ use cordon_core::investigation::{self, Investigation, InvestigationInput, Isolat
 use cordon_core::order::{Order, OrderKind};
 use cordon_core::person::Person;
 use cordon_core::policy::{self, Action};
+use cordon_core::refusal::Record;
 use cordon_core::user::User;
 use jiff::Timestamp;
 use sqlx::types::Json;
@@ -70,10 +71,10 @@ impl Store {
     /// the record, the reclassified case and the isolation order.
     pub async fn record_investigation(&self, worker: &User, case_id: Uuid, input: &InvestigationInput, now: Timestamp) -> Result<Recorded> {
         self.write(async |tx| {
-            let case = case_by_id(&mut tx.conn, case_id).await?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+            let case = case_by_id(&mut tx.conn, case_id).await?.ok_or_else(|| StoreError::not_found(Record::Case, case_id))?;
             policy::authorise(worker, Action::Classify, &case.unit_path)?;
             let person =
-                person_by_id(&mut tx.conn, case.person_id).await?.ok_or_else(|| StoreError::not_found("person", case.person_id))?;
+                person_by_id(&mut tx.conn, case.person_id).await?.ok_or_else(|| StoreError::not_found(Record::Person, case.person_id))?;
             let settings = settings_in(&mut tx.conn).await?;
             let facility = match input.isolation.as_ref().and_then(|i| i.facility_code.as_deref()) {
                 Some(code) => all_facilities(&mut tx.conn).await?.into_iter().find(|f| f.code == code.trim()),

@@ -66,7 +66,7 @@ pub fn parse(text: &str) -> Result<(Vec<ImportRow>, Columns), String> {
         if let Err(invalid) = node.check()
             && let Some(e) = invalid.errors.first()
         {
-            return Err(locate(&format!("line {line}: {}", e.field), &e.reason, &columns));
+            return Err(locate(&format!("line {line}: {}", e.field), &e.reason.to_string(), &columns));
         }
         rows.push(ImportRow { line, node });
     }

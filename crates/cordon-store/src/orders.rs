@@ -6,6 +6,7 @@ use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
 use cordon_core::order::{self, Order, OrderDraft, OrderKind, OrderPlace, OrderReason, OrderStatus};
 use cordon_core::policy::{self, Action};
+use cordon_core::refusal::Record;
 use cordon_core::user::User;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -209,7 +210,7 @@ pub(crate) async fn save_in(
 /// The order `id`, if `officer` may direct it (not found, else refused
 /// outside their jurisdiction or role).
 async fn directed_order(tx: &mut Tx<'_>, officer: &User, id: Uuid) -> Result<Order> {
-    let order = order_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("order", id))?;
+    let order = order_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found(Record::Order, id))?;
     policy::authorise(officer, Action::DirectOrders, &order.area_path)?;
     Ok(order)
 }

@@ -7,6 +7,7 @@ use cordon_core::event::{Event, EventKind};
 use cordon_core::intake::{self, CaseChange, Context, NewIds};
 use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::person::{Person, PersonDraft};
+use cordon_core::refusal::Record;
 use cordon_core::report::{Report, ReportDraft, ReportStatus, Symptom};
 use cordon_core::task::Task;
 use cordon_core::user::User;
@@ -190,7 +191,7 @@ async fn insert_report(c: &mut Conn<'_>, r: &Report, report_date: jiff::civil::D
 pub(crate) async fn intake_in(tx: &mut crate::Tx<'_>, reporter: &User, draft: &ReportDraft, unit: &Node, now: Timestamp) -> Result<Intake> {
     if let Some(existing) = report_by_id(&mut tx.conn, draft.id).await? {
         if existing.person_id != draft.person_id || existing.unit_id != unit.id {
-            return Err(StoreError::IdReused { entity: "report", id: draft.id });
+            return Err(StoreError::IdReused { record: Record::Report, id: draft.id });
         }
         let (case, task, status) = status_of(&mut tx.conn, &existing).await?;
         return Ok(Intake { created: false, report: existing, case, task, status });

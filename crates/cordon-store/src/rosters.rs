@@ -1,6 +1,7 @@
 //! Roster shifts and the on-call lookup.
 
 use cordon_core::jurisdiction::{Node, NodePath};
+use cordon_core::refusal::Record;
 use cordon_core::roster::{self, Shift};
 use cordon_core::task::OnCall;
 use jiff::Timestamp;
@@ -105,7 +106,7 @@ impl Store {
 
     /// Removes a shift.
     pub async fn remove_shift(&self, actor: Uuid, id: Uuid, now: Timestamp) -> Result<()> {
-        let before = self.shift(id).await?.ok_or_else(|| StoreError::not_found("shift", id))?;
+        let before = self.shift(id).await?.ok_or_else(|| StoreError::not_found(Record::Shift, id))?;
         self.write(async |tx| {
             exec!(&mut tx.conn, sqlx::query("DELETE FROM shifts WHERE id = $1").bind(id), execute)?;
             tx.audit(now, Some(actor), "shift.delete", id, Some(&before), None::<&()>).await

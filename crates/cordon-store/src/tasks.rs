@@ -4,6 +4,7 @@
 use cordon_core::escalation::{Escalation, EscalationKind, scope_above};
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
+use cordon_core::refusal::Record;
 use cordon_core::task::{self, OnCall, Task, TaskKind, TaskStatus};
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
@@ -175,7 +176,7 @@ impl Store {
         decide: impl FnOnce(&Task) -> Result<Task, task::TaskError>,
     ) -> Result<Task> {
         self.write(async |tx| {
-            let before = task_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("task", id))?;
+            let before = task_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found(Record::Task, id))?;
             let after = decide(&before)?;
             update_task(&mut tx.conn, &after).await?;
             tx.audit(now, Some(actor), action, id, Some(&before), Some(&after)).await?;

@@ -5,6 +5,7 @@
 //! usable token.
 
 use cordon_core::jurisdiction::NodePath;
+use cordon_core::refusal::Record;
 use cordon_core::user::{Role, User};
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
@@ -107,7 +108,7 @@ impl Store {
     /// Activates or deactivates a user; deactivation ends their sessions.
     pub async fn set_user_active(&self, actor: Option<Uuid>, id: Uuid, active: bool, now: Timestamp) -> Result<User> {
         self.write(async |tx| {
-            let before = user_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("user", id))?;
+            let before = user_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found(Record::User, id))?;
             exec!(&mut tx.conn, sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active).bind(id), execute)?;
             if !active {
                 exec!(&mut tx.conn, sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id), execute)?;

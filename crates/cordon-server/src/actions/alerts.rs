@@ -4,6 +4,8 @@
 
 use cordon_core::alert::{Alert, AlertDecision, AlertReview, ReviewInput};
 use cordon_core::policy::Action;
+use cordon_core::refusal::Reason;
+use cordon_core::refusal::Record;
 use cordon_core::user::User;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -17,7 +19,7 @@ use crate::state::AppState;
 
 /// The alert id in a request path; anything but a UUID is a 400 naming `id`.
 pub fn parse_id(raw: &str) -> ApiResult<Uuid> {
-    raw.parse().map_err(|_| ApiError::bad_field("id", format!("{raw:?} is not a UUID")))
+    raw.parse().map_err(|_| ApiError::bad_field("id", Reason::NotUuid { value: raw.to_owned() }))
 }
 
 /// Applies `user`'s decision on the alert `raw_id` with the note of `input`.
@@ -42,9 +44,9 @@ pub struct AlertDetail {
 /// it did not exist) and the policy lets them perform `action` on it.
 pub async fn alert_in_scope(state: &AppState, user: &User, raw_id: &str, action: Action) -> ApiResult<Alert> {
     let id = crate::actions::alerts::parse_id(raw_id)?;
-    let alert = state.store.alert(id).await?.ok_or_else(|| ApiError::NotFound(format!("alert {id}")))?;
+    let alert = state.store.alert(id).await?.ok_or_else(|| ApiError::not_found(Record::Alert, id))?;
     if !user.node_path.contains(&alert.node_path) {
-        return Err(ApiError::NotFound(format!("alert {id}")));
+        return Err(ApiError::not_found(Record::Alert, id));
     }
     authorise(user, action, &alert.node_path)?;
     Ok(alert)

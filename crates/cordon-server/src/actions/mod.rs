@@ -19,6 +19,7 @@ pub mod users;
 
 use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::policy::{self, Action};
+use cordon_core::refusal::Reason;
 use cordon_core::user::User;
 
 use crate::error::{ApiError, ApiResult};
@@ -36,7 +37,7 @@ pub async fn node_for(state: &AppState, code: &str, field: &'static str) -> ApiR
         .store
         .node_by_code(code.trim())
         .await?
-        .ok_or_else(|| ApiError::Invalid(cordon_core::Invalid::field(field, format!("no jurisdiction has code {:?}", code.trim()))))
+        .ok_or_else(|| ApiError::Invalid(cordon_core::Invalid::field(field, Reason::NoNode { code: code.trim().to_owned() })))
 }
 
 /// Finds a node and checks that `user` may perform `action` there; outside
@@ -44,7 +45,7 @@ pub async fn node_for(state: &AppState, code: &str, field: &'static str) -> ApiR
 pub async fn node_in_scope(state: &AppState, user: &User, code: &str, field: &'static str, action: Action) -> ApiResult<Node> {
     let node = node_for(state, code, field).await?;
     policy::authorise(user, action, &node.path).map_err(|denied| match denied {
-        policy::Denied::OutsideJurisdiction { .. } => ApiError::ForbiddenField { field, reason: denied.to_string() },
+        policy::Denied::OutsideJurisdiction { .. } => ApiError::ForbiddenField { field, reason: Reason::from(&denied) },
         other => ApiError::Forbidden(other),
     })?;
     Ok(node)

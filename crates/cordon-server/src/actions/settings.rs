@@ -4,6 +4,7 @@
 
 use cordon_core::definition::CaseDefinition;
 use cordon_core::policy::Action;
+use cordon_core::refusal::Reason;
 use cordon_core::settings::Settings;
 use cordon_core::user::User;
 
@@ -22,7 +23,7 @@ pub async fn save(state: &AppState, user: &User, settings: &Settings) -> ApiResu
 pub async fn save_definition(state: &AppState, user: &User, code: &str, definition: &CaseDefinition) -> ApiResult<CaseDefinition> {
     authorise(user, Action::ManageConfiguration, &user.node_path)?;
     if definition.code != code {
-        return Err(ApiError::bad_field("code", "must equal the code in the path"));
+        return Err(ApiError::bad_field("code", Reason::PathMismatch));
     }
     Ok(state.store.save_definition(Some(user.id), definition, state.now()).await?)
 }

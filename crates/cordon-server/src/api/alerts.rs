@@ -10,6 +10,7 @@ use cordon_core::FieldError;
 use cordon_core::alert::{Alert, AlertDecision, AlertError, AlertStatus, ReviewInput};
 use cordon_core::detection::{DetectionConfig, DetectionMethod, Syndrome};
 use cordon_core::policy::Action;
+use cordon_core::refusal::{Reason, Unit};
 use cordon_core::user::User;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -27,11 +28,8 @@ use crate::state::AppState;
 
 impl From<AlertError> for ApiError {
     fn from(e: AlertError) -> Self {
-        ApiError::Conflict {
-            detail: e.to_string(),
-            errors: vec![FieldError { field: "status".into(), reason: e.to_string() }],
-            existing: None,
-        }
+        let reason = Reason::from(&e);
+        ApiError::Conflict { reason: reason.clone(), errors: vec![FieldError::new("status", reason)], existing: None }
     }
 }
 
@@ -164,11 +162,12 @@ async fn series(
 ) -> ApiResult<Json<NodeSeries>> {
     let node = node_in_scope(&state, &user, &q.node, "node", Action::Read).await?;
     let config = state.store.detection_config().await?;
-    let settings =
-        config.method(q.method).ok_or_else(|| cordon_core::Invalid::field("method", format!("{} is not configured", q.method.as_str())))?;
+    let settings = config
+        .method(q.method)
+        .ok_or_else(|| cordon_core::Invalid::field("method", Reason::NotConfigured { method: q.method.as_str().to_owned() }))?;
     let periods = q.periods.unwrap_or(if q.method.is_weekly() { 104 } else { 56 });
     if !(1..=730).contains(&periods) {
-        return Err(ApiError::bad_field("periods", "must be between 1 and 730"));
+        return Err(ApiError::bad_field("periods", Reason::Between { min: 1.0, max: 730.0, unit: Unit::Number }));
     }
     let to = match q.to {
         Some(day) => day,
@@ -197,7 +196,7 @@ async fn run(
     let today = today(&state).await?;
     let day = input.date.unwrap_or(today);
     if day > today || day < today.saturating_sub(jiff::Span::new().days(366)) {
-        return Err(cordon_core::Invalid::field("date", format!("must be between a year ago and today ({today})")).into());
+        return Err(cordon_core::Invalid::field("date", Reason::WithinAYear { today }).into());
     }
     Ok((StatusCode::CREATED, Json(run_now(&state, &path, day).await?)))
 }

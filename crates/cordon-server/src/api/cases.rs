@@ -4,6 +4,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use cordon_core::case::{Case, CaseStatus, Classification};
 use cordon_core::policy::Action;
+use cordon_core::refusal::Reason;
+use cordon_core::refusal::Record;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -40,7 +42,7 @@ async fn list(
 }
 
 async fn case_in_scope(state: &AppState, user: &cordon_core::user::User, id: Uuid, action: Action) -> ApiResult<Case> {
-    let case = state.store.case(id).await?.ok_or_else(|| ApiError::NotFound(format!("case {id}")))?;
+    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found(Record::Case, id))?;
     authorise(user, action, &case.unit_path)?;
     Ok(case)
 }
@@ -62,7 +64,7 @@ async fn classify(
 ) -> ApiResult<Json<Case>> {
     case_in_scope(&state, &user, id, Action::Classify).await?;
     if change.status.is_none() && change.outcome.is_none() {
-        return Err(ApiError::bad_field("status", "give a status, an outcome or both"));
+        return Err(ApiError::bad_field("status", Reason::StatusOrOutcome));
     }
     Ok(Json(state.store.classify_case(user.id, id, change, state.now()).await?))
 }

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::daily::{Completeness, DailyReportInput};
 use cordon_core::policy::Action;
+use cordon_core::refusal::Reason;
 use cordon_store::daily::{DailyFiling, UnitDay};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -32,7 +33,7 @@ async fn file(
     let unit = node_in_scope(&state, &user, &input.unit_code, "unit_code", Action::FileReport).await?;
     let levels = state.store.levels().await?;
     if unit.level + 1 != levels.len() as i64 {
-        return Err(cordon_core::Invalid::field("unit_code", "daily reports are filed for units only").into());
+        return Err(cordon_core::Invalid::field("unit_code", Reason::UnitsOnly).into());
     }
     let filing = state.store.file_daily_report(user.id, &unit, &input, note, now).await?;
     Ok((if filing.created { StatusCode::CREATED } else { StatusCode::OK }, Json(filing)))

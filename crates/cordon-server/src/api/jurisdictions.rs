@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use cordon_core::jurisdiction::{Facility, FacilityKind, Node, NodeInput};
 use cordon_core::policy::{self, Action};
+use cordon_core::refusal::Reason;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -72,11 +73,11 @@ async fn find_units(
 ) -> ApiResult<Json<Vec<Node>>> {
     let text = q.search.trim();
     if text.chars().count() < 2 {
-        return Err(ApiError::bad_field("search", "give at least 2 characters of the unit's name or code"));
+        return Err(ApiError::bad_field("search", Reason::SearchTooShort));
     }
     let limit = q.limit.unwrap_or(20);
     if !(1..=MOST_UNITS).contains(&limit) {
-        return Err(ApiError::bad_field("limit", format!("must be between 1 and {MOST_UNITS}, not {limit}")));
+        return Err(ApiError::bad_field("limit", Reason::LimitRange { max: MOST_UNITS, given: limit }));
     }
     let within = if policy::may_find_units_anywhere(&user) {
         match state.store.root_node().await? {
@@ -183,7 +184,7 @@ async fn put_levels(
         if deepest as usize >= body.levels.len() {
             return Err(cordon_core::Invalid::field(
                 "levels",
-                format!("the tree already has nodes at depth {deepest}; give at least {} levels", deepest + 1),
+                Reason::LevelsTooFew { depth: deepest as usize, levels: deepest as usize + 1 },
             )
             .into());
         }

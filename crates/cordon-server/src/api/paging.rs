@@ -13,6 +13,7 @@ use axum::Json;
 use axum::http::header::LINK;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
+use cordon_core::refusal::Reason;
 use cordon_store::paging::{Cursor, CursorKey, MAX_LIMIT, Page, PageRequest};
 use serde::Serialize;
 
@@ -33,12 +34,10 @@ pub const NEXT_CURSOR: HeaderName = HeaderName::from_static("x-next-cursor");
 pub fn page_request<K: CursorKey>(limit: Option<i64>, cursor: Option<&str>) -> ApiResult<PageRequest<K>> {
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_field("limit", format!("must be between 1 and {MAX_LIMIT}, not {limit}")));
+        return Err(ApiError::bad_field("limit", Reason::LimitRange { max: MAX_LIMIT, given: limit }));
     }
     let cursor = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(text) => Some(Cursor::parse(text).ok_or_else(|| {
-            ApiError::bad_field("cursor", "not a cursor of this list; pass on the X-Next-Cursor or Link of the previous page unchanged")
-        })?),
+        Some(text) => Some(Cursor::parse(text).ok_or_else(|| ApiError::bad_field("cursor", Reason::BadCursor))?),
         None => None,
     };
     Ok(PageRequest { limit, cursor })

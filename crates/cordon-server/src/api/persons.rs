@@ -5,6 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use cordon_core::person::{Person, PersonInput};
 use cordon_core::policy::Action;
+use cordon_core::refusal::Reason;
+use cordon_core::refusal::Record;
 use cordon_store::persons::Registration;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -34,11 +36,8 @@ async fn register(
     match state.store.register_person(user.id, &draft, &unit, input.confirm_new, now).await? {
         Registration::Registered(p) => Ok((StatusCode::CREATED, Json(p))),
         Registration::ProbableDuplicates(existing) => Err(ApiError::Conflict {
-            detail: format!(
-                "{} already lives in this unit with the same birth year; use the existing record or confirm a new one",
-                draft.full_name
-            ),
-            errors: vec![cordon_core::FieldError { field: "full_name".into(), reason: "probable duplicate of an existing person".into() }],
+            reason: Reason::ProbableDuplicate,
+            errors: vec![cordon_core::FieldError::new("full_name", Reason::ProbableDuplicate)],
             existing: serde_json::to_value(existing).ok(),
         }),
     }
@@ -70,7 +69,7 @@ async fn find(
 /// One resident.
 #[utoipa::path(get, path = "/persons/{id}", tag = "persons", params(("id" = Uuid, Path)), responses((status = 200, body = Person), (status = 403, body = crate::error::Problem)))]
 async fn get_person(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Person>> {
-    let person = state.store.person(id).await?.ok_or_else(|| ApiError::NotFound(format!("person {id}")))?;
+    let person = state.store.person(id).await?.ok_or_else(|| ApiError::not_found(Record::Person, id))?;
     authorise(&user, Action::Read, &person.unit_path)?;
     Ok(Json(person))
 }

@@ -10,6 +10,7 @@ use cordon_core::contact::{Contact, ContactInput, Handover};
 use cordon_core::investigation::{Investigation, InvestigationInput};
 use cordon_core::order::{Order, OrderStatus};
 use cordon_core::policy::Action;
+use cordon_core::refusal::Record;
 use cordon_core::user::User;
 use cordon_store::contacts::Listed;
 use cordon_store::followups::{VisitInput, VisitOutcome};
@@ -31,7 +32,7 @@ use crate::extract::{AppJson, AppQuery};
 use crate::state::AppState;
 
 async fn case_for(state: &AppState, user: &User, id: Uuid, action: Action) -> ApiResult<Case> {
-    let case = state.store.case(id).await?.ok_or_else(|| ApiError::NotFound(format!("case {id}")))?;
+    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found(Record::Case, id))?;
     authorise(user, action, &case.unit_path)?;
     Ok(case)
 }
@@ -44,7 +45,7 @@ async fn get_investigation(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Investigation>> {
     case_for(&state, &user, id, Action::Read).await?;
-    Ok(Json(state.store.investigation(id).await?.ok_or_else(|| ApiError::NotFound(format!("investigation of case {id}")))?))
+    Ok(Json(state.store.investigation(id).await?.ok_or_else(|| ApiError::not_found(Record::Investigation, id))?))
 }
 
 /// Record the investigation: exposure, sample and lab result (a positive
@@ -170,7 +171,7 @@ async fn visit(
     Path(id): Path<Uuid>,
     AppJson(input): AppJson<VisitInput>,
 ) -> ApiResult<Json<VisitOutcome>> {
-    let task = state.store.task(id).await?.ok_or_else(|| ApiError::NotFound(format!("task {id}")))?;
+    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, id))?;
     authorise(&user, Action::WorkTask, &task.subject_path)?;
     let note = input.check()?;
     Ok(Json(state.store.record_visit(&user, id, &input, note, state.now()).await?))

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use cordon_core::policy::Action;
+use cordon_core::refusal::Record;
 use cordon_core::report::ReportInput;
 use cordon_store::reports::{Intake, ReportWithStatus};
 use serde::Deserialize;
@@ -65,7 +66,7 @@ async fn get_report(
     CurrentUser(user): CurrentUser,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<ReportWithStatus>> {
-    let report = state.store.report(id).await?.ok_or_else(|| ApiError::NotFound(format!("report {id}")))?;
+    let report = state.store.report(id).await?.ok_or_else(|| ApiError::not_found(Record::Report, id))?;
     authorise(&user, Action::Read, &report.report.unit_path)?;
     Ok(Json(report))
 }

@@ -4,6 +4,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use cordon_core::policy::Action;
+use cordon_core::refusal::Reason;
+use cordon_core::refusal::Record;
 use cordon_core::roster::{Shift, ShiftInput, coverage_gaps};
 use cordon_core::user::Role;
 use jiff::{SignedDuration, Timestamp};
@@ -38,7 +40,7 @@ impl ShiftQuery {
         let from = self.from.unwrap_or(now);
         let to = self.to.unwrap_or_else(|| from.saturating_add(SignedDuration::from_hours(24 * 7)).unwrap_or(from));
         if to <= from || to.duration_since(from) > SignedDuration::from_hours(24 * 62) {
-            return Err(ApiError::bad_field("to", "must be after from, at most 62 days later"));
+            return Err(ApiError::bad_field("to", Reason::RosterPeriod { days: 62 }));
         }
         Ok((from, to))
     }
@@ -66,11 +68,11 @@ async fn create(
     input.check()?;
     let area = node_in_scope(&state, &user, &input.node_code, "node_code", Action::ManageRoster).await?;
     let worker = state.store.user(input.worker_id).await?.filter(|w| w.active && w.role == Role::HealthWorker);
-    let worker = worker.ok_or_else(|| cordon_core::Invalid::field("worker_id", "is not an active health worker"))?;
+    let worker = worker.ok_or_else(|| cordon_core::Invalid::field("worker_id", Reason::NotWorker))?;
     if !worker.node_path.contains(&area.path) {
         return Err(cordon_core::Invalid::field(
             "node_code",
-            format!("{} is anchored at {} and cannot cover this area", worker.display_name, worker.node_path),
+            Reason::CannotCover { worker: worker.display_name.clone(), area: area.code.clone() },
         )
         .into());
     }
@@ -80,7 +82,7 @@ async fn create(
 /// Remove a shift (command officers).
 #[utoipa::path(delete, path = "/shifts/{id}", tag = "rosters", params(("id" = Uuid, Path)), responses((status = 204)))]
 async fn remove(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
-    let shift = state.store.shift(id).await?.ok_or_else(|| ApiError::NotFound(format!("shift {id}")))?;
+    let shift = state.store.shift(id).await?.ok_or_else(|| ApiError::not_found(Record::Shift, id))?;
     authorise(&user, Action::ManageRoster, &shift.node_path)?;
     state.store.remove_shift(user.id, id, state.now()).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -3,6 +3,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use cordon_core::policy::Action;
+use cordon_core::refusal::Reason;
+use cordon_core::refusal::Record;
 use cordon_core::task::{OnCall, Task, TaskStatus};
 use cordon_core::user::{Role, User};
 use cordon_store::tasks::TaskFilter;
@@ -49,7 +51,7 @@ async fn list(
 }
 
 async fn task_visible(state: &AppState, user: &User, id: Uuid) -> ApiResult<Task> {
-    let task = state.store.task(id).await?.ok_or_else(|| ApiError::NotFound(format!("task {id}")))?;
+    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, id))?;
     if task.assignee_id != Some(user.id) {
         authorise(user, Action::Read, &task.subject_path)?;
     }
@@ -118,9 +120,9 @@ async fn reassign(
         .user(body.worker_id)
         .await?
         .filter(|w| w.active && w.role == Role::HealthWorker && user.node_path.contains(&w.node_path));
-    let worker = worker.ok_or_else(|| cordon_core::Invalid::field("worker_id", "is not an active health worker in your jurisdiction"))?;
+    let worker = worker.ok_or_else(|| cordon_core::Invalid::field("worker_id", Reason::NotWorkerHere))?;
     if !worker.node_path.contains(&task.subject_path) {
-        return Err(cordon_core::Invalid::field("worker_id", "this worker's area does not cover the task's place").into());
+        return Err(cordon_core::Invalid::field("worker_id", Reason::WorkerAreaMisses).into());
     }
     let to = OnCall { worker_id: worker.id, area_path: worker.node_path.clone() };
     Ok(Json(state.store.reassign_task(user.id, id, &to, state.now()).await?))

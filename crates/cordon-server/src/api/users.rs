@@ -5,6 +5,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use cordon_core::policy::Action;
+use cordon_core::refusal::Reason;
+use cordon_core::refusal::Record;
 use cordon_core::user::{Role, User, UserInput};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -36,10 +38,7 @@ async fn list_users(
     AppQuery(q): AppQuery<UserQuery>,
 ) -> ApiResult<Json<Vec<User>>> {
     if !matches!(user.role, Role::CommandOfficer | Role::Administrator) {
-        return Err(ApiError::Forbidden(cordon_core::policy::Denied::RoleForbids {
-            role: user.role.as_str(),
-            action: Action::ManageUsers,
-        }));
+        return Err(ApiError::Forbidden(cordon_core::policy::Denied::RoleForbids { role: user.role, action: Action::ManageUsers }));
     }
     let path = scope(&state, &user, q.under.as_deref()).await?;
     Ok(Json(state.store.users_under(&path, q.role).await?))
@@ -71,10 +70,10 @@ async fn patch_user(
     Path(id): Path<Uuid>,
     AppJson(patch): AppJson<UserPatch>,
 ) -> ApiResult<Json<User>> {
-    let target = state.store.user(id).await?.ok_or_else(|| ApiError::NotFound(format!("user {id}")))?;
+    let target = state.store.user(id).await?.ok_or_else(|| ApiError::not_found(Record::User, id))?;
     authorise(&admin, Action::ManageUsers, &target.node_path)?;
     if target.id == admin.id && !patch.active {
-        return Err(ApiError::conflict("you cannot deactivate yourself"));
+        return Err(ApiError::conflict(Reason::DeactivateSelf));
     }
     Ok(Json(state.store.set_user_active(Some(admin.id), id, patch.active, state.now()).await?))
 }

@@ -16,6 +16,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use cordon_core::definition::{CaseDefinition, Criterion};
 use cordon_core::policy::Action;
+use cordon_core::refusal::Reason;
+use cordon_core::refusal::Record;
 use cordon_core::settings::Settings;
 use cordon_core::user::{Role, User, UserInput};
 use cordon_store::StoreError;
@@ -23,7 +25,7 @@ use cordon_store::jurisdiction_csv;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, render, render_with, see_other};
+use super::{Chrome, FieldErrors, FormData, Lang, Notes, Shown, Viewer, WebResult, render, render_with, see_other};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -74,7 +76,7 @@ struct UsersPage {
 }
 
 impl UsersPage {
-    fn other_errors(&self) -> Vec<String> {
+    fn other_errors(&self) -> Vec<Notes> {
         self.errors.other(&["username", "display_name", "role", "node_code", "password", "phone"])
     }
 }
@@ -127,11 +129,10 @@ async fn users(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Fl
 
 async fn create_user(State(state): State<AppState>, viewer: Viewer, v: FormData) -> WebResult<Response> {
     as_admin(&viewer, Action::ManageUsers)?;
-    let t = viewer.lang;
     let mut errors = FieldErrors::none();
     let role = Role::parse(v.get("role"));
     if role.is_none() {
-        errors.add("role", t.get("reason_choose"));
+        errors.key("role", "reason_choose");
     }
     let input = UserInput {
         username: v.get("username").to_owned(),
@@ -145,7 +146,7 @@ async fn create_user(State(state): State<AppState>, viewer: Viewer, v: FormData)
         errors.extend(invalid.errors);
     }
     if input.node_code.is_empty() {
-        errors.add("node_code", t.get("reason_required"));
+        errors.key("node_code", "reason_required");
     }
     if errors.is_empty() {
         match create(&state, &viewer, &input).await {
@@ -164,11 +165,11 @@ async fn create(state: &AppState, viewer: &Viewer, input: &UserInput) -> Result<
 }
 
 async fn set_active(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
-    let target = state.store.user(id).await?.ok_or_else(|| ApiError::NotFound(format!("user {id}")))?;
+    let target = state.store.user(id).await?.ok_or_else(|| ApiError::not_found(Record::User, id))?;
     viewer.may(Action::ManageUsers, &target.node_path)?;
     let active = v.get("active") == "true";
     if target.id == viewer.user.id && !active {
-        return Err(ApiError::conflict(viewer.lang.get("admin_cannot_deactivate_self")).into());
+        return Err(ApiError::conflict(Reason::DeactivateSelf).into());
     }
     state.store.set_user_active(Some(viewer.user.id), id, active, state.now()).await?;
     Ok(see_other("/admin/users?done=changed"))
@@ -232,12 +233,12 @@ async fn import(State(state): State<AppState>, viewer: Viewer, form: Multipart) 
     let text = match csv_of(form).await {
         Ok(text) => text,
         Err(key) => {
-            errors.add("csv", t.get(key));
+            errors.key("csv", key);
             String::new()
         }
     };
     if errors.is_empty() && text.trim().is_empty() {
-        errors.add("csv", t.get("admin_import_empty"));
+        errors.key("csv", "admin_import_empty");
     }
     if errors.is_empty() {
         match import_text(&state, &viewer, &text).await? {
@@ -257,7 +258,7 @@ async fn import(State(state): State<AppState>, viewer: Viewer, form: Multipart) 
             }
             Err(messages) => {
                 for m in messages {
-                    errors.add("csv", m);
+                    errors.add("csv", Shown::Text(m));
                 }
             }
         }
@@ -290,7 +291,7 @@ async fn import_text(state: &AppState, viewer: &Viewer, text: &str) -> WebResult
         let s = match state.store.import_nodes(actor, &rows, now).await {
             Ok(s) => s,
             Err(StoreError::Invalid(invalid)) => {
-                return Ok(Err(invalid.errors.iter().map(|e| cordon_store::boundaries::locate(&e.field, &e.reason)).collect()));
+                return Ok(Err(invalid.errors.iter().map(|e| cordon_store::boundaries::locate(&e.field, &e.reason.to_string())).collect()));
             }
             Err(e) => return Err(e.into()),
         };
@@ -316,7 +317,7 @@ async fn import_text(state: &AppState, viewer: &Viewer, text: &str) -> WebResult
     match state.store.import_nodes(actor, &rows, now).await {
         Ok(s) => Ok(Ok(Imported { created: s.created, updated: s.updated, unchanged: s.unchanged, boundaries: 0 })),
         Err(StoreError::Invalid(invalid)) => {
-            Ok(Err(invalid.errors.iter().map(|e| jurisdiction_csv::locate(&e.field, &e.reason, &columns)).collect()))
+            Ok(Err(invalid.errors.iter().map(|e| jurisdiction_csv::locate(&e.field, &e.reason.to_string(), &columns)).collect()))
         }
         Err(e) => Err(e.into()),
     }
@@ -350,7 +351,7 @@ struct DefinitionPage {
 }
 
 impl DefinitionPage {
-    fn other_errors(&self) -> Vec<String> {
+    fn other_errors(&self) -> Vec<Notes> {
         self.errors.other(&["code", "name", "rule"])
     }
 }
@@ -385,7 +386,7 @@ async fn definition(State(state): State<AppState>, viewer: Viewer, Path(code): P
         .await?
         .into_iter()
         .find(|d| d.code == code)
-        .ok_or_else(|| ApiError::NotFound(format!("case definition {code}")))?;
+        .ok_or_else(|| ApiError::not_found(Record::CaseDefinition, code))?;
     render(&definition_page(&viewer, false, definition_form(&d), FieldErrors::none()))
 }
 
@@ -396,9 +397,10 @@ async fn save_definition(State(state): State<AppState>, viewer: Viewer, v: FormD
     let rule = match crate::extract::parse_json::<Criterion>(v.get("rule").as_bytes()) {
         Ok(rule) => Some(rule),
         Err(e) => {
+            let reason = e.reason();
             let problem = e.problem();
             if problem.errors.is_empty() {
-                errors.add("rule", problem.detail);
+                errors.add("rule", reason);
             }
             for fe in problem.errors {
                 errors.add(format!("rule.{}", fe.field), fe.reason);
@@ -427,7 +429,7 @@ struct SettingsPage {
 }
 
 impl SettingsPage {
-    fn other_errors(&self) -> Vec<String> {
+    fn other_errors(&self) -> Vec<Notes> {
         self.errors.other(&[
             "time_zone",
             "investigation_deadline_minutes",
@@ -473,7 +475,7 @@ async fn save_settings(State(state): State<AppState>, viewer: Viewer, v: FormDat
     for (slot, field) in numbers.iter_mut().zip(SETTING_FIELDS) {
         match v.get(field).parse::<i64>() {
             Ok(n) => *slot = n,
-            Err(_) => errors.add(field, t.get("reason_whole_number")),
+            Err(_) => errors.key(field, "reason_whole_number"),
         }
     }
     let hour = |n: i64| i8::try_from(n).unwrap_or(i8::MAX);

@@ -17,13 +17,16 @@ use axum::routing::{get, post};
 use cordon_core::alert::{Alert, AlertDecision, AlertStatus, ReviewInput};
 use cordon_core::jurisdiction::Node;
 use cordon_core::policy::Action;
+use cordon_core::refusal::Reason;
 use cordon_store::alerts::AlertFilter;
 use serde::Deserialize;
 
+use super::form::Note;
 use super::widgets::alert_chart;
 use super::widgets::names::Names;
 use super::{
-    Chrome, Crumb, FieldErrors, FormData, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with, see_other,
+    Chrome, Crumb, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with,
+    see_other,
 };
 use crate::actions::alerts::decide as decide_alert;
 use crate::actions::alerts::{AlertDetail, alert_detail};
@@ -116,7 +119,7 @@ fn status_filter(raw: Option<&str>) -> Result<Option<AlertStatus>, ApiError> {
         None => Ok(None),
         Some(s) => AlertStatus::parse(s).map(Some).ok_or_else(|| {
             let known = AlertStatus::ALL.map(AlertStatus::as_str).join(", ");
-            ApiError::bad_field("status", format!("must be one of {known}"))
+            ApiError::bad_field("status", Reason::OneOf { choices: known })
         }),
     }
 }
@@ -200,7 +203,7 @@ pub struct DecisionForm {
     /// The note typed, kept after an error.
     pub note: String,
     /// Why the note was refused, if it was.
-    pub error: Option<String>,
+    pub error: Option<Notes>,
 }
 
 #[derive(Template)]
@@ -225,7 +228,7 @@ struct AlertPage {
     series: Vec<SeriesRow>,
     reviews: Vec<ReviewLine>,
     forms: Vec<DecisionForm>,
-    problems: Vec<String>,
+    problems: Vec<Notes>,
     flash: Option<&'static str>,
 }
 
@@ -323,7 +326,7 @@ fn chart(t: Lang, detail: &AlertDetail, place: &str) -> WebResult<(String, Strin
 
 /// The forms of the decisions offered, with what was posted on the one that
 /// came back, and the problems to show above them.
-fn decision_forms(t: Lang, decisions: &[AlertDecision], posted: Option<&Posted>) -> (Vec<DecisionForm>, Vec<String>) {
+fn decision_forms(t: Lang, decisions: &[AlertDecision], posted: Option<&Posted>) -> (Vec<DecisionForm>, Vec<Notes>) {
     let forms = decisions
         .iter()
         .map(|d| {
@@ -352,7 +355,9 @@ fn decision_forms(t: Lang, decisions: &[AlertDecision], posted: Option<&Posted>)
         if !forms.iter().any(|f| f.name == decision_name(p.decision))
             && let Some(e) = p.errors.get("note")
         {
-            problems.push(format!("note: {e}"));
+            problems.push(Notes(
+                e.0.into_iter().map(|n| Note { part: Some(n.part.unwrap_or_else(|| "note".into())), shown: n.shown }).collect(),
+            ));
         }
     }
     (forms, problems)

@@ -31,7 +31,7 @@ use super::pager::{self, Pager};
 use super::widgets::names::Names;
 use super::widgets::quarantine::{all_facilities, kind_label, place_label, rule_label};
 use super::widgets::{SymptomBox, symptom_boxes};
-use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, page_node, render, render_with, see_other};
+use super::{Chrome, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, page_node, render, render_with, see_other};
 use crate::actions::arrivals::register as register_arrival;
 use crate::state::AppState;
 
@@ -119,7 +119,7 @@ struct ArrivalsPage {
 }
 
 impl ArrivalsPage {
-    fn other_errors(&self) -> Vec<String> {
+    fn other_errors(&self) -> Vec<Notes> {
         self.errors.other(&FIELDS)
     }
 
@@ -283,28 +283,28 @@ async fn arrivals(State(state): State<AppState>, viewer: Viewer, Query(q): Query
 }
 
 /// Reads the form into the API's input, noting fields that cannot be read.
-fn arrival_input(t: Lang, v: &FormData, id: Uuid, errors: &mut FieldErrors) -> Option<ArrivalInput> {
+fn arrival_input(v: &FormData, id: Uuid, errors: &mut FieldErrors) -> Option<ArrivalInput> {
     let sex = Sex::parse(v.get("person.sex"));
     if sex.is_none() {
-        errors.add("person.sex", t.get("reason_choose"));
+        errors.key("person.sex", "reason_choose");
     }
     let birth_year = v.get("person.birth_year").parse::<i32>().ok();
     if birth_year.is_none() {
-        errors.add("person.birth_year", t.get("reason_whole_number"));
+        errors.key("person.birth_year", "reason_whole_number");
     }
     let arrived_on = v.get("arrived_on").parse::<Date>().ok();
     if arrived_on.is_none() {
-        errors.add("arrived_on", t.get("reason_date"));
+        errors.key("arrived_on", "reason_date");
     }
     let temperature_c = match v.opt("temperature_c") {
         None => Some(None),
         Some(text) => text.replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite()).map(Some),
     };
     if temperature_c.is_none() {
-        errors.add("temperature_c", t.get("reason_number"));
+        errors.key("temperature_c", "reason_number");
     }
     if v.opt("point_of_entry_code").is_none() {
-        errors.add("point_of_entry_code", t.get("reason_choose"));
+        errors.key("point_of_entry_code", "reason_choose");
     }
     let symptoms: Vec<Symptom> = v.all("symptoms").filter_map(Symptom::parse).collect();
     let person = PersonInput {
@@ -335,7 +335,7 @@ async fn register(State(state): State<AppState>, viewer: Viewer, mut v: FormData
     let id = v.get("id").parse::<Uuid>().unwrap_or_else(|_| Uuid::new_v4());
     v.set("id", id.to_string());
     let mut errors = FieldErrors::none();
-    let input = arrival_input(viewer.lang, &v, id, &mut errors);
+    let input = arrival_input(&v, id, &mut errors);
     if let (Some(input), true) = (input, errors.is_empty()) {
         match register_arrival(&state, &viewer.user, &input).await {
             Ok(done) => return Ok(see_other(&format!("/arrivals?registered={}", done.arrival.id))),

@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use super::widgets::quarantine::{all_facilities, rule_label};
 use super::widgets::{choice, name_of};
-use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, render, render_with, see_other};
+use super::{Chrome, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, render, render_with, see_other};
 use crate::actions::settings::save as save_settings;
 use crate::state::AppState;
 
@@ -59,7 +59,7 @@ struct RulesPage {
 }
 
 impl RulesPage {
-    fn other_errors(&self) -> Vec<String> {
+    fn other_errors(&self) -> Vec<Notes> {
         self.errors.other(&FIELDS)
     }
 }
@@ -132,17 +132,16 @@ async fn change(
 }
 
 async fn save_default(State(state): State<AppState>, viewer: Viewer, v: FormData) -> WebResult<Response> {
-    let t = viewer.lang;
     let rule = choice::<EntryRule>(v.get("default_entry_rule"));
     let days = v.get("entry_quarantine_days").parse::<i16>().ok();
     change(&state, &viewer, v.clone(), |s, errors| {
         match rule {
             Some(rule) => s.default_entry_rule = rule,
-            None => errors.add("default_entry_rule", t.get("reason_choose")),
+            None => errors.key("default_entry_rule", "reason_choose"),
         }
         match days {
             Some(days) => s.entry_quarantine_days = days,
-            None => errors.add("entry_quarantine_days", t.get("reason_whole_number")),
+            None => errors.key("entry_quarantine_days", "reason_whole_number"),
         }
     })
     .await
@@ -155,7 +154,6 @@ fn country_code(text: &str) -> Option<String> {
 }
 
 async fn add_country(State(state): State<AppState>, viewer: Viewer, v: FormData) -> WebResult<Response> {
-    let t = viewer.lang;
     let country = country_code(v.get("country"));
     let rule = choice::<EntryRule>(v.get("rule"));
     change(&state, &viewer, v.clone(), |s, errors| match (country, rule) {
@@ -166,10 +164,10 @@ async fn add_country(State(state): State<AppState>, viewer: Viewer, v: FormData)
         }
         (country, rule) => {
             if country.is_none() {
-                errors.add("country", t.get("quarantine_reason_country"));
+                errors.key("country", "quarantine_reason_country");
             }
             if rule.is_none() {
-                errors.add("rule", t.get("reason_choose"));
+                errors.key("rule", "reason_choose");
             }
         }
     })
@@ -182,21 +180,20 @@ async fn remove_country(State(state): State<AppState>, viewer: Viewer, v: FormDa
 }
 
 async fn add_closure(State(state): State<AppState>, viewer: Viewer, v: FormData) -> WebResult<Response> {
-    let t = viewer.lang;
     let code = v.get("point_of_entry_code").to_owned();
     let known = all_facilities(&state).await?.iter().any(|f| f.kind == FacilityKind::PointOfEntry && f.code == code);
     let from = v.get("from").parse::<Date>().ok();
     let to = v.get("to").parse::<Date>().ok();
     change(&state, &viewer, v.clone(), |s, errors| {
         if !known {
-            errors.add("point_of_entry_code", t.get("reason_choose"));
+            errors.key("point_of_entry_code", "reason_choose");
         }
         if from.is_none() {
-            errors.add("from", t.get("reason_date"));
+            errors.key("from", "reason_date");
         }
         match (from, to) {
-            (_, None) => errors.add("to", t.get("reason_date")),
-            (Some(from), Some(to)) if to < from => errors.add("to", t.get("quarantine_reason_to_before_from")),
+            (_, None) => errors.key("to", "reason_date"),
+            (Some(from), Some(to)) if to < from => errors.key("to", "quarantine_reason_to_before_from"),
             (Some(from), Some(to)) if known => s.entry_closures.push(Closure { point_of_entry_code: code, from, to }),
             _ => {}
         }

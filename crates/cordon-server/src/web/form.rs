@@ -7,7 +7,7 @@
 
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
-use cordon_core::FieldError;
+use cordon_core::{FieldError, Reason};
 
 use super::WebError;
 use crate::error::ApiError;
@@ -67,21 +67,52 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
         if !is_form {
-            return Err(
-                ApiError::BadRequest { detail: "expected a form (application/x-www-form-urlencoded)".into(), errors: Vec::new() }.into()
-            );
+            return Err(ApiError::BadRequest { reason: Reason::ExpectedForm, errors: Vec::new() }.into());
         }
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_FORM).await.map_err(|_| ApiError::BadRequest {
-            detail: format!("the form is larger than {MAX_FORM} bytes or was cut off"),
-            errors: Vec::new(),
-        })?;
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_FORM)
+            .await
+            .map_err(|_| ApiError::BadRequest { reason: Reason::TooLarge { max: MAX_FORM }, errors: Vec::new() })?;
         Ok(FormData::parse(&bytes))
     }
 }
 
+/// What a page says about one field: a refusal of the core or the API (a
+/// code the catalogue translates), a message of the page's own catalogue (by
+/// key), or a text that is already what it is (a located line of an imported
+/// file).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shown {
+    /// A refusal, translated from its code.
+    Refusal(Reason),
+    /// A page message, by its catalogue key.
+    Key(&'static str),
+    /// A text shown as it is.
+    Text(String),
+}
+
+impl From<Reason> for Shown {
+    fn from(reason: Reason) -> Self {
+        Shown::Refusal(reason)
+    }
+}
+
+/// One problem shown on a form: the field path when the problem is about a
+/// part of the field asked for (`rule.count` under `rule`), and what to say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    /// The part of the field, when it is not the field itself.
+    pub part: Option<String>,
+    /// What to say.
+    pub shown: Shown,
+}
+
+/// The problems shown at one place of a form.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Notes(pub Vec<Note>);
+
 /// The problems with a posted form, by field.
 #[derive(Debug, Clone, Default)]
-pub struct FieldErrors(Vec<FieldError>);
+pub struct FieldErrors(Vec<(String, Shown)>);
 
 impl FieldErrors {
     /// No problems.
@@ -90,13 +121,18 @@ impl FieldErrors {
     }
 
     /// Adds a problem with `field`.
-    pub fn add(&mut self, field: impl Into<String>, reason: impl Into<String>) {
-        self.0.push(FieldError { field: field.into(), reason: reason.into() });
+    pub fn add(&mut self, field: impl Into<String>, shown: impl Into<Shown>) {
+        self.0.push((field.into(), shown.into()));
+    }
+
+    /// Adds a page message (by catalogue key) about `field`.
+    pub fn key(&mut self, field: impl Into<String>, key: &'static str) {
+        self.add(field, Shown::Key(key));
     }
 
     /// Adds every problem of a refused input.
     pub fn extend(&mut self, errors: impl IntoIterator<Item = FieldError>) {
-        self.0.extend(errors);
+        self.0.extend(errors.into_iter().map(|e| (e.field, Shown::Refusal(e.reason))));
     }
 
     /// Whether there is no problem.
@@ -104,24 +140,25 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
-    /// The reasons `field` (or a part of it, such as `rule.count` for `rule`)
-    /// was refused, joined; `None` when it was fine.
-    pub fn get(&self, field: &str) -> Option<String> {
-        let reasons: Vec<String> = self
+    /// The problems with `field` (or a part of it, such as `rule.count` for
+    /// `rule`); `None` when it was fine.
+    pub fn get(&self, field: &str) -> Option<Notes> {
+        let notes: Vec<Note> = self
             .0
             .iter()
-            .filter(|e| e.field == field || e.field.strip_prefix(field).is_some_and(|rest| rest.starts_with(['.', '['])))
-            .map(|e| if e.field == field { e.reason.clone() } else { format!("{}: {}", e.field, e.reason) })
+            .filter(|(f, _)| f == field || f.strip_prefix(field).is_some_and(|rest| rest.starts_with(['.', '['])))
+            .map(|(f, shown)| Note { part: (f != field).then(|| f.clone()), shown: shown.clone() })
             .collect();
-        (!reasons.is_empty()).then(|| reasons.join("; "))
+        (!notes.is_empty()).then_some(Notes(notes))
     }
 
-    /// Problems not tied to one of `fields` (shown at the top of the form).
-    pub fn other(&self, fields: &[&str]) -> Vec<String> {
+    /// Problems not tied to one of `fields` (shown at the top of the form), one
+    /// [`Notes`] each.
+    pub fn other(&self, fields: &[&str]) -> Vec<Notes> {
         self.0
             .iter()
-            .filter(|e| !fields.iter().any(|f| e.field == *f || e.field.strip_prefix(f).is_some_and(|r| r.starts_with(['.', '[']))))
-            .map(|e| if e.field.is_empty() { e.reason.clone() } else { format!("{}: {}", e.field, e.reason) })
+            .filter(|(f, _)| !fields.iter().any(|x| f == x || f.strip_prefix(x).is_some_and(|r| r.starts_with(['.', '[']))))
+            .map(|(f, shown)| Notes(vec![Note { part: (!f.is_empty()).then(|| f.clone()), shown: shown.clone() }]))
             .collect()
     }
 
@@ -130,9 +167,9 @@ impl FieldErrors {
     pub fn absorb(&mut self, error: ApiError) -> Result<(), ApiError> {
         match error {
             ApiError::Invalid(invalid) => self.extend(invalid.errors),
-            ApiError::BadRequest { errors, detail } | ApiError::Conflict { errors, detail, .. } => {
+            ApiError::BadRequest { errors, reason } | ApiError::Conflict { errors, reason, .. } => {
                 if errors.is_empty() {
-                    self.add("", detail);
+                    self.add("", reason);
                 } else {
                     self.extend(errors);
                 }
@@ -170,13 +207,14 @@ mod tests {
     #[test]
     fn errors_attach_to_their_field_and_its_parts() {
         let mut e = FieldErrors::none();
-        e.add("rule.count", "too many");
-        e.add("name", "must not be empty");
-        e.add("", "something else");
-        assert_eq!(e.get("rule").as_deref(), Some("rule.count: too many"));
-        assert_eq!(e.get("name").as_deref(), Some("must not be empty"));
+        e.add("rule.count", Reason::SymptomCount);
+        e.add("name", Reason::Empty);
+        e.key("", "reason_required");
+        let note = |part: Option<&str>, shown: Shown| Notes(vec![Note { part: part.map(str::to_owned), shown }]);
+        assert_eq!(e.get("rule"), Some(note(Some("rule.count"), Shown::Refusal(Reason::SymptomCount))));
+        assert_eq!(e.get("name"), Some(note(None, Shown::Refusal(Reason::Empty))));
         assert_eq!(e.get("code"), None);
-        assert_eq!(e.other(&["rule", "name"]), vec!["something else".to_owned()]);
+        assert_eq!(e.other(&["rule", "name"]), vec![note(None, Shown::Key("reason_required"))]);
     }
 
     #[test]

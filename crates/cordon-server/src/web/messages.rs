@@ -3,10 +3,9 @@
 //! A page asks its [`Lang`] for a key (`t.get("nav_board")`); texts with a
 //! value to fill in hold `{}` (`t.fill("queue_waiting", 3)`). The language
 //! comes from the `cordon_lang` cookie (set by the switch on every page), else
-//! from `Accept-Language`, else English. Reasons given by the core for a
-//! refused field are looked up by their English text ([`Lang::reason`]) and
-//! shown as they are when the catalogue has no translation (the Korean of
-//! reasons is kept apart, in the `reasons` submodule).
+//! from `Accept-Language`, else English. Refusals are translated from their
+//! code and parameters ([`Lang::refusal`]; the Korean of refusals is kept
+//! apart, in the `reasons` submodule).
 
 use axum::http::{HeaderMap, header};
 use axum_extra::extract::cookie::CookieJar;
@@ -22,7 +21,8 @@ use cordon_core::user::Role;
 
 mod reasons;
 
-use reasons::korean_reason;
+use super::form::{Notes, Shown};
+use cordon_core::refusal::Reason;
 
 /// Name of the language cookie.
 pub const LANG_COOKIE: &str = "cordon_lang";
@@ -110,13 +110,35 @@ impl Lang {
         self.get(key).replacen("{}", &value.to_string(), 1)
     }
 
-    /// A refusal reason in this language when the catalogue knows it (by
-    /// its exact English text or by a pattern with values in it), else as given.
-    pub fn reason(&self, english: &str) -> String {
-        if *self == Lang::En {
-            return english.to_owned();
+    /// A refusal in this language, from its code and parameters.
+    pub fn refusal(&self, reason: &Reason) -> String {
+        match self {
+            Lang::En => reason.to_string(),
+            Lang::Ko => reasons::korean(reason),
         }
-        korean_reason(english).unwrap_or_else(|| english.to_owned())
+    }
+
+    /// The problems shown at one place of a form, in this language: each
+    /// refusal and page message translated, a part of the field named before
+    /// its problem (`rule.count: ...`), several joined by `; `.
+    pub fn reason(&self, notes: &impl std::borrow::Borrow<Notes>) -> String {
+        let said: Vec<String> = notes
+            .borrow()
+            .0
+            .iter()
+            .map(|note| {
+                let text = match &note.shown {
+                    Shown::Refusal(reason) => self.refusal(reason),
+                    Shown::Key(key) => self.get(key).to_owned(),
+                    Shown::Text(text) => text.clone(),
+                };
+                match &note.part {
+                    Some(part) => format!("{part}: {text}"),
+                    None => text,
+                }
+            })
+            .collect();
+        said.join("; ")
     }
 
     /// An alert status.

@@ -40,6 +40,8 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::policy::{self, Action};
+use cordon_core::refusal::Reason;
+use cordon_core::refusal::Record;
 use cordon_core::user::{Role, User};
 use cordon_store::StoreError;
 use jiff::Timestamp;
@@ -48,7 +50,7 @@ use jiff::tz::TimeZone;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::state::AppState;
-pub use form::{FieldErrors, FormData};
+pub use form::{FieldErrors, FormData, Notes, Shown};
 pub use messages::Lang;
 
 /// The pages' router (merged at the root of the application).
@@ -115,7 +117,7 @@ impl From<policy::Denied> for WebError {
 #[derive(Debug, Clone)]
 struct PendingErrorPage {
     status: StatusCode,
-    detail: String,
+    reason: Reason,
 }
 
 impl IntoResponse for WebError {
@@ -129,7 +131,7 @@ impl IntoResponse for WebError {
                 let problem = e.problem();
                 let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 let mut response = status.into_response();
-                response.extensions_mut().insert(PendingErrorPage { status, detail: problem.detail });
+                response.extensions_mut().insert(PendingErrorPage { status, reason: e.reason() });
                 response
             }
         }
@@ -173,7 +175,8 @@ async fn guard(request: Request, next: Next) -> Response {
     }
     let mut response = next.run(Request::from_parts(parts, body)).await;
     if let Some(pending) = response.extensions_mut().remove::<PendingErrorPage>() {
-        let detail = if pending.status.is_server_error() { lang.get("error_internal_detail").to_owned() } else { pending.detail };
+        let detail =
+            if pending.status.is_server_error() { lang.get("error_internal_detail").to_owned() } else { lang.refusal(&pending.reason) };
         return error_page(lang, pending.status, detail);
     }
     response.headers_mut().entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("private, no-cache"));
@@ -189,7 +192,7 @@ async fn bad_id_in_path(parts: &mut Parts, lang: Lang) -> Option<String> {
     let (_, value) =
         params.iter().find(|(name, value)| (*name == "id" || name.ends_with("_id")) && value.parse::<uuid::Uuid>().is_err())?;
     let shown: String = value.chars().take(60).collect();
-    Some(lang.reason(&format!("{shown:?} in the address is not a valid id (a UUID)")))
+    Some(lang.refusal(&Reason::NotUuid { value: shown }))
 }
 
 fn error_page(t: Lang, status: StatusCode, detail: String) -> Response {
@@ -355,7 +358,7 @@ pub fn see_other(to: &str) -> Response {
 /// subtree) or the viewer's anchor.
 pub async fn page_node(state: &AppState, viewer: &Viewer, code: Option<&str>) -> WebResult<Node> {
     let code = code.map(str::trim).filter(|c| !c.is_empty()).unwrap_or(viewer.user.node_path.code());
-    let node = state.store.node_by_code(code).await?.ok_or_else(|| ApiError::NotFound(format!("jurisdiction {code}")))?;
+    let node = state.store.node_by_code(code).await?.ok_or_else(|| ApiError::not_found(Record::Jurisdiction, code))?;
     viewer.may(Action::Read, &node.path)?;
     Ok(node)
 }

@@ -18,6 +18,7 @@ use axum::routing::{get, post};
 use cordon_core::jurisdiction::Node;
 use cordon_core::order::{Order, OrderReason, OrderStatus};
 use cordon_core::policy::Action;
+use cordon_core::refusal::Reason;
 use cordon_store::audit::AuditFilter;
 use cordon_store::orders::OrderFilter;
 use jiff::civil::Date;
@@ -29,7 +30,8 @@ use super::widgets::choice;
 use super::widgets::names::{Names, person_name};
 use super::widgets::quarantine::{all_facilities, kind_label, place_label};
 use super::{
-    Chrome, Crumb, FieldErrors, FormData, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with, see_other,
+    Chrome, Crumb, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with,
+    see_other,
 };
 use crate::actions::orders::{Extension, Release, extend as extend_order, release as release_order};
 use crate::actions::orders::{order_for, orders_in};
@@ -136,7 +138,11 @@ async fn orders(State(state): State<AppState>, viewer: Viewer, Query(q): Query<L
         other => match choice::<OrderStatus>(other) {
             Some(s) => (false, Some(s)),
             None => {
-                return Err(ApiError::BadRequest { detail: t.get("quarantine_filter_unknown").to_owned(), errors: Vec::new() }.into());
+                return Err(ApiError::bad_field(
+                    "status",
+                    Reason::OneOf { choices: "in_force, all, active, extended, released, converted_to_case".into() },
+                )
+                .into());
             }
         },
     };
@@ -210,11 +216,11 @@ struct OrderPage {
 }
 
 impl OrderPage {
-    fn extend_other_errors(&self) -> Vec<String> {
+    fn extend_other_errors(&self) -> Vec<Notes> {
         self.extend_errors.other(&["ends_on", "reason"])
     }
 
-    fn release_other_errors(&self) -> Vec<String> {
+    fn release_other_errors(&self) -> Vec<Notes> {
         self.release_errors.other(&["reason"])
     }
 }
@@ -316,15 +322,14 @@ async fn order(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uui
 }
 
 async fn extend(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
-    let t = viewer.lang;
     let found = order_for(&state, &viewer.user, id, Action::DirectOrders).await?;
     let mut errors = FieldErrors::none();
     let ends_on = v.get("ends_on").parse::<Date>().ok();
     if ends_on.is_none() {
-        errors.add("ends_on", t.get("reason_date"));
+        errors.key("ends_on", "reason_date");
     }
     if v.opt("reason").is_none() {
-        errors.add("reason", t.get("quarantine_reason_required"));
+        errors.key("reason", "quarantine_reason_required");
     }
     if let (Some(ends_on), true) = (ends_on, errors.is_empty()) {
         let body = Extension { ends_on, reason: v.get("reason").to_owned() };
@@ -338,11 +343,10 @@ async fn extend(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uu
 }
 
 async fn release(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
-    let t = viewer.lang;
     let found = order_for(&state, &viewer.user, id, Action::DirectOrders).await?;
     let mut errors = FieldErrors::none();
     if v.opt("reason").is_none() {
-        errors.add("reason", t.get("quarantine_reason_required"));
+        errors.key("reason", "quarantine_reason_required");
     } else {
         match release_order(&state, &viewer.user, id, &Release { reason: v.get("reason").to_owned() }).await {
             Ok(_) => return Ok(see_other(&format!("/orders/{id}?done=released"))),

@@ -20,6 +20,8 @@ use cordon_core::contact::{ContactInput, ExposureSetting};
 use cordon_core::investigation::{InvestigationInput, IsolationDecision, Sample};
 use cordon_core::person::{PersonInput, Sex};
 use cordon_core::policy::Action;
+use cordon_core::refusal::Reason;
+use cordon_core::refusal::Record;
 use cordon_core::report::Symptom;
 use cordon_store::followups::VisitInput;
 use jiff::civil::Date;
@@ -28,7 +30,7 @@ use uuid::Uuid;
 use super::widgets::names::{Names, person_name};
 use super::widgets::task_list::task_problem;
 use super::widgets::{choice, name_of};
-use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, render, render_with, see_other};
+use super::{Chrome, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, render, render_with, see_other};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -41,7 +43,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn case_for(state: &AppState, viewer: &Viewer, id: Uuid, action: Action) -> WebResult<Case> {
-    let case = state.store.case(id).await?.ok_or_else(|| ApiError::NotFound(format!("case {id}")))?;
+    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found(Record::Case, id))?;
     viewer.may(action, &case.unit_path)?;
     Ok(case)
 }
@@ -68,7 +70,7 @@ struct InvestigationPage {
 }
 
 impl InvestigationPage {
-    fn other_errors(&self) -> Vec<String> {
+    fn other_errors(&self) -> Vec<Notes> {
         self.errors.other(&["exposure_history", "sample", "isolation", "source_case_id"])
     }
 }
@@ -121,21 +123,21 @@ async fn investigation(State(state): State<AppState>, viewer: Viewer, Path(id): 
 }
 
 /// Reads the investigation form into the API's input, noting unreadable fields.
-fn investigation_input(t: Lang, v: &FormData, errors: &mut FieldErrors) -> InvestigationInput {
+fn investigation_input(v: &FormData, errors: &mut FieldErrors) -> InvestigationInput {
     let sample = match v.opt("sample.kind") {
         None => None,
         Some(kind) => {
             let kind = choice(kind);
             if kind.is_none() {
-                errors.add("sample.kind", t.get("reason_choose"));
+                errors.key("sample.kind", "reason_choose");
             }
             let taken_on = v.get("sample.taken_on").parse::<Date>().ok();
             if taken_on.is_none() {
-                errors.add("sample.taken_on", t.get("reason_date"));
+                errors.key("sample.taken_on", "reason_date");
             }
             let result = v.opt("sample.result").map(|r| choice(r).ok_or(()));
             if matches!(result, Some(Err(()))) {
-                errors.add("sample.result", t.get("reason_choose"));
+                errors.key("sample.result", "reason_choose");
             }
             match (kind, taken_on) {
                 (Some(kind), Some(taken_on)) => Some(Sample { kind, taken_on, result: result.and_then(Result::ok) }),
@@ -148,7 +150,7 @@ fn investigation_input(t: Lang, v: &FormData, errors: &mut FieldErrors) -> Inves
         Some(place) => match choice(place) {
             Some(place) => Some(IsolationDecision { place, facility_code: v.opt("isolation.facility_code").map(str::to_owned) }),
             None => {
-                errors.add("isolation.place", t.get("reason_choose"));
+                errors.key("isolation.place", "reason_choose");
                 None
             }
         },
@@ -158,7 +160,7 @@ fn investigation_input(t: Lang, v: &FormData, errors: &mut FieldErrors) -> Inves
         Some(text) => {
             let id = text.parse::<Uuid>().ok();
             if id.is_none() {
-                errors.add("source_case_id", t.get("reason_case_id"));
+                errors.key("source_case_id", "reason_case_id");
             }
             id
         }
@@ -169,7 +171,7 @@ fn investigation_input(t: Lang, v: &FormData, errors: &mut FieldErrors) -> Inves
 async fn save_investigation(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
     let case = case_for(&state, &viewer, id, Action::Classify).await?;
     let mut errors = FieldErrors::none();
-    let input = investigation_input(viewer.lang, &v, &mut errors);
+    let input = investigation_input(&v, &mut errors);
     if errors.is_empty() {
         match record(&state, &viewer, id, &input).await {
             Ok(()) => return Ok(see_other(&format!("/cases/{id}?saved=1"))),
@@ -220,7 +222,7 @@ struct ContactsPage {
 }
 
 impl ContactsPage {
-    fn other_errors(&self) -> Vec<String> {
+    fn other_errors(&self) -> Vec<Notes> {
         self.errors.other(&["person_id", "new_person", "relation", "exposure_date", "setting"])
     }
 }
@@ -283,21 +285,20 @@ async fn contacts(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
 }
 
 async fn add_contact(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
-    let t = viewer.lang;
     let case = case_for(&state, &viewer, id, Action::Classify).await?;
     let mut errors = FieldErrors::none();
     let exposure_date = v.get("exposure_date").parse::<Date>().ok();
     if exposure_date.is_none() {
-        errors.add("exposure_date", t.get("reason_date"));
+        errors.key("exposure_date", "reason_date");
     }
     let setting: Option<ExposureSetting> = ExposureSetting::parse(v.get("setting"));
     if setting.is_none() {
-        errors.add("setting", t.get("reason_choose"));
+        errors.key("setting", "reason_choose");
     }
     let is_new = v.get("person_id") == "new";
     let person_id = if is_new { None } else { v.get("person_id").parse::<Uuid>().ok() };
     if !is_new && person_id.is_none() {
-        errors.add("person_id", t.get("reason_choose_resident"));
+        errors.key("person_id", "reason_choose_resident");
     }
     let new_person = is_new.then(|| PersonInput {
         full_name: v.get("new_person.full_name").to_owned(),
@@ -310,7 +311,7 @@ async fn add_contact(State(state): State<AppState>, viewer: Viewer, Path(id): Pa
         confirm_new: false,
     });
     if is_new && v.get("new_person.birth_year").parse::<i32>().is_err() {
-        errors.add("new_person.birth_year", t.get("reason_whole_number"));
+        errors.key("new_person.birth_year", "reason_whole_number");
     }
     if let (Some(exposure_date), Some(setting), true) = (exposure_date, setting, errors.is_empty()) {
         let input = ContactInput { person_id, new_person, relation: v.get("relation").to_owned(), exposure_date, setting };
@@ -329,8 +330,7 @@ async fn list(state: &AppState, viewer: &Viewer, case_id: Uuid, input: &ContactI
 }
 
 async fn visit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
-    let t = viewer.lang;
-    let task = state.store.task(id).await?.ok_or_else(|| ApiError::NotFound(format!("task {id}")))?;
+    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, id))?;
     viewer.may(Action::WorkTask, &task.subject_path)?;
     let mut p = cordon_core::validation::Problems::default();
     let seen = v.get("seen") == "yes";
@@ -339,7 +339,7 @@ async fn visit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uui
         Some(text) => {
             let parsed = text.replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite());
             if parsed.is_none() {
-                p.add("temperature_c", t.get("reason_number"));
+                p.add("temperature_c", Reason::NotNumber);
             }
             parsed
         }

@@ -18,6 +18,7 @@ use cordon_core::daily::{DailyReportInput, Timeliness};
 use cordon_core::jurisdiction::Node;
 use cordon_core::person::{Person, PersonInput, Sex};
 use cordon_core::policy::Action;
+use cordon_core::refusal::Reason;
 use cordon_core::report::{ReportInput, Symptom};
 use cordon_store::reports::NewResidentReport;
 use jiff::civil::Date;
@@ -26,7 +27,7 @@ use uuid::Uuid;
 
 use super::widgets::names::Names;
 use super::widgets::{SymptomBox, report_status_class, symptom_boxes};
-use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, local_time, render, render_with, see_other};
+use super::{Chrome, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, local_time, render, render_with, see_other};
 use crate::actions::{node_in_scope, reports};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -75,7 +76,7 @@ impl ReportPage {
         [Sex::Female, Sex::Male, Sex::Other].into_iter().map(|s| (s.as_str(), self.t.sex(s), self.v.get("sex") == s.as_str())).collect()
     }
 
-    fn other_errors(&self) -> Vec<String> {
+    fn other_errors(&self) -> Vec<Notes> {
         self.errors.other(&[
             "person_id",
             "full_name",
@@ -168,7 +169,6 @@ fn parse_decimal(text: &str) -> Option<f64> {
 }
 
 async fn submit_report(State(state): State<AppState>, viewer: Viewer, mut v: FormData) -> WebResult<Response> {
-    let t = viewer.lang;
     let mut errors = FieldErrors::none();
     let fixed_unit = anchored_unit(&state, &viewer).await?;
     let unit_code = match &fixed_unit {
@@ -176,10 +176,10 @@ async fn submit_report(State(state): State<AppState>, viewer: Viewer, mut v: For
         None => v.get("unit_code").to_owned(),
     };
     if unit_code.is_empty() {
-        errors.add("unit_code", t.get("reason_required"));
+        errors.key("unit_code", "reason_required");
     }
     let today = state.store.settings().await?.local_date(state.now());
-    let (input, new_person) = read_report_form(&mut v, t, &unit_code, today, &mut errors);
+    let (input, new_person) = read_report_form(&mut v, &unit_code, today, &mut errors);
     let draft = match input.parse(today) {
         Ok(d) => Some(d),
         Err(invalid) => {
@@ -201,7 +201,7 @@ async fn submit_report(State(state): State<AppState>, viewer: Viewer, mut v: For
             match reports::file_for_new_resident(&state, &viewer.user, (&person_draft, input.confirm_new), &draft, &unit).await {
                 Ok(NewResidentReport::Filed(intake)) => Ok(*intake),
                 Ok(NewResidentReport::ProbableDuplicates(existing)) => {
-                    errors.add("full_name", t.get("reason_duplicate"));
+                    errors.key("full_name", "reason_duplicate");
                     return form_again(&state, &viewer, v, errors, existing).await;
                 }
                 Err(e) => Err(e),
@@ -221,24 +221,18 @@ async fn submit_report(State(state): State<AppState>, viewer: Viewer, mut v: For
 /// Reads the report form field by field, noting each field that is wrong:
 /// the report (with a new id when the form came without one) and, when the
 /// resident is new, the resident.
-fn read_report_form(
-    v: &mut FormData,
-    t: Lang,
-    unit_code: &str,
-    today: Date,
-    errors: &mut FieldErrors,
-) -> (ReportInput, Option<PersonInput>) {
+fn read_report_form(v: &mut FormData, unit_code: &str, today: Date, errors: &mut FieldErrors) -> (ReportInput, Option<PersonInput>) {
     let temperature_c = v.opt("temperature_c").and_then(|text| {
         let parsed = parse_decimal(text);
         if parsed.is_none() {
-            errors.add("temperature_c", t.get("reason_number"));
+            errors.key("temperature_c", "reason_number");
         }
         parsed
     });
     let onset_date = v.opt("onset_date").and_then(|text| {
         let parsed = text.parse::<Date>().ok();
         if parsed.is_none() {
-            errors.add("onset_date", t.get("reason_date"));
+            errors.key("onset_date", "reason_date");
         }
         parsed
     });
@@ -246,7 +240,7 @@ fn read_report_form(
     for value in v.all("symptoms") {
         match Symptom::parse(value) {
             Some(s) => symptoms.push(s),
-            None => errors.add("symptoms", t.get("reason_unknown_symptom")),
+            None => errors.key("symptoms", "reason_unknown_symptom"),
         }
     }
     let id = v.get("id").parse::<Uuid>().unwrap_or_else(|_| {
@@ -254,7 +248,7 @@ fn read_report_form(
         v.set("id", id.to_string());
         id
     });
-    let (new_person, existing_person) = read_resident(v, t, unit_code, today, errors);
+    let (new_person, existing_person) = read_resident(v, unit_code, today, errors);
     let input = ReportInput {
         id,
         person_id: existing_person.unwrap_or(Uuid::nil()),
@@ -269,12 +263,12 @@ fn read_report_form(
 
 /// The resident the report is about: a new one typed in the form, or the id
 /// of one chosen from the list.
-fn read_resident(v: &FormData, t: Lang, unit_code: &str, today: Date, errors: &mut FieldErrors) -> (Option<PersonInput>, Option<Uuid>) {
+fn read_resident(v: &FormData, unit_code: &str, today: Date, errors: &mut FieldErrors) -> (Option<PersonInput>, Option<Uuid>) {
     let chosen = v.get("person_id");
     if chosen != "new" {
         let existing = chosen.parse::<Uuid>().ok();
         if existing.is_none() {
-            errors.add("person_id", t.get("reason_choose_resident"));
+            errors.key("person_id", "reason_choose_resident");
         }
         return (None, existing);
     }
@@ -289,11 +283,11 @@ fn read_resident(v: &FormData, t: Lang, unit_code: &str, today: Date, errors: &m
         confirm_new: v.ticked("confirm_new"),
     };
     if Sex::parse(v.get("sex")).is_none() {
-        errors.add("sex", t.get("reason_required"));
+        errors.key("sex", "reason_required");
     }
     let year_typed = v.get("birth_year").parse::<i32>().is_ok();
     if !year_typed {
-        errors.add("birth_year", t.get("reason_whole_number"));
+        errors.key("birth_year", "reason_whole_number");
     }
     if let Err(invalid) = input.parse(i32::from(today.year())) {
         errors.extend(invalid.errors.into_iter().filter(|e| year_typed || e.field != "birth_year"));
@@ -398,7 +392,7 @@ struct DailyPage {
 }
 
 impl DailyPage {
-    fn other_errors(&self) -> Vec<String> {
+    fn other_errors(&self) -> Vec<Notes> {
         self.errors.other(&["date", "ill_count", "note", "unit_code"])
     }
 }
@@ -462,7 +456,6 @@ async fn daily_form(State(state): State<AppState>, viewer: Viewer, Query(q): Que
 }
 
 async fn file_daily(State(state): State<AppState>, viewer: Viewer, mut v: FormData) -> WebResult<Response> {
-    let t = viewer.lang;
     let mut errors = FieldErrors::none();
     let unit_code = match anchored_unit(&state, &viewer).await? {
         Some(unit) => unit.code,
@@ -472,14 +465,14 @@ async fn file_daily(State(state): State<AppState>, viewer: Viewer, mut v: FormDa
     v.set("id", id.to_string());
     let date = v.get("date").parse::<Date>();
     if date.is_err() {
-        errors.add("date", t.get("reason_date"));
+        errors.key("date", "reason_date");
     }
     let ill_count = v.get("ill_count").parse::<i64>();
     if ill_count.is_err() {
-        errors.add("ill_count", t.get("reason_whole_number"));
+        errors.key("ill_count", "reason_whole_number");
     }
     if unit_code.is_empty() {
-        errors.add("unit_code", t.get("reason_required"));
+        errors.key("unit_code", "reason_required");
     }
     let (Ok(date), Ok(ill_count), true) = (date, ill_count, errors.is_empty()) else {
         let page = daily_page(&state, &viewer, v, errors, None).await?;
@@ -505,7 +498,7 @@ async fn file(state: &AppState, viewer: &Viewer, input: &DailyReportInput) -> Re
     let unit = node_in_scope(state, &viewer.user, &input.unit_code, "unit_code", Action::FileReport).await?;
     let levels = state.store.levels().await?;
     if unit.level + 1 != levels.len() as i64 {
-        return Err(cordon_core::Invalid::field("unit_code", "daily reports are filed for units only").into());
+        return Err(cordon_core::Invalid::field("unit_code", Reason::UnitsOnly).into());
     }
     Ok(state.store.file_daily_report(viewer.user.id, &unit, input, note, now).await?.created)
 }

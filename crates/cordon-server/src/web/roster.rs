@@ -13,6 +13,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use cordon_core::jurisdiction::Node;
 use cordon_core::policy::Action;
+use cordon_core::refusal::Reason;
+use cordon_core::refusal::Record;
 use cordon_core::roster::{Shift, ShiftInput, coverage_gaps};
 use cordon_core::user::Role;
 use jiff::civil::DateTime;
@@ -23,7 +25,8 @@ use uuid::Uuid;
 
 use super::widgets::names::Names;
 use super::{
-    Chrome, Crumb, FieldErrors, FormData, Lang, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with, see_other,
+    Chrome, Crumb, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with,
+    see_other,
 };
 use crate::actions::node_in_scope;
 use crate::error::ApiError;
@@ -81,7 +84,7 @@ struct RosterPage {
 }
 
 impl RosterPage {
-    fn other_errors(&self) -> Vec<String> {
+    fn other_errors(&self) -> Vec<Notes> {
         self.errors.other(&["worker_id", "starts_at", "ends_at"])
     }
 }
@@ -173,21 +176,20 @@ fn local_instant(text: &str, zone: &TimeZone) -> Option<Timestamp> {
 }
 
 async fn add_shift(State(state): State<AppState>, viewer: Viewer, v: FormData) -> WebResult<Response> {
-    let t = viewer.lang;
     let node = page_node(&state, &viewer, Some(v.get("node_code"))).await?;
     let zone = state.store.settings().await?.zone();
     let mut errors = FieldErrors::none();
     let worker_id = v.get("worker_id").parse::<Uuid>().ok();
     if worker_id.is_none() {
-        errors.add("worker_id", t.get("reason_choose"));
+        errors.key("worker_id", "reason_choose");
     }
     let starts_at = local_instant(v.get("starts_at"), &zone);
     if starts_at.is_none() {
-        errors.add("starts_at", t.get("reason_datetime"));
+        errors.key("starts_at", "reason_datetime");
     }
     let ends_at = local_instant(v.get("ends_at"), &zone);
     if ends_at.is_none() {
-        errors.add("ends_at", t.get("reason_datetime"));
+        errors.key("ends_at", "reason_datetime");
     }
     if let (Some(worker_id), Some(starts_at), Some(ends_at)) = (worker_id, starts_at, ends_at) {
         let input = ShiftInput { worker_id, node_code: node.code.clone(), starts_at, ends_at };
@@ -205,16 +207,20 @@ async fn create(state: &AppState, viewer: &Viewer, input: &ShiftInput) -> Result
     input.check()?;
     let area = node_in_scope(state, &viewer.user, &input.node_code, "node_code", Action::ManageRoster).await?;
     let worker = state.store.user(input.worker_id).await?.filter(|w| w.active && w.role == Role::HealthWorker);
-    let worker = worker.ok_or_else(|| cordon_core::Invalid::field("worker_id", "is not an active health worker"))?;
+    let worker = worker.ok_or_else(|| cordon_core::Invalid::field("worker_id", Reason::NotWorker))?;
     if !worker.node_path.contains(&area.path) {
-        return Err(cordon_core::Invalid::field("worker_id", format!("{} cannot cover {}", worker.display_name, area.code)).into());
+        return Err(cordon_core::Invalid::field(
+            "worker_id",
+            Reason::CannotCover { worker: worker.display_name.clone(), area: area.code.clone() },
+        )
+        .into());
     }
     state.store.add_shift(viewer.user.id, worker.id, &area, input.starts_at, input.ends_at, state.now()).await?;
     Ok(())
 }
 
 async fn remove_shift(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> WebResult<Response> {
-    let shift = state.store.shift(id).await?.ok_or_else(|| ApiError::NotFound(format!("shift {id}")))?;
+    let shift = state.store.shift(id).await?.ok_or_else(|| ApiError::not_found(Record::Shift, id))?;
     viewer.may(Action::ManageRoster, &shift.node_path)?;
     state.store.remove_shift(viewer.user.id, id, state.now()).await?;
     Ok(see_other(&format!("/roster?node={}", super::form::url_encode(shift.node_path.code()))))

@@ -66,10 +66,10 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, jar: CookieJ
     let next = local_path(form.get("next")).unwrap_or("").to_owned();
     let mut errors = FieldErrors::none();
     if username.is_empty() {
-        errors.add("username", t.get("reason_required"));
+        errors.key("username", "reason_required");
     }
     if password.is_empty() {
-        errors.add("password", t.get("reason_required"));
+        errors.key("password", "reason_required");
     }
     if errors.is_empty() {
         match check_credentials(&state, username, password).await {
@@ -78,7 +78,7 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, jar: CookieJ
                 let to = if next.is_empty() || next == "/" { home_of(user.role).to_owned() } else { next };
                 return Ok((jar.add(cookie), see_other(&to)).into_response());
             }
-            Err(ApiError::BadCredentials) => errors.add("password", t.get("reason_bad_credentials")),
+            Err(ApiError::BadCredentials) => errors.key("password", "reason_bad_credentials"),
             Err(e) => return Err(e.into()),
         }
     }

@@ -15,12 +15,13 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use cordon_core::case::{Case, CaseStatus, Classification, Outcome};
 use cordon_core::policy::Action;
+use cordon_core::refusal::Record;
 use cordon_core::task::Task;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::widgets::task_list::{task_problem, tasks_live as live_tasks, tasks_page};
-use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, local_time, render, render_with, see_other};
+use super::{Chrome, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, local_time, render, render_with, see_other};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -57,7 +58,7 @@ async fn tasks_live(State(state): State<AppState>, viewer: Viewer) -> WebResult<
 
 /// The task, if the viewer may work on it (same rule as the API).
 async fn workable_task(state: &AppState, viewer: &Viewer, id: Uuid) -> WebResult<Task> {
-    let task = state.store.task(id).await?.ok_or_else(|| ApiError::NotFound(format!("task {id}")))?;
+    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, id))?;
     if task.assignee_id != Some(viewer.user.id) {
         viewer.may(Action::Read, &task.subject_path)?;
     }
@@ -113,7 +114,7 @@ struct CasePage {
 }
 
 impl CasePage {
-    fn other_errors(&self) -> Vec<String> {
+    fn other_errors(&self) -> Vec<Notes> {
         self.errors.other(&["status", "outcome"])
     }
 }
@@ -125,7 +126,7 @@ struct CaseQuery {
 }
 
 async fn case_in_scope(state: &AppState, viewer: &Viewer, id: Uuid) -> WebResult<Case> {
-    let case = state.store.case(id).await?.ok_or_else(|| ApiError::NotFound(format!("case {id}")))?;
+    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found(Record::Case, id))?;
     viewer.may(Action::Read, &case.unit_path)?;
     Ok(case)
 }
@@ -169,7 +170,6 @@ async fn case_page(State(state): State<AppState>, viewer: Viewer, Path(id): Path
 }
 
 async fn classify(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
-    let t = viewer.lang;
     let case = case_in_scope(&state, &viewer, id).await?;
     viewer.may(Action::Classify, &case.unit_path)?;
     let mut errors = FieldErrors::none();
@@ -178,7 +178,7 @@ async fn classify(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
         Some(s) => {
             let parsed = CaseStatus::parse(s);
             if parsed.is_none() {
-                errors.add("status", t.get("reason_choose"));
+                errors.key("status", "reason_choose");
             }
             parsed.filter(|s| *s != case.status)
         }
@@ -188,13 +188,13 @@ async fn classify(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
         Some(o) => {
             let parsed = Outcome::parse(o);
             if parsed.is_none() {
-                errors.add("outcome", t.get("reason_choose"));
+                errors.key("outcome", "reason_choose");
             }
             parsed
         }
     };
     if errors.is_empty() && status.is_none() && outcome.is_none() {
-        errors.add("status", t.get("reason_no_change"));
+        errors.key("status", "reason_no_change");
     }
     if errors.is_empty() {
         match state.store.classify_case(viewer.user.id, id, Classification { status, outcome }, state.now()).await {

@@ -8,7 +8,11 @@ use uuid::Uuid;
 use crate::helpers::TestApp;
 use crate::on_both_backends;
 
-on_both_backends!(bad_reports_are_refused_with_the_field_and_store_nothing, bad_requests_elsewhere_are_problems_too);
+on_both_backends!(
+    bad_reports_are_refused_with_the_field_and_store_nothing,
+    bad_requests_elsewhere_are_problems_too,
+    refusals_carry_their_code_and_parameters
+);
 
 async fn raw(app: &TestApp, user: &str, path: &str, content_type: &str, body: &str) -> (StatusCode, String, Value) {
     let r = app
@@ -130,4 +134,33 @@ async fn bad_requests_elsewhere_are_problems_too(app: &TestApp) {
     let (status, _) = app.get("p1_officer", "/cases/not-a-uuid").await;
     assert!(status.is_client_error());
     assert_eq!(app.count(Table::Audit).await, audit_before, "nothing changed");
+}
+
+/// Each refusal says why as a code with parameters, beside the English, at
+/// the top of the problem and on each field.
+async fn refusals_carry_their_code_and_parameters(app: &TestApp) {
+    let person = app.resident("reporter_u1", "U1", "Shin Eun-woo").await;
+    let good = json!({"id": Uuid::new_v4(), "person_id": person, "unit_code": "U1", "symptoms": ["fever"], "temperature_c": 38.5, "onset_date": "2026-11-22"});
+    let with = |key: &str, value: Value| {
+        let mut b = good.clone();
+        b[key] = value;
+        b.to_string()
+    };
+    let hot = raw(app, "reporter_u1", "/reports", "application/json", &with("temperature_c", json!(46.0))).await.2;
+    assert_eq!(hot["code"], "invalid", "{hot}");
+    assert_eq!(hot["params"], json!({"fields": 1}), "{hot}");
+    assert_eq!(hot["errors"][0]["code"], "between", "{hot}");
+    assert_eq!(hot["errors"][0]["params"], json!({"min": 30.0, "max": 45.0, "unit": "celsius"}), "{hot}");
+    assert_eq!(hot["errors"][0]["reason"], "must be between 30 and 45 °C", "{hot}");
+    let elsewhere = raw(app, "reporter_u1", "/reports", "application/json", &with("unit_code", json!("U3"))).await.2;
+    assert_eq!(elsewhere["code"], "outside_jurisdiction", "{elsewhere}");
+    assert_eq!(elsewhere["errors"][0]["code"], "outside_jurisdiction", "{elsewhere}");
+    let nowhere = raw(app, "reporter_u1", "/reports", "application/json", &with("unit_code", json!("NOWHERE"))).await.2;
+    assert_eq!(nowhere["errors"][0]["code"], "no_node", "{nowhere}");
+    assert_eq!(nowhere["errors"][0]["params"], json!({"code": "NOWHERE"}), "{nowhere}");
+    let missing =
+        app.http.get(app.url(&format!("/cases/{}", Uuid::nil()))).bearer_auth(&app.seed.tokens["p1_officer"]).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let missing: Value = missing.json().await.unwrap();
+    assert_eq!((missing["code"].as_str(), missing["params"]["record"].as_str()), (Some("not_found"), Some("case")), "{missing}");
 }

@@ -38,7 +38,7 @@ async fn a_refused_report_leaves_no_new_resident_behind(app: &TestApp) {
     let refused = store.submit_report_for_new_resident(reporter, (&newcomer("Seo Da-eun"), false), &rash(id), &unit, app.state.now()).await;
 
     // Assert: refused, and nothing of the new resident was kept.
-    assert!(matches!(refused, Err(cordon_store::StoreError::IdReused { entity: "report", .. })), "{refused:?}");
+    assert!(matches!(refused, Err(cordon_store::StoreError::IdReused { record: cordon_core::refusal::Record::Report, .. })), "{refused:?}");
     assert_eq!(app.count(Table::Persons).await, persons, "the new resident was rolled back with the report");
     assert_eq!(app.count(Table::Audit).await, audit, "and so was their audit record");
 }

@@ -70,7 +70,7 @@ async fn import(store: &Store, rows: &[ImportRow], file: &str, locate: impl Fn(&
     match store.import_nodes(None, rows, jiff::Timestamp::now()).await {
         Ok(s) => Ok(format!("{} created, {} updated, {} unchanged", s.created, s.updated, s.unchanged)),
         Err(StoreError::Invalid(invalid)) => {
-            let first = invalid.errors.first().map(|e| locate(&e.field, &e.reason)).unwrap_or_default();
+            let first = invalid.errors.first().map(|e| locate(&e.field, &e.reason.to_string())).unwrap_or_default();
             bail!("{file}: {first}; nothing was imported")
         }
         Err(e) => Err(e.into()),

@@ -8,6 +8,7 @@
 use cordon_core::case::{CaseStatus, Classification};
 use cordon_core::investigation::{InvestigationInput, IsolationDecision, IsolationPlace, LabResult, Sample, SampleKind};
 use cordon_core::order::OrderKind;
+use cordon_core::refusal::Record;
 use cordon_sim::{ArrivalAction, ContactSpec, FollowUpVisit, ReportKey, SimTime, Simulation};
 use cordon_store::StoreError;
 use cordon_store::followups::VisitInput;
@@ -105,10 +106,10 @@ impl Feeder {
     /// A worker's daily visit to a person under an order: whoever holds the
     /// day's follow-up task records it; symptoms become a report there.
     pub(super) async fn follow_up(&mut self, world: &World, visit: &FollowUpVisit, at: Timestamp) -> Result<(), StoreError> {
-        let Some(&person) = self.persons.get(&visit.person) else { return Err(StoreError::not_found("person", visit.person)) };
+        let Some(&person) = self.persons.get(&visit.person) else { return Err(StoreError::not_found(Record::Person, visit.person)) };
         let kind = if visit.isolation { OrderKind::Isolation } else { OrderKind::Quarantine };
-        let task = self.store.open_follow_up(person, kind).await?.ok_or_else(|| StoreError::not_found("follow-up task", person))?;
-        let worker = task.assignee_id.and_then(|w| world.by_id.get(&w)).ok_or_else(|| StoreError::not_found("worker", task.id))?;
+        let task = self.store.open_follow_up(person, kind).await?.ok_or_else(|| StoreError::not_found(Record::Task, person))?;
+        let worker = task.assignee_id.and_then(|w| world.by_id.get(&w)).ok_or_else(|| StoreError::not_found(Record::User, task.id))?;
         let note = match (visit.seen, visit.symptoms.is_empty()) {
             (false, _) => "Not at home; neighbours asked to call.",
             (true, true) => "Seen at home; well.",

@@ -1,0 +1,156 @@
+//! The English of every [`Reason`] and [`Record`]: the sentence the API's
+//! `detail` and `reason` carry and the text English pages show.
+
+use std::fmt;
+
+use super::{Reason, Record, Unit};
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Reason::*;
+        match self {
+            Empty => write!(f, "must not be empty"),
+            TooLong { max } => write!(f, "must be at most {max} characters"),
+            TooShort { min } => write!(f, "must be at least {min} characters"),
+            UsernamePattern => write!(f, "must be 3 to 64 letters, digits, '.', '-' or '_'"),
+            CodeLength => write!(f, "must be 1 to 32 characters"),
+            CodeCharacters => write!(f, "may hold only letters, digits, '-', '_' and '.'"),
+            Negative => write!(f, "must not be negative"),
+            NotNumber => write!(f, "must be a number, e.g. 37.8"),
+            Between { min, max, unit } => {
+                let unit = match unit {
+                    Unit::Number => "",
+                    Unit::Celsius => " °C",
+                    Unit::Days => " days",
+                    Unit::Weeks => " weeks",
+                    Unit::Years => " years",
+                };
+                write!(f, "must be between {min} and {max}{unit}")
+            }
+            StrictlyBetween { above, below } => write!(f, "must be above {above} and below {below}"),
+            LimitRange { max, given } => write!(f, "must be between 1 and {max}, not {given}"),
+            AfterToday { today } => write!(f, "must not be after today ({today})"),
+            TooOld { days } => write!(f, "must be within the last {days} days"),
+            TodayOrYesterday => write!(f, "may be today or yesterday only"),
+            WithinAYear { today } => write!(f, "must be between a year ago and today ({today})"),
+            AfterContactReported { day } => write!(f, "must not be after the day the contact is reported ({day})"),
+            EndBeforeStart => write!(f, "must not be before from"),
+            ShiftEndsFirst => write!(f, "must be after starts_at"),
+            ShiftTooLong { days } => write!(f, "a shift may last at most {days} days"),
+            RosterPeriod { days } => write!(f, "must be after from, at most {days} days later"),
+            DeadlineRange => write!(f, "must be between 1 minute and 7 days"),
+            Hour => write!(f, "must be an hour from 0 to 23"),
+            HourBeforeDue => write!(f, "must be an hour from 0 to 23, not before the due hour"),
+            TimeZone => write!(f, "is not a known IANA time zone"),
+            CountryCode => write!(f, "must be a two-letter upper-case ISO 3166 country code"),
+            NilId => write!(f, "must not be the nil UUID"),
+            TooManySymptoms => write!(f, "lists too many symptoms"),
+            NotSeenNoReadings => write!(f, "a person not seen has no temperature or symptoms"),
+            SymptomCount => write!(f, "must be between 1 and the number of symptoms listed"),
+            TooDeep { depth } => write!(f, "nests criteria more than {depth} deep"),
+            NoCriterion => write!(f, "must list at least one criterion"),
+            NoSyndrome => write!(f, "must list at least one syndrome"),
+            NoMethod => write!(f, "must list at least one method"),
+            TreeDepths => write!(f, "must list tree depths from 0 (the nation) to 15"),
+            ListedTwice => write!(f, "is listed twice"),
+            ReasonRequired => write!(f, "give a reason"),
+            StatusOrOutcome => write!(f, "give a status, an outcome or both"),
+            PersonMissing => write!(f, "give an existing person_id or a new_person"),
+            PersonTwice => write!(f, "give either person_id or new_person, not both"),
+            OneOf { choices } => write!(f, "must be one of {choices}"),
+            SearchTooShort => write!(f, "give at least 2 characters of the unit's name or code"),
+            BadCursor => write!(f, "not a cursor of this list; pass on the X-Next-Cursor or Link of the previous page unchanged"),
+            NotUuid { value } => write!(f, "{value:?} in the address is not a valid id (a UUID)"),
+            PathMismatch => write!(f, "must equal the code in the path"),
+            BadJson { message } => write!(f, "malformed JSON: {message}"),
+            Unreadable { message } => write!(f, "{message}"),
+            ExpectedJson => write!(f, "expected a JSON body (Content-Type: application/json)"),
+            ExpectedForm => write!(f, "expected a form (application/x-www-form-urlencoded)"),
+            TooLarge { max } => write!(f, "the body is larger than {max} bytes or was cut off"),
+            Boundary { node, problem } => write!(f, "{node}: {problem}"),
+            BelowUnit { levels } => write!(f, "the tree has only {levels} levels; a node cannot sit below a unit"),
+            NoNode { code } => write!(f, "no jurisdiction has code {code:?}"),
+            RootExists => write!(f, "the tree already has a root; name the parent"),
+            LevelNames => write!(f, "give 1 to 10 non-empty level names"),
+            ParentDiffers => write!(f, "differs from the parent of the existing node with this code"),
+            LevelsTooFew { depth, levels } => {
+                write!(f, "the tree already has nodes at depth {depth}; give at least {levels} levels")
+            }
+            UnitsOnly => write!(f, "daily reports are filed for units only"),
+            NotFound { record, key } => write!(f, "{record} {key} not found"),
+            NoPerson => write!(f, "no such person"),
+            NoPersonHere => write!(f, "no such person in your jurisdiction; give new_person instead"),
+            NotResident => write!(f, "the person is not a resident of your jurisdiction"),
+            NoCaseHere => write!(f, "no such case in your jurisdiction"),
+            NoFacility => write!(f, "no such facility"),
+            NoFacilityCode { code } => write!(f, "no facility has code {code:?}"),
+            NoCentreCode { code } => write!(f, "no quarantine centre or hospital has code {code:?}"),
+            NoCentreFound => write!(f, "facility quarantine applies and no quarantine centre was found; name one"),
+            NoPointOfEntry => write!(f, "no point of entry has this code"),
+            NotConfigured { method } => write!(f, "{method} is not configured"),
+            NotWorker => write!(f, "is not an active health worker"),
+            NotWorkerHere => write!(f, "is not an active health worker in your jurisdiction"),
+            WorkerAreaMisses => write!(f, "this worker's area does not cover the task's place"),
+            CannotCover { worker, area } => write!(f, "{worker} cannot cover {area}"),
+            NotFollowUp => write!(f, "is not a follow-up visit"),
+            Taken => write!(f, "is already taken"),
+            ProbableDuplicate => write!(f, "probable duplicate of an existing person"),
+            IdReused { record, id } => write!(f, "a different {record} with id {id} already exists"),
+            UnderOrder { kind, order_id, ends_on } => {
+                write!(f, "the person is already under {kind} order {order_id}, in force until {ends_on}")
+            }
+            FacilityRequired => write!(f, "name the facility for facility or hospital isolation"),
+            HomeTakesNoFacility => write!(f, "home isolation takes no facility"),
+            OwnSource => write!(f, "a case cannot be its own source"),
+            OwnContact => write!(f, "a case is not its own contact"),
+            DeactivateSelf => write!(f, "you cannot deactivate yourself"),
+            SignInFirst => write!(f, "sign in first"),
+            BadCredentials => write!(f, "wrong user name or password"),
+            CrossSite => write!(f, "cross-site request refused"),
+            OutsideJurisdiction { target, anchor } => write!(f, "{target} is outside your jurisdiction {anchor}"),
+            RoleForbids { role, action } => write!(f, "a {} may not {action:?}", role.as_str()),
+            Deactivated => write!(f, "this account is deactivated"),
+            AlertMove { from, to, required } => {
+                write!(f, "an alert that is {} cannot become {}; it must be {} first", from.as_str(), to.as_str(), required.as_str())
+            }
+            CaseMove { from, to } => write!(f, "a {} case cannot become {}", from.as_str(), to.as_str()),
+            OutcomeNotAllowed { status } => {
+                write!(f, "only a probable or confirmed case can have an outcome; this one is {}", status.as_str())
+            }
+            CaseClosed { outcome } => write!(f, "the case is closed with outcome {}", outcome.as_str()),
+            NotAssignee => write!(f, "this task is assigned to someone else"),
+            TaskMove { from, action } => write!(f, "a task that is {} cannot be {action}", from.as_str()),
+            SameAssignee => write!(f, "the task is already assigned to that worker"),
+            OrderEnded => write!(f, "the order is no longer in force"),
+            NotLater { requested, current } => write!(f, "the new end {requested} is not after the current end {current}"),
+            BeforeMinimum { minimum } => write!(f, "the order cannot end before {minimum}"),
+            NotYetDue { ends_on } => write!(f, "the order runs until {ends_on}"),
+            EntryClosed { code, from, to } => write!(f, "point of entry {code} is closed from {from} to {to}"),
+            Invalid { fields } => write!(f, "{fields} field(s) are invalid"),
+            Internal => write!(f, "the server failed; the error was logged"),
+        }
+    }
+}
+
+impl fmt::Display for Record {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Record::Report => "report",
+            Record::Case => "case",
+            Record::Person => "person",
+            Record::Task => "task",
+            Record::Alert => "alert",
+            Record::Order => "order",
+            Record::Shift => "shift",
+            Record::User => "user",
+            Record::Jurisdiction => "jurisdiction",
+            Record::CaseDefinition => "case definition",
+            Record::Investigation => "investigation",
+            Record::Arrival => "arrival",
+            Record::Contact => "contact",
+            Record::DailyReport => "daily report",
+            Record::Handover => "handover",
+            Record::Page => "page",
+        })
+    }
+}
