@@ -27,6 +27,7 @@ pub mod order;
 pub mod person;
 pub mod policy;
 pub mod report;
+pub mod resend;
 pub mod roster;
 pub mod settings;
 pub mod task;

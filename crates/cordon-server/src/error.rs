@@ -7,7 +7,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cordon_core::case::CaseError;
-use cordon_core::policy::Denied;
+use cordon_core::policy::{Denied, NodeRefused};
 use cordon_core::task::TaskError;
 use cordon_core::{FieldError, Invalid};
 use cordon_store::StoreError;
@@ -158,7 +158,7 @@ impl From<StoreError> for ApiError {
                 errors: vec![FieldError { field: field.to_owned(), reason: "is already taken".into() }],
                 existing: None,
             },
-            StoreError::IdReused { .. } => ApiError::Conflict {
+            StoreError::IdReused(_) => ApiError::Conflict {
                 detail: e.to_string(),
                 errors: vec![FieldError { field: "id".into(), reason: "is already used by a different record".into() }],
                 existing: None,
@@ -186,6 +186,7 @@ impl From<StoreError> for ApiError {
             StoreError::Task(t) => t.into(),
             StoreError::Alert(a) => a.into(),
             StoreError::Denied(d) => ApiError::Forbidden(d),
+            StoreError::NodeRefused(r) => r.into(),
             other => ApiError::internal(other),
         }
     }
@@ -214,6 +215,20 @@ impl From<CaseError> for ApiError {
             detail: e.to_string(),
             errors: vec![FieldError { field: field.into(), reason: e.to_string() }],
             existing: None,
+        }
+    }
+}
+
+impl From<NodeRefused> for ApiError {
+    /// An unknown node is a 422 naming the field; one outside the user's
+    /// subtree a 403 naming it; any other refusal of the policy a plain 403.
+    fn from(refused: NodeRefused) -> Self {
+        match refused {
+            NodeRefused::Invalid(invalid) => ApiError::Invalid(invalid),
+            NodeRefused::Denied { field, denied: denied @ Denied::OutsideJurisdiction { .. } } => {
+                ApiError::ForbiddenField { field, reason: denied.to_string() }
+            }
+            NodeRefused::Denied { denied, .. } => ApiError::Forbidden(denied),
         }
     }
 }

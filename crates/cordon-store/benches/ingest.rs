@@ -99,7 +99,7 @@ fn fever_report_opens_case_and_task(bencher: divan::Bencher) {
             onset_date: None,
             note: None,
         };
-        f.rt.block_on(f.store.submit_report(&f.reporter, &draft, &f.unit, Timestamp::now())).unwrap()
+        f.rt.block_on(f.store.submit_report(&f.reporter, &draft, &f.unit.code, Timestamp::now())).unwrap()
     });
 }
 
@@ -119,6 +119,6 @@ fn report_without_case(bencher: divan::Bencher) {
             onset_date: None,
             note: None,
         };
-        f.rt.block_on(f.store.submit_report(&f.reporter, &draft, &f.unit, Timestamp::now())).unwrap()
+        f.rt.block_on(f.store.submit_report(&f.reporter, &draft, &f.unit.code, Timestamp::now())).unwrap()
     });
 }

@@ -11,7 +11,7 @@ use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::db::{from_micros, micros, parse_date, subtree};
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::escalations::record_escalation;
 use crate::rosters::on_call_in;
 use crate::{Store, exec};
@@ -75,7 +75,7 @@ impl Store {
             if let Some(row) = row {
                 let existing = daily_from(row)?;
                 if existing.id == id && (existing.unit_id != unit.id || existing.date != date) {
-                    return Err(StoreError::IdReused { entity: "daily report", id });
+                    return Err(cordon_core::resend::IdReused { entity: "daily report", id }.into());
                 }
                 return Ok(DailyFiling { created: false, report: existing });
             }

@@ -42,13 +42,11 @@ pub enum StoreError {
     #[error(transparent)]
     Task(#[from] TaskError),
     /// A record with this client id exists with different content.
-    #[error("a different {entity} with id {id} already exists")]
-    IdReused {
-        /// Kind of entity.
-        entity: &'static str,
-        /// The reused id.
-        id: uuid::Uuid,
-    },
+    #[error(transparent)]
+    IdReused(#[from] cordon_core::resend::IdReused),
+    /// The node a request field names is unknown, of the wrong kind or out of reach.
+    #[error(transparent)]
+    NodeRefused(#[from] cordon_core::policy::NodeRefused),
     /// The person already has an order of the same kind in force.
     #[error(transparent)]
     AlreadyUnderOrder(#[from] cordon_core::order::AlreadyUnderOrder),

@@ -5,8 +5,9 @@
 //! The form posts like any form; the script in `static/app.js` additionally
 //! keeps a report made offline in the browser, with its client UUID, and sends
 //! it to `POST /api/v1/reports` when the connection returns. Both paths go
-//! through the same checks as the API: `ReportInput::parse`, the access policy
-//! on the unit, and `Store::submit_report`.
+//! through the same checks as the API: `ReportInput::parse`, then
+//! `Store::submit_report`, which checks the unit against the access policy in
+//! its transaction.
 
 use askama::Template;
 use axum::Router;
@@ -188,17 +189,10 @@ async fn submit_report(State(state): State<AppState>, viewer: Viewer, mut v: For
         }
     };
     let (Some(draft), true) = (draft, errors.is_empty()) else { return form_again(&state, &viewer, v, errors, Vec::new()).await };
-    let unit = match node_in_scope(&state, &viewer.user, &unit_code, "unit_code", Action::FileReport).await {
-        Ok(unit) => unit,
-        Err(e) => {
-            errors.absorb(e)?;
-            return form_again(&state, &viewer, v, errors, Vec::new()).await;
-        }
-    };
     let filed = match &new_person {
         Some(input) => {
             let person_draft = input.parse(i32::from(today.year())).map_err(ApiError::from)?;
-            match reports::file_for_new_resident(&state, &viewer.user, (&person_draft, input.confirm_new), &draft, &unit).await {
+            match reports::file_for_new_resident(&state, &viewer.user, (&person_draft, input.confirm_new), &draft, &unit_code).await {
                 Ok(NewResidentReport::Filed(intake)) => Ok(*intake),
                 Ok(NewResidentReport::ProbableDuplicates(existing)) => {
                     errors.add("full_name", t.get("reason_duplicate"));
@@ -207,7 +201,7 @@ async fn submit_report(State(state): State<AppState>, viewer: Viewer, mut v: For
                 Err(e) => Err(e),
             }
         }
-        None => reports::file(&state, &viewer.user, &draft, &unit).await,
+        None => reports::file(&state, &viewer.user, &draft, &unit_code).await,
     };
     match filed {
         Ok(intake) => Ok(see_other(&format!("/reports?sent={}", intake.report.id))),

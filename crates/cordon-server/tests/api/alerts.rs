@@ -56,7 +56,7 @@ async fn fever_reports(app: &TestApp, unit: &str, count: usize, at: Timestamp) {
             onset_date: None,
             note: None,
         };
-        store.submit_report(reporter, &report, &node, at).await.unwrap();
+        store.submit_report(reporter, &report, unit, at).await.unwrap();
     }
 }
 

@@ -141,7 +141,7 @@ impl Feeder {
                 // Dates follow the time map, so that a sped-up live demo stays on the real calendar.
                 let input = ReportInput { onset_date: Some(onset), ..r.input(Uuid::now_v7(), person, &unit.code, onset) };
                 let draft = input.parse(today).map_err(|e| anyhow::anyhow!("the simulated report does not validate: {e:?}"))?;
-                match self.store.submit_report(head, &draft, unit, at).await {
+                match self.store.submit_report(head, &draft, &unit.code, at).await {
                     Ok(intake) => {
                         self.fed.reports += 1;
                         if let (Some(case), Some(task)) = (&intake.case, &intake.task) {
