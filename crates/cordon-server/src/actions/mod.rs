@@ -11,6 +11,7 @@
 pub mod alerts;
 pub mod arrivals;
 pub mod contacts;
+pub mod daily;
 pub mod investigations;
 pub mod orders;
 pub mod reports;

@@ -28,7 +28,7 @@ use uuid::Uuid;
 use super::widgets::names::Names;
 use super::widgets::{SymptomBox, report_status_class, symptom_boxes};
 use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, local_time, render, render_with, see_other};
-use crate::actions::{node_in_scope, reports};
+use crate::actions::{daily, reports};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -493,13 +493,5 @@ async fn file_daily(State(state): State<AppState>, viewer: Viewer, mut v: FormDa
 
 /// Files a daily report with the API's checks; `true` when it was new.
 async fn file(state: &AppState, viewer: &Viewer, input: &DailyReportInput) -> Result<bool, ApiError> {
-    let now = state.now();
-    let today = state.store.settings().await?.local_date(now);
-    let note = input.check(today)?;
-    let unit = node_in_scope(state, &viewer.user, &input.unit_code, "unit_code", Action::FileReport).await?;
-    let levels = state.store.levels().await?;
-    if unit.level + 1 != levels.len() as i64 {
-        return Err(cordon_core::Invalid::field("unit_code", "daily reports are filed for units only").into());
-    }
-    Ok(state.store.file_daily_report(viewer.user.id, &unit, input, note, now).await?.created)
+    Ok(daily::file(state, &viewer.user, input).await?.created)
 }

@@ -183,7 +183,7 @@ impl Feeder {
                     note: None,
                 };
                 let note = input.check(today).map_err(|e| anyhow::anyhow!("the simulated daily report does not validate: {e:?}"))?;
-                let filed = self.store.file_daily_report(world.heads[d.unit as usize].id, unit, &input, note, at).await;
+                let filed = self.store.file_daily_report(&world.heads[d.unit as usize], &input, note, at).await;
                 if filed.as_ref().is_ok_and(|f| f.created) {
                     self.fed.daily += 1;
                 }
