@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::{Node, NodePath};
+use crate::policy::{self, Action, NodeRefused};
 use crate::validation::{Invalid, Problems};
 
 /// What a user does in the quarantine system.
@@ -117,5 +118,59 @@ impl UserInput {
             phone: self.phone.clone(),
             active: true,
         }
+    }
+}
+
+/// Decides on the user `input` describes (its own fields already checked),
+/// created by `admin`: the node its `node_code` names, as loaded (`None` when
+/// no node has that code), must exist and lie where the administrator may
+/// manage users; the active user `id` is anchored there.
+pub fn enrol_by(admin: &User, input: &UserInput, id: Uuid, node: Option<&Node>) -> Result<User, NodeRefused> {
+    let node = policy::named_node(admin, Action::ManageUsers, ("node_code", &input.node_code), node)?;
+    Ok(input.enrol(id, node))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Denied;
+
+    /// The active administrator 1 anchored at `path`.
+    fn administrator(path: NodePath) -> User {
+        User {
+            id: Uuid::from_u128(1),
+            username: "admin".into(),
+            display_name: "Admin".into(),
+            role: Role::Administrator,
+            node_id: Uuid::nil(),
+            node_path: path,
+            phone: None,
+            active: true,
+        }
+    }
+
+    fn node(path: NodePath) -> Node {
+        Node { id: Uuid::from_u128(4), code: "C".into(), name: "C".into(), level: 1, parent_id: None, population: 0, path }
+    }
+
+    #[test]
+    fn a_user_is_enrolled_at_a_known_node_in_the_administrators_reach() {
+        let province = NodePath::root("KR").child("P1");
+        let admin = administrator(province.clone());
+        let input = UserInput {
+            username: " kim ".into(),
+            display_name: "Kim".into(),
+            role: Role::Reporter,
+            node_code: "C".into(),
+            password: "long enough".into(),
+            phone: None,
+        };
+        let anchor = node(province.child("C"));
+        let user = enrol_by(&admin, &input, Uuid::from_u128(1), Some(&anchor)).unwrap();
+        assert_eq!((user.username.as_str(), user.node_id, user.active), ("kim", anchor.id, true));
+        assert!(matches!(enrol_by(&admin, &input, Uuid::from_u128(1), None), Err(NodeRefused::Invalid(_))));
+        let elsewhere = node(NodePath::root("KR").child("P2").child("C"));
+        let refused = enrol_by(&admin, &input, Uuid::from_u128(1), Some(&elsewhere));
+        assert!(matches!(refused, Err(NodeRefused::Denied { field: "node_code", denied: Denied::OutsideJurisdiction { .. } })));
     }
 }

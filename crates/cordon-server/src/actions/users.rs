@@ -1,12 +1,13 @@
-//! Creating a user (administrators): the policy, the fields and the anchor
-//! node are checked, the password hashed off the runtime, and the store
-//! writes the user with its audit record.
+//! Creating a user (administrators): the policy and the fields are checked,
+//! the password hashed off the runtime, and the store loads the anchor node
+//! named, lets the core decide (`user::enrol_by`) and writes the user with its
+//! audit record, in one transaction.
 
 use cordon_core::policy::Action;
 use cordon_core::user::{User, UserInput};
 use uuid::Uuid;
 
-use super::{authorise, node_in_scope};
+use super::authorise;
 use crate::auth::hash_password;
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -15,8 +16,6 @@ use crate::state::AppState;
 pub async fn create(state: &AppState, admin: &User, input: &UserInput) -> ApiResult<User> {
     authorise(admin, Action::ManageUsers, &admin.node_path)?;
     input.check()?;
-    let node = node_in_scope(state, admin, &input.node_code, "node_code", Action::ManageUsers).await?;
-    let user = input.enrol(Uuid::now_v7(), &node);
     let hash = hash_password(input.password.clone()).await?;
-    Ok(state.store.create_user(Some(admin.id), &user, &hash, state.now()).await?)
+    Ok(state.store.enrol_user(admin, input, Uuid::now_v7(), &hash, state.now()).await?)
 }
