@@ -74,7 +74,7 @@ fn fixture() -> Fixture {
                 address: None,
                 document_number: None,
             };
-            if let Registration::Registered(p) = store.register_person(reporter.id, &draft, &unit, true, now).await.unwrap() {
+            if let Registration::Registered(p) = store.register_person(&reporter, &draft, &unit.code, true, now).await.unwrap() {
                 persons.push(p.id);
             }
         }

@@ -35,7 +35,6 @@ async fn more_districts(app: &TestApp) {
 async fn fever_reports(app: &TestApp, unit: &str, count: usize, at: Timestamp) {
     let store = &app.state.store;
     let reporter = app.seed.user("nation_officer");
-    let node = store.node_by_code(unit).await.unwrap().unwrap();
     for _ in 0..count {
         let draft = PersonDraft {
             full_name: format!("Resident {}", Uuid::new_v4().simple()),
@@ -45,7 +44,7 @@ async fn fever_reports(app: &TestApp, unit: &str, count: usize, at: Timestamp) {
             address: None,
             document_number: None,
         };
-        let Registration::Registered(person) = store.register_person(reporter.id, &draft, &node, true, at).await.unwrap() else {
+        let Registration::Registered(person) = store.register_person(reporter, &draft, unit, true, at).await.unwrap() else {
             panic!("registration refused")
         };
         let report = ReportDraft {
