@@ -4,12 +4,14 @@
 //! the role, that anchor is all [`crate::policy`] needs to decide what the
 //! user may read and change.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::{Node, NodePath};
-use crate::policy::{self, Action, NodeRefused};
+use crate::policy::{self, Action, Denied, NodeRefused};
 use crate::validation::{Invalid, Problems};
 
 /// What a user does in the quarantine system.
@@ -130,10 +132,47 @@ pub fn enrol_by(admin: &User, input: &UserInput, id: Uuid, node: Option<&Node>) 
     Ok(input.enrol(id, node))
 }
 
+/// Why a user's standing cannot change as asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StandingError {
+    /// The administrator may not manage that user.
+    Denied(Denied),
+    /// Nobody deactivates their own account.
+    OwnAccount,
+}
+
+impl fmt::Display for StandingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StandingError::Denied(denied) => denied.fmt(f),
+            // The pages say it in the reader's language themselves (`admin_cannot_deactivate_self`).
+            StandingError::OwnAccount => f.write_str("you cannot deactivate yourself"),
+        }
+    }
+}
+
+impl std::error::Error for StandingError {}
+
+impl From<Denied> for StandingError {
+    fn from(denied: Denied) -> Self {
+        StandingError::Denied(denied)
+    }
+}
+
+/// Decides on `admin` making `target` (as loaded) active or inactive: the
+/// target must be someone the administrator manages, and nobody deactivates
+/// themselves. Returns the user as they will be.
+pub fn set_active(admin: &User, target: &User, active: bool) -> Result<User, StandingError> {
+    policy::authorise(admin, Action::ManageUsers, &target.node_path)?;
+    if target.id == admin.id && !active {
+        return Err(StandingError::OwnAccount);
+    }
+    Ok(User { active, ..target.clone() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::Denied;
 
     /// The active administrator 1 anchored at `path`.
     fn administrator(path: NodePath) -> User {
@@ -172,5 +211,17 @@ mod tests {
         let elsewhere = node(NodePath::root("KR").child("P2").child("C"));
         let refused = enrol_by(&admin, &input, Uuid::from_u128(1), Some(&elsewhere));
         assert!(matches!(refused, Err(NodeRefused::Denied { field: "node_code", denied: Denied::OutsideJurisdiction { .. } })));
+    }
+
+    #[test]
+    fn an_administrator_changes_the_standing_of_others_in_reach_only() {
+        let province = NodePath::root("KR").child("P1");
+        let admin = administrator(province.clone());
+        let worker = User { id: Uuid::from_u128(2), role: Role::HealthWorker, node_path: province.child("C1"), ..admin.clone() };
+        assert_eq!(set_active(&admin, &worker, false).map(|u| u.active), Ok(false));
+        assert_eq!(set_active(&admin, &admin, false), Err(StandingError::OwnAccount));
+        assert_eq!(set_active(&admin, &admin, true).map(|u| u.active), Ok(true));
+        let elsewhere = User { node_path: NodePath::root("KR").child("P2"), ..worker };
+        assert!(matches!(set_active(&admin, &elsewhere, false), Err(StandingError::Denied(Denied::OutsideJurisdiction { .. }))));
     }
 }

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use cordon_core::case::CaseError;
 use cordon_core::policy::{Denied, NodeRefused};
 use cordon_core::task::TaskError;
+use cordon_core::user::StandingError;
 use cordon_core::{FieldError, Invalid};
 use cordon_store::StoreError;
 use serde::Serialize;
@@ -187,6 +188,8 @@ impl From<StoreError> for ApiError {
             StoreError::Alert(a) => a.into(),
             StoreError::Denied(d) => ApiError::Forbidden(d),
             StoreError::NodeRefused(r) => r.into(),
+            StoreError::Standing(StandingError::Denied(d)) => ApiError::Forbidden(d),
+            StoreError::Standing(own @ StandingError::OwnAccount) => ApiError::conflict(own.to_string()),
             other => ApiError::internal(other),
         }
     }

@@ -59,6 +59,9 @@ pub enum StoreError {
     /// An alert cannot change as asked.
     #[error(transparent)]
     Alert(#[from] cordon_core::alert::AlertError),
+    /// A user's standing cannot change as asked.
+    #[error(transparent)]
+    Standing(#[from] cordon_core::user::StandingError),
     /// The user's role or jurisdiction does not allow the change.
     #[error(transparent)]
     Denied(#[from] cordon_core::policy::Denied),

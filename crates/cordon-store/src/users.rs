@@ -102,16 +102,18 @@ impl Store {
         .await
     }
 
-    /// Activates or deactivates a user; deactivation ends their sessions.
-    pub async fn set_user_active(&self, actor: Option<Uuid>, id: Uuid, active: bool, now: Timestamp) -> Result<User> {
+    /// `admin` activates or deactivates the user `id`, in one transaction:
+    /// the user is loaded and [`user::set_active`] decides; deactivation
+    /// ends their sessions.
+    pub async fn set_user_active(&self, admin: &User, id: Uuid, active: bool, now: Timestamp) -> Result<User> {
         self.write(async |tx| {
             let before = user_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found("user", id))?;
+            let after = user::set_active(admin, &before, active)?;
             exec!(&mut tx.conn, sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active).bind(id), execute)?;
             if !active {
                 exec!(&mut tx.conn, sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id), execute)?;
             }
-            let after = User { active, ..before.clone() };
-            tx.audit(now, actor, "user.update", id, Some(&before), Some(&after)).await?;
+            tx.audit(now, Some(admin.id), "user.update", id, Some(&before), Some(&after)).await?;
             Ok(after)
         })
         .await

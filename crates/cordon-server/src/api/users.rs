@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{authorise, scope};
+use super::scope;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
@@ -71,12 +71,7 @@ async fn patch_user(
     Path(id): Path<Uuid>,
     AppJson(patch): AppJson<UserPatch>,
 ) -> ApiResult<Json<User>> {
-    let target = state.store.user(id).await?.ok_or_else(|| ApiError::NotFound(format!("user {id}")))?;
-    authorise(&admin, Action::ManageUsers, &target.node_path)?;
-    if target.id == admin.id && !patch.active {
-        return Err(ApiError::conflict("you cannot deactivate yourself"));
-    }
-    Ok(Json(state.store.set_user_active(Some(admin.id), id, patch.active, state.now()).await?))
+    Ok(Json(crate::actions::users::set_active(&state, &admin, id, patch.active).await?))
 }
 
 /// Routes.

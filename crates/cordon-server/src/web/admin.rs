@@ -164,14 +164,13 @@ async fn create(state: &AppState, viewer: &Viewer, input: &UserInput) -> Result<
 }
 
 async fn set_active(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
-    let target = state.store.user(id).await?.ok_or_else(|| ApiError::NotFound(format!("user {id}")))?;
-    viewer.may(Action::ManageUsers, &target.node_path)?;
     let active = v.get("active") == "true";
-    if target.id == viewer.user.id && !active {
-        return Err(ApiError::conflict(viewer.lang.get("admin_cannot_deactivate_self")).into());
+    match crate::actions::users::set_active(&state, &viewer.user, id, active).await {
+        Ok(_) => Ok(see_other("/admin/users?done=changed")),
+        // The one conflict a change of standing has: deactivating oneself.
+        Err(ApiError::Conflict { .. }) => Err(ApiError::conflict(viewer.lang.get("admin_cannot_deactivate_self")).into()),
+        Err(e) => Err(e.into()),
     }
-    state.store.set_user_active(Some(viewer.user.id), id, active, state.now()).await?;
-    Ok(see_other("/admin/users?done=changed"))
 }
 
 #[derive(Template)]
