@@ -47,7 +47,7 @@ async fn a_refused_report_leaves_no_new_resident_behind(app: &TestApp) {
 
 async fn a_report_about_a_new_resident_files_both_or_offers_the_namesake(app: &TestApp) {
     let store = &app.state.store;
-    let unit = store.node_by_code("U1").await.unwrap().unwrap();
+    let unit = app.node("U1").await;
     let reporter = app.seed.user("reporter_u1");
     let (newcomer, report) = (newcomer("Seo Da-eun"), rash(Uuid::new_v4()));
     let first = store.submit_report_for_new_resident(reporter, (&newcomer, false), &report, "U1", app.state.now()).await;
