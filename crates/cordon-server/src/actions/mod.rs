@@ -5,8 +5,8 @@
 //! transaction) and returns the result; the API handlers (`api/*`) and the
 //! page POST handlers (`web/*`) only translate their input and output.
 //!
-//! The helpers here resolve the jurisdiction nodes named in requests and
-//! apply the access policy, for both callers.
+//! The helpers here resolve the jurisdiction nodes named in reads and apply
+//! the access policy, for both callers.
 
 pub mod alerts;
 pub mod arrivals;
@@ -31,9 +31,11 @@ pub fn authorise(user: &User, action: Action, target: &NodePath) -> ApiResult<()
 }
 
 /// Finds a node and checks that `user` may perform `action` there
-/// ([`policy::named_node`]); outside the user's subtree is a 403 naming the
-/// field. For reads and list scopes: a change loads and checks the node it
-/// names inside its own transaction instead.
+/// ([`policy::named_node`]); an unknown code is a 422 and a node outside the
+/// user's subtree a 403, each naming the field. For reads and list scopes: a
+/// change loads and checks the node it names inside its own transaction
+/// instead (reports, daily reports, residents and users do; shifts, nodes
+/// and facilities still call this before their store method).
 pub async fn node_in_scope(state: &AppState, user: &User, code: &str, field: &'static str, action: Action) -> ApiResult<Node> {
     let found = state.store.node_by_code(code.trim()).await?;
     Ok(policy::named_node(user, action, (field, code), found.as_ref())?.clone())
