@@ -11,9 +11,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::jurisdiction::NodePath;
-use crate::refusal::{Reason, Unit};
+use crate::jurisdiction::{Node, NodePath};
+use crate::policy::{self, Action, NodeRefused};
+use crate::refusal::{Reason, Record, Unit};
+use crate::resend::IdReused;
 use crate::settings::Settings;
+use crate::user::User;
 use crate::validation::{Invalid, Problems};
 
 /// A unit's daily report as submitted.
@@ -70,6 +73,57 @@ pub struct DailyReport {
     /// When it arrived.
     #[schema(value_type = String, format = DateTime)]
     pub received_at: Timestamp,
+}
+
+/// Checks the unit a daily report is filed for, as loaded by its code
+/// `unit_code` (`None` when no node has it) with the number of levels of the
+/// tree: it must exist, `reporter` must be allowed to file reports there, and
+/// it must be a unit (a node of the deepest level).
+pub fn unit_for<'a>(reporter: &User, unit_code: &str, unit: Option<&'a Node>, levels: usize) -> Result<&'a Node, NodeRefused> {
+    let unit = policy::named_node(reporter, Action::FileReport, ("unit_code", unit_code), unit)?;
+    if usize::try_from(unit.level).ok().map(|depth| depth + 1) != Some(levels) {
+        return Err(Invalid::field("unit_code", Reason::UnitsOnly).into());
+    }
+    Ok(unit)
+}
+
+/// What filing a daily report comes to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filing {
+    /// The unit had reported for the day already (or this id was filed
+    /// before): the report stored first, nothing new is written.
+    Again(DailyReport),
+    /// A new report, to store.
+    New(DailyReport),
+}
+
+/// Decides on `input` (its note checked into `note`) for `unit` by
+/// `reporter_id`, given the report already stored under its id or for the
+/// unit and day, if any (`existing`, as loaded): the first report of a unit's
+/// day stands; an id already used for another unit or day is refused.
+pub fn decide(
+    existing: Option<DailyReport>,
+    (input, note): (&DailyReportInput, Option<String>),
+    unit: &Node,
+    reporter_id: Uuid,
+    now: Timestamp,
+) -> Result<Filing, IdReused> {
+    match existing {
+        Some(first) if first.id == input.id && (first.unit_id != unit.id || first.date != input.date) => {
+            Err(IdReused { record: Record::DailyReport, id: input.id })
+        }
+        Some(first) => Ok(Filing::Again(first)),
+        None => Ok(Filing::New(DailyReport {
+            id: input.id,
+            unit_id: unit.id,
+            unit_path: unit.path.clone(),
+            date: input.date,
+            ill_count: input.ill_count,
+            note,
+            reporter_id,
+            received_at: now,
+        })),
+    }
 }
 
 /// How a unit stands for one day.
@@ -151,6 +205,50 @@ mod tests {
         assert_eq!(timeliness(&s, day, None, at(19)), Timeliness::Silent);
         assert!(!is_silent_past_hour(&s, day, at(20)));
         assert!(is_silent_past_hour(&s, day, at(21)));
+    }
+
+    fn node(level: i64, path: NodePath) -> Node {
+        Node { id: Uuid::from_u128(level as u128 + 1), code: "U".into(), name: "U".into(), level, parent_id: None, population: 0, path }
+    }
+
+    #[test]
+    fn a_daily_report_is_filed_for_a_unit_in_reach() {
+        let district = NodePath::root("KR").child("D");
+        let head = User {
+            id: Uuid::nil(),
+            username: "h".into(),
+            display_name: "H".into(),
+            role: crate::user::Role::Reporter,
+            node_id: Uuid::nil(),
+            node_path: district.clone(),
+            phone: None,
+            active: true,
+        };
+        let unit = node(2, district.child("U"));
+        assert_eq!(unit_for(&head, "U", Some(&unit), 3), Ok(&unit));
+        let not_a_unit = unit_for(&head, "U", Some(&unit), 4).unwrap_err();
+        assert!(matches!(not_a_unit, NodeRefused::Invalid(ref i) if i.errors[0].reason == Reason::UnitsOnly));
+        let elsewhere = node(2, NodePath::root("KR").child("E").child("U"));
+        assert!(matches!(unit_for(&head, "U", Some(&elsewhere), 3), Err(NodeRefused::Denied { field: "unit_code", .. })));
+        assert!(matches!(unit_for(&head, "NOPE", None, 3), Err(NodeRefused::Invalid(_))));
+    }
+
+    #[test]
+    fn the_first_daily_report_of_a_day_stands_and_its_id_names_no_other() {
+        let unit = node(2, NodePath::root("KR").child("U"));
+        let day = date(2026, 11, 23);
+        let input = DailyReportInput { id: Uuid::from_u128(9), unit_code: "U".into(), date: day, ill_count: 0, note: None };
+        let Ok(Filing::New(first)) = decide(None, (&input, None), &unit, Uuid::nil(), Timestamp::UNIX_EPOCH) else {
+            panic!("a new report")
+        };
+        let again = DailyReportInput { id: Uuid::from_u128(10), ill_count: 3, ..input.clone() };
+        assert_eq!(
+            decide(Some(first.clone()), (&again, None), &unit, Uuid::nil(), Timestamp::UNIX_EPOCH),
+            Ok(Filing::Again(first.clone()))
+        );
+        let other_day = DailyReportInput { date: day.yesterday().unwrap(), ..input.clone() };
+        let reused = decide(Some(first), (&other_day, None), &unit, Uuid::nil(), Timestamp::UNIX_EPOCH);
+        assert_eq!(reused, Err(IdReused { record: Record::DailyReport, id: input.id }));
     }
 
     #[test]

@@ -11,12 +11,15 @@ use uuid::Uuid;
 use crate::case::{Case, CaseStatus};
 use crate::definition::{CaseDefinition, first_met};
 use crate::escalation::{Escalation, EscalationKind, scope_above};
-use crate::jurisdiction::NodePath;
+use crate::jurisdiction::{Node, NodePath};
 use crate::person::Person;
-use crate::refusal::Reason;
-use crate::report::ReportDraft;
+use crate::policy::{self, Action, NodeRefused};
+use crate::refusal::{Reason, Record};
+use crate::report::{Report, ReportDraft};
+use crate::resend::IdReused;
 use crate::settings::Settings;
 use crate::task::{self, OnCall, Subject, Task, TaskKind};
+use crate::user::User;
 use crate::validation::Invalid;
 
 /// What becomes of the person's case.
@@ -67,6 +70,26 @@ pub struct Context<'a> {
     pub on_call: Option<&'a OnCall>,
     /// Settings (deadlines).
     pub settings: &'a Settings,
+}
+
+/// Checks the unit a report is filed for, as loaded by its code `unit_code`
+/// (`None` when no node has it): it must exist and `reporter` must be allowed
+/// to file reports there.
+pub fn unit_for<'a>(reporter: &User, unit_code: &str, unit: Option<&'a Node>) -> Result<&'a Node, NodeRefused> {
+    policy::named_node(reporter, Action::FileReport, ("unit_code", unit_code), unit)
+}
+
+/// Decides on a report whose id may be stored already (`existing`, as
+/// loaded): the same report sent again (same person, same unit) is answered
+/// with the stored one, `Some`; another report under that id is refused;
+/// `None` when the id is new.
+pub fn resent<'a>(existing: Option<&'a Report>, draft: &ReportDraft, unit_id: Uuid) -> Result<Option<&'a Report>, IdReused> {
+    match existing {
+        Some(stored) if stored.person_id != draft.person_id || stored.unit_id != unit_id => {
+            Err(IdReused { record: Record::Report, id: draft.id })
+        }
+        other => Ok(other),
+    }
 }
 
 /// Checks the person a report is about, as loaded: they must exist and live
@@ -235,6 +258,30 @@ mod tests {
         let outside = check_person(Some(&person), &unit, &unit).unwrap_err();
         assert_eq!(outside.errors[0].reason, Reason::NotResident);
         assert!(check_person(Some(&person), &unit, &NodePath::root("KR")).is_ok());
+    }
+
+    #[test]
+    fn a_report_sent_again_is_the_stored_one_and_its_id_names_no_other() {
+        let draft = fever();
+        let unit = Uuid::from_u128(7);
+        let stored = Report {
+            id: draft.id,
+            person_id: draft.person_id,
+            unit_id: unit,
+            unit_path: NodePath::root("KR"),
+            reporter_id: Uuid::nil(),
+            symptoms: draft.symptoms.clone(),
+            temperature_c: draft.temperature_c,
+            onset_date: None,
+            note: None,
+            received_at: Timestamp::UNIX_EPOCH,
+            case_id: None,
+        };
+        assert_eq!(resent(None, &draft, unit), Ok(None));
+        assert_eq!(resent(Some(&stored), &draft, unit), Ok(Some(&stored)));
+        let other_person = ReportDraft { person_id: Uuid::from_u128(6), ..draft.clone() };
+        assert_eq!(resent(Some(&stored), &other_person, unit), Err(IdReused { record: Record::Report, id: draft.id }));
+        assert_eq!(resent(Some(&stored), &draft, Uuid::from_u128(5)), Err(IdReused { record: Record::Report, id: draft.id }));
     }
 
     #[test]

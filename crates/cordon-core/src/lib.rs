@@ -28,6 +28,7 @@ pub mod person;
 pub mod policy;
 pub mod refusal;
 pub mod report;
+pub mod resend;
 pub mod roster;
 pub mod settings;
 pub mod task;

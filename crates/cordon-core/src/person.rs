@@ -9,7 +9,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::{Node, NodePath};
+use crate::policy::{self, Action, NodeRefused};
 use crate::refusal::{Reason, Unit};
+use crate::user::User;
 use crate::validation::{Invalid, Problems};
 
 /// Sex as recorded by the field worker.
@@ -131,6 +133,13 @@ pub fn name_key(full_name: &str) -> String {
 /// same folded name, same birth year, same unit.
 pub fn is_probable_duplicate(draft: &PersonDraft, unit_id: Uuid, existing: &Person) -> bool {
     existing.unit_id == unit_id && existing.birth_year == draft.birth_year && name_key(&existing.full_name) == name_key(&draft.full_name)
+}
+
+/// Checks the unit a resident is registered in, as loaded by its code
+/// `unit_code` (`None` when no node has it): it must exist and `registrar`
+/// must be allowed to register residents there.
+pub fn unit_for<'a>(registrar: &User, unit_code: &str, unit: Option<&'a Node>) -> Result<&'a Node, NodeRefused> {
+    policy::named_node(registrar, Action::RegisterPerson, ("unit_code", unit_code), unit)
 }
 
 /// A new resident of `unit` as `draft` describes them, under the id `id`.

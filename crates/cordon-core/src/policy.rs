@@ -4,11 +4,14 @@
 //! their role allows. Handlers call [`authorise`] with the node the request
 //! touches; stores filter lists by the user's path with the same rule.
 
+use std::fmt;
+
 use serde::Serialize;
 
-use crate::jurisdiction::NodePath;
+use crate::jurisdiction::{Node, NodePath};
 use crate::refusal::Reason;
 use crate::user::{Role, User};
+use crate::validation::Invalid;
 
 /// What a request wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -127,6 +130,52 @@ pub fn authorise(user: &User, action: Action, target: &NodePath) -> Result<(), D
     Ok(())
 }
 
+/// Why the node a request names in one of its fields was refused. It reads
+/// as the reason it carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeRefused {
+    /// No node has the code given, or not one of the kind the field wants.
+    Invalid(Invalid),
+    /// The user may not perform the action there.
+    Denied {
+        /// The request field that names the node.
+        field: &'static str,
+        /// Why the policy refused.
+        denied: Denied,
+    },
+}
+
+impl fmt::Display for NodeRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NodeRefused::Invalid(invalid) => invalid.fmt(f),
+            NodeRefused::Denied { denied, .. } => denied.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for NodeRefused {}
+
+impl From<Invalid> for NodeRefused {
+    fn from(invalid: Invalid) -> Self {
+        NodeRefused::Invalid(invalid)
+    }
+}
+
+/// Decides on the node named by the request field `field` (its code
+/// `code`), as loaded (`None` when no node has that code): it must exist,
+/// and `user` must be allowed to perform `action` there.
+pub fn named_node<'a>(
+    user: &User,
+    action: Action,
+    (field, code): (&'static str, &str),
+    node: Option<&'a Node>,
+) -> Result<&'a Node, NodeRefused> {
+    let node = node.ok_or_else(|| Invalid::field(field, Reason::NoNode { code: code.trim().to_owned() }))?;
+    authorise(user, action, &node.path).map_err(|denied| NodeRefused::Denied { field, denied })?;
+    Ok(node)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +221,23 @@ mod tests {
         assert!(authorise(&user(Role::Reporter, unit.clone()), Action::Classify, &unit).is_err());
         assert!(authorise(&user(Role::Reporter, unit.clone()), Action::FileReport, &unit).is_ok());
         assert!(authorise(&user(Role::CommandOfficer, unit.clone()), Action::ReadAudit, &unit).is_err());
+    }
+
+    #[test]
+    fn a_named_node_must_exist_and_lie_in_reach() {
+        let province = NodePath::root("KR").child("11");
+        let officer = user(Role::CommandOfficer, province.clone());
+        let node =
+            |path: NodePath| Node { id: Uuid::nil(), code: "X".into(), name: "X".into(), level: 2, parent_id: None, population: 0, path };
+        let unknown = named_node(&officer, Action::Read, ("unit_code", " NOWHERE "), None).unwrap_err();
+        assert!(
+            matches!(unknown, NodeRefused::Invalid(ref i) if i.errors[0].field == "unit_code" && i.errors[0].reason == Reason::NoNode { code: "NOWHERE".into() })
+        );
+        let outside = node(NodePath::root("KR").child("12").child("1201"));
+        let refused = named_node(&officer, Action::Read, ("unit_code", "X"), Some(&outside)).unwrap_err();
+        assert!(matches!(refused, NodeRefused::Denied { field: "unit_code", denied: Denied::OutsideJurisdiction { .. } }));
+        let inside = node(province.child("1101"));
+        assert_eq!(named_node(&officer, Action::Read, ("unit_code", "X"), Some(&inside)), Ok(&inside));
     }
 
     #[test]

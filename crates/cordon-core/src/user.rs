@@ -4,11 +4,14 @@
 //! the role, that anchor is all [`crate::policy`] needs to decide what the
 //! user may read and change.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::{Node, NodePath};
+use crate::policy::{self, Action, Denied, NodeRefused};
 use crate::refusal::Reason;
 use crate::validation::{Invalid, Problems};
 
@@ -118,5 +121,107 @@ impl UserInput {
             phone: self.phone.clone(),
             active: true,
         }
+    }
+}
+
+/// Decides on the user `input` describes (its own fields already checked),
+/// created by `admin`: the node its `node_code` names, as loaded (`None` when
+/// no node has that code), must exist and lie where the administrator may
+/// manage users; the active user `id` is anchored there.
+pub fn enrol_by(admin: &User, input: &UserInput, id: Uuid, node: Option<&Node>) -> Result<User, NodeRefused> {
+    let node = policy::named_node(admin, Action::ManageUsers, ("node_code", &input.node_code), node)?;
+    Ok(input.enrol(id, node))
+}
+
+/// Why a user's standing cannot change as asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StandingError {
+    /// The administrator may not manage that user.
+    Denied(Denied),
+    /// Nobody deactivates their own account.
+    OwnAccount,
+}
+
+impl fmt::Display for StandingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StandingError::Denied(denied) => denied.fmt(f),
+            StandingError::OwnAccount => Reason::DeactivateSelf.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for StandingError {}
+
+impl From<Denied> for StandingError {
+    fn from(denied: Denied) -> Self {
+        StandingError::Denied(denied)
+    }
+}
+
+/// Decides on `admin` making `target` (as loaded) active or inactive: the
+/// target must be someone the administrator manages, and nobody deactivates
+/// themselves. Returns the user as they will be.
+pub fn set_active(admin: &User, target: &User, active: bool) -> Result<User, StandingError> {
+    policy::authorise(admin, Action::ManageUsers, &target.node_path)?;
+    if target.id == admin.id && !active {
+        return Err(StandingError::OwnAccount);
+    }
+    Ok(User { active, ..target.clone() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The active administrator 1 anchored at `path`.
+    fn administrator(path: NodePath) -> User {
+        User {
+            id: Uuid::from_u128(1),
+            username: "admin".into(),
+            display_name: "Admin".into(),
+            role: Role::Administrator,
+            node_id: Uuid::nil(),
+            node_path: path,
+            phone: None,
+            active: true,
+        }
+    }
+
+    fn node(path: NodePath) -> Node {
+        Node { id: Uuid::from_u128(4), code: "C".into(), name: "C".into(), level: 1, parent_id: None, population: 0, path }
+    }
+
+    #[test]
+    fn a_user_is_enrolled_at_a_known_node_in_the_administrators_reach() {
+        let province = NodePath::root("KR").child("P1");
+        let admin = administrator(province.clone());
+        let input = UserInput {
+            username: " kim ".into(),
+            display_name: "Kim".into(),
+            role: Role::Reporter,
+            node_code: "C".into(),
+            password: "long enough".into(),
+            phone: None,
+        };
+        let anchor = node(province.child("C"));
+        let user = enrol_by(&admin, &input, Uuid::from_u128(1), Some(&anchor)).unwrap();
+        assert_eq!((user.username.as_str(), user.node_id, user.active), ("kim", anchor.id, true));
+        assert!(matches!(enrol_by(&admin, &input, Uuid::from_u128(1), None), Err(NodeRefused::Invalid(_))));
+        let elsewhere = node(NodePath::root("KR").child("P2").child("C"));
+        let refused = enrol_by(&admin, &input, Uuid::from_u128(1), Some(&elsewhere));
+        assert!(matches!(refused, Err(NodeRefused::Denied { field: "node_code", denied: Denied::OutsideJurisdiction { .. } })));
+    }
+
+    #[test]
+    fn an_administrator_changes_the_standing_of_others_in_reach_only() {
+        let province = NodePath::root("KR").child("P1");
+        let admin = administrator(province.clone());
+        let worker = User { id: Uuid::from_u128(2), role: Role::HealthWorker, node_path: province.child("C1"), ..admin.clone() };
+        assert_eq!(set_active(&admin, &worker, false).map(|u| u.active), Ok(false));
+        assert_eq!(set_active(&admin, &admin, false), Err(StandingError::OwnAccount));
+        assert_eq!(set_active(&admin, &admin, true).map(|u| u.active), Ok(true));
+        let elsewhere = User { node_path: NodePath::root("KR").child("P2"), ..worker };
+        assert!(matches!(set_active(&admin, &elsewhere, false), Err(StandingError::Denied(Denied::OutsideJurisdiction { .. }))));
     }
 }

@@ -7,9 +7,10 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cordon_core::case::CaseError;
-use cordon_core::policy::Denied;
+use cordon_core::policy::{Denied, NodeRefused};
 use cordon_core::refusal::{Reason, Record};
 use cordon_core::task::TaskError;
+use cordon_core::user::StandingError;
 use cordon_core::{FieldError, Invalid};
 use cordon_store::StoreError;
 use serde::Serialize;
@@ -191,8 +192,8 @@ impl From<StoreError> for ApiError {
             StoreError::Taken { field, .. } => {
                 ApiError::Conflict { reason: Reason::Taken, errors: vec![FieldError::new(field, Reason::Taken)], existing: None }
             }
-            StoreError::IdReused { record, id } => {
-                let reason = Reason::IdReused { record, id };
+            StoreError::IdReused(reused) => {
+                let reason = Reason::from(&reused);
                 ApiError::Conflict { reason: reason.clone(), errors: vec![FieldError::new("id", reason)], existing: None }
             }
             StoreError::Case(c) => c.into(),
@@ -219,6 +220,9 @@ impl From<StoreError> for ApiError {
             StoreError::Task(t) => t.into(),
             StoreError::Alert(a) => a.into(),
             StoreError::Denied(d) => ApiError::Forbidden(d),
+            StoreError::NodeRefused(r) => r.into(),
+            StoreError::Standing(StandingError::Denied(d)) => ApiError::Forbidden(d),
+            StoreError::Standing(StandingError::OwnAccount) => ApiError::conflict(Reason::DeactivateSelf),
             other => ApiError::internal(other),
         }
     }
@@ -245,6 +249,20 @@ impl From<CaseError> for ApiError {
         let field = if matches!(e, CaseError::OutcomeNotAllowed { .. }) { "outcome" } else { "status" };
         let reason = Reason::from(&e);
         ApiError::Conflict { reason: reason.clone(), errors: vec![FieldError::new(field, reason)], existing: None }
+    }
+}
+
+impl From<NodeRefused> for ApiError {
+    /// An unknown node is a 422 naming the field; one outside the user's
+    /// subtree a 403 naming it; any other refusal of the policy a plain 403.
+    fn from(refused: NodeRefused) -> Self {
+        match refused {
+            NodeRefused::Invalid(invalid) => ApiError::Invalid(invalid),
+            NodeRefused::Denied { field, denied: denied @ Denied::OutsideJurisdiction { .. } } => {
+                ApiError::ForbiddenField { field, reason: Reason::from(&denied) }
+            }
+            NodeRefused::Denied { denied, .. } => ApiError::Forbidden(denied),
+        }
     }
 }
 

@@ -74,7 +74,7 @@ fn fixture() -> Fixture {
                 address: None,
                 document_number: None,
             };
-            if let Registration::Registered(p) = store.register_person(reporter.id, &draft, &unit, true, now).await.unwrap() {
+            if let Registration::Registered(p) = store.register_person(&reporter, &draft, &unit.code, true, now).await.unwrap() {
                 persons.push(p.id);
             }
         }
@@ -99,7 +99,7 @@ fn fever_report_opens_case_and_task(bencher: divan::Bencher) {
             onset_date: None,
             note: None,
         };
-        f.rt.block_on(f.store.submit_report(&f.reporter, &draft, &f.unit, Timestamp::now())).unwrap()
+        f.rt.block_on(f.store.submit_report(&f.reporter, &draft, &f.unit.code, Timestamp::now())).unwrap()
     });
 }
 
@@ -119,6 +119,6 @@ fn report_without_case(bencher: divan::Bencher) {
             onset_date: None,
             note: None,
         };
-        f.rt.block_on(f.store.submit_report(&f.reporter, &draft, &f.unit, Timestamp::now())).unwrap()
+        f.rt.block_on(f.store.submit_report(&f.reporter, &draft, &f.unit.code, Timestamp::now())).unwrap()
     });
 }

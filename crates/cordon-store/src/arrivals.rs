@@ -17,7 +17,7 @@ use crate::db::{Conn, from_micros, micros, parse_date, subtree};
 use crate::error::Result;
 use crate::jurisdictions::{all_facilities, node_by_code};
 use crate::orders::{issue_in, order_by_id};
-use crate::paging::{self, Keyset, Page, PageRequest};
+use crate::paging::{self, Keyset, List, Page, PageRequest};
 use crate::persons::insert_person;
 use crate::reports::{Intake, intake_in};
 use crate::{Store, Tx, exec};
@@ -143,38 +143,16 @@ impl Store {
     /// A page of the arrivals at points of entry at or below `path`, newest
     /// registration first (arrivals registered in the same microsecond by id).
     pub async fn arrivals_page(&self, path: &NodePath, request: &PageRequest<i64>) -> Result<Page<Arrival, i64>> {
-        let keyset = Keyset { key: "registered_at", descending: true };
-        let from = "FROM arrivals WHERE poe_path LIKE $1 ESCAPE '\\'";
-        let backwards = request.backwards();
-        let (rows_sql, count_sql) = keyset.queries(ARRIVAL_COLUMNS, from, 1, request.cursor.is_some(), backwards);
         let pattern = subtree(path);
-        let limit = request.bounded_limit();
-        let (rows, counts) = self
-            .read(async |c| {
-                let rows: Vec<ArrivalRow> = exec!(
-                    c,
-                    {
-                        let q = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql.as_str())).bind(&pattern).bind(limit);
-                        match &request.cursor {
-                            Some(at) => q.bind(at.key).bind(at.id),
-                            None => q,
-                        }
-                    },
-                    fetch_all
-                )?;
-                // Counted around the first row read: the list's size and the rows before the page.
-                let first = if backwards { rows.last() } else { rows.first() };
-                let (first_key, first_id) = first.map(|r| (r.12, r.0)).unwrap_or_default();
-                let counts: (i64, i64) = exec!(
-                    c,
-                    sqlx::query_as(sqlx::AssertSqlSafe(count_sql.as_str())).bind(&pattern).bind(first_key).bind(first_id),
-                    fetch_one
-                )?;
-                Ok((rows, counts))
-            })
-            .await?;
+        let list = List {
+            keyset: Keyset { key: "registered_at", descending: true },
+            columns: ARRIVAL_COLUMNS,
+            from: "FROM arrivals WHERE poe_path LIKE $1 ESCAPE '\\'",
+            filters: &[Some(pattern.as_str())],
+        };
+        let (rows, counts) = self.read_page(list, request, |at| *at, |r: &ArrivalRow| (r.12, r.0)).await?;
         let arrivals = rows.into_iter().map(arrival_from).collect::<Result<Vec<_>>>()?;
-        Ok(paging::assemble(arrivals, backwards, counts, |a| (micros(a.registered_at), a.id)))
+        Ok(paging::assemble(arrivals, request.backwards(), counts, |a| (micros(a.registered_at), a.id)))
     }
 
     /// A facility by code.

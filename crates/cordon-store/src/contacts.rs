@@ -20,7 +20,7 @@ use crate::db::{Conn, from_micros, micros, parse_date, parse_enum, subtree};
 use crate::error::{Result, StoreError};
 use crate::jurisdictions::node_by_code;
 use crate::orders::issue_in;
-use crate::paging::{self, Keyset, Page, PageRequest};
+use crate::paging::{self, Keyset, List, Page, PageRequest};
 use crate::persons::{find_or_register, person_by_id};
 use crate::{Store, Tx, exec};
 
@@ -179,35 +179,16 @@ impl Store {
     /// A page of the handovers received by places at or below `path`, newest
     /// first (handovers made in the same microsecond by id).
     pub async fn handovers_page(&self, path: &NodePath, request: &PageRequest<i64>) -> Result<Page<Handover, i64>> {
-        let keyset = Keyset { key: "created_at", descending: true };
-        let from = "FROM handovers WHERE to_path LIKE $1 ESCAPE '\\'";
-        let backwards = request.backwards();
-        let (rows_sql, count_sql) = keyset.queries(HANDOVER_COLUMNS, from, 1, request.cursor.is_some(), backwards);
         let pattern = subtree(path);
-        let limit = request.bounded_limit();
-        let (rows, counts) = self
-            .read(async |c| {
-                let rows: Vec<HandoverRow> = exec!(
-                    c,
-                    {
-                        let q = sqlx::query_as(AssertSqlSafe(rows_sql.as_str())).bind(&pattern).bind(limit);
-                        match &request.cursor {
-                            Some(at) => q.bind(at.key).bind(at.id),
-                            None => q,
-                        }
-                    },
-                    fetch_all
-                )?;
-                // Counted around the first row read: the list's size and the rows before the page.
-                let first = if backwards { rows.last() } else { rows.first() };
-                let (first_key, first_id) = first.map(|r| (r.6, r.0)).unwrap_or_default();
-                let counts: (i64, i64) =
-                    exec!(c, sqlx::query_as(AssertSqlSafe(count_sql.as_str())).bind(&pattern).bind(first_key).bind(first_id), fetch_one)?;
-                Ok((rows, counts))
-            })
-            .await?;
+        let list = List {
+            keyset: Keyset { key: "created_at", descending: true },
+            columns: HANDOVER_COLUMNS,
+            from: "FROM handovers WHERE to_path LIKE $1 ESCAPE '\\'",
+            filters: &[Some(pattern.as_str())],
+        };
+        let (rows, counts) = self.read_page(list, request, |at| *at, |r: &HandoverRow| (r.6, r.0)).await?;
         let handovers = rows.into_iter().map(handover_from).collect::<Result<Vec<_>>>()?;
-        Ok(paging::assemble(handovers, backwards, counts, |h| (micros(h.created_at), h.id)))
+        Ok(paging::assemble(handovers, request.backwards(), counts, |h| (micros(h.created_at), h.id)))
     }
 
     /// How many handovers received at or below `path` nobody has taken on yet.

@@ -1,10 +1,10 @@
 //! Daily unit reports, completeness and timeliness, and the silent-unit job.
 
-use cordon_core::daily::{self, Completeness, DailyReport, DailyReportInput, Timeliness};
+use cordon_core::daily::{self, Completeness, DailyReport, DailyReportInput, Filing, Timeliness};
 use cordon_core::escalation::{Escalation, EscalationKind, scope_above};
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::{Node, NodePath};
-use cordon_core::refusal::Record;
+use cordon_core::user::User;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -12,8 +12,9 @@ use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::db::{from_micros, micros, parse_date, subtree};
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::escalations::record_escalation;
+use crate::jurisdictions::{level_names, node_by_code};
 use crate::rosters::on_call_in;
 use crate::{Store, exec};
 
@@ -55,40 +56,34 @@ pub struct UnitDay {
 }
 
 impl Store {
-    /// Files a unit's daily report. A second report for the same unit and day
-    /// (or the same id again) stores nothing and returns the first.
+    /// Files a unit's daily report by `reporter` (its note checked into
+    /// `note`), in one transaction: the unit its `unit_code` names and the
+    /// tree's levels are loaded and [`daily::unit_for`] decides whether it is
+    /// a unit the reporter may file for; then the report already stored under
+    /// its id or for the unit and day, and [`daily::decide`] decides. A second
+    /// report for the same unit and day (or the same id again) stores nothing
+    /// and returns the first.
     pub async fn file_daily_report(
         &self,
-        reporter: Uuid,
-        unit: &Node,
+        reporter: &User,
         input: &DailyReportInput,
         note: Option<String>,
         now: Timestamp,
     ) -> Result<DailyFiling> {
-        let (id, date, ill_count) = (input.id, input.date, input.ill_count);
         self.write(async |tx| {
+            let found = node_by_code(&mut tx.conn, input.unit_code.trim()).await?;
+            let levels = level_names(&mut tx.conn).await?.len();
+            let unit = daily::unit_for(reporter, &input.unit_code, found.as_ref(), levels)?;
             let sql = format!("SELECT {DAILY_COLUMNS} FROM daily_reports WHERE id = $1 OR (unit_id = $2 AND date = $3)");
             let row: Option<DailyRow> = exec!(
                 &mut tx.conn,
-                sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id).bind(unit.id).bind(date.to_string()),
+                sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(input.id).bind(unit.id).bind(input.date.to_string()),
                 fetch_optional
             )?;
-            if let Some(row) = row {
-                let existing = daily_from(row)?;
-                if existing.id == id && (existing.unit_id != unit.id || existing.date != date) {
-                    return Err(StoreError::IdReused { record: Record::DailyReport, id });
-                }
-                return Ok(DailyFiling { created: false, report: existing });
-            }
-            let report = DailyReport {
-                id,
-                unit_id: unit.id,
-                unit_path: unit.path.clone(),
-                date,
-                ill_count,
-                note,
-                reporter_id: reporter,
-                received_at: now,
+            let existing = row.map(daily_from).transpose()?;
+            let report = match daily::decide(existing, (input, note), unit, reporter.id, now)? {
+                Filing::Again(first) => return Ok(DailyFiling { created: false, report: first }),
+                Filing::New(report) => report,
             };
             let sql = format!("INSERT INTO daily_reports ({DAILY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
             exec!(
@@ -104,7 +99,7 @@ impl Store {
                     .bind(micros(report.received_at)),
                 execute
             )?;
-            tx.audit(now, Some(reporter), "daily_report.create", report.id, None::<&()>, Some(&report)).await?;
+            tx.audit(now, Some(reporter.id), "daily_report.create", report.id, None::<&()>, Some(&report)).await?;
             tx.emit(Event::new(EventKind::DailyReportFiled, &report.unit_path, report.id, now, &report)).await?;
             Ok(DailyFiling { created: true, report })
         })

@@ -43,13 +43,11 @@ pub enum StoreError {
     #[error(transparent)]
     Task(#[from] TaskError),
     /// A record with this client id exists with different content.
-    #[error("a different {record} with id {id} already exists")]
-    IdReused {
-        /// Kind of record.
-        record: Record,
-        /// The reused id.
-        id: uuid::Uuid,
-    },
+    #[error(transparent)]
+    IdReused(#[from] cordon_core::resend::IdReused),
+    /// The node a request field names is unknown, of the wrong kind or out of reach.
+    #[error(transparent)]
+    NodeRefused(#[from] cordon_core::policy::NodeRefused),
     /// The person already has an order of the same kind in force.
     #[error(transparent)]
     AlreadyUnderOrder(#[from] cordon_core::order::AlreadyUnderOrder),
@@ -62,6 +60,9 @@ pub enum StoreError {
     /// An alert cannot change as asked.
     #[error(transparent)]
     Alert(#[from] cordon_core::alert::AlertError),
+    /// A user's standing cannot change as asked.
+    #[error(transparent)]
+    Standing(#[from] cordon_core::user::StandingError),
     /// The user's role or jurisdiction does not allow the change.
     #[error(transparent)]
     Denied(#[from] cordon_core::policy::Denied),

@@ -78,7 +78,9 @@ pub async fn node_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Node>> {
     Ok(row.map(Node::from))
 }
 
-async fn level_names(c: &mut Conn<'_>) -> Result<Vec<String>> {
+/// The names of the tree's levels, nation first (the defaults until an
+/// administrator names them).
+pub(crate) async fn level_names(c: &mut Conn<'_>) -> Result<Vec<String>> {
     let names: Vec<String> = exec!(c, sqlx::query_scalar("SELECT name FROM levels ORDER BY depth"), fetch_all)?;
     Ok(if names.is_empty() { DEFAULT_LEVELS.iter().map(|s| s.to_string()).collect() } else { names })
 }

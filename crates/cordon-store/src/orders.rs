@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::config::settings_in;
 use crate::db::{Conn, from_micros, micros, parse_date, parse_enum, subtree};
 use crate::error::{Result, StoreError};
-use crate::paging::{self, Keyset, Page, PageRequest};
+use crate::paging::{self, Keyset, List, Page, PageRequest};
 use crate::{Store, Tx, exec};
 
 pub(crate) const ORDER_COLUMNS: &str = "id, person_id, kind, place, facility_id, area_path, reason, case_id, starts_on, ends_on, minimum_ends_on, status, note, issued_at, updated_at";
@@ -264,42 +264,20 @@ impl Store {
     /// soonest first; any other selection by last day, latest first; orders
     /// ending on the same day by id.
     pub async fn orders_page(&self, filter: &OrderFilter, request: &PageRequest<Date>) -> Result<Page<Order, Date>> {
-        let keyset = Keyset { key: "ends_on", descending: !filter.only_in_force() };
         let in_force = if filter.in_force { " AND status IN ('active', 'extended')" } else { "" };
         let from = format!(
             "FROM orders WHERE (area_path LIKE $1 ESCAPE '\\' OR person_path LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR status = $2){in_force}"
         );
-        let backwards = request.backwards();
-        let (rows_sql, count_sql) = keyset.queries(ORDER_COLUMNS, &from, 2, request.cursor.is_some(), backwards);
         let pattern = subtree(&filter.path);
-        let status = filter.status.map(status_str);
-        let limit = request.bounded_limit();
-        let (rows, counts) = self
-            .read(async |c| {
-                let rows: Vec<OrderRow> = exec!(
-                    c,
-                    {
-                        let q = sqlx::query_as(AssertSqlSafe(rows_sql.as_str())).bind(&pattern).bind(status).bind(limit);
-                        match &request.cursor {
-                            Some(at) => q.bind(at.key.to_string()).bind(at.id),
-                            None => q,
-                        }
-                    },
-                    fetch_all
-                )?;
-                // Counted around the first row read: the list's size and the rows before the page.
-                let first = if backwards { rows.last() } else { rows.first() };
-                let (first_key, first_id) = first.map(|r| (r.ends_on.clone(), r.id)).unwrap_or_default();
-                let counts: (i64, i64) = exec!(
-                    c,
-                    sqlx::query_as(AssertSqlSafe(count_sql.as_str())).bind(&pattern).bind(status).bind(first_key).bind(first_id),
-                    fetch_one
-                )?;
-                Ok((rows, counts))
-            })
-            .await?;
+        let list = List {
+            keyset: Keyset { key: "ends_on", descending: !filter.only_in_force() },
+            columns: ORDER_COLUMNS,
+            from: &from,
+            filters: &[Some(pattern.as_str()), filter.status.map(status_str)],
+        };
+        let (rows, counts) = self.read_page(list, request, Date::to_string, |r: &OrderRow| (r.ends_on.clone(), r.id)).await?;
         let orders = rows.into_iter().map(Order::try_from).collect::<Result<Vec<_>>>()?;
-        Ok(paging::assemble(orders, backwards, counts, |o| (o.ends_on, o.id)))
+        Ok(paging::assemble(orders, request.backwards(), counts, |o| (o.ends_on, o.id)))
     }
 
     /// A command officer extends an order to a later last day: the order is

@@ -12,7 +12,13 @@
 use std::fmt;
 
 use jiff::civil::Date;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, Encode, FromRow, Postgres, Sqlite, Type};
 use uuid::Uuid;
+
+use crate::error::Result;
+use crate::{Store, exec};
 
 /// The largest page a list returns.
 pub const MAX_LIMIT: i64 = 1000;
@@ -182,6 +188,77 @@ impl Keyset {
             self.beyond(n + 1, n + 2, true)
         );
         (rows, count)
+    }
+}
+
+/// A list as its pages read it: its order, the columns of a row, and the
+/// `FROM … WHERE …` whose parameters `$1` to `$n` are `filters`, in order.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct List<'a> {
+    /// The order.
+    pub keyset: Keyset,
+    /// The columns read for a row.
+    pub columns: &'a str,
+    /// `FROM … WHERE …`.
+    pub from: &'a str,
+    /// The values of its parameters.
+    pub filters: &'a [Option<&'a str>],
+}
+
+impl Store {
+    /// Reads the rows of one page of `list` (in the direction of travel) and
+    /// the counts around its first row (the list's size, the rows before the
+    /// page) on one reading connection. `key` turns a cursor's key into the
+    /// value bound for the key column; `row_key` gives a row's such value and
+    /// its id.
+    pub(crate) async fn read_page<R, K, B>(
+        &self,
+        list: List<'_>,
+        request: &PageRequest<K>,
+        key: impl Fn(&K) -> B,
+        row_key: impl Fn(&R) -> (B, Uuid),
+    ) -> Result<(Vec<R>, (i64, i64))>
+    where
+        R: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+        B: for<'q> Encode<'q, Sqlite> + Type<Sqlite> + for<'q> Encode<'q, Postgres> + Type<Postgres> + Default,
+    {
+        let backwards = request.backwards();
+        let (rows_sql, count_sql) = list.keyset.queries(list.columns, list.from, list.filters.len(), request.cursor.is_some(), backwards);
+        let limit = request.bounded_limit();
+        let cursor = request.cursor.as_ref().map(|at| (key(&at.key), at.id));
+        self.read(async |c| {
+            let rows: Vec<R> = exec!(
+                c,
+                {
+                    let mut q = sqlx::query_as(AssertSqlSafe(rows_sql.as_str()));
+                    for value in list.filters {
+                        q = q.bind(*value);
+                    }
+                    q = q.bind(limit);
+                    match &cursor {
+                        Some((key, id)) => q.bind(key).bind(*id),
+                        None => q,
+                    }
+                },
+                fetch_all
+            )?;
+            // Counted around the first row read: the list's size and the rows before the page.
+            let first = if backwards { rows.last() } else { rows.first() };
+            let (first_key, first_id) = first.map(&row_key).unwrap_or_default();
+            let counts: (i64, i64) = exec!(
+                c,
+                {
+                    let mut q = sqlx::query_as(AssertSqlSafe(count_sql.as_str()));
+                    for value in list.filters {
+                        q = q.bind(*value);
+                    }
+                    q.bind(&first_key).bind(first_id)
+                },
+                fetch_one
+            )?;
+            Ok((rows, counts))
+        })
+        .await
     }
 }
 

@@ -2,12 +2,14 @@
 
 use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::person::{self, Person, PersonDraft, Sex, name_key};
+use cordon_core::user::User;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::db::{Conn, micros, parse_enum, subtree};
 use crate::error::{Result, StoreError};
+use crate::jurisdictions::node_by_code;
 use crate::{Store, exec};
 
 pub(crate) const PERSON_COLUMNS: &str = "id, full_name, sex, birth_year, unit_id, unit_path, phone, address, document_number";
@@ -61,17 +63,24 @@ pub enum Registration {
 }
 
 impl Store {
-    /// Registers a resident of `unit`, unless probable duplicates exist and
-    /// `confirm_new` is false.
+    /// `registrar` registers a resident of the unit whose code is
+    /// `unit_code`, unless probable duplicates exist and `confirm_new` is
+    /// false, in one transaction: the unit is loaded and [`person::unit_for`]
+    /// decides whether the registrar may register residents there.
     pub async fn register_person(
         &self,
-        actor: Uuid,
+        registrar: &User,
         draft: &PersonDraft,
-        unit: &Node,
+        unit_code: &str,
         confirm_new: bool,
         now: Timestamp,
     ) -> Result<Registration> {
-        self.write(async |tx| register_in(tx, actor, draft, unit, confirm_new, now).await).await
+        self.write(async |tx| {
+            let found = node_by_code(&mut tx.conn, unit_code.trim()).await?;
+            let unit = person::unit_for(registrar, unit_code, found.as_ref())?;
+            register_in(tx, registrar.id, draft, unit, confirm_new, now).await
+        })
+        .await
     }
 
     /// A person by id.

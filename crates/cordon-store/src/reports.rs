@@ -7,7 +7,6 @@ use cordon_core::event::{Event, EventKind};
 use cordon_core::intake::{self, CaseChange, Context, NewIds};
 use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::person::{Person, PersonDraft};
-use cordon_core::refusal::Record;
 use cordon_core::report::{Report, ReportDraft, ReportStatus, Symptom};
 use cordon_core::task::Task;
 use cordon_core::user::User;
@@ -22,6 +21,7 @@ use crate::config::{definitions_in, settings_in};
 use crate::db::{Conn, from_micros, micros, parse_opt_date};
 use crate::error::{Result, StoreError};
 use crate::escalations::record_escalation;
+use crate::jurisdictions::node_by_code;
 use crate::persons::{Registration, person_by_id, register_in};
 use crate::rosters::on_call_in;
 use crate::tasks::insert_task;
@@ -123,30 +123,41 @@ async fn status_of(c: &mut Conn<'_>, report: &Report) -> Result<(Option<Case>, O
 }
 
 impl Store {
-    /// Files a symptom report for `unit` by `reporter`. Sending the same id
-    /// again stores nothing and answers with what the first one produced.
-    pub async fn submit_report(&self, reporter: &User, draft: &ReportDraft, unit: &Node, now: Timestamp) -> Result<Intake> {
-        self.write(async |tx| intake_in(tx, reporter, draft, unit, now).await).await
+    /// Files a symptom report by `reporter` for the unit whose code is
+    /// `unit_code`, in one transaction: the unit is loaded and
+    /// [`intake::unit_for`] decides whether the reporter may file there.
+    /// Sending the same id again stores nothing and answers with what the
+    /// first one produced.
+    pub async fn submit_report(&self, reporter: &User, draft: &ReportDraft, unit_code: &str, now: Timestamp) -> Result<Intake> {
+        self.write(async |tx| {
+            let unit = unit_in(tx, reporter, unit_code).await?;
+            intake_in(tx, reporter, draft, &unit, now).await
+        })
+        .await
     }
 
-    /// Registers a new resident of `unit` and files the report about them
-    /// in one transaction: a probable duplicate (unless `confirm_new`) files
-    /// nothing, and a refused report leaves no person behind. The draft's
-    /// `person_id` is replaced by the new person's.
+    /// Registers a new resident of the unit whose code is `unit_code` and
+    /// files the report about them in one transaction: the unit is loaded and
+    /// checked as for [`Store::submit_report`], a probable duplicate (unless
+    /// `confirm_new`) files nothing, and a refused report leaves no person
+    /// behind. The draft's `person_id` is replaced by the new person's.
     pub async fn submit_report_for_new_resident(
         &self,
         reporter: &User,
         resident: (&PersonDraft, bool),
         draft: &ReportDraft,
-        unit: &Node,
+        unit_code: &str,
         now: Timestamp,
     ) -> Result<NewResidentReport> {
         let (person, confirm_new) = resident;
-        self.write(async |tx| match register_in(tx, reporter.id, person, unit, confirm_new, now).await? {
-            Registration::ProbableDuplicates(existing) => Ok(NewResidentReport::ProbableDuplicates(existing)),
-            Registration::Registered(person) => {
-                let draft = ReportDraft { person_id: person.id, ..draft.clone() };
-                Ok(NewResidentReport::Filed(Box::new(intake_in(tx, reporter, &draft, unit, now).await?)))
+        self.write(async |tx| {
+            let unit = unit_in(tx, reporter, unit_code).await?;
+            match register_in(tx, reporter.id, person, &unit, confirm_new, now).await? {
+                Registration::ProbableDuplicates(existing) => Ok(NewResidentReport::ProbableDuplicates(existing)),
+                Registration::Registered(person) => {
+                    let draft = ReportDraft { person_id: person.id, ..draft.clone() };
+                    Ok(NewResidentReport::Filed(Box::new(intake_in(tx, reporter, &draft, &unit, now).await?)))
+                }
             }
         })
         .await
@@ -185,16 +196,21 @@ async fn insert_report(c: &mut Conn<'_>, r: &Report, report_date: jiff::civil::D
     Ok(())
 }
 
+/// The unit whose code is `unit_code`, loaded inside the transaction and
+/// checked by [`intake::unit_for`] for `reporter`.
+async fn unit_in(tx: &mut crate::Tx<'_>, reporter: &User, unit_code: &str) -> Result<Node> {
+    let found = node_by_code(&mut tx.conn, unit_code.trim()).await?;
+    Ok(intake::unit_for(reporter, unit_code, found.as_ref())?.clone())
+}
+
 /// Files a report inside an open transaction (used by the API path and by
 /// follow-up visits and arrivals, which report symptoms as part of their own
 /// change).
 pub(crate) async fn intake_in(tx: &mut crate::Tx<'_>, reporter: &User, draft: &ReportDraft, unit: &Node, now: Timestamp) -> Result<Intake> {
-    if let Some(existing) = report_by_id(&mut tx.conn, draft.id).await? {
-        if existing.person_id != draft.person_id || existing.unit_id != unit.id {
-            return Err(StoreError::IdReused { record: Record::Report, id: draft.id });
-        }
-        let (case, task, status) = status_of(&mut tx.conn, &existing).await?;
-        return Ok(Intake { created: false, report: existing, case, task, status });
+    let stored = report_by_id(&mut tx.conn, draft.id).await?;
+    if let Some(existing) = intake::resent(stored.as_ref(), draft, unit.id)? {
+        let (case, task, status) = status_of(&mut tx.conn, existing).await?;
+        return Ok(Intake { created: false, report: existing.clone(), case, task, status });
     }
     let found = person_by_id(&mut tx.conn, draft.person_id).await?;
     let person = intake::check_person(found.as_ref(), &unit.path, &reporter.node_path)?;

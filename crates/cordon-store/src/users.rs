@@ -6,13 +6,14 @@
 
 use cordon_core::jurisdiction::NodePath;
 use cordon_core::refusal::Record;
-use cordon_core::user::{Role, User};
+use cordon_core::user::{self, Role, User, UserInput};
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::db::{Conn, micros, parse_enum, subtree};
 use crate::error::{Result, StoreError};
+use crate::jurisdictions::node_by_code;
 use crate::{Store, exec};
 
 const USER_COLUMNS: &str = "id, username, display_name, role, node_id, node_path, phone, active";
@@ -78,43 +79,42 @@ impl SessionKind {
 }
 
 impl Store {
-    /// Creates a user with an already hashed password.
+    /// Creates a user with an already hashed password (the command line's
+    /// and the seeders' way; administrators go through [`Store::enrol_user`]).
     pub async fn create_user(&self, actor: Option<Uuid>, user: &User, password_hash: &str, now: Timestamp) -> Result<User> {
         self.write(async |tx| {
-            let sql =
-                format!("INSERT INTO users ({USER_COLUMNS}, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
-            exec!(
-                &mut tx.conn,
-                sqlx::query(AssertSqlSafe(sql.as_str()))
-                    .bind(user.id)
-                    .bind(&user.username)
-                    .bind(&user.display_name)
-                    .bind(user.role.as_str())
-                    .bind(user.node_id)
-                    .bind(user.node_path.as_str())
-                    .bind(&user.phone)
-                    .bind(user.active)
-                    .bind(password_hash)
-                    .bind(micros(now)),
-                execute
-            )
-            .map_err(|e| StoreError::taken_or(e, "username", &user.username))?;
-            tx.audit(now, actor, "user.create", user.id, None::<&()>, Some(user)).await?;
+            insert_user(tx, actor, user, password_hash, now).await?;
             Ok(user.clone())
         })
         .await
     }
 
-    /// Activates or deactivates a user; deactivation ends their sessions.
-    pub async fn set_user_active(&self, actor: Option<Uuid>, id: Uuid, active: bool, now: Timestamp) -> Result<User> {
+    /// An administrator creates the user `input` describes as `id`, with an
+    /// already hashed password, in one transaction: the node its `node_code`
+    /// names is loaded and [`user::enrol_by`] decides whether the user may be
+    /// anchored there.
+    pub async fn enrol_user(&self, admin: &User, input: &UserInput, id: Uuid, password_hash: &str, now: Timestamp) -> Result<User> {
+        self.write(async |tx| {
+            let node = node_by_code(&mut tx.conn, input.node_code.trim()).await?;
+            let enrolled = user::enrol_by(admin, input, id, node.as_ref())?;
+            insert_user(tx, Some(admin.id), &enrolled, password_hash, now).await?;
+            Ok(enrolled)
+        })
+        .await
+    }
+
+    /// `admin` activates or deactivates the user `id`, in one transaction:
+    /// the user is loaded and [`user::set_active`] decides; deactivation
+    /// ends their sessions.
+    pub async fn set_user_active(&self, admin: &User, id: Uuid, active: bool, now: Timestamp) -> Result<User> {
         self.write(async |tx| {
             let before = user_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found(Record::User, id))?;
+            let after = user::set_active(admin, &before, active)?;
             exec!(&mut tx.conn, sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active).bind(id), execute)?;
             if !active {
                 exec!(&mut tx.conn, sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id), execute)?;
             }
-            let after = User { active, ..before.clone() };
-            tx.audit(now, actor, "user.update", id, Some(&before), Some(&after)).await?;
+            tx.audit(now, Some(admin.id), "user.update", id, Some(&before), Some(&after)).await?;
             Ok(after)
         })
         .await
@@ -204,4 +204,27 @@ impl Store {
         })
         .await
     }
+}
+
+/// Inserts `user` with its audit record, inside an open transaction; a
+/// taken user name is [`StoreError::Taken`].
+async fn insert_user(tx: &mut crate::Tx<'_>, actor: Option<Uuid>, user: &User, password_hash: &str, now: Timestamp) -> Result<()> {
+    let sql = format!("INSERT INTO users ({USER_COLUMNS}, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+    exec!(
+        &mut tx.conn,
+        sqlx::query(AssertSqlSafe(sql.as_str()))
+            .bind(user.id)
+            .bind(&user.username)
+            .bind(&user.display_name)
+            .bind(user.role.as_str())
+            .bind(user.node_id)
+            .bind(user.node_path.as_str())
+            .bind(&user.phone)
+            .bind(user.active)
+            .bind(password_hash)
+            .bind(micros(now)),
+        execute
+    )
+    .map_err(|e| StoreError::taken_or(e, "username", &user.username))?;
+    tx.audit(now, actor, "user.create", user.id, None::<&()>, Some(user)).await
 }

@@ -5,12 +5,13 @@
 //! transaction) and returns the result; the API handlers (`api/*`) and the
 //! page POST handlers (`web/*`) only translate their input and output.
 //!
-//! The helpers here resolve the jurisdiction nodes named in requests and
-//! apply the access policy, for both callers.
+//! The helpers here resolve the jurisdiction nodes named in reads and apply
+//! the access policy, for both callers.
 
 pub mod alerts;
 pub mod arrivals;
 pub mod contacts;
+pub mod daily;
 pub mod investigations;
 pub mod orders;
 pub mod reports;
@@ -19,10 +20,9 @@ pub mod users;
 
 use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::policy::{self, Action};
-use cordon_core::refusal::Reason;
 use cordon_core::user::User;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// Applies the access policy.
@@ -30,25 +30,15 @@ pub fn authorise(user: &User, action: Action, target: &NodePath) -> ApiResult<()
     Ok(policy::authorise(user, action, target)?)
 }
 
-/// Finds a node by code for the request field `field`; an unknown code is a
-/// 422 naming the field.
-pub async fn node_for(state: &AppState, code: &str, field: &'static str) -> ApiResult<Node> {
-    state
-        .store
-        .node_by_code(code.trim())
-        .await?
-        .ok_or_else(|| ApiError::Invalid(cordon_core::Invalid::field(field, Reason::NoNode { code: code.trim().to_owned() })))
-}
-
-/// Finds a node and checks that `user` may perform `action` there; outside
-/// the user's subtree is a 403 naming the field.
+/// Finds a node and checks that `user` may perform `action` there
+/// ([`policy::named_node`]); an unknown code is a 422 and a node outside the
+/// user's subtree a 403, each naming the field. For reads and list scopes: a
+/// change loads and checks the node it names inside its own transaction
+/// instead (reports, daily reports, residents and users do; shifts, nodes
+/// and facilities still call this before their store method).
 pub async fn node_in_scope(state: &AppState, user: &User, code: &str, field: &'static str, action: Action) -> ApiResult<Node> {
-    let node = node_for(state, code, field).await?;
-    policy::authorise(user, action, &node.path).map_err(|denied| match denied {
-        policy::Denied::OutsideJurisdiction { .. } => ApiError::ForbiddenField { field, reason: Reason::from(&denied) },
-        other => ApiError::Forbidden(other),
-    })?;
-    Ok(node)
+    let found = state.store.node_by_code(code.trim()).await?;
+    Ok(policy::named_node(user, action, (field, code), found.as_ref())?.clone())
 }
 
 /// The node a list is scoped to: the named one (checked) or the user's anchor.

@@ -1,12 +1,15 @@
-//! Creating a user (administrators): the policy, the fields and the anchor
-//! node are checked, the password hashed off the runtime, and the store
-//! writes the user with its audit record.
+//! Creating users and changing their standing (administrators). Creating: the
+//! policy and the fields are checked, the password hashed off the runtime,
+//! and the store loads the anchor node named, lets the core decide
+//! (`user::enrol_by`) and writes the user with its audit record, in one
+//! transaction. Activating or deactivating: the store loads the user and the
+//! core decides (`user::set_active`), in one transaction.
 
 use cordon_core::policy::Action;
 use cordon_core::user::{User, UserInput};
 use uuid::Uuid;
 
-use super::{authorise, node_in_scope};
+use super::authorise;
 use crate::auth::hash_password;
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -15,8 +18,11 @@ use crate::state::AppState;
 pub async fn create(state: &AppState, admin: &User, input: &UserInput) -> ApiResult<User> {
     authorise(admin, Action::ManageUsers, &admin.node_path)?;
     input.check()?;
-    let node = node_in_scope(state, admin, &input.node_code, "node_code", Action::ManageUsers).await?;
-    let user = input.enrol(Uuid::now_v7(), &node);
     let hash = hash_password(input.password.clone()).await?;
-    Ok(state.store.create_user(Some(admin.id), &user, &hash, state.now()).await?)
+    Ok(state.store.enrol_user(admin, input, Uuid::now_v7(), &hash, state.now()).await?)
+}
+
+/// `admin` activates (`active`) or deactivates the user `id`.
+pub async fn set_active(state: &AppState, admin: &User, id: Uuid, active: bool) -> ApiResult<User> {
+    Ok(state.store.set_user_active(admin, id, active, state.now()).await?)
 }

@@ -4,8 +4,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::daily::{Completeness, DailyReportInput};
-use cordon_core::policy::Action;
-use cordon_core::refusal::Reason;
 use cordon_store::daily::{DailyFiling, UnitDay};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -13,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{node_in_scope, scope};
+use super::scope;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{AppJson, AppQuery};
@@ -27,15 +25,7 @@ async fn file(
     CurrentUser(user): CurrentUser,
     AppJson(input): AppJson<DailyReportInput>,
 ) -> ApiResult<(StatusCode, Json<DailyFiling>)> {
-    let now = state.now();
-    let today = state.store.settings().await?.local_date(now);
-    let note = input.check(today)?;
-    let unit = node_in_scope(&state, &user, &input.unit_code, "unit_code", Action::FileReport).await?;
-    let levels = state.store.levels().await?;
-    if unit.level + 1 != levels.len() as i64 {
-        return Err(cordon_core::Invalid::field("unit_code", Reason::UnitsOnly).into());
-    }
-    let filing = state.store.file_daily_report(user.id, &unit, &input, note, now).await?;
+    let filing = crate::actions::daily::file(&state, &user, &input).await?;
     Ok((if filing.created { StatusCode::CREATED } else { StatusCode::OK }, Json(filing)))
 }
 

@@ -25,7 +25,7 @@ use axum::routing::get;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use crate::actions::{authorise, node_for, node_in_scope, scope};
+pub use crate::actions::{authorise, node_in_scope, scope};
 use crate::state::AppState;
 
 #[derive(OpenApi)]

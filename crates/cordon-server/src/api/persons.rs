@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{authorise, limit, node_in_scope, scope};
+use super::{authorise, limit, scope};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
@@ -32,8 +32,7 @@ async fn register(
     let now = state.now();
     let year = i32::from(state.store.settings().await?.local_date(now).year());
     let draft = input.parse(year)?;
-    let unit = node_in_scope(&state, &user, &input.unit_code, "unit_code", Action::RegisterPerson).await?;
-    match state.store.register_person(user.id, &draft, &unit, input.confirm_new, now).await? {
+    match state.store.register_person(&user, &draft, &input.unit_code, input.confirm_new, now).await? {
         Registration::Registered(p) => Ok((StatusCode::CREATED, Json(p))),
         Registration::ProbableDuplicates(existing) => Err(ApiError::Conflict {
             reason: Reason::ProbableDuplicate,

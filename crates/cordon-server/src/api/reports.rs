@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{authorise, limit, node_in_scope, scope};
+use super::{authorise, limit, scope};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
@@ -32,8 +32,7 @@ async fn submit(
     let now = state.now();
     let today = state.store.settings().await?.local_date(now);
     let draft = input.parse(today)?;
-    let unit = node_in_scope(&state, &user, &input.unit_code, "unit_code", Action::FileReport).await?;
-    let intake = crate::actions::reports::file(&state, &user, &draft, &unit).await?;
+    let intake = crate::actions::reports::file(&state, &user, &draft, &input.unit_code).await?;
     let status = if intake.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(intake)))
 }

@@ -5,8 +5,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use cordon_core::policy::Action;
-use cordon_core::refusal::Reason;
-use cordon_core::refusal::Record;
 use cordon_core::user::{Role, User, UserInput};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -14,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{authorise, scope};
+use super::scope;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
@@ -70,12 +68,7 @@ async fn patch_user(
     Path(id): Path<Uuid>,
     AppJson(patch): AppJson<UserPatch>,
 ) -> ApiResult<Json<User>> {
-    let target = state.store.user(id).await?.ok_or_else(|| ApiError::not_found(Record::User, id))?;
-    authorise(&admin, Action::ManageUsers, &target.node_path)?;
-    if target.id == admin.id && !patch.active {
-        return Err(ApiError::conflict(Reason::DeactivateSelf));
-    }
-    Ok(Json(state.store.set_user_active(Some(admin.id), id, patch.active, state.now()).await?))
+    Ok(Json(crate::actions::users::set_active(&state, &admin, id, patch.active).await?))
 }
 
 /// Routes.

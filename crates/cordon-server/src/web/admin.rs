@@ -16,7 +16,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use cordon_core::definition::{CaseDefinition, Criterion};
 use cordon_core::policy::Action;
-use cordon_core::refusal::Reason;
 use cordon_core::refusal::Record;
 use cordon_core::settings::Settings;
 use cordon_core::user::{Role, User, UserInput};
@@ -165,14 +164,11 @@ async fn create(state: &AppState, viewer: &Viewer, input: &UserInput) -> Result<
 }
 
 async fn set_active(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
-    let target = state.store.user(id).await?.ok_or_else(|| ApiError::not_found(Record::User, id))?;
-    viewer.may(Action::ManageUsers, &target.node_path)?;
     let active = v.get("active") == "true";
-    if target.id == viewer.user.id && !active {
-        return Err(ApiError::conflict(Reason::DeactivateSelf).into());
+    match crate::actions::users::set_active(&state, &viewer.user, id, active).await {
+        Ok(_) => Ok(see_other("/admin/users?done=changed")),
+        Err(e) => Err(e.into()),
     }
-    state.store.set_user_active(Some(viewer.user.id), id, active, state.now()).await?;
-    Ok(see_other("/admin/users?done=changed"))
 }
 
 #[derive(Template)]

@@ -5,8 +5,9 @@
 //! The form posts like any form; the script in `static/app.js` additionally
 //! keeps a report made offline in the browser, with its client UUID, and sends
 //! it to `POST /api/v1/reports` when the connection returns. Both paths go
-//! through the same checks as the API: `ReportInput::parse`, the access policy
-//! on the unit, and `Store::submit_report`.
+//! through the same checks as the API: `ReportInput::parse`, then
+//! `Store::submit_report`, which checks the unit against the access policy in
+//! its transaction.
 
 use askama::Template;
 use axum::Router;
@@ -18,7 +19,6 @@ use cordon_core::daily::{DailyReportInput, Timeliness};
 use cordon_core::jurisdiction::Node;
 use cordon_core::person::{Person, PersonInput, Sex};
 use cordon_core::policy::Action;
-use cordon_core::refusal::Reason;
 use cordon_core::report::{ReportInput, Symptom};
 use cordon_store::reports::NewResidentReport;
 use jiff::civil::Date;
@@ -28,7 +28,7 @@ use uuid::Uuid;
 use super::widgets::names::Names;
 use super::widgets::{SymptomBox, report_status_class, symptom_boxes};
 use super::{Chrome, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, local_time, render, render_with, see_other};
-use crate::actions::{node_in_scope, reports};
+use crate::actions::{daily, reports};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -188,17 +188,10 @@ async fn submit_report(State(state): State<AppState>, viewer: Viewer, mut v: For
         }
     };
     let (Some(draft), true) = (draft, errors.is_empty()) else { return form_again(&state, &viewer, v, errors, Vec::new()).await };
-    let unit = match node_in_scope(&state, &viewer.user, &unit_code, "unit_code", Action::FileReport).await {
-        Ok(unit) => unit,
-        Err(e) => {
-            errors.absorb(e)?;
-            return form_again(&state, &viewer, v, errors, Vec::new()).await;
-        }
-    };
     let filed = match &new_person {
         Some(input) => {
             let person_draft = input.parse(i32::from(today.year())).map_err(ApiError::from)?;
-            match reports::file_for_new_resident(&state, &viewer.user, (&person_draft, input.confirm_new), &draft, &unit).await {
+            match reports::file_for_new_resident(&state, &viewer.user, (&person_draft, input.confirm_new), &draft, &unit_code).await {
                 Ok(NewResidentReport::Filed(intake)) => Ok(*intake),
                 Ok(NewResidentReport::ProbableDuplicates(existing)) => {
                     errors.key("full_name", "reason_duplicate");
@@ -207,7 +200,7 @@ async fn submit_report(State(state): State<AppState>, viewer: Viewer, mut v: For
                 Err(e) => Err(e),
             }
         }
-        None => reports::file(&state, &viewer.user, &draft, &unit).await,
+        None => reports::file(&state, &viewer.user, &draft, &unit_code).await,
     };
     match filed {
         Ok(intake) => Ok(see_other(&format!("/reports?sent={}", intake.report.id))),
@@ -492,13 +485,5 @@ async fn file_daily(State(state): State<AppState>, viewer: Viewer, mut v: FormDa
 
 /// Files a daily report with the API's checks; `true` when it was new.
 async fn file(state: &AppState, viewer: &Viewer, input: &DailyReportInput) -> Result<bool, ApiError> {
-    let now = state.now();
-    let today = state.store.settings().await?.local_date(now);
-    let note = input.check(today)?;
-    let unit = node_in_scope(state, &viewer.user, &input.unit_code, "unit_code", Action::FileReport).await?;
-    let levels = state.store.levels().await?;
-    if unit.level + 1 != levels.len() as i64 {
-        return Err(cordon_core::Invalid::field("unit_code", Reason::UnitsOnly).into());
-    }
-    Ok(state.store.file_daily_report(viewer.user.id, &unit, input, note, now).await?.created)
+    Ok(daily::file(state, &viewer.user, input).await?.created)
 }

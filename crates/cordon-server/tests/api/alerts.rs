@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use cordon_core::event::EventKind;
-use cordon_core::jurisdiction::{NodeInput, NodePath};
+use cordon_core::jurisdiction::NodePath;
 use cordon_core::person::{PersonDraft, Sex};
 use cordon_core::report::{ReportDraft, Symptom};
 use cordon_store::persons::Registration;
@@ -24,10 +24,7 @@ const DAY: SignedDuration = SignedDuration::from_hours(24);
 /// Adds districts D3 (under C1) and D4 (under C2) with a unit each, so that
 /// four districts report.
 async fn more_districts(app: &TestApp) {
-    for (code, parent) in [("D3", "C1"), ("U4", "D3"), ("D4", "C2"), ("U5", "D4")] {
-        let input = NodeInput { code: code.into(), name: format!("{code} name"), parent_code: Some(parent.into()), population: 1000 };
-        app.state.store.create_node(None, &input, start_time()).await.unwrap();
-    }
+    app.add_nodes(&[("D3", "C1"), ("U4", "D3"), ("D4", "C2"), ("U5", "D4")]).await;
 }
 
 /// Files `count` fever reports in `unit` at `at`, through the store as a
@@ -35,7 +32,6 @@ async fn more_districts(app: &TestApp) {
 async fn fever_reports(app: &TestApp, unit: &str, count: usize, at: Timestamp) {
     let store = &app.state.store;
     let reporter = app.seed.user("nation_officer");
-    let node = store.node_by_code(unit).await.unwrap().unwrap();
     for _ in 0..count {
         let draft = PersonDraft {
             full_name: format!("Resident {}", Uuid::new_v4().simple()),
@@ -45,7 +41,7 @@ async fn fever_reports(app: &TestApp, unit: &str, count: usize, at: Timestamp) {
             address: None,
             document_number: None,
         };
-        let Registration::Registered(person) = store.register_person(reporter.id, &draft, &node, true, at).await.unwrap() else {
+        let Registration::Registered(person) = store.register_person(reporter, &draft, unit, true, at).await.unwrap() else {
             panic!("registration refused")
         };
         let report = ReportDraft {
@@ -56,7 +52,7 @@ async fn fever_reports(app: &TestApp, unit: &str, count: usize, at: Timestamp) {
             onset_date: None,
             note: None,
         };
-        store.submit_report(reporter, &report, &node, at).await.unwrap();
+        store.submit_report(reporter, &report, unit, at).await.unwrap();
     }
 }
 

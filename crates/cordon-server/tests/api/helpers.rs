@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use cordon_core::jurisdiction::NodeInput;
+use cordon_core::jurisdiction::{FacilityKind, Node, NodeInput};
 use cordon_core::user::{Role, User};
 use cordon_server::clock::ManualClock;
 use cordon_server::state::AppState;
@@ -244,6 +244,36 @@ impl TestApp {
     pub async fn count(&self, table: cordon_store::audit::Table) -> i64 {
         self.state.store.count(table).await.unwrap()
     }
+
+    /// The node with this code.
+    pub async fn node(&self, code: &str) -> Node {
+        self.state.store.node_by_code(code).await.unwrap().unwrap_or_else(|| panic!("no node {code}"))
+    }
+
+    /// Adds nodes to the tree, each `(code, parent code)` (see [`create_node`]).
+    pub async fn add_nodes(&self, nodes: &[(&str, &str)]) {
+        for (code, parent) in nodes {
+            create_node(&self.state.store, code, Some(parent), self.clock_now()).await;
+        }
+    }
+
+    /// Adds the active user `name` with `role` at the node `node`, with the
+    /// password [`PASSWORD`] (see [`create_user`]).
+    pub async fn add_user(&self, name: &str, role: Role, node: &str) -> User {
+        create_user(&self.state.store, name, role, &self.node(node).await, self.clock_now()).await
+    }
+
+    /// A border post in P1: the point of entry POE-1, the provincial
+    /// quarantine centre QC-P1 and the border officer `border_p1`; returns
+    /// the officer's token.
+    pub async fn add_border_post(&self) -> String {
+        let (store, now) = (&self.state.store, self.clock_now());
+        let p1 = self.node("P1").await;
+        store.create_facility(None, "POE-1", "North crossing", FacilityKind::PointOfEntry, &p1, now).await.unwrap();
+        store.create_facility(None, "QC-P1", "Provincial quarantine centre", FacilityKind::QuarantineCentre, &p1, now).await.unwrap();
+        self.add_user("border_p1", Role::BorderOfficer, "P1").await;
+        self.sign_in_token("border_p1").await
+    }
 }
 
 fn with_database(url: &str, name: &str) -> String {
@@ -253,6 +283,37 @@ fn with_database(url: &str, name: &str) -> String {
         Some(q) => format!("{base}/{name}?{q}"),
         None => format!("{base}/{name}"),
     }
+}
+
+/// The argon2 hash of [`PASSWORD`], made once for the whole test run.
+pub fn password_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        use argon2::password_hash::PasswordHasher;
+        argon2::Argon2::default().hash_password(PASSWORD.as_bytes()).unwrap().to_string()
+    })
+}
+
+/// Adds the node `code` under `parent` (named "`code` name", 1,000 residents).
+async fn create_node(store: &Store, code: &str, parent: Option<&str>, now: Timestamp) -> Node {
+    let input = NodeInput { code: code.into(), name: format!("{code} name"), parent_code: parent.map(Into::into), population: 1000 };
+    store.create_node(None, &input, now).await.unwrap()
+}
+
+/// Adds the active user `name` (also their display name) with `role` at
+/// `node`, with the password [`PASSWORD`].
+async fn create_user(store: &Store, name: &str, role: Role, node: &Node, now: Timestamp) -> User {
+    let user = User {
+        id: Uuid::now_v7(),
+        username: name.into(),
+        display_name: name.into(),
+        role,
+        node_id: node.id,
+        node_path: node.path.clone(),
+        phone: None,
+        active: true,
+    };
+    store.create_user(None, &user, password_hash(), now).await.unwrap()
 }
 
 async fn seed(store: &Store, now: Timestamp) -> Seed {
@@ -269,13 +330,8 @@ async fn seed(store: &Store, now: Timestamp) -> Seed {
         ("D2", Some("C2")),
         ("U3", Some("D2")),
     ] {
-        let input = NodeInput { code: code.into(), name: format!("{code} name"), parent_code: parent.map(Into::into), population: 1000 };
-        nodes.insert(code, store.create_node(None, &input, now).await.unwrap());
+        nodes.insert(code, create_node(store, code, parent, now).await);
     }
-    let hash = {
-        use argon2::password_hash::PasswordHasher;
-        argon2::Argon2::default().hash_password(PASSWORD.as_bytes()).unwrap().to_string()
-    };
     let mut users = std::collections::HashMap::new();
     for (name, role, node) in [
         ("admin", Role::Administrator, "KR"),
@@ -288,18 +344,7 @@ async fn seed(store: &Store, now: Timestamp) -> Seed {
         ("reporter_u1", Role::Reporter, "U1"),
         ("reporter_u3", Role::Reporter, "U3"),
     ] {
-        let n = &nodes[node];
-        let user = User {
-            id: Uuid::now_v7(),
-            username: name.into(),
-            display_name: name.into(),
-            role,
-            node_id: n.id,
-            node_path: n.path.clone(),
-            phone: None,
-            active: true,
-        };
-        users.insert(name, store.create_user(None, &user, &hash, now).await.unwrap());
+        users.insert(name, create_user(store, name, role, &nodes[node], now).await);
     }
     let day = SignedDuration::from_hours(24);
     let until = now.saturating_add(day).unwrap();

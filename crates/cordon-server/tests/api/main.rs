@@ -7,6 +7,7 @@ mod helpers;
 
 mod access;
 mod alerts;
+mod checks;
 mod errors;
 mod escalation;
 mod live;

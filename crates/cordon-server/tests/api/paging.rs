@@ -9,7 +9,7 @@ use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::TestApp;
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -112,7 +112,7 @@ async fn handovers_and_arrivals_are_paged_the_same_way(app: &TestApp) {
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "node");
 
-    let border = border_officer(app).await;
+    let border = app.add_border_post().await;
     for i in 0..5 {
         let arrival = json!({
             "id": Uuid::new_v4(), "point_of_entry_code": "POE-1",
@@ -126,33 +126,6 @@ async fn handovers_and_arrivals_are_paged_the_same_way(app: &TestApp) {
     let pages = every_page(app, &app.seed.tokens["p1_officer"], "/api/v1/arrivals?limit=2", 5).await;
     let names: Vec<String> = pages.iter().flatten().map(|a| a["travel_document"].as_str().unwrap().to_owned()).collect();
     assert_eq!(names, ["K0000004", "K0000003", "K0000002", "K0000001", "K0000000"], "newest first, each once");
-}
-
-/// A point of entry and a quarantine centre in P1, and a border officer
-/// there; returns the officer's token.
-async fn border_officer(app: &TestApp) -> String {
-    use cordon_core::jurisdiction::FacilityKind;
-    let store = &app.state.store;
-    let now = app.clock_now();
-    let p1 = store.node_by_code("P1").await.unwrap().unwrap();
-    store.create_facility(None, "POE-1", "North crossing", FacilityKind::PointOfEntry, &p1, now).await.unwrap();
-    store.create_facility(None, "QC-P1", "Provincial quarantine centre", FacilityKind::QuarantineCentre, &p1, now).await.unwrap();
-    let hash = {
-        use argon2::password_hash::PasswordHasher;
-        argon2::Argon2::default().hash_password(PASSWORD.as_bytes()).unwrap().to_string()
-    };
-    let officer = cordon_core::user::User {
-        id: Uuid::now_v7(),
-        username: "border_p1".into(),
-        display_name: "Border".into(),
-        role: cordon_core::user::Role::BorderOfficer,
-        node_id: p1.id,
-        node_path: p1.path.clone(),
-        phone: None,
-        active: true,
-    };
-    store.create_user(None, &officer, &hash, now).await.unwrap();
-    app.sign_in_token("border_p1").await
 }
 
 async fn a_bad_limit_or_cursor_is_refused_naming_the_parameter(app: &TestApp) {

@@ -3,13 +3,12 @@
 //! and arrivals at a point of entry.
 
 use cordon_core::jurisdiction::FacilityKind;
-use cordon_core::user::{Role, User};
 use jiff::SignedDuration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::TestApp;
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -26,7 +25,7 @@ async fn long_shifts(app: &TestApp) {
     let now = app.clock_now();
     let until = now.saturating_add(30 * DAY).unwrap();
     for (worker, area) in [("worker_c1", "C1"), ("worker_c2", "C2")] {
-        let node = app.state.store.node_by_code(area).await.unwrap().unwrap();
+        let node = app.node(area).await;
         app.state.store.add_shift(app.seed.user("p1_officer").id, app.seed.user(worker).id, &node, now, until, now).await.unwrap();
     }
 }
@@ -134,30 +133,16 @@ async fn a_confirmed_case_s_contacts_are_followed_up_until_release(app: &TestApp
     assert!(redacted[0]["person_id"].is_null());
 }
 
+/// The border post of [`TestApp::add_border_post`] and a quarantine centre
+/// QC-1 in C1; returns the border officer's token.
 async fn add_border_post(app: &TestApp) -> String {
-    let store = &app.state.store;
-    let now = app.clock_now();
-    let p1 = store.node_by_code("P1").await.unwrap().unwrap();
-    let c1 = store.node_by_code("C1").await.unwrap().unwrap();
-    store.create_facility(None, "POE-1", "North crossing", FacilityKind::PointOfEntry, &p1, now).await.unwrap();
-    store.create_facility(None, "QC-1", "River quarantine centre", FacilityKind::QuarantineCentre, &c1, now).await.unwrap();
-    store.create_facility(None, "QC-P1", "Provincial quarantine centre", FacilityKind::QuarantineCentre, &p1, now).await.unwrap();
-    let hash = {
-        use argon2::password_hash::PasswordHasher;
-        argon2::Argon2::default().hash_password(PASSWORD.as_bytes()).unwrap().to_string()
-    };
-    let officer = User {
-        id: Uuid::now_v7(),
-        username: "border_p1".into(),
-        display_name: "Border".into(),
-        role: Role::BorderOfficer,
-        node_id: p1.id,
-        node_path: p1.path.clone(),
-        phone: None,
-        active: true,
-    };
-    store.create_user(None, &officer, &hash, now).await.unwrap();
-    app.sign_in_token("border_p1").await
+    let c1 = app.node("C1").await;
+    app.state
+        .store
+        .create_facility(None, "QC-1", "River quarantine centre", FacilityKind::QuarantineCentre, &c1, app.clock_now())
+        .await
+        .unwrap();
+    app.add_border_post().await
 }
 
 fn arrival(temperature: f64, country: &str) -> Value {

@@ -96,7 +96,7 @@ async fn the_reports_read_together_stand_where_each_read_alone_stands(app: &Test
 async fn names_are_found_for_users_persons_and_places_in_one_read(app: &TestApp) {
     let person = app.resident("reporter_u1", "U1", "Lim Ga-eun").await;
     let officer = app.seed.user("p1_officer");
-    let unit = app.state.store.node_by_code("U1").await.unwrap().unwrap();
+    let unit = app.node("U1").await;
     let unknown = uuid::Uuid::new_v4();
     let before = app.state.store.reads_made();
     let names = app.state.store.names_of([person, officer.id, unit.id, unknown, person]).await.unwrap();

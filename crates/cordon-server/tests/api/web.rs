@@ -557,33 +557,8 @@ async fn an_officer_takes_on_a_handover_from_the_queue(app: &TestApp) {
     assert!(page.contains("Handover taken on.") && !page.contains(&accept), "{page}");
 }
 
-/// A point of entry and a quarantine centre in P1, and a border officer there.
-async fn add_border_post(app: &TestApp) {
-    use cordon_core::jurisdiction::FacilityKind;
-    let store = &app.state.store;
-    let now = app.clock_now();
-    let p1 = store.node_by_code("P1").await.unwrap().unwrap();
-    store.create_facility(None, "POE-1", "North crossing", FacilityKind::PointOfEntry, &p1, now).await.unwrap();
-    store.create_facility(None, "QC-P1", "Provincial quarantine centre", FacilityKind::QuarantineCentre, &p1, now).await.unwrap();
-    let hash = {
-        use argon2::password_hash::PasswordHasher;
-        argon2::Argon2::default().hash_password(PASSWORD.as_bytes()).unwrap().to_string()
-    };
-    let officer = cordon_core::user::User {
-        id: Uuid::now_v7(),
-        username: "border_p1".into(),
-        display_name: "Border".into(),
-        role: cordon_core::user::Role::BorderOfficer,
-        node_id: p1.id,
-        node_path: p1.path.clone(),
-        phone: None,
-        active: true,
-    };
-    store.create_user(None, &officer, &hash, now).await.unwrap();
-}
-
 async fn a_border_officer_records_an_arrival_and_sees_the_decision(app: &TestApp) {
-    add_border_post(app).await;
+    app.add_border_post().await;
     let b = Browser::new(app);
     let (_, headers, _) = b.post("/sign-in", &[("username", "border_p1"), ("password", PASSWORD)]).await;
     assert_eq!(location(&headers), "/arrivals", "the border officer lands on the arrivals page");
@@ -638,7 +613,7 @@ async fn a_border_officer_records_an_arrival_and_sees_the_decision(app: &TestApp
 }
 
 async fn an_administrator_changes_the_entry_rules(app: &TestApp) {
-    add_border_post(app).await;
+    app.add_border_post().await;
     let admin = Browser::signed_in(app, "admin").await;
     let (status, _, page) = admin.get("/entry-rules").await;
     assert_eq!(status, StatusCode::OK);
@@ -795,10 +770,8 @@ async fn the_handover_queue_narrows_to_a_node_and_pages(app: &TestApp) {
 }
 
 async fn the_arrivals_list_pages_newest_first(app: &TestApp) {
-    add_border_post(app).await;
-    let b = Browser::new(app);
-    let (status, _, _) = b.post("/sign-in", &[("username", "border_p1"), ("password", PASSWORD)]).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    app.add_border_post().await;
+    let b = Browser::signed_in(app, "border_p1").await;
     let mut registered = Vec::new();
     for i in 0..55 {
         let id = Uuid::new_v4().to_string();

@@ -17,6 +17,7 @@ use cordon_core::daily::DailyReportInput;
 use cordon_core::investigation::InvestigationInput;
 use cordon_core::jurisdiction::Node;
 use cordon_core::report::ReportInput;
+use cordon_core::user::User;
 use cordon_sim::{Action, ReportKey, Scheduled, SimTime, Simulation};
 use cordon_store::{Store, StoreError};
 use jiff::civil::Date;
@@ -136,12 +137,12 @@ impl Feeder {
                 let unit = &world.nodes[world.country.units[r.unit as usize]];
                 let head = &world.heads[r.unit as usize];
                 let today = world.settings.local_date(at);
-                let person = self.person(world, sim, r.person, unit, head.id, at).await?;
+                let person = self.person(world, sim, r.person, unit, head, at).await?;
                 let onset = world.settings.local_date(map.at(SimTime::at(r.onset_day, 12 * 60))).min(today);
                 // Dates follow the time map, so that a sped-up live demo stays on the real calendar.
                 let input = ReportInput { onset_date: Some(onset), ..r.input(Uuid::now_v7(), person, &unit.code, onset) };
                 let draft = input.parse(today).map_err(|e| anyhow::anyhow!("the simulated report does not validate: {e:?}"))?;
-                match self.store.submit_report(head, &draft, unit, at).await {
+                match self.store.submit_report(head, &draft, &unit.code, at).await {
                     Ok(intake) => {
                         self.fed.reports += 1;
                         if let (Some(case), Some(task)) = (&intake.case, &intake.task) {
@@ -183,7 +184,7 @@ impl Feeder {
                     note: None,
                 };
                 let note = input.check(today).map_err(|e| anyhow::anyhow!("the simulated daily report does not validate: {e:?}"))?;
-                let filed = self.store.file_daily_report(world.heads[d.unit as usize].id, unit, &input, note, at).await;
+                let filed = self.store.file_daily_report(&world.heads[d.unit as usize], &input, note, at).await;
                 if filed.as_ref().is_ok_and(|f| f.created) {
                     self.fed.daily += 1;
                 }
@@ -202,7 +203,7 @@ impl Feeder {
         sim: &Simulation,
         who: u32,
         unit: &Node,
-        head: Uuid,
+        head: &User,
         at: Timestamp,
     ) -> anyhow::Result<Uuid> {
         if let Some(id) = self.persons.get(&who) {
@@ -211,7 +212,7 @@ impl Feeder {
         let year = world.settings.local_date(at).year();
         let input = sim.resident(who).input(&unit.code, year);
         let draft = input.parse(i32::from(year)).map_err(|e| anyhow::anyhow!("the simulated resident does not validate: {e:?}"))?;
-        let id = match self.store.register_person(head, &draft, unit, !self.reopened, at).await.context("registering a resident")? {
+        let id = match self.store.register_person(head, &draft, &unit.code, !self.reopened, at).await.context("registering a resident")? {
             cordon_store::persons::Registration::Registered(p) => p.id,
             cordon_store::persons::Registration::ProbableDuplicates(d) => d.first().map(|p| p.id).context("no duplicate offered")?,
         };
