@@ -193,7 +193,6 @@ impl Cell {
     #[must_use]
     pub fn index(value: usize) -> Self {
         // Indices here are far below 2^53, so the conversion is exact.
-        #[allow(clippy::cast_precision_loss)]
         Self::Num(value as f64)
     }
 

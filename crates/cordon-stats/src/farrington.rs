@@ -117,7 +117,6 @@ fn evaluate(series: &Series, k: usize, config: &FarringtonConfig) -> Result<Dete
     if refs.is_empty() {
         return Err(StatsError::InsufficientData(format!("time point {}: no reference values", k + 1)));
     }
-    #[allow(clippy::cast_precision_loss)]
     let data = GlmData::new(
         refs.iter().map(|&t| series.counts[t]).collect(),
         vec![0; refs.len()],
@@ -125,7 +124,6 @@ fn evaluate(series: &Series, k: usize, config: &FarringtonConfig) -> Result<Dete
         refs.iter().map(|&t| (t + 1) as f64).collect(),
         None,
     );
-    #[allow(clippy::cast_precision_loss)]
     let wtime0 = (k + 1) as f64;
     let rules = FitRules { reweight: config.reweight, weights_threshold: 1.0, overwrite_weights: false };
     let mut model = fit_reweighted(&data, config.trend, rules)?;

@@ -74,7 +74,6 @@ pub fn anscombe_residuals(y_two_thirds: &[f64], mu: &[f64], hat: &[f64], phi: f6
 /// with `γ` making the weights sum to `n`.
 #[must_use]
 pub fn assign_weights(s: &[f64], threshold: f64) -> Vec<f64> {
-    #[allow(clippy::cast_precision_loss)]
     let n = s.len() as f64;
     let denom: f64 = s.iter().map(|&v| if v > threshold { v.powi(-2) } else { 1.0 }).sum();
     let gamma = n / denom;

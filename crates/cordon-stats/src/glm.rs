@@ -238,7 +238,6 @@ pub fn fit_log_linear<D: LeastSquares>(
         beta_old = Some(design.coefficients().to_vec());
     }
     let working_residuals = y.iter().zip(&mu).map(|(y, m)| (y - m) / m).collect();
-    #[allow(clippy::cast_precision_loss)]
     let df_residual = (prior.iter().filter(|a| **a != 0.0).count() as f64) - design.rank() as f64;
     Ok(LogLinearFit { mu, eta, working_weights: w, working_residuals, converged, deviance: dev, df_residual, iterations })
 }

@@ -32,9 +32,7 @@ impl Default for GlrConfig {
 
 /// The harmonic Poisson baseline for 1-based time points `range`, trained on `1..range.from`.
 fn baseline(series: &Series, range: PeriodRange) -> Result<Vec<f64>, StatsError> {
-    #[allow(clippy::cast_precision_loss)]
     let omega = 2.0 * std::f64::consts::PI / series.freq as f64;
-    #[allow(clippy::cast_precision_loss)]
     let row = |t: usize| {
         let t = t as f64;
         vec![1.0, (omega * t).cos(), (omega * t).sin()]

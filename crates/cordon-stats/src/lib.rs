@@ -11,6 +11,11 @@
 //! layouts. The numerical behaviour, including R's quirks, follows
 //! `shared/ref/ALGORITHMS.md`, cited by section in each module.
 
+// The workspace allows `missing_errors_doc` (see the root Cargo.toml); this
+// crate is a reusable library whose every fallible function documents its
+// errors, and keeps doing so.
+#![warn(clippy::missing_errors_doc)]
+
 pub mod bayes;
 pub mod csv_text;
 pub mod cusum;

@@ -148,7 +148,6 @@ fn discr_si_all(len: usize, mu: f64, sigma: f64) -> Vec<f64> {
     // F_{a+1}(x) = F_a(x) − x^a e^{−x} / Γ(a+1).
     let (mut fa, mut fa1) = (vec![0.0; len], vec![0.0; len]);
     for j in 1..len {
-        #[allow(clippy::cast_precision_loss)]
         let (p, prefix) = gamma_p_with_prefix(a, j as f64 / b, lg_a);
         fa[j] = p;
         fa1[j] = (p - prefix / a).max(0.0);
@@ -156,7 +155,6 @@ fn discr_si_all(len: usize, mu: f64, sigma: f64) -> Vec<f64> {
     let at = |f: &[f64], j: usize, back: usize| if j >= back { f[j - back] } else { 0.0 };
     (0..len)
         .map(|j| {
-            #[allow(clippy::cast_precision_loss)]
             let k = j as f64;
             let res = k * at(&fa, j, 0) + (k - 2.0) * at(&fa, j, 2) - 2.0 * (k - 1.0) * at(&fa, j, 1)
                 + a * b * (2.0 * at(&fa1, j, 1) - at(&fa1, j, 2) - at(&fa1, j, 0));
@@ -242,7 +240,6 @@ pub fn estimate_r(incidence: &[f64], config: &RtConfig) -> Result<RtResult, Stat
     }
     let pairs = windows(config, days)?;
     let si_distr = si_vector(&config.si, days)?;
-    #[allow(clippy::cast_precision_loss)]
     let mean_si: f64 = si_distr.iter().enumerate().map(|(k, w)| k as f64 * w).sum();
     let mut local = incidence.to_vec();
     let mut imported = vec![0.0; days];
@@ -256,7 +253,6 @@ pub fn estimate_r(incidence: &[f64], config: &RtConfig) -> Result<RtResult, Stat
     let estimates = pairs
         .into_iter()
         .map(|(s, e)| {
-            #[allow(clippy::cast_precision_loss)]
             let posterior = (e as f64 > mean_si).then(|| {
                 let shape = a0 + local[s - 1..e].iter().sum::<f64>();
                 let total: f64 = lambda[s - 1..e].iter().map(|l| l.unwrap_or(0.0)).sum();

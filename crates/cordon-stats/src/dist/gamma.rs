@@ -103,7 +103,6 @@ impl GammaQuantile {
         // series divides as before.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let len = if shape > 0.0 && shape.is_finite() { (13.0 * shape.sqrt() + 60.0).min(4096.0) as usize } else { 0 };
-        #[allow(clippy::cast_precision_loss)]
         let reciprocals = (1..=len).map(|k| 1.0 / (shape + k as f64)).collect();
         Self { shape, scale, ln_gamma: gamma::ln_gamma(shape), reciprocals }
     }
@@ -160,7 +159,6 @@ impl GammaQuantile {
         }
         if !converged {
             // Past the table: continue term by term from term_k.
-            #[allow(clippy::cast_precision_loss)]
             let n = a + k as f64;
             sum = continue_series(x, n, even, sum);
         }
