@@ -27,7 +27,7 @@ use crate::validation::{Invalid, Problems};
 pub struct ArrivalInput {
     /// Client identifier; sending it again is safe.
     pub id: Uuid,
-    /// Code of the point of entry (a facility of kind point_of_entry).
+    /// Code of the point of entry (a facility of kind `point_of_entry`).
     pub point_of_entry_code: String,
     /// The traveller; `unit_code` is where they will stay.
     pub person: PersonInput,

@@ -88,9 +88,9 @@ pub(crate) struct Infection {
     pub symptomatic: bool,
     /// Individual multiplier of transmission outside the household (mean 1).
     pub nu: f32,
-    /// Day of symptom onset (u32::MAX: no symptoms).
+    /// Day of symptom onset (`u32::MAX`: no symptoms).
     pub onset: u32,
-    /// First day of isolation after a report (u32::MAX: never).
+    /// First day of isolation after a report (`u32::MAX`: never).
     pub isolated_from: u32,
 }
 

@@ -40,7 +40,7 @@ pub enum ThresholdMethod {
     Muan,
 }
 
-/// Control of [`farrington_flexible`], with R's names (snake_case) and defaults.
+/// Control of [`farrington_flexible`], with R's names (`snake_case`) and defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlexibleConfig {
     /// Time points to evaluate; `None` is the earliest point with full history

@@ -7,7 +7,7 @@
 //! * [`fit_reweighted`] is `algo.farrington.fitGLM.flexible` / `.fast` (§2.5,
 //!   §3.2): fit, drop the trend on non-convergence, down-weight outliers by
 //!   their Anscombe residuals, refit, and report both dispersions the callers
-//!   need (φ clipped at 1, and the unclipped φ_s of the flexible method's quirk).
+//!   need (φ clipped at 1, and the unclipped `φ_s` of the flexible method's quirk).
 
 use crate::date::CivilDate;
 use crate::error::StatsError;
@@ -128,7 +128,7 @@ pub struct FitRules {
     pub reweight: bool,
     /// Anscombe-residual threshold (classic `algo.farrington` always uses 1).
     pub weights_threshold: f64,
-    /// farringtonFlexible overwrites the model's weights with ω, so φ_s = Σ ω r²/df.
+    /// farringtonFlexible overwrites the model's weights with ω, so `φ_s` = Σ ω r²/df.
     pub overwrite_weights: bool,
 }
 

@@ -1,7 +1,7 @@
 //! `surveillance::algo.glrnb` with `alpha = 0`: the Poisson GLR detector for an
 //! increase of the intercept.
 //!
-//! The in-control mean μ0_t comes from a Poisson GLM `y ~ 1 + cos(2πt/freq) +
+//! The in-control mean `μ0_t` comes from a Poisson GLM `y ~ 1 + cos(2πt/freq) +
 //! sin(2πt/freq)` fitted to all periods before the range (ALGORITHMS.md §7).
 //! The statistic at `n` maximises the Poisson log-likelihood ratio of a
 //! multiplicative jump `e^κ ≥ 1` over all change points since the last alarm;

@@ -4,7 +4,7 @@
 //!
 //! The crate is pure: no I/O, no clock, no async. Callers hand in a
 //! [`Series`] (one unit's counts; see [`table`] to read the reference CSV
-//! layout) and a typed configuration whose fields carry the snake_case names and
+//! layout) and a typed configuration whose fields carry the `snake_case` names and
 //! defaults of R's control lists, and get one [`Detection`] per time point.
 //! [`Detector`] selects a method at run time and [`detect_units`] runs it over
 //! many units in parallel; [`report`] writes results in the reference output

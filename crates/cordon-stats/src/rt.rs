@@ -1,9 +1,9 @@
-//! The effective reproduction number R_t after Cori et al. (2013), as
+//! The effective reproduction number `R_t` after Cori et al. (2013), as
 //! `EpiEstim::estimate_R` with `parametric_si` or `non_parametric_si`.
 //!
 //! Incidence on day 1 counts as imported, later days as local (§8.1). The
 //! serial interval is either a given discrete distribution or a discretised
-//! shifted gamma ([`discr_si`], §8.2). Total infectivity Λ_t (§8.3) feeds a
+//! shifted gamma ([`discr_si`], §8.2). Total infectivity `Λ_t` (§8.3) feeds a
 //! conjugate Gamma posterior per sliding window (§8.4–8.5): shape
 //! `a0 + Σ local`, scale `1/(1/b0 + Σ Λ)`. Windows ending at or before the SI
 //! mean have no estimate (all `NA`), as in EpiEstim.
@@ -128,7 +128,7 @@ pub struct RtResult {
     pub local: Vec<f64>,
     /// Imported cases per day (all of day 1).
     pub imported: Vec<f64>,
-    /// Total infectivity Λ_t (`None` on day 1).
+    /// Total infectivity `Λ_t` (`None` on day 1).
     pub lambda: Vec<Option<f64>>,
 }
 
@@ -225,7 +225,7 @@ fn windows(config: &RtConfig, days: usize) -> Result<Vec<(usize, usize)>, StatsE
     Ok(pairs)
 }
 
-/// Estimates R_t over windows of daily `incidence` (day 1 first).
+/// Estimates `R_t` over windows of daily `incidence` (day 1 first).
 ///
 /// # Errors
 /// [`StatsError::InvalidParameter`] for an invalid serial interval, prior or

@@ -1,7 +1,7 @@
 //! The administrator's pages: users (list, create, deactivate and
 //! reactivate), the jurisdiction import (the same CSV as `cordon import
 //! jurisdictions`, parsed by `cordon_store::jurisdiction_csv`, or a GeoJSON
-//! FeatureCollection whose geometries become the map boundaries), the case
+//! `FeatureCollection` whose geometries become the map boundaries), the case
 //! definitions (the rule edited as JSON, errors shown at the field) and the
 //! operational settings.
 //!

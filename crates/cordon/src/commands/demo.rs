@@ -1,7 +1,7 @@
 //! `cordon demo`: a generated country (about 25 million residents by
 //! default, `--scale small` for a few hundred thousand), staffed around the
 //! clock, with a simulated outbreak of `--days` days already run through the
-//! real system, served on http://127.0.0.1:8080 while the outbreak goes on
+//! real system, served on <http://127.0.0.1:8080> while the outbreak goes on
 //! live.
 //!
 //! The address is bound first, so a port in use is reported before minutes

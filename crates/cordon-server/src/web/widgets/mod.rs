@@ -21,12 +21,12 @@ use serde::de::DeserializeOwned;
 
 use crate::web::{FormData, Lang};
 
-/// Parses a snake_case enum value the way the API's JSON does.
+/// Parses a `snake_case` enum value the way the API's JSON does.
 pub fn choice<T: DeserializeOwned>(value: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
 }
 
-/// The name of a snake_case enum value, as the forms send it.
+/// The name of a `snake_case` enum value, as the forms send it.
 pub fn name_of<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
