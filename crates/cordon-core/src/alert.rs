@@ -39,6 +39,7 @@ impl AlertStatus {
     pub const ALL: [AlertStatus; 4] = [AlertStatus::New, AlertStatus::UnderReview, AlertStatus::Verified, AlertStatus::Discarded];
 
     /// Stored name.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             AlertStatus::New => "new",
@@ -49,11 +50,13 @@ impl AlertStatus {
     }
 
     /// Parses a stored name.
+    #[must_use]
     pub fn parse(s: &str) -> Option<AlertStatus> {
         AlertStatus::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
     /// Whether the alert is settled (verified or discarded).
+    #[must_use]
     pub fn is_final(self) -> bool {
         matches!(self, AlertStatus::Verified | AlertStatus::Discarded)
     }
@@ -61,6 +64,7 @@ impl AlertStatus {
     /// The decisions an officer may take on an alert in this status, in the
     /// order they are offered: a new alert can only be taken under review;
     /// one under review verified or discarded; a settled one nothing.
+    #[must_use]
     pub fn allowed_decisions(self) -> &'static [AlertDecision] {
         match self {
             AlertStatus::New => &[AlertDecision::Review],
@@ -84,6 +88,7 @@ pub enum AlertDecision {
 
 impl AlertDecision {
     /// The status the decision leads to.
+    #[must_use]
     pub fn target(self) -> AlertStatus {
         match self {
             AlertDecision::Review => AlertStatus::UnderReview,
@@ -93,6 +98,7 @@ impl AlertDecision {
     }
 
     /// The status the decision starts from.
+    #[must_use]
     pub fn source(self) -> AlertStatus {
         match self {
             AlertDecision::Review => AlertStatus::New,
@@ -158,6 +164,7 @@ pub struct SignalKey {
 
 impl Signal {
     /// The key of this signal.
+    #[must_use]
     pub fn key(&self) -> SignalKey {
         SignalKey { node_path: self.node_path.clone(), syndrome: self.syndrome, method: self.method, period_end: self.period_end }
     }
@@ -198,6 +205,7 @@ pub struct Alert {
 
 impl Alert {
     /// The key of the signal this alert was raised for.
+    #[must_use]
     pub fn key(&self) -> SignalKey {
         SignalKey { node_path: self.node_path.clone(), syndrome: self.syndrome, method: self.method, period_end: self.period_end }
     }

@@ -77,6 +77,7 @@ impl ArrivalInput {
     }
 
     /// Whether the screening found anything to report.
+    #[must_use]
     pub fn is_symptomatic(&self) -> bool {
         !self.symptoms.is_empty() || self.temperature_c.is_some_and(|t| t >= 37.5)
     }
@@ -138,11 +139,13 @@ pub fn check_open(settings: &Settings, code: &str, day: Date) -> Result<(), Entr
 }
 
 /// The quarantine rule for arrivals from `country`.
+#[must_use]
 pub fn rule_for(settings: &Settings, country: &str) -> EntryRule {
     settings.entry_rules.iter().find(|r| r.country == country).map(|r| r.rule).unwrap_or(settings.default_entry_rule)
 }
 
 /// The first quarantine centre at or above `path` (nearest first) among `facilities`.
+#[must_use]
 pub fn nearest_quarantine_centre<'a>(facilities: &'a [Facility], path: &NodePath) -> Option<&'a Facility> {
     path.self_and_ancestors()
         .into_iter()

@@ -27,6 +27,7 @@ pub enum OrderKind {
 
 impl OrderKind {
     /// The stored and displayed name.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             OrderKind::Isolation => "isolation",
@@ -73,6 +74,7 @@ pub enum OrderStatus {
 
 impl OrderStatus {
     /// Whether the order still binds the person.
+    #[must_use]
     pub fn in_force(self) -> bool {
         matches!(self, OrderStatus::Active | OrderStatus::Extended)
     }
@@ -184,6 +186,7 @@ pub struct OrderDraft {
 }
 
 /// Issues an order: it lasts `days` days after its start.
+#[must_use]
 pub fn issue(id: Uuid, draft: OrderDraft, now: Timestamp) -> Order {
     let ends_on = draft.starts_on.saturating_add(jiff::Span::new().days(i64::from(draft.days)));
     Order {

@@ -70,6 +70,7 @@ pub enum Denied {
 }
 
 /// Whether a role may ever perform an action (anywhere in its subtree).
+#[must_use]
 pub fn role_allows(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;

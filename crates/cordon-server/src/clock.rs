@@ -26,6 +26,7 @@ pub struct ManualClock(Arc<Mutex<Timestamp>>);
 
 impl ManualClock {
     /// A clock showing `at`.
+    #[must_use]
     pub fn new(at: Timestamp) -> Self {
         ManualClock(Arc::new(Mutex::new(at)))
     }

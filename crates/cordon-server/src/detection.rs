@@ -92,6 +92,7 @@ fn civil(day: Date) -> CivilDate {
 /// Runs `settings` over `counts` (period `first` onwards, oldest first) and
 /// returns one point per period; periods before `evaluate_from` (0-based) or
 /// without enough history get no bound.
+#[must_use]
 pub fn detect(settings: &MethodSettings, first: i64, counts: &[f64], evaluate_from: usize) -> Vec<SeriesPoint> {
     let method = settings.method();
     let n = counts.len();

@@ -204,6 +204,7 @@ impl Simulation {
 
 /// Whether a report meets cordon's built-in suspected-case definition
 /// (evaluated by the core, so the simulation expects what cordon decides).
+#[must_use]
 pub fn meets_default_definition(symptoms: &[Symptom], temperature_c: Option<f64>) -> bool {
     let draft =
         ReportDraft { id: Uuid::nil(), person_id: Uuid::nil(), symptoms: symptoms.to_vec(), temperature_c, onset_date: None, note: None };

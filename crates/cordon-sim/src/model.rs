@@ -54,6 +54,7 @@ pub struct Compartments {
 
 impl Compartments {
     /// S + E + I + R.
+    #[must_use]
     pub fn total(&self) -> u64 {
         self.s + self.e + self.i + self.r
     }
@@ -321,26 +322,31 @@ impl Simulation {
     }
 
     /// The next day to simulate (the number of days done so far).
+    #[must_use]
     pub fn day(&self) -> u32 {
         self.day
     }
 
     /// Running totals.
+    #[must_use]
     pub fn totals(&self) -> Totals {
         self.totals
     }
 
     /// The day from which the command's measures are in force, once ordered.
+    #[must_use]
     pub fn measures_from(&self) -> Option<u32> {
         self.measures_from
     }
 
     /// Number of residents.
+    #[must_use]
     pub fn population(&self) -> u32 {
         self.pop.len()
     }
 
     /// A unit's residents in each state, as kept up to date by the model.
+    #[must_use]
     pub fn compartments(&self, unit: u32) -> Compartments {
         let c = self.counts[unit as usize];
         Compartments { s: c[0].into(), e: c[1].into(), i: c[2].into(), r: c[3].into() }
@@ -348,6 +354,7 @@ impl Simulation {
 
     /// A unit's residents in each state, counted resident by resident (slow;
     /// for checking [`Simulation::compartments`]).
+    #[must_use]
     pub fn recount(&self, unit: u32) -> Compartments {
         let mut c = Compartments::default();
         for p in self.pop.unit_range(unit) {
@@ -362,6 +369,7 @@ impl Simulation {
     }
 
     /// The whole country's residents in each state.
+    #[must_use]
     pub fn national(&self) -> Compartments {
         let mut c = Compartments::default();
         for u in &self.counts {
@@ -374,6 +382,7 @@ impl Simulation {
     }
 
     /// Who resident `person` is (name, sex, age, address); always the same.
+    #[must_use]
     pub fn resident(&self, person: u32) -> Resident {
         let unit = self.pop.unit_of(person);
         let household = self.pop.household_of(person, unit).start;
@@ -382,6 +391,7 @@ impl Simulation {
     }
 
     /// The unit a resident lives in.
+    #[must_use]
     pub fn unit_of(&self, person: u32) -> u32 {
         self.pop.unit_of(person)
     }
@@ -463,6 +473,7 @@ impl Simulation {
     }
 
     /// Queued actions not yet due (for tests and the live demo's status).
+    #[must_use]
     pub fn pending(&self) -> usize {
         self.queue.len()
     }

@@ -34,21 +34,25 @@ const WATERMARK: &str = "counts_complete_through";
 pub const CHUNK_DAYS: i64 = 31;
 
 /// Days since 1970-01-01 of a day.
+#[must_use]
 pub fn day_number(day: Date) -> i64 {
     day.since(EPOCH).map(|s| i64::from(s.get_days())).unwrap_or(0)
 }
 
 /// The day `n` days after 1970-01-01.
+#[must_use]
 pub fn day_from_number(n: i64) -> Date {
     EPOCH.checked_add(Span::new().days(n)).unwrap_or(EPOCH)
 }
 
 /// The ISO week index (weeks since the Monday 1969-12-29) of a day number.
+#[must_use]
 pub fn week_number(day_number: i64) -> i64 {
     (day_number + 3).div_euclid(7)
 }
 
 /// The Monday that starts ISO week index `week`.
+#[must_use]
 pub fn week_start(week: i64) -> Date {
     day_from_number(week * 7 - 3)
 }

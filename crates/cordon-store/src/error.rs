@@ -81,6 +81,7 @@ impl StoreError {
     }
 
     /// Turns a unique-constraint violation into [`StoreError::Taken`].
+    #[must_use]
     pub fn taken_or(e: sqlx::Error, field: &'static str, value: &str) -> Self {
         match &e {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Taken { field, value: value.to_owned() },

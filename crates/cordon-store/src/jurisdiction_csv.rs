@@ -18,6 +18,7 @@ pub struct Columns {
 }
 
 /// Turns `line N: field` into `line N, column C (field): reason`.
+#[must_use]
 pub fn locate(field: &str, reason: &str, columns: &Columns) -> String {
     let (line, field) = field.split_once(": ").unwrap_or(("", field));
     let column = match field {

@@ -57,6 +57,7 @@ fn reason_str(r: OrderReason) -> &'static str {
     }
 }
 /// Stored name of an order status.
+#[must_use]
 pub fn status_str(s: OrderStatus) -> &'static str {
     match s {
         OrderStatus::Active => "active",

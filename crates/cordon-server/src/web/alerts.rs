@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The CSS class of an alert status.
+#[must_use]
 pub fn status_class(status: AlertStatus) -> &'static str {
     match status {
         AlertStatus::New => "status-overdue",
@@ -52,6 +53,7 @@ pub fn status_class(status: AlertStatus) -> &'static str {
 }
 
 /// A count as shown: whole numbers without decimals, others with one.
+#[must_use]
 pub fn count(value: f64) -> String {
     if (value - value.round()).abs() < 1e-9 { format!("{}", value.round() as i64) } else { format!("{value:.1}") }
 }

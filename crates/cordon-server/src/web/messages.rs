@@ -42,6 +42,7 @@ impl Lang {
     pub const ALL: [Lang; 2] = [Lang::En, Lang::Ko];
 
     /// The language's code (`en`, `ko`).
+    #[must_use]
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
@@ -50,6 +51,7 @@ impl Lang {
     }
 
     /// The language's own name.
+    #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Lang::En => "English",
@@ -58,6 +60,7 @@ impl Lang {
     }
 
     /// Parses a code such as `ko` or `ko-KR`.
+    #[must_use]
     pub fn parse(code: &str) -> Option<Lang> {
         let primary = code.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
         match primary.as_str() {
@@ -112,6 +115,7 @@ impl Lang {
 
     /// A refusal reason in this language when the catalogue knows it (by
     /// its exact English text or by a pattern with values in it), else as given.
+    #[must_use]
     pub fn reason(&self, english: &str) -> String {
         if *self == Lang::En {
             return english.to_owned();
@@ -120,6 +124,7 @@ impl Lang {
     }
 
     /// An alert status.
+    #[must_use]
     pub fn alert_status(&self, s: AlertStatus) -> &'static str {
         self.get(match s {
             AlertStatus::New => "alert_status_new",
@@ -130,6 +135,7 @@ impl Lang {
     }
 
     /// A syndrome counted by outbreak detection.
+    #[must_use]
     pub fn syndrome(&self, s: Syndrome) -> &'static str {
         self.get(match s {
             Syndrome::Fever => "alert_syndrome_fever",
@@ -140,6 +146,7 @@ impl Lang {
     }
 
     /// An outbreak detection method.
+    #[must_use]
     pub fn detection_method(&self, m: DetectionMethod) -> &'static str {
         self.get(match m {
             DetectionMethod::EarsC1 => "alert_method_ears_c1",
@@ -150,6 +157,7 @@ impl Lang {
     }
 
     /// A role's name.
+    #[must_use]
     pub fn role(&self, role: Role) -> &'static str {
         self.get(match role {
             Role::Reporter => "role_reporter",
@@ -161,6 +169,7 @@ impl Lang {
     }
 
     /// A symptom's name.
+    #[must_use]
     pub fn symptom(&self, s: Symptom) -> &'static str {
         self.get(match s {
             Symptom::Fever => "symptom_fever",
@@ -179,6 +188,7 @@ impl Lang {
     }
 
     /// Where a report stands.
+    #[must_use]
     pub fn report_status(&self, s: ReportStatus) -> &'static str {
         self.get(match s {
             ReportStatus::Received => "report_status_received",
@@ -189,6 +199,7 @@ impl Lang {
     }
 
     /// A case classification.
+    #[must_use]
     pub fn case_status(&self, s: CaseStatus) -> &'static str {
         self.get(match s {
             CaseStatus::Suspected => "case_suspected",
@@ -199,6 +210,7 @@ impl Lang {
     }
 
     /// A case outcome.
+    #[must_use]
     pub fn outcome(&self, o: Outcome) -> &'static str {
         self.get(match o {
             Outcome::Recovered => "outcome_recovered",
@@ -207,6 +219,7 @@ impl Lang {
     }
 
     /// A task status.
+    #[must_use]
     pub fn task_status(&self, s: TaskStatus) -> &'static str {
         self.get(match s {
             TaskStatus::Assigned => "task_assigned",
@@ -218,6 +231,7 @@ impl Lang {
     }
 
     /// A task kind.
+    #[must_use]
     pub fn task_kind(&self, k: TaskKind) -> &'static str {
         self.get(match k {
             TaskKind::Investigation => "task_kind_investigation",
@@ -226,6 +240,7 @@ impl Lang {
     }
 
     /// Why something was escalated.
+    #[must_use]
     pub fn escalation_kind(&self, k: EscalationKind) -> &'static str {
         self.get(match k {
             EscalationKind::TaskOverdue => "escalation_task_overdue",
@@ -235,6 +250,7 @@ impl Lang {
     }
 
     /// A unit's daily-report standing.
+    #[must_use]
     pub fn timeliness(&self, t: Timeliness) -> &'static str {
         self.get(match t {
             Timeliness::OnTime => "daily_on_time",
@@ -245,6 +261,7 @@ impl Lang {
     }
 
     /// A sex.
+    #[must_use]
     pub fn sex(&self, s: Sex) -> &'static str {
         self.get(match s {
             Sex::Female => "sex_female",

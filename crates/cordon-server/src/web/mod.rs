@@ -238,6 +238,7 @@ impl FromRequestParts<AppState> for Viewer {
 
 impl Viewer {
     /// The page frame for this viewer.
+    #[must_use]
     pub fn chrome(&self) -> Chrome {
         Chrome::for_user(self.lang, &self.user, &self.here)
     }
@@ -279,11 +280,13 @@ pub struct Chrome {
 
 impl Chrome {
     /// The frame for a visitor who is not signed in.
+    #[must_use]
     pub fn anonymous(_t: Lang, here: &str) -> Chrome {
         Chrome { user_name: None, role_label: "", nav: Vec::new(), here: here.to_owned(), css: assets::css_url(), js: assets::js_url() }
     }
 
     /// The frame for a signed-in user.
+    #[must_use]
     pub fn for_user(t: Lang, user: &User, here: &str) -> Chrome {
         let links: &[(&'static str, &'static str)] = match user.role {
             Role::Reporter => &[("/report", "nav_report"), ("/reports", "nav_reports"), ("/daily", "nav_daily")],
@@ -326,6 +329,7 @@ impl Chrome {
 }
 
 /// The home page of a role.
+#[must_use]
 pub fn home_of(role: Role) -> &'static str {
     match role {
         Role::Reporter => "/report",
@@ -347,6 +351,7 @@ pub fn render_with(status: StatusCode, page: &impl Template) -> WebResult<Respon
 }
 
 /// A redirect after a successful form post (303: the browser follows with GET).
+#[must_use]
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
@@ -385,6 +390,7 @@ pub async fn breadcrumbs(state: &AppState, viewer: &Viewer, node: &Node) -> WebR
 }
 
 /// Formats an instant in the authority's time zone as `YYYY-MM-DD HH:MM`.
+#[must_use]
 pub fn local_time(at: Timestamp, zone: &TimeZone) -> String {
     at.to_zoned(zone.clone()).strftime("%Y-%m-%d %H:%M").to_string()
 }

@@ -67,6 +67,7 @@ struct ListQuery {
 }
 
 /// An order's status in the viewer's language.
+#[must_use]
 pub fn status_label(t: Lang, status: OrderStatus) -> &'static str {
     t.get(match status {
         OrderStatus::Active => "quarantine_status_active",

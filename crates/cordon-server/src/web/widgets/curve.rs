@@ -14,6 +14,7 @@ use plotters::prelude::*;
 use crate::web::Lang;
 
 /// The colour of each case status in charts (and their legends).
+#[must_use]
 pub fn status_colour(status: CaseStatus) -> RGBColor {
     match status {
         CaseStatus::Suspected => RGBColor(0xf2, 0xb7, 0x01),
@@ -39,12 +40,14 @@ pub struct CurveDay {
 
 impl CurveDay {
     /// All cases of the day.
+    #[must_use]
     pub fn total_cases(&self) -> i64 {
         self.cases.iter().sum()
     }
 }
 
 /// Every day from `from` to `to` with its counts (zero when none).
+#[must_use]
 pub fn fill_days(from: Date, to: Date, reports: &[DayCount], cases: &[DayCount]) -> Vec<CurveDay> {
     let mut days = Vec::new();
     let mut day = from;

@@ -14,6 +14,7 @@ use crate::web::Lang;
 
 /// The rings of a stored boundary (GeoJSON `Polygon` or `MultiPolygon`
 /// geometry, longitude/latitude); `None` when it is neither.
+#[must_use]
 pub fn rings_of(geometry: &str) -> Option<Rings> {
     let value: serde_json::Value = serde_json::from_str(geometry).ok()?;
     let ring = |r: &serde_json::Value| -> Option<Vec<(f64, f64)>> {
@@ -77,12 +78,14 @@ pub struct Region {
 
 impl Region {
     /// Reports per 100,000 residents; `None` without population.
+    #[must_use]
     pub fn rate(&self) -> Option<f64> {
         (self.population > 0).then(|| self.reports as f64 * 100_000.0 / self.population as f64)
     }
 }
 
 /// The class (index into the colour scale) of a rate.
+#[must_use]
 pub fn class_of(rate: f64) -> usize {
     if rate <= 0.0 {
         return 0;
@@ -92,6 +95,7 @@ pub fn class_of(rate: f64) -> usize {
 
 /// One hexagon (pointy top, radius 1) per region, rows offset to tessellate,
 /// in a block about as wide as it is tall.
+#[must_use]
 pub fn hex_layout(n: usize) -> Vec<Vec<(f64, f64)>> {
     let cols = ((n as f64 * 1.2).sqrt().ceil() as usize).max(1);
     let w = 3f64.sqrt();
@@ -118,6 +122,7 @@ const MARGIN: f64 = 12.0;
 const MAX_HEX_RADIUS: f64 = 95.0;
 
 /// Draws the regions as an SVG document (the legend is HTML beside it).
+#[must_use]
 pub fn svg(t: Lang, regions: &[Region], plane: Plane) -> String {
     let project = projection(regions, plane);
     let mut out = String::new();
@@ -208,6 +213,7 @@ pub struct LegendEntry {
 }
 
 /// The legend: every class of the scale, then "no population".
+#[must_use]
 pub fn legend(t: Lang) -> Vec<LegendEntry> {
     let mut out = vec![LegendEntry { fill: CLASSES[0].0, label: "0".into() }];
     let mut low = 0.0;
