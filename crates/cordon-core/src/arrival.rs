@@ -141,7 +141,7 @@ pub fn check_open(settings: &Settings, code: &str, day: Date) -> Result<(), Entr
 /// The quarantine rule for arrivals from `country`.
 #[must_use]
 pub fn rule_for(settings: &Settings, country: &str) -> EntryRule {
-    settings.entry_rules.iter().find(|r| r.country == country).map(|r| r.rule).unwrap_or(settings.default_entry_rule)
+    settings.entry_rules.iter().find(|r| r.country == country).map_or(settings.default_entry_rule, |r| r.rule)
 }
 
 /// The first quarantine centre at or above `path` (nearest first) among `facilities`.

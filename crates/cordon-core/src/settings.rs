@@ -151,7 +151,7 @@ impl Settings {
     #[must_use]
     pub fn local_instant(&self, day: Date, hour: i8) -> Timestamp {
         let time = Time::new(hour, 0, 0, 0).unwrap_or(Time::midnight());
-        day.to_datetime(time).to_zoned(self.zone()).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH)
+        day.to_datetime(time).to_zoned(self.zone()).map_or(Timestamp::UNIX_EPOCH, |z| z.timestamp())
     }
 
     /// How long a new investigation task waits for acknowledgement.

@@ -1,6 +1,6 @@
 //! The one clock every deadline and timer reads, so tests can move time.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -33,18 +33,18 @@ impl ManualClock {
 
     /// Moves the clock forward (or back, with a negative span).
     pub fn advance(&self, by: SignedDuration) {
-        let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut now = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         *now = now.saturating_add(by).unwrap_or(*now);
     }
 
     /// Sets the clock.
     pub fn set(&self, at: Timestamp) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = at;
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = at;
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

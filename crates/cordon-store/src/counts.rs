@@ -36,7 +36,7 @@ pub const CHUNK_DAYS: i64 = 31;
 /// Days since 1970-01-01 of a day.
 #[must_use]
 pub fn day_number(day: Date) -> i64 {
-    day.since(EPOCH).map(|s| i64::from(s.get_days())).unwrap_or(0)
+    day.since(EPOCH).map_or(0, |s| i64::from(s.get_days()))
 }
 
 /// The day `n` days after 1970-01-01.

@@ -80,7 +80,7 @@ pub async fn node_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Node>> {
 
 async fn level_names(c: &mut Conn<'_>) -> Result<Vec<String>> {
     let names: Vec<String> = exec!(c, sqlx::query_scalar("SELECT name FROM levels ORDER BY depth"), fetch_all)?;
-    Ok(if names.is_empty() { DEFAULT_LEVELS.iter().map(|s| s.to_string()).collect() } else { names })
+    Ok(if names.is_empty() { DEFAULT_LEVELS.iter().map(ToString::to_string).collect() } else { names })
 }
 
 async fn insert_node(c: &mut Conn<'_>, node: &Node) -> Result<()> {

@@ -118,7 +118,7 @@ pub struct OrderFilter {
 impl OrderFilter {
     /// Whether only orders in force can match (then the soonest end comes first).
     fn only_in_force(&self) -> bool {
-        self.in_force || self.status.is_some_and(|s| s.in_force())
+        self.in_force || self.status.is_some_and(OrderStatus::in_force)
     }
 }
 

@@ -59,7 +59,7 @@ pub fn count(value: f64) -> String {
 }
 
 fn optional(value: Option<f64>) -> String {
-    value.map(count).unwrap_or_else(|| "–".into())
+    value.map_or_else(|| "–".into(), count)
 }
 
 /// An alert as the list shows it.
@@ -145,7 +145,7 @@ async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Lis
             class: status_class(alert.status),
         })
         .collect();
-    let chosen = status.map(AlertStatus::as_str).unwrap_or("all");
+    let chosen = status.map_or("all", AlertStatus::as_str);
     let statuses = std::iter::once(("all", t.get("alerts_filter_all"), chosen == "all"))
         .chain(AlertStatus::ALL.into_iter().map(|s| (s.as_str(), t.alert_status(s), s.as_str() == chosen)))
         .collect();

@@ -29,7 +29,7 @@ impl FormData {
     /// The first value of `name`, trimmed; empty when absent.
     #[must_use]
     pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or("")
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim())
     }
 
     /// The value of `name`, `None` when absent or blank.

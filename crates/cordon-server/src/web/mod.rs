@@ -224,7 +224,7 @@ impl FromRequestParts<AppState> for Viewer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
         let lang = Lang::from_headers(&parts.headers);
-        let here = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+        let here = parts.uri.path_and_query().map_or_else(|| "/".into(), |p| p.as_str().to_owned());
         match CurrentUser::from_request_parts(parts, state).await {
             Ok(CurrentUser(user)) => Ok(Viewer { user, lang, here }),
             Err(ApiError::Unauthenticated) => {

@@ -243,7 +243,7 @@ async fn contacts_page(state: &AppState, viewer: &Viewer, case: &Case, v: FormDa
             name: names.get(c.person_id),
             relation: c.relation,
             exposure: c.exposure_date.to_string(),
-            setting: SETTINGS.iter().find(|(v, _)| *v == c.setting.as_str()).map(|(_, k)| t.get(k)).unwrap_or(""),
+            setting: SETTINGS.iter().find(|(v, _)| *v == c.setting.as_str()).map_or("", |(_, k)| t.get(k)),
             handed_over: c.handed_over,
             became_case: c.became_case_id.map(|id| id.to_string()),
         });

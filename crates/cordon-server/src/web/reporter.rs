@@ -425,7 +425,7 @@ async fn daily_page(
         Some(_) => Vec::new(),
         None => state.store.units_under(&viewer.user.node_path).await?.into_iter().take(500).collect(),
     };
-    let chosen = v.opt("date").map(str::to_owned).unwrap_or_else(|| today.to_string());
+    let chosen = v.opt("date").map_or_else(|| today.to_string(), str::to_owned);
     let days = vec![
         (today.to_string(), t.fill("day_today", today), chosen == today.to_string()),
         (yesterday.to_string(), t.fill("day_yesterday", yesterday), chosen == yesterday.to_string()),

@@ -247,8 +247,8 @@ impl TestApp {
 }
 
 fn with_database(url: &str, name: &str) -> String {
-    let (before_query, query) = url.split_once('?').map(|(a, b)| (a, Some(b))).unwrap_or((url, None));
-    let base = before_query.rsplit_once('/').map(|(a, _)| a).unwrap_or(before_query);
+    let (before_query, query) = url.split_once('?').map_or((url, None), |(a, b)| (a, Some(b)));
+    let base = before_query.rsplit_once('/').map_or(before_query, |(a, _)| a);
     match query {
         Some(q) => format!("{base}/{name}?{q}"),
         None => format!("{base}/{name}"),

@@ -90,7 +90,7 @@ pub fn class_of(rate: f64) -> usize {
     if rate <= 0.0 {
         return 0;
     }
-    BREAKS.iter().position(|b| rate <= *b).map(|i| i + 1).unwrap_or(BREAKS.len() + 1)
+    BREAKS.iter().position(|b| rate <= *b).map_or(BREAKS.len() + 1, |i| i + 1)
 }
 
 /// One hexagon (pointy top, radius 1) per region, rows offset to tessellate,
@@ -133,7 +133,7 @@ pub fn svg(t: Lang, regions: &[Region], plane: Plane) -> String {
     );
     for region in regions {
         let rate = region.rate();
-        let (fill, ink) = rate.map(|r| CLASSES[class_of(r)]).unwrap_or(NO_RATE);
+        let (fill, ink) = rate.map_or(NO_RATE, |r| CLASSES[class_of(r)]);
         let mut d = String::new();
         let (mut sx, mut sy, mut count) = (0.0, 0.0, 0.0);
         for ring in &region.rings {
@@ -147,7 +147,7 @@ pub fn svg(t: Lang, regions: &[Region], plane: Plane) -> String {
             d.push('Z');
         }
         let (cx, cy) = if count > 0.0 { (sx / count, sy / count) } else { (0.0, 0.0) };
-        let rate_text = rate.map(|r| format!("{r:.1}")).unwrap_or_else(|| "–".into());
+        let rate_text = rate.map_or_else(|| "–".into(), |r| format!("{r:.1}"));
         let title = match rate {
             Some(r) => format!("{}: {}", region.name, t.fill("map_region_title", format!("{} / {r:.1}", region.reports))),
             None => format!("{}: {}", region.name, t.get("map_no_population")),

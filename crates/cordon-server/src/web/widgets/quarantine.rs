@@ -26,8 +26,7 @@ pub fn place_label(t: Lang, order: &Order, facilities: &[Facility]) -> String {
         OrderPlace::Facility => facilities
             .iter()
             .find(|f| Some(f.id) == order.facility_id)
-            .map(|f| format!("{} ({})", f.name, f.code))
-            .unwrap_or_else(|| t.get("quarantine_place_facility").to_owned()),
+            .map_or_else(|| t.get("quarantine_place_facility").to_owned(), |f| format!("{} ({})", f.name, f.code)),
     }
 }
 
