@@ -133,17 +133,14 @@ impl Simulation {
         }
         let onset = if symptomatic { onset as u32 } else { u32::MAX };
         let infection = Infection { person, unit, from: day + latent, symptomatic, nu, onset, isolated_from };
-        let slot = match self.free.pop() {
-            Some(slot) => {
-                self.slab[slot as usize] = infection;
-                self.live[slot as usize] = true;
-                slot
-            }
-            None => {
-                self.slab.push(infection);
-                self.live.push(true);
-                self.slab.len() as u32 - 1
-            }
+        let slot = if let Some(slot) = self.free.pop() {
+            self.slab[slot as usize] = infection;
+            self.live[slot as usize] = true;
+            slot
+        } else {
+            self.slab.push(infection);
+            self.live.push(true);
+            self.slab.len() as u32 - 1
         };
         self.slot_of.insert(person, slot);
     }

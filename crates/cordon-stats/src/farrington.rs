@@ -96,17 +96,16 @@ pub fn farrington(series: &Series, config: &FarringtonConfig) -> Result<Vec<Dete
         return Err(StatsError::InvalidParameter { name: "limit54", reason: "cases >= 0 and period > 0".into() });
     }
     let n = series.len();
-    let range = match config.range {
-        Some(r) => r.check(n, 1, "farrington")?,
-        None => {
-            let from = (series.freq * config.b).saturating_sub(config.w).max(1);
-            if from > n {
-                return Err(StatsError::InsufficientData(format!(
-                    "farrington: the default range starts at freq·b − w = {from}, but the series has only {n} periods"
-                )));
-            }
-            PeriodRange::new(from, n)?
+    let range = if let Some(r) = config.range {
+        r.check(n, 1, "farrington")?
+    } else {
+        let from = (series.freq * config.b).saturating_sub(config.w).max(1);
+        if from > n {
+            return Err(StatsError::InsufficientData(format!(
+                "farrington: the default range starts at freq·b − w = {from}, but the series has only {n} periods"
+            )));
         }
+        PeriodRange::new(from, n)?
     };
     range.points().map(|k| evaluate(series, k - 1, config)).collect()
 }

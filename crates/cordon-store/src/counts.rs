@@ -189,15 +189,14 @@ async fn count_chunk(tx: &mut crate::Tx<'_>, settings: &Settings, fever_min: f64
     sync_ancestors(&mut tx.conn).await?;
     let watermark: Option<String> =
         exec!(&mut tx.conn, sqlx::query_scalar("SELECT value FROM detection_state WHERE key = $1").bind(WATERMARK), fetch_optional)?;
-    let from = match watermark {
-        Some(day) => Some(parse_date("detection_state.value", &day)?.tomorrow().unwrap_or(today)),
-        None => {
-            let first_report: Option<String> = exec!(&mut tx.conn, sqlx::query_scalar("SELECT MIN(report_date) FROM reports"), fetch_one)?;
-            let first_case: Option<i64> = exec!(&mut tx.conn, sqlx::query_scalar("SELECT MIN(opened_at) FROM cases"), fetch_one)?;
-            let report_day = first_report.map(|d| parse_date("reports.report_date", &d)).transpose()?;
-            let case_day = first_case.map(|us| crate::db::from_micros(us).map(|t| settings.local_date(t))).transpose()?;
-            report_day.into_iter().chain(case_day).min()
-        }
+    let from = if let Some(day) = watermark {
+        Some(parse_date("detection_state.value", &day)?.tomorrow().unwrap_or(today))
+    } else {
+        let first_report: Option<String> = exec!(&mut tx.conn, sqlx::query_scalar("SELECT MIN(report_date) FROM reports"), fetch_one)?;
+        let first_case: Option<i64> = exec!(&mut tx.conn, sqlx::query_scalar("SELECT MIN(opened_at) FROM cases"), fetch_one)?;
+        let report_day = first_report.map(|d| parse_date("reports.report_date", &d)).transpose()?;
+        let case_day = first_case.map(|us| crate::db::from_micros(us).map(|t| settings.local_date(t))).transpose()?;
+        report_day.into_iter().chain(case_day).min()
     };
     let Some(from) = from.filter(|f| *f <= today) else { return Ok(None) };
     let to = day_from_number(day_number(from) + CHUNK_DAYS - 1).min(today);

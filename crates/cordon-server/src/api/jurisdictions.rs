@@ -107,12 +107,11 @@ async fn create_node(
     CurrentUser(user): CurrentUser,
     AppJson(input): AppJson<NodeInput>,
 ) -> ApiResult<(StatusCode, Json<Node>)> {
-    let target = match input.parent_code.as_deref() {
-        Some(code) => node_in_scope(&state, &user, code, "parent_code", Action::ManageJurisdictions).await?.path,
-        None => {
-            authorise(&user, Action::ManageJurisdictions, &user.node_path)?;
-            user.node_path.clone()
-        }
+    let target = if let Some(code) = input.parent_code.as_deref() {
+        node_in_scope(&state, &user, code, "parent_code", Action::ManageJurisdictions).await?.path
+    } else {
+        authorise(&user, Action::ManageJurisdictions, &user.node_path)?;
+        user.node_path.clone()
     };
     authorise(&user, Action::ManageJurisdictions, &target)?;
     Ok((StatusCode::CREATED, Json(state.store.create_node(Some(user.id), &input, state.now()).await?)))

@@ -93,18 +93,14 @@ impl Lang {
     /// The text for `key`; the key itself when the catalogue lacks it (a
     /// unit test makes sure every key the templates use exists).
     pub fn get(&self, key: &str) -> &'static str {
-        match MESSAGES.binary_search_by(|(k, _, _)| (*k).cmp(key)) {
-            Ok(i) => {
-                let (_, en, ko) = MESSAGES[i];
-                match self {
-                    Lang::En => en,
-                    Lang::Ko => ko,
-                }
-            }
-            Err(_) => {
-                tracing::warn!(key, "message missing from the catalogue");
-                "?"
-            }
+        let Ok(i) = MESSAGES.binary_search_by(|(k, _, _)| (*k).cmp(key)) else {
+            tracing::warn!(key, "message missing from the catalogue");
+            return "?";
+        };
+        let (_, en, ko) = MESSAGES[i];
+        match self {
+            Lang::En => en,
+            Lang::Ko => ko,
         }
     }
 

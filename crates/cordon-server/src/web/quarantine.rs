@@ -145,13 +145,13 @@ fn investigation_input(t: Lang, v: &FormData, errors: &mut FieldErrors) -> Inves
     };
     let isolation = match v.opt("isolation.place") {
         None => None,
-        Some(place) => match choice(place) {
-            Some(place) => Some(IsolationDecision { place, facility_code: v.opt("isolation.facility_code").map(str::to_owned) }),
-            None => {
+        Some(place) => {
+            let place = choice(place);
+            if place.is_none() {
                 errors.add("isolation.place", t.get("reason_choose"));
-                None
             }
-        },
+            place.map(|place| IsolationDecision { place, facility_code: v.opt("isolation.facility_code").map(str::to_owned) })
+        }
     };
     let source_case_id = match v.opt("source_case_id") {
         None => None,

@@ -84,15 +84,12 @@ impl Feeder {
         let (case, w) = (*case, *w);
         let Some(worker) = world.by_id.get(&w) else { return Ok(()) };
         let result = if positive { LabResult::Positive } else { LabResult::Negative };
-        let done = match investigation.clone() {
-            Some(mut input) => {
-                input.sample = input.sample.map(|s| Sample { result: Some(result), ..s });
-                self.store.record_investigation(worker, case, &input, at).await.map(|r| r.case.status)
-            }
-            None => {
-                let status = if positive { CaseStatus::Confirmed } else { CaseStatus::Discarded };
-                self.store.classify_case(w, case, Classification { status: Some(status), outcome: None }, at).await.map(|c| c.status)
-            }
+        let done = if let Some(mut input) = investigation.clone() {
+            input.sample = input.sample.map(|s| Sample { result: Some(result), ..s });
+            self.store.record_investigation(worker, case, &input, at).await.map(|r| r.case.status)
+        } else {
+            let status = if positive { CaseStatus::Confirmed } else { CaseStatus::Discarded };
+            self.store.classify_case(w, case, Classification { status: Some(status), outcome: None }, at).await.map(|c| c.status)
         }?;
         match done {
             CaseStatus::Confirmed => self.fed.confirmed += 1,
