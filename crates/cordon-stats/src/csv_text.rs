@@ -290,6 +290,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[expect(clippy::unreadable_literal, reason = "each number is written digit for digit as the R text beside it")]
     fn numbers_print_like_r() {
         let cases = [
             (1.0, "1"),

@@ -2,7 +2,7 @@
 //! configuration a reference tag names, and comparing two CSV tables with the
 //! tolerances of the reference README.
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test binary uses only some of the shared helpers")]
 
 use std::path::PathBuf;
 

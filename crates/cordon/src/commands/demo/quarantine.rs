@@ -21,7 +21,7 @@ impl Feeder {
     /// The worker's visit to a new case: from the tracing day on the
     /// investigation record (sample taken, home isolation), then a first
     /// classification, and the contacts listed.
-    #[allow(clippy::too_many_arguments)] // one action's fields, passed through
+    #[expect(clippy::too_many_arguments, reason = "one action's fields, passed through")]
     pub(super) async fn visit(
         &mut self,
         world: &World,
