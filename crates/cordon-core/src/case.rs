@@ -51,11 +51,8 @@ impl CaseStatus {
     /// Whether the classification may move from `self` to `to`.
     #[must_use]
     pub fn may_become(self, to: CaseStatus) -> bool {
-        use CaseStatus::*;
-        matches!(
-            (self, to),
-            (Suspected, Probable) | (Suspected, Confirmed) | (Suspected, Discarded) | (Probable, Confirmed) | (Probable, Discarded)
-        )
+        use CaseStatus::{Confirmed, Discarded, Probable, Suspected};
+        matches!((self, to), (Suspected, Probable | Confirmed | Discarded) | (Probable, Confirmed | Discarded))
     }
 }
 

@@ -72,8 +72,11 @@ pub enum Denied {
 /// Whether a role may ever perform an action (anywhere in its subtree).
 #[must_use]
 pub fn role_allows(role: Role, action: Action) -> bool {
-    use Action::*;
-    use Role::*;
+    use Action::{
+        Classify, DirectOrders, FileReport, ManageConfiguration, ManageJurisdictions, ManageRoster, ManageUsers, Read, ReadAudit,
+        ReassignTask, RegisterArrival, RegisterPerson, ReviewAlert, RunDetection, WorkTask,
+    };
+    use Role::{Administrator, BorderOfficer, CommandOfficer, HealthWorker, Reporter};
     match action {
         Read => true,
         RegisterPerson => matches!(role, Reporter | HealthWorker | BorderOfficer | CommandOfficer),

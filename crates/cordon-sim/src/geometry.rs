@@ -32,7 +32,7 @@ impl Rect {
     /// The centre point (longitude, latitude).
     #[must_use]
     pub fn centre(&self) -> (f64, f64) {
-        ((self.west + self.east) / 2.0, (self.south + self.north) / 2.0)
+        (f64::midpoint(self.west, self.east), f64::midpoint(self.south, self.north))
     }
 
     /// Splits the rectangle into one piece per weight, each piece's area
@@ -51,7 +51,7 @@ impl Rect {
     pub fn distance_km(&self, other: &Rect) -> f64 {
         let (x1, y1) = self.centre();
         let (x2, y2) = other.centre();
-        let mid_lat = ((y1 + y2) / 2.0).to_radians();
+        let mid_lat = f64::midpoint(y1, y2).to_radians();
         let dx = (x2 - x1) * mid_lat.cos() * 111.32;
         let dy = (y2 - y1) * 110.57;
         (dx * dx + dy * dy).sqrt()

@@ -206,7 +206,9 @@ fn gravity(country: &Country, counties: &[usize]) -> Vec<Vec<f64>> {
                     acc
                 })
                 .collect();
-            row.iter_mut().for_each(|x| *x /= acc.max(f64::MIN_POSITIVE));
+            for x in &mut row {
+                *x /= acc.max(f64::MIN_POSITIVE);
+            }
             row
         })
         .collect()

@@ -62,7 +62,7 @@ fn actions_come_in_time_order_and_follow_their_report() {
                 }
                 Action::Acknowledge(k) | Action::Complete(k) => assert!(seen.contains(k)),
                 Action::Visit { report, .. } | Action::LabResult { report, .. } | Action::Outcome { report, .. } => {
-                    assert!(seen.contains(report))
+                    assert!(seen.contains(report));
                 }
                 Action::FollowUp(v) => assert!(v.report.is_none_or(|k| seen.insert(k) || seen.contains(&k))),
                 Action::Arrival(a) => {

@@ -215,7 +215,7 @@ mod tests {
     fn durations_read_as_a_person_would_say_them() {
         assert_eq!(human(Duration::from_secs(12)), "12 s");
         assert_eq!(human(Duration::from_secs(200)), "3 min 20 s");
-        assert_eq!(human(Duration::from_secs(3900)), "1 h 05 min");
+        assert_eq!(human(Duration::from_mins(65)), "1 h 05 min");
     }
 
     #[test]

@@ -305,5 +305,5 @@ async fn seed(store: &Store, now: Timestamp) -> Seed {
     let until = now.saturating_add(day).unwrap();
     store.add_shift(users["p1_officer"].id, users["worker_c1"].id, &nodes["C1"], now, until, now).await.unwrap();
     store.add_shift(users["p1_officer"].id, users["worker_p1"].id, &nodes["P1"], now, until, now).await.unwrap();
-    Seed { users, tokens: Default::default() }
+    Seed { users, tokens: std::collections::HashMap::new() }
 }

@@ -290,7 +290,7 @@ mod tests {
             match (in_string, c) {
                 (true, _) if escaped => escaped = false,
                 (true, '\\') => escaped = true,
-                (true, '"') | (false, '"') => in_string = !in_string,
+                (_, '"') => in_string = !in_string,
                 (false, '(') => depth += 1,
                 (false, ')') => {
                     depth -= 1;

@@ -106,7 +106,7 @@ pub fn hex_layout(n: usize) -> Vec<Vec<(f64, f64)>> {
             let cy = row as f64 * 1.5;
             (0..6)
                 .map(|k| {
-                    let angle = std::f64::consts::PI / 180.0 * (60.0 * k as f64 - 30.0);
+                    let angle = std::f64::consts::PI / 180.0 * (60.0 * f64::from(k) - 30.0);
                     (cx + angle.cos() * 0.97, cy + angle.sin() * 0.97)
                 })
                 .collect()
