@@ -9,6 +9,7 @@
 //! with a note; any other move is an [`AlertError`].
 
 use std::collections::HashSet;
+use std::hash::BuildHasher;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -265,7 +266,12 @@ pub fn decide(
 
 /// The new alerts for a batch of signals: one per signal with an alarm whose
 /// key is neither in `existing` (alerts already raised) nor earlier in the batch.
-pub fn new_alerts(signals: &[Signal], existing: &HashSet<SignalKey>, now: Timestamp, mut new_id: impl FnMut() -> Uuid) -> Vec<Alert> {
+pub fn new_alerts<S: BuildHasher>(
+    signals: &[Signal],
+    existing: &HashSet<SignalKey, S>,
+    now: Timestamp,
+    mut new_id: impl FnMut() -> Uuid,
+) -> Vec<Alert> {
     let mut seen = HashSet::new();
     signals
         .iter()

@@ -79,14 +79,12 @@ pub fn role_allows(role: Role, action: Action) -> bool {
     use Role::{Administrator, BorderOfficer, CommandOfficer, HealthWorker, Reporter};
     match action {
         Read => true,
-        RegisterPerson => matches!(role, Reporter | HealthWorker | BorderOfficer | CommandOfficer),
-        FileReport => matches!(role, Reporter | HealthWorker | BorderOfficer | CommandOfficer),
+        RegisterPerson | FileReport => matches!(role, Reporter | HealthWorker | BorderOfficer | CommandOfficer),
         WorkTask | Classify => matches!(role, HealthWorker | CommandOfficer),
         ReassignTask | ManageRoster => matches!(role, CommandOfficer | Administrator),
         ManageUsers | ManageJurisdictions | ManageConfiguration | ReadAudit => role == Administrator,
-        DirectOrders => role == CommandOfficer,
+        DirectOrders | ReviewAlert => role == CommandOfficer,
         RegisterArrival => matches!(role, BorderOfficer | CommandOfficer),
-        ReviewAlert => role == CommandOfficer,
         RunDetection => matches!(role, CommandOfficer | Administrator),
     }
 }

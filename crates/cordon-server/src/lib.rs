@@ -23,7 +23,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use cordon_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -148,9 +147,4 @@ fn relay_events(store: cordon_store::Store) -> tokio::task::JoinHandle<()> {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         }
     })
-}
-
-/// A plain 404 for unknown paths.
-pub async fn not_found() -> impl IntoResponse {
-    (StatusCode::NOT_FOUND, "not found")
 }

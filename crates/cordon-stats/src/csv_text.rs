@@ -8,6 +8,8 @@
 //! shortest of `%.15g`/`%.16g`/`%.17g` that reads back exactly, `NA` for missing,
 //! `NaN`/`Inf`/`-Inf` where the arithmetic produced them, booleans as `1`/`0`/`NA`.
 
+use std::fmt::Write as _;
+
 use crate::error::StatsError;
 
 /// One field of a CSV record, with where it starts in the text.
@@ -245,7 +247,7 @@ pub fn format_number(x: f64) -> String {
         }
         out.push('e');
         out.push(if exponent < 0 { '-' } else { '+' });
-        out.push_str(&format!("{:02}", exponent.unsigned_abs()));
+        let _ = write!(out, "{:02}", exponent.unsigned_abs());
     } else if exponent < 0 {
         out.push_str("0.");
         for _ in 0..(-exponent - 1) {

@@ -76,6 +76,7 @@ pub struct Posterior {
 impl Posterior {
     /// Summaries of Gamma(shape, scale).
     #[must_use]
+    #[expect(clippy::similar_names, reason = "the quantiles are bound by their field names, which differ only in their digits")]
     pub fn of_gamma(shape: f64, scale: f64) -> Self {
         // The seven probabilities and their normal quantiles Φ⁻¹(p), which
         // seed the gamma quantiles' iteration.
@@ -89,17 +90,18 @@ impl Posterior {
             (0.975, 1.959_963_984_540_054),
         ];
         let gamma = GammaQuantile::new(shape, scale);
-        let [q025, q05, q25, q50, q75, q95, q975] = SEEDS.map(|(p, z)| gamma.quantile_seeded(p, z));
+        let [quantile_0_025, quantile_0_05, quantile_0_25, median, quantile_0_75, quantile_0_95, quantile_0_975] =
+            SEEDS.map(|(p, z)| gamma.quantile_seeded(p, z));
         Self {
             mean: shape * scale,
             std: shape.sqrt() * scale,
-            quantile_0_025: q025,
-            quantile_0_05: q05,
-            quantile_0_25: q25,
-            median: q50,
-            quantile_0_75: q75,
-            quantile_0_95: q95,
-            quantile_0_975: q975,
+            quantile_0_025,
+            quantile_0_05,
+            quantile_0_25,
+            median,
+            quantile_0_75,
+            quantile_0_95,
+            quantile_0_975,
         }
     }
 }

@@ -220,7 +220,12 @@ mod tests {
 
     #[test]
     fn a_plain_line_says_what_how_far_and_how_fast_without_escape_codes() {
-        let p = Plain { label: "rosters".into(), done: 2500, started: Instant::now() - Duration::from_secs(10), printed: Instant::now() };
+        let p = Plain {
+            label: "rosters".into(),
+            done: 2500,
+            started: Instant::now().checked_sub(Duration::from_secs(10)).unwrap(),
+            printed: Instant::now(),
+        };
         let line = p.line(10_000, "shifts");
         assert!(line.starts_with("rosters: 2,500 of 10,000 shifts (25%), 250/s, about ") && line.ends_with(" s left"), "{line}");
         assert!(!line.contains('\u{1b}'));
