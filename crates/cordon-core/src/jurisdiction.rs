@@ -158,7 +158,7 @@ pub fn new_node(id: Uuid, input: &NodeInput, parent: Option<&Node>, levels: usiz
         Some(parent) => (parent.level + 1, parent.path.child(code), Some(parent.id)),
         None => (0, NodePath::root(code), None),
     };
-    if level as usize >= levels.max(1) {
+    if usize::try_from(level).map_or(true, |level| level >= levels.max(1)) {
         return Err(Invalid::field("parent_code", format!("the tree has only {levels} levels; a node cannot sit below a unit")));
     }
     Ok(Node { id, code: code.to_owned(), name: input.name.trim().to_owned(), level, parent_id, population: input.population, path })

@@ -34,6 +34,7 @@ impl SimTime {
 
     /// Fractional days since the start, as the model counts time.
     #[must_use]
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped to 0..=u32::MAX minutes; `as` drops the seconds")]
     pub fn from_days(days: f64) -> SimTime {
         SimTime((days.max(0.0) * f64::from(DAY_MINUTES)).min(f64::from(u32::MAX)) as u32)
     }
@@ -52,6 +53,11 @@ impl SimTime {
 
     /// This time plus some minutes.
     #[must_use]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped to 0..=u32::MAX / 2 minutes; `as` drops the seconds"
+    )]
     pub fn plus_minutes(self, minutes: f64) -> SimTime {
         SimTime(self.0.saturating_add(minutes.clamp(0.0, f64::from(u32::MAX / 2)) as u32))
     }
@@ -64,6 +70,7 @@ impl SimTime {
 
     /// The local date and time, when day 0 is `start`.
     #[must_use]
+    #[expect(clippy::cast_possible_truncation, reason = "a minute of the day: the hour is below 24, the minute below 60")]
     pub fn civil(self, start: Date) -> DateTime {
         let m = self.minute_of_day();
         let time = Time::new((m / 60) as i8, (m % 60) as i8, 0, 0).unwrap_or(Time::midnight());

@@ -180,7 +180,7 @@ impl Simulation {
         }
         let p = self.params.daily.clone();
         let mild = self.params.reporting.mild_ill_per_100k / 1e5;
-        for unit in 0..self.pop.units() as u32 {
+        for unit in (0_u32..).take(self.pop.units()) {
             let silent = if self.undependable[unit as usize] { p.undependable_silent } else { p.silent };
             if self.rng.random_bool(silent) {
                 continue;

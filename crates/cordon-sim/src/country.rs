@@ -267,6 +267,10 @@ impl Country {
         self.areas.iter().enumerate().filter(move |(_, a)| a.level == level).map(|(i, _)| i)
     }
 
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "unit numbers: there are fewer units than residents, which CountrySpec::check caps at u32::MAX"
+    )]
     fn grow(&mut self, spec: &CountrySpec, parent: AreaId, rng: &mut ChaCha8Rng, taken: &mut BTreeSet<String>) -> Result<(), SimError> {
         let level = self.areas[parent].level;
         let Some(child_level) = level.child() else {
@@ -410,6 +414,7 @@ impl Country {
 /// `floor` (when `total` allows), summing exactly to `total` (largest
 /// remainder method).
 #[must_use]
+#[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "floored shares of `total`: whole, ≥ 0 and at most `total`")]
 pub fn apportion(total: u64, weights: &[f64], floor: u64) -> Vec<u64> {
     let n = weights.len() as u64;
     if n == 0 {

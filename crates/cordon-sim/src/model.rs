@@ -262,8 +262,8 @@ impl Simulation {
         let pop = Population::new(country, &mut rng);
         let counties: Vec<usize> = country.at_level(Level::County).collect();
         let mut county_index = vec![0u32; country.areas.len()];
-        for (i, c) in counties.iter().enumerate() {
-            county_index[*c] = i as u32;
+        for (i, &c) in (0_u32..).zip(&counties) {
+            county_index[c] = i;
         }
         let range = |area| {
             let r = pop.area_range(country, area);
@@ -294,7 +294,8 @@ impl Simulation {
             gravity,
             entries,
             state: vec![State::Susceptible as u8; n],
-            counts: (0..units as u32)
+            counts: (0_u32..)
+                .take(units)
                 .map(|u| {
                     let r = pop.unit_range(u);
                     [r.end - r.start, 0, 0, 0]
@@ -432,11 +433,18 @@ impl Simulation {
         self.queue.push(Reverse(Queued(at, self.queued, action)));
     }
 
+    /// Days an infection stays infectious: one per weight of the profile.
+    #[expect(clippy::cast_possible_truncation, reason = "the profile has one weight per day, 8 (Disease::infectiousness)")]
+    pub(crate) fn infectious_days(&self) -> u32 {
+        self.profile.len() as u32
+    }
+
     /// Moves every infection to its state for the next day and frees the
     /// removed ones.
+    #[expect(clippy::cast_possible_truncation, reason = "slots number live infections, fewer than the residents (at most u32::MAX)")]
     fn progress(&mut self, day: u32) {
         let next = day + 1;
-        let length = self.profile.len() as u32;
+        let length = self.infectious_days();
         for slot in 0..self.slab.len() {
             if !self.live[slot] {
                 continue;

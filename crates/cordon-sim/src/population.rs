@@ -28,6 +28,12 @@ pub struct Population {
 
 impl Population {
     /// Lays out the residents of `country` and draws their households.
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "residents and households number at most the population, and CountrySpec::check caps it at u32::MAX; \
+                  the capacity is only an estimate"
+    )]
     pub fn new(country: &Country, rng: &mut impl Rng) -> Population {
         let mut unit_start = Vec::with_capacity(country.units.len() + 1);
         let mut unit_household = Vec::with_capacity(country.units.len() + 1);
@@ -88,6 +94,7 @@ impl Population {
 
     /// The unit a resident lives in.
     #[must_use]
+    #[expect(clippy::cast_possible_truncation, reason = "a unit number: there are fewer units than residents, at most u32::MAX")]
     pub fn unit_of(&self, person: u32) -> u32 {
         (self.unit_start.partition_point(|&s| s <= person) - 1) as u32
     }
@@ -139,7 +146,7 @@ mod tests {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
         let pop = Population::new(&country, &mut rng);
         assert_eq!(u64::from(pop.len()), country.nation().population);
-        for unit in 0..pop.units() as u32 {
+        for unit in (0_u32..).take(pop.units()) {
             let r = pop.unit_range(unit);
             assert_eq!(u64::from(r.end - r.start), country.unit(unit).population);
             let mut p = r.start;

@@ -34,7 +34,7 @@ fn every_unit_keeps_its_population_every_day() {
     let mut sim = Simulation::new(&country, Parameters::default(), 5).unwrap();
     for _ in 0..70 {
         sim.step();
-        for unit in 0..country.units.len() as u32 {
+        for unit in (0_u32..).take(country.units.len()) {
             let kept = sim.compartments(unit);
             assert_eq!(kept.total(), country.unit(unit).population, "unit {unit} on day {}", sim.day());
             assert_eq!(kept, sim.recount(unit), "unit {unit} on day {}", sim.day());

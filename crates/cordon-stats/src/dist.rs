@@ -277,6 +277,11 @@ impl Discrete {
         if self.summable() {
             let (first, weights, total) = self.table();
             let start = (y - first).max(0.0);
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "start ≥ 0; `as` saturates, so a start past the table skips it all"
+            )]
             let upper: f64 = weights.iter().skip(start as usize).rev().sum();
             if y < first {
                 return 1.0;

@@ -133,10 +133,10 @@ impl Store {
             jurisdiction::check_levels(names)?;
             let before = level_names(&mut tx.conn).await?;
             exec!(&mut tx.conn, sqlx::query("DELETE FROM levels"), execute)?;
-            for (depth, name) in names.iter().enumerate() {
+            for (depth, name) in (0_i64..).zip(names) {
                 exec!(
                     &mut tx.conn,
-                    sqlx::query("INSERT INTO levels (depth, name) VALUES ($1, $2)").bind(depth as i64).bind(name.trim()),
+                    sqlx::query("INSERT INTO levels (depth, name) VALUES ($1, $2)").bind(depth).bind(name.trim()),
                     execute
                 )?;
             }
@@ -244,7 +244,8 @@ impl Store {
     /// The units (nodes of the deepest level) at or below `path`.
     pub async fn units_under(&self, path: &NodePath) -> Result<Vec<Node>> {
         let levels = self.levels().await?;
-        self.subtree(path, Some(levels.len() as i64 - 1)).await
+        let deepest = i64::try_from(levels.len()).map_or(i64::MAX, |n| n - 1);
+        self.subtree(path, Some(deepest)).await
     }
 
     /// At most `limit` units (nodes of the deepest level) at or below `path`

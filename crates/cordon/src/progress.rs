@@ -149,6 +149,7 @@ fn bar(total: u64, label: String, unit: &str) -> ProgressBar {
 }
 
 /// Whole units per second since the start.
+#[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a rounded, non-negative rate, far inside u64")]
 fn rate(done: u64, elapsed: Duration) -> u64 {
     let secs = elapsed.as_secs_f64();
     if secs < 0.001 { 0 } else { (done as f64 / secs).round() as u64 }

@@ -31,7 +31,7 @@ async fn file(
     let note = input.check(today)?;
     let unit = node_in_scope(&state, &user, &input.unit_code, "unit_code", Action::FileReport).await?;
     let levels = state.store.levels().await?;
-    if unit.level + 1 != levels.len() as i64 {
+    if usize::try_from(unit.level + 1) != Ok(levels.len()) {
         return Err(cordon_core::Invalid::field("unit_code", "daily reports are filed for units only").into());
     }
     let filing = state.store.file_daily_report(user.id, &unit, &input, note, now).await?;

@@ -96,7 +96,7 @@ async fn get_node(State(state): State<AppState>, CurrentUser(user): CurrentUser,
     let node = node_in_scope(&state, &user, &code, "code", Action::Read).await?;
     let levels = state.store.levels().await?;
     let children = state.store.children(node.id).await?;
-    let level_name = levels.get(node.level as usize).cloned().unwrap_or_default();
+    let level_name = usize::try_from(node.level).ok().and_then(|level| levels.get(level)).cloned().unwrap_or_default();
     Ok(Json(NodeView { node, level_name, children }))
 }
 
@@ -179,7 +179,7 @@ async fn put_levels(
     authorise(&user, Action::ManageJurisdictions, &user.node_path)?;
     if let Some(root) = state.store.root_node().await? {
         let deepest = state.store.subtree(&root.path, None).await?.iter().map(|n| n.level).max().unwrap_or(0);
-        if deepest as usize >= body.levels.len() {
+        if usize::try_from(deepest).map_or(true, |deepest| deepest >= body.levels.len()) {
             return Err(cordon_core::Invalid::field(
                 "levels",
                 format!("the tree already has nodes at depth {deepest}; give at least {} levels", deepest + 1),

@@ -194,8 +194,11 @@ async fn jurisdictions_page(
 ) -> WebResult<JurisdictionsPage> {
     let levels = state.store.levels().await?;
     let nodes = state.store.subtree(&viewer.user.node_path, None).await?;
-    let counted =
-        levels.iter().enumerate().map(|(depth, name)| (name.clone(), nodes.iter().filter(|n| n.level == depth as i64).count())).collect();
+    let counted = levels
+        .iter()
+        .enumerate()
+        .map(|(depth, name)| (name.clone(), nodes.iter().filter(|n| usize::try_from(n.level) == Ok(depth)).count()))
+        .collect();
     Ok(JurisdictionsPage { t: viewer.lang, c: viewer.chrome(), levels: counted, summary, errors, csv })
 }
 

@@ -54,6 +54,7 @@ pub fn status_class(status: AlertStatus) -> &'static str {
 
 /// A count as shown: whole numbers without decimals, others with one.
 #[must_use]
+#[expect(clippy::cast_possible_truncation, reason = "a whole count of reports or cases, far inside i64")]
 pub fn count(value: f64) -> String {
     if (value - value.round()).abs() < 1e-9 { format!("{}", value.round() as i64) } else { format!("{value:.1}") }
 }

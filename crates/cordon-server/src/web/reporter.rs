@@ -97,7 +97,7 @@ impl ReportPage {
 async fn anchored_unit(state: &AppState, viewer: &Viewer) -> WebResult<Option<Node>> {
     let levels = state.store.levels().await?;
     let node = state.store.node(viewer.user.node_id).await?;
-    Ok(node.filter(|n| n.level + 1 == levels.len() as i64))
+    Ok(node.filter(|n| usize::try_from(n.level + 1) == Ok(levels.len())))
 }
 
 fn resident_option(p: &Person, t: Lang, chosen: &str) -> ResidentOption {
@@ -504,7 +504,7 @@ async fn file(state: &AppState, viewer: &Viewer, input: &DailyReportInput) -> Re
     let note = input.check(today)?;
     let unit = node_in_scope(state, &viewer.user, &input.unit_code, "unit_code", Action::FileReport).await?;
     let levels = state.store.levels().await?;
-    if unit.level + 1 != levels.len() as i64 {
+    if usize::try_from(unit.level + 1) != Ok(levels.len()) {
         return Err(cordon_core::Invalid::field("unit_code", "daily reports are filed for units only").into());
     }
     Ok(state.store.file_daily_report(viewer.user.id, &unit, input, note, now).await?.created)

@@ -101,7 +101,7 @@ impl GammaQuantile {
         // the 0.998 quantile): its terms rise until k ≈ x − a, then fall under
         // 1e-16 of the sum within about 9·√x + 40 more. Beyond the table the
         // series divides as before.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a whole number of terms between 60 and 4096")]
         let len = if shape > 0.0 && shape.is_finite() { (13.0 * shape.sqrt() + 60.0).min(4096.0) as usize } else { 0 };
         let reciprocals = (1..=len).map(|k| 1.0 / (shape + k as f64)).collect();
         Self { shape, scale, ln_gamma: gamma::ln_gamma(shape), reciprocals }

@@ -218,7 +218,7 @@ async fn rosters(
     until: jiff::civil::Date,
     at: Timestamp,
 ) -> anyhow::Result<u64> {
-    let days = (until - from).get_days().max(0) as u64;
+    let days = u64::from((until - from).get_days().max(0).unsigned_abs());
     let progress = Progress::new(days * world.workers.len() as u64, "rosters", "shifts");
     let mut shifts = 0;
     let mut day = from;

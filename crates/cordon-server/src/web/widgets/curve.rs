@@ -88,6 +88,7 @@ fn draw<'a>(t: Lang, days: &[CurveDay], out: &'a mut String) -> Result<(), Box<d
         .x_label_area_size(48)
         .y_label_area_size(48)
         .build_cartesian_2d(-0.5f64..(n - 0.5), 0f64..y_max)?;
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "i is a whole number ≥ 0 here, an index into the series")]
     let label_of = |x: &f64| {
         let i = x.round();
         if (x - i).abs() > 1e-6 || i < 0.0 {
@@ -95,6 +96,7 @@ fn draw<'a>(t: Lang, days: &[CurveDay], out: &'a mut String) -> Result<(), Box<d
         }
         days.get(i as usize).map(|d| d.date.strftime("%m-%d").to_string()).unwrap_or_default()
     };
+    #[expect(clippy::cast_possible_truncation, reason = "a whole count on the y axis, far inside i64")]
     let y_label = |y: &f64| if (y - y.round()).abs() < 1e-6 { format!("{}", y.round() as i64) } else { String::new() };
     chart
         .configure_mesh()

@@ -97,6 +97,7 @@ pub fn class_of(rate: f64) -> usize {
 /// in a block about as wide as it is tall.
 #[must_use]
 pub fn hex_layout(n: usize) -> Vec<Vec<(f64, f64)>> {
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "the square root of a region count: whole, ≥ 0 and small")]
     let cols = ((n as f64 * 1.2).sqrt().ceil() as usize).max(1);
     let w = 3f64.sqrt();
     (0..n)
@@ -247,14 +248,13 @@ mod tests {
     #[test]
     fn the_layout_gives_each_child_a_shape_inside_the_drawing() {
         let rings = hex_layout(7);
-        let regions: Vec<Region> = rings
-            .into_iter()
-            .enumerate()
+        let regions: Vec<Region> = (0_i64..)
+            .zip(rings)
             .map(|(i, ring)| Region {
                 code: format!("C{i}"),
                 name: format!("<Child {i}>"),
                 href: format!("/map?node=C{i}"),
-                reports: i as i64,
+                reports: i,
                 population: if i == 0 { 0 } else { 50_000 },
                 rings: vec![ring],
             })
