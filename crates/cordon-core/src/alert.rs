@@ -9,6 +9,7 @@
 //! with a note; any other move is an [`AlertError`].
 
 use std::collections::HashSet;
+use std::hash::BuildHasher;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -40,6 +41,7 @@ impl AlertStatus {
     pub const ALL: [AlertStatus; 4] = [AlertStatus::New, AlertStatus::UnderReview, AlertStatus::Verified, AlertStatus::Discarded];
 
     /// Stored name.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             AlertStatus::New => "new",
@@ -50,11 +52,13 @@ impl AlertStatus {
     }
 
     /// Parses a stored name.
+    #[must_use]
     pub fn parse(s: &str) -> Option<AlertStatus> {
         AlertStatus::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
     /// Whether the alert is settled (verified or discarded).
+    #[must_use]
     pub fn is_final(self) -> bool {
         matches!(self, AlertStatus::Verified | AlertStatus::Discarded)
     }
@@ -62,6 +66,7 @@ impl AlertStatus {
     /// The decisions an officer may take on an alert in this status, in the
     /// order they are offered: a new alert can only be taken under review;
     /// one under review verified or discarded; a settled one nothing.
+    #[must_use]
     pub fn allowed_decisions(self) -> &'static [AlertDecision] {
         match self {
             AlertStatus::New => &[AlertDecision::Review],
@@ -85,6 +90,7 @@ pub enum AlertDecision {
 
 impl AlertDecision {
     /// The status the decision leads to.
+    #[must_use]
     pub fn target(self) -> AlertStatus {
         match self {
             AlertDecision::Review => AlertStatus::UnderReview,
@@ -94,6 +100,7 @@ impl AlertDecision {
     }
 
     /// The status the decision starts from.
+    #[must_use]
     pub fn source(self) -> AlertStatus {
         match self {
             AlertDecision::Review => AlertStatus::New,
@@ -174,6 +181,7 @@ pub struct SignalKey {
 
 impl Signal {
     /// The key of this signal.
+    #[must_use]
     pub fn key(&self) -> SignalKey {
         SignalKey { node_path: self.node_path.clone(), syndrome: self.syndrome, method: self.method, period_end: self.period_end }
     }
@@ -214,6 +222,7 @@ pub struct Alert {
 
 impl Alert {
     /// The key of the signal this alert was raised for.
+    #[must_use]
     pub fn key(&self) -> SignalKey {
         SignalKey { node_path: self.node_path.clone(), syndrome: self.syndrome, method: self.method, period_end: self.period_end }
     }
@@ -273,7 +282,12 @@ pub fn decide(
 
 /// The new alerts for a batch of signals: one per signal with an alarm whose
 /// key is neither in `existing` (alerts already raised) nor earlier in the batch.
-pub fn new_alerts(signals: &[Signal], existing: &HashSet<SignalKey>, now: Timestamp, mut new_id: impl FnMut() -> Uuid) -> Vec<Alert> {
+pub fn new_alerts<S: BuildHasher>(
+    signals: &[Signal],
+    existing: &HashSet<SignalKey, S>,
+    now: Timestamp,
+    mut new_id: impl FnMut() -> Uuid,
+) -> Vec<Alert> {
     let mut seen = HashSet::new();
     signals
         .iter()

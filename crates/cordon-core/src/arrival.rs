@@ -28,7 +28,7 @@ use crate::validation::{Invalid, Problems};
 pub struct ArrivalInput {
     /// Client identifier; sending it again is safe.
     pub id: Uuid,
-    /// Code of the point of entry (a facility of kind point_of_entry).
+    /// Code of the point of entry (a facility of kind `point_of_entry`).
     pub point_of_entry_code: String,
     /// The traveller; `unit_code` is where they will stay.
     pub person: PersonInput,
@@ -78,6 +78,7 @@ impl ArrivalInput {
     }
 
     /// Whether the screening found anything to report.
+    #[must_use]
     pub fn is_symptomatic(&self) -> bool {
         !self.symptoms.is_empty() || self.temperature_c.is_some_and(|t| t >= 37.5)
     }
@@ -154,11 +155,13 @@ pub fn check_open(settings: &Settings, code: &str, day: Date) -> Result<(), Entr
 }
 
 /// The quarantine rule for arrivals from `country`.
+#[must_use]
 pub fn rule_for(settings: &Settings, country: &str) -> EntryRule {
-    settings.entry_rules.iter().find(|r| r.country == country).map(|r| r.rule).unwrap_or(settings.default_entry_rule)
+    settings.entry_rules.iter().find(|r| r.country == country).map_or(settings.default_entry_rule, |r| r.rule)
 }
 
 /// The first quarantine centre at or above `path` (nearest first) among `facilities`.
+#[must_use]
 pub fn nearest_quarantine_centre<'a>(facilities: &'a [Facility], path: &NodePath) -> Option<&'a Facility> {
     path.self_and_ancestors()
         .into_iter()

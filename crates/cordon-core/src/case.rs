@@ -33,6 +33,7 @@ impl CaseStatus {
     pub const ALL: [CaseStatus; 4] = [CaseStatus::Suspected, CaseStatus::Probable, CaseStatus::Confirmed, CaseStatus::Discarded];
 
     /// Stored name.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             CaseStatus::Suspected => "suspected",
@@ -43,17 +44,16 @@ impl CaseStatus {
     }
 
     /// Parses a stored name.
+    #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         CaseStatus::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
     /// Whether the classification may move from `self` to `to`.
+    #[must_use]
     pub fn may_become(self, to: CaseStatus) -> bool {
-        use CaseStatus::*;
-        matches!(
-            (self, to),
-            (Suspected, Probable) | (Suspected, Confirmed) | (Suspected, Discarded) | (Probable, Confirmed) | (Probable, Discarded)
-        )
+        use CaseStatus::{Confirmed, Discarded, Probable, Suspected};
+        matches!((self, to), (Suspected, Probable | Confirmed | Discarded) | (Probable, Confirmed | Discarded))
     }
 }
 
@@ -69,6 +69,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// Stored name.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Recovered => "recovered",
@@ -77,6 +78,7 @@ impl Outcome {
     }
 
     /// Parses a stored name.
+    #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         [Outcome::Recovered, Outcome::Died].into_iter().find(|x| x.as_str() == s)
     }
@@ -114,6 +116,7 @@ pub struct Case {
 
 impl Case {
     /// Whether the case still needs work (not discarded, no outcome).
+    #[must_use]
     pub fn is_open(&self) -> bool {
         still_open(self.status, self.outcome.is_some())
     }
@@ -121,6 +124,7 @@ impl Case {
 
 /// Whether a case in `status`, with or without an outcome, still needs work
 /// (not discarded, no outcome); for readers that hold the two columns only.
+#[must_use]
 pub fn still_open(status: CaseStatus, has_outcome: bool) -> bool {
     status != CaseStatus::Discarded && !has_outcome
 }

@@ -101,6 +101,7 @@ pub struct Chain {
 
 /// Builds the graph for a viewer anchored at `viewer`. A contact who became a
 /// case appears as that case, linked by an "infected" edge.
+#[must_use]
 pub fn build(cases: &[ChainCase], contacts: &[ChainContact], viewer: &NodePath) -> Chain {
     let mut chain = Chain::default();
     let mut case_ids: Vec<Uuid> = cases.iter().map(|c| c.id).collect();

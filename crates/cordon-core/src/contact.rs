@@ -40,6 +40,7 @@ pub enum ExposureSetting {
 
 impl ExposureSetting {
     /// Stored name.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             ExposureSetting::Household => "household",
@@ -51,6 +52,7 @@ impl ExposureSetting {
     }
 
     /// Parses a stored name.
+    #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         [Self::Household, Self::Work, Self::Gathering, Self::Travel, Self::HealthCare].into_iter().find(|x| x.as_str() == s)
     }
@@ -267,6 +269,7 @@ pub fn decide(
 
 /// A command officer takes on `handover`: the accepted handover, or `None`
 /// when it was taken on already (nothing changes).
+#[must_use]
 pub fn take_on(handover: &Handover, officer_id: Uuid, now: Timestamp) -> Option<Handover> {
     handover.accepted_by.is_none().then(|| Handover { accepted_by: Some(officer_id), accepted_at: Some(now), ..handover.clone() })
 }

@@ -141,6 +141,7 @@ pub enum Timeliness {
 }
 
 /// Classifies one unit's day from its report's arrival time (if any).
+#[must_use]
 pub fn timeliness(settings: &Settings, day: Date, received_at: Option<Timestamp>, now: Timestamp) -> Timeliness {
     let due = settings.local_instant(day, settings.daily_report_due_hour);
     match received_at {
@@ -152,6 +153,7 @@ pub fn timeliness(settings: &Settings, day: Date, received_at: Option<Timestamp>
 }
 
 /// Whether a unit with no report for `day` must now be escalated as silent.
+#[must_use]
 pub fn is_silent_past_hour(settings: &Settings, day: Date, now: Timestamp) -> bool {
     now >= settings.local_instant(day, settings.silent_unit_hour)
 }
@@ -208,7 +210,15 @@ mod tests {
     }
 
     fn node(level: i64, path: NodePath) -> Node {
-        Node { id: Uuid::from_u128(level as u128 + 1), code: "U".into(), name: "U".into(), level, parent_id: None, population: 0, path }
+        Node {
+            id: Uuid::from_u128(u128::from(level.unsigned_abs()) + 1),
+            code: "U".into(),
+            name: "U".into(),
+            level,
+            parent_id: None,
+            population: 0,
+            path,
+        }
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub enum Criterion {
 
 impl Criterion {
     /// Whether the report meets this criterion.
+    #[must_use]
     pub fn is_met_by(&self, report: &ReportDraft) -> bool {
         match self {
             Criterion::AllOf { criteria } => criteria.iter().all(|c| c.is_met_by(report)),
@@ -115,6 +116,7 @@ fn yes() -> bool {
 impl CaseDefinition {
     /// The definition cordon starts with: fever (≥ 37.5 °C, or reported when
     /// not measured), or at least two respiratory symptoms.
+    #[must_use]
     pub fn default_suspected() -> Self {
         CaseDefinition {
             code: "suspected".into(),
@@ -140,6 +142,7 @@ impl CaseDefinition {
 }
 
 /// The first active definition the report meets, if any.
+#[must_use]
 pub fn first_met<'a>(definitions: &'a [CaseDefinition], report: &ReportDraft) -> Option<&'a CaseDefinition> {
     definitions.iter().find(|d| d.active && d.rule.is_met_by(report))
 }

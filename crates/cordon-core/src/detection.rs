@@ -34,6 +34,7 @@ impl Syndrome {
     pub const ALL: [Syndrome; 4] = [Syndrome::Fever, Syndrome::Respiratory, Syndrome::Gastrointestinal, Syndrome::SuspectedCase];
 
     /// Stored name.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Syndrome::Fever => "fever",
@@ -44,12 +45,14 @@ impl Syndrome {
     }
 
     /// Parses a stored name.
+    #[must_use]
     pub fn parse(s: &str) -> Option<Syndrome> {
         Syndrome::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
     /// The symptoms of which any one puts a report in this syndrome (empty for
     /// fever, which has its own rule, and for suspected cases, which count cases).
+    #[must_use]
     pub fn symptoms(self) -> &'static [Symptom] {
         match self {
             Syndrome::Respiratory => &Symptom::RESPIRATORY,
@@ -60,6 +63,7 @@ impl Syndrome {
 
     /// Whether a report with these symptoms and temperature belongs to the
     /// syndrome (always false for suspected cases, which are counted from cases).
+    #[must_use]
     pub fn is_met_by(self, symptoms: &[Symptom], temperature_c: Option<f64>, fever_min_temperature_c: f64) -> bool {
         match self {
             Syndrome::Fever => match temperature_c {
@@ -92,6 +96,7 @@ impl DetectionMethod {
         [DetectionMethod::EarsC1, DetectionMethod::EarsC2, DetectionMethod::EarsC3, DetectionMethod::FarringtonFlexible];
 
     /// Stored name.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             DetectionMethod::EarsC1 => "ears_c1",
@@ -102,11 +107,13 @@ impl DetectionMethod {
     }
 
     /// Parses a stored name.
+    #[must_use]
     pub fn parse(s: &str) -> Option<DetectionMethod> {
         DetectionMethod::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
     /// Whether the method runs on weekly totals (else on daily counts).
+    #[must_use]
     pub fn is_weekly(self) -> bool {
         self == DetectionMethod::FarringtonFlexible
     }
@@ -161,6 +168,7 @@ pub enum MethodSettings {
 
 impl MethodSettings {
     /// The method these settings configure.
+    #[must_use]
     pub fn method(&self) -> DetectionMethod {
         match self {
             MethodSettings::EarsC1 { .. } => DetectionMethod::EarsC1,
@@ -171,6 +179,7 @@ impl MethodSettings {
     }
 
     /// Days of daily history (or, for weekly methods, weeks) a time point needs.
+    #[must_use]
     pub fn history(&self) -> u32 {
         match self {
             MethodSettings::EarsC1 { baseline, .. } => baseline + 1,
@@ -271,6 +280,7 @@ impl DetectionConfig {
     }
 
     /// The settings of `method`, if it is configured.
+    #[must_use]
     pub fn method(&self, method: DetectionMethod) -> Option<&MethodSettings> {
         self.methods.iter().find(|m| m.method() == method)
     }

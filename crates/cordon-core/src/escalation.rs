@@ -23,6 +23,7 @@ pub enum EscalationKind {
 
 impl EscalationKind {
     /// Stored name.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             EscalationKind::TaskOverdue => "task_overdue",
@@ -32,6 +33,7 @@ impl EscalationKind {
     }
 
     /// Parses a stored name.
+    #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         [EscalationKind::TaskOverdue, EscalationKind::NobodyOnCall, EscalationKind::UnitSilent].into_iter().find(|x| x.as_str() == s)
     }
@@ -61,6 +63,7 @@ pub struct Escalation {
 
 /// The node an escalation from `area` is raised to: its parent, or the area
 /// itself at the root.
+#[must_use]
 pub fn scope_above(area: &NodePath) -> NodePath {
     area.parent().unwrap_or_else(|| area.clone())
 }

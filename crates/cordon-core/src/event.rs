@@ -52,6 +52,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// The name used as the SSE event type (the same as its serde name).
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::ReportReceived => "report_received",

@@ -104,6 +104,7 @@ pub fn check_person<'a>(person: Option<&'a Person>, unit_path: &NodePath, report
 }
 
 /// Decides what a report leads to.
+#[must_use]
 pub fn decide(report: &ReportDraft, cx: Context<'_>, ids: NewIds, now: Timestamp) -> Intake {
     let Some(definition) = first_met(cx.definitions, report) else {
         return Intake { case: CaseChange::NoCase, task: None, escalation: None };

@@ -151,6 +151,7 @@ impl InvestigationInput {
 }
 
 /// The classification a laboratory result leads to, if any.
+#[must_use]
 pub fn classification_for(status: CaseStatus, result: LabResult) -> Option<CaseStatus> {
     match (result, status) {
         (LabResult::Positive, CaseStatus::Suspected | CaseStatus::Probable) => Some(CaseStatus::Confirmed),

@@ -23,36 +23,43 @@ pub struct NodePath(String);
 
 impl NodePath {
     /// The path of a root node with the given code.
+    #[must_use]
     pub fn root(code: &str) -> Self {
         Self(format!("/{code}/"))
     }
 
     /// The path of a child with `code` under this node.
+    #[must_use]
     pub fn child(&self, code: &str) -> Self {
         Self(format!("{}{code}/", self.0))
     }
 
     /// Wraps a path read back from storage.
+    #[must_use]
     pub fn from_stored(path: String) -> Self {
         Self(path)
     }
 
     /// The path as text, always starting and ending with `/`.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
     /// Whether `other` is this node or lies below it.
+    #[must_use]
     pub fn contains(&self, other: &NodePath) -> bool {
         other.0.starts_with(&self.0)
     }
 
     /// The depth of the node: 0 for the root.
+    #[must_use]
     pub fn depth(&self) -> usize {
         self.0.matches('/').count().saturating_sub(2)
     }
 
     /// The parent's path, `None` for the root.
+    #[must_use]
     pub fn parent(&self) -> Option<NodePath> {
         let trimmed = self.0.strip_suffix('/')?;
         let cut = trimmed.rfind('/')?;
@@ -60,6 +67,7 @@ impl NodePath {
     }
 
     /// This path and every ancestor's, deepest first.
+    #[must_use]
     pub fn self_and_ancestors(&self) -> Vec<NodePath> {
         let mut out = vec![self.clone()];
         let mut at = self.clone();
@@ -71,6 +79,7 @@ impl NodePath {
     }
 
     /// The code of the node this path ends at.
+    #[must_use]
     pub fn code(&self) -> &str {
         let trimmed = self.0.trim_end_matches('/');
         trimmed.rsplit('/').next().unwrap_or(trimmed)
@@ -150,7 +159,7 @@ pub fn new_node(id: Uuid, input: &NodeInput, parent: Option<&Node>, levels: usiz
         Some(parent) => (parent.level + 1, parent.path.child(code), Some(parent.id)),
         None => (0, NodePath::root(code), None),
     };
-    if level as usize >= levels.max(1) {
+    if usize::try_from(level).map_or(true, |level| level >= levels.max(1)) {
         return Err(Invalid::field("parent_code", Reason::BelowUnit { levels }));
     }
     Ok(Node { id, code: code.to_owned(), name: input.name.trim().to_owned(), level, parent_id, population: input.population, path })
@@ -210,6 +219,7 @@ pub enum FacilityKind {
 
 impl FacilityKind {
     /// The stored name of the kind.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Hospital => "hospital",
@@ -221,6 +231,7 @@ impl FacilityKind {
     }
 
     /// Parses a stored kind name.
+    #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         [Self::Hospital, Self::Clinic, Self::QuarantineCentre, Self::Laboratory, Self::PointOfEntry].into_iter().find(|k| k.as_str() == s)
     }

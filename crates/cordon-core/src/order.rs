@@ -28,6 +28,7 @@ pub enum OrderKind {
 
 impl OrderKind {
     /// The stored and displayed name.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             OrderKind::Isolation => "isolation",
@@ -74,6 +75,7 @@ pub enum OrderStatus {
 
 impl OrderStatus {
     /// Whether the order still binds the person.
+    #[must_use]
     pub fn in_force(self) -> bool {
         matches!(self, OrderStatus::Active | OrderStatus::Extended)
     }
@@ -213,6 +215,7 @@ pub struct OrderDraft {
 }
 
 /// Issues an order: it lasts `days` days after its start.
+#[must_use]
 pub fn issue(id: Uuid, draft: OrderDraft, now: Timestamp) -> Order {
     let ends_on = draft.starts_on.saturating_add(jiff::Span::new().days(i64::from(draft.days)));
     Order {

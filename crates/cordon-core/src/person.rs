@@ -28,6 +28,7 @@ pub enum Sex {
 
 impl Sex {
     /// Stored name.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Sex::Female => "female",
@@ -37,6 +38,7 @@ impl Sex {
     }
 
     /// Parses a stored name.
+    #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         [Sex::Female, Sex::Male, Sex::Other].into_iter().find(|x| x.as_str() == s)
     }
@@ -131,6 +133,7 @@ pub fn name_key(full_name: &str) -> String {
 
 /// Whether `draft` in `unit_id` is probably the same resident as `existing`:
 /// same folded name, same birth year, same unit.
+#[must_use]
 pub fn is_probable_duplicate(draft: &PersonDraft, unit_id: Uuid, existing: &Person) -> bool {
     existing.unit_id == unit_id && existing.birth_year == draft.birth_year && name_key(&existing.full_name) == name_key(&draft.full_name)
 }
@@ -143,6 +146,7 @@ pub fn unit_for<'a>(registrar: &User, unit_code: &str, unit: Option<&'a Node>) -
 }
 
 /// A new resident of `unit` as `draft` describes them, under the id `id`.
+#[must_use]
 pub fn register(id: Uuid, draft: &PersonDraft, unit: &Node) -> Person {
     Person {
         id,
@@ -175,6 +179,7 @@ pub fn register_unless_duplicate(
 /// The first of `namesakes` (the unit's residents with the same folded
 /// name) who is probably the person `draft` describes, or else `draft`
 /// registered in `unit` under `id`. The flag says whether the person is new.
+#[must_use]
 pub fn find_or_register(id: Uuid, draft: &PersonDraft, unit: &Node, namesakes: Vec<Person>) -> (Person, bool) {
     match namesakes.into_iter().find(|p| is_probable_duplicate(draft, unit.id, p)) {
         Some(known) => (known, false),

@@ -91,19 +91,21 @@ impl std::fmt::Display for Denied {
 impl std::error::Error for Denied {}
 
 /// Whether a role may ever perform an action (anywhere in its subtree).
+#[must_use]
 pub fn role_allows(role: Role, action: Action) -> bool {
-    use Action::*;
-    use Role::*;
+    use Action::{
+        Classify, DirectOrders, FileReport, ManageConfiguration, ManageJurisdictions, ManageRoster, ManageUsers, Read, ReadAudit,
+        ReassignTask, RegisterArrival, RegisterPerson, ReviewAlert, RunDetection, WorkTask,
+    };
+    use Role::{Administrator, BorderOfficer, CommandOfficer, HealthWorker, Reporter};
     match action {
         Read => true,
-        RegisterPerson => matches!(role, Reporter | HealthWorker | BorderOfficer | CommandOfficer),
-        FileReport => matches!(role, Reporter | HealthWorker | BorderOfficer | CommandOfficer),
+        RegisterPerson | FileReport => matches!(role, Reporter | HealthWorker | BorderOfficer | CommandOfficer),
         WorkTask | Classify => matches!(role, HealthWorker | CommandOfficer),
         ReassignTask | ManageRoster => matches!(role, CommandOfficer | Administrator),
         ManageUsers | ManageJurisdictions | ManageConfiguration | ReadAudit => role == Administrator,
-        DirectOrders => role == CommandOfficer,
+        DirectOrders | ReviewAlert => role == CommandOfficer,
         RegisterArrival => matches!(role, BorderOfficer | CommandOfficer),
-        ReviewAlert => role == CommandOfficer,
         RunDetection => matches!(role, CommandOfficer | Administrator),
     }
 }

@@ -464,11 +464,13 @@ pub enum Reason {
 
 impl Reason {
     /// The code, e.g. `too_long`.
+    #[must_use]
     pub fn code(&self) -> &'static str {
         ReasonCode::from(self).into()
     }
 
     /// The parameters as a JSON object (`{}` when there are none).
+    #[must_use]
     pub fn params(&self) -> serde_json::Value {
         match serde_json::to_value(self) {
             Ok(serde_json::Value::Object(mut map)) => map.remove("params").unwrap_or_else(|| serde_json::json!({})),

@@ -69,6 +69,7 @@ impl Symptom {
     pub const GASTROINTESTINAL: [Symptom; 2] = [Symptom::Diarrhoea, Symptom::Vomiting];
 
     /// The stored name (`sore_throat`).
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Symptom::Fever => "fever",
@@ -87,6 +88,7 @@ impl Symptom {
     }
 
     /// Parses a stored name.
+    #[must_use]
     pub fn parse(s: &str) -> Option<Symptom> {
         Symptom::ALL.into_iter().find(|x| x.as_str() == s)
     }
@@ -193,6 +195,7 @@ impl ReportStatus {
     /// when the report joined no case, else whether that case is still open;
     /// `investigation` is the status of the case's (first) investigation
     /// task, if one was made.
+    #[must_use]
     pub fn of(case_open: Option<bool>, investigation: Option<TaskStatus>) -> ReportStatus {
         match (case_open, investigation) {
             (None, _) => ReportStatus::Received,

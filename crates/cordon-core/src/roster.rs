@@ -37,6 +37,7 @@ pub struct Shift {
 
 impl Shift {
     /// Whether the worker is on call at `at`.
+    #[must_use]
     pub fn covers(&self, at: Timestamp) -> bool {
         self.starts_at <= at && at < self.ends_at
     }
@@ -75,6 +76,7 @@ impl ShiftInput {
 /// place and its ancestors, deepest first) that has a shift covering `at`;
 /// among several shifts there, the one that started first, then the lowest
 /// worker id, so the choice is stable.
+#[must_use]
 pub fn on_call(areas: &[NodePath], shifts: &[Shift], at: Timestamp) -> Option<OnCall> {
     areas.iter().find_map(|area| {
         shifts
@@ -87,6 +89,7 @@ pub fn on_call(areas: &[NodePath], shifts: &[Shift], at: Timestamp) -> Option<On
 
 /// The intervals within `[from, to)` when no shift of `shifts` covers the
 /// area: the gaps in 24/7 coverage a command officer must fill.
+#[must_use]
 pub fn coverage_gaps(shifts: &[Shift], from: Timestamp, to: Timestamp) -> Vec<(Timestamp, Timestamp)> {
     let mut spans: Vec<(Timestamp, Timestamp)> =
         shifts.iter().filter(|s| s.ends_at > from && s.starts_at < to).map(|s| (s.starts_at.max(from), s.ends_at.min(to))).collect();

@@ -137,27 +137,32 @@ impl Settings {
     }
 
     /// The authority's time zone (UTC if the name is unknown).
+    #[must_use]
     pub fn zone(&self) -> TimeZone {
         TimeZone::get(&self.time_zone).unwrap_or(TimeZone::UTC)
     }
 
     /// The local calendar day of an instant.
+    #[must_use]
     pub fn local_date(&self, at: Timestamp) -> Date {
         at.to_zoned(self.zone()).date()
     }
 
     /// The instant a local hour of a day begins.
+    #[must_use]
     pub fn local_instant(&self, day: Date, hour: i8) -> Timestamp {
         let time = Time::new(hour, 0, 0, 0).unwrap_or(Time::midnight());
-        day.to_datetime(time).to_zoned(self.zone()).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH)
+        day.to_datetime(time).to_zoned(self.zone()).map_or(Timestamp::UNIX_EPOCH, |z| z.timestamp())
     }
 
     /// How long a new investigation task waits for acknowledgement.
+    #[must_use]
     pub fn investigation_deadline(&self) -> SignedDuration {
         SignedDuration::from_mins(self.investigation_deadline_minutes)
     }
 
     /// How long an escalated task waits for acknowledgement.
+    #[must_use]
     pub fn escalation_deadline(&self) -> SignedDuration {
         SignedDuration::from_mins(self.escalation_deadline_minutes)
     }

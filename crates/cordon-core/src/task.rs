@@ -26,6 +26,7 @@ pub enum TaskKind {
 
 impl TaskKind {
     /// Stored name.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             TaskKind::Investigation => "investigation",
@@ -34,6 +35,7 @@ impl TaskKind {
     }
 
     /// Parses a stored name.
+    #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         [TaskKind::Investigation, TaskKind::FollowUp].into_iter().find(|x| x.as_str() == s)
     }
@@ -61,6 +63,7 @@ impl TaskStatus {
         [TaskStatus::Assigned, TaskStatus::Acknowledged, TaskStatus::Done, TaskStatus::Overdue, TaskStatus::Escalated];
 
     /// Stored name.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             TaskStatus::Assigned => "assigned",
@@ -72,11 +75,13 @@ impl TaskStatus {
     }
 
     /// Parses a stored name.
+    #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         TaskStatus::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
     /// Whether the task still waits for an acknowledgement (its deadline runs).
+    #[must_use]
     pub fn awaits_acknowledgement(self) -> bool {
         matches!(self, TaskStatus::Assigned | TaskStatus::Escalated | TaskStatus::Overdue)
     }
@@ -124,6 +129,7 @@ pub struct Task {
 impl Task {
     /// Whether the task is past its deadline without an acknowledgement
     /// (already marked overdue, or still awaiting one after the deadline).
+    #[must_use]
     pub fn is_overdue(&self, now: Timestamp) -> bool {
         self.status == TaskStatus::Overdue || (self.status.awaits_acknowledgement() && self.deadline <= now)
     }
@@ -191,6 +197,7 @@ pub struct Subject {
 
 /// Creates a task about `subject`, assigned to `on_call` (or escalated at
 /// once, to nobody, when no one is on call).
+#[must_use]
 pub fn assign(id: Uuid, subject: Subject, on_call: Option<&OnCall>, deadline: SignedDuration, now: Timestamp) -> Task {
     let (assignee_id, area_path, status) = match on_call {
         Some(o) => (Some(o.worker_id), o.area_path.clone(), TaskStatus::Assigned),
@@ -257,6 +264,7 @@ pub fn reassign(task: &Task, to: &OnCall, deadline: SignedDuration, now: Timesta
 
 /// Whether the deadline has passed without an acknowledgement, so the task
 /// must be escalated now. An overdue task at the root waits for the command.
+#[must_use]
 pub fn is_due_for_escalation(task: &Task, now: Timestamp) -> bool {
     matches!(task.status, TaskStatus::Assigned | TaskStatus::Escalated) && task.deadline <= now
 }

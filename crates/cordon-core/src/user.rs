@@ -36,6 +36,7 @@ impl Role {
     pub const ALL: [Role; 5] = [Role::Reporter, Role::HealthWorker, Role::BorderOfficer, Role::CommandOfficer, Role::Administrator];
 
     /// The stored and displayed name of the role.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Reporter => "reporter",
@@ -47,6 +48,7 @@ impl Role {
     }
 
     /// Parses a role name (`reporter`, `health_worker`, ...).
+    #[must_use]
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
@@ -110,6 +112,7 @@ impl UserInput {
 
     /// The active user `id` this input describes, anchored at `node` (the
     /// node its `node_code` names).
+    #[must_use]
     pub fn enrol(&self, id: Uuid, node: &Node) -> User {
         User {
             id,

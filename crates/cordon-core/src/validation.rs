@@ -64,6 +64,7 @@ pub struct Invalid {
 impl Invalid {
     /// The same errors with every field path put under `parent` (e.g.
     /// `unit_code` → `person.unit_code`).
+    #[must_use]
     pub fn prefixed(self, parent: &str) -> Self {
         Self { errors: self.errors.into_iter().map(|e| FieldError { field: format!("{parent}.{}", e.field), reason: e.reason }).collect() }
     }

@@ -60,12 +60,11 @@ impl FromRequestParts<AppState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let bearer =
             parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
-        let (token, by_cookie) = match bearer {
-            Some(t) => (t.to_owned(), false),
-            None => {
-                let jar = CookieJar::from_headers(&parts.headers);
-                (jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()).ok_or(ApiError::Unauthenticated)?, true)
-            }
+        let (token, by_cookie) = if let Some(t) = bearer {
+            (t.to_owned(), false)
+        } else {
+            let jar = CookieJar::from_headers(&parts.headers);
+            (jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()).ok_or(ApiError::Unauthenticated)?, true)
         };
         if by_cookie && !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) && !same_origin(&parts.headers) {
             return Err(ApiError::CrossSite);

@@ -92,13 +92,15 @@ fn civil(day: Date) -> CivilDate {
 /// Runs `settings` over `counts` (period `first` onwards, oldest first) and
 /// returns one point per period; periods before `evaluate_from` (0-based) or
 /// without enough history get no bound.
+#[must_use]
 pub fn detect(settings: &MethodSettings, first: i64, counts: &[f64], evaluate_from: usize) -> Vec<SeriesPoint> {
     let method = settings.method();
     let n = counts.len();
-    let mut points: Vec<SeriesPoint> = (0..n)
-        .map(|i| {
-            let (period_start, period_end) = period_bounds(method, first + i as i64);
-            SeriesPoint { period_start, period_end, observed: counts[i], expected: None, upper_bound: None, alarm: None }
+    let mut points: Vec<SeriesPoint> = (first..)
+        .zip(counts)
+        .map(|(period, &observed)| {
+            let (period_start, period_end) = period_bounds(method, period);
+            SeriesPoint { period_start, period_end, observed, expected: None, upper_bound: None, alarm: None }
         })
         .collect();
     let detections = match *settings {

@@ -110,7 +110,8 @@ impl ApiError {
     }
 
     /// A 404 for the record of kind `record` with this key.
-    pub fn not_found(record: Record, key: impl ToString) -> Self {
+    #[must_use]
+    pub fn not_found(record: Record, key: &impl ToString) -> Self {
         ApiError::NotFound { record, key: key.to_string() }
     }
 
@@ -120,11 +121,13 @@ impl ApiError {
     }
 
     /// A conflict with an existing record.
+    #[must_use]
     pub fn conflict(reason: Reason) -> Self {
         ApiError::Conflict { reason, errors: Vec::new(), existing: None }
     }
 
     /// Why, as a code with parameters.
+    #[must_use]
     pub fn reason(&self) -> Reason {
         match self {
             ApiError::BadRequest { reason, .. } | ApiError::ForbiddenField { reason, .. } | ApiError::Conflict { reason, .. } => {
@@ -219,9 +222,8 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Task(t) => t.into(),
             StoreError::Alert(a) => a.into(),
-            StoreError::Denied(d) => ApiError::Forbidden(d),
+            StoreError::Denied(d) | StoreError::Standing(StandingError::Denied(d)) => ApiError::Forbidden(d),
             StoreError::NodeRefused(r) => r.into(),
-            StoreError::Standing(StandingError::Denied(d)) => ApiError::Forbidden(d),
             StoreError::Standing(StandingError::OwnAccount) => ApiError::conflict(Reason::DeactivateSelf),
             other => ApiError::internal(other),
         }

@@ -53,6 +53,7 @@ pub const JOBS_LOCK: i64 = 0x636f_7264_6f6e;
 /// Runs [`run_due`] every `every` until the server stops (skipping a pass
 /// while another server on the same PostgreSQL database runs one); a pass
 /// under way when the server stops is finished first.
+#[must_use]
 pub fn spawn(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);

@@ -24,7 +24,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use cordon_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -54,7 +53,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .merge(web::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
-        .fallback(|| async { ApiError::not_found(Record::Page, "") })
+        .fallback(|| async { ApiError::not_found(Record::Page, &"") })
         .layer(CatchPanicLayer::custom(|_| ApiError::internal("a handler panicked").into_response()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -149,9 +148,4 @@ fn relay_events(store: cordon_store::Store) -> tokio::task::JoinHandle<()> {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         }
     })
-}
-
-/// A plain 404 for unknown paths.
-pub async fn not_found() -> impl IntoResponse {
-    (StatusCode::NOT_FOUND, "not found")
 }

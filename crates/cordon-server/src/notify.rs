@@ -40,6 +40,7 @@ pub struct WebhookNotifier {
 
 impl WebhookNotifier {
     /// A webhook channel posting to `url`.
+    #[must_use]
     pub fn new(url: String) -> Self {
         let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap_or_default();
         WebhookNotifier { url, http }

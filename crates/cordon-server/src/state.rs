@@ -25,6 +25,7 @@ pub struct AppState {
 
 impl AppState {
     /// Now, by the application's clock.
+    #[must_use]
     pub fn now(&self) -> Timestamp {
         self.clock.now()
     }

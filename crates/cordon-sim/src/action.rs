@@ -27,36 +27,50 @@ pub const DAY_MINUTES: u32 = 24 * 60;
 
 impl SimTime {
     /// Day `day` at `minute` minutes after midnight (minutes past the day roll over).
+    #[must_use]
     pub fn at(day: u32, minute: u32) -> SimTime {
         SimTime(day.saturating_mul(DAY_MINUTES).saturating_add(minute))
     }
 
     /// Fractional days since the start, as the model counts time.
+    #[must_use]
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped to 0..=u32::MAX minutes; `as` drops the seconds")]
     pub fn from_days(days: f64) -> SimTime {
         SimTime((days.max(0.0) * f64::from(DAY_MINUTES)).min(f64::from(u32::MAX)) as u32)
     }
 
     /// The simulated day.
+    #[must_use]
     pub fn day(self) -> u32 {
         self.0 / DAY_MINUTES
     }
 
     /// Minutes after local midnight.
+    #[must_use]
     pub fn minute_of_day(self) -> u32 {
         self.0 % DAY_MINUTES
     }
 
     /// This time plus some minutes.
+    #[must_use]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped to 0..=u32::MAX / 2 minutes; `as` drops the seconds"
+    )]
     pub fn plus_minutes(self, minutes: f64) -> SimTime {
         SimTime(self.0.saturating_add(minutes.clamp(0.0, f64::from(u32::MAX / 2)) as u32))
     }
 
     /// The local calendar date, when day 0 is `start`.
+    #[must_use]
     pub fn date(self, start: Date) -> Date {
         day_date(start, self.day())
     }
 
     /// The local date and time, when day 0 is `start`.
+    #[must_use]
+    #[expect(clippy::cast_possible_truncation, reason = "a minute of the day: the hour is below 24, the minute below 60")]
     pub fn civil(self, start: Date) -> DateTime {
         let m = self.minute_of_day();
         let time = Time::new((m / 60) as i8, (m % 60) as i8, 0, 0).unwrap_or(Time::midnight());
@@ -65,6 +79,7 @@ impl SimTime {
 }
 
 /// The date of simulated day `day` when day 0 is `start`.
+#[must_use]
 pub fn day_date(start: Date, day: u32) -> Date {
     start.checked_add(Span::new().days(i64::from(day))).unwrap_or(start)
 }
@@ -84,6 +99,7 @@ pub enum Cause {
 
 impl Cause {
     /// `outbreak` or `background`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Cause::Outbreak => "outbreak",
@@ -117,6 +133,7 @@ pub struct SymptomReport {
 impl SymptomReport {
     /// The report as the API receives it, with the stored ids of the
     /// resident and the unit, when day 0 is `start`.
+    #[must_use]
     pub fn input(&self, id: Uuid, person_id: Uuid, unit_code: &str, start: Date) -> ReportInput {
         ReportInput {
             id,
@@ -143,6 +160,7 @@ pub struct UnitDailyReport {
 
 impl UnitDailyReport {
     /// The daily report as the API receives it, when day 0 is `start`.
+    #[must_use]
     pub fn input(&self, id: Uuid, unit_code: &str, start: Date) -> DailyReportInput {
         DailyReportInput {
             id,
@@ -172,6 +190,7 @@ pub struct ContactSpec {
 impl ContactSpec {
     /// The contact as the API receives it: `person` is the contact's
     /// registration (with their unit's code), the exposure date is given.
+    #[must_use]
     pub fn input(&self, person: PersonInput, exposure_date: Date) -> ContactInput {
         ContactInput { person_id: None, new_person: Some(person), relation: self.relation.to_owned(), exposure_date, setting: self.setting }
     }
@@ -219,6 +238,7 @@ pub struct ArrivalAction {
 
 impl ArrivalAction {
     /// The arrival as the API receives it.
+    #[must_use]
     pub fn input(&self, id: Uuid, point_of_entry_code: &str, person: PersonInput, arrived_on: Date) -> ArrivalInput {
         ArrivalInput {
             id,

@@ -180,7 +180,7 @@ impl Simulation {
         }
         let p = self.params.daily.clone();
         let mild = self.params.reporting.mild_ill_per_100k / 1e5;
-        for unit in 0..self.pop.units() as u32 {
+        for unit in (0_u32..).take(self.pop.units()) {
             let silent = if self.undependable[unit as usize] { p.undependable_silent } else { p.silent };
             if self.rng.random_bool(silent) {
                 continue;
@@ -204,6 +204,7 @@ impl Simulation {
 
 /// Whether a report meets cordon's built-in suspected-case definition
 /// (evaluated by the core, so the simulation expects what cordon decides).
+#[must_use]
 pub fn meets_default_definition(symptoms: &[Symptom], temperature_c: Option<f64>) -> bool {
     let draft =
         ReportDraft { id: Uuid::nil(), person_id: Uuid::nil(), symptoms: symptoms.to_vec(), temperature_c, onset_date: None, note: None };

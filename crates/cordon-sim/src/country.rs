@@ -34,6 +34,7 @@ pub enum Scale {
 
 impl Scale {
     /// Parses `small` or `country`.
+    #[must_use]
     pub fn parse(s: &str) -> Option<Scale> {
         match s {
             "small" => Some(Scale::Small),
@@ -60,6 +61,7 @@ pub enum Level {
 
 impl Level {
     /// Depth in the tree (0 for the nation).
+    #[must_use]
     pub fn depth(self) -> usize {
         self as usize
     }
@@ -101,6 +103,7 @@ impl CountrySpec {
     /// of neighbourhood units (some 5,000 residents at country scale) so that
     /// every unit's daily report fits in the demo database; see
     /// `docs/SIMULATION.md`.
+    #[must_use]
     pub fn of(scale: Scale) -> CountrySpec {
         let bounds = Rect { west: 124.6, south: 34.2, east: 130.0, north: 42.4 };
         match scale {
@@ -236,16 +239,19 @@ impl Country {
     }
 
     /// The nation.
+    #[must_use]
     pub fn nation(&self) -> &Area {
         &self.areas[0]
     }
 
     /// The area of a unit by its index.
+    #[must_use]
     pub fn unit(&self, unit: u32) -> &Area {
         &self.areas[self.units[unit as usize]]
     }
 
     /// The ancestor of `area` at `level` (the area itself if it is at it).
+    #[must_use]
     pub fn ancestor(&self, mut area: AreaId, level: Level) -> AreaId {
         while self.areas[area].level > level {
             match self.areas[area].parent {
@@ -261,6 +267,10 @@ impl Country {
         self.areas.iter().enumerate().filter(move |(_, a)| a.level == level).map(|(i, _)| i)
     }
 
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "unit numbers: there are fewer units than residents, which CountrySpec::check caps at u32::MAX"
+    )]
     fn grow(&mut self, spec: &CountrySpec, parent: AreaId, rng: &mut ChaCha8Rng, taken: &mut BTreeSet<String>) -> Result<(), SimError> {
         let level = self.areas[parent].level;
         let Some(child_level) = level.child() else {
@@ -403,6 +413,8 @@ impl Country {
 /// Splits `total` into parts proportional to `weights`, each at least
 /// `floor` (when `total` allows), summing exactly to `total` (largest
 /// remainder method).
+#[must_use]
+#[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "floored shares of `total`: whole, ≥ 0 and at most `total`")]
 pub fn apportion(total: u64, weights: &[f64], floor: u64) -> Vec<u64> {
     let n = weights.len() as u64;
     if n == 0 {

@@ -18,23 +18,27 @@ pub struct Rect {
 
 impl Rect {
     /// Width in degrees of longitude.
+    #[must_use]
     pub fn width(&self) -> f64 {
         self.east - self.west
     }
 
     /// Height in degrees of latitude.
+    #[must_use]
     pub fn height(&self) -> f64 {
         self.north - self.south
     }
 
     /// The centre point (longitude, latitude).
+    #[must_use]
     pub fn centre(&self) -> (f64, f64) {
-        ((self.west + self.east) / 2.0, (self.south + self.north) / 2.0)
+        (f64::midpoint(self.west, self.east), f64::midpoint(self.south, self.north))
     }
 
     /// Splits the rectangle into one piece per weight, each piece's area
     /// proportional to its weight, by halving the weights recursively and
     /// cutting across the longer side (so pieces stay roughly square).
+    #[must_use]
     pub fn split(&self, weights: &[f64]) -> Vec<Rect> {
         let mut out = Vec::with_capacity(weights.len());
         split_into(*self, weights, &mut out);
@@ -43,10 +47,11 @@ impl Rect {
 
     /// Distance in kilometres between the centres of two rectangles
     /// (equirectangular approximation, good at country scale).
+    #[must_use]
     pub fn distance_km(&self, other: &Rect) -> f64 {
         let (x1, y1) = self.centre();
         let (x2, y2) = other.centre();
-        let mid_lat = ((y1 + y2) / 2.0).to_radians();
+        let mid_lat = f64::midpoint(y1, y2).to_radians();
         let dx = (x2 - x1) * mid_lat.cos() * 111.32;
         let dy = (y2 - y1) * 110.57;
         (dx * dx + dy * dy).sqrt()
@@ -54,6 +59,7 @@ impl Rect {
 
     /// The rectangle as a GeoJSON Polygon geometry (counter-clockwise outer
     /// ring, as RFC 7946 asks), coordinates rounded to 1e-5 degrees (~1 m).
+    #[must_use]
     pub fn to_geojson(&self) -> String {
         let (w, s, e, n) = (round5(self.west), round5(self.south), round5(self.east), round5(self.north));
         format!(r#"{{"type":"Polygon","coordinates":[[[{w},{s}],[{e},{s}],[{e},{n}],[{w},{n}],[{w},{s}]]]}}"#)

@@ -54,6 +54,7 @@ pub struct Compartments {
 
 impl Compartments {
     /// S + E + I + R.
+    #[must_use]
     pub fn total(&self) -> u64 {
         self.s + self.e + self.i + self.r
     }
@@ -88,9 +89,9 @@ pub(crate) struct Infection {
     pub symptomatic: bool,
     /// Individual multiplier of transmission outside the household (mean 1).
     pub nu: f32,
-    /// Day of symptom onset (u32::MAX: no symptoms).
+    /// Day of symptom onset (`u32::MAX`: no symptoms).
     pub onset: u32,
-    /// First day of isolation after a report (u32::MAX: never).
+    /// First day of isolation after a report (`u32::MAX`: never).
     pub isolated_from: u32,
 }
 
@@ -205,7 +206,9 @@ fn gravity(country: &Country, counties: &[usize]) -> Vec<Vec<f64>> {
                     acc
                 })
                 .collect();
-            row.iter_mut().for_each(|x| *x /= acc.max(f64::MIN_POSITIVE));
+            for x in &mut row {
+                *x /= acc.max(f64::MIN_POSITIVE);
+            }
             row
         })
         .collect()
@@ -259,8 +262,8 @@ impl Simulation {
         let pop = Population::new(country, &mut rng);
         let counties: Vec<usize> = country.at_level(Level::County).collect();
         let mut county_index = vec![0u32; country.areas.len()];
-        for (i, c) in counties.iter().enumerate() {
-            county_index[*c] = i as u32;
+        for (i, &c) in (0_u32..).zip(&counties) {
+            county_index[c] = i;
         }
         let range = |area| {
             let r = pop.area_range(country, area);
@@ -291,7 +294,8 @@ impl Simulation {
             gravity,
             entries,
             state: vec![State::Susceptible as u8; n],
-            counts: (0..units as u32)
+            counts: (0_u32..)
+                .take(units)
                 .map(|u| {
                     let r = pop.unit_range(u);
                     [r.end - r.start, 0, 0, 0]
@@ -321,26 +325,31 @@ impl Simulation {
     }
 
     /// The next day to simulate (the number of days done so far).
+    #[must_use]
     pub fn day(&self) -> u32 {
         self.day
     }
 
     /// Running totals.
+    #[must_use]
     pub fn totals(&self) -> Totals {
         self.totals
     }
 
     /// The day from which the command's measures are in force, once ordered.
+    #[must_use]
     pub fn measures_from(&self) -> Option<u32> {
         self.measures_from
     }
 
     /// Number of residents.
+    #[must_use]
     pub fn population(&self) -> u32 {
         self.pop.len()
     }
 
     /// A unit's residents in each state, as kept up to date by the model.
+    #[must_use]
     pub fn compartments(&self, unit: u32) -> Compartments {
         let c = self.counts[unit as usize];
         Compartments { s: c[0].into(), e: c[1].into(), i: c[2].into(), r: c[3].into() }
@@ -348,6 +357,7 @@ impl Simulation {
 
     /// A unit's residents in each state, counted resident by resident (slow;
     /// for checking [`Simulation::compartments`]).
+    #[must_use]
     pub fn recount(&self, unit: u32) -> Compartments {
         let mut c = Compartments::default();
         for p in self.pop.unit_range(unit) {
@@ -362,6 +372,7 @@ impl Simulation {
     }
 
     /// The whole country's residents in each state.
+    #[must_use]
     pub fn national(&self) -> Compartments {
         let mut c = Compartments::default();
         for u in &self.counts {
@@ -374,6 +385,7 @@ impl Simulation {
     }
 
     /// Who resident `person` is (name, sex, age, address); always the same.
+    #[must_use]
     pub fn resident(&self, person: u32) -> Resident {
         let unit = self.pop.unit_of(person);
         let household = self.pop.household_of(person, unit).start;
@@ -382,6 +394,7 @@ impl Simulation {
     }
 
     /// The unit a resident lives in.
+    #[must_use]
     pub fn unit_of(&self, person: u32) -> u32 {
         self.pop.unit_of(person)
     }
@@ -420,11 +433,18 @@ impl Simulation {
         self.queue.push(Reverse(Queued(at, self.queued, action)));
     }
 
+    /// Days an infection stays infectious: one per weight of the profile.
+    #[expect(clippy::cast_possible_truncation, reason = "the profile has one weight per day, 8 (Disease::infectiousness)")]
+    pub(crate) fn infectious_days(&self) -> u32 {
+        self.profile.len() as u32
+    }
+
     /// Moves every infection to its state for the next day and frees the
     /// removed ones.
+    #[expect(clippy::cast_possible_truncation, reason = "slots number live infections, fewer than the residents (at most u32::MAX)")]
     fn progress(&mut self, day: u32) {
         let next = day + 1;
-        let length = self.profile.len() as u32;
+        let length = self.infectious_days();
         for slot in 0..self.slab.len() {
             if !self.live[slot] {
                 continue;
@@ -463,6 +483,7 @@ impl Simulation {
     }
 
     /// Queued actions not yet due (for tests and the live demo's status).
+    #[must_use]
     pub fn pending(&self) -> usize {
         self.queue.len()
     }

@@ -289,6 +289,7 @@ impl Parameters {
     /// `days` days: the defaults, with daily unit reports, contact tracing,
     /// quarantine and arrivals in the last [`DEMO_RECENT_DAYS`] days only,
     /// to keep the demo database small.
+    #[must_use]
     pub fn demo(days: u32) -> Parameters {
         let from = days.saturating_sub(DEMO_RECENT_DAYS - 1);
         let mut p = Parameters { daily_reports_from_day: from, ..Parameters::default() };

@@ -28,6 +28,12 @@ pub struct Population {
 
 impl Population {
     /// Lays out the residents of `country` and draws their households.
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "residents and households number at most the population, and CountrySpec::check caps it at u32::MAX; \
+                  the capacity is only an estimate"
+    )]
     pub fn new(country: &Country, rng: &mut impl Rng) -> Population {
         let mut unit_start = Vec::with_capacity(country.units.len() + 1);
         let mut unit_household = Vec::with_capacity(country.units.len() + 1);
@@ -50,42 +56,51 @@ impl Population {
     }
 
     /// Number of residents.
+    #[must_use]
     pub fn len(&self) -> u32 {
         self.unit_start.last().copied().unwrap_or(0)
     }
 
     /// Whether there is nobody.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Number of units.
+    #[must_use]
     pub fn units(&self) -> usize {
         self.unit_start.len() - 1
     }
 
     /// Number of households.
+    #[must_use]
     pub fn households(&self) -> usize {
         self.household_start.len() - 1
     }
 
     /// The residents of a unit.
+    #[must_use]
     pub fn unit_range(&self, unit: u32) -> std::ops::Range<u32> {
         self.unit_start[unit as usize]..self.unit_start[unit as usize + 1]
     }
 
     /// The residents of an area (any level).
+    #[must_use]
     pub fn area_range(&self, country: &Country, area: AreaId) -> std::ops::Range<u32> {
         let units = &country.areas[area].units;
         self.unit_start[units.start as usize]..self.unit_start[units.end as usize]
     }
 
     /// The unit a resident lives in.
+    #[must_use]
+    #[expect(clippy::cast_possible_truncation, reason = "a unit number: there are fewer units than residents, at most u32::MAX")]
     pub fn unit_of(&self, person: u32) -> u32 {
         (self.unit_start.partition_point(|&s| s <= person) - 1) as u32
     }
 
     /// The members of the resident's household (including the resident).
+    #[must_use]
     pub fn household_of(&self, person: u32, unit: u32) -> std::ops::Range<u32> {
         let lo = self.unit_household[unit as usize] as usize;
         let hi = self.unit_household[unit as usize + 1] as usize;
@@ -95,6 +110,7 @@ impl Population {
 
     /// Mean household size seen by a resident (size-biased), for the
     /// household share of the reproduction number.
+    #[must_use]
     pub fn mean_household_seen(&self) -> f64 {
         let (mut sum, mut sq) = (0.0, 0.0);
         for w in self.household_start.windows(2) {
@@ -130,7 +146,7 @@ mod tests {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
         let pop = Population::new(&country, &mut rng);
         assert_eq!(u64::from(pop.len()), country.nation().population);
-        for unit in 0..pop.units() as u32 {
+        for unit in (0_u32..).take(pop.units()) {
             let r = pop.unit_range(unit);
             assert_eq!(u64::from(r.end - r.start), country.unit(unit).population);
             let mut p = r.start;

@@ -112,7 +112,7 @@ impl Simulation {
             Cause::Background => self.cold_symptoms(),
         };
         visit.temperature_c = temperature.or(Some(if symptoms.contains(&cordon_core::report::Symptom::Fever) { 38.2 } else { 36.8 }));
-        visit.symptoms = symptoms.clone();
+        visit.symptoms.clone_from(&symptoms);
         if visit.seen {
             let report = self.report(visit.person, unit, symptoms, visit.temperature_c, onset.min(day), cause);
             visit.report = Some(report.key);

@@ -30,6 +30,7 @@ pub struct Resident {
 impl Resident {
     /// Makes up resident `person`, member of the household that starts at
     /// resident `household` and is the unit's `house`-th (from 1).
+    #[must_use]
     pub fn of(seed: u64, person: u32, household: u32, house: u32) -> Resident {
         let mut own = rng_for(seed, person);
         let mut home = rng_for(seed, household);
@@ -48,6 +49,7 @@ impl Resident {
     }
 
     /// The resident as the API's registration form, in `year`.
+    #[must_use]
     pub fn input(&self, unit_code: &str, year: i16) -> PersonInput {
         PersonInput {
             full_name: self.full_name.clone(),

@@ -22,6 +22,7 @@ pub(crate) fn poisson(rng: &mut impl Rng, mean: f64) -> u32 {
         return 0;
     }
     match Poisson::new(mean) {
+        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a Poisson draw: whole, ≥ 0, clamped to u32::MAX")]
         Ok(p) => p.sample(rng).min(f64::from(u32::MAX)) as u32,
         Err(_) => 0,
     }
@@ -52,7 +53,7 @@ impl Simulation {
 
     /// One day of transmission from every infectious resident.
     pub(crate) fn transmit(&mut self, day: u32) {
-        let length = self.profile.len() as u32;
+        let length = self.infectious_days();
         let d = &self.params.disease;
         let shares = d.setting_shares;
         let share_total: f64 = shares.iter().sum();
@@ -111,6 +112,12 @@ impl Simulation {
 
     /// Infects a susceptible resident on `day`: draws the course of the
     /// infection and, if it will be reported, queues the report.
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "days drawn for the course are ≥ 0 and far inside u32 (`as` floors them, and saturates); nu is kept as f32 \
+                  to save memory; slots number live infections, fewer than the residents (at most u32::MAX)"
+    )]
     pub(crate) fn infect(&mut self, person: u32, unit: u32, day: u32) {
         self.set_state(person, unit, State::Exposed);
         self.totals.infections += 1;
@@ -133,17 +140,14 @@ impl Simulation {
         }
         let onset = if symptomatic { onset as u32 } else { u32::MAX };
         let infection = Infection { person, unit, from: day + latent, symptomatic, nu, onset, isolated_from };
-        let slot = match self.free.pop() {
-            Some(slot) => {
-                self.slab[slot as usize] = infection;
-                self.live[slot as usize] = true;
-                slot
-            }
-            None => {
-                self.slab.push(infection);
-                self.live.push(true);
-                self.slab.len() as u32 - 1
-            }
+        let slot = if let Some(slot) = self.free.pop() {
+            self.slab[slot as usize] = infection;
+            self.live[slot as usize] = true;
+            slot
+        } else {
+            self.slab.push(infection);
+            self.live.push(true);
+            self.slab.len() as u32 - 1
         };
         self.slot_of.insert(person, slot);
     }

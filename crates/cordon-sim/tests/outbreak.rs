@@ -34,7 +34,7 @@ fn every_unit_keeps_its_population_every_day() {
     let mut sim = Simulation::new(&country, Parameters::default(), 5).unwrap();
     for _ in 0..70 {
         sim.step();
-        for unit in 0..country.units.len() as u32 {
+        for unit in (0_u32..).take(country.units.len()) {
             let kept = sim.compartments(unit);
             assert_eq!(kept.total(), country.unit(unit).population, "unit {unit} on day {}", sim.day());
             assert_eq!(kept, sim.recount(unit), "unit {unit} on day {}", sim.day());
@@ -62,7 +62,7 @@ fn actions_come_in_time_order_and_follow_their_report() {
                 }
                 Action::Acknowledge(k) | Action::Complete(k) => assert!(seen.contains(k)),
                 Action::Visit { report, .. } | Action::LabResult { report, .. } | Action::Outcome { report, .. } => {
-                    assert!(seen.contains(report))
+                    assert!(seen.contains(report));
                 }
                 Action::FollowUp(v) => assert!(v.report.is_none_or(|k| seen.insert(k) || seen.contains(&k))),
                 Action::Arrival(a) => {

@@ -3,7 +3,7 @@
 //!
 //! * farringtonFlexible with Noufaily settings on fluBYBW (140 units, 313:416);
 //! * earsC C3 (baseline 7, alpha 0.001) on the same;
-//! * estimate_R parametric (2.6, 1.5) and non-parametric SI on Flu2009, 100 calls each.
+//! * `estimate_R` parametric (2.6, 1.5) and non-parametric SI on Flu2009, 100 calls each.
 //!
 //! Run with `cargo bench -p cordon-stats`; units are spread over all cores.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test (or a benchmark) fails loudly on what it did not expect

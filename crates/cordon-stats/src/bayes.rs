@@ -58,7 +58,6 @@ pub fn bayes(series: &Series, config: &BayesConfig) -> Result<Vec<Detection>, St
         }
         let present = base.iter().filter(|v| !v.is_nan());
         let sum: f64 = present.clone().sum();
-        #[allow(clippy::cast_precision_loss)]
         let count = present.count() as f64;
         let bound = Discrete::NegBinomial { size: sum + 0.5, prob: count / (count + 1.0) }.quantile(1.0 - config.alpha);
         out.push(Detection {

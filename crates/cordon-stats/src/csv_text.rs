@@ -8,6 +8,8 @@
 //! shortest of `%.15g`/`%.16g`/`%.17g` that reads back exactly, `NA` for missing,
 //! `NaN`/`Inf`/`-Inf` where the arithmetic produced them, booleans as `1`/`0`/`NA`.
 
+use std::fmt::Write as _;
+
 use crate::error::StatsError;
 
 /// One field of a CSV record, with where it starts in the text.
@@ -193,7 +195,6 @@ impl Cell {
     #[must_use]
     pub fn index(value: usize) -> Self {
         // Indices here are far below 2^53, so the conversion is exact.
-        #[allow(clippy::cast_precision_loss)]
         Self::Num(value as f64)
     }
 
@@ -246,7 +247,7 @@ pub fn format_number(x: f64) -> String {
         }
         out.push('e');
         out.push(if exponent < 0 { '-' } else { '+' });
-        out.push_str(&format!("{:02}", exponent.unsigned_abs()));
+        let _ = write!(out, "{:02}", exponent.unsigned_abs());
     } else if exponent < 0 {
         out.push_str("0.");
         for _ in 0..(-exponent - 1) {
@@ -291,6 +292,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[expect(clippy::unreadable_literal, reason = "each number is written digit for digit as the R text beside it")]
     fn numbers_print_like_r() {
         let cases = [
             (1.0, "1"),

@@ -53,7 +53,6 @@ pub fn cusum(series: &Series, config: &CusumConfig) -> Result<Vec<Detection>, St
     let range = config.range.unwrap_or_else(|| default_training_range(n, series.freq));
     let range = range.check(n, if config.m.is_some() { 1 } else { 2 }, "cusum")?;
     let y = &series.counts;
-    #[allow(clippy::cast_precision_loss)]
     let m = config.m.unwrap_or_else(|| y[..range.from - 1].iter().sum::<f64>() / (range.from - 1) as f64);
     let (k, h) = (config.k, config.h);
     let mut s_prev = 0.0;

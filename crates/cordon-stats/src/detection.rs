@@ -57,10 +57,10 @@ pub enum Extra {
     Cusum {
         /// The in-control mean m.
         expected: Option<f64>,
-        /// The CUSUM statistic S_t.
+        /// The CUSUM statistic `S_t`.
         score: Option<f64>,
     },
-    /// Poisson GLR: the in-control mean μ0_t.
+    /// Poisson GLR: the in-control mean `μ0_t`.
     Glr {
         /// The in-control mean from the harmonic Poisson GLM.
         expected: f64,

@@ -50,7 +50,6 @@ impl Default for EarsConfig {
 /// values ending `lag` periods before 0-based index `t`.
 fn moments(y: &[f64], t: usize, lag: usize, baseline: usize, min_sigma: f64) -> (f64, f64) {
     let window = &y[t - lag + 1 - baseline..=t - lag];
-    #[allow(clippy::cast_precision_loss)]
     let n = baseline as f64;
     let mean = window.iter().sum::<f64>() / n;
     let ss = window.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>();

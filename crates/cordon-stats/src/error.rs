@@ -21,7 +21,7 @@ pub enum StatsError {
     /// A configuration parameter is outside the values the method accepts.
     #[error("invalid parameter `{name}`: {reason}")]
     InvalidParameter {
-        /// The parameter's name (snake_case of R's control-list name).
+        /// The parameter's name (`snake_case` of R's control-list name).
         name: &'static str,
         /// Why the value is rejected.
         reason: String,

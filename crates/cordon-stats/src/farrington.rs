@@ -96,17 +96,16 @@ pub fn farrington(series: &Series, config: &FarringtonConfig) -> Result<Vec<Dete
         return Err(StatsError::InvalidParameter { name: "limit54", reason: "cases >= 0 and period > 0".into() });
     }
     let n = series.len();
-    let range = match config.range {
-        Some(r) => r.check(n, 1, "farrington")?,
-        None => {
-            let from = (series.freq * config.b).saturating_sub(config.w).max(1);
-            if from > n {
-                return Err(StatsError::InsufficientData(format!(
-                    "farrington: the default range starts at freq·b − w = {from}, but the series has only {n} periods"
-                )));
-            }
-            PeriodRange::new(from, n)?
+    let range = if let Some(r) = config.range {
+        r.check(n, 1, "farrington")?
+    } else {
+        let from = (series.freq * config.b).saturating_sub(config.w).max(1);
+        if from > n {
+            return Err(StatsError::InsufficientData(format!(
+                "farrington: the default range starts at freq·b − w = {from}, but the series has only {n} periods"
+            )));
         }
+        PeriodRange::new(from, n)?
     };
     range.points().map(|k| evaluate(series, k - 1, config)).collect()
 }
@@ -117,7 +116,6 @@ fn evaluate(series: &Series, k: usize, config: &FarringtonConfig) -> Result<Dete
     if refs.is_empty() {
         return Err(StatsError::InsufficientData(format!("time point {}: no reference values", k + 1)));
     }
-    #[allow(clippy::cast_precision_loss)]
     let data = GlmData::new(
         refs.iter().map(|&t| series.counts[t]).collect(),
         vec![0; refs.len()],
@@ -125,7 +123,6 @@ fn evaluate(series: &Series, k: usize, config: &FarringtonConfig) -> Result<Dete
         refs.iter().map(|&t| (t + 1) as f64).collect(),
         None,
     );
-    #[allow(clippy::cast_precision_loss)]
     let wtime0 = (k + 1) as f64;
     let rules = FitRules { reweight: config.reweight, weights_threshold: 1.0, overwrite_weights: false };
     let mut model = fit_reweighted(&data, config.trend, rules)?;

@@ -40,7 +40,7 @@ pub enum ThresholdMethod {
     Muan,
 }
 
-/// Control of [`farrington_flexible`], with R's names (snake_case) and defaults.
+/// Control of [`farrington_flexible`], with R's names (`snake_case`) and defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlexibleConfig {
     /// Time points to evaluate; `None` is the earliest point with full history
@@ -233,11 +233,8 @@ fn glm_data(series: &Series, k: usize, config: &FlexibleConfig) -> Result<(GlmDa
         match (&series.dates, first) {
             (Some(d), Some(t0)) => {
                 let spacing = d.get(1).map_or(7, |d1| d1.days_since_epoch() - d[0].days_since_epoch());
-                #[allow(clippy::cast_precision_loss)]
-                let weeks = (d[t].days_since_epoch() - d[t0].days_since_epoch()) as f64 / spacing as f64;
-                weeks
+                (d[t].days_since_epoch() - d[t0].days_since_epoch()) as f64 / spacing as f64
             }
-            #[allow(clippy::cast_precision_loss)]
             _ => (t + 1) as f64,
         }
     };

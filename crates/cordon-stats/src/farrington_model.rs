@@ -7,7 +7,7 @@
 //! * [`fit_reweighted`] is `algo.farrington.fitGLM.flexible` / `.fast` (§2.5,
 //!   §3.2): fit, drop the trend on non-convergence, down-weight outliers by
 //!   their Anscombe residuals, refit, and report both dispersions the callers
-//!   need (φ clipped at 1, and the unclipped φ_s of the flexible method's quirk).
+//!   need (φ clipped at 1, and the unclipped `φ_s` of the flexible method's quirk).
 
 use crate::date::CivilDate;
 use crate::error::StatsError;
@@ -74,7 +74,6 @@ pub fn anscombe_residuals(y_two_thirds: &[f64], mu: &[f64], hat: &[f64], phi: f6
 /// with `γ` making the weights sum to `n`.
 #[must_use]
 pub fn assign_weights(s: &[f64], threshold: f64) -> Vec<f64> {
-    #[allow(clippy::cast_precision_loss)]
     let n = s.len() as f64;
     let denom: f64 = s.iter().map(|&v| if v > threshold { v.powi(-2) } else { 1.0 }).sum();
     let gamma = n / denom;
@@ -129,7 +128,7 @@ pub struct FitRules {
     pub reweight: bool,
     /// Anscombe-residual threshold (classic `algo.farrington` always uses 1).
     pub weights_threshold: f64,
-    /// farringtonFlexible overwrites the model's weights with ω, so φ_s = Σ ω r²/df.
+    /// farringtonFlexible overwrites the model's weights with ω, so `φ_s` = Σ ω r²/df.
     pub overwrite_weights: bool,
 }
 

@@ -238,7 +238,6 @@ pub fn fit_log_linear<D: LeastSquares>(
         beta_old = Some(design.coefficients().to_vec());
     }
     let working_residuals = y.iter().zip(&mu).map(|(y, m)| (y - m) / m).collect();
-    #[allow(clippy::cast_precision_loss)]
     let df_residual = (prior.iter().filter(|a| **a != 0.0).count() as f64) - design.rank() as f64;
     Ok(LogLinearFit { mu, eta, working_weights: w, working_residuals, converged, deviance: dev, df_residual, iterations })
 }
@@ -274,7 +273,7 @@ impl DenseDesign {
 
     /// `x0' (X'WX)⁻¹ x0` from the last solve, by a triangular solve with `R'`.
     #[must_use]
-    #[allow(clippy::needless_range_loop)] // the indices are the triangular solve's
+    #[expect(clippy::needless_range_loop, reason = "the indices are the triangular solve's")]
     pub fn unscaled_variance(&self, x0: &[f64]) -> f64 {
         let p = self.p;
         let mut v = vec![0.0; p];
@@ -325,7 +324,7 @@ impl LeastSquares for DenseDesign {
         self.n
     }
 
-    #[allow(clippy::needless_range_loop)] // Householder QR reads best with explicit indices
+    #[expect(clippy::needless_range_loop, reason = "Householder QR reads best with explicit indices")]
     fn solve(&mut self, weights: &[f64], z: &[f64]) -> Result<(), StatsError> {
         let (n, p) = (self.n, self.p);
         // Column-major weighted design; zero-weight rows become zero rows.

@@ -1,7 +1,7 @@
 //! `surveillance::algo.glrnb` with `alpha = 0`: the Poisson GLR detector for an
 //! increase of the intercept.
 //!
-//! The in-control mean μ0_t comes from a Poisson GLM `y ~ 1 + cos(2πt/freq) +
+//! The in-control mean `μ0_t` comes from a Poisson GLM `y ~ 1 + cos(2πt/freq) +
 //! sin(2πt/freq)` fitted to all periods before the range (ALGORITHMS.md §7).
 //! The statistic at `n` maximises the Poisson log-likelihood ratio of a
 //! multiplicative jump `e^κ ≥ 1` over all change points since the last alarm;
@@ -32,9 +32,7 @@ impl Default for GlrConfig {
 
 /// The harmonic Poisson baseline for 1-based time points `range`, trained on `1..range.from`.
 fn baseline(series: &Series, range: PeriodRange) -> Result<Vec<f64>, StatsError> {
-    #[allow(clippy::cast_precision_loss)]
     let omega = 2.0 * std::f64::consts::PI / series.freq as f64;
-    #[allow(clippy::cast_precision_loss)]
     let row = |t: usize| {
         let t = t as f64;
         vec![1.0, (omega * t).cos(), (omega * t).sin()]

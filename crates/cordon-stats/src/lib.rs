@@ -4,12 +4,17 @@
 //!
 //! The crate is pure: no I/O, no clock, no async. Callers hand in a
 //! [`Series`] (one unit's counts; see [`table`] to read the reference CSV
-//! layout) and a typed configuration whose fields carry the snake_case names and
+//! layout) and a typed configuration whose fields carry the `snake_case` names and
 //! defaults of R's control lists, and get one [`Detection`] per time point.
 //! [`Detector`] selects a method at run time and [`detect_units`] runs it over
 //! many units in parallel; [`report`] writes results in the reference output
 //! layouts. The numerical behaviour, including R's quirks, follows
 //! `shared/ref/ALGORITHMS.md`, cited by section in each module.
+
+// The workspace allows `missing_errors_doc` (see the root Cargo.toml); this
+// crate is a reusable library whose every fallible function documents its
+// errors, and keeps doing so.
+#![warn(clippy::missing_errors_doc)]
 
 pub mod bayes;
 pub mod csv_text;

@@ -1,7 +1,7 @@
 //! Writing results in the reference CSV layouts of `shared/ref/out`.
 //!
 //! Detector output is `unit,period_index,observed,upperbound,alarm` plus the
-//! method's extra columns ([`crate::detection::Columns`]); R_t output is the
+//! method's extra columns ([`crate::detection::Columns`]); `R_t` output is the
 //! `estimateR_*` layout, with its `.lambda.csv` and `.si_distr.csv` companions.
 //! Numbers and missing values follow [`crate::csv_text`], so a result written
 //! here compares byte-for-byte with R's file when the values agree.
@@ -48,7 +48,7 @@ pub fn format_detections<'a>(columns: Columns, units: impl IntoIterator<Item = (
     write_table(columns.header(), rows)
 }
 
-/// Formats R_t estimates in the `estimateR_*` layout.
+/// Formats `R_t` estimates in the `estimateR_*` layout.
 #[must_use]
 pub fn format_rt(estimates: &[RtEstimate]) -> String {
     let header = [

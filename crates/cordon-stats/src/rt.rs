@@ -1,9 +1,9 @@
-//! The effective reproduction number R_t after Cori et al. (2013), as
+//! The effective reproduction number `R_t` after Cori et al. (2013), as
 //! `EpiEstim::estimate_R` with `parametric_si` or `non_parametric_si`.
 //!
 //! Incidence on day 1 counts as imported, later days as local (§8.1). The
 //! serial interval is either a given discrete distribution or a discretised
-//! shifted gamma ([`discr_si`], §8.2). Total infectivity Λ_t (§8.3) feeds a
+//! shifted gamma ([`discr_si`], §8.2). Total infectivity `Λ_t` (§8.3) feeds a
 //! conjugate Gamma posterior per sliding window (§8.4–8.5): shape
 //! `a0 + Σ local`, scale `1/(1/b0 + Σ Λ)`. Windows ending at or before the SI
 //! mean have no estimate (all `NA`), as in EpiEstim.
@@ -76,6 +76,7 @@ pub struct Posterior {
 impl Posterior {
     /// Summaries of Gamma(shape, scale).
     #[must_use]
+    #[expect(clippy::similar_names, reason = "the quantiles are bound by their field names, which differ only in their digits")]
     pub fn of_gamma(shape: f64, scale: f64) -> Self {
         // The seven probabilities and their normal quantiles Φ⁻¹(p), which
         // seed the gamma quantiles' iteration.
@@ -89,17 +90,18 @@ impl Posterior {
             (0.975, 1.959_963_984_540_054),
         ];
         let gamma = GammaQuantile::new(shape, scale);
-        let [q025, q05, q25, q50, q75, q95, q975] = SEEDS.map(|(p, z)| gamma.quantile_seeded(p, z));
+        let [quantile_0_025, quantile_0_05, quantile_0_25, median, quantile_0_75, quantile_0_95, quantile_0_975] =
+            SEEDS.map(|(p, z)| gamma.quantile_seeded(p, z));
         Self {
             mean: shape * scale,
             std: shape.sqrt() * scale,
-            quantile_0_025: q025,
-            quantile_0_05: q05,
-            quantile_0_25: q25,
-            median: q50,
-            quantile_0_75: q75,
-            quantile_0_95: q95,
-            quantile_0_975: q975,
+            quantile_0_025,
+            quantile_0_05,
+            quantile_0_25,
+            median,
+            quantile_0_75,
+            quantile_0_95,
+            quantile_0_975,
         }
     }
 }
@@ -128,7 +130,7 @@ pub struct RtResult {
     pub local: Vec<f64>,
     /// Imported cases per day (all of day 1).
     pub imported: Vec<f64>,
-    /// Total infectivity Λ_t (`None` on day 1).
+    /// Total infectivity `Λ_t` (`None` on day 1).
     pub lambda: Vec<Option<f64>>,
 }
 
@@ -148,7 +150,6 @@ fn discr_si_all(len: usize, mu: f64, sigma: f64) -> Vec<f64> {
     // F_{a+1}(x) = F_a(x) − x^a e^{−x} / Γ(a+1).
     let (mut fa, mut fa1) = (vec![0.0; len], vec![0.0; len]);
     for j in 1..len {
-        #[allow(clippy::cast_precision_loss)]
         let (p, prefix) = gamma_p_with_prefix(a, j as f64 / b, lg_a);
         fa[j] = p;
         fa1[j] = (p - prefix / a).max(0.0);
@@ -156,7 +157,6 @@ fn discr_si_all(len: usize, mu: f64, sigma: f64) -> Vec<f64> {
     let at = |f: &[f64], j: usize, back: usize| if j >= back { f[j - back] } else { 0.0 };
     (0..len)
         .map(|j| {
-            #[allow(clippy::cast_precision_loss)]
             let k = j as f64;
             let res = k * at(&fa, j, 0) + (k - 2.0) * at(&fa, j, 2) - 2.0 * (k - 1.0) * at(&fa, j, 1)
                 + a * b * (2.0 * at(&fa1, j, 1) - at(&fa1, j, 2) - at(&fa1, j, 0));
@@ -227,7 +227,7 @@ fn windows(config: &RtConfig, days: usize) -> Result<Vec<(usize, usize)>, StatsE
     Ok(pairs)
 }
 
-/// Estimates R_t over windows of daily `incidence` (day 1 first).
+/// Estimates `R_t` over windows of daily `incidence` (day 1 first).
 ///
 /// # Errors
 /// [`StatsError::InvalidParameter`] for an invalid serial interval, prior or
@@ -242,7 +242,6 @@ pub fn estimate_r(incidence: &[f64], config: &RtConfig) -> Result<RtResult, Stat
     }
     let pairs = windows(config, days)?;
     let si_distr = si_vector(&config.si, days)?;
-    #[allow(clippy::cast_precision_loss)]
     let mean_si: f64 = si_distr.iter().enumerate().map(|(k, w)| k as f64 * w).sum();
     let mut local = incidence.to_vec();
     let mut imported = vec![0.0; days];
@@ -256,7 +255,6 @@ pub fn estimate_r(incidence: &[f64], config: &RtConfig) -> Result<RtResult, Stat
     let estimates = pairs
         .into_iter()
         .map(|(s, e)| {
-            #[allow(clippy::cast_precision_loss)]
             let posterior = (e as f64 > mean_si).then(|| {
                 let shape = a0 + local[s - 1..e].iter().sum::<f64>();
                 let total: f64 = lambda[s - 1..e].iter().map(|l| l.unwrap_or(0.0)).sum();

@@ -32,6 +32,7 @@ pub struct FeatureRow {
 
 /// Turns an import error's `line N: field` into
 /// `features[N-1].properties.field: reason`.
+#[must_use]
 pub fn locate(field: &str, reason: &str) -> String {
     match field.split_once(": ") {
         Some((line, field)) => match line.strip_prefix("line ").and_then(|n| n.parse::<u64>().ok()) {

@@ -34,21 +34,25 @@ const WATERMARK: &str = "counts_complete_through";
 pub const CHUNK_DAYS: i64 = 31;
 
 /// Days since 1970-01-01 of a day.
+#[must_use]
 pub fn day_number(day: Date) -> i64 {
-    day.since(EPOCH).map(|s| i64::from(s.get_days())).unwrap_or(0)
+    day.since(EPOCH).map_or(0, |s| i64::from(s.get_days()))
 }
 
 /// The day `n` days after 1970-01-01.
+#[must_use]
 pub fn day_from_number(n: i64) -> Date {
     EPOCH.checked_add(Span::new().days(n)).unwrap_or(EPOCH)
 }
 
 /// The ISO week index (weeks since the Monday 1969-12-29) of a day number.
+#[must_use]
 pub fn week_number(day_number: i64) -> i64 {
     (day_number + 3).div_euclid(7)
 }
 
 /// The Monday that starts ISO week index `week`.
+#[must_use]
 pub fn week_start(week: i64) -> Date {
     day_from_number(week * 7 - 3)
 }
@@ -185,15 +189,14 @@ async fn count_chunk(tx: &mut crate::Tx<'_>, settings: &Settings, fever_min: f64
     sync_ancestors(&mut tx.conn).await?;
     let watermark: Option<String> =
         exec!(&mut tx.conn, sqlx::query_scalar("SELECT value FROM detection_state WHERE key = $1").bind(WATERMARK), fetch_optional)?;
-    let from = match watermark {
-        Some(day) => Some(parse_date("detection_state.value", &day)?.tomorrow().unwrap_or(today)),
-        None => {
-            let first_report: Option<String> = exec!(&mut tx.conn, sqlx::query_scalar("SELECT MIN(report_date) FROM reports"), fetch_one)?;
-            let first_case: Option<i64> = exec!(&mut tx.conn, sqlx::query_scalar("SELECT MIN(opened_at) FROM cases"), fetch_one)?;
-            let report_day = first_report.map(|d| parse_date("reports.report_date", &d)).transpose()?;
-            let case_day = first_case.map(|us| crate::db::from_micros(us).map(|t| settings.local_date(t))).transpose()?;
-            report_day.into_iter().chain(case_day).min()
-        }
+    let from = if let Some(day) = watermark {
+        Some(parse_date("detection_state.value", &day)?.tomorrow().unwrap_or(today))
+    } else {
+        let first_report: Option<String> = exec!(&mut tx.conn, sqlx::query_scalar("SELECT MIN(report_date) FROM reports"), fetch_one)?;
+        let first_case: Option<i64> = exec!(&mut tx.conn, sqlx::query_scalar("SELECT MIN(opened_at) FROM cases"), fetch_one)?;
+        let report_day = first_report.map(|d| parse_date("reports.report_date", &d)).transpose()?;
+        let case_day = first_case.map(|us| crate::db::from_micros(us).map(|t| settings.local_date(t))).transpose()?;
+        report_day.into_iter().chain(case_day).min()
     };
     let Some(from) = from.filter(|f| *f <= today) else { return Ok(None) };
     let to = day_from_number(day_number(from) + CHUNK_DAYS - 1).min(today);

@@ -78,11 +78,16 @@ pub enum StoreError {
 
 impl StoreError {
     /// A not-found error.
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "callers pass Uuids and &strs, which are Copy; a reference would only add & at each call"
+    )]
     pub fn not_found(record: Record, key: impl ToString) -> Self {
         StoreError::NotFound { record, key: key.to_string() }
     }
 
     /// Turns a unique-constraint violation into [`StoreError::Taken`].
+    #[must_use]
     pub fn taken_or(e: sqlx::Error, field: &'static str, value: &str) -> Self {
         match &e {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Taken { field, value: value.to_owned() },

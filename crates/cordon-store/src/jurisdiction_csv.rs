@@ -18,6 +18,7 @@ pub struct Columns {
 }
 
 /// Turns `line N: field` into `line N, column C (field): reason`.
+#[must_use]
 pub fn locate(field: &str, reason: &str, columns: &Columns) -> String {
     let (line, field) = field.split_once(": ").unwrap_or(("", field));
     let column = match field {
@@ -53,7 +54,7 @@ pub fn parse(text: &str) -> Result<(Vec<ImportRow>, Columns), String> {
             Some(p) => format!("line {}: {e}", p.line()),
             None => e.to_string(),
         })?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record.position().map_or(0, csv::Position::line);
         let get = |i: usize| record.get(i).unwrap_or("").to_owned();
         let population = match population {
             Some(i) if !get(i).is_empty() => get(i)

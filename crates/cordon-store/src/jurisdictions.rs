@@ -82,7 +82,7 @@ pub async fn node_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Node>> {
 /// administrator names them).
 pub(crate) async fn level_names(c: &mut Conn<'_>) -> Result<Vec<String>> {
     let names: Vec<String> = exec!(c, sqlx::query_scalar("SELECT name FROM levels ORDER BY depth"), fetch_all)?;
-    Ok(if names.is_empty() { DEFAULT_LEVELS.iter().map(|s| s.to_string()).collect() } else { names })
+    Ok(if names.is_empty() { DEFAULT_LEVELS.iter().map(ToString::to_string).collect() } else { names })
 }
 
 async fn insert_node(c: &mut Conn<'_>, node: &Node) -> Result<()> {
@@ -135,10 +135,10 @@ impl Store {
             jurisdiction::check_levels(names)?;
             let before = level_names(&mut tx.conn).await?;
             exec!(&mut tx.conn, sqlx::query("DELETE FROM levels"), execute)?;
-            for (depth, name) in names.iter().enumerate() {
+            for (depth, name) in (0_i64..).zip(names) {
                 exec!(
                     &mut tx.conn,
-                    sqlx::query("INSERT INTO levels (depth, name) VALUES ($1, $2)").bind(depth as i64).bind(name.trim()),
+                    sqlx::query("INSERT INTO levels (depth, name) VALUES ($1, $2)").bind(depth).bind(name.trim()),
                     execute
                 )?;
             }
@@ -246,7 +246,8 @@ impl Store {
     /// The units (nodes of the deepest level) at or below `path`.
     pub async fn units_under(&self, path: &NodePath) -> Result<Vec<Node>> {
         let levels = self.levels().await?;
-        self.subtree(path, Some(levels.len() as i64 - 1)).await
+        let deepest = i64::try_from(levels.len()).map_or(i64::MAX, |n| n - 1);
+        self.subtree(path, Some(deepest)).await
     }
 
     /// At most `limit` units (nodes of the deepest level) at or below `path`

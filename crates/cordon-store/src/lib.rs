@@ -89,6 +89,7 @@ impl Store {
     }
 
     /// The backend in use.
+    #[must_use]
     pub fn backend(&self) -> Backend {
         match self.db {
             Db::Sqlite { .. } => Backend::Sqlite,
@@ -102,6 +103,7 @@ impl Store {
     }
 
     /// Receives every event committed from now on.
+    #[must_use]
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.events.subscribe()
     }
@@ -141,6 +143,7 @@ impl Store {
     /// How many reads ([`Store::read`]) this store has run since it was
     /// opened: a page that reads a fixed number of times whatever its rows
     /// shows it here.
+    #[must_use]
     pub fn reads_made(&self) -> u64 {
         self.reads.load(std::sync::atomic::Ordering::Relaxed)
     }

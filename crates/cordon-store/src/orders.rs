@@ -58,6 +58,7 @@ fn reason_str(r: OrderReason) -> &'static str {
     }
 }
 /// Stored name of an order status.
+#[must_use]
 pub fn status_str(s: OrderStatus) -> &'static str {
     match s {
         OrderStatus::Active => "active",
@@ -118,7 +119,7 @@ pub struct OrderFilter {
 impl OrderFilter {
     /// Whether only orders in force can match (then the soonest end comes first).
     fn only_in_force(&self) -> bool {
-        self.in_force || self.status.is_some_and(|s| s.in_force())
+        self.in_force || self.status.is_some_and(OrderStatus::in_force)
     }
 }
 

@@ -85,6 +85,7 @@ impl<K: CursorKey> Cursor<K> {
 
     /// Reads a cursor written by [`fmt::Display`]; `None` when the text is
     /// not a cursor of this list.
+    #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
         let mut parts = text.trim().split('.');
         let direction = match parts.next()? {
@@ -119,6 +120,7 @@ pub struct PageRequest<K> {
 
 impl<K> PageRequest<K> {
     /// The first page of `limit` rows.
+    #[must_use]
     pub fn first(limit: i64) -> Self {
         PageRequest { limit, cursor: None }
     }

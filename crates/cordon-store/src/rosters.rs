@@ -1,5 +1,7 @@
 //! Roster shifts and the on-call lookup.
 
+use std::fmt::Write as _;
+
 use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::refusal::Record;
 use cordon_core::roster::{self, Shift};
@@ -37,7 +39,7 @@ pub async fn on_call_in(c: &mut Conn<'_>, areas: &[NodePath], at: Timestamp) -> 
          WHERE u.active AND u.role = 'health_worker' AND s.starts_at <= $1 AND s.ends_at > $1 AND s.node_path IN (",
     );
     for i in 0..areas.len() {
-        builder_sql.push_str(&format!("{}${}", if i == 0 { "" } else { ", " }, i + 2));
+        let _ = write!(builder_sql, "{}${}", if i == 0 { "" } else { ", " }, i + 2);
     }
     builder_sql.push(')');
     let rows: Vec<ShiftRow> = match c {

@@ -219,7 +219,7 @@ impl Store {
                     let escalation = Escalation {
                         id: Uuid::now_v7(),
                         kind: EscalationKind::TaskOverdue,
-                        scope_path: next.as_ref().map(|o| o.area_path.clone()).unwrap_or_else(|| scope_above(&before.area_path)),
+                        scope_path: next.as_ref().map_or_else(|| scope_above(&before.area_path), |o| o.area_path.clone()),
                         subject_path: before.subject_path.clone(),
                         task_id: Some(id),
                         date: None,

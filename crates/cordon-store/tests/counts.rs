@@ -72,7 +72,7 @@ macro_rules! load {
             );
             q.push_values(chunk, |mut b, &i| {
                 let unit = &units[(i * 7919) % UNITS];
-                let day = $first_day + (i % 365) as i64;
+                let day = $first_day + i64::try_from(i % 365).unwrap();
                 b.push_bind(Uuid::now_v7()).push_bind(person).push_bind(unit.0).push_bind(unit.4.clone()).push_bind(user)
                     .push_bind(sqlx::types::Json(serde_json::from_str::<serde_json::Value>(SYMPTOMS[i % 4]).unwrap()))
                     .push_bind(if i % 3 == 0 { Some(38.2) } else { None::<f64> })
@@ -84,7 +84,7 @@ macro_rules! load {
             );
             q.push_values(chunk, |mut b, &i| {
                 let unit = &units[(i * 104_729) % UNITS];
-                let at = ($first_day + (i % 365) as i64) * DAY_MICROS + (i as i64 % 86_400) * 1_000_000;
+                let at = ($first_day + i64::try_from(i % 365).unwrap()) * DAY_MICROS + i64::try_from(i % 86_400).unwrap() * 1_000_000;
                 b.push_bind(Uuid::now_v7()).push_bind(person).push_bind(unit.0).push_bind(unit.4.clone())
                     .push_bind("suspected").push_bind("suspected").push_bind(at).push_bind(at);
             });
@@ -133,8 +133,8 @@ async fn measure(store: &Store, label: &str) {
         .map(|c| c.count)
         .sum();
     let fever = (0..ROWS).filter(|i| i % 3 == 0 || i % 4 == 0).count();
-    assert_eq!(nation_fever, fever as i64, "measured 38.2 °C, or fever ticked and nothing measured");
-    assert_eq!(nation_cases, ROWS as i64, "every case counted once at the nation");
+    assert_eq!(usize::try_from(nation_fever), Ok(fever), "measured 38.2 °C, or fever ticked and nothing measured");
+    assert_eq!(usize::try_from(nation_cases), Ok(ROWS), "every case counted once at the nation");
     println!(
         "{label}: full count {full:.2?}, next day {next_day:.2?}, 28 days x 1,700 districts {daily_time:.2?} ({} rows), \
          52 weeks x 1,700 districts {weekly_time:.2?} ({} rows), one district's 52 weeks {one_node:.2?}",

@@ -50,7 +50,8 @@ fn main() {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => commands::serve::run(args).await,
-        Command::Demo(args) => commands::demo::run(args).await,
+        // The demo's future holds about 17 kB across its awaits; it lives on the heap, not the stack.
+        Command::Demo(args) => Box::pin(commands::demo::run(args)).await,
         Command::Migrate(args) => commands::migrate(args).await,
         Command::User(cmd) => commands::user::run(cmd).await,
         Command::Import(cmd) => commands::import::run(cmd).await,

@@ -6,7 +6,9 @@ use std::fmt;
 use super::{Reason, Record, Unit};
 
 impl fmt::Display for Reason {
+    #[expect(clippy::too_many_lines, reason = "a table with one arm per code, exhaustive so that a new code must say itself")]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        #[allow(clippy::enum_glob_use, reason = "the variant names are the table's first column")]
         use Reason::*;
         match self {
             Empty => write!(f, "must not be empty"),

@@ -13,7 +13,10 @@ use crate::task::TaskStatus;
 use crate::user::Role;
 
 /// One example of every code, with typical parameters.
+#[must_use]
+#[expect(clippy::too_many_lines, reason = "a list with one example per code")]
 pub fn examples() -> Vec<Reason> {
+    #[allow(clippy::enum_glob_use, reason = "the variant names are the list's entries")]
     use Reason::*;
     let day = date(2026, 11, 23);
     let (code, id) = ("ICN".to_owned(), Uuid::nil());

@@ -44,9 +44,9 @@ pub struct AlertDetail {
 /// it did not exist) and the policy lets them perform `action` on it.
 pub async fn alert_in_scope(state: &AppState, user: &User, raw_id: &str, action: Action) -> ApiResult<Alert> {
     let id = crate::actions::alerts::parse_id(raw_id)?;
-    let alert = state.store.alert(id).await?.ok_or_else(|| ApiError::not_found(Record::Alert, id))?;
+    let alert = state.store.alert(id).await?.ok_or_else(|| ApiError::not_found(Record::Alert, &id))?;
     if !user.node_path.contains(&alert.node_path) {
-        return Err(ApiError::not_found(Record::Alert, id));
+        return Err(ApiError::not_found(Record::Alert, &id));
     }
     authorise(user, action, &alert.node_path)?;
     Ok(alert)

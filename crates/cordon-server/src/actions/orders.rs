@@ -65,7 +65,7 @@ pub async fn orders_in(state: &AppState, filter: &OrderFilter, request: &PageReq
 /// The order `id`, if `user` may perform `action` on it (a 404 when it does
 /// not exist, a 403 outside the user's jurisdiction or role).
 pub async fn order_for(state: &AppState, user: &User, id: Uuid, action: Action) -> ApiResult<Order> {
-    let order = state.store.order(id).await?.ok_or_else(|| ApiError::not_found(Record::Order, id))?;
+    let order = state.store.order(id).await?.ok_or_else(|| ApiError::not_found(Record::Order, &id))?;
     authorise(user, action, &order.area_path)?;
     Ok(order)
 }

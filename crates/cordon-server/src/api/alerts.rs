@@ -186,12 +186,11 @@ async fn run(
     CurrentUser(user): CurrentUser,
     AppJson(input): AppJson<RunInput>,
 ) -> ApiResult<(StatusCode, Json<RunSummary>)> {
-    let path = match input.under.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) => node_in_scope(&state, &user, code, "under", Action::RunDetection).await?.path,
-        None => {
-            authorise(&user, Action::RunDetection, &user.node_path)?;
-            user.node_path.clone()
-        }
+    let path = if let Some(code) = input.under.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        node_in_scope(&state, &user, code, "under", Action::RunDetection).await?.path
+    } else {
+        authorise(&user, Action::RunDetection, &user.node_path)?;
+        user.node_path.clone()
     };
     let today = today(&state).await?;
     let day = input.date.unwrap_or(today);

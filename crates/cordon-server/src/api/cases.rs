@@ -42,7 +42,7 @@ async fn list(
 }
 
 async fn case_in_scope(state: &AppState, user: &cordon_core::user::User, id: Uuid, action: Action) -> ApiResult<Case> {
-    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found(Record::Case, id))?;
+    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found(Record::Case, &id))?;
     authorise(user, action, &case.unit_path)?;
     Ok(case)
 }

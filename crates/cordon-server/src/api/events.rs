@@ -3,7 +3,7 @@
 //!
 //! The stream first replays the outbox after `Last-Event-ID` (or `after`),
 //! then follows new commits. A client that falls too far behind is
-//! disconnected; the browser's EventSource reconnects with its last id and
+//! disconnected; the browser's `EventSource` reconnects with its last id and
 //! catches up from the outbox, so nothing is lost. When the server stops,
 //! every stream ends at once.
 

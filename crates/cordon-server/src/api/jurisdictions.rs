@@ -97,7 +97,7 @@ async fn get_node(State(state): State<AppState>, CurrentUser(user): CurrentUser,
     let node = node_in_scope(&state, &user, &code, "code", Action::Read).await?;
     let levels = state.store.levels().await?;
     let children = state.store.children(node.id).await?;
-    let level_name = levels.get(node.level as usize).cloned().unwrap_or_default();
+    let level_name = usize::try_from(node.level).ok().and_then(|level| levels.get(level)).cloned().unwrap_or_default();
     Ok(Json(NodeView { node, level_name, children }))
 }
 
@@ -108,12 +108,11 @@ async fn create_node(
     CurrentUser(user): CurrentUser,
     AppJson(input): AppJson<NodeInput>,
 ) -> ApiResult<(StatusCode, Json<Node>)> {
-    let target = match input.parent_code.as_deref() {
-        Some(code) => node_in_scope(&state, &user, code, "parent_code", Action::ManageJurisdictions).await?.path,
-        None => {
-            authorise(&user, Action::ManageJurisdictions, &user.node_path)?;
-            user.node_path.clone()
-        }
+    let target = if let Some(code) = input.parent_code.as_deref() {
+        node_in_scope(&state, &user, code, "parent_code", Action::ManageJurisdictions).await?.path
+    } else {
+        authorise(&user, Action::ManageJurisdictions, &user.node_path)?;
+        user.node_path.clone()
     };
     authorise(&user, Action::ManageJurisdictions, &target)?;
     Ok((StatusCode::CREATED, Json(state.store.create_node(Some(user.id), &input, state.now()).await?)))
@@ -181,12 +180,9 @@ async fn put_levels(
     authorise(&user, Action::ManageJurisdictions, &user.node_path)?;
     if let Some(root) = state.store.root_node().await? {
         let deepest = state.store.subtree(&root.path, None).await?.iter().map(|n| n.level).max().unwrap_or(0);
-        if deepest as usize >= body.levels.len() {
-            return Err(cordon_core::Invalid::field(
-                "levels",
-                Reason::LevelsTooFew { depth: deepest as usize, levels: deepest as usize + 1 },
-            )
-            .into());
+        let depth = usize::try_from(deepest).unwrap_or(0);
+        if depth >= body.levels.len() {
+            return Err(cordon_core::Invalid::field("levels", Reason::LevelsTooFew { depth, levels: depth + 1 }).into());
         }
     }
     state.store.set_levels(Some(user.id), &body.levels, state.now()).await?;

@@ -74,6 +74,7 @@ pub fn router() -> axum::Router<AppState> {
 }
 
 /// Default and maximum page size.
+#[must_use]
 pub fn limit(requested: Option<i64>) -> i64 {
     requested.unwrap_or(100).clamp(1, 1000)
 }

@@ -68,7 +68,7 @@ async fn find(
 /// One resident.
 #[utoipa::path(get, path = "/persons/{id}", tag = "persons", params(("id" = Uuid, Path)), responses((status = 200, body = Person), (status = 403, body = crate::error::Problem)))]
 async fn get_person(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Person>> {
-    let person = state.store.person(id).await?.ok_or_else(|| ApiError::not_found(Record::Person, id))?;
+    let person = state.store.person(id).await?.ok_or_else(|| ApiError::not_found(Record::Person, &id))?;
     authorise(&user, Action::Read, &person.unit_path)?;
     Ok(Json(person))
 }

@@ -32,7 +32,7 @@ use crate::extract::{AppJson, AppQuery};
 use crate::state::AppState;
 
 async fn case_for(state: &AppState, user: &User, id: Uuid, action: Action) -> ApiResult<Case> {
-    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found(Record::Case, id))?;
+    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found(Record::Case, &id))?;
     authorise(user, action, &case.unit_path)?;
     Ok(case)
 }
@@ -45,7 +45,7 @@ async fn get_investigation(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Investigation>> {
     case_for(&state, &user, id, Action::Read).await?;
-    Ok(Json(state.store.investigation(id).await?.ok_or_else(|| ApiError::not_found(Record::Investigation, id))?))
+    Ok(Json(state.store.investigation(id).await?.ok_or_else(|| ApiError::not_found(Record::Investigation, &id))?))
 }
 
 /// Record the investigation: exposure, sample and lab result (a positive
@@ -171,7 +171,7 @@ async fn visit(
     Path(id): Path<Uuid>,
     AppJson(input): AppJson<VisitInput>,
 ) -> ApiResult<Json<VisitOutcome>> {
-    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, id))?;
+    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, &id))?;
     authorise(&user, Action::WorkTask, &task.subject_path)?;
     let note = input.check()?;
     Ok(Json(state.store.record_visit(&user, id, &input, note, state.now()).await?))

@@ -65,7 +65,7 @@ async fn get_report(
     CurrentUser(user): CurrentUser,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<ReportWithStatus>> {
-    let report = state.store.report(id).await?.ok_or_else(|| ApiError::not_found(Record::Report, id))?;
+    let report = state.store.report(id).await?.ok_or_else(|| ApiError::not_found(Record::Report, &id))?;
     authorise(&user, Action::Read, &report.report.unit_path)?;
     Ok(Json(report))
 }

@@ -82,7 +82,7 @@ async fn create(
 /// Remove a shift (command officers).
 #[utoipa::path(delete, path = "/shifts/{id}", tag = "rosters", params(("id" = Uuid, Path)), responses((status = 204)))]
 async fn remove(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
-    let shift = state.store.shift(id).await?.ok_or_else(|| ApiError::not_found(Record::Shift, id))?;
+    let shift = state.store.shift(id).await?.ok_or_else(|| ApiError::not_found(Record::Shift, &id))?;
     authorise(&user, Action::ManageRoster, &shift.node_path)?;
     state.store.remove_shift(user.id, id, state.now()).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -51,7 +51,7 @@ async fn list(
 }
 
 async fn task_visible(state: &AppState, user: &User, id: Uuid) -> ApiResult<Task> {
-    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, id))?;
+    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, &id))?;
     if task.assignee_id != Some(user.id) {
         authorise(user, Action::Read, &task.subject_path)?;
     }

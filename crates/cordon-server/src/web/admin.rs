@@ -1,7 +1,7 @@
 //! The administrator's pages: users (list, create, deactivate and
 //! reactivate), the jurisdiction import (the same CSV as `cordon import
 //! jurisdictions`, parsed by `cordon_store::jurisdiction_csv`, or a GeoJSON
-//! FeatureCollection whose geometries become the map boundaries), the case
+//! `FeatureCollection` whose geometries become the map boundaries), the case
 //! definitions (the rule edited as JSON, errors shown at the field) and the
 //! operational settings.
 //!
@@ -191,8 +191,11 @@ async fn jurisdictions_page(
 ) -> WebResult<JurisdictionsPage> {
     let levels = state.store.levels().await?;
     let nodes = state.store.subtree(&viewer.user.node_path, None).await?;
-    let counted =
-        levels.iter().enumerate().map(|(depth, name)| (name.clone(), nodes.iter().filter(|n| n.level == depth as i64).count())).collect();
+    let counted = levels
+        .iter()
+        .enumerate()
+        .map(|(depth, name)| (name.clone(), nodes.iter().filter(|n| usize::try_from(n.level) == Ok(depth)).count()))
+        .collect();
     Ok(JurisdictionsPage { t: viewer.lang, c: viewer.chrome(), levels: counted, summary, errors, csv })
 }
 
@@ -382,7 +385,7 @@ async fn definition(State(state): State<AppState>, viewer: Viewer, Path(code): P
         .await?
         .into_iter()
         .find(|d| d.code == code)
-        .ok_or_else(|| ApiError::not_found(Record::CaseDefinition, code))?;
+        .ok_or_else(|| ApiError::not_found(Record::CaseDefinition, &code))?;
     render(&definition_page(&viewer, false, definition_form(&d), FieldErrors::none()))
 }
 

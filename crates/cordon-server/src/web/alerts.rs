@@ -45,6 +45,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The CSS class of an alert status.
+#[must_use]
 pub fn status_class(status: AlertStatus) -> &'static str {
     match status {
         AlertStatus::New => "status-overdue",
@@ -55,12 +56,14 @@ pub fn status_class(status: AlertStatus) -> &'static str {
 }
 
 /// A count as shown: whole numbers without decimals, others with one.
+#[must_use]
+#[expect(clippy::cast_possible_truncation, reason = "a whole count of reports or cases, far inside i64")]
 pub fn count(value: f64) -> String {
     if (value - value.round()).abs() < 1e-9 { format!("{}", value.round() as i64) } else { format!("{value:.1}") }
 }
 
 fn optional(value: Option<f64>) -> String {
-    value.map(count).unwrap_or_else(|| "–".into())
+    value.map_or_else(|| "–".into(), count)
 }
 
 /// An alert as the list shows it.
@@ -146,7 +149,7 @@ async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Lis
             class: status_class(alert.status),
         })
         .collect();
-    let chosen = status.map(AlertStatus::as_str).unwrap_or("all");
+    let chosen = status.map_or("all", AlertStatus::as_str);
     let statuses = std::iter::once(("all", t.get("alerts_filter_all"), chosen == "all"))
         .chain(AlertStatus::ALL.into_iter().map(|s| (s.as_str(), t.alert_status(s), s.as_str() == chosen)))
         .collect();

@@ -124,6 +124,7 @@ impl ArrivalsPage {
     }
 
     /// The element id of a field (dots are not welcome in ids used by CSS).
+    #[expect(clippy::unused_self, reason = "the template calls its helpers as methods: self.id_of(field)")]
     fn id_of(&self, field: &str) -> String {
         field.replace('.', "-")
     }

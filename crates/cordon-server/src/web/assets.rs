@@ -36,11 +36,13 @@ static WORKER: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// The stylesheet's URL.
+#[must_use]
 pub fn css_url() -> String {
     format!("/static/app.css?v={}", *CSS_VERSION)
 }
 
 /// The script's URL.
+#[must_use]
 pub fn js_url() -> String {
     format!("/static/app.js?v={}", *JS_VERSION)
 }

@@ -409,7 +409,7 @@ async fn map(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Node
             name: r.name.clone(),
             reports: r.reports,
             population: r.population,
-            rate: r.rate().map(|x| format!("{x:.1}")).unwrap_or_else(|| "–".into()),
+            rate: r.rate().map_or_else(|| "–".into(), |x| format!("{x:.1}")),
         })
         .collect();
     let caption = t.fill("map_caption", format!("{from} – {to}, {} ({})", node.name, node.code));

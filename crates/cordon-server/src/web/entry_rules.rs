@@ -77,8 +77,8 @@ fn options(t: Lang, chosen: &str) -> Vec<(String, &'static str, bool)> {
 
 async fn rules_page(state: &AppState, viewer: &Viewer, settings: &Settings, v: FormData, errors: FieldErrors) -> WebResult<RulesPage> {
     let t = viewer.lang;
-    let default_rule = v.opt("default_entry_rule").map(str::to_owned).unwrap_or_else(|| name_of(&settings.default_entry_rule));
-    let quarantine_days = v.opt("entry_quarantine_days").map(str::to_owned).unwrap_or_else(|| settings.entry_quarantine_days.to_string());
+    let default_rule = v.opt("default_entry_rule").map_or_else(|| name_of(&settings.default_entry_rule), str::to_owned);
+    let quarantine_days = v.opt("entry_quarantine_days").map_or_else(|| settings.entry_quarantine_days.to_string(), str::to_owned);
     let chosen_poe = v.get("point_of_entry_code").to_owned();
     let points_of_entry = all_facilities(state)
         .await?

@@ -21,16 +21,19 @@ pub struct FormData(Vec<(String, String)>);
 
 impl FormData {
     /// Parses an URL-encoded body.
+    #[must_use]
     pub fn parse(body: &[u8]) -> FormData {
         FormData(form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
     }
 
     /// The first value of `name`, trimmed; empty when absent.
+    #[must_use]
     pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or("")
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim())
     }
 
     /// The value of `name`, `None` when absent or blank.
+    #[must_use]
     pub fn opt(&self, name: &str) -> Option<&str> {
         Some(self.get(name)).filter(|v| !v.is_empty())
     }
@@ -41,11 +44,13 @@ impl FormData {
     }
 
     /// Whether `name` was sent with `value` (a ticked checkbox, a chosen option).
+    #[must_use]
     pub fn has(&self, name: &str, value: &str) -> bool {
         self.all(name).any(|v| v == value)
     }
 
     /// Whether a checkbox named `name` was ticked.
+    #[must_use]
     pub fn ticked(&self, name: &str) -> bool {
         self.0.iter().any(|(k, v)| k == name && !v.is_empty())
     }
@@ -116,6 +121,7 @@ pub struct FieldErrors(Vec<(String, Shown)>);
 
 impl FieldErrors {
     /// No problems.
+    #[must_use]
     pub fn none() -> FieldErrors {
         FieldErrors(Vec::new())
     }
@@ -136,12 +142,14 @@ impl FieldErrors {
     }
 
     /// Whether there is no problem.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// The problems with `field` (or a part of it, such as `rule.count` for
     /// `rule`); `None` when it was fine.
+    #[must_use]
     pub fn get(&self, field: &str) -> Option<Notes> {
         let notes: Vec<Note> = self
             .0
@@ -154,6 +162,7 @@ impl FieldErrors {
 
     /// Problems not tied to one of `fields` (shown at the top of the form), one
     /// [`Notes`] each.
+    #[must_use]
     pub fn other(&self, fields: &[&str]) -> Vec<Notes> {
         self.0
             .iter()
@@ -182,11 +191,13 @@ impl FieldErrors {
 }
 
 /// Percent-encodes a query-string value.
+#[must_use]
 pub fn url_encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 /// A local path to return to: only paths on this site (`/...`, not `//...`).
+#[must_use]
 pub fn local_path(next: &str) -> Option<&str> {
     (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://")).then_some(next)
 }

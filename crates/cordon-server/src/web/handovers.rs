@@ -88,7 +88,7 @@ async fn handovers(State(state): State<AppState>, viewer: Viewer, Query(q): Quer
     let places = state.store.node_names_by_code(codes).await?;
     let place = |path: &NodePath| {
         let code = path.code();
-        places.get(code).map(|name| format!("{name} ({code})")).unwrap_or_else(|| code.to_owned())
+        places.get(code).map_or_else(|| code.to_owned(), |name| format!("{name} ({code})"))
     };
     let orders = state.store.orders_by_id(list.items.iter().filter_map(|h| h.order_id)).await?;
     let rows = list

@@ -42,6 +42,7 @@ impl Lang {
     pub const ALL: [Lang; 2] = [Lang::En, Lang::Ko];
 
     /// The language's code (`en`, `ko`).
+    #[must_use]
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
@@ -50,6 +51,7 @@ impl Lang {
     }
 
     /// The language's own name.
+    #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Lang::En => "English",
@@ -58,6 +60,7 @@ impl Lang {
     }
 
     /// Parses a code such as `ko` or `ko-KR`.
+    #[must_use]
     pub fn parse(code: &str) -> Option<Lang> {
         let primary = code.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
         match primary.as_str() {
@@ -90,18 +93,14 @@ impl Lang {
     /// The text for `key`; the key itself when the catalogue lacks it (a
     /// unit test makes sure every key the templates use exists).
     pub fn get(&self, key: &str) -> &'static str {
-        match MESSAGES.binary_search_by(|(k, _, _)| (*k).cmp(key)) {
-            Ok(i) => {
-                let (_, en, ko) = MESSAGES[i];
-                match self {
-                    Lang::En => en,
-                    Lang::Ko => ko,
-                }
-            }
-            Err(_) => {
-                tracing::warn!(key, "message missing from the catalogue");
-                "?"
-            }
+        let Ok(i) = MESSAGES.binary_search_by(|(k, _, _)| (*k).cmp(key)) else {
+            tracing::warn!(key, "message missing from the catalogue");
+            return "?";
+        };
+        let (_, en, ko) = MESSAGES[i];
+        match self {
+            Lang::En => en,
+            Lang::Ko => ko,
         }
     }
 
@@ -111,6 +110,7 @@ impl Lang {
     }
 
     /// A refusal in this language, from its code and parameters.
+    #[must_use]
     pub fn refusal(&self, reason: &Reason) -> String {
         match self {
             Lang::En => reason.to_string(),
@@ -142,6 +142,7 @@ impl Lang {
     }
 
     /// An alert status.
+    #[must_use]
     pub fn alert_status(&self, s: AlertStatus) -> &'static str {
         self.get(match s {
             AlertStatus::New => "alert_status_new",
@@ -152,6 +153,7 @@ impl Lang {
     }
 
     /// A syndrome counted by outbreak detection.
+    #[must_use]
     pub fn syndrome(&self, s: Syndrome) -> &'static str {
         self.get(match s {
             Syndrome::Fever => "alert_syndrome_fever",
@@ -162,6 +164,7 @@ impl Lang {
     }
 
     /// An outbreak detection method.
+    #[must_use]
     pub fn detection_method(&self, m: DetectionMethod) -> &'static str {
         self.get(match m {
             DetectionMethod::EarsC1 => "alert_method_ears_c1",
@@ -172,6 +175,7 @@ impl Lang {
     }
 
     /// A role's name.
+    #[must_use]
     pub fn role(&self, role: Role) -> &'static str {
         self.get(match role {
             Role::Reporter => "role_reporter",
@@ -183,6 +187,7 @@ impl Lang {
     }
 
     /// A symptom's name.
+    #[must_use]
     pub fn symptom(&self, s: Symptom) -> &'static str {
         self.get(match s {
             Symptom::Fever => "symptom_fever",
@@ -201,6 +206,7 @@ impl Lang {
     }
 
     /// Where a report stands.
+    #[must_use]
     pub fn report_status(&self, s: ReportStatus) -> &'static str {
         self.get(match s {
             ReportStatus::Received => "report_status_received",
@@ -211,6 +217,7 @@ impl Lang {
     }
 
     /// A case classification.
+    #[must_use]
     pub fn case_status(&self, s: CaseStatus) -> &'static str {
         self.get(match s {
             CaseStatus::Suspected => "case_suspected",
@@ -221,6 +228,7 @@ impl Lang {
     }
 
     /// A case outcome.
+    #[must_use]
     pub fn outcome(&self, o: Outcome) -> &'static str {
         self.get(match o {
             Outcome::Recovered => "outcome_recovered",
@@ -229,6 +237,7 @@ impl Lang {
     }
 
     /// A task status.
+    #[must_use]
     pub fn task_status(&self, s: TaskStatus) -> &'static str {
         self.get(match s {
             TaskStatus::Assigned => "task_assigned",
@@ -240,6 +249,7 @@ impl Lang {
     }
 
     /// A task kind.
+    #[must_use]
     pub fn task_kind(&self, k: TaskKind) -> &'static str {
         self.get(match k {
             TaskKind::Investigation => "task_kind_investigation",
@@ -248,6 +258,7 @@ impl Lang {
     }
 
     /// Why something was escalated.
+    #[must_use]
     pub fn escalation_kind(&self, k: EscalationKind) -> &'static str {
         self.get(match k {
             EscalationKind::TaskOverdue => "escalation_task_overdue",
@@ -257,6 +268,7 @@ impl Lang {
     }
 
     /// A unit's daily-report standing.
+    #[must_use]
     pub fn timeliness(&self, t: Timeliness) -> &'static str {
         self.get(match t {
             Timeliness::OnTime => "daily_on_time",
@@ -267,6 +279,7 @@ impl Lang {
     }
 
     /// A sex.
+    #[must_use]
     pub fn sex(&self, s: Sex) -> &'static str {
         self.get(match s {
             Sex::Female => "sex_female",

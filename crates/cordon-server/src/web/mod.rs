@@ -227,7 +227,7 @@ impl FromRequestParts<AppState> for Viewer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
         let lang = Lang::from_headers(&parts.headers);
-        let here = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+        let here = parts.uri.path_and_query().map_or_else(|| "/".into(), |p| p.as_str().to_owned());
         match CurrentUser::from_request_parts(parts, state).await {
             Ok(CurrentUser(user)) => Ok(Viewer { user, lang, here }),
             Err(ApiError::Unauthenticated) => {
@@ -241,6 +241,7 @@ impl FromRequestParts<AppState> for Viewer {
 
 impl Viewer {
     /// The page frame for this viewer.
+    #[must_use]
     pub fn chrome(&self) -> Chrome {
         Chrome::for_user(self.lang, &self.user, &self.here)
     }
@@ -282,11 +283,13 @@ pub struct Chrome {
 
 impl Chrome {
     /// The frame for a visitor who is not signed in.
+    #[must_use]
     pub fn anonymous(_t: Lang, here: &str) -> Chrome {
         Chrome { user_name: None, role_label: "", nav: Vec::new(), here: here.to_owned(), css: assets::css_url(), js: assets::js_url() }
     }
 
     /// The frame for a signed-in user.
+    #[must_use]
     pub fn for_user(t: Lang, user: &User, here: &str) -> Chrome {
         let links: &[(&'static str, &'static str)] = match user.role {
             Role::Reporter => &[("/report", "nav_report"), ("/reports", "nav_reports"), ("/daily", "nav_daily")],
@@ -329,6 +332,7 @@ impl Chrome {
 }
 
 /// The home page of a role.
+#[must_use]
 pub fn home_of(role: Role) -> &'static str {
     match role {
         Role::Reporter => "/report",
@@ -350,6 +354,7 @@ pub fn render_with(status: StatusCode, page: &impl Template) -> WebResult<Respon
 }
 
 /// A redirect after a successful form post (303: the browser follows with GET).
+#[must_use]
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
@@ -358,7 +363,7 @@ pub fn see_other(to: &str) -> Response {
 /// subtree) or the viewer's anchor.
 pub async fn page_node(state: &AppState, viewer: &Viewer, code: Option<&str>) -> WebResult<Node> {
     let code = code.map(str::trim).filter(|c| !c.is_empty()).unwrap_or(viewer.user.node_path.code());
-    let node = state.store.node_by_code(code).await?.ok_or_else(|| ApiError::not_found(Record::Jurisdiction, code))?;
+    let node = state.store.node_by_code(code).await?.ok_or_else(|| ApiError::not_found(Record::Jurisdiction, &code))?;
     viewer.may(Action::Read, &node.path)?;
     Ok(node)
 }
@@ -388,6 +393,7 @@ pub async fn breadcrumbs(state: &AppState, viewer: &Viewer, node: &Node) -> WebR
 }
 
 /// Formats an instant in the authority's time zone as `YYYY-MM-DD HH:MM`.
+#[must_use]
 pub fn local_time(at: Timestamp, zone: &TimeZone) -> String {
     at.to_zoned(zone.clone()).strftime("%Y-%m-%d %H:%M").to_string()
 }

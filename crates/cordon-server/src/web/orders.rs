@@ -69,6 +69,7 @@ struct ListQuery {
 }
 
 /// An order's status in the viewer's language.
+#[must_use]
 pub fn status_label(t: Lang, status: OrderStatus) -> &'static str {
     t.get(match status {
         OrderStatus::Active => "quarantine_status_active",
@@ -90,7 +91,7 @@ fn status_class(status: OrderStatus) -> &'static str {
 
 /// Days left until the order's last day, for an order in force.
 fn days_left(order: &Order, today: Date) -> Option<i64> {
-    order.status.in_force().then(|| today.until(order.ends_on).map(|s| i64::from(s.get_days()).max(0)).unwrap_or(0))
+    order.status.in_force().then(|| today.until(order.ends_on).map_or(0, |s| i64::from(s.get_days()).max(0)))
 }
 
 /// An order as listed.

@@ -63,12 +63,14 @@ impl Pager {
     }
 
     /// Whether there is anything to show under the list.
+    #[must_use]
     pub fn shown(&self) -> bool {
         self.range.is_some() || self.past_end
     }
 }
 
 /// A count with its thousands grouped by commas (4,212), as both languages write it.
+#[must_use]
 pub fn grouped(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);

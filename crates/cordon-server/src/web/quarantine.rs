@@ -43,7 +43,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn case_for(state: &AppState, viewer: &Viewer, id: Uuid, action: Action) -> WebResult<Case> {
-    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found(Record::Case, id))?;
+    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found(Record::Case, &id))?;
     viewer.may(action, &case.unit_path)?;
     Ok(case)
 }
@@ -147,13 +147,13 @@ fn investigation_input(v: &FormData, errors: &mut FieldErrors) -> InvestigationI
     };
     let isolation = match v.opt("isolation.place") {
         None => None,
-        Some(place) => match choice(place) {
-            Some(place) => Some(IsolationDecision { place, facility_code: v.opt("isolation.facility_code").map(str::to_owned) }),
-            None => {
+        Some(place) => {
+            let place = choice(place);
+            if place.is_none() {
                 errors.key("isolation.place", "reason_choose");
-                None
             }
-        },
+            place.map(|place| IsolationDecision { place, facility_code: v.opt("isolation.facility_code").map(str::to_owned) })
+        }
     };
     let source_case_id = match v.opt("source_case_id") {
         None => None,
@@ -245,7 +245,7 @@ async fn contacts_page(state: &AppState, viewer: &Viewer, case: &Case, v: FormDa
             name: names.get(c.person_id),
             relation: c.relation,
             exposure: c.exposure_date.to_string(),
-            setting: SETTINGS.iter().find(|(v, _)| *v == c.setting.as_str()).map(|(_, k)| t.get(k)).unwrap_or(""),
+            setting: SETTINGS.iter().find(|(v, _)| *v == c.setting.as_str()).map_or("", |(_, k)| t.get(k)),
             handed_over: c.handed_over,
             became_case: c.became_case_id.map(|id| id.to_string()),
         });
@@ -330,7 +330,7 @@ async fn list(state: &AppState, viewer: &Viewer, case_id: Uuid, input: &ContactI
 }
 
 async fn visit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
-    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, id))?;
+    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, &id))?;
     viewer.may(Action::WorkTask, &task.subject_path)?;
     let mut p = cordon_core::validation::Problems::default();
     let seen = v.get("seen") == "yes";

@@ -98,7 +98,7 @@ impl ReportPage {
 async fn anchored_unit(state: &AppState, viewer: &Viewer) -> WebResult<Option<Node>> {
     let levels = state.store.levels().await?;
     let node = state.store.node(viewer.user.node_id).await?;
-    Ok(node.filter(|n| n.level + 1 == levels.len() as i64))
+    Ok(node.filter(|n| usize::try_from(n.level + 1) == Ok(levels.len())))
 }
 
 fn resident_option(p: &Person, t: Lang, chosen: &str) -> ResidentOption {
@@ -412,7 +412,7 @@ async fn daily_page(
         Some(_) => Vec::new(),
         None => state.store.units_under(&viewer.user.node_path).await?.into_iter().take(500).collect(),
     };
-    let chosen = v.opt("date").map(str::to_owned).unwrap_or_else(|| today.to_string());
+    let chosen = v.opt("date").map_or_else(|| today.to_string(), str::to_owned);
     let days = vec![
         (today.to_string(), t.fill("day_today", today), chosen == today.to_string()),
         (yesterday.to_string(), t.fill("day_yesterday", yesterday), chosen == yesterday.to_string()),

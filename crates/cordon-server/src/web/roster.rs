@@ -220,7 +220,7 @@ async fn create(state: &AppState, viewer: &Viewer, input: &ShiftInput) -> Result
 }
 
 async fn remove_shift(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> WebResult<Response> {
-    let shift = state.store.shift(id).await?.ok_or_else(|| ApiError::not_found(Record::Shift, id))?;
+    let shift = state.store.shift(id).await?.ok_or_else(|| ApiError::not_found(Record::Shift, &id))?;
     viewer.may(Action::ManageRoster, &shift.node_path)?;
     state.store.remove_shift(viewer.user.id, id, state.now()).await?;
     Ok(see_other(&format!("/roster?node={}", super::form::url_encode(shift.node_path.code()))))

@@ -58,7 +58,7 @@ async fn tasks_live(State(state): State<AppState>, viewer: Viewer) -> WebResult<
 
 /// The task, if the viewer may work on it (same rule as the API).
 async fn workable_task(state: &AppState, viewer: &Viewer, id: Uuid) -> WebResult<Task> {
-    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, id))?;
+    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, &id))?;
     if task.assignee_id != Some(viewer.user.id) {
         viewer.may(Action::Read, &task.subject_path)?;
     }
@@ -126,7 +126,7 @@ struct CaseQuery {
 }
 
 async fn case_in_scope(state: &AppState, viewer: &Viewer, id: Uuid) -> WebResult<Case> {
-    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found(Record::Case, id))?;
+    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found(Record::Case, &id))?;
     viewer.may(Action::Read, &case.unit_path)?;
     Ok(case)
 }
@@ -153,7 +153,7 @@ async fn case_view(state: &AppState, viewer: &Viewer, case: &Case, v: &FormData,
         unit,
         status: t.case_status(case.status),
         outcome: case.outcome.map(|o| t.outcome(o)),
-        onset: case.onset_date.map(|d| d.to_string()).unwrap_or_else(|| t.get("unknown").to_owned()),
+        onset: case.onset_date.map_or_else(|| t.get("unknown").to_owned(), |d| d.to_string()),
         opened: local_time(case.opened_at, &zone),
         definition: case.definition_code.clone(),
         statuses,

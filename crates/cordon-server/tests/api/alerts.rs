@@ -64,7 +64,7 @@ pub(crate) async fn baseline_and_outbreak(app: &TestApp) {
     for days_back in (1..=28i32).rev() {
         let at = start_time().checked_sub(DAY * days_back).unwrap();
         for (i, unit) in ["U1", "U3", "U4", "U5"].into_iter().enumerate() {
-            let count = 1 + (days_back as usize + i) % 2;
+            let count = 1 + (usize::try_from(days_back).unwrap() + i) % 2;
             fever_reports(app, unit, count, at).await;
         }
     }

@@ -95,6 +95,7 @@ async fn a_silent_unit_is_escalated_and_a_zero_report_counts_as_reported(app: &T
     assert_eq!(escalations[0]["kind"], "unit_silent");
 }
 
+#[expect(clippy::similar_names, reason = "worker_p1 and worker_c2 are named after the seed users they hold")]
 async fn a_command_officer_reassigns_a_task(app: &TestApp) {
     let person = app.resident("reporter_u1", "U1", "Lim Ye-jin").await;
     let (_, intake) = app.report("reporter_u1", "U1", person, &["fever"], Some(38.4)).await;

@@ -277,8 +277,8 @@ impl TestApp {
 }
 
 fn with_database(url: &str, name: &str) -> String {
-    let (before_query, query) = url.split_once('?').map(|(a, b)| (a, Some(b))).unwrap_or((url, None));
-    let base = before_query.rsplit_once('/').map(|(a, _)| a).unwrap_or(before_query);
+    let (before_query, query) = url.split_once('?').map_or((url, None), |(a, b)| (a, Some(b)));
+    let base = before_query.rsplit_once('/').map_or(before_query, |(a, _)| a);
     match query {
         Some(q) => format!("{base}/{name}?{q}"),
         None => format!("{base}/{name}"),
@@ -350,5 +350,5 @@ async fn seed(store: &Store, now: Timestamp) -> Seed {
     let until = now.saturating_add(day).unwrap();
     store.add_shift(users["p1_officer"].id, users["worker_c1"].id, &nodes["C1"], now, until, now).await.unwrap();
     store.add_shift(users["p1_officer"].id, users["worker_p1"].id, &nodes["P1"], now, until, now).await.unwrap();
-    Seed { users, tokens: Default::default() }
+    Seed { users, tokens: std::collections::HashMap::new() }
 }

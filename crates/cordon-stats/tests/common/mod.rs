@@ -2,7 +2,7 @@
 //! configuration a reference tag names, and comparing two CSV tables with the
 //! tolerances of the reference README.
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test binary uses only some of the shared helpers")]
 
 use std::path::PathBuf;
 
@@ -41,7 +41,7 @@ pub fn known_mismatch(table: &[(&str, &'static str)], tag: &str) -> Option<&'sta
     table.iter().find(|(t, _)| *t == tag).map(|(_, r)| *r)
 }
 
-/// The range R used, read back from the reference file (first unit's period_index).
+/// The range R used, read back from the reference file (first unit's `period_index`).
 fn reference_range(tag: &str) -> Result<PeriodRange, String> {
     let text = std::fs::read_to_string(out_dir().join(format!("{tag}.csv"))).map_err(|e| e.to_string())?;
     let records = read_records(&text).map_err(|e| e.to_string())?;

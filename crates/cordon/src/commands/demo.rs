@@ -1,7 +1,7 @@
 //! `cordon demo`: a generated country (about 25 million residents by
 //! default, `--scale small` for a few hundred thousand), staffed around the
 //! clock, with a simulated outbreak of `--days` days already run through the
-//! real system, served on http://127.0.0.1:8080 while the outbreak goes on
+//! real system, served on <http://127.0.0.1:8080> while the outbreak goes on
 //! live.
 //!
 //! The address is bound first, so a port in use is reported before minutes
@@ -218,7 +218,7 @@ async fn rosters(
     until: jiff::civil::Date,
     at: Timestamp,
 ) -> anyhow::Result<u64> {
-    let days = (until - from).get_days().max(0) as u64;
+    let days = u64::from((until - from).get_days().max(0).unsigned_abs());
     let progress = Progress::new(days * world.workers.len() as u64, "rosters", "shifts");
     let mut shifts = 0;
     let mut day = from;

@@ -73,6 +73,7 @@ pub enum ThresholdArg {
 
 /// Options of `cordon detect`; each control-list field of R has an option of the same name.
 #[derive(Debug, Clone, Args)]
+#[expect(clippy::struct_excessive_bools, reason = "each bool is an on/off command-line flag (--noufaily, --reweight, --trend, ...)")]
 pub struct DetectArgs {
     /// Detection method.
     #[arg(long, value_enum)]

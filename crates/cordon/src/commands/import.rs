@@ -2,7 +2,7 @@
 //! from a CSV file with the columns `code,name,parent_code,population`
 //! (header required, any order; parents before children), or from a GeoJSON
 //! `FeatureCollection` whose features carry those four properties and whose
-//! geometries (Polygon or MultiPolygon) become the nodes' boundaries. Every
+//! geometries (`Polygon` or `MultiPolygon`) become the nodes' boundaries. Every
 //! error names the line and column (CSV) or the feature and property
 //! (GeoJSON); nothing is imported unless the whole file is good.
 
@@ -21,6 +21,7 @@ use super::DatabaseArgs;
 pub enum ImportCommand {
     /// Jurisdictions from CSV (code,name,parent_code,population) or a GeoJSON
     /// FeatureCollection with those properties (`.geojson`/`.json`).
+    #[expect(clippy::doc_markdown, reason = "clap prints this doc comment as the --help text, where backticks would show")]
     Jurisdictions(JurisdictionArgs),
 }
 

@@ -29,6 +29,7 @@ pub struct AddArgs {
     #[arg(long)]
     name: Option<String>,
     /// Role: reporter, health_worker, border_officer, command_officer or administrator.
+    #[expect(clippy::doc_markdown, reason = "clap prints this doc comment as the --help text, where backticks would show")]
     #[arg(long, value_parser = parse_role)]
     role: Role,
     /// Code of the node the user is anchored at.

@@ -11,7 +11,9 @@ use cordon_core::refusal::{Reason, Record, Unit};
 use super::Lang;
 
 /// The Korean for a refusal.
+#[expect(clippy::too_many_lines, reason = "a table with one arm per code, exhaustive so that a new code must have its Korean")]
 pub(super) fn korean(reason: &Reason) -> String {
+    #[allow(clippy::enum_glob_use, reason = "the variant names are the table's first column")]
     use Reason::*;
     let t = Lang::Ko;
     match reason {

@@ -75,6 +75,7 @@ fn draw<'a>(t: Lang, points: &[SeriesPoint], weekly: bool, out: &'a mut String) 
         .x_label_area_size(52)
         .y_label_area_size(50)
         .build_cartesian_2d(-0.5f64..(n - 0.5), 0f64..y_max)?;
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "i is a whole number ≥ 0 here, an index into the series")]
     let label_of = |x: &f64| {
         let i = x.round();
         if (x - i).abs() > 1e-6 || i < 0.0 {
@@ -82,6 +83,7 @@ fn draw<'a>(t: Lang, points: &[SeriesPoint], weekly: bool, out: &'a mut String) 
         }
         points.get(i as usize).map(|p| p.period_start.strftime("%m-%d").to_string()).unwrap_or_default()
     };
+    #[expect(clippy::cast_possible_truncation, reason = "a whole count on the y axis, far inside i64")]
     let y_label = |y: &f64| if (y - y.round()).abs() < 1e-6 { format!("{}", y.round() as i64) } else { String::new() };
     chart
         .configure_mesh()

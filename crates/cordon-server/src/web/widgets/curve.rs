@@ -14,6 +14,7 @@ use plotters::prelude::*;
 use crate::web::Lang;
 
 /// The colour of each case status in charts (and their legends).
+#[must_use]
 pub fn status_colour(status: CaseStatus) -> RGBColor {
     match status {
         CaseStatus::Suspected => RGBColor(0xf2, 0xb7, 0x01),
@@ -39,12 +40,14 @@ pub struct CurveDay {
 
 impl CurveDay {
     /// All cases of the day.
+    #[must_use]
     pub fn total_cases(&self) -> i64 {
         self.cases.iter().sum()
     }
 }
 
 /// Every day from `from` to `to` with its counts (zero when none).
+#[must_use]
 pub fn fill_days(from: Date, to: Date, reports: &[DayCount], cases: &[DayCount]) -> Vec<CurveDay> {
     let mut days = Vec::new();
     let mut day = from;
@@ -85,6 +88,7 @@ fn draw<'a>(t: Lang, days: &[CurveDay], out: &'a mut String) -> Result<(), Box<d
         .x_label_area_size(48)
         .y_label_area_size(48)
         .build_cartesian_2d(-0.5f64..(n - 0.5), 0f64..y_max)?;
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "i is a whole number ≥ 0 here, an index into the series")]
     let label_of = |x: &f64| {
         let i = x.round();
         if (x - i).abs() > 1e-6 || i < 0.0 {
@@ -92,6 +96,7 @@ fn draw<'a>(t: Lang, days: &[CurveDay], out: &'a mut String) -> Result<(), Box<d
         }
         days.get(i as usize).map(|d| d.date.strftime("%m-%d").to_string()).unwrap_or_default()
     };
+    #[expect(clippy::cast_possible_truncation, reason = "a whole count on the y axis, far inside i64")]
     let y_label = |y: &f64| if (y - y.round()).abs() < 1e-6 { format!("{}", y.round() as i64) } else { String::new() };
     chart
         .configure_mesh()

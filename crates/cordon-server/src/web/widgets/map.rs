@@ -14,6 +14,7 @@ use crate::web::Lang;
 
 /// The rings of a stored boundary (GeoJSON `Polygon` or `MultiPolygon`
 /// geometry, longitude/latitude); `None` when it is neither.
+#[must_use]
 pub fn rings_of(geometry: &str) -> Option<Rings> {
     let value: serde_json::Value = serde_json::from_str(geometry).ok()?;
     let ring = |r: &serde_json::Value| -> Option<Vec<(f64, f64)>> {
@@ -77,22 +78,26 @@ pub struct Region {
 
 impl Region {
     /// Reports per 100,000 residents; `None` without population.
+    #[must_use]
     pub fn rate(&self) -> Option<f64> {
         (self.population > 0).then(|| self.reports as f64 * 100_000.0 / self.population as f64)
     }
 }
 
 /// The class (index into the colour scale) of a rate.
+#[must_use]
 pub fn class_of(rate: f64) -> usize {
     if rate <= 0.0 {
         return 0;
     }
-    BREAKS.iter().position(|b| rate <= *b).map(|i| i + 1).unwrap_or(BREAKS.len() + 1)
+    BREAKS.iter().position(|b| rate <= *b).map_or(BREAKS.len() + 1, |i| i + 1)
 }
 
 /// One hexagon (pointy top, radius 1) per region, rows offset to tessellate,
 /// in a block about as wide as it is tall.
+#[must_use]
 pub fn hex_layout(n: usize) -> Vec<Vec<(f64, f64)>> {
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "the square root of a region count: whole, ≥ 0 and small")]
     let cols = ((n as f64 * 1.2).sqrt().ceil() as usize).max(1);
     let w = 3f64.sqrt();
     (0..n)
@@ -102,7 +107,7 @@ pub fn hex_layout(n: usize) -> Vec<Vec<(f64, f64)>> {
             let cy = row as f64 * 1.5;
             (0..6)
                 .map(|k| {
-                    let angle = std::f64::consts::PI / 180.0 * (60.0 * k as f64 - 30.0);
+                    let angle = std::f64::consts::PI / 180.0 * (60.0 * f64::from(k) - 30.0);
                     (cx + angle.cos() * 0.97, cy + angle.sin() * 0.97)
                 })
                 .collect()
@@ -118,6 +123,7 @@ const MARGIN: f64 = 12.0;
 const MAX_HEX_RADIUS: f64 = 95.0;
 
 /// Draws the regions as an SVG document (the legend is HTML beside it).
+#[must_use]
 pub fn svg(t: Lang, regions: &[Region], plane: Plane) -> String {
     let project = projection(regions, plane);
     let mut out = String::new();
@@ -128,7 +134,7 @@ pub fn svg(t: Lang, regions: &[Region], plane: Plane) -> String {
     );
     for region in regions {
         let rate = region.rate();
-        let (fill, ink) = rate.map(|r| CLASSES[class_of(r)]).unwrap_or(NO_RATE);
+        let (fill, ink) = rate.map_or(NO_RATE, |r| CLASSES[class_of(r)]);
         let mut d = String::new();
         let (mut sx, mut sy, mut count) = (0.0, 0.0, 0.0);
         for ring in &region.rings {
@@ -142,7 +148,7 @@ pub fn svg(t: Lang, regions: &[Region], plane: Plane) -> String {
             d.push('Z');
         }
         let (cx, cy) = if count > 0.0 { (sx / count, sy / count) } else { (0.0, 0.0) };
-        let rate_text = rate.map(|r| format!("{r:.1}")).unwrap_or_else(|| "–".into());
+        let rate_text = rate.map_or_else(|| "–".into(), |r| format!("{r:.1}"));
         let title = match rate {
             Some(r) => format!("{}: {}", region.name, t.fill("map_region_title", format!("{} / {r:.1}", region.reports))),
             None => format!("{}: {}", region.name, t.get("map_no_population")),
@@ -208,6 +214,7 @@ pub struct LegendEntry {
 }
 
 /// The legend: every class of the scale, then "no population".
+#[must_use]
 pub fn legend(t: Lang) -> Vec<LegendEntry> {
     let mut out = vec![LegendEntry { fill: CLASSES[0].0, label: "0".into() }];
     let mut low = 0.0;
@@ -241,14 +248,13 @@ mod tests {
     #[test]
     fn the_layout_gives_each_child_a_shape_inside_the_drawing() {
         let rings = hex_layout(7);
-        let regions: Vec<Region> = rings
-            .into_iter()
-            .enumerate()
+        let regions: Vec<Region> = (0_i64..)
+            .zip(rings)
             .map(|(i, ring)| Region {
                 code: format!("C{i}"),
                 name: format!("<Child {i}>"),
                 href: format!("/map?node=C{i}"),
-                reports: i as i64,
+                reports: i,
                 population: if i == 0 { 0 } else { 50_000 },
                 rings: vec![ring],
             })

@@ -21,12 +21,13 @@ use serde::de::DeserializeOwned;
 
 use crate::web::{FormData, Lang};
 
-/// Parses a snake_case enum value the way the API's JSON does.
+/// Parses a `snake_case` enum value the way the API's JSON does.
+#[must_use]
 pub fn choice<T: DeserializeOwned>(value: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
 }
 
-/// The name of a snake_case enum value, as the forms send it.
+/// The name of a `snake_case` enum value, as the forms send it.
 pub fn name_of<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
@@ -43,16 +44,19 @@ pub struct SymptomBox {
 }
 
 /// A form's symptom boxes, ticked as `v` has them.
+#[must_use]
 pub fn symptom_boxes(t: Lang, v: &FormData) -> Vec<SymptomBox> {
     Symptom::ALL.iter().map(|s| SymptomBox { value: s.as_str(), label: t.symptom(*s), checked: v.has("symptoms", s.as_str()) }).collect()
 }
 
 /// The visit form's symptom boxes (none ticked).
+#[must_use]
 pub fn visit_symptoms(t: Lang) -> Vec<SymptomBox> {
     symptom_boxes(t, &FormData::default())
 }
 
 /// The CSS class that colours a report's status.
+#[must_use]
 pub fn report_status_class(status: ReportStatus) -> &'static str {
     match status {
         ReportStatus::Received => "status-received",

@@ -31,11 +31,13 @@ impl Names {
     }
 
     /// The name of `id`, empty when unknown.
+    #[must_use]
     pub fn get(&self, id: Uuid) -> String {
         self.0.get(&id).cloned().unwrap_or_default()
     }
 
     /// The name of `id` if there is one, empty when there is none or it is unknown.
+    #[must_use]
     pub fn of_opt(&self, id: Option<Uuid>) -> String {
         id.map(|id| self.get(id)).unwrap_or_default()
     }

@@ -10,6 +10,7 @@ use crate::state::AppState;
 use crate::web::{Lang, WebResult};
 
 /// An order's kind in the viewer's language.
+#[must_use]
 pub fn kind_label(t: Lang, kind: OrderKind) -> &'static str {
     t.get(match kind {
         OrderKind::Isolation => "quarantine_kind_isolation",
@@ -18,14 +19,14 @@ pub fn kind_label(t: Lang, kind: OrderKind) -> &'static str {
 }
 
 /// Where an order is served: at home, or the facility's name.
+#[must_use]
 pub fn place_label(t: Lang, order: &Order, facilities: &[Facility]) -> String {
     match order.place {
         OrderPlace::Home => t.get("quarantine_place_home").to_owned(),
         OrderPlace::Facility => facilities
             .iter()
             .find(|f| Some(f.id) == order.facility_id)
-            .map(|f| format!("{} ({})", f.name, f.code))
-            .unwrap_or_else(|| t.get("quarantine_place_facility").to_owned()),
+            .map_or_else(|| t.get("quarantine_place_facility").to_owned(), |f| format!("{} ({})", f.name, f.code)),
     }
 }
 
@@ -38,6 +39,7 @@ pub async fn all_facilities(state: &AppState) -> WebResult<Vec<Facility>> {
 }
 
 /// An entry rule in the viewer's language.
+#[must_use]
 pub fn rule_label(t: Lang, rule: EntryRule) -> &'static str {
     t.get(match rule {
         EntryRule::FacilityQuarantine => "quarantine_rule_facility",

@@ -53,9 +53,7 @@ impl TimeMap {
     /// The instant of a simulated time.
     pub fn at(&self, t: SimTime) -> Timestamp {
         match self {
-            TimeMap::History { start, zone } => {
-                t.civil(*start).to_zoned(zone.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH)
-            }
+            TimeMap::History { start, zone } => t.civil(*start).to_zoned(zone.clone()).map_or(Timestamp::UNIX_EPOCH, |z| z.timestamp()),
             TimeMap::Live { sim, wall, speed } => {
                 let minutes = (f64::from(t.0) - f64::from(sim.0)) / speed;
                 wall.saturating_add(SignedDuration::from_secs_f64(minutes * 60.0)).unwrap_or(*wall)

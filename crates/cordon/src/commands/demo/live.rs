@@ -78,7 +78,7 @@ async fn step(store: &Store, live: &mut Live, buffer: &mut VecDeque<Scheduled>, 
         roster(store, &live.world, live.rostered_until, horizon, now).await?;
         live.rostered_until = horizon;
     }
-    let next = buffer.front().map(|s| live.map.at(s.at)).unwrap_or_else(|| live.map.at(SimTime::at(live.sim.day(), 0)));
+    let next = buffer.front().map_or_else(|| live.map.at(SimTime::at(live.sim.day(), 0)), |s| live.map.at(s.at));
     let wait = next.duration_since(Timestamp::now()).unsigned_abs();
     Ok(if next <= Timestamp::now() { Duration::ZERO } else { wait.min(Duration::from_secs(30)) })
 }

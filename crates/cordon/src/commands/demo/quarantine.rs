@@ -22,7 +22,7 @@ impl Feeder {
     /// The worker's visit to a new case: from the tracing day on the
     /// investigation record (sample taken, home isolation), then a first
     /// classification, and the contacts listed.
-    #[allow(clippy::too_many_arguments)] // one action's fields, passed through
+    #[expect(clippy::too_many_arguments, reason = "one action's fields, passed through")]
     pub(super) async fn visit(
         &mut self,
         world: &World,
@@ -85,15 +85,12 @@ impl Feeder {
         let (case, w) = (*case, *w);
         let Some(worker) = world.by_id.get(&w) else { return Ok(()) };
         let result = if positive { LabResult::Positive } else { LabResult::Negative };
-        let done = match investigation.clone() {
-            Some(mut input) => {
-                input.sample = input.sample.map(|s| Sample { result: Some(result), ..s });
-                self.store.record_investigation(worker, case, &input, at).await.map(|r| r.case.status)
-            }
-            None => {
-                let status = if positive { CaseStatus::Confirmed } else { CaseStatus::Discarded };
-                self.store.classify_case(w, case, Classification { status: Some(status), outcome: None }, at).await.map(|c| c.status)
-            }
+        let done = if let Some(mut input) = investigation.clone() {
+            input.sample = input.sample.map(|s| Sample { result: Some(result), ..s });
+            self.store.record_investigation(worker, case, &input, at).await.map(|r| r.case.status)
+        } else {
+            let status = if positive { CaseStatus::Confirmed } else { CaseStatus::Discarded };
+            self.store.classify_case(w, case, Classification { status: Some(status), outcome: None }, at).await.map(|c| c.status)
         }?;
         match done {
             CaseStatus::Confirmed => self.fed.confirmed += 1,

@@ -148,6 +148,7 @@ pub async fn build(store: &Store, country: Country, seed: u64, at: Timestamp, pr
                 code: a.code.clone(),
                 name: a.name.clone(),
                 parent_code: a.parent.map(|p| country.areas[p].code.clone()),
+                #[expect(clippy::cast_possible_wrap, reason = "CountrySpec::check caps a country's population at u32::MAX")]
                 population: a.population as i64,
             },
         })
