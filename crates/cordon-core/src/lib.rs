@@ -7,6 +7,7 @@
 //! `cordon-server` and the `cordon` binary translate requests into calls here.
 
 pub mod alert;
+pub mod alert_level;
 pub mod arrival;
 pub mod audit;
 pub mod boundary;
@@ -16,10 +17,12 @@ pub mod contact;
 pub mod daily;
 pub mod definition;
 pub mod detection;
+pub mod directive;
 pub mod escalation;
 pub mod event;
 #[cfg(test)]
 mod fixtures;
+pub mod gathering;
 pub mod intake;
 pub mod investigation;
 pub mod jurisdiction;

@@ -47,6 +47,10 @@ pub enum Action {
     DirectOrders,
     /// Register arrivals at a point of entry.
     RegisterArrival,
+    /// Issue, amend and revoke directives; set alert levels.
+    IssueDirectives,
+    /// Register gatherings, record lecture attendance, log what residents say.
+    RecordCommunity,
 }
 
 /// Why a request was refused.
@@ -94,8 +98,8 @@ impl std::error::Error for Denied {}
 #[must_use]
 pub fn role_allows(role: Role, action: Action) -> bool {
     use Action::{
-        Classify, DirectOrders, FileReport, ManageConfiguration, ManageJurisdictions, ManageRoster, ManageUsers, Read, ReadAudit,
-        ReassignTask, RegisterArrival, RegisterPerson, ReviewAlert, RunDetection, WorkTask,
+        Classify, DirectOrders, FileReport, IssueDirectives, ManageConfiguration, ManageJurisdictions, ManageRoster, ManageUsers, Read,
+        ReadAudit, ReassignTask, RecordCommunity, RegisterArrival, RegisterPerson, ReviewAlert, RunDetection, WorkTask,
     };
     use Role::{Administrator, BorderOfficer, CommandOfficer, HealthWorker, Reporter};
     match action {
@@ -104,7 +108,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         WorkTask | Classify => matches!(role, HealthWorker | CommandOfficer),
         ReassignTask | ManageRoster => matches!(role, CommandOfficer | Administrator),
         ManageUsers | ManageJurisdictions | ManageConfiguration | ReadAudit => role == Administrator,
-        DirectOrders | ReviewAlert => role == CommandOfficer,
+        DirectOrders | ReviewAlert | IssueDirectives => role == CommandOfficer,
+        RecordCommunity => matches!(role, Reporter | HealthWorker | CommandOfficer),
         RegisterArrival => matches!(role, BorderOfficer | CommandOfficer),
         RunDetection => matches!(role, CommandOfficer | Administrator),
     }

@@ -453,6 +453,27 @@ pub enum Reason {
         /// Last closed day.
         to: Date,
     },
+    /// A movement restriction named fewer than two nodes.
+    TwoNodesAtLeast,
+    /// A day came before the measure's first day.
+    BeforeStart,
+    /// The directive is revoked.
+    DirectiveRevoked,
+    /// A day came before the earliest allowed.
+    NotBefore {
+        /// The earliest allowed day.
+        day: Date,
+    },
+    /// An amendment changed the kind of measure.
+    KindChanged {
+        /// The directive's kind.
+        kind: String,
+    },
+    /// More people than the place holds.
+    AboveCapacity {
+        /// The capacity.
+        capacity: u32,
+    },
     /// Some fields are invalid (each has its own reason).
     Invalid {
         /// How many fields.

@@ -128,6 +128,12 @@ impl fmt::Display for Reason {
             BeforeMinimum { minimum } => write!(f, "the order cannot end before {minimum}"),
             NotYetDue { ends_on } => write!(f, "the order runs until {ends_on}"),
             EntryClosed { code, from, to } => write!(f, "point of entry {code} is closed from {from} to {to}"),
+            TwoNodesAtLeast => write!(f, "name at least two nodes, each by its code"),
+            BeforeStart => write!(f, "must not be before starts_on"),
+            DirectiveRevoked => write!(f, "the directive is revoked"),
+            NotBefore { day } => write!(f, "must not be before {day}"),
+            KindChanged { kind } => write!(f, "an amendment keeps the kind of measure ({kind})"),
+            AboveCapacity { capacity } => write!(f, "must not be more than the capacity ({capacity})"),
             Invalid { fields } => write!(f, "{fields} field(s) are invalid"),
             Internal => write!(f, "the server failed; the error was logged"),
         }

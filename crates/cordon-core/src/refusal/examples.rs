@@ -126,6 +126,12 @@ pub fn examples() -> Vec<Reason> {
         BeforeMinimum { minimum: day },
         NotYetDue { ends_on: day },
         EntryClosed { code, from: day, to: day },
+        TwoNodesAtLeast,
+        BeforeStart,
+        DirectiveRevoked,
+        NotBefore { day },
+        KindChanged { kind: "gathering_limit".into() },
+        AboveCapacity { capacity: 40 },
         Invalid { fields: 2 },
         Internal,
     ]

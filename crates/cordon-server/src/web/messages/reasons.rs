@@ -134,6 +134,12 @@ pub(super) fn korean(reason: &Reason) -> String {
         BeforeMinimum { minimum } => format!("명령은 {minimum} 전에 끝날 수 없습니다"),
         NotYetDue { ends_on } => format!("명령은 {ends_on}까지입니다"),
         EntryClosed { code, from, to } => format!("입국 지점 {code}은(는) {from}부터 {to}까지 폐쇄되어 있습니다"),
+        TwoNodesAtLeast => "구역을 코드로 두 개 이상 넣으세요".into(),
+        BeforeStart => "시작일(starts_on)보다 앞설 수 없습니다".into(),
+        DirectiveRevoked => "철회된 지시입니다".into(),
+        NotBefore { day } => format!("{day}보다 앞설 수 없습니다"),
+        KindChanged { kind } => format!("개정해도 조치의 종류({kind})는 바뀌지 않습니다"),
+        AboveCapacity { capacity } => format!("정원({capacity}명)보다 많을 수 없습니다"),
         Invalid { fields } => format!("항목 {fields}개가 올바르지 않습니다"),
         Internal => "서버에서 오류가 났습니다. 기록해 두었습니다".into(),
     }
@@ -179,6 +185,8 @@ fn action_ko(action: Action) -> &'static str {
         Action::RunDetection => "유행 탐지 실행",
         Action::DirectOrders => "격리 명령 지휘",
         Action::RegisterArrival => "입국자 등록",
+        Action::IssueDirectives => "방역 지시 발령",
+        Action::RecordCommunity => "집회·강연·여론 기록",
     }
 }
 
