@@ -48,6 +48,13 @@ pub enum EventKind {
     VisitRecorded,
     /// An arrival was registered at a point of entry.
     ArrivalRegistered,
+    /// A directive was issued (its path is its scope: every user at or
+    /// below it is to acknowledge it).
+    DirectiveIssued,
+    /// A directive was amended or revoked.
+    DirectiveChanged,
+    /// A user acknowledged a directive.
+    DirectiveAcknowledged,
 }
 
 impl EventKind {
@@ -72,6 +79,9 @@ impl EventKind {
             EventKind::OrderChanged => "order_changed",
             EventKind::VisitRecorded => "visit_recorded",
             EventKind::ArrivalRegistered => "arrival_registered",
+            EventKind::DirectiveIssued => "directive_issued",
+            EventKind::DirectiveChanged => "directive_changed",
+            EventKind::DirectiveAcknowledged => "directive_acknowledged",
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod chain;
 pub mod contact;
 pub mod daily;
 pub mod definition;
+pub mod delivery;
 pub mod detection;
 pub mod directive;
 pub mod escalation;

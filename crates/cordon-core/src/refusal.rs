@@ -72,6 +72,8 @@ pub enum Record {
     Contact,
     /// A daily report of a unit.
     DailyReport,
+    /// A directive.
+    Directive,
     /// A handover of a contact or an arrival to another area.
     Handover,
     /// A page of the site.
@@ -474,6 +476,8 @@ pub enum Reason {
         /// The capacity.
         capacity: u32,
     },
+    /// The directive is not addressed to the caller's area.
+    NotAddressed,
     /// Some fields are invalid (each has its own reason).
     Invalid {
         /// How many fields.

@@ -117,5 +117,15 @@ impl From<cordon_core::investigation::Refused> for StoreError {
     }
 }
 
+impl From<cordon_core::directive::Refused> for StoreError {
+    fn from(refused: cordon_core::directive::Refused) -> Self {
+        use cordon_core::directive::Refused;
+        match refused {
+            Refused::Invalid(i) => StoreError::Invalid(i),
+            Refused::Denied(d) => StoreError::Denied(d),
+        }
+    }
+}
+
 /// Result of a store operation.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

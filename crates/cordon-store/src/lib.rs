@@ -19,6 +19,7 @@ pub mod contacts;
 pub mod counts;
 pub mod daily;
 mod db;
+pub mod directives;
 pub mod due_visits;
 pub mod error;
 pub mod escalations;

@@ -134,6 +134,7 @@ impl fmt::Display for Reason {
             NotBefore { day } => write!(f, "must not be before {day}"),
             KindChanged { kind } => write!(f, "an amendment keeps the kind of measure ({kind})"),
             AboveCapacity { capacity } => write!(f, "must not be more than the capacity ({capacity})"),
+            NotAddressed => write!(f, "the directive is not addressed to your area"),
             Invalid { fields } => write!(f, "{fields} field(s) are invalid"),
             Internal => write!(f, "the server failed; the error was logged"),
         }
@@ -157,6 +158,7 @@ impl fmt::Display for Record {
             Record::Arrival => "arrival",
             Record::Contact => "contact",
             Record::DailyReport => "daily report",
+            Record::Directive => "directive",
             Record::Handover => "handover",
             Record::Page => "page",
         })

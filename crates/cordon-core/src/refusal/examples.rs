@@ -132,6 +132,7 @@ pub fn examples() -> Vec<Reason> {
         NotBefore { day },
         KindChanged { kind: "gathering_limit".into() },
         AboveCapacity { capacity: 40 },
+        NotAddressed,
         Invalid { fields: 2 },
         Internal,
     ]

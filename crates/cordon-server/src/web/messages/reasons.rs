@@ -140,6 +140,7 @@ pub(super) fn korean(reason: &Reason) -> String {
         NotBefore { day } => format!("{day}보다 앞설 수 없습니다"),
         KindChanged { kind } => format!("개정해도 조치의 종류({kind})는 바뀌지 않습니다"),
         AboveCapacity { capacity } => format!("정원({capacity}명)보다 많을 수 없습니다"),
+        NotAddressed => "관할 구역에 내려진 지시가 아닙니다".into(),
         Invalid { fields } => format!("항목 {fields}개가 올바르지 않습니다"),
         Internal => "서버에서 오류가 났습니다. 기록해 두었습니다".into(),
     }
@@ -162,6 +163,7 @@ fn record_ko(record: Record) -> &'static str {
         Record::Arrival => "입국자",
         Record::Contact => "접촉자",
         Record::DailyReport => "일일 보고",
+        Record::Directive => "방역 지시",
         Record::Handover => "인계",
         Record::Page => "페이지",
     }

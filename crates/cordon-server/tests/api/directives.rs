@@ -1,0 +1,83 @@
+//! Directives in the store, on both databases: issued to a province they
+//! reach exactly the users below it, acknowledgement is counted per unit, an
+//! amendment applies from its day only, and refusals store nothing.
+
+use cordon_core::directive::{Amendment, DirectiveInput, Evidence, Measure, Setting, Terms, Texts, in_force};
+use cordon_core::gathering::{self, Verdict};
+use cordon_store::StoreError;
+use cordon_store::audit::Table;
+use jiff::civil::Date;
+use uuid::Uuid;
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+on_both_backends!(a_directive_to_a_province_reaches_the_users_below_and_counts_their_units, refused_directives_store_nothing);
+
+fn terms(max_people: u32, starts_on: Date) -> Terms {
+    Terms {
+        measure: Measure::GatheringLimit { max_people, setting: Setting::Any },
+        starts_on,
+        ends_on: None,
+        review_on: starts_on.tomorrow().unwrap(),
+        text: Texts { en: format!("No gatherings of more than {max_people}"), ko: format!("{max_people}명 넘는 집회 금지") },
+        evidence: Evidence { note: Some("Cluster at a wedding".into()), ..Evidence::default() },
+    }
+}
+
+async fn a_directive_to_a_province_reaches_the_users_below_and_counts_their_units(app: &TestApp) {
+    let (store, now) = (&app.state.store, app.clock_now());
+    let today = store.settings().await.unwrap().local_date(now);
+    let officer = app.seed.user("nation_officer");
+    let input = DirectiveInput { id: Uuid::new_v4(), scope_code: "P1".into(), terms: terms(10, today) };
+    let issued = store.issue_directive(officer, &input, now).await.unwrap();
+    assert!(issued.created);
+    let again = store.issue_directive(officer, &input, now).await.unwrap();
+    assert!(!again.created && again.directive == issued.directive, "sent again: the one stored");
+
+    for (user, addressed) in
+        [("reporter_u1", true), ("worker_c1", true), ("p1_officer", true), ("reporter_u3", false), ("p2_officer", false)]
+    {
+        let over = store.directives_over(&app.seed.user(user).node_path).await.unwrap();
+        assert_eq!(over.iter().any(|d| d.id == input.id), addressed, "{user}");
+    }
+    assert_eq!(store.directives_under(&app.seed.user("p1_officer").node_path, 50).await.unwrap().len(), 1);
+    assert!(store.directives_under(&app.seed.user("p2_officer").node_path, 50).await.unwrap().is_empty());
+
+    let coverage = |d| async move { store.directive_coverage(&d).await.unwrap() };
+    let before = coverage(issued.directive.clone()).await;
+    assert_eq!((before[0].acknowledged, before[0].units), (0, 2), "U1 and U2 are the units of P1");
+    assert!(store.acknowledge_directive(app.seed.user("reporter_u1"), input.id, now).await.unwrap());
+    assert!(!store.acknowledge_directive(app.seed.user("reporter_u1"), input.id, now).await.unwrap(), "once is enough");
+    let after = coverage(issued.directive.clone()).await;
+    assert_eq!((after[0].acknowledged, after[0].units, after[0].pending()), (1, 2, 1));
+    let outside = store.acknowledge_directive(app.seed.user("reporter_u3"), input.id, now).await;
+    assert!(matches!(outside, Err(StoreError::Invalid(ref i)) if i.errors[0].field == "id"), "{outside:?}");
+
+    let from = today.checked_add(jiff::Span::new().days(3)).unwrap();
+    let amended =
+        store.amend_directive(officer, input.id, &Amendment { terms: terms(20, from), reason: "cases falling".into() }, now).await.unwrap();
+    let stored = store.directive(input.id).await.unwrap().unwrap();
+    assert_eq!(stored, amended);
+    let unit = &app.seed.user("reporter_u1").node_path;
+    let all = [stored];
+    let check = |day| gathering::check(&in_force(&all, unit, day), 12, Setting::Indoor);
+    assert!(matches!(check(today), Verdict::Refused { limit } if limit.version == 1 && limit.max_people == 10));
+    assert!(matches!(check(from), Verdict::Allowed { limit: Some(limit) } if limit.version == 2));
+}
+
+async fn refused_directives_store_nothing(app: &TestApp) {
+    let (store, now) = (&app.state.store, app.clock_now());
+    let today = store.settings().await.unwrap().local_date(now);
+    let audit = app.count(Table::Audit).await;
+    let p2 = DirectiveInput { id: Uuid::new_v4(), scope_code: "P2".into(), terms: terms(10, today) };
+    let outside = store.issue_directive(app.seed.user("p1_officer"), &p2, now).await;
+    assert!(matches!(outside, Err(StoreError::NodeRefused(_))), "{outside:?}");
+    let bad = DirectiveInput { id: Uuid::new_v4(), scope_code: "P1".into(), terms: terms(0, today) };
+    let refused = store.issue_directive(app.seed.user("p1_officer"), &bad, now).await;
+    assert!(matches!(refused, Err(StoreError::Invalid(ref i)) if i.errors[0].field == "measure.max_people"), "{refused:?}");
+    let worker = store.issue_directive(app.seed.user("worker_c1"), &DirectiveInput { scope_code: "C1".into(), ..bad }, now).await;
+    assert!(worker.is_err());
+    assert_eq!(app.count(Table::Audit).await, audit, "nothing was written");
+    assert!(store.directives_under(&app.seed.user("nation_officer").node_path, 50).await.unwrap().is_empty());
+}

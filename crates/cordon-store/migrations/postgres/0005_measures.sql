@@ -1,0 +1,35 @@
+-- Directives: the measures a command issues to the units below it. Each
+-- directive has versions (the first as issued, one more per amendment); the
+-- terms of a version are kept as the JSON the core reads, beside the columns
+-- the lists filter on. Acknowledgements are one per user; coverage counts
+-- the units whose users acknowledged.
+CREATE TABLE directives (
+    id UUID PRIMARY KEY,
+    scope_id UUID NOT NULL REFERENCES nodes (id),
+    scope_path TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    issued_by UUID NOT NULL REFERENCES users (id),
+    issued_at BIGINT NOT NULL,
+    revoked TEXT
+);
+CREATE INDEX directives_by_scope ON directives (scope_path, issued_at);
+
+CREATE TABLE directive_versions (
+    directive_id UUID NOT NULL REFERENCES directives (id),
+    number BIGINT NOT NULL,
+    starts_on TEXT NOT NULL,
+    ends_on TEXT,
+    review_on TEXT NOT NULL,
+    version TEXT NOT NULL,
+    PRIMARY KEY (directive_id, number)
+);
+
+CREATE TABLE directive_acks (
+    directive_id UUID NOT NULL REFERENCES directives (id),
+    user_id UUID NOT NULL REFERENCES users (id),
+    node_id UUID NOT NULL REFERENCES nodes (id),
+    node_path TEXT NOT NULL,
+    acknowledged_at BIGINT NOT NULL,
+    PRIMARY KEY (directive_id, user_id)
+);
+CREATE INDEX directive_acks_by_node ON directive_acks (directive_id, node_id);
