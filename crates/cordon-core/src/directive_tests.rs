@@ -43,7 +43,7 @@ fn terms(max_people: u32, starts_on: Date) -> Terms {
 }
 
 fn input(terms: Terms) -> DirectiveInput {
-    DirectiveInput { id: Uuid::from_u128(1), scope_code: "P1".into(), terms }
+    DirectiveInput::new(Uuid::from_u128(1), "P1", terms)
 }
 
 fn fields(refused: Refused) -> Vec<String> {
@@ -87,7 +87,7 @@ fn an_amended_limit_applies_from_its_effective_day_only() {
     let (day1, day5) = (date(2026, 12, 1), date(2026, 12, 5));
     let nation = officer(NodePath::root("KR"));
     let mut directive = issue(&nation, &province(), &input(terms(10, day1)), day1, NOW).unwrap();
-    let amendment = Amendment { terms: terms(20, day5), reason: "cases falling".into() };
+    let amendment = Amendment::new(terms(20, day5), "cases falling");
     let v2 = amend(&nation, &directive, &amendment, date(2026, 12, 3), NOW).unwrap();
     assert_eq!((v2.number, v2.change_reason.as_deref()), (2, Some("cases falling")));
     directive.versions.push(v2);
@@ -112,7 +112,7 @@ fn an_amendment_takes_effect_ahead_keeps_its_kind_and_says_why() {
     let directive = issue(&nation, &province(), &input(terms(10, day1)), day1, NOW).unwrap();
     let mut other = terms(20, day1);
     other.measure = Measure::FreeText;
-    let refused = amend(&nation, &directive, &Amendment { terms: other, reason: " ".into() }, date(2026, 12, 3), NOW).unwrap_err();
+    let refused = amend(&nation, &directive, &Amendment::new(other, " "), date(2026, 12, 3), NOW).unwrap_err();
     assert_eq!(fields(refused), ["reason", "starts_on", "measure.kind"]);
 }
 
@@ -146,7 +146,7 @@ proptest! {
         let mut starts = vec![first];
         for (i, gap) in gaps.iter().enumerate() {
             let from = starts[i].checked_add(jiff::Span::new().days(*gap)).unwrap();
-            let v = amend(&nation, &directive, &Amendment { terms: terms(10 + u32::try_from(i).unwrap(), from), reason: "r".into() }, first, NOW).unwrap();
+            let v = amend(&nation, &directive, &Amendment::new(terms(10 + u32::try_from(i).unwrap(), from), "r"), first, NOW).unwrap();
             directive.versions.push(v);
             starts.push(from);
         }

@@ -93,7 +93,8 @@ pub struct Event {
     pub seq: i64,
     /// What happened.
     pub kind: EventKind,
-    /// Where it happened: the event reaches users whose subtree holds it.
+    /// Where it happened: the event reaches users whose subtree holds it
+    /// (and, for a directive, every user in its scope: see [`Event::reaches`]).
     pub path: NodePath,
     /// The entity it is about.
     pub entity_id: Uuid,
@@ -108,5 +109,25 @@ impl Event {
     /// A new event about `entity`, serialised as its data.
     pub fn new<T: Serialize>(kind: EventKind, path: &NodePath, entity_id: Uuid, at: Timestamp, entity: &T) -> Self {
         Event { seq: 0, kind, path: path.clone(), entity_id, at, data: serde_json::to_value(entity).unwrap_or(serde_json::Value::Null) }
+    }
+
+    /// Whether the event reaches a user anchored at `user`: what happens in
+    /// their subtree does, and so does a directive issued or changed for an
+    /// area that holds them (it is addressed to them).
+    #[must_use]
+    pub fn reaches(&self, user: &NodePath) -> bool {
+        user.contains(&self.path) || (self.kind.is_addressed() && self.path.contains(user))
+    }
+}
+
+impl EventKind {
+    /// The kinds addressed to everyone below their path (directives), beside
+    /// reaching those above it.
+    pub const ADDRESSED: [EventKind; 2] = [EventKind::DirectiveIssued, EventKind::DirectiveChanged];
+
+    /// Whether this kind is addressed to everyone below its path.
+    #[must_use]
+    pub fn is_addressed(self) -> bool {
+        Self::ADDRESSED.contains(&self)
     }
 }

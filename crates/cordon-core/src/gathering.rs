@@ -140,7 +140,7 @@ mod tests {
             text: Texts { en: "No gatherings".into(), ko: "집회 금지".into() },
             evidence: Evidence::default(),
         };
-        let input = DirectiveInput { id: Uuid::from_u128(id), scope_code: "P1".into(), terms };
+        let input = DirectiveInput::new(Uuid::from_u128(id), "P1", terms);
         issue(&officer(), &scope, &input, starts_on, Timestamp::UNIX_EPOCH).unwrap()
     }
 

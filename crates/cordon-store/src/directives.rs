@@ -111,7 +111,7 @@ impl Store {
             let found = node_by_code(&mut tx.conn, input.scope_code.trim()).await?;
             let scope = policy::named_node(officer, Action::IssueDirectives, ("scope_code", &input.scope_code), found.as_ref())?;
             if let Some(existing) = directive_by_id(&mut tx.conn, input.id).await? {
-                let same = existing.scope_id == scope.id && existing.versions.first().is_some_and(|v| v.terms == input.terms);
+                let same = existing.scope_id == scope.id && existing.versions.first().is_some_and(|v| v.terms == input.terms());
                 if same {
                     return Ok(Issued { created: false, directive: existing });
                 }

@@ -2,6 +2,7 @@
 
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
+use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -13,19 +14,23 @@ impl Store {
     /// Events after `seq` about places at or below `path`, oldest first.
     pub async fn events_since(&self, path: &NodePath, seq: i64, limit: i64) -> Result<Vec<Event>> {
         let pattern = subtree(path);
+        let addressed: Vec<String> = EventKind::ADDRESSED.iter().map(|k| format!("'{}'", k.as_str())).collect();
+        let sql = format!(
+            "SELECT seq, at, kind, path, entity_id, data FROM events WHERE seq > $1 \
+             AND (path LIKE $2 ESCAPE '\\' OR (kind IN ({}) AND $4 LIKE path || '%')) ORDER BY seq LIMIT $3",
+            addressed.join(", ")
+        );
         let rows: Vec<EventRow> = self
             .read(async |c| {
                 Ok(exec!(
                     c,
-                    sqlx::query_as("SELECT seq, at, kind, path, entity_id, data FROM events WHERE seq > $1 AND path LIKE $2 ESCAPE '\\' ORDER BY seq LIMIT $3")
-                        .bind(seq)
-                        .bind(&pattern)
-                        .bind(limit.clamp(1, 1000)),
+                    sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(seq).bind(&pattern).bind(limit.clamp(1, 1000)).bind(path.as_str()),
                     fetch_all
                 )?)
             })
             .await?;
-        rows.into_iter().map(event_of_row).collect()
+        // LIKE reads `_` in a code as any character: keep what truly reaches the user.
+        Ok(rows.into_iter().map(event_of_row).collect::<Result<Vec<_>>>()?.into_iter().filter(|e| e.reaches(path)).collect())
     }
 }
 

@@ -12,6 +12,7 @@ pub mod alerts;
 pub mod arrivals;
 pub mod contacts;
 pub mod daily;
+pub mod directives;
 pub mod investigations;
 pub mod orders;
 pub mod reports;

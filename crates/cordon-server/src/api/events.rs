@@ -65,7 +65,7 @@ async fn stream_events(
     let path = user.node_path.clone();
     let live = live.take_while(|r| std::future::ready(r.is_ok())).filter_map(move |r| {
         let keep = match r {
-            Ok(e) if e.seq > seen && path.contains(&e.path) => {
+            Ok(e) if e.seq > seen && e.reaches(&path) => {
                 seen = e.seq;
                 Some(e)
             }

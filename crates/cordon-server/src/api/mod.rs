@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cases;
 pub mod config;
 pub mod daily;
+pub mod directives;
 pub mod escalations;
 pub mod events;
 pub mod jurisdictions;
@@ -44,6 +45,7 @@ use crate::state::AppState;
         (name = "command", description = "Escalations, live events and the audit log"),
         (name = "configuration", description = "Case definitions and settings"),
         (name = "alerts", description = "Outbreak detection: alerts, their review, series and configuration"),
+        (name = "measures", description = "Directives issued to the units below a command, their versions, acknowledgement and coverage"),
     )
 )]
 struct ApiDoc;
@@ -68,6 +70,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(quarantine::router())
         .merge(arrivals::router())
         .merge(alerts::router())
+        .merge(directives::router())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))

@@ -7,6 +7,7 @@ use cordon_core::gathering::{self, Verdict};
 use cordon_store::StoreError;
 use cordon_store::audit::Table;
 use jiff::civil::Date;
+use reqwest::StatusCode;
 use uuid::Uuid;
 
 use crate::helpers::TestApp;
@@ -29,7 +30,7 @@ async fn a_directive_to_a_province_reaches_the_users_below_and_counts_their_unit
     let (store, now) = (&app.state.store, app.clock_now());
     let today = store.settings().await.unwrap().local_date(now);
     let officer = app.seed.user("nation_officer");
-    let input = DirectiveInput { id: Uuid::new_v4(), scope_code: "P1".into(), terms: terms(10, today) };
+    let input = DirectiveInput::new(Uuid::new_v4(), "P1", terms(10, today));
     let issued = store.issue_directive(officer, &input, now).await.unwrap();
     assert!(issued.created);
     let again = store.issue_directive(officer, &input, now).await.unwrap();
@@ -55,8 +56,7 @@ async fn a_directive_to_a_province_reaches_the_users_below_and_counts_their_unit
     assert!(matches!(outside, Err(StoreError::Invalid(ref i)) if i.errors[0].field == "id"), "{outside:?}");
 
     let from = today.checked_add(jiff::Span::new().days(3)).unwrap();
-    let amended =
-        store.amend_directive(officer, input.id, &Amendment { terms: terms(20, from), reason: "cases falling".into() }, now).await.unwrap();
+    let amended = store.amend_directive(officer, input.id, &Amendment::new(terms(20, from), "cases falling"), now).await.unwrap();
     let stored = store.directive(input.id).await.unwrap().unwrap();
     assert_eq!(stored, amended);
     let unit = &app.seed.user("reporter_u1").node_path;
@@ -70,14 +70,81 @@ async fn refused_directives_store_nothing(app: &TestApp) {
     let (store, now) = (&app.state.store, app.clock_now());
     let today = store.settings().await.unwrap().local_date(now);
     let audit = app.count(Table::Audit).await;
-    let p2 = DirectiveInput { id: Uuid::new_v4(), scope_code: "P2".into(), terms: terms(10, today) };
+    let p2 = DirectiveInput::new(Uuid::new_v4(), "P2", terms(10, today));
     let outside = store.issue_directive(app.seed.user("p1_officer"), &p2, now).await;
     assert!(matches!(outside, Err(StoreError::NodeRefused(_))), "{outside:?}");
-    let bad = DirectiveInput { id: Uuid::new_v4(), scope_code: "P1".into(), terms: terms(0, today) };
+    let bad = DirectiveInput::new(Uuid::new_v4(), "P1", terms(0, today));
     let refused = store.issue_directive(app.seed.user("p1_officer"), &bad, now).await;
     assert!(matches!(refused, Err(StoreError::Invalid(ref i)) if i.errors[0].field == "measure.max_people"), "{refused:?}");
-    let worker = store.issue_directive(app.seed.user("worker_c1"), &DirectiveInput { scope_code: "C1".into(), ..bad }, now).await;
+    let worker = store.issue_directive(app.seed.user("worker_c1"), &DirectiveInput { scope_code: "C1".into(), ..bad.clone() }, now).await;
     assert!(worker.is_err());
     assert_eq!(app.count(Table::Audit).await, audit, "nothing was written");
     assert!(store.directives_under(&app.seed.user("nation_officer").node_path, 50).await.unwrap().is_empty());
+}
+
+on_both_backends!(the_api_issues_delivers_and_counts_directives, bad_directives_are_problems_naming_the_field);
+
+fn body(scope: &str, today: Date) -> serde_json::Value {
+    serde_json::json!({
+        "id": Uuid::new_v4(), "scope_code": scope,
+        "measure": {"kind": "gathering_limit", "max_people": 10, "setting": "any"},
+        "starts_on": today, "review_on": today.tomorrow().unwrap(),
+        "text": {"en": "No gatherings of more than 10", "ko": "10명 넘는 집회 금지"},
+    })
+}
+
+async fn the_api_issues_delivers_and_counts_directives(app: &TestApp) {
+    let today = app.state.store.settings().await.unwrap().local_date(app.clock_now());
+    let (status, issued) = app.post("p1_officer", "/directives", body("P1", today)).await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let id = issued["directive"]["id"].as_str().unwrap().to_owned();
+    let (_, mine) = app.get("reporter_u1", "/directives/addressed").await;
+    assert_eq!((mine[0]["directive"]["id"].as_str(), mine[0]["acknowledged"].as_bool()), (Some(id.as_str()), Some(false)), "{mine}");
+    let (_, events) = app.get("reporter_u1", "/events").await;
+    assert!(events.as_array().unwrap().iter().any(|e| e["kind"] == "directive_issued"), "the unit head received it live: {events}");
+    let (_, theirs) = app.get("reporter_u3", "/directives/addressed").await;
+    assert_eq!(theirs, serde_json::json!([]), "not addressed to P2");
+    assert_eq!(app.get("reporter_u3", &format!("/directives/{id}")).await.0, StatusCode::NOT_FOUND);
+
+    let (status, ack) = app.post("reporter_u1", &format!("/directives/{id}/acknowledge"), serde_json::json!({})).await;
+    assert_eq!((status, ack["first"].as_bool()), (StatusCode::OK, Some(true)), "{ack}");
+    let (status, coverage) = app.get("p1_officer", &format!("/directives/{id}/coverage")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((coverage[0]["acknowledged"].as_u64(), coverage[0]["units"].as_u64()), (Some(1), Some(2)), "{coverage}");
+    let (status, refused) = app.post("reporter_u3", &format!("/directives/{id}/acknowledge"), serde_json::json!({})).await;
+    assert_eq!((status, refused["errors"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("not_addressed")), "{refused}");
+
+    let revoke = serde_json::json!({"from": today, "reason": "cluster contained"});
+    let (status, revoked) = app.post("p1_officer", &format!("/directives/{id}/revoke"), revoke).await;
+    assert_eq!(status, StatusCode::OK, "{revoked}");
+    assert_eq!(revoked["revoked"]["reason"], "cluster contained");
+}
+
+async fn bad_directives_are_problems_naming_the_field(app: &TestApp) {
+    let today = app.state.store.settings().await.unwrap().local_date(app.clock_now());
+    let audit = app.count(Table::Audit).await;
+    let with = |key: &str, value: serde_json::Value| {
+        let mut b = body("P1", today);
+        b[key] = value;
+        b
+    };
+    let yesterday = today.yesterday().unwrap();
+    let cases = [
+        (
+            with("measure", serde_json::json!({"kind": "gathering_limit", "max_people": 0, "setting": "any"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "measure.max_people",
+        ),
+        (with("ends_on", serde_json::json!(yesterday)), StatusCode::UNPROCESSABLE_ENTITY, "ends_on"),
+        (with("review_on", serde_json::json!(yesterday)), StatusCode::UNPROCESSABLE_ENTITY, "review_on"),
+        (with("scope_code", serde_json::json!("P2")), StatusCode::FORBIDDEN, "scope_code"),
+        (with("measure", serde_json::json!({"kind": "curfew"})), StatusCode::BAD_REQUEST, "measure"),
+    ];
+    for (b, expected, field) in cases {
+        let (status, problem) = app.post("p1_officer", "/directives", b.clone()).await;
+        assert_eq!(status, expected, "{b} → {problem}");
+        assert!(problem["errors"][0]["field"].as_str().is_some_and(|f| f.starts_with(field)), "{b} → {problem}");
+    }
+    assert_eq!(app.post("reporter_u1", "/directives", body("U1", today)).await.0, StatusCode::FORBIDDEN, "a reporter issues nothing");
+    assert_eq!(app.count(Table::Audit).await, audit, "nothing was stored");
 }
