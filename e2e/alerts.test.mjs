@@ -3,20 +3,11 @@
 // officer follows the board's "New alerts" tile to the list, opens an alert,
 // sees its series drawn (observed, expected, bound, alarms), and takes it
 // under review with a note. Each step saves a screenshot.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, newContext, shot, signIn, startCordon } from './lib/cordon.mjs';
+import { shot, signIn, useCordon } from './lib/cordon.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startCordon();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const cordon = useCordon();
 
 /** The number on a board tile once it is above zero (the detection job runs as the server starts). */
 async function tileValue(page, key) {
@@ -31,8 +22,8 @@ async function tileValue(page, key) {
 }
 
 test('a command officer follows the new-alerts tile, reads the chart and takes the alert under review', async () => {
-  const context = await newContext(browser, server.base);
-  const page = await signIn(context, server.accounts.command.username);
+  const context = await cordon.context();
+  const page = await signIn(context, cordon.accounts.command.username);
   assert.equal(new URL(page.url()).pathname, '/board');
   const fresh = await tileValue(page, 'new-alerts');
   assert.ok(fresh > 0, 'the demo outbreak raised alerts');

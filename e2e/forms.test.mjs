@@ -1,20 +1,11 @@
 // A form with bad input shows the error next to the field: with the page script
 // (the form posts in the background and the page's main part is swapped) and
 // without JavaScript (a plain form post).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, newContext, shot, signIn, startCordon } from './lib/cordon.mjs';
+import { shot, signIn, useCordon } from './lib/cordon.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startCordon();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const cordon = useCordon();
 
 async function badReport(page) {
   await page.getByLabel('A resident not in the list: add them').check();
@@ -31,8 +22,8 @@ async function badReport(page) {
 }
 
 test('a bad temperature is shown next to its field (with the page script)', async () => {
-  const context = await newContext(browser, server.base, { phone: true });
-  const page = await signIn(context, server.accounts.reporter.username);
+  const context = await cordon.context({ phone: true });
+  const page = await signIn(context, cordon.accounts.reporter.username);
   await badReport(page);
   assert.equal(new URL(page.url()).pathname, '/report');
   await shot(page, 'form-error');
@@ -40,8 +31,8 @@ test('a bad temperature is shown next to its field (with the page script)', asyn
 });
 
 test('the same form works without JavaScript', async () => {
-  const context = await newContext(browser, server.base, { phone: true, javaScriptEnabled: false });
-  const page = await signIn(context, server.accounts.reporter.username);
+  const context = await cordon.context({ phone: true, javaScriptEnabled: false });
+  const page = await signIn(context, cordon.accounts.reporter.username);
   await badReport(page);
   await page.getByLabel('Temperature (°C)').fill('37.2');
   await page.getByLabel('Cough').check();
@@ -52,8 +43,8 @@ test('the same form works without JavaScript', async () => {
 });
 
 test('a case definition with a bad rule shows the error at the rule', async () => {
-  const context = await newContext(browser, server.base);
-  const page = await signIn(context, server.accounts.admin.username);
+  const context = await cordon.context();
+  const page = await signIn(context, cordon.accounts.admin.username);
   await page.goto('/admin/definitions');
   await page.locator('table a').first().click();
   await page.getByLabel('Rule (JSON)').fill('{"kind": "at_least", "count": 5, "symptoms": ["cough"]}');
@@ -64,8 +55,8 @@ test('a case definition with a bad rule shows the error at the rule', async () =
 });
 
 test('the jurisdiction import names the bad line, and GeoJSON boundaries draw the map', async () => {
-  const context = await newContext(browser, server.base);
-  const page = await signIn(context, server.accounts.admin.username);
+  const context = await cordon.context();
+  const page = await signIn(context, cordon.accounts.admin.username);
   await page.goto('/admin/jurisdictions');
   const [root] = await (await page.request.get('/api/v1/nodes?level=0')).json();
   await page.getByLabel('…or paste the CSV here').fill(`code,name,parent_code,population\nWX,Western Province,${root.code},lots\n`);

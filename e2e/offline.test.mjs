@@ -2,31 +2,22 @@
 // in the browser and sent when the connection returns; the command board shows it
 // without a reload; the on-call worker acknowledges and the board shows that too;
 // the worker then records the investigation, which confirms the case.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assigneeOf, launchChromium, newContext, shot, signIn, startCordon } from './lib/cordon.mjs';
+import { assigneeOf, shot, signIn, useCordon } from './lib/cordon.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startCordon();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const cordon = useCordon();
 
 test('a report made offline reaches the live board, and so does the acknowledgement', async () => {
   const person = `Offline Resident ${Date.now() % 100000}`;
-  const commandContext = await newContext(browser, server.base);
-  const { reporter, command } = server.accounts;
+  const commandContext = await cordon.context();
+  const { reporter, command } = cordon.accounts;
   const board = await signIn(commandContext, command.username);
   await board.goto(`/board?node=${encodeURIComponent(reporter.node)}`);
   await board.getByText('Live: this board updates by itself.').waitFor({ timeout: 15_000 });
   await board.evaluate(() => { window.__notReloaded = true; });
 
-  const phone = await newContext(browser, server.base, { phone: true });
+  const phone = await cordon.context({ phone: true });
   const form = await signIn(phone, reporter.username);
   await form.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 15_000 }).catch(async () => {
     await form.reload();
@@ -60,7 +51,7 @@ test('a report made offline reaches the live board, and so does the acknowledgem
 
   const { task, worker } = await assigneeOf(board, person, reporter.node);
   assert.ok(worker, `the task ${task?.id} went to an on-call worker`);
-  const workerContext = await newContext(browser, server.base, { phone: true });
+  const workerContext = await cordon.context({ phone: true });
   const tasks = await signIn(workerContext, worker.username);
   const card = tasks.locator(`[data-task="${task.id}"]`);
   const acknowledge = card.getByRole('button', { name: 'Acknowledge: I am on the way' });

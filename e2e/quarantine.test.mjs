@@ -3,20 +3,11 @@
 // the new last day and the history line; a border officer registers a
 // symptomatic arrival and sees the decision. Accounts and places come from
 // what the demo prints, so the test follows the demo's country.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, newContext, shot, signIn, startCordon } from './lib/cordon.mjs';
+import { shot, signIn, useCordon } from './lib/cordon.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startCordon();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const cordon = useCordon();
 
 /** The day `days` after a `YYYY-MM-DD` day. */
 function addDays(day, days) {
@@ -26,8 +17,8 @@ function addDays(day, days) {
 }
 
 test('a command officer extends an order with a reason and sees the new end in its history', async () => {
-  const context = await newContext(browser, server.base);
-  const page = await signIn(context, server.accounts.command.username);
+  const context = await cordon.context();
+  const page = await signIn(context, cordon.accounts.command.username);
   await page.getByRole('navigation').getByRole('link', { name: 'Orders', exact: true }).first().click();
   await page.waitForURL((url) => url.pathname === '/orders');
   const rows = page.locator('#orders tbody tr');
@@ -60,8 +51,8 @@ test('a command officer extends an order with a reason and sees the new end in i
 });
 
 test('a border officer registers a feverish arrival and sees the decision', async () => {
-  const context = await newContext(browser, server.base);
-  const page = await signIn(context, server.accounts.border.username);
+  const context = await cordon.context();
+  const page = await signIn(context, cordon.accounts.border.username);
   assert.equal(new URL(page.url()).pathname, '/arrivals');
   const entry = page.getByLabel('Point of entry');
   const options = await entry.locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
@@ -72,7 +63,7 @@ test('a border officer registers a feverish arrival and sees the decision', asyn
   await page.getByLabel('Sex').selectOption('male');
   await page.getByLabel('Year of birth').fill('1976');
   // Typing part of a unit's code (or name) offers the units that match.
-  const unit = server.accounts.reporter.node;
+  const unit = cordon.accounts.reporter.node;
   const stay = page.getByLabel('Unit where they will stay');
   await stay.pressSequentially(unit.slice(0, -1));
   await page.locator(`#unit-options option[value="${unit}"]`).waitFor({ state: 'attached' });

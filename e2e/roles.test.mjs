@@ -2,24 +2,15 @@
 // from the nation to a unit, and sees the curve, the map and the roster; the
 // report form renders in Korean. Every test saves a screenshot. Accounts come
 // from what the demo prints, so the tests follow the demo's country.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, newContext, shot, signIn, startCordon } from './lib/cordon.mjs';
+import { shot, signIn, useCordon } from './lib/cordon.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startCordon();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const cordon = useCordon();
 
 test('a unit head lands on the report form, made for a 360 px phone', async () => {
-  const context = await newContext(browser, server.base, { phone: true });
-  const page = await signIn(context, server.accounts.reporter.username);
+  const context = await cordon.context({ phone: true });
+  const page = await signIn(context, cordon.accounts.reporter.username);
   assert.equal(new URL(page.url()).pathname, '/report');
   await page.getByRole('group', { name: 'Symptoms' }).waitFor();
   assert.equal(await page.locator('.box input[type=checkbox]').count(), 12);
@@ -33,8 +24,8 @@ test('a unit head lands on the report form, made for a 360 px phone', async () =
 });
 
 test('a health worker lands on their tasks', async () => {
-  const context = await newContext(browser, server.base, { phone: true });
-  const page = await signIn(context, server.accounts.worker.username);
+  const context = await cordon.context({ phone: true });
+  const page = await signIn(context, cordon.accounts.worker.username);
   assert.equal(new URL(page.url()).pathname, '/tasks');
   await page.getByRole('heading', { name: 'My tasks' }).waitFor();
   await shot(page, 'worker-tasks');
@@ -42,8 +33,8 @@ test('a health worker lands on their tasks', async () => {
 });
 
 test('a command officer lands on the board and drills down to a unit', async () => {
-  const context = await newContext(browser, server.base);
-  const page = await signIn(context, server.accounts.command.username);
+  const context = await cordon.context();
+  const page = await signIn(context, cordon.accounts.command.username);
   assert.equal(new URL(page.url()).pathname, '/board');
   await page.locator('[data-tile="reports-today"]').waitFor();
   await shot(page, 'command-board');
@@ -61,8 +52,8 @@ test('a command officer lands on the board and drills down to a unit', async () 
 });
 
 test('the command sees the epidemic curve, the map and the roster', async () => {
-  const context = await newContext(browser, server.base);
-  const page = await signIn(context, server.accounts.command.username);
+  const context = await cordon.context();
+  const page = await signIn(context, cordon.accounts.command.username);
   await page.goto('/curve?days=28');
   await page.locator('figure.chart svg').waitFor();
   await shot(page, 'epidemic-curve');
@@ -82,8 +73,8 @@ test('the command sees the epidemic curve, the map and the roster', async () => 
 });
 
 test('an administrator lands on the users and can open every admin page', async () => {
-  const context = await newContext(browser, server.base);
-  const page = await signIn(context, server.accounts.admin.username);
+  const context = await cordon.context();
+  const page = await signIn(context, cordon.accounts.admin.username);
   assert.equal(new URL(page.url()).pathname, '/admin/users');
   await shot(page, 'admin-users');
   for (const [path, heading] of [['/admin/jurisdictions', 'Jurisdictions'], ['/admin/definitions', 'Case definitions'], ['/admin/settings', 'Settings']]) {

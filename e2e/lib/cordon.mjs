@@ -1,11 +1,12 @@
 // Shared helpers for the browser tests: start the built cordon binary on a fresh
 // SQLite demo (loopback, a free port), launch Debian's Chromium through
-// playwright-core (never a downloaded browser), sign in, and save screenshots
-// under docs/screenshots/.
+// playwright-core (never a downloaded browser), both around a test file's tests
+// (useCordon), sign in, and save screenshots under docs/screenshots/.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -87,6 +88,29 @@ export function launchChromium() {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * Starts a demo server and Chromium before the calling file's tests and stops
+ * both after them. Returns what the tests use once they run: the demo's
+ * `accounts` and `context(options)`, a new browser context on the server
+ * (options as for newContext).
+ */
+export function useCordon() {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startCordon();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    get accounts() { return server.accounts; },
+    context: (options) => newContext(browser, server.base, options),
+  };
 }
 
 /** A phone-sized context (360 px wide) or a desktop one. */

@@ -75,6 +75,23 @@ pub struct User {
     pub active: bool,
 }
 
+impl User {
+    /// The active user `id` with `role`, anchored at `node`, with no phone.
+    #[must_use]
+    pub fn anchored(id: Uuid, username: &str, display_name: &str, role: Role, node: &Node) -> User {
+        User {
+            id,
+            username: username.to_owned(),
+            display_name: display_name.to_owned(),
+            role,
+            node_id: node.id,
+            node_path: node.path.clone(),
+            phone: None,
+            active: true,
+        }
+    }
+}
+
 /// A user to be created, as submitted.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -114,16 +131,7 @@ impl UserInput {
     /// node its `node_code` names).
     #[must_use]
     pub fn enrol(&self, id: Uuid, node: &Node) -> User {
-        User {
-            id,
-            username: self.username.trim().to_owned(),
-            display_name: self.display_name.trim().to_owned(),
-            role: self.role,
-            node_id: node.id,
-            node_path: node.path.clone(),
-            phone: self.phone.clone(),
-            active: true,
-        }
+        User { phone: self.phone.clone(), ..User::anchored(id, self.username.trim(), self.display_name.trim(), self.role, node) }
     }
 }
 

@@ -26,8 +26,12 @@ pub trait LeastSquares {
     fn solve(&mut self, weights: &[f64], z: &[f64]) -> Result<(), StatsError>;
     /// The current coefficients.
     fn coefficients(&self) -> &[f64];
+    /// The current coefficients, to change.
+    fn coefficients_mut(&mut self) -> &mut [f64];
     /// Replaces the coefficients (used by step halving).
-    fn set_coefficients(&mut self, beta: &[f64]);
+    fn set_coefficients(&mut self, beta: &[f64]) {
+        self.coefficients_mut().copy_from_slice(beta);
+    }
     /// Writes `x_i'β` for every row into `eta`.
     fn linear_predictor(&self, eta: &mut [f64]);
     /// Rank of the design in the last solve.
@@ -379,8 +383,8 @@ impl LeastSquares for DenseDesign {
         &self.beta
     }
 
-    fn set_coefficients(&mut self, beta: &[f64]) {
-        self.beta.copy_from_slice(beta);
+    fn coefficients_mut(&mut self) -> &mut [f64] {
+        &mut self.beta
     }
 
     fn linear_predictor(&self, eta: &mut [f64]) {

@@ -135,6 +135,14 @@ impl LeastSquares for GroupedDesign {
         self.level.len()
     }
 
+    fn coefficients(&self) -> &[f64] {
+        &self.beta
+    }
+
+    fn coefficients_mut(&mut self) -> &mut [f64] {
+        &mut self.beta
+    }
+
     fn solve(&mut self, weights: &[f64], z: &[f64]) -> Result<(), StatsError> {
         let g = self.levels;
         let mut sw = std::mem::take(&mut self.level_weight);
@@ -193,14 +201,6 @@ impl LeastSquares for GroupedDesign {
         self.level_weight = sw;
         self.level_time = st;
         Ok(())
-    }
-
-    fn coefficients(&self) -> &[f64] {
-        &self.beta
-    }
-
-    fn set_coefficients(&mut self, beta: &[f64]) {
-        self.beta.copy_from_slice(beta);
     }
 
     fn linear_predictor(&self, eta: &mut [f64]) {

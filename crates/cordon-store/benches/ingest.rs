@@ -47,16 +47,7 @@ fn fixture() -> Fixture {
         }
         let unit = last.unwrap();
         let county = store.node_by_code("C").await.unwrap().unwrap();
-        let mk = |name: &str, role, node: &Node| User {
-            id: Uuid::now_v7(),
-            username: name.into(),
-            display_name: name.into(),
-            role,
-            node_id: node.id,
-            node_path: node.path.clone(),
-            phone: None,
-            active: true,
-        };
+        let mk = |name: &str, role, node: &Node| User::anchored(Uuid::now_v7(), name, name, role, node);
         let reporter = store.create_user(None, &mk("reporter", Role::Reporter, &unit), "x", now).await.unwrap();
         let worker = store.create_user(None, &mk("worker", Role::HealthWorker, &county), "x", now).await.unwrap();
         let until = now.saturating_add(SignedDuration::from_hours(48)).unwrap();
@@ -86,26 +77,18 @@ fn fixture() -> Fixture {
 /// A fever report: opens a case and assigns an investigation task.
 #[divan::bench(sample_count = 200, sample_size = 5)]
 fn fever_report_opens_case_and_task(bencher: divan::Bencher) {
-    let f = fixture();
-    let mut next = 0usize;
-    bencher.bench_local(|| {
-        let person = f.persons[next % f.persons.len()];
-        next += 1;
-        let draft = ReportDraft {
-            id: Uuid::new_v4(),
-            person_id: person,
-            symptoms: vec![Symptom::Fever, Symptom::Cough],
-            temperature_c: Some(38.5),
-            onset_date: None,
-            note: None,
-        };
-        f.rt.block_on(f.store.submit_report(&f.reporter, &draft, &f.unit.code, Timestamp::now())).unwrap()
-    });
+    file_reports(bencher, &[Symptom::Fever, Symptom::Cough], 38.5);
 }
 
 /// A report that does not meet the definition: stored, audited, published.
 #[divan::bench(sample_count = 200, sample_size = 5)]
 fn report_without_case(bencher: divan::Bencher) {
+    file_reports(bencher, &[Symptom::RunnyNose], 36.6);
+}
+
+/// Files one report per iteration, with `symptoms` and `temperature_c`, about
+/// the fixture's residents in turn.
+fn file_reports(bencher: divan::Bencher, symptoms: &[Symptom], temperature_c: f64) {
     let f = fixture();
     let mut next = 0usize;
     bencher.bench_local(|| {
@@ -114,8 +97,8 @@ fn report_without_case(bencher: divan::Bencher) {
         let draft = ReportDraft {
             id: Uuid::new_v4(),
             person_id: person,
-            symptoms: vec![Symptom::RunnyNose],
-            temperature_c: Some(36.6),
+            symptoms: symptoms.to_vec(),
+            temperature_c: Some(temperature_c),
             onset_date: None,
             note: None,
         };

@@ -54,62 +54,57 @@ pub struct ChildReports {
 
 type StatusCount = (String, Option<String>, i64);
 
-fn day_counts(rows: Vec<StatusCount>, column: &'static str) -> Result<Vec<DayCount>> {
-    rows.into_iter()
-        .map(|(day, status, count)| {
-            let status = status.map(|s| parse_enum("cases.status", &s, CaseStatus::parse)).transpose()?;
-            Ok(DayCount { date: parse_date(column, &day)?, status, count })
-        })
-        .collect()
-}
-
 impl Store {
+    /// The rows of `sql` (day, case status, count; `$1` the subtree pattern
+    /// of `path`, `$2` and `$3` the first and last day) as day counts, the
+    /// days read from `column`.
+    async fn day_counts(
+        &self,
+        sql: &'static str,
+        path: &NodePath,
+        (from, to): (Date, Date),
+        column: &'static str,
+    ) -> Result<Vec<DayCount>> {
+        let pattern = subtree(path);
+        let rows: Vec<StatusCount> = self
+            .read(async |c| Ok(exec!(c, sqlx::query_as(sql).bind(&pattern).bind(from.to_string()).bind(to.to_string()), fetch_all)?))
+            .await?;
+        rows.into_iter()
+            .map(|(day, status, count)| {
+                let status = status.map(|s| parse_enum("cases.status", &s, CaseStatus::parse)).transpose()?;
+                Ok(DayCount { date: parse_date(column, &day)?, status, count })
+            })
+            .collect()
+    }
+
     /// Symptom reports at or below `path` by report day (`from..=to`) and by
     /// the status of the case each report opened or joined (`None`: no case).
     pub async fn reports_by_day(&self, path: &NodePath, from: Date, to: Date) -> Result<Vec<DayCount>> {
-        let pattern = subtree(path);
-        let rows: Vec<StatusCount> = self
-            .read(async |c| {
-                Ok(exec!(
-                    c,
-                    sqlx::query_as(
-                        "SELECT r.report_date, c.status, COUNT(*) FROM reports r LEFT JOIN cases c ON c.id = r.case_id \
-                         WHERE r.unit_path LIKE $1 ESCAPE '\\' AND r.report_date >= $2 AND r.report_date <= $3 \
-                         GROUP BY r.report_date, c.status ORDER BY r.report_date"
-                    )
-                    .bind(&pattern)
-                    .bind(from.to_string())
-                    .bind(to.to_string()),
-                    fetch_all
-                )?)
-            })
-            .await?;
-        day_counts(rows, "reports.report_date")
+        self.day_counts(
+            "SELECT r.report_date, c.status, COUNT(*) FROM reports r LEFT JOIN cases c ON c.id = r.case_id \
+             WHERE r.unit_path LIKE $1 ESCAPE '\\' AND r.report_date >= $2 AND r.report_date <= $3 \
+             GROUP BY r.report_date, c.status ORDER BY r.report_date",
+            path,
+            (from, to),
+            "reports.report_date",
+        )
+        .await
     }
 
     /// Cases at or below `path` by day of onset (the day of the case's first
     /// report when the onset is unknown), `from..=to`, and by status.
     pub async fn cases_by_day(&self, path: &NodePath, from: Date, to: Date) -> Result<Vec<DayCount>> {
-        let pattern = subtree(path);
-        let rows: Vec<StatusCount> = self
-            .read(async |c| {
-                Ok(exec!(
-                    c,
-                    sqlx::query_as(
-                        "SELECT d.day, d.status, COUNT(*) FROM ( \
-                           SELECT c.id, c.status, COALESCE(c.onset_date, MIN(r.report_date)) AS day \
-                           FROM cases c LEFT JOIN reports r ON r.case_id = c.id \
-                           WHERE c.unit_path LIKE $1 ESCAPE '\\' GROUP BY c.id, c.status, c.onset_date \
-                         ) d WHERE d.day >= $2 AND d.day <= $3 GROUP BY d.day, d.status ORDER BY d.day"
-                    )
-                    .bind(&pattern)
-                    .bind(from.to_string())
-                    .bind(to.to_string()),
-                    fetch_all
-                )?)
-            })
-            .await?;
-        day_counts(rows, "cases.onset_date")
+        self.day_counts(
+            "SELECT d.day, d.status, COUNT(*) FROM ( \
+               SELECT c.id, c.status, COALESCE(c.onset_date, MIN(r.report_date)) AS day \
+               FROM cases c LEFT JOIN reports r ON r.case_id = c.id \
+               WHERE c.unit_path LIKE $1 ESCAPE '\\' GROUP BY c.id, c.status, c.onset_date \
+             ) d WHERE d.day >= $2 AND d.day <= $3 GROUP BY d.day, d.status ORDER BY d.day",
+            path,
+            (from, to),
+            "cases.onset_date",
+        )
+        .await
     }
 
     /// For every child of `parent`: the symptom reports in its subtree with a

@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
+/// `1234567` as `1,234,567` (the pages' way of writing counts).
+pub use cordon_server::web::pager::grouped;
+
 /// How often the plain form prints a line.
 const PLAIN_EVERY: Duration = Duration::from_secs(5);
 
@@ -174,30 +177,9 @@ fn human(d: Duration) -> String {
     }
 }
 
-/// `1234567` as `1,234,567`.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_grouped_by_thousands() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1,000");
-        assert_eq!(grouped(2_075_307), "2,075,307");
-    }
 
     #[test]
     fn the_rate_is_a_whole_number() {

@@ -69,9 +69,11 @@ impl Pager {
     }
 }
 
-/// A count with its thousands grouped by commas (4,212), as both languages write it.
+/// A count with its thousands grouped by commas (4,212), as both languages
+/// write it; any integer type up to 64 bits.
 #[must_use]
-pub fn grouped(n: i64) -> String {
+pub fn grouped(n: impl Into<i128>) -> String {
+    let n: i128 = n.into();
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if n < 0 {
@@ -99,6 +101,7 @@ mod tests {
         assert_eq!(grouped(4212), "4,212");
         assert_eq!(grouped(1_234_567), "1,234,567");
         assert_eq!(grouped(-4212), "-4,212");
+        assert_eq!(grouped(u64::MAX), "18,446,744,073,709,551,615");
     }
 
     #[test]

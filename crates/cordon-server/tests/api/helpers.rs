@@ -303,16 +303,7 @@ async fn create_node(store: &Store, code: &str, parent: Option<&str>, now: Times
 /// Adds the active user `name` (also their display name) with `role` at
 /// `node`, with the password [`PASSWORD`].
 async fn create_user(store: &Store, name: &str, role: Role, node: &Node, now: Timestamp) -> User {
-    let user = User {
-        id: Uuid::now_v7(),
-        username: name.into(),
-        display_name: name.into(),
-        role,
-        node_id: node.id,
-        node_path: node.path.clone(),
-        phone: None,
-        active: true,
-    };
+    let user = User::anchored(Uuid::now_v7(), name, name, role, node);
     store.create_user(None, &user, password_hash(), now).await.unwrap()
 }
 

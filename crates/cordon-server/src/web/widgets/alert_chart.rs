@@ -8,8 +8,10 @@
 //! large so that the chart stays readable on a 360 px phone screen, and the
 //! legend sits in its own band above the plot so it never hides a bar.
 
+use jiff::civil::Date;
 use plotters::prelude::*;
 
+use super::day_axes::{self, DayAxes};
 use crate::detection::SeriesPoint;
 use crate::web::Lang;
 
@@ -55,7 +57,6 @@ fn runs(points: &[SeriesPoint], value: impl Fn(&SeriesPoint) -> Option<f64>) -> 
 }
 
 fn draw<'a>(t: Lang, points: &[SeriesPoint], weekly: bool, out: &'a mut String) -> Result<(), Box<dyn std::error::Error + 'a>> {
-    let n = points.len().max(1) as f64;
     let top = points
         .iter()
         .flat_map(|p| [Some(p.observed), p.expected, p.upper_bound])
@@ -69,35 +70,17 @@ fn draw<'a>(t: Lang, points: &[SeriesPoint], weekly: bool, out: &'a mut String) 
     root.fill(&WHITE)?;
     let (band, plot) = root.split_vertically(LEGEND_BAND);
     legend(t, &band)?;
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(10)
-        .margin_top(4)
-        .x_label_area_size(52)
-        .y_label_area_size(50)
-        .build_cartesian_2d(-0.5f64..(n - 0.5), 0f64..y_max)?;
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "i is a whole number ≥ 0 here, an index into the series")]
-    let label_of = |x: &f64| {
-        let i = x.round();
-        if (x - i).abs() > 1e-6 || i < 0.0 {
-            return String::new();
-        }
-        points.get(i as usize).map(|p| p.period_start.strftime("%m-%d").to_string()).unwrap_or_default()
+    let days: Vec<Date> = points.iter().map(|p| p.period_start).collect();
+    let axes = DayAxes {
+        days: &days,
+        most_x_labels: 7,
+        y_labels: 6,
+        x_desc: t.get(if weekly { "alert_chart_axis_week" } else { "alert_chart_axis_day" }),
+        y_desc: t.get("alert_chart_axis_count"),
+        font_size: 16,
     };
-    #[expect(clippy::cast_possible_truncation, reason = "a whole count on the y axis, far inside i64")]
-    let y_label = |y: &f64| if (y - y.round()).abs() < 1e-6 { format!("{}", y.round() as i64) } else { String::new() };
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(points.len().clamp(2, 7))
-        .y_labels(6)
-        .x_label_formatter(&label_of)
-        .y_label_formatter(&y_label)
-        .x_desc(t.get(if weekly { "alert_chart_axis_week" } else { "alert_chart_axis_day" }))
-        .y_desc(t.get("alert_chart_axis_count"))
-        .label_style(("sans-serif", 16))
-        .axis_desc_style(("sans-serif", 17))
-        .light_line_style(RGBColor(0xee, 0xee, 0xee))
-        .draw()?;
+    let mut chart =
+        day_axes::build(ChartBuilder::on(&plot).margin(10).margin_top(4).x_label_area_size(52).y_label_area_size(50), &axes, y_max)?;
     let bars = points.iter().enumerate().map(|(i, p)| {
         let x = i as f64;
         let colour = if p.alarm == Some(true) { ALARM } else { OBSERVED };

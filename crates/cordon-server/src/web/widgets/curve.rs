@@ -11,6 +11,7 @@ use cordon_store::figures::DayCount;
 use jiff::civil::Date;
 use plotters::prelude::*;
 
+use super::day_axes::{self, DayAxes};
 use crate::web::Lang;
 
 /// The colour of each case status in charts (and their legends).
@@ -78,39 +79,20 @@ pub fn svg(t: Lang, days: &[CurveDay]) -> Result<String, String> {
 }
 
 fn draw<'a>(t: Lang, days: &[CurveDay], out: &'a mut String) -> Result<(), Box<dyn std::error::Error + 'a>> {
-    let n = days.len().max(1) as f64;
     let top = days.iter().map(|d| d.reports.max(d.total_cases())).max().unwrap_or(0).max(1);
     let y_max = (top as f64 * 1.15).ceil().max(top as f64 + 1.0);
     let root = SVGBackend::with_string(out, (900, 420)).into_drawing_area();
     root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .margin(16)
-        .x_label_area_size(48)
-        .y_label_area_size(48)
-        .build_cartesian_2d(-0.5f64..(n - 0.5), 0f64..y_max)?;
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "i is a whole number ≥ 0 here, an index into the series")]
-    let label_of = |x: &f64| {
-        let i = x.round();
-        if (x - i).abs() > 1e-6 || i < 0.0 {
-            return String::new();
-        }
-        days.get(i as usize).map(|d| d.date.strftime("%m-%d").to_string()).unwrap_or_default()
+    let dates: Vec<Date> = days.iter().map(|d| d.date).collect();
+    let axes = DayAxes {
+        days: &dates,
+        most_x_labels: 14,
+        y_labels: 8,
+        x_desc: t.get("curve_axis_day"),
+        y_desc: t.get("curve_axis_count"),
+        font_size: 13,
     };
-    #[expect(clippy::cast_possible_truncation, reason = "a whole count on the y axis, far inside i64")]
-    let y_label = |y: &f64| if (y - y.round()).abs() < 1e-6 { format!("{}", y.round() as i64) } else { String::new() };
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(days.len().clamp(2, 14))
-        .y_labels(8)
-        .x_label_formatter(&label_of)
-        .y_label_formatter(&y_label)
-        .x_desc(t.get("curve_axis_day"))
-        .y_desc(t.get("curve_axis_count"))
-        .label_style(("sans-serif", 13))
-        .axis_desc_style(("sans-serif", 14))
-        .light_line_style(RGBColor(0xee, 0xee, 0xee))
-        .draw()?;
+    let mut chart = day_axes::build(ChartBuilder::on(&root).margin(16).x_label_area_size(48).y_label_area_size(48), &axes, y_max)?;
     for (k, status) in CaseStatus::ALL.iter().enumerate() {
         let colour = status_colour(*status);
         let bars = days.iter().enumerate().filter(|(_, d)| d.cases[k] > 0).map(move |(i, d)| {

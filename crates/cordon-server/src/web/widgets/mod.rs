@@ -1,9 +1,9 @@
 //! What several pages show alike, in one place so that no page borrows
-//! from another: the charts ([`curve`], [`map`], [`alert_chart`]), the names
-//! behind the ids a list shows ([`names`]), the health worker's task list
-//! ([`task_list`]), the words of quarantine ([`quarantine`]), and here the
-//! small pieces of forms: enum values as forms send them, symptom boxes and
-//! status colours.
+//! from another: the charts ([`curve`], [`map`], [`alert_chart`], and the
+//! axes the day charts share, [`day_axes`]), the names behind the ids a list
+//! shows ([`names`]), the health worker's task list ([`task_list`]), the
+//! words of quarantine ([`quarantine`]), and here the small pieces of forms:
+//! enum values as forms send them, symptom boxes and status colours.
 //!
 //! A page module imports from here, from [`crate::web`]'s infrastructure
 //! (frame, forms, pager, messages), from the store and the core; never from
@@ -11,6 +11,7 @@
 
 pub mod alert_chart;
 pub mod curve;
+pub mod day_axes;
 pub mod map;
 pub mod names;
 pub mod quarantine;

@@ -229,16 +229,7 @@ struct Staff<'a> {
 impl Staff<'_> {
     async fn add(&mut self, username: &str, role: Role, node: &Node, level: Level, display: &str) -> anyhow::Result<User> {
         let display_name = if display.is_empty() { cordon_sim::names::person(&mut self.rng) } else { display.to_owned() };
-        let user = User {
-            id: Uuid::now_v7(),
-            username: username.to_owned(),
-            display_name,
-            role,
-            node_id: node.id,
-            node_path: node.path.clone(),
-            phone: None,
-            active: true,
-        };
+        let user = User::anchored(Uuid::now_v7(), username, &display_name, role, node);
         let user = self.store.create_user(self.actor, &user, &self.hash, self.at).await.with_context(|| format!("creating {username}"))?;
         self.accounts.push(Account { username: username.to_owned(), role, node: node.code.clone(), level });
         self.progress.inc(1);
