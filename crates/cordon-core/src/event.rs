@@ -55,6 +55,8 @@ pub enum EventKind {
     DirectiveChanged,
     /// A user acknowledged a directive.
     DirectiveAcknowledged,
+    /// A gathering was registered (allowed or refused).
+    GatheringRegistered,
 }
 
 impl EventKind {
@@ -82,6 +84,7 @@ impl EventKind {
             EventKind::DirectiveIssued => "directive_issued",
             EventKind::DirectiveChanged => "directive_changed",
             EventKind::DirectiveAcknowledged => "directive_acknowledged",
+            EventKind::GatheringRegistered => "gathering_registered",
         }
     }
 }

@@ -4,13 +4,17 @@
 //! [`check`] answers allowed or refused, citing the directive version whose
 //! limit decides it. The registration is kept either way.
 
+use jiff::Timestamp;
 use jiff::civil::DateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::directive::{Directive, Measure, Setting, Version};
+use crate::directive::{Directive, Measure, Setting, Version, in_force};
+use crate::jurisdiction::{Node, NodePath};
+use crate::policy::{self, Action, NodeRefused};
 use crate::refusal::{Reason, Unit};
+use crate::user::User;
 use crate::validation::{Invalid, Problems};
 
 /// A gathering as registered.
@@ -97,6 +101,64 @@ pub fn check(in_force: &[(&Directive, &Version)], size: u32, setting: Setting) -
         Some(limit) if size > limit.max_people => Verdict::Refused { limit },
         limit => Verdict::Allowed { limit },
     }
+}
+
+/// A registered gathering with cordon's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Gathering {
+    /// Identifier.
+    pub id: Uuid,
+    /// The unit where it is held.
+    pub unit_id: Uuid,
+    /// That unit's path.
+    pub unit_path: NodePath,
+    /// The place.
+    pub place: String,
+    /// When it starts, local time.
+    #[schema(value_type = String)]
+    pub starts_at: DateTime,
+    /// How many people are expected.
+    pub expected_size: u32,
+    /// Indoors or outdoors.
+    pub setting: Setting,
+    /// What it is for.
+    pub purpose: String,
+    /// Allowed or refused, and the limit that decided it.
+    pub verdict: Verdict,
+    /// Who registered it.
+    pub registered_by: Uuid,
+    /// When.
+    #[schema(value_type = String, format = DateTime)]
+    pub registered_at: Timestamp,
+}
+
+/// Decides on a registration: the unit named must be one `user` may record
+/// for, the fields must hold, and the gathering is checked against the
+/// directives in force at the unit on its day (from `directives`, those over
+/// the unit). The registration as it will be kept, allowed or refused.
+pub fn decide(
+    user: &User,
+    unit: Option<&Node>,
+    input: &GatheringInput,
+    directives: &[Directive],
+    now: Timestamp,
+) -> Result<Gathering, NodeRefused> {
+    let unit = policy::named_node(user, Action::RecordCommunity, ("unit_code", &input.unit_code), unit)?;
+    input.check()?;
+    let verdict = check(&in_force(directives, &unit.path, input.starts_at.date()), input.expected_size, input.setting);
+    Ok(Gathering {
+        id: input.id,
+        unit_id: unit.id,
+        unit_path: unit.path.clone(),
+        place: input.place.trim().to_owned(),
+        starts_at: input.starts_at,
+        expected_size: input.expected_size,
+        setting: input.setting,
+        purpose: input.purpose.trim().to_owned(),
+        verdict,
+        registered_by: user.id,
+        registered_at: now,
+    })
 }
 
 #[cfg(test)]

@@ -74,6 +74,8 @@ pub enum Record {
     DailyReport,
     /// A directive.
     Directive,
+    /// A planned gathering.
+    Gathering,
     /// A handover of a contact or an arrival to another area.
     Handover,
     /// A page of the site.

@@ -68,6 +68,14 @@ async fn directive_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Directive>
     Ok(assemble(rows)?.pop())
 }
 
+/// The directives whose scope contains `path`, oldest first.
+pub(crate) async fn directives_over_in(c: &mut Conn<'_>, path: &NodePath) -> Result<Vec<Directive>> {
+    let sql = format!("{JOINED} WHERE $1 LIKE d.scope_path || '%' ORDER BY d.issued_at, d.id, v.number");
+    let rows: Vec<VersionRow> = exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(path.as_str()), fetch_all)?;
+    // LIKE reads `_` in a code as any character: keep only true ancestors.
+    Ok(assemble(rows)?.into_iter().filter(|d| d.scope_path.contains(path)).collect())
+}
+
 /// Writes a version.
 async fn insert_version(tx: &mut Tx<'_>, id: Uuid, version: &Version) -> Result<()> {
     exec!(
@@ -235,11 +243,7 @@ impl Store {
     /// above it), oldest first: what applies there, and what a user anchored
     /// there is to acknowledge.
     pub async fn directives_over(&self, path: &NodePath) -> Result<Vec<Directive>> {
-        let sql = format!("{JOINED} WHERE $1 LIKE d.scope_path || '%' ORDER BY d.issued_at, d.id, v.number");
-        let rows: Vec<VersionRow> =
-            self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(path.as_str()), fetch_all)?)).await?;
-        // LIKE reads `_` in a code as any character: keep only true ancestors.
-        Ok(assemble(rows)?.into_iter().filter(|d| d.scope_path.contains(path)).collect())
+        self.read(async |c| directives_over_in(c, path).await).await
     }
 
     /// The ids of the directives `user` has acknowledged.

@@ -28,6 +28,7 @@ mod exclusive;
 mod fanout;
 pub mod figures;
 pub mod followups;
+pub mod gatherings;
 pub mod investigations;
 pub mod jurisdiction_csv;
 pub mod jurisdictions;

@@ -159,6 +159,7 @@ impl fmt::Display for Record {
             Record::Contact => "contact",
             Record::DailyReport => "daily report",
             Record::Directive => "directive",
+            Record::Gathering => "gathering",
             Record::Handover => "handover",
             Record::Page => "page",
         })

@@ -13,6 +13,7 @@ pub mod arrivals;
 pub mod contacts;
 pub mod daily;
 pub mod directives;
+pub mod gatherings;
 pub mod investigations;
 pub mod orders;
 pub mod reports;

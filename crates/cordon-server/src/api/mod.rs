@@ -12,6 +12,7 @@ pub mod daily;
 pub mod directives;
 pub mod escalations;
 pub mod events;
+pub mod gatherings;
 pub mod jurisdictions;
 pub mod paging;
 pub mod persons;
@@ -45,7 +46,7 @@ use crate::state::AppState;
         (name = "command", description = "Escalations, live events and the audit log"),
         (name = "configuration", description = "Case definitions and settings"),
         (name = "alerts", description = "Outbreak detection: alerts, their review, series and configuration"),
-        (name = "measures", description = "Directives issued to the units below a command, their versions, acknowledgement and coverage"),
+        (name = "measures", description = "Directives issued to the units below a command (their versions, acknowledgement and coverage), and planned gatherings checked against the limits in force"),
     )
 )]
 struct ApiDoc;
@@ -71,6 +72,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(arrivals::router())
         .merge(alerts::router())
         .merge(directives::router())
+        .merge(gatherings::router())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))

@@ -148,3 +148,42 @@ async fn bad_directives_are_problems_naming_the_field(app: &TestApp) {
     assert_eq!(app.post("reporter_u1", "/directives", body("U1", today)).await.0, StatusCode::FORBIDDEN, "a reporter issues nothing");
     assert_eq!(app.count(Table::Audit).await, audit, "nothing was stored");
 }
+
+on_both_backends!(gatherings_are_checked_against_the_limit_in_force);
+
+async fn gatherings_are_checked_against_the_limit_in_force(app: &TestApp) {
+    let today = app.state.store.settings().await.unwrap().local_date(app.clock_now());
+    let (_, issued) = app.post("p1_officer", "/directives", body("P1", today)).await;
+    let directive = issued["directive"]["id"].clone();
+    let gathering = |size: u32, unit: &str| {
+        serde_json::json!({
+            "id": Uuid::new_v4(), "unit_code": unit, "place": "Village hall", "starts_at": today.at(18, 0, 0, 0),
+            "expected_size": size, "setting": "indoor", "purpose": "wedding",
+        })
+    };
+    let (status, twelve) = app.post("reporter_u1", "/gatherings", gathering(12, "U1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{twelve}");
+    let verdict = &twelve["gathering"]["verdict"];
+    assert_eq!(
+        (verdict["verdict"].as_str(), &verdict["limit"]["directive_id"], verdict["limit"]["version"].as_u64()),
+        (Some("refused"), &directive, Some(1)),
+        "{twelve}"
+    );
+    let (_, eight) = app.post("reporter_u1", "/gatherings", gathering(8, "U1")).await;
+    assert_eq!(eight["gathering"]["verdict"]["verdict"], "allowed", "{eight}");
+    let (_, elsewhere) = app.post("reporter_u3", "/gatherings", gathering(12, "U3")).await;
+    assert_eq!(elsewhere["gathering"]["verdict"], serde_json::json!({"verdict": "allowed", "limit": null}), "no limit in P2: {elsewhere}");
+    let (_, listed) = app.get("p1_officer", "/gatherings").await;
+    assert_eq!(listed.as_array().unwrap().len(), 2, "both kept, refused or not: {listed}");
+
+    let audit = app.count(Table::Audit).await;
+    for (body, status, field) in [
+        (gathering(0, "U1"), StatusCode::UNPROCESSABLE_ENTITY, "expected_size"),
+        (gathering(5, "U3"), StatusCode::FORBIDDEN, "unit_code"),
+        (gathering(5, "NOWHERE"), StatusCode::UNPROCESSABLE_ENTITY, "unit_code"),
+    ] {
+        let (got, problem) = app.post("reporter_u1", "/gatherings", body).await;
+        assert_eq!((got, problem["errors"][0]["field"].as_str()), (status, Some(field)), "{problem}");
+    }
+    assert_eq!(app.count(Table::Audit).await, audit, "refused registrations store nothing");
+}

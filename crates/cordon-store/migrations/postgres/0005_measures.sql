@@ -33,3 +33,17 @@ CREATE TABLE directive_acks (
     PRIMARY KEY (directive_id, user_id)
 );
 CREATE INDEX directive_acks_by_node ON directive_acks (directive_id, node_id);
+
+-- Planned gatherings with cordon's answer (allowed or refused, citing the
+-- directive version whose limit decided it).
+CREATE TABLE gatherings (
+    id UUID PRIMARY KEY,
+    unit_id UUID NOT NULL REFERENCES nodes (id),
+    unit_path TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    refused BIGINT NOT NULL,
+    directive_id UUID,
+    gathering TEXT NOT NULL,
+    registered_at BIGINT NOT NULL
+);
+CREATE INDEX gatherings_by_unit ON gatherings (unit_path, starts_at);

@@ -33,3 +33,17 @@ CREATE TABLE directive_acks (
     PRIMARY KEY (directive_id, user_id)
 ) STRICT;
 CREATE INDEX directive_acks_by_node ON directive_acks (directive_id, node_id);
+
+-- Planned gatherings with cordon's answer (allowed or refused, citing the
+-- directive version whose limit decided it).
+CREATE TABLE gatherings (
+    id BLOB PRIMARY KEY,
+    unit_id BLOB NOT NULL REFERENCES nodes (id),
+    unit_path TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    refused INTEGER NOT NULL,
+    directive_id BLOB,
+    gathering TEXT NOT NULL,
+    registered_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX gatherings_by_unit ON gatherings (unit_path, starts_at);

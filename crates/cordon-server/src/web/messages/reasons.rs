@@ -164,6 +164,7 @@ fn record_ko(record: Record) -> &'static str {
         Record::Contact => "접촉자",
         Record::DailyReport => "일일 보고",
         Record::Directive => "방역 지시",
+        Record::Gathering => "집회",
         Record::Handover => "인계",
         Record::Page => "페이지",
     }

@@ -1,0 +1,110 @@
+//! Planned gatherings: registered with cordon's answer in one transaction
+//! (the unit and the directives over it loaded, [`gathering::decide`]
+//! deciding), and listed by area.
+
+use cordon_core::event::{Event, EventKind};
+use cordon_core::gathering::{self, Gathering, GatheringInput, Verdict};
+use cordon_core::jurisdiction::NodePath;
+use cordon_core::refusal::Record;
+use cordon_core::user::User;
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use crate::db::{micros, subtree};
+use crate::directives::directives_over_in;
+use crate::error::{Result, StoreError};
+use crate::jurisdictions::node_by_code;
+use crate::{Store, exec};
+
+/// What registering a gathering did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Registered {
+    /// False when the same registration was sent again.
+    pub created: bool,
+    /// The registration, with the answer.
+    pub gathering: Gathering,
+}
+
+/// Reads a stored gathering back.
+fn from_json(text: &str) -> Result<Gathering> {
+    serde_json::from_str(text).map_err(|_| StoreError::Corrupt { column: "gatherings.gathering", value: text.chars().take(80).collect() })
+}
+
+impl Store {
+    /// Registers a planned gathering and answers allowed or refused, citing
+    /// the directive version whose limit decides it. The registration is kept
+    /// either way; the same one sent again is answered as first stored.
+    pub async fn register_gathering(&self, user: &User, input: &GatheringInput, now: Timestamp) -> Result<Registered> {
+        self.write(async |tx| {
+            let stored: Option<String> =
+                exec!(&mut tx.conn, sqlx::query_scalar("SELECT gathering FROM gatherings WHERE id = $1").bind(input.id), fetch_optional)?;
+            if let Some(stored) = stored {
+                let first = from_json(&stored)?;
+                let same =
+                    first.place == input.place.trim() && first.starts_at == input.starts_at && first.expected_size == input.expected_size;
+                return if same {
+                    Ok(Registered { created: false, gathering: first })
+                } else {
+                    Err(cordon_core::resend::IdReused { record: Record::Gathering, id: input.id }.into())
+                };
+            }
+            let unit = node_by_code(&mut tx.conn, input.unit_code.trim()).await?;
+            let directives = match &unit {
+                Some(u) => directives_over_in(&mut tx.conn, &u.path).await?,
+                None => Vec::new(),
+            };
+            let gathering = gathering::decide(user, unit.as_ref(), input, &directives, now)?;
+            let (refused, directive_id) = match gathering.verdict {
+                Verdict::Refused { limit } => (1_i64, Some(limit.directive_id)),
+                Verdict::Allowed { limit } => (0, limit.map(|l| l.directive_id)),
+            };
+            exec!(
+                &mut tx.conn,
+                sqlx::query(
+                    "INSERT INTO gatherings (id, unit_id, unit_path, starts_at, refused, directive_id, gathering, registered_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+                )
+                .bind(gathering.id)
+                .bind(gathering.unit_id)
+                .bind(gathering.unit_path.as_str())
+                .bind(gathering.starts_at.to_string())
+                .bind(refused)
+                .bind(directive_id)
+                .bind(serde_json::to_string(&gathering).unwrap_or_default())
+                .bind(micros(now)),
+                execute
+            )?;
+            tx.audit(now, Some(user.id), "gathering.register", gathering.id, None::<&()>, Some(&gathering)).await?;
+            tx.emit(Event::new(EventKind::GatheringRegistered, &gathering.unit_path, gathering.id, now, &gathering)).await?;
+            Ok(Registered { created: true, gathering })
+        })
+        .await
+    }
+
+    /// The gatherings registered at or below `path`, latest start first (at most `limit`).
+    pub async fn gatherings_under(&self, path: &NodePath, limit: i64) -> Result<Vec<Gathering>> {
+        let pattern = subtree(path);
+        let rows: Vec<String> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_scalar(
+                        "SELECT gathering FROM gatherings WHERE unit_path LIKE $1 ESCAPE '\\' ORDER BY starts_at DESC, id LIMIT $2"
+                    )
+                    .bind(&pattern)
+                    .bind(limit),
+                    fetch_all
+                )?)
+            })
+            .await?;
+        rows.iter().map(|r| from_json(r)).collect()
+    }
+
+    /// A gathering by id.
+    pub async fn gathering(&self, id: Uuid) -> Result<Option<Gathering>> {
+        let row: Option<String> = self
+            .read(async |c| Ok(exec!(c, sqlx::query_scalar("SELECT gathering FROM gatherings WHERE id = $1").bind(id), fetch_optional)?))
+            .await?;
+        row.map(|r| from_json(&r)).transpose()
+    }
+}
