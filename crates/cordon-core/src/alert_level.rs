@@ -8,8 +8,16 @@
 //! raising, one level at a time and only once the epidemic is falling:
 //! prolonged measures have a cost, and residents tire of them.
 
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::jurisdiction::{Node, NodePath};
+use crate::policy::{self, Action, NodeRefused};
+use crate::refusal::{Reason, Unit};
+use crate::user::User;
+use crate::validation::{Invalid, Problems};
 
 /// The highest level.
 pub const EMERGENCY: u8 = 3;
@@ -148,6 +156,74 @@ pub fn recommend(s: &Signals) -> Recommendation {
         reasons.push(Why::Quiet);
     }
     Recommendation { level, reasons }
+}
+
+/// A level as a command officer sets it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelInput {
+    /// The node.
+    pub node_code: String,
+    /// The level, 0 to 3.
+    pub level: u8,
+    /// Why, in the officer's words.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A level set for a node, with the recommendation it was set against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LevelSet {
+    /// Identifier.
+    pub id: Uuid,
+    /// The node.
+    pub node_id: Uuid,
+    /// Its path.
+    pub node_path: NodePath,
+    /// The level set.
+    pub level: u8,
+    /// What the rules recommended at the time, with the signals and reasons.
+    pub recommendation: Recommendation,
+    /// The signals the recommendation read.
+    pub signals: Signals,
+    /// The officer's note.
+    pub note: Option<String>,
+    /// Who set it.
+    pub set_by: Uuid,
+    /// When.
+    #[schema(value_type = String, format = DateTime)]
+    pub set_at: Timestamp,
+}
+
+/// Decides on setting a level: the node named must be one `officer` directs,
+/// the level 0 to 3. The recommendation and its signals are kept beside the
+/// decision, so that a later reader sees what the officer saw.
+pub fn set(
+    officer: &User,
+    node: Option<&Node>,
+    input: &LevelInput,
+    signals: Signals,
+    id: Uuid,
+    now: Timestamp,
+) -> Result<LevelSet, NodeRefused> {
+    let node = policy::named_node(officer, Action::IssueDirectives, ("node_code", &input.node_code), node)?;
+    let mut p = Problems::default();
+    if input.level > EMERGENCY {
+        p.add("level", Reason::Between { min: 0.0, max: f64::from(EMERGENCY), unit: Unit::Number });
+    }
+    let note = p.optional_text("note", input.note.as_deref(), 2000);
+    p.finish(()).map_err(|i: Invalid| NodeRefused::Invalid(i))?;
+    Ok(LevelSet {
+        id,
+        node_id: node.id,
+        node_path: node.path.clone(),
+        level: input.level,
+        recommendation: recommend(&signals),
+        signals,
+        note,
+        set_by: officer.id,
+        set_at: now,
+    })
 }
 
 #[cfg(test)]

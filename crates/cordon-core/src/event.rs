@@ -57,6 +57,8 @@ pub enum EventKind {
     DirectiveAcknowledged,
     /// A gathering was registered (allowed or refused).
     GatheringRegistered,
+    /// A command officer set a node's alert level.
+    AlertLevelSet,
 }
 
 impl EventKind {
@@ -85,6 +87,7 @@ impl EventKind {
             EventKind::DirectiveChanged => "directive_changed",
             EventKind::DirectiveAcknowledged => "directive_acknowledged",
             EventKind::GatheringRegistered => "gathering_registered",
+            EventKind::AlertLevelSet => "alert_level_set",
         }
     }
 }
@@ -126,7 +129,7 @@ impl Event {
 impl EventKind {
     /// The kinds addressed to everyone below their path (directives), beside
     /// reaching those above it.
-    pub const ADDRESSED: [EventKind; 2] = [EventKind::DirectiveIssued, EventKind::DirectiveChanged];
+    pub const ADDRESSED: [EventKind; 3] = [EventKind::DirectiveIssued, EventKind::DirectiveChanged, EventKind::AlertLevelSet];
 
     /// Whether this kind is addressed to everyone below its path.
     #[must_use]

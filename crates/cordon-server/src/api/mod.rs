@@ -3,6 +3,7 @@
 //! request, call the shared use-case in [`crate::actions`] (or a store read)
 //! and serialise the answer.
 
+pub mod alert_levels;
 pub mod alerts;
 pub mod arrivals;
 pub mod audit;
@@ -46,7 +47,7 @@ use crate::state::AppState;
         (name = "command", description = "Escalations, live events and the audit log"),
         (name = "configuration", description = "Case definitions and settings"),
         (name = "alerts", description = "Outbreak detection: alerts, their review, series and configuration"),
-        (name = "measures", description = "Directives issued to the units below a command (their versions, acknowledgement and coverage), and planned gatherings checked against the limits in force"),
+        (name = "measures", description = "Directives issued to the units below a command (their versions, acknowledgement and coverage), planned gatherings checked against the limits in force, and alert levels with the rules' recommendation"),
     )
 )]
 struct ApiDoc;
@@ -73,6 +74,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(alerts::router())
         .merge(directives::router())
         .merge(gatherings::router())
+        .merge(alert_levels::router())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))

@@ -187,3 +187,39 @@ async fn gatherings_are_checked_against_the_limit_in_force(app: &TestApp) {
     }
     assert_eq!(app.count(Table::Audit).await, audit, "refused registrations store nothing");
 }
+
+on_both_backends!(alert_levels_are_recommended_set_and_kept_with_their_reasons);
+
+async fn alert_levels_are_recommended_set_and_kept_with_their_reasons(app: &TestApp) {
+    let (status, recommended) = app.get("p1_officer", "/alert-levels/P1/recommendation").await;
+    assert_eq!(status, StatusCode::OK, "{recommended}");
+    // No case, but no unit filed yesterday's daily report: the rules cannot
+    // see, and call for watchfulness.
+    assert_eq!(recommended["recommendation"]["level"], 1, "{recommended}");
+    assert_eq!(recommended["recommendation"]["reasons"], serde_json::json!([{"signal": "silent_units", "share": 1.0}]));
+    let (status, set) =
+        app.post("p1_officer", "/alert-levels", serde_json::json!({"node_code": "P1", "level": 2, "note": "wedding cluster"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{set}");
+    assert_eq!(
+        (set["level"].as_u64(), set["recommendation"]["level"].as_u64()),
+        (Some(2), Some(1)),
+        "the decision and the recommendation are both kept"
+    );
+    let (_, levels) = app.get("nation_officer", "/alert-levels").await;
+    assert_eq!(levels.as_array().unwrap().len(), 1, "{levels}");
+    let (_, again) = app.get("p1_officer", "/alert-levels/P1/recommendation").await;
+    assert_eq!(again["signals"]["current"], 2, "{again}");
+    let (_, events) = app.get("reporter_u1", "/events").await;
+    assert!(events.as_array().unwrap().iter().any(|e| e["kind"] == "alert_level_set"), "units below hear of it: {events}");
+    let (_, history) = app.get("p1_officer", "/alert-levels/P1/history").await;
+    assert_eq!(history[0]["note"], "wedding cluster");
+    for (user, body, status, field) in [
+        ("p1_officer", serde_json::json!({"node_code": "P1", "level": 4}), StatusCode::UNPROCESSABLE_ENTITY, "level"),
+        ("p1_officer", serde_json::json!({"node_code": "P2", "level": 1}), StatusCode::FORBIDDEN, "node_code"),
+        ("reporter_u1", serde_json::json!({"node_code": "U1", "level": 1}), StatusCode::FORBIDDEN, ""),
+    ] {
+        let (got, problem) = app.post(user, "/alert-levels", body).await;
+        assert_eq!(got, status, "{problem}");
+        assert_eq!(problem["errors"][0]["field"].as_str().unwrap_or(""), field, "{problem}");
+    }
+}

@@ -47,3 +47,15 @@ CREATE TABLE gatherings (
     registered_at BIGINT NOT NULL
 );
 CREATE INDEX gatherings_by_unit ON gatherings (unit_path, starts_at);
+
+-- Alert levels as set, each with the recommendation and signals behind it;
+-- the level in force at a node is its latest.
+CREATE TABLE alert_levels (
+    id UUID PRIMARY KEY,
+    node_id UUID NOT NULL REFERENCES nodes (id),
+    node_path TEXT NOT NULL,
+    level BIGINT NOT NULL,
+    set_at BIGINT NOT NULL,
+    level_set TEXT NOT NULL
+);
+CREATE INDEX alert_levels_by_node ON alert_levels (node_path, set_at);

@@ -47,3 +47,15 @@ CREATE TABLE gatherings (
     registered_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX gatherings_by_unit ON gatherings (unit_path, starts_at);
+
+-- Alert levels as set, each with the recommendation and signals behind it;
+-- the level in force at a node is its latest.
+CREATE TABLE alert_levels (
+    id BLOB PRIMARY KEY,
+    node_id BLOB NOT NULL REFERENCES nodes (id),
+    node_path TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    set_at INTEGER NOT NULL,
+    level_set TEXT NOT NULL
+) STRICT;
+CREATE INDEX alert_levels_by_node ON alert_levels (node_path, set_at);

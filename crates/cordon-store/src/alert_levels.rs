@@ -1,0 +1,84 @@
+//! Alert levels: set by a command officer in one transaction (the node loaded,
+//! [`alert_level::set`] deciding) with the recommendation behind them; the
+//! level in force per node and each node's history.
+
+use cordon_core::alert_level::{self, LevelInput, LevelSet, Signals};
+use cordon_core::event::{Event, EventKind};
+use cordon_core::jurisdiction::NodePath;
+use cordon_core::user::User;
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use crate::db::{micros, subtree};
+use crate::error::{Result, StoreError};
+use crate::jurisdictions::node_by_code;
+use crate::{Store, exec};
+
+/// Reads a stored level back.
+fn from_json(text: &str) -> Result<LevelSet> {
+    serde_json::from_str(text).map_err(|_| StoreError::Corrupt { column: "alert_levels.level_set", value: text.chars().take(80).collect() })
+}
+
+impl Store {
+    /// A command officer sets a node's alert level; the recommendation from
+    /// `signals` is kept beside it.
+    pub async fn set_alert_level(&self, officer: &User, input: &LevelInput, signals: Signals, now: Timestamp) -> Result<LevelSet> {
+        self.write(async |tx| {
+            let node = node_by_code(&mut tx.conn, input.node_code.trim()).await?;
+            let set = alert_level::set(officer, node.as_ref(), input, signals, Uuid::now_v7(), now)?;
+            exec!(
+                &mut tx.conn,
+                sqlx::query("INSERT INTO alert_levels (id, node_id, node_path, level, set_at, level_set) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(set.id)
+                    .bind(set.node_id)
+                    .bind(set.node_path.as_str())
+                    .bind(i64::from(set.level))
+                    .bind(micros(now))
+                    .bind(serde_json::to_string(&set).unwrap_or_default()),
+                execute
+            )?;
+            tx.audit(now, Some(officer.id), "alert_level.set", set.id, None::<&()>, Some(&set)).await?;
+            tx.emit(Event::new(EventKind::AlertLevelSet, &set.node_path, set.id, now, &set)).await?;
+            Ok(set)
+        })
+        .await
+    }
+
+    /// The level in force at each node at or below `path` that ever had one
+    /// set (its latest), by path.
+    pub async fn alert_levels_under(&self, path: &NodePath) -> Result<Vec<LevelSet>> {
+        let pattern = subtree(path);
+        let rows: Vec<String> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_scalar(
+                        "SELECT a.level_set FROM alert_levels a WHERE a.node_path LIKE $1 ESCAPE '\\' \
+                         AND a.set_at = (SELECT MAX(b.set_at) FROM alert_levels b WHERE b.node_id = a.node_id) ORDER BY a.node_path, a.id"
+                    )
+                    .bind(&pattern),
+                    fetch_all
+                )?)
+            })
+            .await?;
+        let mut levels: Vec<LevelSet> = rows.iter().map(|r| from_json(r)).collect::<Result<_>>()?;
+        levels.dedup_by(|a, b| a.node_id == b.node_id);
+        Ok(levels)
+    }
+
+    /// The levels set for the node at `path`, latest first (at most `limit`).
+    pub async fn alert_level_history(&self, path: &NodePath, limit: i64) -> Result<Vec<LevelSet>> {
+        let rows: Vec<String> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_scalar("SELECT level_set FROM alert_levels WHERE node_path = $1 ORDER BY set_at DESC, id DESC LIMIT $2")
+                        .bind(path.as_str())
+                        .bind(limit),
+                    fetch_all
+                )?)
+            })
+            .await?;
+        rows.iter().map(|r| from_json(r)).collect()
+    }
+}
