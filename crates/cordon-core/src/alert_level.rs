@@ -17,7 +17,7 @@ use crate::jurisdiction::{Node, NodePath};
 use crate::policy::{self, Action, NodeRefused};
 use crate::refusal::{Reason, Unit};
 use crate::user::User;
-use crate::validation::{Invalid, Problems};
+use crate::validation::Problems;
 
 /// The highest level.
 pub const EMERGENCY: u8 = 3;
@@ -211,8 +211,8 @@ pub fn set(
     if input.level > EMERGENCY {
         p.add("level", Reason::Between { min: 0.0, max: f64::from(EMERGENCY), unit: Unit::Number });
     }
-    let note = p.optional_text("note", input.note.as_deref(), 2000);
-    p.finish(()).map_err(|i: Invalid| NodeRefused::Invalid(i))?;
+    let remark = p.optional_text("note", input.note.as_deref(), 2000);
+    p.finish(()).map_err(NodeRefused::Invalid)?;
     Ok(LevelSet {
         id,
         node_id: node.id,
@@ -220,7 +220,7 @@ pub fn set(
         level: input.level,
         recommendation: recommend(&signals),
         signals,
-        note,
+        note: remark,
         set_by: officer.id,
         set_at: now,
     })
