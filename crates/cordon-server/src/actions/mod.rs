@@ -15,6 +15,7 @@ pub mod daily;
 pub mod investigations;
 pub mod orders;
 pub mod reports;
+pub mod rosters;
 pub mod settings;
 pub mod users;
 
@@ -34,7 +35,7 @@ pub fn authorise(user: &User, action: Action, target: &NodePath) -> ApiResult<()
 /// ([`policy::named_node`]); an unknown code is a 422 and a node outside the
 /// user's subtree a 403, each naming the field. For reads and list scopes: a
 /// change loads and checks the node it names inside its own transaction
-/// instead (reports, daily reports, residents and users do; shifts, nodes
+/// instead (reports, daily reports, residents, users and shifts do; nodes
 /// and facilities still call this before their store method).
 pub async fn node_in_scope(state: &AppState, user: &User, code: &str, field: &'static str, action: Action) -> ApiResult<Node> {
     let found = state.store.node_by_code(code.trim()).await?;
