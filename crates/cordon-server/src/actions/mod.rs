@@ -10,6 +10,7 @@
 
 pub mod alerts;
 pub mod arrivals;
+pub mod cases;
 pub mod contacts;
 pub mod daily;
 pub mod investigations;
@@ -17,6 +18,7 @@ pub mod orders;
 pub mod reports;
 pub mod rosters;
 pub mod settings;
+pub mod tasks;
 pub mod users;
 
 use cordon_core::jurisdiction::{Node, NodePath};
