@@ -138,5 +138,15 @@ impl From<cordon_core::case::Refused> for StoreError {
     }
 }
 
+impl From<cordon_core::jurisdiction::Refused> for StoreError {
+    fn from(refused: cordon_core::jurisdiction::Refused) -> Self {
+        use cordon_core::jurisdiction::Refused;
+        match refused {
+            Refused::Denied(d) => StoreError::Denied(d),
+            Refused::Node(n) => StoreError::NodeRefused(n),
+        }
+    }
+}
+
 /// Result of a store operation.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
