@@ -8,6 +8,7 @@ mod helpers;
 mod access;
 mod alerts;
 mod checks;
+mod decided_inside;
 mod errors;
 mod escalation;
 mod live;
