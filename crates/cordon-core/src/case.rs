@@ -12,7 +12,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::NodePath;
+use crate::policy::{self, Action, Denied};
 use crate::refusal::Reason;
+use crate::user::User;
 
 /// Classification of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -203,6 +205,24 @@ pub fn classify(case: &Case, change: Classification, now: Timestamp) -> Result<C
     Ok(next)
 }
 
+/// Why a user's classification of a case was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// The user may not classify the case.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// The case cannot change as asked.
+    #[error(transparent)]
+    Case(#[from] CaseError),
+}
+
+/// Decides on `user` classifying `case` (as loaded) as `change` asks: they
+/// may classify cases at its unit, and [`classify`] allows the move.
+pub fn classify_by(user: &User, case: &Case, change: Classification, now: Timestamp) -> Result<Case, Refused> {
+    policy::authorise(user, Action::Classify, &case.unit_path)?;
+    Ok(classify(case, change, now)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +267,23 @@ mod tests {
             let result = classify(&case(CaseStatus::Discarded), Classification { status: Some(to), outcome: None }, Timestamp::UNIX_EPOCH);
             if to == CaseStatus::Discarded { prop_assert!(result.is_ok()); } else { prop_assert!(result.is_err()); }
         }
+    }
+
+    #[test]
+    fn a_worker_classifies_the_cases_of_their_area_only() {
+        use crate::user::Role;
+        let c1 = NodePath::root("KR").child("C1");
+        let suspected = Case { unit_path: c1.child("U1"), ..case(CaseStatus::Suspected) };
+        let confirm = Classification { status: Some(CaseStatus::Confirmed), outcome: None };
+        let worker = crate::fixtures::user(Role::HealthWorker, &c1);
+        assert_eq!(classify_by(&worker, &suspected, confirm, Timestamp::UNIX_EPOCH).map(|c| c.status), Ok(CaseStatus::Confirmed));
+        let elsewhere = crate::fixtures::user(Role::HealthWorker, &NodePath::root("KR").child("C2"));
+        assert!(matches!(classify_by(&elsewhere, &suspected, confirm, Timestamp::UNIX_EPOCH), Err(Refused::Denied(_))));
+        let reporter = crate::fixtures::user(Role::Reporter, &c1);
+        assert!(matches!(classify_by(&reporter, &suspected, confirm, Timestamp::UNIX_EPOCH), Err(Refused::Denied(_))));
+        let back = Classification { status: Some(CaseStatus::Suspected), outcome: None };
+        let confirmed = Case { status: CaseStatus::Confirmed, ..suspected };
+        assert!(matches!(classify_by(&worker, &confirmed, back, Timestamp::UNIX_EPOCH), Err(Refused::Case(_))));
     }
 
     #[test]

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::policy::{self, Action, Denied, NodeRefused};
 use crate::refusal::Reason;
+use crate::user::User;
 use crate::validation::{Invalid, Problems};
 
 /// The default level names, root first.
@@ -184,6 +186,59 @@ pub fn place_node(
     new_node(id, input, parent, levels)
 }
 
+/// Why an administrator's change to the tree was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Refused {
+    /// The administrator may not change the tree there.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// A field is wrong, or the node it names is unknown or out of reach.
+    #[error(transparent)]
+    Node(#[from] NodeRefused),
+}
+
+impl From<Invalid> for Refused {
+    fn from(invalid: Invalid) -> Self {
+        Refused::Node(NodeRefused::Invalid(invalid))
+    }
+}
+
+/// Decides on `admin` creating the node `input` describes, on what was
+/// loaded (as [`place_node`] takes it): under a parent, they must manage the
+/// tree there ([`policy::named_node`] on `parent_code`); as the root, they
+/// must manage the tree at all. Then [`place_node`] builds the node.
+pub fn place_node_by(
+    admin: &User,
+    id: Uuid,
+    input: &NodeInput,
+    named: Option<&Node>,
+    has_root: bool,
+    levels: usize,
+) -> Result<Node, Refused> {
+    match input.parent_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => {
+            policy::named_node(admin, Action::ManageJurisdictions, ("parent_code", code), named)?;
+        }
+        None => policy::authorise(admin, Action::ManageJurisdictions, &admin.node_path)?,
+    }
+    Ok(place_node(id, input, ("parent_code", named), has_root, levels)?)
+}
+
+/// Decides on `admin` renaming or reshaping the levels to `names`, given the
+/// depth of the deepest node stored (`None` when the tree is empty): they
+/// must manage the tree, every node must keep a level, and the names must
+/// keep [`check_levels`].
+pub fn relevel_by(admin: &User, names: &[String], deepest: Option<i64>) -> Result<(), Refused> {
+    policy::authorise(admin, Action::ManageJurisdictions, &admin.node_path)?;
+    if let Some(deepest) = deepest {
+        let depth = usize::try_from(deepest).unwrap_or(0);
+        if depth >= names.len() {
+            return Err(Invalid::field("levels", Reason::LevelsTooFew { depth, levels: depth + 1 }).into());
+        }
+    }
+    Ok(check_levels(names)?)
+}
+
 /// Checks new level names: 1 to 10, none empty.
 pub fn check_levels(names: &[String]) -> Result<(), Invalid> {
     if names.is_empty() || names.len() > 10 || names.iter().any(|n| n.trim().is_empty()) {
@@ -254,6 +309,33 @@ pub struct Facility {
     pub node_path: NodePath,
 }
 
+/// A facility to create, as submitted.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FacilityInput {
+    /// Code, unique in the country.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// What it is.
+    pub kind: FacilityKind,
+    /// Code of the node it belongs to.
+    pub node_code: String,
+}
+
+/// Decides on `admin` creating the facility `input` describes as `id`, at
+/// the node its `node_code` names (`node`, as loaded): the node must exist
+/// and lie where the administrator manages the tree, and the code and the
+/// name must keep their rules.
+pub fn facility_by(admin: &User, id: Uuid, input: &FacilityInput, node: Option<&Node>) -> Result<Facility, NodeRefused> {
+    let node = policy::named_node(admin, Action::ManageJurisdictions, ("node_code", &input.node_code), node)?;
+    let mut p = Problems::default();
+    let code = check_code(&mut p, "code", &input.code);
+    let name = p.text("name", &input.name, 200);
+    p.finish(())?;
+    Ok(Facility { id, code, name, kind: input.kind, node_id: node.id, node_path: node.path.clone() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,6 +359,62 @@ mod tests {
         assert!(check_levels(&[]).is_err() && check_levels(&[" ".into()]).is_err() && check_levels(&["nation".into()]).is_ok());
         assert!(check_same_parent(&input("P1", Some("KR")), Some("KR")).is_ok());
         assert!(check_same_parent(&input("P1", Some("KR")), None).is_err());
+    }
+
+    fn node_at(path: &NodePath, level: i64) -> Node {
+        Node {
+            id: Uuid::from_u128(9),
+            code: path.code().into(),
+            name: "n".into(),
+            level,
+            parent_id: None,
+            population: 0,
+            path: path.clone(),
+        }
+    }
+
+    #[test]
+    fn an_administrator_adds_to_the_tree_in_reach_only() {
+        use crate::user::Role;
+        let p1 = NodePath::root("KR").child("P1");
+        let admin = crate::fixtures::user(Role::Administrator, &p1);
+        let parent = node_at(&p1, 1);
+        let child = place_node_by(&admin, Uuid::nil(), &input("C9", Some("P1")), Some(&parent), true, 5).unwrap();
+        assert_eq!(child.path, p1.child("C9"));
+        let p2 = node_at(&NodePath::root("KR").child("P2"), 1);
+        let refused = place_node_by(&admin, Uuid::nil(), &input("C9", Some("P2")), Some(&p2), true, 5).unwrap_err();
+        assert!(matches!(refused, Refused::Node(NodeRefused::Denied { field: "parent_code", .. })));
+        let officer = crate::fixtures::user(Role::CommandOfficer, &p1);
+        let refused = place_node_by(&officer, Uuid::nil(), &input("C9", None), None, true, 5).unwrap_err();
+        assert!(matches!(refused, Refused::Denied(Denied::RoleForbids { .. })));
+        let root = place_node_by(&admin, Uuid::nil(), &input("C9", None), None, true, 5).unwrap_err();
+        assert!(matches!(root, Refused::Node(NodeRefused::Invalid(ref i)) if i.errors[0].reason == Reason::RootExists));
+
+        let facility =
+            FacilityInput { code: "QC-1".into(), name: "Centre".into(), kind: FacilityKind::QuarantineCentre, node_code: "P1".into() };
+        assert_eq!(facility_by(&admin, Uuid::nil(), &facility, Some(&parent)).map(|f| f.node_path), Ok(p1.clone()));
+        assert!(matches!(facility_by(&admin, Uuid::nil(), &facility, Some(&p2)), Err(NodeRefused::Denied { field: "node_code", .. })));
+        assert!(matches!(facility_by(&admin, Uuid::nil(), &facility, None), Err(NodeRefused::Invalid(_))));
+        let unnamed = FacilityInput { name: " ".into(), ..facility };
+        assert!(
+            matches!(facility_by(&admin, Uuid::nil(), &unnamed, Some(&parent)), Err(NodeRefused::Invalid(ref i)) if i.errors[0].field == "name")
+        );
+    }
+
+    #[test]
+    fn levels_keep_every_node_on_one() {
+        use crate::user::Role;
+        let admin = crate::fixtures::user(Role::Administrator, &NodePath::root("KR"));
+        let names = |n: usize| (0..n).map(|i| format!("level {i}")).collect::<Vec<_>>();
+        assert_eq!(relevel_by(&admin, &names(3), Some(2)), Ok(()));
+        assert_eq!(relevel_by(&admin, &names(1), None), Ok(()));
+        let too_few = relevel_by(&admin, &names(2), Some(2)).unwrap_err();
+        assert!(
+            matches!(too_few, Refused::Node(NodeRefused::Invalid(ref i)) if i.errors[0].reason == Reason::LevelsTooFew { depth: 2, levels: 3 })
+        );
+        assert!(matches!(relevel_by(&admin, &[], None), Err(Refused::Node(_))));
+        let officer = crate::fixtures::user(Role::CommandOfficer, &NodePath::root("KR"));
+        assert!(matches!(relevel_by(&officer, &names(5), None), Err(Refused::Denied(_))));
     }
 
     #[test]

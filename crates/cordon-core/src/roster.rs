@@ -11,9 +11,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::jurisdiction::NodePath;
+use crate::jurisdiction::{Node, NodePath};
+use crate::policy::{self, Action, Denied, NodeRefused};
 use crate::refusal::Reason;
 use crate::task::OnCall;
+use crate::user::{Role, User};
 use crate::validation::{Invalid, Problems};
 
 /// One worker on call for one area over an interval `[starts_at, ends_at)`.
@@ -70,6 +72,38 @@ impl ShiftInput {
         }
         p.finish(())
     }
+}
+
+/// Decides on `officer` putting a health worker on call as `input` asks,
+/// on what was loaded in the transaction: the area its `node_code` names
+/// (`area`) and the user its `worker_id` names (`worker`). The interval must
+/// hold, the area must exist and lie where the officer keeps rosters
+/// ([`policy::named_node`]), and the worker must be an active health worker
+/// whose anchor contains the area. Returns the shift `id` to store; the
+/// worker's refusals are field errors (`worker_id`, `node_code`).
+pub fn put_on_call(officer: &User, input: &ShiftInput, area: Option<&Node>, worker: Option<&User>, id: Uuid) -> Result<Shift, NodeRefused> {
+    input.check()?;
+    let area = policy::named_node(officer, Action::ManageRoster, ("node_code", &input.node_code), area)?;
+    let worker =
+        worker.filter(|w| w.active && w.role == Role::HealthWorker).ok_or_else(|| Invalid::field("worker_id", Reason::NotWorker))?;
+    if !worker.node_path.contains(&area.path) {
+        let reason = Reason::CannotCover { worker: worker.display_name.clone(), area: area.code.clone() };
+        return Err(Invalid::field("node_code", reason).into());
+    }
+    Ok(Shift {
+        id,
+        worker_id: worker.id,
+        node_id: area.id,
+        node_path: area.path.clone(),
+        starts_at: input.starts_at,
+        ends_at: input.ends_at,
+    })
+}
+
+/// Decides on `officer` removing `shift` (as loaded): they must keep the
+/// rosters of its area.
+pub fn remove_by(officer: &User, shift: &Shift) -> Result<(), Denied> {
+    policy::authorise(officer, Action::ManageRoster, &shift.node_path)
 }
 
 /// Picks the worker on call for `place` at `at`: the deepest of `areas` (the
@@ -139,6 +173,63 @@ mod tests {
         let night = on_call(&areas, &shifts, t(20)).unwrap();
         assert_eq!((night.worker_id, night.area_path), (Uuid::from_u128(1), nation));
         assert!(on_call(&areas, &shifts, t(30)).is_none());
+    }
+
+    fn node(path: &NodePath) -> Node {
+        Node {
+            id: Uuid::from_u128(50),
+            code: path.code().into(),
+            name: "Area".into(),
+            level: 2,
+            parent_id: None,
+            population: 0,
+            path: path.clone(),
+        }
+    }
+
+    #[test]
+    fn a_shift_needs_an_area_in_reach_and_an_active_worker_who_covers_it() {
+        let province = NodePath::root("KR").child("P1");
+        let county = province.child("C1");
+        let officer = crate::fixtures::user(Role::CommandOfficer, &province);
+        let worker = User { id: Uuid::from_u128(9), ..crate::fixtures::user(Role::HealthWorker, &county) };
+        let input = ShiftInput { worker_id: worker.id, node_code: "C1".into(), starts_at: t(0), ends_at: t(8) };
+        let area = node(&county);
+        let shift = put_on_call(&officer, &input, Some(&area), Some(&worker), Uuid::from_u128(1)).unwrap();
+        assert_eq!((shift.worker_id, shift.node_path.clone(), shift.ends_at), (worker.id, county.clone(), t(8)));
+
+        let field_reason = |refused: NodeRefused| match refused {
+            NodeRefused::Invalid(i) => (i.errors[0].field.clone(), i.errors[0].reason.clone()),
+            NodeRefused::Denied { field, .. } => (field.to_owned(), Reason::Deactivated),
+        };
+        let unknown = put_on_call(&officer, &input, None, Some(&worker), Uuid::nil()).unwrap_err();
+        assert_eq!(field_reason(unknown), ("node_code".into(), Reason::NoNode { code: "C1".into() }));
+        let elsewhere = node(&NodePath::root("KR").child("P2"));
+        let refused = put_on_call(&officer, &input, Some(&elsewhere), Some(&worker), Uuid::nil()).unwrap_err();
+        assert!(matches!(refused, NodeRefused::Denied { field: "node_code", denied: Denied::OutsideJurisdiction { .. } }));
+        let inactive = User { active: false, ..worker.clone() };
+        let reporter = User { role: Role::Reporter, ..worker.clone() };
+        for not_a_worker in [None, Some(&inactive), Some(&reporter)] {
+            let refused = put_on_call(&officer, &input, Some(&area), not_a_worker, Uuid::nil()).unwrap_err();
+            assert_eq!(field_reason(refused), ("worker_id".into(), Reason::NotWorker));
+        }
+        let below = User { node_path: county.child("U1"), ..worker.clone() };
+        let refused = put_on_call(&officer, &input, Some(&area), Some(&below), Uuid::nil()).unwrap_err();
+        assert_eq!(field_reason(refused), ("node_code".into(), Reason::CannotCover { worker: "User".into(), area: "C1".into() }));
+        let backwards = ShiftInput { ends_at: t(0), ..input };
+        let refused = put_on_call(&officer, &backwards, Some(&area), Some(&worker), Uuid::nil()).unwrap_err();
+        assert_eq!(field_reason(refused), ("ends_at".into(), Reason::ShiftEndsFirst));
+    }
+
+    #[test]
+    fn only_an_officer_who_keeps_the_area_removes_its_shift() {
+        let province = NodePath::root("KR").child("P1");
+        let in_p1 = shift(1, &province.child("C1"), 0, 8);
+        assert!(remove_by(&crate::fixtures::user(Role::CommandOfficer, &province), &in_p1).is_ok());
+        let other = crate::fixtures::user(Role::CommandOfficer, &NodePath::root("KR").child("P2"));
+        assert!(matches!(remove_by(&other, &in_p1), Err(Denied::OutsideJurisdiction { .. })));
+        let worker = crate::fixtures::user(Role::HealthWorker, &province);
+        assert!(matches!(remove_by(&worker, &in_p1), Err(Denied::RoleForbids { .. })));
     }
 
     #[test]

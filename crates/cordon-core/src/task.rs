@@ -12,7 +12,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::jurisdiction::NodePath;
+use crate::policy::{self, Action, Denied};
 use crate::refusal::Reason;
+use crate::user::{Role, User};
+use crate::validation::{Invalid, Problems};
 
 /// What the task asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -169,6 +172,21 @@ impl std::fmt::Display for TaskError {
 
 impl std::error::Error for TaskError {}
 
+/// Why a change to a task was refused: the policy, a field, or the task's
+/// state machine.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Refused {
+    /// The user may not act on the task.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// A field is wrong or names someone unsuitable.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The task cannot change as asked.
+    #[error(transparent)]
+    Task(#[from] TaskError),
+}
+
 /// Who is on call for a task: a worker and the area whose roster named them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OnCall {
@@ -260,6 +278,53 @@ pub fn reassign(task: &Task, to: &OnCall, deadline: SignedDuration, now: Timesta
         updated_at: now,
         ..task.clone()
     })
+}
+
+/// Whether `user` may see `task`: it is theirs, or lies in their reach.
+fn may_see(user: &User, task: &Task) -> Result<(), Denied> {
+    if task.assignee_id == Some(user.id) { Ok(()) } else { policy::authorise(user, Action::Read, &task.subject_path) }
+}
+
+/// Whether `user` may work on `task` (acknowledge or complete it): they may
+/// see it, and their role works tasks at its place.
+fn may_work(user: &User, task: &Task) -> Result<(), Denied> {
+    may_see(user, task)?;
+    policy::authorise(user, Action::WorkTask, &task.subject_path)
+}
+
+/// Decides on `user` acknowledging `task` (as loaded): they may work on it
+/// and [`acknowledge`] allows it.
+pub fn acknowledge_by(user: &User, task: &Task, now: Timestamp) -> Result<Task, Refused> {
+    may_work(user, task)?;
+    Ok(acknowledge(task, user.id, now)?)
+}
+
+/// Decides on `user` completing `task` (as loaded) with the note `note` as
+/// given: they may work on it, the note is at most 4000 characters, and
+/// [`complete`] allows it.
+pub fn complete_by(user: &User, task: &Task, note: Option<&str>, now: Timestamp) -> Result<Task, Refused> {
+    may_work(user, task)?;
+    let mut p = Problems::default();
+    let note = p.optional_text("note", note, 4000);
+    p.finish(())?;
+    Ok(complete(task, user.id, note, now)?)
+}
+
+/// Decides on `officer` handing `task` (as loaded) to `worker` (the user the
+/// request names, as loaded): the officer may reassign tasks at its place;
+/// the worker is an active health worker in the officer's jurisdiction
+/// whose area covers the task's place; and [`reassign`] allows it, with a
+/// fresh `deadline`.
+pub fn reassign_by(officer: &User, task: &Task, worker: Option<&User>, deadline: SignedDuration, now: Timestamp) -> Result<Task, Refused> {
+    may_see(officer, task)?;
+    policy::authorise(officer, Action::ReassignTask, &task.subject_path)?;
+    let worker = worker
+        .filter(|w| w.active && w.role == Role::HealthWorker && officer.node_path.contains(&w.node_path))
+        .ok_or_else(|| Invalid::field("worker_id", Reason::NotWorkerHere))?;
+    if !worker.node_path.contains(&task.subject_path) {
+        return Err(Invalid::field("worker_id", Reason::WorkerAreaMisses).into());
+    }
+    Ok(reassign(task, &OnCall { worker_id: worker.id, area_path: worker.node_path.clone() }, deadline, now)?)
 }
 
 /// Whether the deadline has passed without an acknowledgement, so the task
@@ -395,6 +460,70 @@ mod tests {
     fn nobody_on_call_is_an_escalation_from_the_start() {
         let t = assign(Uuid::nil(), subject(NodePath::root("KR")), None, HOUR, Timestamp::UNIX_EPOCH);
         assert_eq!((t.status, t.assignee_id, t.escalations), (TaskStatus::Escalated, None, 1));
+    }
+
+    /// The task `new_task` makes, about a place in county C1 of province
+    /// P1, assigned to `worker_id`.
+    fn task_in_c1(worker_id: Uuid) -> Task {
+        let place = NodePath::root("KR").child("P1").child("C1").child("U1");
+        let on_call = OnCall { worker_id, area_path: place.parent().unwrap() };
+        assign(Uuid::nil(), subject(place), Some(&on_call), 2 * HOUR, Timestamp::UNIX_EPOCH)
+    }
+
+    fn user_at(id: u128, role: Role, path: &NodePath) -> User {
+        User { id: Uuid::from_u128(id), ..crate::fixtures::user(role, path) }
+    }
+
+    #[test]
+    fn only_the_assignee_in_reach_works_a_task() {
+        let c1 = NodePath::root("KR").child("P1").child("C1");
+        let worker = user_at(1, Role::HealthWorker, &c1);
+        let task = task_in_c1(worker.id);
+        let acked = acknowledge_by(&worker, &task, Timestamp::UNIX_EPOCH).unwrap();
+        assert_eq!(acked.status, TaskStatus::Acknowledged);
+        let done = complete_by(&worker, &acked, Some("  isolated  "), Timestamp::UNIX_EPOCH).unwrap();
+        assert_eq!((done.status, done.note.as_deref()), (TaskStatus::Done, Some("isolated")));
+        let long = "x".repeat(4001);
+        assert!(matches!(complete_by(&worker, &acked, Some(&long), Timestamp::UNIX_EPOCH), Err(Refused::Invalid(_))));
+
+        let colleague = user_at(2, Role::HealthWorker, &c1);
+        assert_eq!(acknowledge_by(&colleague, &task, Timestamp::UNIX_EPOCH), Err(Refused::Task(TaskError::NotAssignee)));
+        let elsewhere = user_at(3, Role::HealthWorker, &NodePath::root("KR").child("P2"));
+        assert!(matches!(
+            acknowledge_by(&elsewhere, &task, Timestamp::UNIX_EPOCH),
+            Err(Refused::Denied(Denied::OutsideJurisdiction { .. }))
+        ));
+        let reporter = user_at(4, Role::Reporter, &c1);
+        assert!(matches!(complete_by(&reporter, &acked, None, Timestamp::UNIX_EPOCH), Err(Refused::Denied(Denied::RoleForbids { .. }))));
+    }
+
+    #[test]
+    fn a_task_goes_only_to_an_active_worker_of_the_officers_whose_area_covers_it() {
+        let p1 = NodePath::root("KR").child("P1");
+        let officer = user_at(10, Role::CommandOfficer, &p1);
+        let task = task_in_c1(Uuid::from_u128(1));
+        let worker_p1 = user_at(2, Role::HealthWorker, &p1);
+        let moved = reassign_by(&officer, &task, Some(&worker_p1), HOUR, Timestamp::UNIX_EPOCH).unwrap();
+        assert_eq!((moved.assignee_id, moved.area_path.clone()), (Some(worker_p1.id), p1.clone()));
+
+        let field_reason = |refused: Refused| match refused {
+            Refused::Invalid(i) => Some((i.errors[0].field.clone(), i.errors[0].reason.clone())),
+            _ => None,
+        };
+        let not_here = Some(("worker_id".to_owned(), Reason::NotWorkerHere));
+        let inactive = User { active: false, ..worker_p1.clone() };
+        let reporter = User { role: Role::Reporter, ..worker_p1.clone() };
+        let other_province = user_at(3, Role::HealthWorker, &NodePath::root("KR").child("P2"));
+        for wrong in [None, Some(&inactive), Some(&reporter), Some(&other_province)] {
+            assert_eq!(field_reason(reassign_by(&officer, &task, wrong, HOUR, Timestamp::UNIX_EPOCH).unwrap_err()), not_here);
+        }
+        let other_county = user_at(4, Role::HealthWorker, &p1.child("C2"));
+        let misses = reassign_by(&officer, &task, Some(&other_county), HOUR, Timestamp::UNIX_EPOCH).unwrap_err();
+        assert_eq!(field_reason(misses), Some(("worker_id".to_owned(), Reason::WorkerAreaMisses)));
+        let officer_p2 = user_at(11, Role::CommandOfficer, &NodePath::root("KR").child("P2"));
+        assert!(matches!(reassign_by(&officer_p2, &task, Some(&worker_p1), HOUR, Timestamp::UNIX_EPOCH), Err(Refused::Denied(_))));
+        let same = user_at(1, Role::HealthWorker, &p1);
+        assert_eq!(reassign_by(&officer, &task, Some(&same), HOUR, Timestamp::UNIX_EPOCH), Err(Refused::Task(TaskError::SameAssignee)));
     }
 
     #[test]

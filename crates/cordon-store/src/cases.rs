@@ -4,6 +4,7 @@ use cordon_core::case::{self, Case, CaseStatus, Classification, Outcome};
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
 use cordon_core::refusal::Record;
+use cordon_core::user::User;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
@@ -130,13 +131,14 @@ impl Store {
         rows.into_iter().map(Case::try_from).collect()
     }
 
-    /// Reclassifies a case (or records its outcome) as `actor`.
-    pub async fn classify_case(&self, actor: Uuid, id: Uuid, change: Classification, now: Timestamp) -> Result<Case> {
+    /// `user` reclassifies the case `id` (or records its outcome), in one
+    /// transaction: the case is loaded and [`case::classify_by`] decides.
+    pub async fn classify_case(&self, user: &User, id: Uuid, change: Classification, now: Timestamp) -> Result<Case> {
         self.write(async |tx| {
             let before = case_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found(Record::Case, id))?;
-            let after = case::classify(&before, change, now)?;
+            let after = case::classify_by(user, &before, change, now)?;
             update_case(&mut tx.conn, &after).await?;
-            tx.audit(now, Some(actor), "case.classify", id, Some(&before), Some(&after)).await?;
+            tx.audit(now, Some(user.id), "case.classify", id, Some(&before), Some(&after)).await?;
             tx.emit(Event::new(EventKind::CaseClassified, &after.unit_path, id, now, &after)).await?;
             Ok(after)
         })

@@ -127,5 +127,36 @@ impl From<cordon_core::directive::Refused> for StoreError {
     }
 }
 
+impl From<cordon_core::task::Refused> for StoreError {
+    fn from(refused: cordon_core::task::Refused) -> Self {
+        use cordon_core::task::Refused;
+        match refused {
+            Refused::Denied(d) => StoreError::Denied(d),
+            Refused::Invalid(i) => StoreError::Invalid(i),
+            Refused::Task(t) => StoreError::Task(t),
+        }
+    }
+}
+
+impl From<cordon_core::case::Refused> for StoreError {
+    fn from(refused: cordon_core::case::Refused) -> Self {
+        use cordon_core::case::Refused;
+        match refused {
+            Refused::Denied(d) => StoreError::Denied(d),
+            Refused::Case(c) => StoreError::Case(c),
+        }
+    }
+}
+
+impl From<cordon_core::jurisdiction::Refused> for StoreError {
+    fn from(refused: cordon_core::jurisdiction::Refused) -> Self {
+        use cordon_core::jurisdiction::Refused;
+        match refused {
+            Refused::Denied(d) => StoreError::Denied(d),
+            Refused::Node(n) => StoreError::NodeRefused(n),
+        }
+    }
+}
+
 /// Result of a store operation.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

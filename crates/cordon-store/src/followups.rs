@@ -26,6 +26,7 @@ use crate::tasks::{insert_task, task_by_id, update_task};
 use crate::{Store, exec};
 
 pub use cordon_core::visit::VisitInput;
+use cordon_core::visit::{self, Visited};
 
 /// What recording a visit did.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -94,21 +95,14 @@ impl Store {
     }
 
     /// The assigned worker records a follow-up visit; it completes the task.
-    /// Symptoms or fever become a report filed by the worker; if that opens a
-    /// case, the quarantine converts and the new case is linked to its source.
-    pub async fn record_visit(
-        &self,
-        worker: &User,
-        task_id: Uuid,
-        visit: &VisitInput,
-        note: Option<String>,
-        now: Timestamp,
-    ) -> Result<VisitOutcome> {
+    /// The task is loaded in the transaction and [`visit::record_by`]
+    /// decides. Symptoms or fever become a report filed by the worker; if
+    /// that opens a case, the quarantine converts and the new case is linked
+    /// to its source.
+    pub async fn record_visit(&self, worker: &User, task_id: Uuid, visit: &VisitInput, now: Timestamp) -> Result<VisitOutcome> {
         self.write(async |tx| {
             let before = task_by_id(&mut tx.conn, task_id).await?.ok_or_else(|| StoreError::not_found(Record::Task, task_id))?;
-            let order_id = cordon_core::visit::followed_order(&before)?;
-            let acknowledged = if before.status.awaits_acknowledgement() { task::acknowledge(&before, worker.id, now)? } else { before.clone() };
-            let done = task::complete(&acknowledged, worker.id, note.clone(), now)?;
+            let Visited { order_id, done, note } = visit::record_by(worker, &before, visit, now)?;
             update_task(&mut tx.conn, &done).await?;
             tx.audit(now, Some(worker.id), "task.complete", task_id, Some(&before), Some(&done)).await?;
             tx.emit(Event::new(EventKind::TaskCompleted, &done.subject_path, task_id, now, &done)).await?;

@@ -1,6 +1,7 @@
 //! The jurisdiction tree and its facilities.
 
-use cordon_core::jurisdiction::{self, DEFAULT_LEVELS, Facility, FacilityKind, Node, NodeInput, NodePath};
+use cordon_core::jurisdiction::{self, DEFAULT_LEVELS, Facility, FacilityInput, FacilityKind, Node, NodeInput, NodePath};
+use cordon_core::user::User;
 use cordon_core::{FieldError, Invalid};
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
@@ -8,7 +9,7 @@ use uuid::Uuid;
 
 use crate::db::{Conn, parse_enum, subtree};
 use crate::error::{Result, StoreError};
-use crate::{Store, exec};
+use crate::{Store, Tx, exec};
 
 const NODE_COLUMNS: &str = "id, code, name, level, parent_id, population, path";
 
@@ -129,10 +130,13 @@ impl Store {
         self.read(async |c| level_names(c).await).await
     }
 
-    /// Replaces the level names (before any node exists below them).
-    pub async fn set_levels(&self, actor: Option<Uuid>, names: &[String], now: Timestamp) -> Result<()> {
+    /// `admin` replaces the level names, in one transaction: the depth of
+    /// the deepest node is loaded and [`jurisdiction::relevel_by`] decides.
+    /// Returns the names as stored.
+    pub async fn set_levels(&self, admin: &User, names: &[String], now: Timestamp) -> Result<Vec<String>> {
         self.write(async |tx| {
-            jurisdiction::check_levels(names)?;
+            let deepest: Option<i64> = exec!(&mut tx.conn, sqlx::query_scalar("SELECT MAX(level) FROM nodes"), fetch_one)?;
+            jurisdiction::relevel_by(admin, names, deepest)?;
             let before = level_names(&mut tx.conn).await?;
             exec!(&mut tx.conn, sqlx::query("DELETE FROM levels"), execute)?;
             for (depth, name) in (0_i64..).zip(names) {
@@ -142,12 +146,29 @@ impl Store {
                     execute
                 )?;
             }
-            tx.audit(now, actor, "levels.set", "levels", Some(&before), Some(&names)).await
+            tx.audit(now, Some(admin.id), "levels.set", "levels", Some(&before), Some(&names)).await?;
+            level_names(&mut tx.conn).await
         })
         .await
     }
 
-    /// Creates a node under the node with `input.parent_code` (or the root).
+    /// `admin` creates a node under the node `input.parent_code` names (or
+    /// the root), in one transaction: the parent is loaded and
+    /// [`jurisdiction::place_node_by`] decides.
+    pub async fn create_node_by(&self, admin: &User, input: &NodeInput, now: Timestamp) -> Result<Node> {
+        self.write(async |tx| {
+            let (named, has_root, levels) = placement_in(&mut tx.conn, input).await?;
+            let node = jurisdiction::place_node_by(admin, Uuid::now_v7(), input, named.as_ref(), has_root, levels)?;
+            insert_node(&mut tx.conn, &node).await?;
+            tx.audit(now, Some(admin.id), "node.create", node.id, None::<&()>, Some(&node)).await?;
+            Ok(node)
+        })
+        .await
+    }
+
+    /// Creates a node under the node with `input.parent_code` (or the root),
+    /// with no access check: the seeders' way (administrators go through
+    /// [`Store::create_node_by`]).
     pub async fn create_node(&self, actor: Option<Uuid>, input: &NodeInput, now: Timestamp) -> Result<Node> {
         self.write(async |tx| {
             let node = new_node_in(&mut tx.conn, input, "parent_code").await?;
@@ -280,7 +301,21 @@ impl Store {
         Ok(rows.into_iter().map(Node::from).collect())
     }
 
-    /// Creates a facility at a node.
+    /// `admin` creates the facility `input` describes, in one transaction:
+    /// the node its `node_code` names is loaded and
+    /// [`jurisdiction::facility_by`] decides.
+    pub async fn create_facility_by(&self, admin: &User, input: &FacilityInput, now: Timestamp) -> Result<Facility> {
+        self.write(async |tx| {
+            let node = node_by_code(&mut tx.conn, input.node_code.trim()).await?;
+            let facility = jurisdiction::facility_by(admin, Uuid::now_v7(), input, node.as_ref())?;
+            insert_facility(tx, Some(admin.id), &facility, now).await?;
+            Ok(facility)
+        })
+        .await
+    }
+
+    /// Creates a facility at a node, with no access check: the seeders' way
+    /// (administrators go through [`Store::create_facility_by`]).
     pub async fn create_facility(
         &self,
         actor: Option<Uuid>,
@@ -296,19 +331,7 @@ impl Store {
         p.finish(())?;
         let facility = Facility { id: Uuid::now_v7(), code, name, kind, node_id: node.id, node_path: node.path.clone() };
         self.write(async |tx| {
-            exec!(
-                &mut tx.conn,
-                sqlx::query("INSERT INTO facilities (id, code, name, kind, node_id, node_path) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(facility.id)
-                    .bind(&facility.code)
-                    .bind(&facility.name)
-                    .bind(facility.kind.as_str())
-                    .bind(facility.node_id)
-                    .bind(facility.node_path.as_str()),
-                execute
-            )
-            .map_err(|e| StoreError::taken_or(e, "code", &facility.code))?;
-            tx.audit(now, actor, "facility.create", facility.id, None::<&()>, Some(&facility)).await?;
+            insert_facility(tx, actor, &facility, now).await?;
             Ok(facility.clone())
         })
         .await
@@ -321,14 +344,39 @@ impl Store {
     }
 }
 
-/// Loads the parent named in `input` (or whether the tree has a root) and
-/// lets [`jurisdiction::place_node`] build the node.
-async fn new_node_in(c: &mut Conn<'_>, input: &NodeInput, parent_field: &str) -> Result<Node> {
+/// Stores a new facility with its audit record.
+async fn insert_facility(tx: &mut Tx<'_>, actor: Option<Uuid>, facility: &Facility, now: Timestamp) -> Result<()> {
+    exec!(
+        &mut tx.conn,
+        sqlx::query("INSERT INTO facilities (id, code, name, kind, node_id, node_path) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(facility.id)
+            .bind(&facility.code)
+            .bind(&facility.name)
+            .bind(facility.kind.as_str())
+            .bind(facility.node_id)
+            .bind(facility.node_path.as_str()),
+        execute
+    )
+    .map_err(|e| StoreError::taken_or(e, "code", &facility.code))?;
+    tx.audit(now, actor, "facility.create", facility.id, None::<&()>, Some(facility)).await
+}
+
+/// What placing the node `input` describes needs, as loaded: the node its
+/// parent code names, whether the tree has a root, and how many levels it
+/// has.
+async fn placement_in(c: &mut Conn<'_>, input: &NodeInput) -> Result<(Option<Node>, bool, usize)> {
     let levels = level_names(c).await?.len();
     let named = match input.parent_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(code) => node_by_code(c, code).await?,
         None => None,
     };
     let roots: i64 = exec!(c, sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE parent_id IS NULL"), fetch_one)?;
-    Ok(jurisdiction::place_node(Uuid::now_v7(), input, (parent_field, named.as_ref()), roots > 0, levels)?)
+    Ok((named, roots > 0, levels))
+}
+
+/// Loads what placing the node needs ([`placement_in`]) and lets
+/// [`jurisdiction::place_node`] build the node.
+async fn new_node_in(c: &mut Conn<'_>, input: &NodeInput, parent_field: &str) -> Result<Node> {
+    let (named, has_root, levels) = placement_in(c, input).await?;
+    Ok(jurisdiction::place_node(Uuid::now_v7(), input, (parent_field, named.as_ref()), has_root, levels)?)
 }

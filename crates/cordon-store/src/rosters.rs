@@ -4,15 +4,20 @@ use std::fmt::Write as _;
 
 use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::refusal::Record;
-use cordon_core::roster::{self, Shift};
+use cordon_core::roster::{self, Shift, ShiftInput};
 use cordon_core::task::OnCall;
+use cordon_core::user::User;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::db::{Conn, from_micros, micros, subtree};
 use crate::error::{Result, StoreError};
-use crate::{Store, exec};
+use crate::jurisdictions::node_by_code;
+use crate::users::user_by_id;
+use crate::{Store, Tx, exec};
+
+const SHIFT_COLUMNS: &str = "id, worker_id, node_id, node_path, starts_at, ends_at";
 
 type ShiftRow = (Uuid, Uuid, Uuid, String, i64, i64);
 
@@ -62,8 +67,33 @@ pub async fn on_call_in(c: &mut Conn<'_>, areas: &[NodePath], at: Timestamp) -> 
     Ok(roster::on_call(areas, &shifts, at))
 }
 
+/// A shift by id, inside any connection.
+async fn shift_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Shift>> {
+    let sql = format!("SELECT {SHIFT_COLUMNS} FROM shifts WHERE id = $1");
+    let row: Option<ShiftRow> = exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id), fetch_optional)?;
+    row.map(shift_from).transpose()
+}
+
+/// Stores a new shift with its audit record, as `actor`.
+async fn insert_shift(tx: &mut Tx<'_>, actor: Uuid, shift: &Shift, now: Timestamp) -> Result<()> {
+    let sql = format!("INSERT INTO shifts ({SHIFT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)");
+    exec!(
+        &mut tx.conn,
+        sqlx::query(AssertSqlSafe(sql.as_str()))
+            .bind(shift.id)
+            .bind(shift.worker_id)
+            .bind(shift.node_id)
+            .bind(shift.node_path.as_str())
+            .bind(micros(shift.starts_at))
+            .bind(micros(shift.ends_at)),
+        execute
+    )?;
+    tx.audit(now, Some(actor), "shift.create", shift.id, None::<&()>, Some(shift)).await
+}
+
 impl Store {
-    /// Puts a worker on call for an area.
+    /// Puts a worker on call for an area, unchecked: the seeders' way
+    /// (command officers go through [`Store::put_on_call`]).
     pub async fn add_shift(
         &self,
         actor: Uuid,
@@ -75,43 +105,40 @@ impl Store {
     ) -> Result<Shift> {
         let shift = Shift { id: Uuid::now_v7(), worker_id, node_id: area.id, node_path: area.path.clone(), starts_at, ends_at };
         self.write(async |tx| {
-            exec!(
-                &mut tx.conn,
-                sqlx::query("INSERT INTO shifts (id, worker_id, node_id, node_path, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(shift.id)
-                    .bind(shift.worker_id)
-                    .bind(shift.node_id)
-                    .bind(shift.node_path.as_str())
-                    .bind(micros(shift.starts_at))
-                    .bind(micros(shift.ends_at)),
-                execute
-            )?;
-            tx.audit(now, Some(actor), "shift.create", shift.id, None::<&()>, Some(&shift)).await?;
+            insert_shift(tx, actor, &shift, now).await?;
             Ok(shift.clone())
+        })
+        .await
+    }
+
+    /// `officer` puts a health worker on call as `input` asks, in one
+    /// transaction: the area its `node_code` names and the worker its
+    /// `worker_id` names are loaded and [`roster::put_on_call`] decides.
+    pub async fn put_on_call(&self, officer: &User, input: &ShiftInput, now: Timestamp) -> Result<Shift> {
+        self.write(async |tx| {
+            let area = node_by_code(&mut tx.conn, input.node_code.trim()).await?;
+            let worker = user_by_id(&mut tx.conn, input.worker_id).await?;
+            let shift = roster::put_on_call(officer, input, area.as_ref(), worker.as_ref(), Uuid::now_v7())?;
+            insert_shift(tx, officer.id, &shift, now).await?;
+            Ok(shift)
         })
         .await
     }
 
     /// A shift by id.
     pub async fn shift(&self, id: Uuid) -> Result<Option<Shift>> {
-        let row: Option<ShiftRow> = self
-            .read(async |c| {
-                Ok(exec!(
-                    c,
-                    sqlx::query_as("SELECT id, worker_id, node_id, node_path, starts_at, ends_at FROM shifts WHERE id = $1").bind(id),
-                    fetch_optional
-                )?)
-            })
-            .await?;
-        row.map(shift_from).transpose()
+        self.read(async |c| shift_by_id(c, id).await).await
     }
 
-    /// Removes a shift.
-    pub async fn remove_shift(&self, actor: Uuid, id: Uuid, now: Timestamp) -> Result<()> {
-        let before = self.shift(id).await?.ok_or_else(|| StoreError::not_found(Record::Shift, id))?;
+    /// `officer` removes the shift `id`, in one transaction: the shift is
+    /// loaded and [`roster::remove_by`] decides. Returns the shift removed.
+    pub async fn remove_shift(&self, officer: &User, id: Uuid, now: Timestamp) -> Result<Shift> {
         self.write(async |tx| {
+            let before = shift_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found(Record::Shift, id))?;
+            roster::remove_by(officer, &before)?;
             exec!(&mut tx.conn, sqlx::query("DELETE FROM shifts WHERE id = $1").bind(id), execute)?;
-            tx.audit(now, Some(actor), "shift.delete", id, Some(&before), None::<&()>).await
+            tx.audit(now, Some(officer.id), "shift.delete", id, Some(&before), None::<&()>).await?;
+            Ok(before)
         })
         .await
     }

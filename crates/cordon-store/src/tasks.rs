@@ -5,7 +5,8 @@ use cordon_core::escalation::{Escalation, EscalationKind, scope_above};
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
 use cordon_core::refusal::Record;
-use cordon_core::task::{self, OnCall, Task, TaskKind, TaskStatus};
+use cordon_core::task::{self, Task, TaskKind, TaskStatus};
+use cordon_core::user::User;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
@@ -15,6 +16,7 @@ use crate::db::{Conn, from_micros, micros, parse_enum, subtree};
 use crate::error::{Result, StoreError};
 use crate::escalations::record_escalation;
 use crate::rosters::on_call_in;
+use crate::users::user_by_id;
 use crate::{Store, exec};
 
 pub(crate) const TASK_COLUMNS: &str = "id, kind, case_id, order_id, due_on, person_id, subject_path, area_path, assignee_id, status, deadline, escalations, created_at, updated_at, note";
@@ -147,25 +149,35 @@ impl Store {
         rows.into_iter().map(Task::try_from).collect()
     }
 
-    /// The assignee acknowledges a task: they are on the way.
-    pub async fn acknowledge_task(&self, worker: Uuid, id: Uuid, now: Timestamp) -> Result<Task> {
-        self.change_task(worker, id, "task.acknowledge", EventKind::TaskAcknowledged, now, |t| task::acknowledge(t, worker, now)).await
+    /// `worker` acknowledges the task `id` (they are on the way), in one
+    /// transaction: the task is loaded and [`task::acknowledge_by`] decides.
+    pub async fn acknowledge_task(&self, worker: &User, id: Uuid, now: Timestamp) -> Result<Task> {
+        let decide = async |_: &mut Conn<'_>, t: &Task| Ok(task::acknowledge_by(worker, t, now)?);
+        self.change_task(worker.id, id, "task.acknowledge", EventKind::TaskAcknowledged, now, decide).await
     }
 
-    /// The assignee completes an acknowledged task.
-    pub async fn complete_task(&self, worker: Uuid, id: Uuid, note: Option<String>, now: Timestamp) -> Result<Task> {
-        self.change_task(worker, id, "task.complete", EventKind::TaskCompleted, now, |t| task::complete(t, worker, note.clone(), now)).await
+    /// `worker` completes the task `id` with the note `note` as given, in one
+    /// transaction: the task is loaded and [`task::complete_by`] decides.
+    pub async fn complete_task(&self, worker: &User, id: Uuid, note: Option<&str>, now: Timestamp) -> Result<Task> {
+        let decide = async |_: &mut Conn<'_>, t: &Task| Ok(task::complete_by(worker, t, note, now)?);
+        self.change_task(worker.id, id, "task.complete", EventKind::TaskCompleted, now, decide).await
     }
 
-    /// A command officer hands a task to `to` (a worker on call for `area`).
-    pub async fn reassign_task(&self, officer: Uuid, id: Uuid, to: &OnCall, now: Timestamp) -> Result<Task> {
-        let settings = self.settings().await?;
-        self.change_task(officer, id, "task.reassign", EventKind::TaskAssigned, now, |t| {
-            task::reassign(t, to, settings.investigation_deadline(), now)
-        })
-        .await
+    /// `officer` hands the task `id` to the health worker `worker_id`, in one
+    /// transaction: the task, the worker and the settings are loaded and
+    /// [`task::reassign_by`] decides.
+    pub async fn reassign_task(&self, officer: &User, id: Uuid, worker_id: Uuid, now: Timestamp) -> Result<Task> {
+        let decide = async |c: &mut Conn<'_>, t: &Task| {
+            let worker = user_by_id(c, worker_id).await?;
+            let deadline = settings_in(c).await?.investigation_deadline();
+            Ok(task::reassign_by(officer, t, worker.as_ref(), deadline, now)?)
+        };
+        self.change_task(officer.id, id, "task.reassign", EventKind::TaskAssigned, now, decide).await
     }
 
+    /// Loads the task `id`, lets `decide` rule on it (with the connection,
+    /// to load what else it needs) and stores the result with its audit
+    /// record and event, in one transaction.
     async fn change_task(
         &self,
         actor: Uuid,
@@ -173,11 +185,11 @@ impl Store {
         action: &str,
         kind: EventKind,
         now: Timestamp,
-        decide: impl FnOnce(&Task) -> Result<Task, task::TaskError>,
+        decide: impl AsyncFnOnce(&mut Conn<'_>, &Task) -> Result<Task>,
     ) -> Result<Task> {
         self.write(async |tx| {
             let before = task_by_id(&mut tx.conn, id).await?.ok_or_else(|| StoreError::not_found(Record::Task, id))?;
-            let after = decide(&before)?;
+            let after = decide(&mut tx.conn, &before).await?;
             update_task(&mut tx.conn, &after).await?;
             tx.audit(now, Some(actor), action, id, Some(&before), Some(&after)).await?;
             tx.emit(Event::new(kind, &after.subject_path, id, now, &after)).await?;

@@ -11,14 +11,18 @@
 pub mod alert_levels;
 pub mod alerts;
 pub mod arrivals;
+pub mod cases;
 pub mod contacts;
 pub mod daily;
 pub mod directives;
 pub mod gatherings;
 pub mod investigations;
+pub mod jurisdictions;
 pub mod orders;
 pub mod reports;
+pub mod rosters;
 pub mod settings;
+pub mod tasks;
 pub mod users;
 
 use cordon_core::jurisdiction::{Node, NodePath};
@@ -35,10 +39,9 @@ pub fn authorise(user: &User, action: Action, target: &NodePath) -> ApiResult<()
 
 /// Finds a node and checks that `user` may perform `action` there
 /// ([`policy::named_node`]); an unknown code is a 422 and a node outside the
-/// user's subtree a 403, each naming the field. For reads and list scopes: a
-/// change loads and checks the node it names inside its own transaction
-/// instead (reports, daily reports, residents and users do; shifts, nodes
-/// and facilities still call this before their store method).
+/// user's subtree a 403, each naming the field. For reads and list scopes
+/// only: a change loads and checks the node it names inside its own
+/// transaction instead.
 pub async fn node_in_scope(state: &AppState, user: &User, code: &str, field: &'static str, action: Action) -> ApiResult<Node> {
     let found = state.store.node_by_code(code.trim()).await?;
     Ok(policy::named_node(user, action, (field, code), found.as_ref())?.clone())

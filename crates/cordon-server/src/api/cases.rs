@@ -4,7 +4,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use cordon_core::case::{Case, CaseStatus, Classification};
 use cordon_core::policy::Action;
-use cordon_core::refusal::Reason;
 use cordon_core::refusal::Record;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -62,11 +61,7 @@ async fn classify(
     Path(id): Path<Uuid>,
     AppJson(change): AppJson<Classification>,
 ) -> ApiResult<Json<Case>> {
-    case_in_scope(&state, &user, id, Action::Classify).await?;
-    if change.status.is_none() && change.outcome.is_none() {
-        return Err(ApiError::bad_field("status", Reason::StatusOrOutcome));
-    }
-    Ok(Json(state.store.classify_case(user.id, id, change, state.now()).await?))
+    Ok(Json(crate::actions::cases::classify(&state, &user, id, change).await?))
 }
 
 /// Routes.

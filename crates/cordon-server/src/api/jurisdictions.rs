@@ -3,7 +3,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use cordon_core::jurisdiction::{Facility, FacilityKind, Node, NodeInput};
+use cordon_core::jurisdiction::FacilityInput;
+use cordon_core::jurisdiction::{Facility, Node, NodeInput};
 use cordon_core::policy::{self, Action};
 use cordon_core::refusal::Reason;
 use serde::{Deserialize, Serialize};
@@ -12,6 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{authorise, node_in_scope, scope};
+use crate::actions::jurisdictions;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
@@ -108,28 +110,7 @@ async fn create_node(
     CurrentUser(user): CurrentUser,
     AppJson(input): AppJson<NodeInput>,
 ) -> ApiResult<(StatusCode, Json<Node>)> {
-    let target = if let Some(code) = input.parent_code.as_deref() {
-        node_in_scope(&state, &user, code, "parent_code", Action::ManageJurisdictions).await?.path
-    } else {
-        authorise(&user, Action::ManageJurisdictions, &user.node_path)?;
-        user.node_path.clone()
-    };
-    authorise(&user, Action::ManageJurisdictions, &target)?;
-    Ok((StatusCode::CREATED, Json(state.store.create_node(Some(user.id), &input, state.now()).await?)))
-}
-
-/// A facility to create.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FacilityInput {
-    /// Code, unique in the country.
-    pub code: String,
-    /// Name.
-    pub name: String,
-    /// What it is.
-    pub kind: FacilityKind,
-    /// Code of the node it belongs to.
-    pub node_code: String,
+    Ok((StatusCode::CREATED, Json(jurisdictions::create_node(&state, &user, &input).await?)))
 }
 
 /// Facilities in your subtree.
@@ -150,9 +131,7 @@ async fn create_facility(
     CurrentUser(user): CurrentUser,
     AppJson(input): AppJson<FacilityInput>,
 ) -> ApiResult<(StatusCode, Json<Facility>)> {
-    let node = node_in_scope(&state, &user, &input.node_code, "node_code", Action::ManageJurisdictions).await?;
-    let facility = state.store.create_facility(Some(user.id), &input.code, &input.name, input.kind, &node, state.now()).await?;
-    Ok((StatusCode::CREATED, Json(facility)))
+    Ok((StatusCode::CREATED, Json(jurisdictions::create_facility(&state, &user, &input).await?)))
 }
 
 /// The level names of the tree, root first (e.g. nation, province, county, district, unit).
@@ -177,16 +156,7 @@ async fn put_levels(
     CurrentUser(user): CurrentUser,
     AppJson(body): AppJson<Levels>,
 ) -> ApiResult<Json<Levels>> {
-    authorise(&user, Action::ManageJurisdictions, &user.node_path)?;
-    if let Some(root) = state.store.root_node().await? {
-        let deepest = state.store.subtree(&root.path, None).await?.iter().map(|n| n.level).max().unwrap_or(0);
-        let depth = usize::try_from(deepest).unwrap_or(0);
-        if depth >= body.levels.len() {
-            return Err(cordon_core::Invalid::field("levels", Reason::LevelsTooFew { depth, levels: depth + 1 }).into());
-        }
-    }
-    state.store.set_levels(Some(user.id), &body.levels, state.now()).await?;
-    Ok(Json(Levels { levels: state.store.levels().await? }))
+    Ok(Json(Levels { levels: jurisdictions::set_levels(&state, &user, &body.levels).await? }))
 }
 
 /// Routes.

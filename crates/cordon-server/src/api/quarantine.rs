@@ -171,10 +171,7 @@ async fn visit(
     Path(id): Path<Uuid>,
     AppJson(input): AppJson<VisitInput>,
 ) -> ApiResult<Json<VisitOutcome>> {
-    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, &id))?;
-    authorise(&user, Action::WorkTask, &task.subject_path)?;
-    let note = input.check()?;
-    Ok(Json(state.store.record_visit(&user, id, &input, note, state.now()).await?))
+    Ok(Json(crate::actions::tasks::visit(&state, &user, id, &input).await?))
 }
 
 /// Handover list parameters.

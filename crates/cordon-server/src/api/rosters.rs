@@ -3,11 +3,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use cordon_core::policy::Action;
 use cordon_core::refusal::Reason;
-use cordon_core::refusal::Record;
 use cordon_core::roster::{Shift, ShiftInput, coverage_gaps};
-use cordon_core::user::Role;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -15,7 +12,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{authorise, node_in_scope, scope};
+use super::scope;
+use crate::actions::rosters;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
@@ -65,26 +63,13 @@ async fn create(
     CurrentUser(user): CurrentUser,
     AppJson(input): AppJson<ShiftInput>,
 ) -> ApiResult<(StatusCode, Json<Shift>)> {
-    input.check()?;
-    let area = node_in_scope(&state, &user, &input.node_code, "node_code", Action::ManageRoster).await?;
-    let worker = state.store.user(input.worker_id).await?.filter(|w| w.active && w.role == Role::HealthWorker);
-    let worker = worker.ok_or_else(|| cordon_core::Invalid::field("worker_id", Reason::NotWorker))?;
-    if !worker.node_path.contains(&area.path) {
-        return Err(cordon_core::Invalid::field(
-            "node_code",
-            Reason::CannotCover { worker: worker.display_name.clone(), area: area.code.clone() },
-        )
-        .into());
-    }
-    Ok((StatusCode::CREATED, Json(state.store.add_shift(user.id, worker.id, &area, input.starts_at, input.ends_at, state.now()).await?)))
+    Ok((StatusCode::CREATED, Json(rosters::put_on_call(&state, &user, &input).await?)))
 }
 
 /// Remove a shift (command officers).
 #[utoipa::path(delete, path = "/shifts/{id}", tag = "rosters", params(("id" = Uuid, Path)), responses((status = 204)))]
 async fn remove(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
-    let shift = state.store.shift(id).await?.ok_or_else(|| ApiError::not_found(Record::Shift, &id))?;
-    authorise(&user, Action::ManageRoster, &shift.node_path)?;
-    state.store.remove_shift(user.id, id, state.now()).await?;
+    rosters::remove(&state, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

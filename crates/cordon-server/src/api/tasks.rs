@@ -3,10 +3,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use cordon_core::policy::Action;
-use cordon_core::refusal::Reason;
 use cordon_core::refusal::Record;
-use cordon_core::task::{OnCall, Task, TaskStatus};
-use cordon_core::user::{Role, User};
+use cordon_core::task::{Task, TaskStatus};
+use cordon_core::user::User;
 use cordon_store::tasks::TaskFilter;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -15,6 +14,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::{authorise, limit, scope};
+use crate::actions::tasks;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
@@ -67,9 +67,7 @@ async fn get_task(State(state): State<AppState>, CurrentUser(user): CurrentUser,
 /// Acknowledge a task assigned to me: I am on the way.
 #[utoipa::path(post, path = "/tasks/{id}/acknowledge", tag = "tasks", params(("id" = Uuid, Path)), responses((status = 200, body = Task), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
 async fn acknowledge(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Task>> {
-    let task = task_visible(&state, &user, id).await?;
-    authorise(&user, Action::WorkTask, &task.subject_path)?;
-    Ok(Json(state.store.acknowledge_task(user.id, id, state.now()).await?))
+    Ok(Json(tasks::acknowledge(&state, &user, id).await?))
 }
 
 /// Completion.
@@ -89,12 +87,7 @@ async fn complete(
     Path(id): Path<Uuid>,
     AppJson(body): AppJson<Completion>,
 ) -> ApiResult<Json<Task>> {
-    let task = task_visible(&state, &user, id).await?;
-    authorise(&user, Action::WorkTask, &task.subject_path)?;
-    let mut p = cordon_core::validation::Problems::default();
-    let note = p.optional_text("note", body.note.as_deref(), 4000);
-    p.finish(())?;
-    Ok(Json(state.store.complete_task(user.id, id, note, state.now()).await?))
+    Ok(Json(tasks::complete(&state, &user, id, body.note.as_deref()).await?))
 }
 
 /// Reassignment.
@@ -113,19 +106,7 @@ async fn reassign(
     Path(id): Path<Uuid>,
     AppJson(body): AppJson<Reassignment>,
 ) -> ApiResult<Json<Task>> {
-    let task = task_visible(&state, &user, id).await?;
-    authorise(&user, Action::ReassignTask, &task.subject_path)?;
-    let worker = state
-        .store
-        .user(body.worker_id)
-        .await?
-        .filter(|w| w.active && w.role == Role::HealthWorker && user.node_path.contains(&w.node_path));
-    let worker = worker.ok_or_else(|| cordon_core::Invalid::field("worker_id", Reason::NotWorkerHere))?;
-    if !worker.node_path.contains(&task.subject_path) {
-        return Err(cordon_core::Invalid::field("worker_id", Reason::WorkerAreaMisses).into());
-    }
-    let to = OnCall { worker_id: worker.id, area_path: worker.node_path.clone() };
-    Ok(Json(state.store.reassign_task(user.id, id, &to, state.now()).await?))
+    Ok(Json(tasks::reassign(&state, &user, id, body.worker_id).await?))
 }
 
 /// Routes.

@@ -330,8 +330,6 @@ async fn list(state: &AppState, viewer: &Viewer, case_id: Uuid, input: &ContactI
 }
 
 async fn visit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
-    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, &id))?;
-    viewer.may(Action::WorkTask, &task.subject_path)?;
     let mut p = cordon_core::validation::Problems::default();
     let seen = v.get("seen") == "yes";
     let temperature_c = match v.opt("temperature_c") {
@@ -346,9 +344,10 @@ async fn visit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uui
     };
     let symptoms: Vec<Symptom> = v.all("symptoms").filter_map(Symptom::parse).collect();
     let input = VisitInput { seen, temperature_c, symptoms, note: v.opt("note").map(str::to_owned) };
-    // The form's own problem (a temperature that is not a number) first, then the visit's rules.
-    let result = match p.finish(()).and_then(|()| input.check()) {
-        Ok(note) => state.store.record_visit(&viewer.user, id, &input, note, state.now()).await.map(|_| ()).map_err(ApiError::from),
+    // The form's own problem (a temperature that is not a number) first, then
+    // the visit's rules, decided in the store's transaction.
+    let result = match p.finish(()) {
+        Ok(()) => crate::actions::tasks::visit(&state, &viewer.user, id, &input).await.map(|_| ()),
         Err(invalid) => Err(ApiError::Invalid(invalid)),
     };
     match result {

@@ -14,7 +14,6 @@ use axum::routing::{get, post};
 use cordon_core::jurisdiction::Node;
 use cordon_core::policy::Action;
 use cordon_core::refusal::Reason;
-use cordon_core::refusal::Record;
 use cordon_core::roster::{Shift, ShiftInput, coverage_gaps};
 use cordon_core::user::Role;
 use jiff::civil::DateTime;
@@ -28,7 +27,7 @@ use super::{
     Chrome, Crumb, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, breadcrumbs, local_time, page_node, render, render_with,
     see_other,
 };
-use crate::actions::node_in_scope;
+use crate::actions::rosters;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -202,26 +201,25 @@ async fn add_shift(State(state): State<AppState>, viewer: Viewer, v: FormData) -
     render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-/// Adds a shift with the API's checks.
+/// Adds a shift through the action the API uses. The form picks the worker
+/// for the area shown, so a worker who cannot cover it is told at the
+/// worker's field.
 async fn create(state: &AppState, viewer: &Viewer, input: &ShiftInput) -> Result<(), ApiError> {
-    input.check()?;
-    let area = node_in_scope(state, &viewer.user, &input.node_code, "node_code", Action::ManageRoster).await?;
-    let worker = state.store.user(input.worker_id).await?.filter(|w| w.active && w.role == Role::HealthWorker);
-    let worker = worker.ok_or_else(|| cordon_core::Invalid::field("worker_id", Reason::NotWorker))?;
-    if !worker.node_path.contains(&area.path) {
-        return Err(cordon_core::Invalid::field(
-            "worker_id",
-            Reason::CannotCover { worker: worker.display_name.clone(), area: area.code.clone() },
-        )
-        .into());
+    match rosters::put_on_call(state, &viewer.user, input).await {
+        Ok(_) => Ok(()),
+        Err(ApiError::Invalid(mut invalid)) => {
+            for e in &mut invalid.errors {
+                if matches!(e.reason, Reason::CannotCover { .. }) {
+                    e.field = "worker_id".into();
+                }
+            }
+            Err(ApiError::Invalid(invalid))
+        }
+        Err(e) => Err(e),
     }
-    state.store.add_shift(viewer.user.id, worker.id, &area, input.starts_at, input.ends_at, state.now()).await?;
-    Ok(())
 }
 
 async fn remove_shift(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> WebResult<Response> {
-    let shift = state.store.shift(id).await?.ok_or_else(|| ApiError::not_found(Record::Shift, &id))?;
-    viewer.may(Action::ManageRoster, &shift.node_path)?;
-    state.store.remove_shift(viewer.user.id, id, state.now()).await?;
+    let shift = rosters::remove(&state, &viewer.user, id).await?;
     Ok(see_other(&format!("/roster?node={}", super::form::url_encode(shift.node_path.code()))))
 }

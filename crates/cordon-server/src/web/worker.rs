@@ -3,9 +3,10 @@
 //! classify the case. The list itself is the shared
 //! [`super::widgets::task_list`], which the visit form shows too.
 //!
-//! Each button is a small form; the checks are the API's (`Action::WorkTask`
-//! on the task's place, the assignee rule in the core, `Action::Classify` on
-//! the case's unit).
+//! Each button is a small form posted through the action the API uses; the
+//! checks (`Action::WorkTask` on the task's place, the assignee rule,
+//! `Action::Classify` on the case's unit) are the core's, made in the
+//! store's transaction.
 
 use askama::Template;
 use axum::Router;
@@ -22,6 +23,7 @@ use uuid::Uuid;
 
 use super::widgets::task_list::{task_problem, tasks_live as live_tasks, tasks_page};
 use super::{Chrome, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, local_time, render, render_with, see_other};
+use crate::actions::{cases, tasks};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -56,16 +58,6 @@ async fn tasks_live(State(state): State<AppState>, viewer: Viewer) -> WebResult<
     render(&live_tasks(&state, &viewer).await?)
 }
 
-/// The task, if the viewer may work on it (same rule as the API).
-async fn workable_task(state: &AppState, viewer: &Viewer, id: Uuid) -> WebResult<Task> {
-    let task = state.store.task(id).await?.ok_or_else(|| ApiError::not_found(Record::Task, &id))?;
-    if task.assignee_id != Some(viewer.user.id) {
-        viewer.may(Action::Read, &task.subject_path)?;
-    }
-    viewer.may(Action::WorkTask, &task.subject_path)?;
-    Ok(task)
-}
-
 async fn after_task_action(state: &AppState, viewer: &Viewer, id: Uuid, result: Result<Task, ApiError>, done: &str) -> WebResult<Response> {
     match result {
         Ok(_) => Ok(see_other(&format!("/tasks?done={done}"))),
@@ -77,19 +69,12 @@ async fn after_task_action(state: &AppState, viewer: &Viewer, id: Uuid, result: 
 }
 
 async fn acknowledge(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> WebResult<Response> {
-    workable_task(&state, &viewer, id).await?;
-    let result = state.store.acknowledge_task(viewer.user.id, id, state.now()).await.map_err(ApiError::from);
+    let result = tasks::acknowledge(&state, &viewer.user, id).await;
     after_task_action(&state, &viewer, id, result, "acknowledged").await
 }
 
 async fn complete(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, form: FormData) -> WebResult<Response> {
-    workable_task(&state, &viewer, id).await?;
-    let mut p = cordon_core::validation::Problems::default();
-    let note = p.optional_text("note", form.opt("note"), 4000);
-    let result = match p.finish(()) {
-        Ok(()) => state.store.complete_task(viewer.user.id, id, note, state.now()).await.map_err(ApiError::from),
-        Err(invalid) => Err(ApiError::Invalid(invalid)),
-    };
+    let result = tasks::complete(&state, &viewer.user, id, form.opt("note")).await;
     after_task_action(&state, &viewer, id, result, "completed").await
 }
 
@@ -170,8 +155,10 @@ async fn case_page(State(state): State<AppState>, viewer: Viewer, Path(id): Path
 }
 
 async fn classify(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
+    // The case as the form showed it: its status is preselected, so choosing
+    // it again asks for no new classification. Whether the user may classify
+    // it, and whether the move is allowed, is decided in the transaction.
     let case = case_in_scope(&state, &viewer, id).await?;
-    viewer.may(Action::Classify, &case.unit_path)?;
     let mut errors = FieldErrors::none();
     let status = match v.opt("status") {
         None => None,
@@ -197,9 +184,9 @@ async fn classify(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
         errors.key("status", "reason_no_change");
     }
     if errors.is_empty() {
-        match state.store.classify_case(viewer.user.id, id, Classification { status, outcome }, state.now()).await {
+        match cases::classify(&state, &viewer.user, id, Classification { status, outcome }).await {
             Ok(_) => return Ok(see_other(&format!("/cases/{id}?saved=1"))),
-            Err(e) => errors.absorb(e.into())?,
+            Err(e) => errors.absorb(e)?,
         }
     }
     let page = case_view(&state, &viewer, &case, &v, errors, false).await?;

@@ -8,6 +8,7 @@ mod helpers;
 mod access;
 mod alerts;
 mod checks;
+mod decided_inside;
 mod directives;
 mod errors;
 mod escalation;

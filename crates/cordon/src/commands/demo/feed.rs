@@ -152,24 +152,24 @@ impl Feeder {
                     Err(e) => Err(e),
                 }
             }
-            Action::Acknowledge(key) => self.acknowledge(*key, at).await,
+            Action::Acknowledge(key) => self.acknowledge(world, *key, at).await,
             Action::Visit { report, probable, isolate, contacts, .. } => {
                 return self.visit(world, sim, *report, *probable, *isolate, contacts, at, map).await;
             }
-            Action::Complete(report) => match self.opened.get(report) {
-                Some(Opened { task, worker: Some(w), .. }) => {
-                    let note = Some("Visited; sample taken; isolated at home pending the result.".to_owned());
-                    self.store.complete_task(*w, *task, note, at).await.map(drop)
+            Action::Complete(report) => match self.opened.get(report).and_then(|o| Some((o.task, world.by_id.get(&o.worker?)?))) {
+                Some((task, worker)) => {
+                    let note = "Visited; sample taken; isolated at home pending the result.";
+                    self.store.complete_task(worker, task, Some(note), at).await.map(drop)
                 }
-                _ => Ok(()),
+                None => Ok(()),
             },
             Action::LabResult { report, positive } => self.lab_result(world, *report, *positive, at).await,
-            Action::Outcome { report, died } => match self.opened.get(report) {
-                Some(Opened { case, worker: Some(w), .. }) => {
+            Action::Outcome { report, died } => match self.opened.get(report).and_then(|o| Some((o.case, world.by_id.get(&o.worker?)?))) {
+                Some((case, worker)) => {
                     let outcome = if *died { Outcome::Died } else { Outcome::Recovered };
-                    self.store.classify_case(*w, *case, Classification { status: None, outcome: Some(outcome) }, at).await.map(drop)
+                    self.store.classify_case(worker, case, Classification { status: None, outcome: Some(outcome) }, at).await.map(drop)
                 }
-                _ => Ok(()),
+                None => Ok(()),
             },
             Action::Daily(d) => {
                 let unit = &world.nodes[world.country.units[d.unit as usize]];
@@ -220,11 +220,12 @@ impl Feeder {
     }
 
     /// Whoever holds the task now acknowledges it.
-    async fn acknowledge(&mut self, key: ReportKey, at: Timestamp) -> Result<(), StoreError> {
+    async fn acknowledge(&mut self, world: &World, key: ReportKey, at: Timestamp) -> Result<(), StoreError> {
         let Some(opened) = self.opened.get_mut(&key) else { return Ok(()) };
         let Some(task) = self.store.task(opened.task).await? else { return Ok(()) };
         let Some(worker) = task.assignee_id.filter(|_| task.status.awaits_acknowledgement()) else { return Ok(()) };
-        self.store.acknowledge_task(worker, task.id, at).await?;
+        let Some(user) = world.by_id.get(&worker) else { return Ok(()) };
+        self.store.acknowledge_task(user, task.id, at).await?;
         opened.worker = Some(worker);
         self.fed.acknowledged += 1;
         Ok(())

@@ -57,7 +57,7 @@ impl Feeder {
         }
         if probable {
             let change = Classification { status: Some(CaseStatus::Probable), outcome: None };
-            let classified = self.store.classify_case(w, case, change, at).await;
+            let classified = self.store.classify_case(worker, case, change, at).await;
             self.refused(classified.map(drop))?;
         }
         for c in contacts {
@@ -90,7 +90,7 @@ impl Feeder {
             self.store.record_investigation(worker, case, &input, at).await.map(|r| r.case.status)
         } else {
             let status = if positive { CaseStatus::Confirmed } else { CaseStatus::Discarded };
-            self.store.classify_case(w, case, Classification { status: Some(status), outcome: None }, at).await.map(|c| c.status)
+            self.store.classify_case(worker, case, Classification { status: Some(status), outcome: None }, at).await.map(|c| c.status)
         }?;
         match done {
             CaseStatus::Confirmed => self.fed.confirmed += 1,
@@ -112,8 +112,10 @@ impl Feeder {
             (true, true) => "Seen at home; well.",
             (true, false) => "Seen at home; unwell, reported.",
         };
-        let input = VisitInput { seen: visit.seen, temperature_c: visit.temperature_c, symptoms: visit.symptoms.clone(), note: None };
-        let outcome = self.store.record_visit(worker, task.id, &input, Some(note.to_owned()), at).await?;
+        // Nothing is measured on a person not seen (the visit's rules refuse readings then).
+        let (temperature_c, symptoms) = if visit.seen { (visit.temperature_c, visit.symptoms.clone()) } else { (None, Vec::new()) };
+        let input = VisitInput { seen: visit.seen, temperature_c, symptoms, note: Some(note.to_owned()) };
+        let outcome = self.store.record_visit(worker, task.id, &input, at).await?;
         self.fed.visits += 1;
         if let (Some(key), Some(intake)) = (visit.report, &outcome.intake) {
             self.fed.reports += 1;
