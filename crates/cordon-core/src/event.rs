@@ -59,6 +59,8 @@ pub enum EventKind {
     GatheringRegistered,
     /// A command officer set a node's alert level.
     AlertLevelSet,
+    /// What residents say was logged.
+    RumourLogged,
 }
 
 impl EventKind {
@@ -88,6 +90,7 @@ impl EventKind {
             EventKind::DirectiveAcknowledged => "directive_acknowledged",
             EventKind::GatheringRegistered => "gathering_registered",
             EventKind::AlertLevelSet => "alert_level_set",
+            EventKind::RumourLogged => "rumour_logged",
         }
     }
 }

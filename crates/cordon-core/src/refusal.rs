@@ -76,6 +76,8 @@ pub enum Record {
     Directive,
     /// A planned gathering.
     Gathering,
+    /// A rumour logged.
+    Rumour,
     /// A handover of a contact or an arrival to another area.
     Handover,
     /// A page of the site.

@@ -2,12 +2,17 @@
 //! and workers, counted by area, category and week, and answered with a
 //! counter-message.
 
+use jiff::Timestamp;
 use jiff::civil::{Date, ISOWeekDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::directive::Texts;
+use crate::jurisdiction::{Node, NodePath};
+use crate::policy::{self, Action, Denied, NodeRefused};
 use crate::refusal::{Reason, Unit};
+use crate::user::User;
 use crate::validation::{Invalid, Problems};
 
 /// What kind of thing was said.
@@ -72,6 +77,75 @@ impl RumourInput {
 pub fn week_of(day: Date) -> Date {
     let week = ISOWeekDate::from(day);
     week.first_of_week().map_or(day, Date::from)
+}
+
+/// A logged rumour, with the command's counter-message once attached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Rumour {
+    /// Identifier.
+    pub id: Uuid,
+    /// The unit where it was heard.
+    pub unit_id: Uuid,
+    /// That unit's path.
+    pub unit_path: NodePath,
+    /// What was said.
+    pub text: String,
+    /// Its category.
+    pub category: Category,
+    /// The day it was heard.
+    pub heard_on: Date,
+    /// The Monday of that week.
+    pub week: Date,
+    /// How many people said it.
+    pub people: u32,
+    /// Who logged it.
+    pub logged_by: Uuid,
+    /// When.
+    #[schema(value_type = String, format = DateTime)]
+    pub logged_at: Timestamp,
+    /// The command's answer, in each language.
+    pub answer: Option<Texts>,
+}
+
+/// Decides on logging a rumour: the unit named must be one `user` records
+/// for, and the fields must hold.
+pub fn decide(user: &User, unit: Option<&Node>, input: &RumourInput, today: Date, now: Timestamp) -> Result<Rumour, NodeRefused> {
+    let unit = policy::named_node(user, Action::RecordCommunity, ("unit_code", &input.unit_code), unit)?;
+    let text = input.check(today)?;
+    Ok(Rumour {
+        id: input.id,
+        unit_id: unit.id,
+        unit_path: unit.path.clone(),
+        text,
+        category: input.category,
+        heard_on: input.heard_on,
+        week: week_of(input.heard_on),
+        people: input.people,
+        logged_by: user.id,
+        logged_at: now,
+        answer: None,
+    })
+}
+
+/// Decides on the command's counter-message to a rumour: a command officer
+/// over the rumour's unit, with the text in each language.
+pub fn answer(officer: &User, rumour: &Rumour, texts: &Texts) -> Result<Rumour, AnswerRefused> {
+    policy::authorise(officer, Action::IssueDirectives, &rumour.unit_path)?;
+    let mut p = Problems::default();
+    let en = p.text("en", &texts.en, 2000);
+    let ko = p.text("ko", &texts.ko, 2000);
+    p.finish(Rumour { answer: Some(Texts { en, ko }), ..rumour.clone() }).map_err(AnswerRefused::from)
+}
+
+/// Why a counter-message is not attached.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AnswerRefused {
+    /// A text is missing or too long.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The officer does not direct that area.
+    #[error(transparent)]
+    Denied(#[from] Denied),
 }
 
 #[cfg(test)]

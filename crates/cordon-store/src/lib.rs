@@ -38,6 +38,7 @@ pub mod paging;
 pub mod persons;
 pub mod reports;
 pub mod rosters;
+pub mod rumours;
 pub mod tasks;
 pub mod users;
 pub mod views;

@@ -160,6 +160,7 @@ impl fmt::Display for Record {
             Record::DailyReport => "daily report",
             Record::Directive => "directive",
             Record::Gathering => "gathering",
+            Record::Rumour => "rumour",
             Record::Handover => "handover",
             Record::Page => "page",
         })

@@ -20,6 +20,7 @@ pub mod persons;
 pub mod quarantine;
 pub mod reports;
 pub mod rosters;
+pub mod rumours;
 pub mod tasks;
 pub mod users;
 
@@ -47,7 +48,7 @@ use crate::state::AppState;
         (name = "command", description = "Escalations, live events and the audit log"),
         (name = "configuration", description = "Case definitions and settings"),
         (name = "alerts", description = "Outbreak detection: alerts, their review, series and configuration"),
-        (name = "measures", description = "Directives issued to the units below a command (their versions, acknowledgement and coverage), planned gatherings checked against the limits in force, and alert levels with the rules' recommendation"),
+        (name = "measures", description = "Directives issued to the units below a command (their versions, acknowledgement and coverage), planned gatherings checked against the limits in force, alert levels with the rules' recommendation, and what residents say"),
     )
 )]
 struct ApiDoc;
@@ -75,6 +76,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(directives::router())
         .merge(gatherings::router())
         .merge(alert_levels::router())
+        .merge(rumours::router())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))

@@ -223,3 +223,36 @@ async fn alert_levels_are_recommended_set_and_kept_with_their_reasons(app: &Test
         assert_eq!(problem["errors"][0]["field"].as_str().unwrap_or(""), field, "{problem}");
     }
 }
+
+on_both_backends!(rumours_are_counted_by_week_and_category_and_answered);
+
+async fn rumours_are_counted_by_week_and_category_and_answered(app: &TestApp) {
+    let today = app.state.store.settings().await.unwrap().local_date(app.clock_now());
+    let rumour = |text: &str, category: &str, people: u32, unit: &str| serde_json::json!({"id": Uuid::new_v4(), "unit_code": unit, "text": text, "category": category, "heard_on": today, "people": people});
+    let (status, garlic) =
+        app.post("reporter_u1", "/rumours", rumour("We eat garlic, so we don't get infected", "false_remedy", 5, "U1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{garlic}");
+    app.post("reporter_u1", "/rumours", rumour("It is just a cold", "harmless", 3, "U1")).await;
+    app.post("worker_c1", "/rumours", rumour("Vinegar cures it", "false_remedy", 2, "U2")).await;
+    app.post("reporter_u3", "/rumours", rumour("It is just a cold", "harmless", 9, "U3")).await;
+    let (_, week) = app.get("p1_officer", "/rumours").await;
+    let texts: Vec<&str> = week.as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["We eat garlic, so we don't get infected", "It is just a cold", "Vinegar cures it"], "P1's, most people first");
+    let (_, counts) = app.get("p1_officer", "/rumours/counts").await;
+    let by_category: Vec<(&str, i64, i64)> = counts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["category"].as_str().unwrap(), c["rumours"].as_i64().unwrap(), c["people"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(by_category, [("false_remedy", 2, 7), ("harmless", 1, 3)], "{counts}");
+    let id = garlic["id"].as_str().unwrap();
+    let counter = serde_json::json!({"en": "Garlic does not protect you: wash your hands and keep apart.", "ko": "마늘은 감염을 막지 못합니다. 손을 씻고 거리를 두세요."});
+    let (status, answered) = app.post("p1_officer", &format!("/rumours/{id}/answer"), counter.clone()).await;
+    assert_eq!((status, &answered["answer"]), (StatusCode::OK, &counter), "{answered}");
+    assert_eq!(app.post("p2_officer", &format!("/rumours/{id}/answer"), counter).await.0, StatusCode::FORBIDDEN);
+    let (status, problem) = app.post("reporter_u1", "/rumours", rumour(" ", "fear", 0, "U1")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["text", "people"]);
+}

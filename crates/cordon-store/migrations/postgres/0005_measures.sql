@@ -59,3 +59,16 @@ CREATE TABLE alert_levels (
     level_set TEXT NOT NULL
 );
 CREATE INDEX alert_levels_by_node ON alert_levels (node_path, set_at);
+
+-- What residents say, counted by area, category and week (the Monday).
+CREATE TABLE rumours (
+    id UUID PRIMARY KEY,
+    unit_id UUID NOT NULL REFERENCES nodes (id),
+    unit_path TEXT NOT NULL,
+    category TEXT NOT NULL,
+    week TEXT NOT NULL,
+    people BIGINT NOT NULL,
+    rumour TEXT NOT NULL,
+    logged_at BIGINT NOT NULL
+);
+CREATE INDEX rumours_by_week ON rumours (week, unit_path);

@@ -59,3 +59,16 @@ CREATE TABLE alert_levels (
     level_set TEXT NOT NULL
 ) STRICT;
 CREATE INDEX alert_levels_by_node ON alert_levels (node_path, set_at);
+
+-- What residents say, counted by area, category and week (the Monday).
+CREATE TABLE rumours (
+    id BLOB PRIMARY KEY,
+    unit_id BLOB NOT NULL REFERENCES nodes (id),
+    unit_path TEXT NOT NULL,
+    category TEXT NOT NULL,
+    week TEXT NOT NULL,
+    people INTEGER NOT NULL,
+    rumour TEXT NOT NULL,
+    logged_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX rumours_by_week ON rumours (week, unit_path);

@@ -165,6 +165,7 @@ fn record_ko(record: Record) -> &'static str {
         Record::DailyReport => "일일 보고",
         Record::Directive => "방역 지시",
         Record::Gathering => "집회",
+        Record::Rumour => "소문",
         Record::Handover => "인계",
         Record::Page => "페이지",
     }
