@@ -15,8 +15,34 @@ on_both_backends!(
     units_are_found_by_name_anywhere_only_by_those_who_register_arrivals
 );
 
+/// Something to reach for in P1: a resident, the report they filed, the case
+/// and task it opened, and a shift in C1.
+struct InP1 {
+    person: Uuid,
+    report: String,
+    case: String,
+    task: String,
+    shift: String,
+}
+
+/// One request by a user of another subtree: who, how, where, with what.
+type Attempt = (&'static str, Method, String, Option<Value>);
+
 async fn every_endpoint_refuses_a_user_from_another_subtree(app: &TestApp) {
-    // Something to reach for in P1.
+    let p1 = something_to_reach_for_in_p1(app).await;
+    let attempts = reads_from_another_subtree(&p1).into_iter().chain(changes_from_another_subtree(app, &p1));
+    let audit_before = app.count(cordon_store::audit::Table::Audit).await;
+    for (user, method, path, body) in attempts {
+        let (status, problem) = app.call(user, method.clone(), &path, body).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{user} {method} {path} must be refused: {problem}");
+        assert!(problem["detail"].is_string(), "{path} answers a problem document");
+    }
+    assert_eq!(app.count(cordon_store::audit::Table::Audit).await, audit_before, "nothing was changed");
+    let (_, case_after) = app.get("p1_officer", &format!("/cases/{}", p1.case)).await;
+    assert_eq!(case_after["status"], "suspected");
+}
+
+async fn something_to_reach_for_in_p1(app: &TestApp) -> InP1 {
     let person = app.resident("reporter_u1", "U1", "Oh Ji-ho").await;
     let (_, intake) = app.report("reporter_u1", "U1", person, &["fever"], Some(38.8)).await;
     let case = intake["case"]["id"].as_str().unwrap().to_owned();
@@ -24,11 +50,13 @@ async fn every_endpoint_refuses_a_user_from_another_subtree(app: &TestApp) {
     let report = intake["report"]["id"].as_str().unwrap().to_owned();
     let (_, shifts) = app.get("p1_officer", "/shifts?node=C1").await;
     let shift = shifts[0]["id"].as_str().unwrap().to_owned();
-    let worker_c1 = app.seed.user("worker_c1").id;
-    let now = "2026-11-23T10:00:00Z";
-    let later = "2026-11-23T18:00:00Z";
+    InP1 { person, report, case, task, shift }
+}
 
-    let attempts: Vec<(&str, Method, String, Option<Value>)> = vec![
+/// Reads of P1's records and lists by an officer of P2.
+fn reads_from_another_subtree(p1: &InP1) -> Vec<Attempt> {
+    let InP1 { person, report, case, task, .. } = p1;
+    vec![
         ("p2_officer", Method::GET, "/nodes/P1".into(), None),
         ("p2_officer", Method::GET, "/nodes?under=P1".into(), None),
         ("p2_officer", Method::GET, "/facilities?under=P1".into(), None),
@@ -45,6 +73,16 @@ async fn every_endpoint_refuses_a_user_from_another_subtree(app: &TestApp) {
         ("p2_officer", Method::GET, "/coverage?node=C1".into(), None),
         ("p2_officer", Method::GET, "/completeness?node=D1".into(), None),
         ("p2_officer", Method::GET, "/escalations?under=P1".into(), None),
+    ]
+}
+
+/// Changes in P1 by a reporter, a worker and an officer of P2.
+fn changes_from_another_subtree(app: &TestApp, p1: &InP1) -> Vec<Attempt> {
+    let InP1 { person, case, task, shift, .. } = p1;
+    let worker_c1 = app.seed.user("worker_c1").id;
+    let now = "2026-11-23T10:00:00Z";
+    let later = "2026-11-23T18:00:00Z";
+    vec![
         (
             "reporter_u3",
             Method::POST,
@@ -86,16 +124,7 @@ async fn every_endpoint_refuses_a_user_from_another_subtree(app: &TestApp) {
         ("p2_officer", Method::PATCH, format!("/users/{}", app.seed.user("worker_c1").id), Some(json!({"active": false}))),
         ("p2_officer", Method::PUT, "/settings".into(), Some(json!({"time_zone": "UTC"}))),
         ("p2_officer", Method::GET, "/audit".into(), None),
-    ];
-    let audit_before = app.count(cordon_store::audit::Table::Audit).await;
-    for (user, method, path, body) in attempts {
-        let (status, problem) = app.call(user, method.clone(), &path, body).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{user} {method} {path} must be refused: {problem}");
-        assert!(problem["detail"].is_string(), "{path} answers a problem document");
-    }
-    assert_eq!(app.count(cordon_store::audit::Table::Audit).await, audit_before, "nothing was changed");
-    let (_, case_after) = app.get("p1_officer", &format!("/cases/{case}")).await;
-    assert_eq!(case_after["status"], "suspected");
+    ]
 }
 
 async fn lists_show_only_the_users_subtree(app: &TestApp) {

@@ -19,3 +19,5 @@ mod read_models;
 mod reporter;
 mod spine;
 mod web;
+mod web_paging;
+mod web_quarantine;

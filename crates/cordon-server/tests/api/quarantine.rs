@@ -42,6 +42,20 @@ async fn a_confirmed_case_s_contacts_are_followed_up_until_release(app: &TestApp
     let case = id(&intake["case"]);
     app.post("worker_c1", &format!("/tasks/{}/acknowledge", id(&intake["task"])), json!({})).await;
 
+    let isolation = a_positive_sample_confirms_the_case(app, &case).await;
+    let [sister, colleague, guest] = three_contacts_are_quarantined(app, &case, household).await;
+    the_contact_in_p2_is_handed_over_and_taken_on(app, &guest).await;
+    let orders = [id(&sister["order"]), id(&colleague["order"]), id(&guest["order"])];
+    let colleague_case = fourteen_days_of_visits_until_the_colleague_falls_ill(app, &orders).await;
+    let (_, c) = app.get("p1_officer", &format!("/cases/{colleague_case}")).await;
+    assert_eq!(c["source_case_id"], json!(case), "the chain edge to the source case");
+    on_day_fifteen_the_well_are_released(app, &orders, &isolation).await;
+    the_chain_shows_the_infection_and_hides_p2(app, &case, &colleague_case).await;
+}
+
+/// The investigation with a positive sample: the case is confirmed and
+/// isolated. Returns the isolation order's id.
+async fn a_positive_sample_confirms_the_case(app: &TestApp, case: &str) -> String {
     let investigation = json!({
         "exposure_history": "attended a wedding on 2026-11-18",
         "sample": {"kind": "nasal_swab", "taken_on": "2026-11-23", "result": "positive"},
@@ -52,7 +66,12 @@ async fn a_confirmed_case_s_contacts_are_followed_up_until_release(app: &TestApp
     assert_eq!(status, StatusCode::OK, "{recorded}");
     assert_eq!(recorded["case"]["status"], "confirmed", "a positive result confirms the case");
     assert_eq!(recorded["isolation_order"]["kind"], "isolation");
+    id(&recorded["isolation_order"])
+}
 
+/// A sister in U1, a colleague in U2 and a wedding guest in U3 (P2), each
+/// quarantined for 14 days; only the guest is handed over.
+async fn three_contacts_are_quarantined(app: &TestApp, case: &str, household: Uuid) -> [Value; 3] {
     let contacts = [
         json!({"person_id": household, "relation": "sister", "exposure_date": "2026-11-23", "setting": "household"}),
         json!({"new_person": {"full_name": "Bae Jun-seo", "sex": "male", "birth_year": 1990, "unit_code": "U2"}, "relation": "colleague", "exposure_date": "2026-11-23", "setting": "work"}),
@@ -69,7 +88,11 @@ async fn a_confirmed_case_s_contacts_are_followed_up_until_release(app: &TestApp
     let (sister, colleague, guest) = (&listed[0], &listed[1], &listed[2]);
     assert!(sister["handover"].is_null() && colleague["handover"].is_null());
     assert_eq!(guest["handover"]["to_path"], "/KR/P2/C2/D2/U3/", "the contact in P2 is handed over");
+    listed.try_into().unwrap()
+}
 
+/// P2 takes the guest on; P1 then neither holds the handover nor sees the order.
+async fn the_contact_in_p2_is_handed_over_and_taken_on(app: &TestApp, guest: &Value) {
     let (_, handovers) = app.get("p2_officer", "/handovers").await;
     assert_eq!(handovers.as_array().unwrap().len(), 1, "it appears in P2's queue");
     let (status, _) = app.post("p2_officer", &format!("/handovers/{}/accept", id(&guest["handover"])), json!({})).await;
@@ -78,8 +101,11 @@ async fn a_confirmed_case_s_contacts_are_followed_up_until_release(app: &TestApp
     assert!(none.as_array().unwrap().is_empty());
     let (status, _) = app.get("worker_c1", &format!("/orders/{}", id(&guest["order"]))).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "P1 does not see P2's order");
+}
 
-    let orders = [id(&sister["order"]), id(&colleague["order"]), id(&guest["order"])];
+/// Fourteen days of daily visits by the area's on-call worker; the colleague
+/// (`orders[1]`) has a fever on day 5. Returns the colleague's new case.
+async fn fourteen_days_of_visits_until_the_colleague_falls_ill(app: &TestApp, orders: &[String; 3]) -> String {
     let mut colleague_case = None;
     for day in 1..=14 {
         app.clock.advance(DAY);
@@ -107,22 +133,28 @@ async fn a_confirmed_case_s_contacts_are_followed_up_until_release(app: &TestApp
             }
         }
     }
-    let colleague_case = colleague_case.expect("the colleague fell ill on day 5");
-    let (_, c) = app.get("p1_officer", &format!("/cases/{colleague_case}")).await;
-    assert_eq!(c["source_case_id"], json!(case), "the chain edge to the source case");
+    colleague_case.expect("the colleague fell ill on day 5")
+}
 
+/// Day 15: the two contacts who stayed well and the index case's isolation
+/// are released, and each is told so.
+async fn on_day_fifteen_the_well_are_released(app: &TestApp, orders: &[String; 3], isolation: &str) {
     app.clock.advance(DAY);
     let pass = cordon_server::jobs::run_due(&app.state).await.unwrap();
     let mut released: Vec<String> = pass.released.iter().map(|o| o.id.to_string()).collect();
     released.sort();
-    let mut expected = vec![orders[0].clone(), orders[2].clone(), id(&recorded["isolation_order"])];
+    let mut expected = vec![orders[0].clone(), orders[2].clone(), isolation.to_owned()];
     expected.sort();
     assert_eq!(released, expected, "on day 15 the two who stayed well are released, and the index case's isolation ends");
     assert_eq!(pass.notified, 3, "and each is told so");
     assert!(pass.follow_ups.is_empty());
     let (_, sister_order) = app.get("p1_officer", &format!("/orders/{}", orders[0])).await;
     assert_eq!(sister_order["status"], "released");
+}
 
+/// The chain: the colleague infected by the index case, the two well contacts
+/// exposed, and the contact in P2 shown to P1 without details.
+async fn the_chain_shows_the_infection_and_hides_p2(app: &TestApp, case: &str, colleague_case: &str) {
     let (status, chain) = app.get("p1_officer", &format!("/cases/{case}/chain")).await;
     assert_eq!(status, StatusCode::OK, "{chain}");
     let edges = chain["edges"].as_array().unwrap();

@@ -19,29 +19,21 @@ on_both_backends!(
     the_worker_acknowledges_a_task_from_the_task_page,
     pages_speak_the_language_asked_for,
     the_curve_and_the_map_count_reports_by_day_and_area,
-    a_worker_records_the_investigation_contacts_and_a_follow_up_visit,
-    an_officer_extends_and_releases_an_order_through_the_forms,
-    an_officer_takes_on_a_handover_from_the_queue,
-    a_border_officer_records_an_arrival_and_sees_the_decision,
-    an_administrator_changes_the_entry_rules,
-    the_orders_list_pages_through_every_order_once_and_keeps_its_filter,
-    the_handover_queue_narrows_to_a_node_and_pages,
-    the_arrivals_list_pages_newest_first,
 );
 
 /// A browser-like client: keeps cookies, does not follow redirects.
-struct Browser {
+pub(crate) struct Browser {
     http: reqwest::Client,
     base: String,
 }
 
 impl Browser {
-    fn new(app: &TestApp) -> Browser {
+    pub(crate) fn new(app: &TestApp) -> Browser {
         let http = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         Browser { http, base: format!("http://{}", app.addr) }
     }
 
-    async fn signed_in(app: &TestApp, user: &str) -> Browser {
+    pub(crate) async fn signed_in(app: &TestApp, user: &str) -> Browser {
         let b = Browser::new(app);
         let (status, headers, _) = b.post("/sign-in", &[("username", user), ("password", PASSWORD), ("next", "")]).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "sign in as {user}");
@@ -49,12 +41,12 @@ impl Browser {
         b
     }
 
-    async fn get(&self, path: &str) -> (StatusCode, HeaderMap, String) {
+    pub(crate) async fn get(&self, path: &str) -> (StatusCode, HeaderMap, String) {
         let r = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
         (r.status(), r.headers().clone(), r.text().await.unwrap())
     }
 
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, HeaderMap, String) {
+    pub(crate) async fn post(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, HeaderMap, String) {
         let r = self.http.post(format!("{}{path}", self.base)).header("content-type", FORM).body(encode(form)).send().await.unwrap();
         (r.status(), r.headers().clone(), r.text().await.unwrap())
     }
@@ -66,7 +58,7 @@ fn encode(form: &[(&str, &str)]) -> String {
     form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish()
 }
 
-fn location(headers: &HeaderMap) -> &str {
+pub(crate) fn location(headers: &HeaderMap) -> &str {
     headers.get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
@@ -85,16 +77,30 @@ async fn an_officer_finds_an_alert_reads_its_chart_and_reviews_it(app: &TestApp)
     app.advance_and_run_jobs(jiff::SignedDuration::ZERO).await;
     let (_, found) = app.get("p1_officer", "/alerts?under=D1&syndrome=fever").await;
     let id = found[0]["id"].as_str().expect("the outbreak raised an alert for D1").to_owned();
-    let alert_status = async || app.get("p1_officer", &format!("/alerts/{id}")).await.1["status"].as_str().unwrap().to_owned();
 
-    // The board counts the new alerts (D1, C1, P1; fever and suspected cases) and leads to them.
     let b = Browser::signed_in(app, "p1_officer").await;
+    the_board_and_the_list_lead_to_the_alert(&b, &id).await;
+    the_alert_page_draws_the_series(&b, &id).await;
+    a_worker_reads_the_alert_and_another_province_does_not(app, &id).await;
+    bad_review_input_changes_nothing(app, &b, &id).await;
+    the_officer_reviews_then_verifies_the_alert(app, &b, &id).await;
+    a_settled_alert_offers_no_more_forms(app, &b, &id).await;
+}
+
+/// The alert's status as the API reports it.
+async fn alert_status(app: &TestApp, id: &str) -> String {
+    app.get("p1_officer", &format!("/alerts/{id}")).await.1["status"].as_str().unwrap().to_owned()
+}
+
+/// The board counts the new alerts (D1, C1, P1; fever and suspected cases)
+/// and leads to them; the list shows the officer's subtree, newest first,
+/// filtered by status.
+async fn the_board_and_the_list_lead_to_the_alert(b: &Browser, id: &str) {
     let (_, _, board) = b.get("/board/live?node=P1").await;
     assert!(board.contains(r#"data-tile="new-alerts" href="/alerts?node=P1&#38;status=new"><span class="tile-value">6</span>"#), "{board}");
     let (_, _, page) = b.get("/board?node=P1").await;
     assert!(page.contains(r#"<a href="/alerts""#), "the navigation links the alerts: {page}");
 
-    // The list: the officer's subtree, newest first, filtered by status.
     let (status, _, list) = b.get("/alerts").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list.matches("<li data-alert>").count(), 6, "{list}");
@@ -105,8 +111,11 @@ async fn an_officer_finds_an_alert_reads_its_chart_and_reviews_it(app: &TestApp)
     assert_eq!(b.get("/alerts?status=open").await.0, StatusCode::BAD_REQUEST);
     let (_, _, d1) = b.get("/alerts?node=D1").await;
     assert_eq!(d1.matches("<li data-alert>").count(), 2, "drilled down to D1: {d1}");
+}
 
-    // The alert page draws the series: bars, the expected value, the bound and the alarm marked.
+/// The alert page draws the series: bars, the expected value, the bound and
+/// the alarm marked.
+async fn the_alert_page_draws_the_series(b: &Browser, id: &str) {
     let (status, _, page) = b.get(&format!("/alerts/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     let svg = page.split("<svg").nth(1).expect("the chart is drawn").split("</svg>").next().unwrap();
@@ -117,16 +126,21 @@ async fn an_officer_finds_an_alert_reads_its_chart_and_reviews_it(app: &TestApp)
     assert!(svg.matches("#B01018").count() >= 3, "the alarm's bar and marker, and the legend's marker");
     assert!(page.contains(r#"<tr class="alarm"><td>2026-11-22</td>"#), "the table under the chart marks the alarm: {page}");
     assert!(page.contains(&format!(r#"action="/alerts/{id}/review""#)) && !page.contains(&format!(r#"action="/alerts/{id}/verify""#)));
+}
 
-    // A worker reads it but is offered no form and may not post one; another province does not see it.
+/// A worker reads the alert but is offered no form and may not post one;
+/// another province does not see it.
+async fn a_worker_reads_the_alert_and_another_province_does_not(app: &TestApp, id: &str) {
     let worker = Browser::signed_in(app, "worker_c1").await;
     let (status, _, seen) = worker.get(&format!("/alerts/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!seen.contains("<form method=\"post\" action=\"/alerts/"), "no review form for a health worker");
     assert_eq!(worker.post(&format!("/alerts/{id}/review"), &[("note", "looking")]).await.0, StatusCode::FORBIDDEN);
     assert_eq!(Browser::signed_in(app, "p2_officer").await.get(&format!("/alerts/{id}")).await.0, StatusCode::NOT_FOUND);
+}
 
-    // Bad input: the error at its place, nothing changed.
+/// Bad input: the error at its place, nothing changed.
+async fn bad_review_input_changes_nothing(app: &TestApp, b: &Browser, id: &str) {
     let audit_before = app.count(cordon_store::audit::Table::Audit).await;
     let (status, _, page) = b.post(&format!("/alerts/{id}/verify"), &[("note", "too early")]).await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -134,10 +148,12 @@ async fn an_officer_finds_an_alert_reads_its_chart_and_reviews_it(app: &TestApp)
     let (status, _, page) = b.post(&format!("/alerts/{id}/review"), &[("note", "   ")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains(r#"id="review-note-error""#) && page.contains(r#"aria-invalid="true""#), "{page}");
-    assert_eq!(alert_status().await, "new");
+    assert_eq!(alert_status(app, id).await, "new");
     assert_eq!(app.count(cordon_store::audit::Table::Audit).await, audit_before, "nothing was written");
+}
 
-    // Review, then verify, each with a note, each a redirect after the post.
+/// Review, then verify, each with a note, each a redirect after the post.
+async fn the_officer_reviews_then_verifies_the_alert(app: &TestApp, b: &Browser, id: &str) {
     let (status, headers, _) = b.post(&format!("/alerts/{id}/review"), &[("note", "calling the district")]).await;
     assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, format!("/alerts/{id}?done=review").as_str()));
     let (_, _, page) = b.get(&format!("/alerts/{id}?done=review")).await;
@@ -152,8 +168,10 @@ async fn an_officer_finds_an_alert_reads_its_chart_and_reviews_it(app: &TestApp)
     let (_, audit) = app.get("admin", &format!("/audit?entity=alert&entity_id={id}")).await;
     let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["alert.verify", "alert.review", "alert.raise"]);
+}
 
-    // Settled: no more forms; a stale form is refused, in the visitor's language.
+/// Settled: no more forms; a stale form is refused, in the visitor's language.
+async fn a_settled_alert_offers_no_more_forms(app: &TestApp, b: &Browser, id: &str) {
     let (_, _, page) = b.get(&format!("/alerts/{id}")).await;
     assert!(!page.contains(&format!(r#"action="/alerts/{id}/"#)) && page.contains("Verified"), "{page}");
     let r = b
@@ -168,14 +186,13 @@ async fn an_officer_finds_an_alert_reads_its_chart_and_reviews_it(app: &TestApp)
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let page = r.text().await.unwrap();
     assert!(page.contains("확인됨 상태의 경보는 배제 상태가 될 수 없습니다"), "{page}");
-    assert_eq!(alert_status().await, "verified");
+    assert_eq!(alert_status(app, id).await, "verified");
     let (_, _, board) = b.get("/board/live?node=P1").await;
     assert!(board.contains(r#"<span class="tile-value">5</span><span class="tile-label">New alerts</span>"#), "{board}");
-    let (status, page) = get_in_korean(&b, &format!("/alerts/{id}")).await;
+    let (status, page) = get_in_korean(b, &format!("/alerts/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("상한(임계값)") && page.contains("검토 이력"), "the chart and the page in Korean");
 }
-
 async fn a_malformed_id_in_a_page_address_gets_the_error_page(app: &TestApp) {
     let b = Browser::signed_in(app, "p1_officer").await;
     for path in ["/cases/not-a-uuid", "/alerts/12345", "/cases/not-a-uuid/contacts"] {
@@ -400,404 +417,4 @@ async fn the_curve_and_the_map_count_reports_by_day_and_area(app: &TestApp) {
     assert!(map.contains(p1) && map.contains(p2), "{map}");
     let (_, _, board) = b.get("/board/live?node=KR").await;
     assert!(board.contains(r#"data-tile="reports-today"><span class="tile-value">2</span>"#), "{board}");
-}
-
-async fn a_worker_records_the_investigation_contacts_and_a_follow_up_visit(app: &TestApp) {
-    let person = app.resident("reporter_u1", "U1", "Baek Su-min").await;
-    let spouse = app.resident("reporter_u1", "U1", "Baek Jun-ho").await.to_string();
-    let (_, intake) = app.report("reporter_u1", "U1", person, &["fever"], Some(38.8)).await;
-    let case = intake["case"]["id"].as_str().unwrap().to_owned();
-    let b = Browser::signed_in(app, "worker_c1").await;
-
-    let (status, _, page) = b.get(&format!("/cases/{case}/investigation")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(page.contains(r#"<label for="sample-kind">"#));
-    let path = format!("/cases/{case}/investigation");
-    let (status, _, page) = b.post(&path, &[("sample.kind", "nasal_swab"), ("sample.taken_on", "soon")]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains(r#"id="sample-taken_on-error""#), "{page}");
-    let (status, _, page) = b.post(&path, &[("isolation.place", "facility"), ("isolation.facility_code", "NOPE")]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains(r#"id="isolation-facility_code-error""#), "{page}");
-    let fields = [
-        ("exposure_history", "market on Saturday"),
-        ("sample.kind", "nasal_swab"),
-        ("sample.taken_on", "2026-11-23"),
-        ("sample.result", "positive"),
-        ("isolation.place", "home"),
-    ];
-    let (status, headers, _) = b.post(&path, &fields).await;
-    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, format!("/cases/{case}?saved=1").as_str()));
-    let (_, body) = app.get("p1_officer", &format!("/cases/{case}")).await;
-    assert_eq!(body["status"], "confirmed", "a positive result confirms the case");
-
-    let path = format!("/cases/{case}/contacts");
-    let (status, _, page) =
-        b.post(&path, &[("person_id", spouse.as_str()), ("exposure_date", "2026-11-23"), ("setting", "household")]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains(r#"id="relation-error""#), "{page}");
-    let contact = [("person_id", spouse.as_str()), ("relation", "spouse"), ("exposure_date", "2026-11-22"), ("setting", "household")];
-    let (status, _, _) = b.post(&path, &contact).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, _, page) = b.get(&path).await;
-    assert!(page.contains("Baek Jun-ho") && page.contains("spouse"), "{page}");
-
-    // The next morning the contact's follow-up visit is due.
-    app.advance_and_run_jobs(jiff::SignedDuration::from_hours(16)).await;
-    let (_, tasks) = app.get("worker_c1", "/tasks?mine=true&open=true").await;
-    let visit =
-        tasks.as_array().unwrap().iter().find(|t| t["kind"] == "follow_up").expect("a follow-up task")["id"].as_str().unwrap().to_owned();
-    let b = Browser::signed_in(app, "worker_c1").await; // the 12-hour session ended overnight
-    let (_, _, page) = b.get("/tasks").await;
-    assert!(page.contains(&format!("/tasks/{visit}/visit")));
-    let (status, _, page) = b.post(&format!("/tasks/{visit}/visit"), &[("seen", "no"), ("temperature_c", "36.6")]).await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert!(page.contains(r#"class="field-error" role="alert""#));
-    let (status, headers, _) = b.post(&format!("/tasks/{visit}/visit"), &[("seen", "yes"), ("temperature_c", "36.6")]).await;
-    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/tasks?done=visited"));
-    let (_, task) = app.get("worker_c1", &format!("/tasks/{visit}")).await;
-    assert_eq!(task["status"], "done");
-}
-
-/// A contact of a case in U1 listed through the API; returns (order id, name).
-async fn quarantined_contact(app: &TestApp, unit: &str, name: &str) -> (String, serde_json::Value) {
-    let person = app.resident("reporter_u1", "U1", "Index Case").await;
-    let (_, intake) = app.report("reporter_u1", "U1", person, &["fever"], Some(38.8)).await;
-    let case = intake["case"]["id"].as_str().unwrap().to_owned();
-    let contact = serde_json::json!({
-        "new_person": {"full_name": name, "sex": "female", "birth_year": 1988, "unit_code": unit},
-        "relation": "friend", "exposure_date": "2026-11-23", "setting": "gathering"
-    });
-    let (status, listed) = app.post("worker_c1", &format!("/cases/{case}/contacts"), contact).await;
-    assert_eq!(status, StatusCode::CREATED, "{listed}");
-    (listed["order"]["id"].as_str().unwrap().to_owned(), listed)
-}
-
-async fn an_officer_extends_and_releases_an_order_through_the_forms(app: &TestApp) {
-    let (order, _) = quarantined_contact(app, "U2", "Han Seo-yeon").await;
-    let b = Browser::signed_in(app, "p1_officer").await;
-    let (status, _, list) = b.get("/orders").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(list.contains("Han Seo-yeon") && list.contains(&format!(r#"href="/orders/{order}""#)), "{list}");
-    assert!(list.contains("2026-12-07") && list.contains(r#"<td class="num">14</td>"#), "end and days left: {list}");
-    let (_, _, released) = b.get("/orders?status=released").await;
-    assert!(!released.contains("Han Seo-yeon"), "the filter keeps only released orders");
-    assert_eq!(b.get("/orders?status=sleeping").await.0, StatusCode::BAD_REQUEST);
-    let (_, _, page) = b.get(&format!("/orders/{order}")).await;
-    assert!(
-        page.contains(&format!(r#"action="/orders/{order}/extend""#)) && page.contains(&format!(r#"action="/orders/{order}/release""#))
-    );
-    // The order's daily follow-up visit shows on the board, linked to the order, with its worker.
-    app.clock.advance(jiff::SignedDuration::from_hours(24));
-    let pass = cordon_server::jobs::run_due(&app.state).await.unwrap();
-    assert_eq!(pass.follow_ups.len(), 1);
-    let b = Browser::signed_in(app, "p1_officer").await;
-    let (_, _, board) = b.get("/board").await;
-    assert!(board.contains(&format!(r#"href="/orders/{order}">Follow-up visit — "#)), "{board}");
-
-    // Refusals come back next to their field and change nothing.
-    let extend = format!("/orders/{order}/extend");
-    let (status, _, page) = b.post(&extend, &[("ends_on", "2026-12-01"), ("reason", "new exposure")]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains(r#"id="extend-ends_on-error""#) && page.contains("is not after the current end"), "{page}");
-    let (status, _, page) = b.post(&extend, &[("ends_on", "2026-12-10"), ("reason", " ")]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains(r#"id="extend-reason-error""#) && page.contains(r#"value="2026-12-10""#), "{page}");
-    let (_, unchanged) = app.get("p1_officer", &format!("/orders/{order}")).await;
-    assert_eq!((unchanged["ends_on"].as_str(), unchanged["status"].as_str()), (Some("2026-12-07"), Some("active")));
-
-    let (status, headers, _) = b.post(&extend, &[("ends_on", "2026-12-10"), ("reason", "household exposure continues")]).await;
-    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, format!("/orders/{order}?done=extended").as_str()));
-    let (_, _, page) = b.get(&format!("/orders/{order}?done=extended")).await;
-    assert!(
-        page.contains("The order was extended.") && page.contains("household exposure continues"),
-        "the history keeps the reason: {page}"
-    );
-    assert!(page.contains("<td>Extended</td>") && page.contains("<td>p1_officer</td>"), "{page}");
-
-    let release = format!("/orders/{order}/release");
-    let (status, _, page) = b.post(&release, &[("reason", "")]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains(r#"id="release-reason-error""#), "{page}");
-    let worker = Browser::signed_in(app, "worker_c1").await;
-    let (status, _, page) = worker.get(&format!("/orders/{order}")).await;
-    assert_eq!(status, StatusCode::OK, "a worker may read the order");
-    assert!(!page.contains(&release), "but is not offered the forms");
-    assert_eq!(worker.post(&release, &[("reason", "negative test")]).await.0, StatusCode::FORBIDDEN);
-    let (_, extended) = app.get("p1_officer", &format!("/orders/{order}")).await;
-    assert_eq!(extended["status"], "extended");
-
-    let (status, headers, _) = b.post(&release, &[("reason", "negative PCR")]).await;
-    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, format!("/orders/{order}?done=released").as_str()));
-    let (_, released) = app.get("p1_officer", &format!("/orders/{order}")).await;
-    assert_eq!(released["status"], "released");
-    let (_, _, page) = b.get(&format!("/orders/{order}")).await;
-    assert!(page.contains("negative PCR") && !page.contains(&release), "a released order offers no more forms");
-}
-
-async fn an_officer_takes_on_a_handover_from_the_queue(app: &TestApp) {
-    let (order, listed) = quarantined_contact(app, "U3", "Gong Yu-na").await;
-    let handover = listed["handover"]["id"].as_str().expect("a contact living in P2 is handed over").to_owned();
-    let p1 = Browser::signed_in(app, "p1_officer").await;
-    let (_, _, page) = p1.get("/handovers").await;
-    assert!(!page.contains("Gong Yu-na"), "P1 does not receive it");
-    let b = Browser::signed_in(app, "p2_officer").await;
-    let (status, _, page) = b.get("/handovers").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("Gong Yu-na") && page.contains(&format!("/orders/{order}")), "{page}");
-    let accept = format!("/handovers/{handover}/accept");
-    assert!(page.contains(&accept));
-    let reporter = Browser::signed_in(app, "reporter_u3").await;
-    assert_eq!(reporter.post(&accept, &[]).await.0, StatusCode::FORBIDDEN, "a reporter cannot take it on");
-    let (status, headers, _) = b.post(&accept, &[]).await;
-    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/handovers?done=accepted"));
-    let (_, list) = app.get("p2_officer", "/handovers").await;
-    assert_eq!(list[0]["accepted_by"], serde_json::json!(app.seed.user("p2_officer").id));
-    let (_, _, page) = b.get("/handovers?done=accepted").await;
-    assert!(page.contains("Handover taken on.") && !page.contains(&accept), "{page}");
-}
-
-async fn a_border_officer_records_an_arrival_and_sees_the_decision(app: &TestApp) {
-    app.add_border_post().await;
-    let b = Browser::new(app);
-    let (_, headers, _) = b.post("/sign-in", &[("username", "border_p1"), ("password", PASSWORD)]).await;
-    assert_eq!(location(&headers), "/arrivals", "the border officer lands on the arrivals page");
-    let (status, _, page) = b.get("/arrivals").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(page.contains(r#"<option value="POE-1""#) && page.contains(r#"href="/arrivals""#), "{page}");
-    assert!(page.contains("Quarantine in a facility"), "the entry rules are shown: {page}");
-
-    let id = Uuid::new_v4().to_string();
-    let mut form = vec![
-        ("id", id.as_str()),
-        ("point_of_entry_code", "POE-1"),
-        ("person.full_name", "Ivanov Pyotr"),
-        ("person.sex", "male"),
-        ("person.birth_year", "1980"),
-        ("person.unit_code", "U2"),
-        ("travel_document", "RU1234567"),
-        ("origin_country", "RU"),
-        ("route", "bus 17"),
-        ("arrived_on", "2026-11-23"),
-        ("temperature_c", "hot"),
-        ("symptoms", "fever"),
-    ];
-    let (status, _, page) = b.post("/arrivals", &form).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains(r#"id="temperature_c-error""#) && page.contains(r#"value="RU1234567""#), "{page}");
-    form[10] = ("temperature_c", "38,7");
-    form[7] = ("origin_country", "Russia");
-    let (status, _, page) = b.post("/arrivals", &form).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains(r#"id="origin_country-error""#) && page.contains("two-letter"), "{page}");
-    form[7] = ("origin_country", "RU");
-    form[5] = ("person.unit_code", "NOWHERE");
-    let (status, _, page) = b.post("/arrivals", &form).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains(r#"id="person-unit_code-error""#), "{page}");
-    assert_eq!(app.count(cordon_store::audit::Table::Reports).await, 0, "nothing was stored");
-
-    form[5] = ("person.unit_code", "U2");
-    let (status, headers, _) = b.post("/arrivals", &form).await;
-    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, format!("/arrivals?registered={id}").as_str()));
-    let (status, _, _) = b.post("/arrivals", &form).await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "the form sent twice is stored once");
-    let (_, arrivals) = app.get("p1_officer", "/arrivals").await;
-    assert_eq!(arrivals.as_array().unwrap().len(), 1);
-
-    let (_, _, page) = b.get(&format!("/arrivals?registered={id}")).await;
-    let decision = page.split(r#"id="decision""#).nth(1).expect("the decision is shown").split("</div>").next().unwrap();
-    assert!(decision.contains("Ivanov Pyotr") && decision.contains("Provincial quarantine centre (QC-P1)"), "{decision}");
-    assert!(decision.contains("until 2026-12-07") && decision.contains("Report filed") && decision.contains("Suspected"), "{decision}");
-    assert!(page.contains("38.7 °C") && page.contains("RU · bus 17"), "{page}");
-}
-
-async fn an_administrator_changes_the_entry_rules(app: &TestApp) {
-    app.add_border_post().await;
-    let admin = Browser::signed_in(app, "admin").await;
-    let (status, _, page) = admin.get("/entry-rules").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(page.contains(r#"action="/entry-rules/countries""#));
-    let (status, _, page) = admin.post("/entry-rules/countries", &[("country", "Japan"), ("rule", "home_quarantine")]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains(r#"id="country-error""#), "{page}");
-    let (status, _, page) =
-        admin.post("/entry-rules/closures", &[("point_of_entry_code", "POE-1"), ("from", "2026-12-10"), ("to", "2026-12-01")]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains(r#"id="to-error""#), "{page}");
-    let (_, settings) = app.get("admin", "/settings").await;
-    assert!(settings["entry_rules"].as_array().unwrap().is_empty() && settings["entry_closures"].as_array().unwrap().is_empty());
-
-    let (status, headers, _) = admin.post("/entry-rules/countries", &[("country", "jp"), ("rule", "home_quarantine")]).await;
-    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/entry-rules?done=saved"));
-    let (status, _, _) =
-        admin.post("/entry-rules/closures", &[("point_of_entry_code", "POE-1"), ("from", "2026-12-01"), ("to", "2026-12-10")]).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, settings) = app.get("admin", "/settings").await;
-    assert_eq!(settings["entry_rules"], serde_json::json!([{"country": "JP", "rule": "home_quarantine"}]));
-    assert_eq!(settings["entry_closures"][0]["point_of_entry_code"], "POE-1");
-
-    let officer = Browser::signed_in(app, "p1_officer").await;
-    let (_, _, page) = officer.get("/arrivals").await;
-    assert!(page.contains("<strong>JP</strong>: Quarantine at home") && page.contains("2026-12-01 – 2026-12-10"), "{page}");
-    assert_eq!(officer.post("/entry-rules/countries", &[("country", "CN"), ("rule", "no_quarantine")]).await.0, StatusCode::FORBIDDEN);
-    let (status, _, _) = admin.post("/entry-rules/countries/remove", &[("country", "JP")]).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, settings) = app.get("admin", "/settings").await;
-    assert!(settings["entry_rules"].as_array().unwrap().is_empty());
-}
-
-/// The address of the link marked `rel` (`next`, `prev`) in a page.
-fn rel_link(page: &str, rel: &str) -> Option<String> {
-    let end = page.find(&format!(r#"" rel="{rel}">"#))?;
-    let start = page[..end].rfind(r#"href=""#)? + r#"href=""#.len();
-    Some(page[start..end].replace("&amp;", "&").replace("&#38;", "&"))
-}
-
-/// The values of the `data-{attr}` attributes of a page, in order.
-fn ids_in(page: &str, attr: &str) -> Vec<String> {
-    page.split(&format!(r#"data-{attr}=""#)).skip(1).filter_map(|rest| rest.split('"').next()).map(str::to_owned).collect()
-}
-
-/// The "51–100 of 4,212" line under a list.
-fn range_of(page: &str) -> &str {
-    page.split("<p data-range>").nth(1).and_then(|rest| rest.split("</p>").next()).unwrap_or("")
-}
-
-/// Follows the `next` links from `start`, returning each page's rows (the
-/// `data-{attr}` ids) and checking each link keeps `kept`.
-async fn walk(b: &Browser, start: &str, attr: &str, kept: &[&str]) -> Vec<(String, Vec<String>)> {
-    let mut pages = Vec::new();
-    let mut next = Some(start.to_owned());
-    while let Some(path) = next.take() {
-        let (status, _, page) = b.get(&path).await;
-        assert_eq!(status, StatusCode::OK, "{path}");
-        next = rel_link(&page, "next");
-        if let Some(link) = &next {
-            assert!(kept.iter().all(|k| link.contains(k)), "the next link keeps {kept:?}: {link}");
-        }
-        pages.push((page.clone(), ids_in(&page, attr)));
-        assert!(pages.len() <= 10, "the pages end");
-    }
-    pages
-}
-
-async fn the_orders_list_pages_through_every_order_once_and_keeps_its_filter(app: &TestApp) {
-    let case = app.case_in("reporter_u1", "U1", "Index Passenger").await;
-    let listed = app.list_contacts("worker_c1", &case, "U1", "Passenger", 120).await;
-    app.list_contacts("worker_c1", &case, "U3", "Visitor", 3).await;
-    let mut expected: std::collections::HashSet<String> = listed.iter().map(|l| l["order"]["id"].as_str().unwrap().to_owned()).collect();
-    for l in &listed[..5] {
-        let order = l["order"]["id"].as_str().unwrap();
-        let (status, body) =
-            app.post("p1_officer", &format!("/orders/{order}/release"), serde_json::json!({"reason": "negative test"})).await;
-        assert_eq!(status, reqwest::StatusCode::OK, "{body}");
-        expected.remove(order);
-    }
-
-    let b = Browser::signed_in(app, "p1_officer").await;
-    let pages = walk(&b, "/orders?node=C1&status=active", "order", &["node=C1", "status=active"]).await;
-    let sizes: Vec<usize> = pages.iter().map(|(_, ids)| ids.len()).collect();
-    assert_eq!(sizes, [50, 50, 15], "pages of 50");
-    assert_eq!(range_of(&pages[0].0), "1–50 of 115");
-    assert_eq!(range_of(&pages[1].0), "51–100 of 115");
-    assert_eq!(range_of(&pages[2].0), "101–115 of 115");
-    let seen: Vec<String> = pages.iter().flat_map(|(_, ids)| ids.clone()).collect();
-    let unique: std::collections::HashSet<String> = seen.iter().cloned().collect();
-    assert_eq!(unique.len(), seen.len(), "no order is shown twice");
-    assert_eq!(unique, expected, "every active order of C1 is shown, and no other");
-
-    // Back from the last page to the middle one, and on to the first.
-    let previous = rel_link(&pages[2].0, "prev").expect("the last page links back");
-    assert!(previous.contains("node=C1") && previous.contains("status=active"), "{previous}");
-    let (_, _, middle) = b.get(&previous).await;
-    assert_eq!(ids_in(&middle, "order"), pages[1].1);
-    assert_eq!(range_of(&middle), "51–100 of 115");
-    let (_, _, first) = b.get(&rel_link(&middle, "prev").expect("and back again")).await;
-    assert_eq!(ids_in(&first, "order"), pages[0].1);
-    assert!(rel_link(&first, "prev").is_none(), "the first page has no previous page");
-
-    let (_, _, released) = b.get("/orders?node=P1&status=released").await;
-    assert_eq!((ids_in(&released, "order").len(), range_of(&released)), (5, "1–5 of 5"));
-    assert!(rel_link(&released, "next").is_none());
-    let (status, _, body) = b.get("/orders?cursor=a.nonsense").await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body.contains("<h1>") && body.contains("cursor"), "{body}");
-}
-
-async fn the_handover_queue_narrows_to_a_node_and_pages(app: &TestApp) {
-    let p1_case = app.case_in("reporter_u1", "U1", "Index Driver").await;
-    let to_p2 = app.list_contacts("worker_c1", &p1_case, "U3", "Traveller", 60).await;
-    let p2_case = app.case_in("reporter_u3", "U3", "Index Host").await;
-    let to_p1 = app.list_contacts("worker_c2", &p2_case, "U1", "Guest", 2).await;
-    let handover = |l: &serde_json::Value| l["handover"]["id"].as_str().expect("handed over").to_owned();
-
-    let nation = Browser::signed_in(app, "nation_officer").await;
-    let (status, _, page) = nation.get("/handovers?node=P1").await;
-    assert_eq!(status, StatusCode::OK);
-    let mut shown = ids_in(&page, "handover");
-    shown.sort();
-    let mut expected: Vec<String> = to_p1.iter().map(handover).collect();
-    expected.sort();
-    assert_eq!(shown, expected, "only the handovers received in P1");
-    assert_eq!(range_of(&page), "1–2 of 2");
-
-    let pages = walk(&nation, "/handovers?node=P2", "handover", &["node=P2"]).await;
-    assert_eq!(pages.iter().map(|(_, ids)| ids.len()).collect::<Vec<_>>(), [50, 10]);
-    assert_eq!((range_of(&pages[0].0), range_of(&pages[1].0)), ("1–50 of 60", "51–60 of 60"));
-    assert!(pages[1].0.contains("60 waiting to be taken on."), "the whole queue is counted, not the page");
-    let mut seen: Vec<String> = pages.iter().flat_map(|(_, ids)| ids.clone()).collect();
-    seen.sort();
-    let mut expected: Vec<String> = to_p2.iter().map(handover).collect();
-    expected.sort();
-    assert_eq!(seen, expected, "every handover into P2 once");
-
-    let (_, _, board) = nation.get("/board?node=P2").await;
-    for link in ["/orders?node=P2", "/handovers?node=P2", "/arrivals?node=P2"] {
-        assert!(board.contains(&format!(r#"href="{link}""#)), "the board links {link}");
-    }
-
-    let p2 = Browser::signed_in(app, "p2_officer").await;
-    let (status, headers, body) = p2.get("/handovers?node=P1").await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "P1 is outside P2's subtree");
-    assert!(headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").starts_with("text/html") && body.contains("<h1>"));
-    let (_, _, page) = p2.get("/handovers?node=C2").await;
-    let first = ids_in(&page, "handover").into_iter().next().expect("C2's queue");
-    let accept = format!("/handovers/{first}/accept?node=C2");
-    assert!(page.contains(&format!(r#"action="{accept}""#)), "{page}");
-    let (status, headers, _) = p2.post(&accept, &[]).await;
-    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/handovers?node=C2&done=accepted"), "back to C2's queue");
-}
-
-async fn the_arrivals_list_pages_newest_first(app: &TestApp) {
-    app.add_border_post().await;
-    let b = Browser::signed_in(app, "border_p1").await;
-    let mut registered = Vec::new();
-    for i in 0..55 {
-        let id = Uuid::new_v4().to_string();
-        let (name, document) = (format!("Traveller {i:03}"), format!("JP{i:07}"));
-        let form = [
-            ("id", id.as_str()),
-            ("point_of_entry_code", "POE-1"),
-            ("person.full_name", name.as_str()),
-            ("person.sex", "female"),
-            ("person.birth_year", "1991"),
-            ("person.unit_code", "U2"),
-            ("travel_document", document.as_str()),
-            ("origin_country", "JP"),
-            ("arrived_on", "2026-11-23"),
-            ("temperature_c", "36.6"),
-        ];
-        let (status, _, page) = b.post("/arrivals", &form).await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
-        registered.push(id);
-        app.clock.advance(jiff::SignedDuration::from_secs(30));
-    }
-    let pages = walk(&b, "/arrivals", "arrival", &["node=P1"]).await;
-    assert_eq!(pages.iter().map(|(_, ids)| ids.len()).collect::<Vec<_>>(), [50, 5]);
-    assert_eq!((range_of(&pages[0].0), range_of(&pages[1].0)), ("1–50 of 55", "51–55 of 55"));
-    let seen: Vec<String> = pages.iter().flat_map(|(_, ids)| ids.clone()).collect();
-    registered.reverse();
-    assert_eq!(seen, registered, "newest first, each once");
-    assert!(pages[1].0.contains(r#"id="entry-rules""#), "the entry rules stay under the list");
 }
