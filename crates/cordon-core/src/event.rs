@@ -61,6 +61,10 @@ pub enum EventKind {
     AlertLevelSet,
     /// What residents say was logged.
     RumourLogged,
+    /// A lecture was scheduled.
+    LectureScheduled,
+    /// A unit's attendance at a lecture was recorded.
+    AttendanceRecorded,
 }
 
 impl EventKind {
@@ -91,6 +95,8 @@ impl EventKind {
             EventKind::GatheringRegistered => "gathering_registered",
             EventKind::AlertLevelSet => "alert_level_set",
             EventKind::RumourLogged => "rumour_logged",
+            EventKind::LectureScheduled => "lecture_scheduled",
+            EventKind::AttendanceRecorded => "attendance_recorded",
         }
     }
 }

@@ -78,6 +78,8 @@ pub enum Record {
     Gathering,
     /// A rumour logged.
     Rumour,
+    /// A lecture.
+    Lecture,
     /// A handover of a contact or an arrival to another area.
     Handover,
     /// A page of the site.
@@ -482,6 +484,8 @@ pub enum Reason {
     },
     /// The directive is not addressed to the caller's area.
     NotAddressed,
+    /// The unit is not one the lecture serves.
+    NotServed,
     /// Some fields are invalid (each has its own reason).
     Invalid {
         /// How many fields.

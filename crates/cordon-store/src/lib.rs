@@ -33,6 +33,7 @@ pub mod gatherings;
 pub mod investigations;
 pub mod jurisdiction_csv;
 pub mod jurisdictions;
+pub mod lectures;
 pub mod orders;
 pub mod paging;
 pub mod persons;

@@ -135,6 +135,7 @@ impl fmt::Display for Reason {
             KindChanged { kind } => write!(f, "an amendment keeps the kind of measure ({kind})"),
             AboveCapacity { capacity } => write!(f, "must not be more than the capacity ({capacity})"),
             NotAddressed => write!(f, "the directive is not addressed to your area"),
+            NotServed => write!(f, "the lecture does not serve this unit"),
             Invalid { fields } => write!(f, "{fields} field(s) are invalid"),
             Internal => write!(f, "the server failed; the error was logged"),
         }
@@ -161,6 +162,7 @@ impl fmt::Display for Record {
             Record::Directive => "directive",
             Record::Gathering => "gathering",
             Record::Rumour => "rumour",
+            Record::Lecture => "lecture",
             Record::Handover => "handover",
             Record::Page => "page",
         })

@@ -133,6 +133,7 @@ pub fn examples() -> Vec<Reason> {
         KindChanged { kind: "gathering_limit".into() },
         AboveCapacity { capacity: 40 },
         NotAddressed,
+        NotServed,
         Invalid { fields: 2 },
         Internal,
     ]

@@ -15,6 +15,7 @@ pub mod escalations;
 pub mod events;
 pub mod gatherings;
 pub mod jurisdictions;
+pub mod lectures;
 pub mod paging;
 pub mod persons;
 pub mod quarantine;
@@ -48,7 +49,7 @@ use crate::state::AppState;
         (name = "command", description = "Escalations, live events and the audit log"),
         (name = "configuration", description = "Case definitions and settings"),
         (name = "alerts", description = "Outbreak detection: alerts, their review, series and configuration"),
-        (name = "measures", description = "Directives issued to the units below a command (their versions, acknowledgement and coverage), planned gatherings checked against the limits in force, alert levels with the rules' recommendation, and what residents say"),
+        (name = "measures", description = "Directives issued to the units below a command (their versions, acknowledgement and coverage), planned gatherings checked against the limits in force, alert levels with the rules' recommendation, lectures and their coverage, and what residents say"),
     )
 )]
 struct ApiDoc;
@@ -77,6 +78,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(gatherings::router())
         .merge(alert_levels::router())
         .merge(rumours::router())
+        .merge(lectures::router())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))

@@ -256,3 +256,37 @@ async fn rumours_are_counted_by_week_and_category_and_answered(app: &TestApp) {
     let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["text", "people"]);
 }
+
+on_both_backends!(lectures_are_attended_within_capacity_and_counted_as_coverage);
+
+async fn lectures_are_attended_within_capacity_and_counted_as_coverage(app: &TestApp) {
+    let today = app.state.store.settings().await.unwrap().local_date(app.clock_now());
+    let lecture = serde_json::json!({
+        "id": Uuid::new_v4(), "node_code": "D1", "venue": "District hospital", "topic": "hand washing",
+        "speaker": "Dr Han", "starts_at": today.at(14, 0, 0, 0), "capacity": 40, "audience": "residents",
+    });
+    assert_eq!(
+        app.post("reporter_u1", "/lectures", lecture.clone()).await.0,
+        StatusCode::FORBIDDEN,
+        "unit heads record attendance, workers schedule"
+    );
+    let (status, scheduled) = app.post("worker_c1", "/lectures", lecture).await;
+    assert_eq!(status, StatusCode::CREATED, "{scheduled}");
+    let id = scheduled["id"].as_str().unwrap();
+    let attend = |unit: &str, attended: u32| serde_json::json!({"unit_code": unit, "attended": attended});
+    let (status, first) = app.post("reporter_u1", &format!("/lectures/{id}/attendance"), attend("U1", 30)).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let (status, over) = app.post("worker_c1", &format!("/lectures/{id}/attendance"), attend("U2", 11)).await;
+    assert_eq!((status, over["errors"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("above_capacity")), "{over}");
+    assert_eq!(
+        app.post("reporter_u1", &format!("/lectures/{id}/attendance"), attend("U1", 35)).await.0,
+        StatusCode::OK,
+        "a unit's figure is replaced, not added"
+    );
+    let (status, elsewhere) = app.post("reporter_u3", &format!("/lectures/{id}/attendance"), attend("U3", 5)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "U3 is not served by D1's lecture: {elsewhere}");
+    let (_, coverage) = app.get("p1_officer", "/lectures/coverage?topic=hand%20washing").await;
+    assert_eq!(coverage, serde_json::json!({"covered": 1, "units": 2}));
+    let (_, other) = app.get("p1_officer", "/lectures/coverage?topic=masks").await;
+    assert_eq!(other, serde_json::json!({"covered": 0, "units": 2}));
+}

@@ -72,3 +72,25 @@ CREATE TABLE rumours (
     logged_at BIGINT NOT NULL
 );
 CREATE INDEX rumours_by_week ON rumours (week, unit_path);
+
+-- Lectures and the attendance of each unit (one figure per unit and lecture).
+CREATE TABLE lectures (
+    id UUID PRIMARY KEY,
+    node_id UUID NOT NULL REFERENCES nodes (id),
+    node_path TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    lecture TEXT NOT NULL,
+    scheduled_at BIGINT NOT NULL
+);
+CREATE INDEX lectures_by_node ON lectures (node_path, starts_at);
+
+CREATE TABLE lecture_attendance (
+    lecture_id UUID NOT NULL REFERENCES lectures (id),
+    unit_id UUID NOT NULL REFERENCES nodes (id),
+    unit_path TEXT NOT NULL,
+    attended BIGINT NOT NULL,
+    recorded_by UUID NOT NULL REFERENCES users (id),
+    recorded_at BIGINT NOT NULL,
+    PRIMARY KEY (lecture_id, unit_id)
+);

@@ -72,3 +72,25 @@ CREATE TABLE rumours (
     logged_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX rumours_by_week ON rumours (week, unit_path);
+
+-- Lectures and the attendance of each unit (one figure per unit and lecture).
+CREATE TABLE lectures (
+    id BLOB PRIMARY KEY,
+    node_id BLOB NOT NULL REFERENCES nodes (id),
+    node_path TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    lecture TEXT NOT NULL,
+    scheduled_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX lectures_by_node ON lectures (node_path, starts_at);
+
+CREATE TABLE lecture_attendance (
+    lecture_id BLOB NOT NULL REFERENCES lectures (id),
+    unit_id BLOB NOT NULL REFERENCES nodes (id),
+    unit_path TEXT NOT NULL,
+    attended INTEGER NOT NULL,
+    recorded_by BLOB NOT NULL REFERENCES users (id),
+    recorded_at INTEGER NOT NULL,
+    PRIMARY KEY (lecture_id, unit_id)
+) STRICT;

@@ -141,6 +141,7 @@ pub(super) fn korean(reason: &Reason) -> String {
         KindChanged { kind } => format!("개정해도 조치의 종류({kind})는 바뀌지 않습니다"),
         AboveCapacity { capacity } => format!("정원({capacity}명)보다 많을 수 없습니다"),
         NotAddressed => "관할 구역에 내려진 지시가 아닙니다".into(),
+        NotServed => "이 강연의 대상 반(단위)이 아닙니다".into(),
         Invalid { fields } => format!("항목 {fields}개가 올바르지 않습니다"),
         Internal => "서버에서 오류가 났습니다. 기록해 두었습니다".into(),
     }
@@ -166,6 +167,7 @@ fn record_ko(record: Record) -> &'static str {
         Record::Directive => "방역 지시",
         Record::Gathering => "집회",
         Record::Rumour => "소문",
+        Record::Lecture => "강연",
         Record::Handover => "인계",
         Record::Page => "페이지",
     }
