@@ -19,6 +19,8 @@ pub enum EscalationKind {
     NobodyOnCall,
     /// A unit filed no daily report by the silent hour.
     UnitSilent,
+    /// A unit did not acknowledge a directive by the deadline.
+    DirectiveUnacknowledged,
 }
 
 impl EscalationKind {
@@ -29,13 +31,16 @@ impl EscalationKind {
             EscalationKind::TaskOverdue => "task_overdue",
             EscalationKind::NobodyOnCall => "nobody_on_call",
             EscalationKind::UnitSilent => "unit_silent",
+            EscalationKind::DirectiveUnacknowledged => "directive_unacknowledged",
         }
     }
 
     /// Parses a stored name.
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
-        [EscalationKind::TaskOverdue, EscalationKind::NobodyOnCall, EscalationKind::UnitSilent].into_iter().find(|x| x.as_str() == s)
+        [EscalationKind::TaskOverdue, EscalationKind::NobodyOnCall, EscalationKind::UnitSilent, EscalationKind::DirectiveUnacknowledged]
+            .into_iter()
+            .find(|x| x.as_str() == s)
     }
 }
 
@@ -54,6 +59,9 @@ pub struct Escalation {
     pub task_id: Option<Uuid>,
     /// The day, for silent units.
     pub date: Option<Date>,
+    /// The directive, for a unit that did not acknowledge it.
+    #[serde(default)]
+    pub directive_id: Option<Uuid>,
     /// The worker it was passed to, if anyone was on call.
     pub to_worker_id: Option<Uuid>,
     /// When it was raised.

@@ -151,6 +151,7 @@ pub fn decide(report: &ReportDraft, cx: Context<'_>, ids: NewIds, now: Timestamp
         subject_path: cx.unit_path.clone(),
         task_id: Some(task.id),
         date: None,
+        directive_id: None,
         to_worker_id: None,
         raised_at: now,
     });

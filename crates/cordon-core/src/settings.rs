@@ -19,6 +19,10 @@ pub struct Settings {
     pub investigation_deadline_minutes: i64,
     /// Minutes the next worker up has to acknowledge an escalated task.
     pub escalation_deadline_minutes: i64,
+    /// Minutes the units have to acknowledge a directive before they
+    /// escalate (default a day).
+    #[serde(default = "default_directive_deadline_minutes")]
+    pub directive_deadline_minutes: i64,
     /// Local hour by which a unit's daily report is due; later is "late".
     pub daily_report_due_hour: i8,
     /// Local hour after which a unit with no daily report is escalated as silent.
@@ -79,6 +83,7 @@ impl Default for Settings {
             time_zone: "UTC".into(),
             investigation_deadline_minutes: 120,
             escalation_deadline_minutes: 60,
+            directive_deadline_minutes: default_directive_deadline_minutes(),
             daily_report_due_hour: 18,
             silent_unit_hour: 21,
             quarantine_days: 14,
@@ -104,6 +109,9 @@ impl Settings {
         }
         if !(1..=7 * 24 * 60).contains(&self.escalation_deadline_minutes) {
             p.add("escalation_deadline_minutes", Reason::DeadlineRange);
+        }
+        if !(1..=7 * 24 * 60).contains(&self.directive_deadline_minutes) {
+            p.add("directive_deadline_minutes", Reason::DeadlineRange);
         }
         if !(0..=23).contains(&self.daily_report_due_hour) {
             p.add("daily_report_due_hour", Reason::Hour);
@@ -166,6 +174,17 @@ impl Settings {
     pub fn escalation_deadline(&self) -> SignedDuration {
         SignedDuration::from_mins(self.escalation_deadline_minutes)
     }
+
+    /// How long the units have to acknowledge a directive.
+    #[must_use]
+    pub fn directive_deadline(&self) -> SignedDuration {
+        SignedDuration::from_mins(self.directive_deadline_minutes)
+    }
+}
+
+/// A day, in minutes: how long units have to acknowledge a directive unless set otherwise.
+fn default_directive_deadline_minutes() -> i64 {
+    crate::delivery::DEFAULT_DEADLINE.as_mins()
 }
 
 #[cfg(test)]

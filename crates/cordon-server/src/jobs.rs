@@ -25,6 +25,8 @@ pub struct Pass {
     pub tasks: Vec<Task>,
     /// Silent units escalated.
     pub silent_units: Vec<Escalation>,
+    /// Units escalated for not acknowledging a directive by the deadline.
+    pub unacknowledged: Vec<Escalation>,
     /// Follow-up visit tasks created for today.
     pub follow_ups: Vec<Task>,
     /// Orders released because their last day passed.
@@ -40,11 +42,12 @@ pub async fn run_due(state: &AppState) -> Result<Pass, StoreError> {
     let now = state.now();
     let tasks = state.store.escalate_overdue_tasks(now).await?;
     let silent_units = state.store.escalate_silent_units(now).await?;
+    let unacknowledged = state.store.escalate_unacknowledged_directives(now).await?;
     let released = state.store.release_due_orders(now).await?;
     let follow_ups = state.store.create_due_follow_ups(now).await?;
     let notified = deliver_notifications(state).await?;
     let alerts = crate::detection::run_daily(state).await?;
-    Ok(Pass { tasks, silent_units, follow_ups, released, notified, alerts })
+    Ok(Pass { tasks, silent_units, unacknowledged, follow_ups, released, notified, alerts })
 }
 
 /// The advisory lock key of the background jobs ("cordon" in ASCII).
@@ -65,8 +68,13 @@ pub fn spawn(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
             }
             match state.store.exclusively(JOBS_LOCK, async || run_due(&state).await).await {
                 Ok(None) => tracing::debug!("another server is running the jobs"),
-                Ok(Some(pass)) if !pass.tasks.is_empty() || !pass.silent_units.is_empty() => {
-                    tracing::info!(tasks = pass.tasks.len(), silent_units = pass.silent_units.len(), "escalated");
+                Ok(Some(pass)) if !pass.tasks.is_empty() || !pass.silent_units.is_empty() || !pass.unacknowledged.is_empty() => {
+                    tracing::info!(
+                        tasks = pass.tasks.len(),
+                        silent_units = pass.silent_units.len(),
+                        unacknowledged = pass.unacknowledged.len(),
+                        "escalated"
+                    );
                 }
                 Ok(_) => {}
                 Err(error) => tracing::error!(%error, "background job failed"),

@@ -168,6 +168,7 @@ impl Store {
                         subject_path: day.unit.path.clone(),
                         task_id: None,
                         date: Some(today),
+                        directive_id: None,
                         to_worker_id: next.map(|o| o.worker_id),
                         raised_at: now,
                     };

@@ -4,6 +4,7 @@
 
 use cordon_core::delivery::{self, Coverage};
 use cordon_core::directive::{self, Amendment, Directive, DirectiveInput, Revocation, Version};
+use cordon_core::escalation::{Escalation, EscalationKind, scope_above};
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
 use cordon_core::policy::{self, Action};
@@ -17,7 +18,9 @@ use uuid::Uuid;
 use crate::config::settings_in;
 use crate::db::{Conn, micros, subtree};
 use crate::error::{Result, StoreError};
+use crate::escalations::record_escalation;
 use crate::jurisdictions::{level_names, node_by_code};
+use crate::rosters::on_call_in;
 use crate::{Store, Tx, exec};
 
 /// A directive with one of its versions, as the joined query reads it.
@@ -277,5 +280,56 @@ impl Store {
             .await?;
         let units: Vec<(NodePath, bool)> = units.into_iter().map(|(p, a)| (NodePath::from_stored(p), a)).collect();
         Ok(delivery::coverage(&directive.scope_path, &units))
+    }
+
+    /// Escalates every unit that has not acknowledged a directive issued
+    /// longer ago than the deadline (setting `directive_deadline_minutes`),
+    /// once per unit and directive, like a silent unit: to the level above,
+    /// passed to whoever is on call there. Revoked directives are left alone.
+    pub async fn escalate_unacknowledged_directives(&self, now: Timestamp) -> Result<Vec<Escalation>> {
+        let settings = self.settings().await?;
+        let cutoff = now.checked_sub(settings.directive_deadline()).unwrap_or(now);
+        let late: Vec<(Uuid, String)> = self
+            .read(async |c| {
+                let deepest = i64::try_from(level_names(c).await?.len()).unwrap_or(1) - 1;
+                Ok(exec!(
+                    c,
+                    sqlx::query_as(
+                        "SELECT d.id, n.path FROM directives d JOIN nodes n ON n.path LIKE d.scope_path || '%' AND n.level = $1 \
+                         WHERE d.revoked IS NULL AND d.issued_at <= $2 \
+                         AND NOT EXISTS (SELECT 1 FROM directive_acks a WHERE a.directive_id = d.id AND a.node_id = n.id) \
+                         AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.kind = 'directive_unacknowledged' AND e.directive_id = d.id AND e.subject_path = n.path) \
+                         ORDER BY d.issued_at, n.path LIMIT 5000"
+                    )
+                    .bind(deepest)
+                    .bind(micros(cutoff)),
+                    fetch_all
+                )?)
+            })
+            .await?;
+        let mut raised = Vec::new();
+        for (directive_id, unit) in late {
+            let unit = NodePath::from_stored(unit);
+            let escalation = self
+                .write(async |tx| {
+                    let scope = scope_above(&unit);
+                    let next = on_call_in(&mut tx.conn, &scope.self_and_ancestors(), now).await?;
+                    let e = Escalation {
+                        id: Uuid::now_v7(),
+                        kind: EscalationKind::DirectiveUnacknowledged,
+                        scope_path: next.as_ref().map(|o| o.area_path.clone()).unwrap_or(scope),
+                        subject_path: unit.clone(),
+                        task_id: None,
+                        date: None,
+                        directive_id: Some(directive_id),
+                        to_worker_id: next.map(|o| o.worker_id),
+                        raised_at: now,
+                    };
+                    Ok(record_escalation(tx, &e, now).await?.then_some(e))
+                })
+                .await?;
+            raised.extend(escalation);
+        }
+        Ok(raised)
     }
 }

@@ -10,7 +10,7 @@ use crate::db::{Conn, from_micros, micros, parse_enum, parse_opt_date};
 use crate::error::Result;
 use crate::{Store, Tx, exec};
 
-pub(crate) type EscalationRow = (Uuid, String, String, String, Option<Uuid>, Option<String>, Option<Uuid>, i64);
+pub(crate) type EscalationRow = (Uuid, String, String, String, Option<Uuid>, Option<String>, Option<Uuid>, i64, Option<Uuid>);
 
 pub(crate) fn escalation_from(r: EscalationRow) -> Result<Escalation> {
     Ok(Escalation {
@@ -22,6 +22,7 @@ pub(crate) fn escalation_from(r: EscalationRow) -> Result<Escalation> {
         date: parse_opt_date("escalations.date", r.5)?,
         to_worker_id: r.6,
         raised_at: from_micros(r.7)?,
+        directive_id: r.8,
     })
 }
 
@@ -41,7 +42,8 @@ pub async fn insert_escalation(c: &mut Conn<'_>, e: &Escalation) -> Result<bool>
     let inserted: Option<Uuid> = exec!(
         c,
         sqlx::query_scalar(
-            "INSERT INTO escalations (id, kind, scope_path, subject_path, task_id, date, to_worker_id, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+            "INSERT INTO escalations (id, kind, scope_path, subject_path, task_id, date, to_worker_id, raised_at, directive_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
              ON CONFLICT DO NOTHING RETURNING id"
         )
         .bind(e.id)
@@ -51,7 +53,8 @@ pub async fn insert_escalation(c: &mut Conn<'_>, e: &Escalation) -> Result<bool>
         .bind(e.task_id)
         .bind(e.date.map(|d| d.to_string()))
         .bind(e.to_worker_id)
-        .bind(micros(e.raised_at)),
+        .bind(micros(e.raised_at))
+        .bind(e.directive_id),
         fetch_optional
     )?;
     Ok(inserted.is_some())

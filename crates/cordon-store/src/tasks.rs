@@ -235,6 +235,7 @@ impl Store {
                         subject_path: before.subject_path.clone(),
                         task_id: Some(id),
                         date: None,
+                        directive_id: None,
                         to_worker_id: next.as_ref().map(|o| o.worker_id),
                         raised_at: now,
                     };

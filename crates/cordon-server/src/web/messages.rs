@@ -264,6 +264,7 @@ impl Lang {
             EscalationKind::TaskOverdue => "escalation_task_overdue",
             EscalationKind::NobodyOnCall => "escalation_nobody_on_call",
             EscalationKind::UnitSilent => "escalation_unit_silent",
+            EscalationKind::DirectiveUnacknowledged => "escalation_directive_unacknowledged",
         })
     }
 

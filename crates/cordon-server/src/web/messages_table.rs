@@ -167,6 +167,7 @@
     ("error_internal_detail", "The error was logged. Please try again in a moment.", "오류를 기록했습니다. 잠시 후 다시 시도하세요."),
     ("error_not_found", "Not found", "찾을 수 없습니다"),
     ("error_unauthenticated", "Please sign in", "로그인하세요"),
+    ("escalation_directive_unacknowledged", "Unit did not acknowledge a directive", "반이 방역 지시를 확인하지 않음"),
     ("escalation_nobody_on_call", "Nobody on call", "당직자 없음"),
     ("escalation_task_overdue", "Task not acknowledged in time", "임무 미확인 (기한 초과)"),
     ("escalation_to", "passed to {}", "{}에게 넘김"),

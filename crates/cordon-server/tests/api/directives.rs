@@ -290,3 +290,22 @@ async fn lectures_are_attended_within_capacity_and_counted_as_coverage(app: &Tes
     let (_, other) = app.get("p1_officer", "/lectures/coverage?topic=masks").await;
     assert_eq!(other, serde_json::json!({"covered": 0, "units": 2}));
 }
+
+on_both_backends!(units_that_do_not_acknowledge_by_the_deadline_escalate_once);
+
+async fn units_that_do_not_acknowledge_by_the_deadline_escalate_once(app: &TestApp) {
+    let today = app.state.store.settings().await.unwrap().local_date(app.clock_now());
+    let (_, issued) = app.post("p1_officer", "/directives", body("P1", today)).await;
+    let id = issued["directive"]["id"].as_str().unwrap().to_owned();
+    app.post("reporter_u1", &format!("/directives/{id}/acknowledge"), serde_json::json!({})).await;
+    let early = app.advance_and_run_jobs(jiff::SignedDuration::from_hours(23)).await;
+    assert!(early.unacknowledged.is_empty(), "within the day, nobody is late");
+    let late = app.advance_and_run_jobs(jiff::SignedDuration::from_hours(2)).await;
+    let units: Vec<&str> = late.unacknowledged.iter().map(|e| e.subject_path.as_str()).collect();
+    assert_eq!(units, [app.node("U2").await.path.as_str()], "U1 acknowledged; U2 did not");
+    assert_eq!(late.unacknowledged[0].directive_id.map(|d| d.to_string()), Some(id));
+    let again = app.advance_and_run_jobs(jiff::SignedDuration::from_hours(2)).await;
+    assert!(again.unacknowledged.is_empty(), "once per unit and directive");
+    let (_, escalations) = app.get("p1_officer", "/escalations").await;
+    assert!(escalations.as_array().unwrap().iter().any(|e| e["kind"] == "directive_unacknowledged"), "{escalations}");
+}

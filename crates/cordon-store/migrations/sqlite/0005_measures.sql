@@ -94,3 +94,8 @@ CREATE TABLE lecture_attendance (
     recorded_at INTEGER NOT NULL,
     PRIMARY KEY (lecture_id, unit_id)
 ) STRICT;
+
+-- A unit that has not acknowledged a directive by the deadline escalates
+-- once per directive.
+ALTER TABLE escalations ADD COLUMN directive_id BLOB REFERENCES directives (id);
+CREATE UNIQUE INDEX escalations_directive_once ON escalations (subject_path, directive_id) WHERE kind = 'directive_unacknowledged';

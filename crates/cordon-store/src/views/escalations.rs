@@ -21,7 +21,7 @@ pub struct EscalationLine {
     pub case_id: Option<Uuid>,
 }
 
-type LineRow = (Uuid, String, String, String, Option<Uuid>, Option<String>, Option<Uuid>, i64, Option<Uuid>);
+type LineRow = (Uuid, String, String, String, Option<Uuid>, Option<String>, Option<Uuid>, i64, Option<Uuid>, Option<Uuid>);
 
 impl Store {
     /// Escalations about places at or below `path`, newest first, each with
@@ -33,7 +33,7 @@ impl Store {
                 Ok(exec!(
                     c,
                     sqlx::query_as(
-                        "SELECT e.id, e.kind, e.scope_path, e.subject_path, e.task_id, e.date, e.to_worker_id, e.raised_at, t.case_id \
+                        "SELECT e.id, e.kind, e.scope_path, e.subject_path, e.task_id, e.date, e.to_worker_id, e.raised_at, e.directive_id, t.case_id \
                          FROM escalations e LEFT JOIN tasks t ON t.id = e.task_id \
                          WHERE e.subject_path LIKE $1 ESCAPE '\\' ORDER BY e.raised_at DESC, e.id LIMIT $2"
                     )
@@ -45,8 +45,8 @@ impl Store {
             .await?;
         rows.into_iter()
             .map(|r| {
-                let case_id = r.8;
-                let escalation = escalation_from((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7))?;
+                let case_id = r.9;
+                let escalation = escalation_from((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8))?;
                 Ok(EscalationLine { escalation, case_id })
             })
             .collect()
