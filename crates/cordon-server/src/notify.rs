@@ -25,7 +25,8 @@ impl Notifier for LogNotifier {
 
     fn send<'a>(&'a self, m: &'a Notification) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>> {
         Box::pin(async move {
-            tracing::info!(person = %m.person_id, phone = m.phone.as_deref().unwrap_or("-"), message = %m.message, "notification");
+            let to = m.person_id.or(m.user_id).map(|id| id.to_string()).unwrap_or_default();
+            tracing::info!(%to, phone = m.phone.as_deref().unwrap_or("-"), message = %m.message, "notification");
             Ok(())
         })
     }

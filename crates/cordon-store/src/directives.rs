@@ -79,6 +79,31 @@ pub(crate) async fn directives_over_in(c: &mut Conn<'_>, path: &NodePath) -> Res
     Ok(assemble(rows)?.into_iter().filter(|d| d.scope_path.contains(path)).collect())
 }
 
+/// Queues `message` about `directive` to every active user in its scope,
+/// for the server's notifier (a webhook an SMS gateway relays).
+async fn queue_for_scope(tx: &mut Tx<'_>, directive: &Directive, message: &str, now: Timestamp) -> Result<()> {
+    let users: Vec<Uuid> = exec!(
+        &mut tx.conn,
+        sqlx::query_scalar("SELECT id FROM users WHERE active = $1 AND node_path LIKE $2 ESCAPE '\\' ORDER BY id")
+            .bind(true)
+            .bind(subtree(&directive.scope_path)),
+        fetch_all
+    )?;
+    for user in users {
+        exec!(
+            &mut tx.conn,
+            sqlx::query("INSERT INTO notifications (id, user_id, directive_id, message, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(Uuid::now_v7())
+                .bind(user)
+                .bind(directive.id)
+                .bind(message)
+                .bind(micros(now)),
+            execute
+        )?;
+    }
+    Ok(())
+}
+
 /// Writes a version.
 async fn insert_version(tx: &mut Tx<'_>, id: Uuid, version: &Version) -> Result<()> {
     exec!(
@@ -143,6 +168,7 @@ impl Store {
                 execute
             )?;
             insert_version(tx, directive.id, first).await?;
+            queue_for_scope(tx, &directive, &format!("{} / {}", first.terms.text.en, first.terms.text.ko), now).await?;
             tx.audit(now, Some(officer.id), "directive.issue", directive.id, None::<&()>, Some(&directive)).await?;
             tx.emit(Event::new(EventKind::DirectiveIssued, &directive.scope_path, directive.id, now, &directive)).await?;
             Ok(Issued { created: true, directive })

@@ -244,12 +244,16 @@ async fn queue_notification(tx: &mut Tx<'_>, order: &Order, message: &str, now: 
 pub struct Notification {
     /// Stable identifier.
     pub id: Uuid,
-    /// The person.
-    pub person_id: Uuid,
+    /// The person, for a message to a resident (an order lifted, ...).
+    pub person_id: Option<Uuid>,
+    /// The user, for a message to a user (a directive to acknowledge).
+    pub user_id: Option<Uuid>,
     /// Their phone, if known.
     pub phone: Option<String>,
     /// The order it is about.
     pub order_id: Option<Uuid>,
+    /// The directive it is about.
+    pub directive_id: Option<Uuid>,
     /// The message.
     pub message: String,
 }
@@ -353,14 +357,15 @@ impl Store {
 
     /// Messages not yet sent, oldest first.
     pub async fn pending_notifications(&self, limit: i64) -> Result<Vec<Notification>> {
-        type Row = (Uuid, Uuid, Option<String>, Option<Uuid>, String);
+        type Row = (Uuid, Option<Uuid>, Option<Uuid>, Option<String>, Option<Uuid>, Option<Uuid>, String);
         let rows: Vec<Row> = self
             .read(async |c| {
                 Ok(exec!(
                     c,
                     sqlx::query_as(
-                        "SELECT n.id, n.person_id, p.phone, n.order_id, n.message FROM notifications n JOIN persons p ON p.id = n.person_id \
-                         WHERE n.sent_at IS NULL ORDER BY n.created_at LIMIT $1"
+                        "SELECT n.id, n.person_id, n.user_id, COALESCE(p.phone, u.phone), n.order_id, n.directive_id, n.message \
+                         FROM notifications n LEFT JOIN persons p ON p.id = n.person_id LEFT JOIN users u ON u.id = n.user_id \
+                         WHERE n.sent_at IS NULL ORDER BY n.created_at, n.id LIMIT $1"
                     )
                     .bind(limit.clamp(1, 1000)),
                     fetch_all
@@ -369,7 +374,15 @@ impl Store {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, person_id, phone, order_id, message)| Notification { id, person_id, phone, order_id, message })
+            .map(|(id, person_id, user_id, phone, order_id, directive_id, message)| Notification {
+                id,
+                person_id,
+                user_id,
+                phone,
+                order_id,
+                directive_id,
+                message,
+            })
             .collect())
     }
 

@@ -43,6 +43,12 @@ async fn a_directive_to_a_province_reaches_the_users_below_and_counts_their_unit
         assert_eq!(over.iter().any(|d| d.id == input.id), addressed, "{user}");
     }
     assert_eq!(store.directives_under(&app.seed.user("p1_officer").node_path, 50).await.unwrap().len(), 1);
+    let queued = store.pending_notifications(100).await.unwrap();
+    let mut told: Vec<Uuid> = queued.iter().filter(|n| n.directive_id == Some(input.id)).filter_map(|n| n.user_id).collect();
+    let mut in_p1: Vec<Uuid> = ["p1_officer", "worker_c1", "worker_p1", "reporter_u1"].iter().map(|u| app.seed.user(u).id).collect();
+    told.sort();
+    in_p1.sort();
+    assert_eq!(told, in_p1, "every user in the scope is sent it through the notifier, once");
     assert!(store.directives_under(&app.seed.user("p2_officer").node_path, 50).await.unwrap().is_empty());
 
     let coverage = |d| async move { store.directive_coverage(&d).await.unwrap() };

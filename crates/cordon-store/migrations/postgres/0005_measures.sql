@@ -99,3 +99,10 @@ CREATE TABLE lecture_attendance (
 -- once per directive.
 ALTER TABLE escalations ADD COLUMN directive_id UUID REFERENCES directives (id);
 CREATE UNIQUE INDEX escalations_directive_once ON escalations (subject_path, directive_id) WHERE kind = 'directive_unacknowledged';
+
+-- Notifications reach users too (a directive to every user in its scope,
+-- through the same channel as the messages to persons): the person becomes
+-- optional, the user and the directive are named.
+ALTER TABLE notifications ALTER COLUMN person_id DROP NOT NULL;
+ALTER TABLE notifications ADD COLUMN user_id UUID REFERENCES users (id);
+ALTER TABLE notifications ADD COLUMN directive_id UUID REFERENCES directives (id);

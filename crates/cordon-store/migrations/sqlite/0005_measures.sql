@@ -99,3 +99,23 @@ CREATE TABLE lecture_attendance (
 -- once per directive.
 ALTER TABLE escalations ADD COLUMN directive_id BLOB REFERENCES directives (id);
 CREATE UNIQUE INDEX escalations_directive_once ON escalations (subject_path, directive_id) WHERE kind = 'directive_unacknowledged';
+
+-- Notifications reach users too (a directive to every user in its scope,
+-- through the same channel as the messages to persons): the person becomes
+-- optional, the user and the directive are named.
+CREATE TABLE notifications_new (
+    id BLOB PRIMARY KEY,
+    person_id BLOB REFERENCES persons (id),
+    user_id BLOB REFERENCES users (id),
+    order_id BLOB REFERENCES orders (id),
+    directive_id BLOB REFERENCES directives (id),
+    message TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    channel TEXT
+) STRICT;
+INSERT INTO notifications_new (id, person_id, order_id, message, created_at, sent_at, channel)
+    SELECT id, person_id, order_id, message, created_at, sent_at, channel FROM notifications;
+DROP TABLE notifications;
+ALTER TABLE notifications_new RENAME TO notifications;
+CREATE INDEX notifications_pending ON notifications (sent_at);
