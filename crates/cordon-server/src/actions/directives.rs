@@ -3,12 +3,15 @@
 //! caller oversees it or is addressed by it.
 
 use cordon_core::delivery::Coverage;
-use cordon_core::directive::{Amendment, Directive, DirectiveInput};
+use cordon_core::directive::{Amendment, Directive, DirectiveInput, Measure};
+use cordon_core::lecture;
 use cordon_core::policy::{self, Action};
 use cordon_core::refusal::Record;
 use cordon_core::user::User;
 use cordon_store::directives::Issued;
 use jiff::civil::Date;
+use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
@@ -47,10 +50,40 @@ pub async fn visible(state: &AppState, user: &User, id: Uuid) -> ApiResult<Direc
     }
 }
 
-/// Coverage of a directive the user oversees: units acknowledged and not yet,
-/// for the scope and each of its children.
-pub async fn coverage(state: &AppState, user: &User, id: Uuid) -> ApiResult<Vec<Coverage>> {
+/// How far a directive has reached its scope.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Reach {
+    /// Units that acknowledged it and not yet: for the scope, then each child.
+    pub acknowledged: Vec<Coverage>,
+    /// For a lecture order: the share of units with attendance at a lecture
+    /// on its topic since it took effect, against its target.
+    pub lectures: Option<LectureReach>,
+}
+
+/// A lecture order's coverage against its target.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+pub struct LectureReach {
+    /// Units reached, out of the scope's units.
+    pub coverage: lecture::Coverage,
+    /// The share to reach.
+    pub target: f64,
+    /// Whether it is reached.
+    pub met: bool,
+}
+
+/// How far a directive the user oversees has reached: acknowledgement for the
+/// scope and each of its children, and for a lecture order its lectures'
+/// coverage against the target.
+pub async fn coverage(state: &AppState, user: &User, id: Uuid) -> ApiResult<Reach> {
     let directive = visible(state, user, id).await?;
     policy::authorise(user, Action::Read, &directive.scope_path)?;
-    Ok(state.store.directive_coverage(&directive).await?)
+    let acknowledged = state.store.directive_coverage(&directive).await?;
+    let lectures = match directive.current().map(|v| (&v.terms.measure, v.terms.starts_on)) {
+        Some((Measure::LectureOrder { topic, coverage_target, .. }, since)) => {
+            let coverage = state.store.lecture_coverage(&directive.scope_path, topic, since).await?;
+            Some(LectureReach { coverage, target: *coverage_target, met: coverage.meets(*coverage_target) })
+        }
+        _ => None,
+    };
+    Ok(Reach { acknowledged, lectures })
 }

@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use cordon_core::delivery::Coverage;
 use cordon_core::directive::{Amendment, Directive, DirectiveInput};
 use cordon_store::directives::Issued;
 use jiff::civil::Date;
@@ -143,12 +142,13 @@ async fn acknowledge(State(state): State<AppState>, CurrentUser(user): CurrentUs
     Ok(Json(Acknowledged { first: action::acknowledge(&state, &user, id).await? }))
 }
 
-/// Coverage of a directive you oversee: for its scope and each child, how
-/// many units acknowledged and how many not yet.
+/// How far a directive you oversee has reached: for its scope and each child,
+/// how many units acknowledged and how many not yet; for a lecture order, the
+/// share of units with attendance at a lecture on its topic against its target.
 #[utoipa::path(get, path = "/directives/{id}/coverage", tag = "measures", params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Vec<Coverage>), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+    (status = 200, body = action::Reach), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
 ))]
-async fn coverage(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Vec<Coverage>>> {
+async fn coverage(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<action::Reach>> {
     Ok(Json(action::coverage(&state, &user, id).await?))
 }
 

@@ -116,7 +116,9 @@ async fn the_api_issues_delivers_and_counts_directives(app: &TestApp) {
     assert_eq!((status, ack["first"].as_bool()), (StatusCode::OK, Some(true)), "{ack}");
     let (status, coverage) = app.get("p1_officer", &format!("/directives/{id}/coverage")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!((coverage[0]["acknowledged"].as_u64(), coverage[0]["units"].as_u64()), (Some(1), Some(2)), "{coverage}");
+    let scope = &coverage["acknowledged"][0];
+    assert_eq!((scope["acknowledged"].as_u64(), scope["units"].as_u64()), (Some(1), Some(2)), "{coverage}");
+    assert!(coverage["lectures"].is_null(), "a gathering limit has no lectures: {coverage}");
     let (status, refused) = app.post("reporter_u3", &format!("/directives/{id}/acknowledge"), serde_json::json!({})).await;
     assert_eq!((status, refused["errors"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("not_addressed")), "{refused}");
 
@@ -314,4 +316,26 @@ async fn units_that_do_not_acknowledge_by_the_deadline_escalate_once(app: &TestA
     assert!(again.unacknowledged.is_empty(), "once per unit and directive");
     let (_, escalations) = app.get("p1_officer", "/escalations").await;
     assert!(escalations.as_array().unwrap().iter().any(|e| e["kind"] == "directive_unacknowledged"), "{escalations}");
+}
+
+on_both_backends!(a_lecture_order_shows_its_lectures_coverage_against_its_target);
+
+async fn a_lecture_order_shows_its_lectures_coverage_against_its_target(app: &TestApp) {
+    let today = app.state.store.settings().await.unwrap().local_date(app.clock_now());
+    let mut order = body("P1", today);
+    order["measure"] = serde_json::json!({"kind": "lecture_order", "topic": "masks", "audience": "residents", "by": today.tomorrow().unwrap(), "coverage_target": 0.5});
+    let (status, issued) = app.post("p1_officer", "/directives", order).await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let id = issued["directive"]["id"].as_str().unwrap().to_owned();
+    let (_, before) = app.get("p1_officer", &format!("/directives/{id}/coverage")).await;
+    assert_eq!(before["lectures"], serde_json::json!({"coverage": {"covered": 0, "units": 2}, "target": 0.5, "met": false}));
+    let lecture = serde_json::json!({
+        "id": Uuid::new_v4(), "node_code": "D1", "venue": "District hospital", "topic": "masks",
+        "speaker": "Dr Han", "starts_at": today.at(15, 0, 0, 0), "capacity": 40, "audience": "residents",
+    });
+    let (_, scheduled) = app.post("worker_c1", "/lectures", lecture).await;
+    let lecture_id = scheduled["id"].as_str().unwrap();
+    app.post("reporter_u1", &format!("/lectures/{lecture_id}/attendance"), serde_json::json!({"unit_code": "U1", "attended": 12})).await;
+    let (_, after) = app.get("p1_officer", &format!("/directives/{id}/coverage")).await;
+    assert_eq!(after["lectures"], serde_json::json!({"coverage": {"covered": 1, "units": 2}, "target": 0.5, "met": true}));
 }
