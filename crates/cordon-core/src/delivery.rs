@@ -103,16 +103,7 @@ mod tests {
     fn only_those_in_scope_acknowledge() {
         let directive =
             Directive { id: Uuid::nil(), scope_id: Uuid::nil(), scope_path: p(&["KR", "P1"]), versions: Vec::new(), revoked: None };
-        let mut user = User {
-            id: Uuid::nil(),
-            username: "head".into(),
-            display_name: "Head".into(),
-            role: Role::Reporter,
-            node_id: Uuid::nil(),
-            node_path: p(&["KR", "P1", "D1", "U1"]),
-            phone: None,
-            active: true,
-        };
+        let mut user = crate::fixtures::user(Role::Reporter, &p(&["KR", "P1", "D1", "U1"]));
         assert!(acknowledge(&user, &directive).is_ok());
         user.node_path = p(&["KR", "P2", "D3", "U4"]);
         assert_eq!(acknowledge(&user, &directive).unwrap_err().errors[0].reason, Reason::NotAddressed);

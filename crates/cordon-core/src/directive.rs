@@ -222,41 +222,15 @@ pub struct DirectiveInput {
     pub id: Uuid,
     /// The node whose subtree it applies to.
     pub scope_code: String,
-    /// What is ordered.
-    pub measure: Measure,
-    /// First day in force.
-    pub starts_on: Date,
-    /// Last day in force; open-ended when absent.
-    #[serde(default)]
-    pub ends_on: Option<Date>,
-    /// The day it will be looked at again.
-    pub review_on: Date,
-    /// Its text in each language.
-    pub text: Texts,
-    /// What prompted it.
-    #[serde(default)]
-    pub evidence: Evidence,
+    /// What, when, and why.
+    pub terms: Terms,
 }
 
 impl DirectiveInput {
     /// A directive to the node `scope_code` on these terms.
     #[must_use]
     pub fn new(id: Uuid, scope_code: &str, terms: Terms) -> Self {
-        let Terms { measure, starts_on, ends_on, review_on, text, evidence } = terms;
-        DirectiveInput { id, scope_code: scope_code.to_owned(), measure, starts_on, ends_on, review_on, text, evidence }
-    }
-
-    /// The terms it asks for.
-    #[must_use]
-    pub fn terms(&self) -> Terms {
-        Terms {
-            measure: self.measure.clone(),
-            starts_on: self.starts_on,
-            ends_on: self.ends_on,
-            review_on: self.review_on,
-            text: self.text.clone(),
-            evidence: self.evidence.clone(),
-        }
+        DirectiveInput { id, scope_code: scope_code.to_owned(), terms }
     }
 }
 
@@ -266,7 +240,6 @@ pub struct Version {
     /// 1 for the directive as issued, then one more per amendment.
     pub number: u32,
     /// What, when, and why.
-    #[serde(flatten)]
     pub terms: Terms,
     /// Why it was amended (absent on the first version).
     pub change_reason: Option<String>,
@@ -356,9 +329,8 @@ pub enum Refused {
 /// scope, and the terms must hold. The directive as it will be stored.
 pub fn issue(officer: &User, scope: &Node, input: &DirectiveInput, today: Date, now: Timestamp) -> Result<Directive, Refused> {
     policy::authorise(officer, Action::IssueDirectives, &scope.path)?;
-    let terms = input.terms();
-    terms.check(today)?;
-    let first = Version { number: 1, terms, change_reason: None, issued_by: officer.id, issued_at: now };
+    input.terms.check(today).map_err(|i| i.prefixed("terms"))?;
+    let first = Version { number: 1, terms: input.terms.clone(), change_reason: None, issued_by: officer.id, issued_at: now };
     Ok(Directive { id: input.id, scope_id: scope.id, scope_path: scope.path.clone(), versions: vec![first], revoked: None })
 }
 
@@ -366,20 +338,8 @@ pub fn issue(officer: &User, scope: &Node, input: &DirectiveInput, today: Date, 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Amendment {
-    /// What is ordered.
-    pub measure: Measure,
-    /// The day the new terms take effect.
-    pub starts_on: Date,
-    /// Last day in force; open-ended when absent.
-    #[serde(default)]
-    pub ends_on: Option<Date>,
-    /// The day it will be looked at again.
-    pub review_on: Date,
-    /// Its text in each language.
-    pub text: Texts,
-    /// What prompted it.
-    #[serde(default)]
-    pub evidence: Evidence,
+    /// The new terms; their `starts_on` is the day they take effect.
+    pub terms: Terms,
     /// Why.
     pub reason: String,
 }
@@ -388,21 +348,7 @@ impl Amendment {
     /// An amendment to these terms, for `reason`.
     #[must_use]
     pub fn new(terms: Terms, reason: &str) -> Self {
-        let Terms { measure, starts_on, ends_on, review_on, text, evidence } = terms;
-        Amendment { measure, starts_on, ends_on, review_on, text, evidence, reason: reason.to_owned() }
-    }
-
-    /// The new terms.
-    #[must_use]
-    pub fn terms(&self) -> Terms {
-        Terms {
-            measure: self.measure.clone(),
-            starts_on: self.starts_on,
-            ends_on: self.ends_on,
-            review_on: self.review_on,
-            text: self.text.clone(),
-            evidence: self.evidence.clone(),
-        }
+        Amendment { terms, reason: reason.to_owned() }
     }
 }
 
@@ -419,18 +365,17 @@ pub fn amend(officer: &User, directive: &Directive, amendment: &Amendment, today
     }
     if let Some(current) = current {
         let earliest = today.max(current.terms.starts_on.tomorrow().unwrap_or(current.terms.starts_on));
-        if amendment.starts_on < earliest {
-            p.add("starts_on", Reason::NotBefore { day: earliest });
+        if amendment.terms.starts_on < earliest {
+            p.add("terms.starts_on", Reason::NotBefore { day: earliest });
         }
-        if current.terms.measure.kind() != amendment.measure.kind() {
-            p.add("measure.kind", Reason::KindChanged { kind: current.terms.measure.kind().to_owned() });
+        if current.terms.measure.kind() != amendment.terms.measure.kind() {
+            p.add("terms.measure.kind", Reason::KindChanged { kind: current.terms.measure.kind().to_owned() });
         }
     }
     p.finish(())?;
-    let terms = amendment.terms();
-    terms.check(today)?;
+    amendment.terms.check(today).map_err(|i| i.prefixed("terms"))?;
     let number = current.map_or(1, |c| c.number + 1);
-    Ok(Version { number, terms, change_reason: Some(reason), issued_by: officer.id, issued_at: now })
+    Ok(Version { number, terms: amendment.terms.clone(), change_reason: Some(reason), issued_by: officer.id, issued_at: now })
 }
 
 /// Decides on revoking from `from` (today or later) for `reason`.

@@ -6,29 +6,12 @@ use crate::user::Role;
 use jiff::civil::date;
 use proptest::prelude::*;
 
-fn officer(path: NodePath) -> User {
-    User {
-        id: Uuid::from_u128(9),
-        username: "cmd".into(),
-        display_name: "Command".into(),
-        role: Role::CommandOfficer,
-        node_id: Uuid::nil(),
-        node_path: path,
-        phone: None,
-        active: true,
-    }
+fn officer(path: &NodePath) -> User {
+    crate::fixtures::user(Role::CommandOfficer, path)
 }
 
 fn province() -> Node {
-    Node {
-        id: Uuid::from_u128(2),
-        code: "P1".into(),
-        name: "P1".into(),
-        level: 1,
-        parent_id: None,
-        population: 0,
-        path: NodePath::root("KR").child("P1"),
-    }
+    crate::fixtures::node(2, &NodePath::root("KR").child("P1"))
 }
 
 fn terms(max_people: u32, starts_on: Date) -> Terms {
@@ -58,34 +41,34 @@ const NOW: Timestamp = Timestamp::UNIX_EPOCH;
 #[test]
 fn bad_terms_are_refused_naming_each_field() {
     let today = date(2026, 12, 1);
-    let nation = officer(NodePath::root("KR"));
+    let nation = officer(&NodePath::root("KR"));
     let mut bad = terms(0, today);
     bad.ends_on = Some(date(2026, 11, 30));
     bad.review_on = date(2026, 11, 30);
     bad.text.ko = " ".into();
     let refused = issue(&nation, &province(), &input(bad), today, NOW).unwrap_err();
-    assert_eq!(fields(refused), ["measure.max_people", "ends_on", "review_on", "text.ko"]);
+    assert_eq!(fields(refused), ["terms.measure.max_people", "terms.ends_on", "terms.review_on", "terms.text.ko"]);
 }
 
 #[test]
 fn only_a_command_officer_at_or_above_the_scope_issues() {
     let today = date(2026, 12, 1);
-    let elsewhere = officer(NodePath::root("KR").child("P2"));
+    let elsewhere = officer(&NodePath::root("KR").child("P2"));
     assert!(matches!(
         issue(&elsewhere, &province(), &input(terms(10, today)), today, NOW),
         Err(Refused::Denied(Denied::OutsideJurisdiction { .. }))
     ));
-    let mut worker = officer(NodePath::root("KR"));
+    let mut worker = officer(&NodePath::root("KR"));
     worker.role = Role::HealthWorker;
     assert!(matches!(issue(&worker, &province(), &input(terms(10, today)), today, NOW), Err(Refused::Denied(Denied::RoleForbids { .. }))));
-    let issued = issue(&officer(NodePath::root("KR")), &province(), &input(terms(10, today)), today, NOW).unwrap();
+    let issued = issue(&officer(&NodePath::root("KR")), &province(), &input(terms(10, today)), today, NOW).unwrap();
     assert_eq!((issued.versions.len(), issued.versions[0].number, issued.scope_path.as_str()), (1, 1, province().path.as_str()));
 }
 
 #[test]
 fn an_amended_limit_applies_from_its_effective_day_only() {
     let (day1, day5) = (date(2026, 12, 1), date(2026, 12, 5));
-    let nation = officer(NodePath::root("KR"));
+    let nation = officer(&NodePath::root("KR"));
     let mut directive = issue(&nation, &province(), &input(terms(10, day1)), day1, NOW).unwrap();
     let amendment = Amendment::new(terms(20, day5), "cases falling");
     let v2 = amend(&nation, &directive, &amendment, date(2026, 12, 3), NOW).unwrap();
@@ -108,18 +91,18 @@ fn cite(version: u32, max_people: u32) -> gathering::Cited {
 #[test]
 fn an_amendment_takes_effect_ahead_keeps_its_kind_and_says_why() {
     let day1 = date(2026, 12, 1);
-    let nation = officer(NodePath::root("KR"));
+    let nation = officer(&NodePath::root("KR"));
     let directive = issue(&nation, &province(), &input(terms(10, day1)), day1, NOW).unwrap();
     let mut other = terms(20, day1);
     other.measure = Measure::FreeText;
     let refused = amend(&nation, &directive, &Amendment::new(other, " "), date(2026, 12, 3), NOW).unwrap_err();
-    assert_eq!(fields(refused), ["reason", "starts_on", "measure.kind"]);
+    assert_eq!(fields(refused), ["reason", "terms.starts_on", "terms.measure.kind"]);
 }
 
 #[test]
 fn a_revoked_directive_is_not_in_force_from_the_day_given() {
     let day1 = date(2026, 12, 1);
-    let nation = officer(NodePath::root("KR"));
+    let nation = officer(&NodePath::root("KR"));
     let mut directive = issue(&nation, &province(), &input(terms(10, day1)), day1, NOW).unwrap();
     assert_eq!(fields(revoke(&nation, &directive, day1, "over", date(2026, 12, 3), NOW).unwrap_err()), ["from"]);
     directive.revoked = Some(revoke(&nation, &directive, date(2026, 12, 5), "over", date(2026, 12, 3), NOW).unwrap());
@@ -131,7 +114,7 @@ fn a_revoked_directive_is_not_in_force_from_the_day_given() {
 #[test]
 fn a_directive_in_force_past_its_review_day_is_due_for_review() {
     let day1 = date(2026, 12, 1);
-    let directive = issue(&officer(NodePath::root("KR")), &province(), &input(terms(10, day1)), day1, NOW).unwrap();
+    let directive = issue(&officer(&NodePath::root("KR")), &province(), &input(terms(10, day1)), day1, NOW).unwrap();
     assert!(!directive.past_review(date(2026, 12, 15)) && directive.past_review(date(2026, 12, 16)));
 }
 
@@ -141,7 +124,7 @@ proptest! {
     #[test]
     fn the_governing_version_is_the_last_effective_one(gaps in prop::collection::vec(1i32..10, 0..6), probe in 0i32..60) {
         let first = date(2026, 12, 1);
-        let nation = officer(NodePath::root("KR"));
+        let nation = officer(&NodePath::root("KR"));
         let mut directive = issue(&nation, &province(), &input(terms(10, first)), first, NOW).unwrap();
         let mut starts = vec![first];
         for (i, gap) in gaps.iter().enumerate() {

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::case::{Case, CaseStatus};
-use crate::jurisdiction::NodePath;
+use crate::jurisdiction::{Node, NodePath};
 use crate::person::{Person, Sex};
 use crate::user::{Role, User};
 
@@ -52,5 +52,18 @@ pub(crate) fn user(role: Role, path: &NodePath) -> User {
         node_path: path.clone(),
         phone: None,
         active: true,
+    }
+}
+
+/// A node `id` at `path` (its level the path's depth).
+pub(crate) fn node(id: u128, path: &NodePath) -> Node {
+    Node {
+        id: Uuid::from_u128(id),
+        code: "N".into(),
+        name: "Node".into(),
+        level: i64::try_from(path.depth()).unwrap_or(0),
+        parent_id: None,
+        population: 0,
+        path: path.clone(),
     }
 }

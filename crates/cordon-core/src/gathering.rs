@@ -165,35 +165,18 @@ pub fn decide(
 mod tests {
     use super::*;
     use crate::directive::{DirectiveInput, Evidence, Terms, Texts, in_force, issue};
-    use crate::jurisdiction::{Node, NodePath};
+    use crate::jurisdiction::NodePath;
     use crate::user::{Role, User};
     use jiff::Timestamp;
     use jiff::civil::{Date, date};
     use proptest::prelude::*;
 
     fn officer() -> User {
-        User {
-            id: Uuid::from_u128(9),
-            username: "cmd".into(),
-            display_name: "Command".into(),
-            role: Role::CommandOfficer,
-            node_id: Uuid::nil(),
-            node_path: NodePath::root("KR"),
-            phone: None,
-            active: true,
-        }
+        crate::fixtures::user(Role::CommandOfficer, &NodePath::root("KR"))
     }
 
     fn limit(id: u128, max_people: u32, setting: Setting, starts_on: Date, ends_on: Option<Date>) -> Directive {
-        let scope = Node {
-            id: Uuid::nil(),
-            code: "P1".into(),
-            name: "P1".into(),
-            level: 1,
-            parent_id: None,
-            population: 0,
-            path: NodePath::root("KR").child("P1"),
-        };
+        let scope = crate::fixtures::node(0, &NodePath::root("KR").child("P1"));
         let terms = Terms {
             measure: Measure::GatheringLimit { max_people, setting },
             starts_on,

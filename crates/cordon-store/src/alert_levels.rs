@@ -9,15 +9,10 @@ use cordon_core::user::User;
 use jiff::Timestamp;
 use uuid::Uuid;
 
-use crate::db::{micros, subtree};
-use crate::error::{Result, StoreError};
+use crate::db::{from_json, micros, subtree};
+use crate::error::Result;
 use crate::jurisdictions::node_by_code;
 use crate::{Store, exec};
-
-/// Reads a stored level back.
-fn from_json(text: &str) -> Result<LevelSet> {
-    serde_json::from_str(text).map_err(|_| StoreError::Corrupt { column: "alert_levels.level_set", value: text.chars().take(80).collect() })
-}
 
 impl Store {
     /// A command officer sets a node's alert level; the recommendation from
@@ -61,7 +56,7 @@ impl Store {
                 )?)
             })
             .await?;
-        let mut levels: Vec<LevelSet> = rows.iter().map(|r| from_json(r)).collect::<Result<_>>()?;
+        let mut levels: Vec<LevelSet> = rows.iter().map(|r| from_json("alert_levels.level_set", r)).collect::<Result<_>>()?;
         levels.dedup_by(|a, b| a.node_id == b.node_id);
         Ok(levels)
     }
@@ -79,6 +74,6 @@ impl Store {
                 )?)
             })
             .await?;
-        rows.iter().map(|r| from_json(r)).collect()
+        rows.iter().map(|r| from_json("alert_levels.level_set", r)).collect()
     }
 }

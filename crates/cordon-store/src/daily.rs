@@ -1,7 +1,7 @@
 //! Daily unit reports, completeness and timeliness, and the silent-unit job.
 
 use cordon_core::daily::{self, Completeness, DailyReport, DailyReportInput, Filing, Timeliness};
-use cordon_core::escalation::{Escalation, EscalationKind, scope_above};
+use cordon_core::escalation::{Escalation, EscalationKind};
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::user::User;
@@ -13,9 +13,8 @@ use uuid::Uuid;
 
 use crate::db::{from_micros, micros, parse_date, subtree};
 use crate::error::Result;
-use crate::escalations::record_escalation;
+use crate::escalations::UnitEscalation;
 use crate::jurisdictions::{level_names, node_by_code};
-use crate::rosters::on_call_in;
 use crate::{Store, exec};
 
 type DailyRow = (Uuid, Uuid, String, String, i64, Option<String>, Uuid, i64);
@@ -157,25 +156,8 @@ impl Store {
             .collect();
         let mut raised = Vec::new();
         for day in days.into_iter().filter(|d| d.report.is_none() && !already.contains(d.unit.path.as_str())) {
-            let escalation = self
-                .write(async |tx| {
-                    let scope = scope_above(&day.unit.path);
-                    let next = on_call_in(&mut tx.conn, &scope.self_and_ancestors(), now).await?;
-                    let e = Escalation {
-                        id: Uuid::now_v7(),
-                        kind: EscalationKind::UnitSilent,
-                        scope_path: next.as_ref().map(|o| o.area_path.clone()).unwrap_or(scope),
-                        subject_path: day.unit.path.clone(),
-                        task_id: None,
-                        date: Some(today),
-                        directive_id: None,
-                        to_worker_id: next.map(|o| o.worker_id),
-                        raised_at: now,
-                    };
-                    Ok(record_escalation(tx, &e, now).await?.then_some(e))
-                })
-                .await?;
-            raised.extend(escalation);
+            let about = UnitEscalation { kind: EscalationKind::UnitSilent, date: Some(today), directive_id: None };
+            raised.extend(self.escalate_unit(&day.unit.path, about, now).await?);
         }
         Ok(raised)
     }

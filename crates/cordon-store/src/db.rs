@@ -190,3 +190,8 @@ pub fn parse_enum<T>(column: &'static str, s: &str, parse: fn(&str) -> Option<T>
 pub fn subtree(path: &cordon_core::jurisdiction::NodePath) -> String {
     format!("{}%", path.as_str().replace('%', "").replace('_', "\\_"))
 }
+
+/// Reads a JSON document stored in `column` back, or says the column is corrupt.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(column: &'static str, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|_| StoreError::Corrupt { column, value: text.chars().take(80).collect() })
+}

@@ -4,7 +4,7 @@
 
 use cordon_core::delivery::{self, Coverage};
 use cordon_core::directive::{self, Amendment, Directive, DirectiveInput, Revocation, Version};
-use cordon_core::escalation::{Escalation, EscalationKind, scope_above};
+use cordon_core::escalation::{Escalation, EscalationKind};
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
 use cordon_core::policy::{self, Action};
@@ -16,11 +16,10 @@ use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::config::settings_in;
-use crate::db::{Conn, micros, subtree};
+use crate::db::{Conn, from_json, micros, subtree};
 use crate::error::{Result, StoreError};
-use crate::escalations::record_escalation;
+use crate::escalations::UnitEscalation;
 use crate::jurisdictions::{level_names, node_by_code};
-use crate::rosters::on_call_in;
 use crate::{Store, Tx, exec};
 
 /// A directive with one of its versions, as the joined query reads it.
@@ -30,11 +29,6 @@ type VersionRow = (Uuid, Uuid, String, Option<String>, String);
 /// condition on `d` and the order (by directive, then `v.number`).
 const JOINED: &str = "SELECT d.id, d.scope_id, d.scope_path, d.revoked, v.version \
                       FROM directives d JOIN directive_versions v ON v.directive_id = d.id";
-
-/// Reads a stored JSON column back, or says which column is corrupt.
-fn from_json<T: serde::de::DeserializeOwned>(column: &'static str, text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|_| StoreError::Corrupt { column, value: text.chars().take(80).collect() })
-}
 
 /// Stores a value as JSON.
 fn to_json<T: serde::Serialize>(value: &T) -> String {
@@ -147,7 +141,7 @@ impl Store {
             let found = node_by_code(&mut tx.conn, input.scope_code.trim()).await?;
             let scope = policy::named_node(officer, Action::IssueDirectives, ("scope_code", &input.scope_code), found.as_ref())?;
             if let Some(existing) = directive_by_id(&mut tx.conn, input.id).await? {
-                let same = existing.scope_id == scope.id && existing.versions.first().is_some_and(|v| v.terms == input.terms());
+                let same = existing.scope_id == scope.id && existing.versions.first().is_some_and(|v| v.terms == input.terms);
                 if same {
                     return Ok(Issued { created: false, directive: existing });
                 }
@@ -335,26 +329,8 @@ impl Store {
             .await?;
         let mut raised = Vec::new();
         for (directive_id, unit) in late {
-            let unit = NodePath::from_stored(unit);
-            let escalation = self
-                .write(async |tx| {
-                    let scope = scope_above(&unit);
-                    let next = on_call_in(&mut tx.conn, &scope.self_and_ancestors(), now).await?;
-                    let e = Escalation {
-                        id: Uuid::now_v7(),
-                        kind: EscalationKind::DirectiveUnacknowledged,
-                        scope_path: next.as_ref().map(|o| o.area_path.clone()).unwrap_or(scope),
-                        subject_path: unit.clone(),
-                        task_id: None,
-                        date: None,
-                        directive_id: Some(directive_id),
-                        to_worker_id: next.map(|o| o.worker_id),
-                        raised_at: now,
-                    };
-                    Ok(record_escalation(tx, &e, now).await?.then_some(e))
-                })
-                .await?;
-            raised.extend(escalation);
+            let about = UnitEscalation { kind: EscalationKind::DirectiveUnacknowledged, date: None, directive_id: Some(directive_id) };
+            raised.extend(self.escalate_unit(&NodePath::from_stored(unit), about, now).await?);
         }
         Ok(raised)
     }

@@ -1,6 +1,6 @@
 //! Escalations: reading them for the command, writing them for the jobs.
 
-use cordon_core::escalation::{Escalation, EscalationKind};
+use cordon_core::escalation::{Escalation, EscalationKind, scope_above};
 use cordon_core::event::{Event, EventKind};
 use cordon_core::jurisdiction::NodePath;
 use jiff::Timestamp;
@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::db::{Conn, from_micros, micros, parse_enum, parse_opt_date};
 use crate::error::Result;
+use crate::rosters::on_call_in;
 use crate::{Store, Tx, exec};
 
 pub(crate) type EscalationRow = (Uuid, String, String, String, Option<Uuid>, Option<String>, Option<Uuid>, i64, Option<Uuid>);
@@ -24,6 +25,42 @@ pub(crate) fn escalation_from(r: EscalationRow) -> Result<Escalation> {
         raised_at: from_micros(r.7)?,
         directive_id: r.8,
     })
+}
+
+/// What a unit is escalated for: the kind, and the day or the directive.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct UnitEscalation {
+    /// Why.
+    pub kind: EscalationKind,
+    /// The day, for a silent unit.
+    pub date: Option<jiff::civil::Date>,
+    /// The directive, for one not acknowledged.
+    pub directive_id: Option<Uuid>,
+}
+
+impl Store {
+    /// Escalates the unit at `unit` to the level above it, passed to whoever
+    /// is on call there (or above), in one transaction; `None` when it was
+    /// already escalated for the same reason.
+    pub(crate) async fn escalate_unit(&self, unit: &NodePath, about: UnitEscalation, now: Timestamp) -> Result<Option<Escalation>> {
+        self.write(async |tx| {
+            let scope = scope_above(unit);
+            let next = on_call_in(&mut tx.conn, &scope.self_and_ancestors(), now).await?;
+            let e = Escalation {
+                id: Uuid::now_v7(),
+                kind: about.kind,
+                scope_path: next.as_ref().map(|o| o.area_path.clone()).unwrap_or(scope),
+                subject_path: unit.clone(),
+                task_id: None,
+                date: about.date,
+                directive_id: about.directive_id,
+                to_worker_id: next.map(|o| o.worker_id),
+                raised_at: now,
+            };
+            Ok(record_escalation(tx, &e, now).await?.then_some(e))
+        })
+        .await
+    }
 }
 
 /// Stores an escalation with its audit record and event.

@@ -10,9 +10,9 @@ use cordon_core::user::User;
 use jiff::Timestamp;
 use uuid::Uuid;
 
-use crate::db::{micros, subtree};
+use crate::db::{from_json, micros};
 use crate::directives::directives_over_in;
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::jurisdictions::node_by_code;
 use crate::{Store, exec};
 
@@ -25,11 +25,6 @@ pub struct Registered {
     pub gathering: Gathering,
 }
 
-/// Reads a stored gathering back.
-fn from_json(text: &str) -> Result<Gathering> {
-    serde_json::from_str(text).map_err(|_| StoreError::Corrupt { column: "gatherings.gathering", value: text.chars().take(80).collect() })
-}
-
 impl Store {
     /// Registers a planned gathering and answers allowed or refused, citing
     /// the directive version whose limit decides it. The registration is kept
@@ -39,7 +34,7 @@ impl Store {
             let stored: Option<String> =
                 exec!(&mut tx.conn, sqlx::query_scalar("SELECT gathering FROM gatherings WHERE id = $1").bind(input.id), fetch_optional)?;
             if let Some(stored) = stored {
-                let first = from_json(&stored)?;
+                let first: Gathering = from_json("gatherings.gathering", &stored)?;
                 let same =
                     first.place == input.place.trim() && first.starts_at == input.starts_at && first.expected_size == input.expected_size;
                 return if same {
@@ -83,21 +78,8 @@ impl Store {
 
     /// The gatherings registered at or below `path`, latest start first (at most `limit`).
     pub async fn gatherings_under(&self, path: &NodePath, limit: i64) -> Result<Vec<Gathering>> {
-        let pattern = subtree(path);
-        let rows: Vec<String> = self
-            .read(async |c| {
-                Ok(exec!(
-                    c,
-                    sqlx::query_scalar(
-                        "SELECT gathering FROM gatherings WHERE unit_path LIKE $1 ESCAPE '\\' ORDER BY starts_at DESC, id LIMIT $2"
-                    )
-                    .bind(&pattern)
-                    .bind(limit),
-                    fetch_all
-                )?)
-            })
-            .await?;
-        rows.iter().map(|r| from_json(r)).collect()
+        let sql = "SELECT gathering FROM gatherings WHERE unit_path LIKE $1 ESCAPE '\\' ORDER BY starts_at DESC, id LIMIT $2";
+        self.documents_under((sql, "gatherings.gathering"), path, limit).await
     }
 
     /// A gathering by id.
@@ -105,6 +87,6 @@ impl Store {
         let row: Option<String> = self
             .read(async |c| Ok(exec!(c, sqlx::query_scalar("SELECT gathering FROM gatherings WHERE id = $1").bind(id), fetch_optional)?))
             .await?;
-        row.map(|r| from_json(&r)).transpose()
+        row.map(|r| from_json("gatherings.gathering", &r)).transpose()
     }
 }

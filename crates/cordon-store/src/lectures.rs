@@ -11,20 +11,15 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use uuid::Uuid;
 
-use crate::db::{Conn, micros, subtree};
+use crate::db::{Conn, from_json, micros, subtree};
 use crate::error::{Result, StoreError};
 use crate::jurisdictions::{level_names, node_by_code};
 use crate::{Store, exec};
 
-/// Reads a stored lecture back.
-fn from_json(text: &str) -> Result<Lecture> {
-    serde_json::from_str(text).map_err(|_| StoreError::Corrupt { column: "lectures.lecture", value: text.chars().take(80).collect() })
-}
-
 /// The lecture `id`.
 async fn lecture_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Lecture>> {
     let row: Option<String> = exec!(c, sqlx::query_scalar("SELECT lecture FROM lectures WHERE id = $1").bind(id), fetch_optional)?;
-    row.map(|r| from_json(&r)).transpose()
+    row.map(|r| from_json("lectures.lecture", &r)).transpose()
 }
 
 impl Store {
@@ -102,21 +97,8 @@ impl Store {
 
     /// The lectures serving `path` or any area below it, latest first (at most `limit`).
     pub async fn lectures_under(&self, path: &NodePath, limit: i64) -> Result<Vec<Lecture>> {
-        let pattern = subtree(path);
-        let rows: Vec<String> = self
-            .read(async |c| {
-                Ok(exec!(
-                    c,
-                    sqlx::query_scalar(
-                        "SELECT lecture FROM lectures WHERE node_path LIKE $1 ESCAPE '\\' ORDER BY starts_at DESC, id LIMIT $2"
-                    )
-                    .bind(&pattern)
-                    .bind(limit),
-                    fetch_all
-                )?)
-            })
-            .await?;
-        rows.iter().map(|r| from_json(r)).collect()
+        let sql = "SELECT lecture FROM lectures WHERE node_path LIKE $1 ESCAPE '\\' ORDER BY starts_at DESC, id LIMIT $2";
+        self.documents_under((sql, "lectures.lecture"), path, limit).await
     }
 
     /// Coverage of `topic` at or below `path`: the units with attendance at a

@@ -21,6 +21,7 @@ pub mod counts;
 pub mod daily;
 mod db;
 pub mod directives;
+mod documents;
 pub mod due_visits;
 pub mod error;
 pub mod escalations;

@@ -14,15 +14,10 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::config::settings_in;
-use crate::db::{micros, parse_date, parse_enum, subtree};
+use crate::db::{from_json, micros, parse_date, parse_enum, subtree};
 use crate::error::{Result, StoreError};
 use crate::jurisdictions::node_by_code;
 use crate::{Store, exec};
-
-/// Reads a stored rumour back.
-fn from_json(text: &str) -> Result<Rumour> {
-    serde_json::from_str(text).map_err(|_| StoreError::Corrupt { column: "rumours.rumour", value: text.chars().take(80).collect() })
-}
 
 /// How many people said things of one category in one week.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -55,7 +50,7 @@ impl Store {
             let stored: Option<String> =
                 exec!(&mut tx.conn, sqlx::query_scalar("SELECT rumour FROM rumours WHERE id = $1").bind(input.id), fetch_optional)?;
             if let Some(stored) = stored {
-                let first = from_json(&stored)?;
+                let first: Rumour = from_json("rumours.rumour", &stored)?;
                 return if first.text == input.text.trim() && first.heard_on == input.heard_on {
                     Ok(first)
                 } else {
@@ -90,7 +85,7 @@ impl Store {
         self.write(async |tx| {
             let stored: Option<String> =
                 exec!(&mut tx.conn, sqlx::query_scalar("SELECT rumour FROM rumours WHERE id = $1").bind(id), fetch_optional)?;
-            let before = from_json(&stored.ok_or_else(|| StoreError::not_found(Record::Rumour, id))?)?;
+            let before = from_json("rumours.rumour", &stored.ok_or_else(|| StoreError::not_found(Record::Rumour, id))?)?;
             let after = rumour::answer(officer, &before, texts).map_err(|r| match r {
                 rumour::AnswerRefused::Invalid(i) => StoreError::Invalid(i),
                 rumour::AnswerRefused::Denied(d) => StoreError::Denied(d),
@@ -126,7 +121,7 @@ impl Store {
                 )?)
             })
             .await?;
-        rows.iter().map(|r| from_json(r)).collect()
+        rows.iter().map(|r| from_json("rumours.rumour", r)).collect()
     }
 
     /// Rumours and people per week and category at or below `path`, for the

@@ -81,7 +81,7 @@ async fn refused_directives_store_nothing(app: &TestApp) {
     assert!(matches!(outside, Err(StoreError::NodeRefused(_))), "{outside:?}");
     let bad = DirectiveInput::new(Uuid::new_v4(), "P1", terms(0, today));
     let refused = store.issue_directive(app.seed.user("p1_officer"), &bad, now).await;
-    assert!(matches!(refused, Err(StoreError::Invalid(ref i)) if i.errors[0].field == "measure.max_people"), "{refused:?}");
+    assert!(matches!(refused, Err(StoreError::Invalid(ref i)) if i.errors[0].field == "terms.measure.max_people"), "{refused:?}");
     let worker = store.issue_directive(app.seed.user("worker_c1"), &DirectiveInput { scope_code: "C1".into(), ..bad.clone() }, now).await;
     assert!(worker.is_err());
     assert_eq!(app.count(Table::Audit).await, audit, "nothing was written");
@@ -93,9 +93,11 @@ on_both_backends!(the_api_issues_delivers_and_counts_directives, bad_directives_
 fn body(scope: &str, today: Date) -> serde_json::Value {
     serde_json::json!({
         "id": Uuid::new_v4(), "scope_code": scope,
-        "measure": {"kind": "gathering_limit", "max_people": 10, "setting": "any"},
-        "starts_on": today, "review_on": today.tomorrow().unwrap(),
-        "text": {"en": "No gatherings of more than 10", "ko": "10명 넘는 집회 금지"},
+        "terms": {
+            "measure": {"kind": "gathering_limit", "max_people": 10, "setting": "any"},
+            "starts_on": today, "review_on": today.tomorrow().unwrap(),
+            "text": {"en": "No gatherings of more than 10", "ko": "10명 넘는 집회 금지"},
+        },
     })
 }
 
@@ -133,7 +135,11 @@ async fn bad_directives_are_problems_naming_the_field(app: &TestApp) {
     let audit = app.count(Table::Audit).await;
     let with = |key: &str, value: serde_json::Value| {
         let mut b = body("P1", today);
-        b[key] = value;
+        if key == "scope_code" {
+            b[key] = value;
+        } else {
+            b["terms"][key] = value;
+        }
         b
     };
     let yesterday = today.yesterday().unwrap();
@@ -141,12 +147,12 @@ async fn bad_directives_are_problems_naming_the_field(app: &TestApp) {
         (
             with("measure", serde_json::json!({"kind": "gathering_limit", "max_people": 0, "setting": "any"})),
             StatusCode::UNPROCESSABLE_ENTITY,
-            "measure.max_people",
+            "terms.measure.max_people",
         ),
-        (with("ends_on", serde_json::json!(yesterday)), StatusCode::UNPROCESSABLE_ENTITY, "ends_on"),
-        (with("review_on", serde_json::json!(yesterday)), StatusCode::UNPROCESSABLE_ENTITY, "review_on"),
+        (with("ends_on", serde_json::json!(yesterday)), StatusCode::UNPROCESSABLE_ENTITY, "terms.ends_on"),
+        (with("review_on", serde_json::json!(yesterday)), StatusCode::UNPROCESSABLE_ENTITY, "terms.review_on"),
         (with("scope_code", serde_json::json!("P2")), StatusCode::FORBIDDEN, "scope_code"),
-        (with("measure", serde_json::json!({"kind": "curfew"})), StatusCode::BAD_REQUEST, "measure"),
+        (with("measure", serde_json::json!({"kind": "curfew"})), StatusCode::BAD_REQUEST, "terms.measure"),
     ];
     for (b, expected, field) in cases {
         let (status, problem) = app.post("p1_officer", "/directives", b.clone()).await;
@@ -323,7 +329,7 @@ on_both_backends!(a_lecture_order_shows_its_lectures_coverage_against_its_target
 async fn a_lecture_order_shows_its_lectures_coverage_against_its_target(app: &TestApp) {
     let today = app.state.store.settings().await.unwrap().local_date(app.clock_now());
     let mut order = body("P1", today);
-    order["measure"] = serde_json::json!({"kind": "lecture_order", "topic": "masks", "audience": "residents", "by": today.tomorrow().unwrap(), "coverage_target": 0.5});
+    order["terms"]["measure"] = serde_json::json!({"kind": "lecture_order", "topic": "masks", "audience": "residents", "by": today.tomorrow().unwrap(), "coverage_target": 0.5});
     let (status, issued) = app.post("p1_officer", "/directives", order).await;
     assert_eq!(status, StatusCode::CREATED, "{issued}");
     let id = issued["directive"]["id"].as_str().unwrap().to_owned();
