@@ -7,8 +7,9 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::directive::Directive;
+use crate::directive::{Directive, Refused};
 use crate::jurisdiction::NodePath;
+use crate::policy::{self, Action};
 use crate::refusal::Reason;
 use crate::user::User;
 use crate::validation::Invalid;
@@ -25,6 +26,16 @@ pub fn acknowledge(user: &User, directive: &Directive) -> Result<(), Invalid> {
     }
     if directive.revoked.is_some() {
         return Err(Invalid::field("id", Reason::DirectiveRevoked));
+    }
+    Ok(())
+}
+
+/// Decides whether `officer` may remind the units of a directive that have
+/// not acknowledged it: they direct its scope, and it is not revoked.
+pub fn remind(officer: &User, directive: &Directive) -> Result<(), Refused> {
+    policy::authorise(officer, Action::IssueDirectives, &directive.scope_path)?;
+    if directive.revoked.is_some() {
+        return Err(Invalid::field("id", Reason::DirectiveRevoked).into());
     }
     Ok(())
 }

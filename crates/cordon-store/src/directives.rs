@@ -73,16 +73,31 @@ pub(crate) async fn directives_over_in(c: &mut Conn<'_>, path: &NodePath) -> Res
     Ok(assemble(rows)?.into_iter().filter(|d| d.scope_path.contains(path)).collect())
 }
 
-/// Queues `message` about `directive` to every active user in its scope,
-/// for the server's notifier (a webhook an SMS gateway relays).
-async fn queue_for_scope(tx: &mut Tx<'_>, directive: &Directive, message: &str, now: Timestamp) -> Result<()> {
+/// Who a message about a directive goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recipients {
+    /// Every active user in the scope.
+    All,
+    /// The active users in the scope whose unit (node) has not acknowledged.
+    Pending,
+}
+
+/// Queues `message` about `directive` to the active users in its scope (all,
+/// or those whose node has not acknowledged), for the server's notifier (a
+/// webhook an SMS gateway relays). Returns how many were queued.
+async fn queue_for_scope(tx: &mut Tx<'_>, directive: &Directive, to: Recipients, message: &str, now: Timestamp) -> Result<usize> {
+    let pending = if to == Recipients::Pending {
+        " AND NOT EXISTS (SELECT 1 FROM directive_acks a WHERE a.directive_id = $3 AND a.node_id = users.node_id)"
+    } else {
+        " AND $3 IS NOT NULL"
+    };
+    let sql = format!("SELECT id FROM users WHERE active = $1 AND node_path LIKE $2 ESCAPE '\\'{pending} ORDER BY id");
     let users: Vec<Uuid> = exec!(
         &mut tx.conn,
-        sqlx::query_scalar("SELECT id FROM users WHERE active = $1 AND node_path LIKE $2 ESCAPE '\\' ORDER BY id")
-            .bind(true)
-            .bind(subtree(&directive.scope_path)),
+        sqlx::query_scalar(AssertSqlSafe(sql.as_str())).bind(true).bind(subtree(&directive.scope_path)).bind(directive.id),
         fetch_all
     )?;
+    let queued = users.len();
     for user in users {
         exec!(
             &mut tx.conn,
@@ -95,7 +110,7 @@ async fn queue_for_scope(tx: &mut Tx<'_>, directive: &Directive, message: &str, 
             execute
         )?;
     }
-    Ok(())
+    Ok(queued)
 }
 
 /// Writes a version.
@@ -162,7 +177,7 @@ impl Store {
                 execute
             )?;
             insert_version(tx, directive.id, first).await?;
-            queue_for_scope(tx, &directive, &format!("{} / {}", first.terms.text.en, first.terms.text.ko), now).await?;
+            queue_for_scope(tx, &directive, Recipients::All, &format!("{} / {}", first.terms.text.en, first.terms.text.ko), now).await?;
             tx.audit(now, Some(officer.id), "directive.issue", directive.id, None::<&()>, Some(&directive)).await?;
             tx.emit(Event::new(EventKind::DirectiveIssued, &directive.scope_path, directive.id, now, &directive)).await?;
             Ok(Issued { created: true, directive })
@@ -203,6 +218,24 @@ impl Store {
             tx.audit(now, Some(officer.id), "directive.revoke", id, Some(&before), Some(&after)).await?;
             tx.emit(Event::new(EventKind::DirectiveChanged, &after.scope_path, id, now, &after)).await?;
             Ok(after)
+        })
+        .await
+    }
+
+    /// A command officer reminds the units of a directive that have not
+    /// acknowledged it: its current text goes again, through the notifier, to
+    /// every active user of those units ([`delivery::remind`] decides).
+    /// Returns how many users were reminded.
+    pub async fn remind_directive(&self, officer: &User, id: Uuid, now: Timestamp) -> Result<usize> {
+        self.write(async |tx| {
+            let directive = for_change(tx, id).await?;
+            delivery::remind(officer, &directive)?;
+            let text =
+                directive.current().map(|v| format!("Reminder: {} / 알림: {}", v.terms.text.en, v.terms.text.ko)).unwrap_or_default();
+            let reminded = queue_for_scope(tx, &directive, Recipients::Pending, &text, now).await?;
+            let audited = serde_json::json!({ "directive_id": id, "reminded": reminded });
+            tx.audit(now, Some(officer.id), "directive.remind", id, None::<&()>, Some(&audited)).await?;
+            Ok(reminded)
         })
         .await
     }

@@ -142,6 +142,23 @@ async fn acknowledge(State(state): State<AppState>, CurrentUser(user): CurrentUs
     Ok(Json(Acknowledged { first: action::acknowledge(&state, &user, id).await? }))
 }
 
+/// What reminding did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reminded {
+    /// How many users (of the units that have not acknowledged) were sent it again.
+    pub users: usize,
+}
+
+/// Remind the units that have not acknowledged a directive: its text goes
+/// again, through the notifier, to their users.
+#[utoipa::path(post, path = "/directives/{id}/remind", tag = "measures", params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Reminded), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+    (status = 422, body = crate::error::Problem, description = "The directive is revoked"),
+))]
+async fn remind(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Reminded>> {
+    Ok(Json(Reminded { users: state.store.remind_directive(&user, id, state.now()).await? }))
+}
+
 /// How far a directive you oversee has reached: for its scope and each child,
 /// how many units acknowledged and how many not yet; for a lecture order, the
 /// share of units with attendance at a lecture on its topic against its target.
@@ -162,4 +179,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(revoke))
         .routes(routes!(acknowledge))
         .routes(routes!(coverage))
+        .routes(routes!(remind))
 }

@@ -121,6 +121,13 @@ async fn the_api_issues_delivers_and_counts_directives(app: &TestApp) {
     let scope = &coverage["acknowledged"][0];
     assert_eq!((scope["acknowledged"].as_u64(), scope["units"].as_u64()), (Some(1), Some(2)), "{coverage}");
     assert!(coverage["lectures"].is_null(), "a gathering limit has no lectures: {coverage}");
+    let (status, reminded) = app.post("p1_officer", &format!("/directives/{id}/remind"), serde_json::json!({})).await;
+    assert_eq!((status, reminded["users"].as_u64()), (StatusCode::OK, Some(3)), "all but U1's head, who acknowledged: {reminded}");
+    let queued = app.state.store.pending_notifications(100).await.unwrap();
+    let head = app.seed.user("reporter_u1").id;
+    let reminders: Vec<_> = queued.iter().filter(|n| n.message.starts_with("Reminder:")).collect();
+    assert!(reminders.len() == 3 && reminders.iter().all(|n| n.user_id != Some(head)), "{reminders:?}");
+    assert_eq!(app.post("p2_officer", &format!("/directives/{id}/remind"), serde_json::json!({})).await.0, StatusCode::FORBIDDEN);
     let (status, refused) = app.post("reporter_u3", &format!("/directives/{id}/acknowledge"), serde_json::json!({})).await;
     assert_eq!((status, refused["errors"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("not_addressed")), "{refused}");
 
