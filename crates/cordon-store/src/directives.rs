@@ -86,15 +86,16 @@ enum Recipients {
 /// or those whose node has not acknowledged), for the server's notifier (a
 /// webhook an SMS gateway relays). Returns how many were queued.
 async fn queue_for_scope(tx: &mut Tx<'_>, directive: &Directive, to: Recipients, message: &str, now: Timestamp) -> Result<usize> {
-    let pending = if to == Recipients::Pending {
-        " AND NOT EXISTS (SELECT 1 FROM directive_acks a WHERE a.directive_id = $3 AND a.node_id = users.node_id)"
-    } else {
-        " AND $3 IS NOT NULL"
-    };
-    let sql = format!("SELECT id FROM users WHERE active = $1 AND node_path LIKE $2 ESCAPE '\\'{pending} ORDER BY id");
+    const ALL: &str = "SELECT id FROM users WHERE active = $1 AND node_path LIKE $2 ESCAPE '\\' ORDER BY id";
+    const PENDING: &str = "SELECT id FROM users WHERE active = $1 AND node_path LIKE $2 ESCAPE '\\' \
+        AND NOT EXISTS (SELECT 1 FROM directive_acks a WHERE a.directive_id = $3 AND a.node_id = users.node_id) ORDER BY id";
+    let pattern = subtree(&directive.scope_path);
     let users: Vec<Uuid> = exec!(
         &mut tx.conn,
-        sqlx::query_scalar(AssertSqlSafe(sql.as_str())).bind(true).bind(subtree(&directive.scope_path)).bind(directive.id),
+        match to {
+            Recipients::All => sqlx::query_scalar(ALL).bind(true).bind(&pattern),
+            Recipients::Pending => sqlx::query_scalar(PENDING).bind(true).bind(&pattern).bind(directive.id),
+        },
         fetch_all
     )?;
     let queued = users.len();
