@@ -27,7 +27,7 @@ async fn schedule(
     CurrentUser(user): CurrentUser,
     AppJson(input): AppJson<LectureInput>,
 ) -> ApiResult<(StatusCode, Json<Lecture>)> {
-    Ok((StatusCode::CREATED, Json(state.store.schedule_lecture(&user, &input, state.now()).await?)))
+    Ok((StatusCode::CREATED, Json(crate::actions::lectures::schedule(&state, &user, &input).await?)))
 }
 
 /// List parameters.
@@ -65,7 +65,7 @@ async fn attend(
     Path(id): Path<Uuid>,
     AppJson(input): AppJson<AttendanceInput>,
 ) -> ApiResult<Json<Attendance>> {
-    Ok(Json(state.store.record_attendance(&user, id, &input, state.now()).await?))
+    Ok(Json(crate::actions::lectures::attend(&state, &user, id, &input).await?))
 }
 
 /// Coverage parameters.

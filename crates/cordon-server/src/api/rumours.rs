@@ -30,7 +30,7 @@ async fn log(
     CurrentUser(user): CurrentUser,
     AppJson(input): AppJson<RumourInput>,
 ) -> ApiResult<(StatusCode, Json<Rumour>)> {
-    Ok((StatusCode::CREATED, Json(state.store.log_rumour(&user, &input, state.now()).await?)))
+    Ok((StatusCode::CREATED, Json(crate::actions::rumours::log(&state, &user, &input).await?)))
 }
 
 /// List parameters.
@@ -95,7 +95,7 @@ async fn answer(
     Path(id): Path<Uuid>,
     AppJson(texts): AppJson<Texts>,
 ) -> ApiResult<Json<Rumour>> {
-    Ok(Json(state.store.answer_rumour(&user, id, &texts, state.now()).await?))
+    Ok(Json(crate::actions::rumours::answer(&state, &user, id, &texts).await?))
 }
 
 /// Routes.
