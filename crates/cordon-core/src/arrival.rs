@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use crate::border::EntryError;
+use crate::border::check_open;
+use crate::directive::Directive;
 use crate::jurisdiction::{Facility, FacilityKind, Node, NodePath};
 use crate::order::{OrderDraft, OrderKind, OrderPlace, OrderReason};
 use crate::person::{self, Person, PersonInput};
@@ -116,44 +119,6 @@ pub struct Arrival {
     pub registered_at: Timestamp,
 }
 
-/// Why an arrival is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EntryError {
-    /// The point of entry is closed on that day.
-    Closed {
-        /// The point of entry.
-        code: String,
-        /// First closed day.
-        from: Date,
-        /// Last closed day.
-        to: Date,
-    },
-}
-
-impl From<&EntryError> for Reason {
-    fn from(e: &EntryError) -> Self {
-        match e {
-            EntryError::Closed { code, from, to } => Reason::EntryClosed { code: code.clone(), from: *from, to: *to },
-        }
-    }
-}
-
-impl std::fmt::Display for EntryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        Reason::from(self).fmt(f)
-    }
-}
-
-impl std::error::Error for EntryError {}
-
-/// Checks that the point of entry is open on `day`.
-pub fn check_open(settings: &Settings, code: &str, day: Date) -> Result<(), EntryError> {
-    match settings.entry_closures.iter().find(|c| c.point_of_entry_code == code && c.from <= day && day <= c.to) {
-        Some(c) => Err(EntryError::Closed { code: code.to_owned(), from: c.from, to: c.to }),
-        None => Ok(()),
-    }
-}
-
 /// The quarantine rule for arrivals from `country`.
 #[must_use]
 pub fn rule_for(settings: &Settings, country: &str) -> EntryRule {
@@ -187,8 +152,10 @@ pub enum Refused {
 pub struct Context<'a> {
     /// The border officer.
     pub officer: &'a User,
-    /// Settings in force (closures, entry rules, days).
+    /// Settings in force (entry rules, days).
     pub settings: &'a Settings,
+    /// The directives over the point of entry (border closures among them).
+    pub directives: &'a [Directive],
     /// The facility named by `point_of_entry_code`, of any kind.
     pub point_of_entry: Option<&'a Facility>,
     /// The node named by the traveller's `unit_code`.
@@ -318,7 +285,7 @@ pub fn decide(input: &ArrivalInput, cx: Context<'_>, ids: NewIds, now: Timestamp
     if let Some(existing) = cx.existing {
         return Ok(Outcome::AlreadyRegistered(Box::new(existing.clone())));
     }
-    check_open(cx.settings, &poe.code, input.arrived_on)?;
+    check_open(cx.directives, poe, input.arrived_on)?;
     let person = person::register(ids.person, &draft, unit);
     let order = entry_order(input, (&cx, poe, facility), &person, &origin_country)?;
     let report = screening_report(input, ids.report, &person, poe);
@@ -399,6 +366,7 @@ mod tests {
 
     struct World {
         settings: Settings,
+        directives: Vec<Directive>,
         officer: User,
         facilities: Vec<Facility>,
         unit: Node,
@@ -414,6 +382,7 @@ mod tests {
             ];
             World {
                 settings: Settings::default(),
+                directives: Vec::new(),
                 officer: crate::fixtures::user(Role::BorderOfficer, &county),
                 facilities,
                 unit: unit(&county.child("U1")),
@@ -425,6 +394,7 @@ mod tests {
             let cx = Context {
                 officer: &self.officer,
                 settings: &self.settings,
+                directives: &self.directives,
                 point_of_entry: by_code(&input.point_of_entry_code),
                 unit: Some(&self.unit),
                 facility: input.facility_code.as_deref().and_then(by_code),
@@ -485,9 +455,16 @@ mod tests {
         world.officer.role = Role::HealthWorker;
         assert!(matches!(world.decide(&input(None, None)), Err(Refused::Denied(_))));
         let mut world = World::new();
-        world.settings.entry_closures =
-            vec![crate::settings::Closure { point_of_entry_code: "POE".into(), from: date(2026, 11, 20), to: date(2026, 11, 30) }];
-        assert!(matches!(world.decide(&input(None, None)), Err(Refused::Closed(_))));
+        let border = |id, open, starts_on| {
+            let measure = crate::directive::Measure::Border { point_of_entry_code: "POE".into(), open };
+            let at = Timestamp::from_second(i64::try_from(id).unwrap()).unwrap();
+            crate::fixtures::directive(id, &NodePath::root("KR"), measure, (starts_on, None), at)
+        };
+        world.directives = vec![border(1, true, date(2026, 11, 1)), border(2, false, date(2026, 11, 20))];
+        let refused = world.decide(&input(None, None)).unwrap_err();
+        let cited =
+            EntryError::Closed { code: "POE".into(), from: date(2026, 11, 20), to: None, directive_id: Uuid::from_u128(2), version: 1 };
+        assert_eq!(refused, Refused::Closed(cited));
     }
 
     #[test]
@@ -498,6 +475,7 @@ mod tests {
         let cx = Context {
             officer: &world.officer,
             settings: &world.settings,
+            directives: &world.directives,
             point_of_entry: by_code("POE"),
             unit: Some(&world.unit),
             facility: None,

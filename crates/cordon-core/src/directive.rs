@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::jurisdiction::{Node, NodePath};
+use crate::jurisdiction::{Facility, Node, NodePath};
 use crate::policy::{self, Action, Denied};
 use crate::refusal::{Reason, Unit};
 use crate::user::User;
@@ -332,6 +332,26 @@ pub fn issue(officer: &User, scope: &Node, input: &DirectiveInput, today: Date, 
     input.terms.check(today).map_err(|i| i.prefixed("terms"))?;
     let first = Version { number: 1, terms: input.terms.clone(), change_reason: None, issued_by: officer.id, issued_at: now };
     Ok(Directive { id: input.id, scope_id: scope.id, scope_path: scope.path.clone(), versions: vec![first], revoked: None })
+}
+
+/// A border closure kept in the settings of an earlier cordon (from `from` to
+/// `to`, inclusive) as the border directive that now says it: scoped to the
+/// point of entry's node, looked at again on its last day, issued by
+/// `issuer`. Not checked against today: the closure may have begun long ago.
+#[must_use]
+pub fn adopted_closure(id: Uuid, point_of_entry: &Facility, days: (Date, Date), issuer: Uuid, now: Timestamp) -> Directive {
+    let (from, to) = days;
+    let code = &point_of_entry.code;
+    let terms = Terms {
+        measure: Measure::Border { point_of_entry_code: code.clone(), open: false },
+        starts_on: from,
+        ends_on: Some(to),
+        review_on: to,
+        text: crate::border::closure_texts(code, from, Some(to)),
+        evidence: Evidence { note: Some("Moved from the entry rules in the settings".into()), ..Evidence::default() },
+    };
+    let first = Version { number: 1, terms, change_reason: None, issued_by: issuer, issued_at: now };
+    Directive { id, scope_id: point_of_entry.node_id, scope_path: point_of_entry.node_path.clone(), versions: vec![first], revoked: None }
 }
 
 /// An amendment: new terms effective from their `starts_on`, with the reason.

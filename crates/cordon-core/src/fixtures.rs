@@ -1,10 +1,11 @@
 //! Values the unit tests of several modules build alike: a suspected case,
-//! a resident and a user anchored at a node. Test-only.
+//! a resident, a user anchored at a node, a directive. Test-only.
 
 use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::case::{Case, CaseStatus};
+use crate::directive::{Directive, Evidence, Measure, Terms, Texts, Version};
 use crate::jurisdiction::{Node, NodePath};
 use crate::person::{Person, Sex};
 use crate::user::{Role, User};
@@ -65,5 +66,32 @@ pub(crate) fn node(id: u128, path: &NodePath) -> Node {
         parent_id: None,
         population: 0,
         path: path.clone(),
+    }
+}
+
+/// A directive `id` over `scope` with one version ordering `measure` from
+/// `starts_on` to `ends_on`, issued at `issued_at`.
+pub(crate) fn directive(
+    id: u128,
+    scope: &NodePath,
+    measure: Measure,
+    days: (jiff::civil::Date, Option<jiff::civil::Date>),
+    issued_at: Timestamp,
+) -> Directive {
+    let (starts_on, ends_on) = days;
+    let terms = Terms {
+        measure,
+        starts_on,
+        ends_on,
+        review_on: starts_on,
+        text: Texts { en: "Measure".into(), ko: "조치".into() },
+        evidence: Evidence::default(),
+    };
+    Directive {
+        id: Uuid::from_u128(id),
+        scope_id: Uuid::nil(),
+        scope_path: scope.clone(),
+        versions: vec![Version { number: 1, terms, change_reason: None, issued_by: Uuid::from_u128(7), issued_at }],
+        revoked: None,
     }
 }

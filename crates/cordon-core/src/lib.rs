@@ -10,6 +10,7 @@ pub mod alert;
 pub mod alert_level;
 pub mod arrival;
 pub mod audit;
+pub mod border;
 pub mod boundary;
 pub mod case;
 pub mod chain;

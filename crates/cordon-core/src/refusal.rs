@@ -161,8 +161,6 @@ pub enum Reason {
         /// The day the contact was reported.
         day: Date,
     },
-    /// An end lay before its start.
-    EndBeforeStart,
     /// A shift's end was not after its start.
     ShiftEndsFirst,
     /// A shift was longer than its maximum.
@@ -452,14 +450,18 @@ pub enum Reason {
         /// The last day.
         ends_on: Date,
     },
-    /// The point of entry is closed.
+    /// The point of entry is closed by a border directive.
     EntryClosed {
         /// The point of entry.
         code: String,
         /// First closed day.
         from: Date,
-        /// Last closed day.
-        to: Date,
+        /// Last closed day; until further notice when absent.
+        to: Option<Date>,
+        /// The border directive that closes it.
+        directive_id: Uuid,
+        /// The version of the directive in force on the day.
+        version: u32,
     },
     /// A movement restriction named fewer than two nodes.
     TwoNodesAtLeast,

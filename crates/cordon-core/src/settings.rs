@@ -37,10 +37,9 @@ pub struct Settings {
     pub follow_up_due_hour: i8,
     /// What happens to arrivals from countries without a rule of their own.
     pub default_entry_rule: EntryRule,
-    /// Rules for arrivals from particular countries.
+    /// Rules for arrivals from particular countries. (Which points of entry
+    /// are closed is not a setting: border directives say it.)
     pub entry_rules: Vec<CountryRule>,
-    /// Points of entry closed over a range of days.
-    pub entry_closures: Vec<Closure>,
 }
 
 /// What happens to an arrival.
@@ -65,18 +64,6 @@ pub struct CountryRule {
     pub rule: EntryRule,
 }
 
-/// A point of entry closed from one day to another (inclusive).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Closure {
-    /// Code of the point of entry.
-    pub point_of_entry_code: String,
-    /// First closed day.
-    pub from: jiff::civil::Date,
-    /// Last closed day.
-    pub to: jiff::civil::Date,
-}
-
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -92,7 +79,6 @@ impl Default for Settings {
             follow_up_due_hour: 20,
             default_entry_rule: EntryRule::FacilityQuarantine,
             entry_rules: Vec::new(),
-            entry_closures: Vec::new(),
         }
     }
 }
@@ -134,11 +120,6 @@ impl Settings {
         for (i, r) in self.entry_rules.iter().enumerate() {
             if r.country.len() != 2 || !r.country.chars().all(|c| c.is_ascii_uppercase()) {
                 p.add(format!("entry_rules[{i}].country"), Reason::CountryCode);
-            }
-        }
-        for (i, c) in self.entry_closures.iter().enumerate() {
-            if c.to < c.from {
-                p.add(format!("entry_closures[{i}].to"), Reason::EndBeforeStart);
             }
         }
         p.finish(())

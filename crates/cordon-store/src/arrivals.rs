@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::config::settings_in;
 use crate::db::{Conn, from_micros, micros, parse_date, subtree};
+use crate::directives::directives_over_in;
 use crate::error::Result;
 use crate::jurisdictions::{all_facilities, node_by_code};
 use crate::orders::{issue_in, order_by_id};
@@ -105,8 +106,8 @@ async fn admit(tx: &mut Tx<'_>, officer: &User, a: &Admission, now: Timestamp) -
 
 impl Store {
     /// Registers an arrival in one transaction: loads what the rule needs
-    /// (the places named, every facility, settings, an earlier arrival with
-    /// this id), lets [`arrival::decide`] check and decide, and stores the
+    /// (the places named, every facility, settings, the directives over the
+    /// point of entry, an earlier arrival with this id), lets [`arrival::decide`] check and decide, and stores the
     /// traveller, the entry quarantine, the screening report and the arrival.
     /// Sending the same id again stores nothing and answers with the first.
     pub async fn register_arrival(&self, officer: &User, input: &ArrivalInput, now: Timestamp) -> Result<Registered> {
@@ -116,10 +117,16 @@ impl Store {
             let facilities = all_facilities(&mut tx.conn).await?;
             let unit = node_by_code(&mut tx.conn, input.person.unit_code.trim()).await?;
             let by_code = |code: &str| facilities.iter().find(|f| f.code == code.trim());
+            let point_of_entry = by_code(&input.point_of_entry_code);
+            let directives = match point_of_entry {
+                Some(poe) => directives_over_in(&mut tx.conn, &poe.node_path).await?,
+                None => Vec::new(),
+            };
             let cx = arrival::Context {
                 officer,
                 settings: &settings,
-                point_of_entry: by_code(&input.point_of_entry_code),
+                directives: &directives,
+                point_of_entry,
                 unit: unit.as_ref(),
                 facility: input.facility_code.as_deref().and_then(by_code),
                 facilities: &facilities,

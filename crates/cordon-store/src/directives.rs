@@ -115,6 +115,26 @@ async fn queue_for_scope(tx: &mut Tx<'_>, directive: &Directive, to: Recipients,
 }
 
 /// Writes a version.
+/// Stores a new directive and its first version (the one returned).
+pub(crate) async fn insert_directive<'d>(tx: &mut Tx<'_>, directive: &'d Directive) -> Result<&'d Version> {
+    let first = directive.versions.first().ok_or_else(|| StoreError::not_found(Record::Directive, directive.id))?;
+    exec!(
+        &mut tx.conn,
+        sqlx::query(
+            "INSERT INTO directives (id, scope_id, scope_path, kind, issued_by, issued_at, revoked) VALUES ($1, $2, $3, $4, $5, $6, NULL)"
+        )
+        .bind(directive.id)
+        .bind(directive.scope_id)
+        .bind(directive.scope_path.as_str())
+        .bind(first.terms.measure.kind())
+        .bind(first.issued_by)
+        .bind(micros(first.issued_at)),
+        execute
+    )?;
+    insert_version(tx, directive.id, first).await?;
+    Ok(first)
+}
+
 async fn insert_version(tx: &mut Tx<'_>, id: Uuid, version: &Version) -> Result<()> {
     exec!(
         &mut tx.conn,
@@ -165,19 +185,7 @@ impl Store {
             }
             let today = settings_in(&mut tx.conn).await?.local_date(now);
             let directive = directive::issue(officer, scope, input, today, now)?;
-            let first = directive.versions.first().ok_or_else(|| StoreError::not_found(Record::Directive, directive.id))?;
-            exec!(
-                &mut tx.conn,
-                sqlx::query("INSERT INTO directives (id, scope_id, scope_path, kind, issued_by, issued_at, revoked) VALUES ($1, $2, $3, $4, $5, $6, NULL)")
-                    .bind(directive.id)
-                    .bind(directive.scope_id)
-                    .bind(directive.scope_path.as_str())
-                    .bind(first.terms.measure.kind())
-                    .bind(officer.id)
-                    .bind(micros(now)),
-                execute
-            )?;
-            insert_version(tx, directive.id, first).await?;
+            let first = insert_directive(tx, &directive).await?;
             queue_for_scope(tx, &directive, Recipients::All, &format!("{} / {}", first.terms.text.en, first.terms.text.ko), now).await?;
             tx.audit(now, Some(officer.id), "directive.issue", directive.id, None::<&()>, Some(&directive)).await?;
             tx.emit(Event::new(EventKind::DirectiveIssued, &directive.scope_path, directive.id, now, &directive)).await?;
@@ -301,6 +309,14 @@ impl Store {
     /// there is to acknowledge.
     pub async fn directives_over(&self, path: &NodePath) -> Result<Vec<Directive>> {
         self.read(async |c| directives_over_in(c, path).await).await
+    }
+
+    /// Every border directive that is not revoked, oldest first: the few
+    /// directives that say which points of entry are closed, anywhere.
+    pub async fn border_directives(&self) -> Result<Vec<Directive>> {
+        let sql = format!("{JOINED} WHERE d.kind = 'border' AND d.revoked IS NULL ORDER BY d.issued_at, d.id, v.number");
+        let rows: Vec<VersionRow> = self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())), fetch_all)?)).await?;
+        assemble(rows)
     }
 
     /// The ids of the directives `user` has acknowledged.

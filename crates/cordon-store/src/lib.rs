@@ -35,6 +35,7 @@ pub mod investigations;
 pub mod jurisdiction_csv;
 pub mod jurisdictions;
 pub mod lectures;
+mod legacy_closures;
 pub mod orders;
 pub mod paging;
 pub mod persons;
@@ -75,10 +76,12 @@ pub enum Backend {
 }
 
 impl Store {
-    /// Connects to `url` and applies pending migrations.
+    /// Connects to `url`, applies pending migrations and moves border
+    /// closures an earlier cordon kept in its settings into border directives.
     pub async fn open(url: &str) -> Result<Store> {
         let store = Store::connect(url).await?;
         store.db.migrate().await?;
+        store.adopt_entry_closures(jiff::Timestamp::now()).await?;
         Ok(store)
     }
 

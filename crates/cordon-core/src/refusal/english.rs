@@ -36,7 +36,6 @@ impl fmt::Display for Reason {
             TodayOrYesterday => write!(f, "may be today or yesterday only"),
             WithinAYear { today } => write!(f, "must be between a year ago and today ({today})"),
             AfterContactReported { day } => write!(f, "must not be after the day the contact is reported ({day})"),
-            EndBeforeStart => write!(f, "must not be before from"),
             ShiftEndsFirst => write!(f, "must be after starts_at"),
             ShiftTooLong { days } => write!(f, "a shift may last at most {days} days"),
             RosterPeriod { days } => write!(f, "must be after from, at most {days} days later"),
@@ -127,7 +126,12 @@ impl fmt::Display for Reason {
             NotLater { requested, current } => write!(f, "the new end {requested} is not after the current end {current}"),
             BeforeMinimum { minimum } => write!(f, "the order cannot end before {minimum}"),
             NotYetDue { ends_on } => write!(f, "the order runs until {ends_on}"),
-            EntryClosed { code, from, to } => write!(f, "point of entry {code} is closed from {from} to {to}"),
+            EntryClosed { code, from, to: Some(to), version, .. } => {
+                write!(f, "point of entry {code} is closed from {from} to {to} (border directive, version {version})")
+            }
+            EntryClosed { code, from, to: None, version, .. } => {
+                write!(f, "point of entry {code} is closed from {from} until further notice (border directive, version {version})")
+            }
             TwoNodesAtLeast => write!(f, "name at least two nodes, each by its code"),
             BeforeStart => write!(f, "must not be before starts_on"),
             DirectiveRevoked => write!(f, "the directive is revoked"),

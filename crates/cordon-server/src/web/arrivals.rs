@@ -29,7 +29,7 @@ use uuid::Uuid;
 
 use super::pager::{self, Pager};
 use super::widgets::names::Names;
-use super::widgets::quarantine::{all_facilities, kind_label, place_label, rule_label};
+use super::widgets::quarantine::{ClosureLine, all_facilities, closure_lines, kind_label, place_label, rule_label};
 use super::widgets::{SymptomBox, symptom_boxes};
 use super::{Chrome, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, page_node, render, render_with, see_other};
 use crate::actions::arrivals::register as register_arrival;
@@ -114,7 +114,7 @@ struct ArrivalsPage {
     default_rule: &'static str,
     quarantine_days: i16,
     country_rules: Vec<RuleLine>,
-    closures: Vec<RuleLine>,
+    closures: Vec<ClosureLine>,
     can_edit_rules: bool,
 }
 
@@ -200,15 +200,8 @@ async fn arrival_rows(
     Ok((rows, pager))
 }
 
-fn rule_lines(t: Lang, settings: &Settings) -> (Vec<RuleLine>, Vec<RuleLine>) {
-    let rules =
-        settings.entry_rules.iter().map(|r| RuleLine { subject: r.country.clone(), rule: rule_label(t, r.rule).to_owned() }).collect();
-    let closures = settings
-        .entry_closures
-        .iter()
-        .map(|c| RuleLine { subject: c.point_of_entry_code.clone(), rule: format!("{} – {}", c.from, c.to) })
-        .collect();
-    (rules, closures)
+fn rule_lines(t: Lang, settings: &Settings) -> Vec<RuleLine> {
+    settings.entry_rules.iter().map(|r| RuleLine { subject: r.country.clone(), rule: rule_label(t, r.rule).to_owned() }).collect()
 }
 
 async fn arrivals_page(
@@ -243,7 +236,8 @@ async fn arrivals_page(
         .map(|(value, key)| ((*value).to_owned(), t.get(key), *value == sex))
         .collect();
     let symptoms = symptom_boxes(t, &v);
-    let (country_rules, closures) = rule_lines(t, &settings);
+    let country_rules = rule_lines(t, &settings);
+    let closures = closure_lines(state, t, today).await?;
     Ok(ArrivalsPage {
         t,
         c: viewer.chrome(),

@@ -190,6 +190,24 @@ impl FieldErrors {
     }
 }
 
+impl FieldErrors {
+    /// Like [`FieldErrors::absorb`], for a form whose inputs are named
+    /// otherwise than the API's fields: each `(api_field, input)` pair
+    /// renames a problem with the API field (or a part of it) to the input.
+    pub fn absorb_renamed(&mut self, error: ApiError, renames: &[(&str, &str)]) -> Result<(), ApiError> {
+        let before = self.0.len();
+        self.absorb(error)?;
+        for (field, _) in &mut self.0[before..] {
+            if let Some((_, input)) =
+                renames.iter().find(|(api, _)| field == api || field.strip_prefix(api).is_some_and(|r| r.starts_with(['.', '['])))
+            {
+                *field = (*input).to_owned();
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Percent-encodes a query-string value.
 #[must_use]
 pub fn url_encode(value: &str) -> String {

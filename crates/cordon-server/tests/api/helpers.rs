@@ -65,6 +65,7 @@ pub struct TestApp {
     pub http: reqwest::Client,
     _dir: tempfile::TempDir,
     pg: Option<(String, String)>,
+    url: String,
     pub seed: Seed,
 }
 
@@ -110,7 +111,7 @@ impl TestApp {
         let state = app.state();
         tokio::spawn(app.run(std::future::pending()));
         let seed = seed(&store, start_time()).await;
-        let mut test = TestApp { addr, state, clock, http: reqwest::Client::new(), _dir: dir, pg, seed };
+        let mut test = TestApp { addr, state, clock, http: reqwest::Client::new(), _dir: dir, pg, url, seed };
         for name in
             ["admin", "nation_officer", "p1_officer", "p2_officer", "worker_c1", "worker_p1", "worker_c2", "reporter_u1", "reporter_u3"]
         {
@@ -118,6 +119,11 @@ impl TestApp {
             test.seed.tokens.insert(name, token);
         }
         test
+    }
+
+    /// This test's database URL (SQLite file or PostgreSQL database).
+    pub fn database_url(&self) -> &str {
+        &self.url
     }
 
     /// Another store on this test's PostgreSQL database (another server's

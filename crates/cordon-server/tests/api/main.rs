@@ -7,6 +7,7 @@ mod helpers;
 
 mod access;
 mod alerts;
+mod border;
 mod checks;
 mod decided_inside;
 mod directives;

@@ -220,9 +220,18 @@ async fn a_febrile_arrival_is_reported_and_quarantined_in_a_facility(app: &TestA
 
     let mut settings: Value = app.get("admin", "/settings").await.1;
     settings["entry_rules"] = json!([{"country": "JP", "rule": "home_quarantine"}]);
-    settings["entry_closures"] = json!([{"point_of_entry_code": "POE-1", "from": "2026-11-24", "to": "2026-12-31"}]);
-    let (status, saved) = app.call("admin", reqwest::Method::PUT, "/settings", Some(settings)).await;
+    let (status, saved) = app.call("admin", reqwest::Method::PUT, "/settings", Some(settings.clone())).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
+    settings["entry_closures"] = json!([{"point_of_entry_code": "POE-1", "from": "2026-11-24", "to": "2026-12-31"}]);
+    let (status, problem) = app.call("admin", reqwest::Method::PUT, "/settings", Some(settings)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "closures are border directives, not settings");
+    assert!(problem["detail"].as_str().unwrap().contains("entry_closures"), "{problem}");
+    let closure = json!({"id": uuid::Uuid::new_v4(), "scope_code": "P1", "terms": {
+        "measure": {"kind": "border", "point_of_entry_code": "POE-1", "open": false},
+        "starts_on": "2026-11-24", "ends_on": "2026-12-31", "review_on": "2026-12-07",
+        "text": {"en": "POE-1 is closed", "ko": "POE-1 폐쇄"}}});
+    let (status, issued) = app.post("p1_officer", "/directives", closure).await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
     let mut home = arrival(36.5, "JP");
     home["person"]["full_name"] = json!("Sato Yuki");
     let (_, home) = post(home).await;
@@ -234,6 +243,8 @@ async fn a_febrile_arrival_is_reported_and_quarantined_in_a_facility(app: &TestA
     let (status, problem) = post(closed).await;
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "point_of_entry_code");
+    assert_eq!(problem["code"], "entry_closed", "{problem}");
+    assert_eq!(problem["params"]["directive_id"], issued["directive"]["id"], "the refusal cites the border directive");
     let (_, arrivals) = app.get("p1_officer", "/arrivals").await;
     assert_eq!(arrivals.as_array().unwrap().len(), 3);
 }

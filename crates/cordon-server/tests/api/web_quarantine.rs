@@ -236,25 +236,39 @@ async fn an_administrator_changes_the_entry_rules(app: &TestApp) {
     let (status, _, page) = admin.post("/entry-rules/countries", &[("country", "Japan"), ("rule", "home_quarantine")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains(r#"id="country-error""#), "{page}");
-    let (status, _, page) =
-        admin.post("/entry-rules/closures", &[("point_of_entry_code", "POE-1"), ("from", "2026-12-10"), ("to", "2026-12-01")]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains(r#"id="to-error""#), "{page}");
     let (_, settings) = app.get("admin", "/settings").await;
-    assert!(settings["entry_rules"].as_array().unwrap().is_empty() && settings["entry_closures"].as_array().unwrap().is_empty());
+    assert!(settings["entry_rules"].as_array().unwrap().is_empty() && settings.get("entry_closures").is_none());
 
     let (status, headers, _) = admin.post("/entry-rules/countries", &[("country", "jp"), ("rule", "home_quarantine")]).await;
     assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/entry-rules?done=saved"));
-    let (status, _, _) =
-        admin.post("/entry-rules/closures", &[("point_of_entry_code", "POE-1"), ("from", "2026-12-01"), ("to", "2026-12-10")]).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, settings) = app.get("admin", "/settings").await;
     assert_eq!(settings["entry_rules"], serde_json::json!([{"country": "JP", "rule": "home_quarantine"}]));
-    assert_eq!(settings["entry_closures"][0]["point_of_entry_code"], "POE-1");
+    assert!(!admin.get("/entry-rules").await.2.contains(r#"action="/entry-rules/closures""#), "closing is a command officer's directive");
 
     let officer = Browser::signed_in(app, "p1_officer").await;
+    let close = |from: &'static str, to: &'static str| [("point_of_entry_code", "POE-1"), ("from", from), ("to", to)];
+    let (status, _, page) = officer.post("/entry-rules/closures", &close("2026-12-10", "2026-12-01")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains(r#"id="to-error""#), "{page}");
+    assert!(app.get("p1_officer", "/directives").await.1.as_array().unwrap().is_empty(), "nothing issued");
+    let (status, headers, _) = officer.post("/entry-rules/closures", &close("2026-12-01", "2026-12-10")).await;
+    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/entry-rules?done=closed"));
+    let (_, directives) = app.get("p1_officer", "/directives").await;
+    assert_eq!(
+        directives[0]["versions"][0]["terms"]["measure"],
+        serde_json::json!({"kind": "border", "point_of_entry_code": "POE-1", "open": false})
+    );
     let (_, _, page) = officer.get("/arrivals").await;
     assert!(page.contains("<strong>JP</strong>: Quarantine at home") && page.contains("2026-12-01 – 2026-12-10"), "{page}");
+    let (_, _, rules) = admin.get("/entry-rules").await;
+    assert!(
+        rules.contains("2026-12-01 – 2026-12-10") && rules.contains("Border directive, version 1"),
+        "anyone reads the closures: {rules}"
+    );
+    let id = directives[0]["id"].as_str().unwrap().to_owned();
+    let (status, headers, _) = officer.post("/entry-rules/closures/reopen", &[("directive_id", id.as_str())]).await;
+    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/entry-rules?done=reopened"));
+    assert!(!officer.get("/entry-rules").await.2.contains("2026-12-01 – 2026-12-10"), "reopened: the closure is gone");
     assert_eq!(officer.post("/entry-rules/countries", &[("country", "CN"), ("rule", "no_quarantine")]).await.0, StatusCode::FORBIDDEN);
     let (status, _, _) = admin.post("/entry-rules/countries/remove", &[("country", "JP")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);

@@ -39,7 +39,6 @@ pub(super) fn korean(reason: &Reason) -> String {
         TodayOrYesterday => "오늘 또는 어제만 가능합니다".into(),
         WithinAYear { today } => format!("1년 전부터 오늘({today}) 사이여야 합니다"),
         AfterContactReported { day } => format!("접촉자를 등록한 날({day})보다 뒤일 수 없습니다"),
-        EndBeforeStart => "시작일보다 앞설 수 없습니다".into(),
         ShiftEndsFirst => "시작 시각 뒤여야 합니다".into(),
         ShiftTooLong { days } => format!("근무는 최대 {days}일입니다"),
         RosterPeriod { days } => format!("시작일 뒤이면서 {days}일 이내여야 합니다"),
@@ -133,7 +132,12 @@ pub(super) fn korean(reason: &Reason) -> String {
         NotLater { requested, current } => format!("새 종료일 {requested}이(가) 현재 종료일 {current}보다 뒤가 아닙니다"),
         BeforeMinimum { minimum } => format!("명령은 {minimum} 전에 끝날 수 없습니다"),
         NotYetDue { ends_on } => format!("명령은 {ends_on}까지입니다"),
-        EntryClosed { code, from, to } => format!("입국 지점 {code}은(는) {from}부터 {to}까지 폐쇄되어 있습니다"),
+        EntryClosed { code, from, to: Some(to), version, .. } => {
+            format!("입국 지점 {code}은(는) {from}부터 {to}까지 폐쇄되어 있습니다 (국경 지시, 제{version}판)")
+        }
+        EntryClosed { code, from, to: None, version, .. } => {
+            format!("입국 지점 {code}은(는) {from}부터 별도 지시가 있을 때까지 폐쇄되어 있습니다 (국경 지시, 제{version}판)")
+        }
         TwoNodesAtLeast => "구역을 코드로 두 개 이상 넣으세요".into(),
         BeforeStart => "시작일(starts_on)보다 앞설 수 없습니다".into(),
         DirectiveRevoked => "철회된 지시입니다".into(),

@@ -47,3 +47,33 @@ pub fn rule_label(t: Lang, rule: EntryRule) -> &'static str {
         EntryRule::NoQuarantine => "quarantine_rule_none",
     })
 }
+
+/// A point of entry closed by a border directive, as the border pages list it.
+#[derive(Debug, Clone)]
+pub struct ClosureLine {
+    /// The point of entry's code.
+    pub code: String,
+    /// The closed days ("2026-12-01 – 2026-12-14", or until further notice).
+    pub days: String,
+    /// The border directive's id (its page is `/directives/{id}`).
+    pub directive_id: String,
+    /// The version of the directive that orders it.
+    pub version: u32,
+}
+
+/// The closures in force today or to come, from the border directives.
+pub async fn closure_lines(state: &AppState, t: Lang, today: jiff::civil::Date) -> WebResult<Vec<ClosureLine>> {
+    let directives = state.store.border_directives().await?;
+    Ok(cordon_core::border::closures(&directives, today)
+        .into_iter()
+        .map(|c| ClosureLine {
+            days: match c.to {
+                Some(to) => format!("{} – {to}", c.from),
+                None => t.fill("border_from_until_notice", c.from),
+            },
+            code: c.point_of_entry_code,
+            directive_id: c.directive_id.to_string(),
+            version: c.version,
+        })
+        .collect())
+}
