@@ -2,11 +2,13 @@
 //! [`alert_level::set`] deciding) with the recommendation behind them; the
 //! level in force per node and each node's history.
 
+use cordon_core::alert::AlertStatus;
 use cordon_core::alert_level::{self, LevelInput, LevelSet, Signals};
+use cordon_core::case::CaseStatus;
 use cordon_core::event::{Event, EventKind};
-use cordon_core::jurisdiction::NodePath;
+use cordon_core::jurisdiction::{Node, NodePath};
 use cordon_core::user::User;
-use jiff::Timestamp;
+use jiff::{Span, Timestamp};
 use uuid::Uuid;
 
 use crate::db::{from_json, micros, subtree};
@@ -15,6 +17,36 @@ use crate::jurisdictions::node_by_code;
 use crate::{Store, exec};
 
 impl Store {
+    /// The signals the alert-level rules read for `node` at `now`: open
+    /// alerts, 7-day incidence per 100,000 and its week-on-week growth (cases
+    /// not discarded), the share of units silent yesterday, overdue tasks, and
+    /// the level in force. The API and the demo (on its simulated clock) read
+    /// them alike.
+    pub async fn alert_signals(&self, node: &Node, now: Timestamp) -> Result<Signals> {
+        let today = self.settings().await?.local_date(now);
+        let days = |n: i64| today.checked_sub(Span::new().days(n)).unwrap_or(today);
+        let cases = self.cases_by_day(&node.path, days(13), today).await?;
+        let counted = |from, to| -> i64 {
+            cases.iter().filter(|c| c.status != Some(CaseStatus::Discarded) && from <= c.date && c.date <= to).map(|c| c.count).sum()
+        };
+        let (this_week, last_week) = (counted(days(6), today), counted(days(13), days(7)));
+        let open = self.count_alerts_under(&node.path, AlertStatus::New).await?
+            + self.count_alerts_under(&node.path, AlertStatus::UnderReview).await?;
+        let (completeness, _) = self.completeness(&node.path, days(1), now).await?;
+        let board = self.board_counts(&node.path, today, now, now).await?;
+        let current = self.alert_level_history(&node.path, 1).await?.first().map_or(0, |l| l.level);
+        let signals = Signals {
+            current,
+            incidence_7d_per_100k: (node.population > 0).then(|| this_week as f64 * 100_000.0 / node.population as f64),
+            growth_week_on_week: (last_week > 0).then(|| this_week as f64 / last_week as f64),
+            open_alerts: u32::try_from(open).unwrap_or(u32::MAX),
+            silent_share: if completeness.units > 0 { completeness.silent as f64 / completeness.units as f64 } else { 0.0 },
+            overdue_tasks: u32::try_from(board.overdue_tasks).unwrap_or(u32::MAX),
+            neighbours_7d_per_100k: None,
+        };
+        Ok(signals)
+    }
+
     /// A command officer sets a node's alert level; the recommendation from
     /// `signals` is kept beside it.
     pub async fn set_alert_level(&self, officer: &User, input: &LevelInput, signals: Signals, now: Timestamp) -> Result<LevelSet> {
