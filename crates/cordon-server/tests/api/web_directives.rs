@@ -21,6 +21,7 @@ on_both_backends!(
     bad_directive_input_comes_back_next_to_its_inputs_and_stores_nothing,
     an_officer_reminds_amends_and_revokes_from_the_directives_page,
     the_directive_pages_speak_korean,
+    a_lecture_order_shows_its_lectures_against_the_target,
     the_directive_reads_count_per_area_in_a_fixed_number_of_reads,
 );
 
@@ -88,6 +89,13 @@ async fn an_officer_issues_a_directive_and_a_unit_head_acknowledges_it_from_the_
     assert!(fragment.contains(&format!(r#"data-directive="{id}""#)) && fragment.contains(r#"value="/report""#), "{fragment}");
     let worker = Browser::signed_in(app, "worker_c1").await;
     assert!(worker.get("/tasks").await.2.contains(&format!(r#"data-directive="{id}""#)), "a worker in the scope is addressed too");
+    app.add_border_post().await;
+    let border = Browser::signed_in(app, "border_p1").await;
+    assert!(border.get("/arrivals").await.2.contains(r#"data-live="/directives/inbox/live?back=%2Farrivals""#));
+    let (_, _, fragment) = border.get("/directives/inbox/live?back=/arrivals").await;
+    assert!(fragment.contains(&format!(r#"data-directive="{id}""#)), "the border officer's panel: {fragment}");
+    let (_, _, own) = officer.get("/board").await;
+    assert!(!own.contains(&format!(r#"data-directive="{id}""#)), "the officer who issued it is not asked to acknowledge it");
 
     let (status, headers, _) = head.post(&format!("/directives/{id}/acknowledge"), &[("next", "/report")]).await;
     assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/report"));
@@ -214,6 +222,23 @@ async fn the_directive_pages_speak_korean(app: &TestApp) {
     head.post("/lang", &[("lang", "ko"), ("next", "/report")]).await;
     let (_, _, home) = head.get("/report").await;
     assert!(home.contains("확인할 방역 지시") && home.contains("실내에서 10명 넘게 모이지 마십시오."), "{home}");
+}
+
+async fn a_lecture_order_shows_its_lectures_against_the_target(app: &TestApp) {
+    let b = Browser::signed_in(app, "p1_officer").await;
+    let day = today(app).await;
+    let id = Uuid::new_v4().to_string();
+    let mut order = limit_form(&id, "P1", "", day);
+    order.retain(|(k, _)| !matches!(*k, "kind" | "topic" | "coverage_target"));
+    order.extend([("kind", "lecture_order".into()), ("topic", "masks".into()), ("audience", "residents".into())]);
+    order.extend([("by", days(day, 5)), ("coverage_target", "50".into())]);
+    let (status, to, page) = post(&b, "/directives", &order).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the empty limit of another kind is ignored: {page}");
+    let (_, _, page) = b.get(&to).await;
+    assert!(page.contains("Lectures on “masks”") && page.contains("50% of units"), "{page}");
+    assert!(page.contains(r#"<p id="lecture-coverage">0 of 2 units attended a lecture on the topic · target 50%"#), "{page}");
+    assert!(page.contains("Target not reached"));
+    assert!(!page.contains(&format!(r#"action="/directives/{id}/acknowledge""#)), "the officer who issued it need not acknowledge it");
 }
 
 fn terms(today: Date, max_people: u32) -> Terms {

@@ -4,7 +4,8 @@
 //! acknowledged and not yet, as a table and a bar), a lecture order's
 //! lecture coverage against its target, and, when they may direct its
 //! scope, the buttons and forms to remind, amend and revoke. Users it is
-//! addressed to see its text and the acknowledge button.
+//! addressed to see its text and the acknowledge button (not the officer
+//! who issued it, who knows it).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -225,7 +226,10 @@ async fn view(state: &AppState, viewer: &Viewer, id: Uuid, shown: Shown) -> WebR
         oversees,
         can_direct,
         acknowledged: acknowledged.map(|at| local_time(at, &zone)),
-        can_acknowledge: addressed && acknowledged.is_none() && matches!(standing, Standing::InForce | Standing::Upcoming),
+        can_acknowledge: addressed
+            && acknowledged.is_none()
+            && matches!(standing, Standing::InForce | Standing::Upcoming)
+            && d.versions.first().is_none_or(|v| v.issued_by != viewer.user.id),
         coverage,
         lectures,
         versions,

@@ -160,9 +160,9 @@ impl Standing {
     #[must_use]
     pub fn class(self) -> &'static str {
         match self {
-            Standing::InForce => "status-case",
-            Standing::Upcoming => "status-on-way",
-            Standing::Revoked | Standing::Ended => "status-closed",
+            Standing::InForce => "status-on-way",
+            Standing::Upcoming => "status-case",
+            Standing::Revoked | Standing::Ended => "status-received",
         }
     }
 }
