@@ -1,5 +1,6 @@
 // cordon's page script: progressive enhancement only; every page works without it.
 // - live sections ([data-live]) reload their fragment when the event stream reports something;
+// - a directive form shows only the fieldset of the kind chosen;
 // - forms post in the background and swap the page's <main> (partial update), keeping focus on the first error;
 // - the report form keeps reports made offline in this browser (localStorage, with their client UUID)
 //   and sends them to POST /api/v1/reports when the connection returns; the UUID makes a retry safe.
@@ -124,6 +125,7 @@
     if (invalid) { invalid.setAttribute('tabindex', invalid.getAttribute('tabindex') || '-1'); invalid.focus(); }
     showQueue();
     startLive();
+    startKindFieldsets();
   }
 
   document.addEventListener('submit', async (event) => {
@@ -188,6 +190,8 @@
     source = new EventSource('/api/v1/events/stream');
     const kinds = ['report_received', 'daily_report_filed', 'case_opened', 'case_classified', 'task_assigned', 'task_acknowledged', 'task_completed', 'escalated', 'alert_raised', 'alert_reviewed'];
     kinds.forEach((k) => source.addEventListener(k, soon));
+    // Directives: issued or changed for the viewer's area, acknowledged below it.
+    ['directive_issued', 'directive_changed', 'directive_acknowledged'].forEach((k) => source.addEventListener(k, soon));
     source.onmessage = soon;
     source.onopen = () => { liveStatus(true); soon(); };
     source.onerror = () => liveStatus(false);
@@ -224,12 +228,25 @@
     });
   }
 
+  // ---- directive forms: show only the fieldset of the kind chosen ---------------
+  // Without JavaScript every kind's fieldset shows; the server reads the chosen one.
+  function startKindFieldsets() {
+    document.querySelectorAll('select[data-kind-select]').forEach((select) => {
+      const form = select.form;
+      if (!form) return;
+      const show = () => form.querySelectorAll('fieldset[data-kind]').forEach((set) => { set.hidden = set.dataset.kind !== select.value; });
+      select.addEventListener('change', show);
+      show();
+    });
+  }
+
   // ---- start -------------------------------------------------------------------
   function start() {
     if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
     showQueue();
     startLive();
     startUnitSearch();
+    startKindFieldsets();
     flushQueue();
     window.addEventListener('online', () => { flushQueue(); if (source && source.readyState === 2) { source = null; startLive(); } });
     setInterval(flushQueue, 30000);

@@ -23,11 +23,11 @@ use crate::jurisdictions::{level_names, node_by_code};
 use crate::{Store, Tx, exec};
 
 /// A directive with one of its versions, as the joined query reads it.
-type VersionRow = (Uuid, Uuid, String, Option<String>, String);
+pub(crate) type VersionRow = (Uuid, Uuid, String, Option<String>, String);
 
 /// Selects directives joined with their versions; the caller adds the
 /// condition on `d` and the order (by directive, then `v.number`).
-const JOINED: &str = "SELECT d.id, d.scope_id, d.scope_path, d.revoked, v.version \
+pub(crate) const JOINED: &str = "SELECT d.id, d.scope_id, d.scope_path, d.revoked, v.version \
                       FROM directives d JOIN directive_versions v ON v.directive_id = d.id";
 
 /// Stores a value as JSON.
@@ -37,7 +37,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 /// The directives in joined rows that come directive by directive, each
 /// directive's versions in order.
-fn assemble(rows: Vec<VersionRow>) -> Result<Vec<Directive>> {
+pub(crate) fn assemble(rows: Vec<VersionRow>) -> Result<Vec<Directive>> {
     let mut directives: Vec<Directive> = Vec::new();
     for (id, scope_id, scope_path, revoked, version) in rows {
         let version = from_json::<Version>("directive_versions.version", &version)?;

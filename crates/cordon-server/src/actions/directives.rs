@@ -1,6 +1,6 @@
-//! Directives: issuing, amending, revoking and acknowledging are each decided
-//! by the core inside the store's transaction; reading one checks that the
-//! caller oversees it or is addressed by it.
+//! Directives: issuing, amending, revoking, reminding and acknowledging are
+//! each decided by the core inside the store's transaction; reading one
+//! checks that the caller oversees it or is addressed by it.
 
 use cordon_core::delivery::Coverage;
 use cordon_core::directive::{Amendment, Directive, DirectiveInput, Measure};
@@ -30,6 +30,12 @@ pub async fn amend(state: &AppState, user: &User, id: Uuid, amendment: &Amendmen
 /// Revokes a directive from `from`.
 pub async fn revoke(state: &AppState, user: &User, id: Uuid, from: Date, reason: &str) -> ApiResult<Directive> {
     Ok(state.store.revoke_directive(user, id, from, reason, state.now()).await?)
+}
+
+/// Sends a directive again to the users of the units that have not
+/// acknowledged it; how many users that was.
+pub async fn remind(state: &AppState, user: &User, id: Uuid) -> ApiResult<usize> {
+    Ok(state.store.remind_directive(user, id, state.now()).await?)
 }
 
 /// Acknowledges a directive addressed to `user`'s area; true the first time.

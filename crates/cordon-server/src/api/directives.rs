@@ -156,7 +156,7 @@ pub struct Reminded {
     (status = 422, body = crate::error::Problem, description = "The directive is revoked"),
 ))]
 async fn remind(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Reminded>> {
-    Ok(Json(Reminded { users: state.store.remind_directive(&user, id, state.now()).await? }))
+    Ok(Json(Reminded { users: action::remind(&state, &user, id).await? }))
 }
 
 /// How far a directive you oversee has reached: for its scope and each child,

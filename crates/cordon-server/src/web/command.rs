@@ -1,6 +1,7 @@
 //! The command's pages for any node of the viewer's subtree: the live board
 //! (new reports, open and overdue tasks, escalations, new outbreak alerts,
-//! cases by status, daily-report completeness), the epidemic curve, the map of the node's
+//! cases by status, daily-report completeness, directives in force and
+//! their acknowledgement), the epidemic curve, the map of the node's
 //! children and the escalation list, each with drill-down to the children.
 //!
 //! The board's panels are one fragment (`/board/live`); the page script
@@ -24,6 +25,8 @@ use serde::Deserialize;
 
 use super::form::url_encode;
 use super::widgets::curve::{self as epicurve, CurveDay, fill_days, status_colour};
+use super::widgets::directive_board::board_directives;
+use super::widgets::inbox::inbox;
 use super::widgets::map::{self as choropleth, LegendEntry, Plane, Region, hex_layout, legend};
 use super::widgets::names::Names;
 use super::widgets::report_status_class;
@@ -102,6 +105,7 @@ struct BoardPage {
     crumbs: Vec<Crumb>,
     children: Vec<ChildLink>,
     live: String,
+    inbox: String,
 }
 
 #[derive(Template)]
@@ -116,6 +120,7 @@ struct BoardLive {
     reports: Vec<Line>,
     tasks: Vec<Line>,
     escalations: Vec<Line>,
+    directives: String,
 }
 
 async fn children_of(state: &AppState, node: &Node) -> WebResult<Vec<ChildLink>> {
@@ -136,6 +141,7 @@ async fn board(State(state): State<AppState>, viewer: Viewer, Query(q): Query<No
         c: viewer.chrome(),
         crumbs: breadcrumbs(&state, &viewer, &node).await?,
         children: children_of(&state, &node).await?,
+        inbox: inbox(&state, &viewer, &viewer.here).await?,
         node,
         live,
     };
@@ -185,6 +191,7 @@ async fn board_fragment(state: &AppState, viewer: &Viewer, node: &Node) -> WebRe
         reports: lists.reports,
         tasks: lists.tasks,
         escalations: lists.escalations,
+        directives: board_directives(state, t, node).await?.render()?,
     })
 }
 

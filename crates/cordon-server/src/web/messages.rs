@@ -1,6 +1,8 @@
 //! The message catalogue: every text the pages show, in English and Korean.
 //!
-//! A page asks its [`Lang`] for a key (`t.get("nav_board")`); texts with a
+//! A page asks its [`Lang`] for a key (`t.get("nav_board")`), found in one
+//! of the catalogue's tables (`messages_table.rs`, and one per page group
+//! that has many, such as `messages/directives_table.rs`); texts with a
 //! value to fill in hold `{}` (`t.fill("queue_waiting", 3)`). The language
 //! comes from the `cordon_lang` cookie (set by the switch on every page), else
 //! from `Accept-Language`, else English. Refusals are translated from their
@@ -93,11 +95,11 @@ impl Lang {
     /// The text for `key`; the key itself when the catalogue lacks it (a
     /// unit test makes sure every key the templates use exists).
     pub fn get(&self, key: &str) -> &'static str {
-        let Ok(i) = MESSAGES.binary_search_by(|(k, _, _)| (*k).cmp(key)) else {
+        let found = TABLES.iter().find_map(|table| table.binary_search_by(|(k, _, _)| (*k).cmp(key)).ok().map(|i| table[i]));
+        let Some((_, en, ko)) = found else {
             tracing::warn!(key, "message missing from the catalogue");
             return "?";
         };
-        let (_, en, ko) = MESSAGES[i];
         match self {
             Lang::En => en,
             Lang::Ko => ko,
@@ -290,8 +292,8 @@ impl Lang {
     }
 }
 
-/// Every message: key (sorted), English, Korean.
-const MESSAGES: &[(&str, &str, &str)] = &include!("messages_table.rs");
+/// Every message: key, English, Korean; one table per area, each sorted by key.
+const TABLES: [&[(&str, &str, &str)]; 2] = [&include!("messages_table.rs"), &include!("messages/directives_table.rs")];
 
 #[cfg(test)]
 mod tests {
@@ -299,10 +301,14 @@ mod tests {
 
     #[test]
     fn the_catalogue_is_sorted_and_complete() {
-        for pair in MESSAGES.windows(2) {
-            assert!(pair[0].0 < pair[1].0, "keys out of order or repeated: {} / {}", pair[0].0, pair[1].0);
+        for table in TABLES {
+            for pair in table.windows(2) {
+                assert!(pair[0].0 < pair[1].0, "keys out of order or repeated: {} / {}", pair[0].0, pair[1].0);
+            }
         }
-        for (key, en, ko) in MESSAGES {
+        let mut seen = std::collections::HashSet::new();
+        for (key, en, ko) in TABLES.iter().flat_map(|t| t.iter()) {
+            assert!(seen.insert(*key), "{key} is in two tables");
             assert!(!en.is_empty() && !ko.is_empty(), "{key} lacks a text");
             assert_eq!(en.matches("{}").count(), ko.matches("{}").count(), "{key}: placeholders differ");
         }
@@ -324,10 +330,10 @@ mod tests {
                 }
             }
         }
-        let keys: std::collections::HashSet<&str> = MESSAGES.iter().map(|(k, _, _)| *k).collect();
+        let keys: std::collections::HashSet<&str> = TABLES.iter().flat_map(|t| t.iter()).map(|(k, _, _)| *k).collect();
         let texts: Vec<(&std::path::PathBuf, String)> = sources
             .iter()
-            .filter(|p| p.file_name().is_some_and(|n| n != "messages_table.rs"))
+            .filter(|p| p.file_name().is_some_and(|n| !n.to_string_lossy().ends_with("_table.rs")))
             .map(|p| (p, std::fs::read_to_string(p).unwrap()))
             .collect();
         // The names of the templates' inputs are form fields: `v.get("note")` reads one.

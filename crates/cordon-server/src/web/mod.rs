@@ -8,16 +8,18 @@
 //! [`messages`]. One module per page group: [`session`] (sign-in, language,
 //! home), [`reporter`], [`worker`], [`quarantine`], [`command`], [`alerts`],
 //! [`orders`], [`handovers`], [`arrivals`], [`entry_rules`],
-//! [`roster`], [`admin`]; [`assets`] serves the stylesheet, the script and
-//! the service worker. Pages do not import each other: what several show
-//! alike (charts, names, the task list, form pieces) is in [`widgets`], and
-//! the frame, forms ([`form`]) and paging ([`pager`]) are infrastructure.
+//! [`roster`], [`admin`], [`directives`]; [`assets`] serves the stylesheet,
+//! the script and the service worker. Pages do not import each other: what
+//! several show alike (charts, names, the task list, form pieces, the panel
+//! of directives to acknowledge) is in [`widgets`], and the frame, forms
+//! ([`form`]) and paging ([`pager`]) are infrastructure.
 
 pub mod admin;
 pub mod alerts;
 pub mod arrivals;
 pub mod assets;
 pub mod command;
+pub mod directives;
 pub mod entry_rules;
 pub mod form;
 pub mod handovers;
@@ -66,6 +68,7 @@ pub fn router() -> Router<AppState> {
         .merge(entry_rules::router())
         .merge(command::router())
         .merge(alerts::router())
+        .merge(directives::router())
         .merge(roster::router())
         .merge(admin::router())
         .layer(middleware::from_fn(guard))
@@ -305,6 +308,7 @@ impl Chrome {
                 ("/handovers", "quarantine_nav_handovers"),
                 ("/arrivals", "quarantine_nav_arrivals"),
                 ("/alerts", "alerts_nav"),
+                ("/directives", "directive_nav"),
             ],
             Role::Administrator => &[
                 ("/admin/users", "nav_users"),

@@ -25,6 +25,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::widgets::inbox::inbox;
 use super::widgets::names::Names;
 use super::widgets::{SymptomBox, report_status_class, symptom_boxes};
 use super::{Chrome, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, local_time, render, render_with, see_other};
@@ -69,6 +70,8 @@ struct ReportPage {
     errors: FieldErrors,
     today: String,
     new_chosen: bool,
+    /// The directives waiting for the unit's acknowledgement (live).
+    inbox: String,
 }
 
 impl ReportPage {
@@ -157,6 +160,7 @@ async fn report_page(
         duplicates: duplicates.iter().map(|p| resident_option(p, t, &chosen)).collect(),
         symptoms,
         new_chosen: chosen == "new",
+        inbox: inbox(state, viewer, "/report").await?,
         v,
         errors,
         today,

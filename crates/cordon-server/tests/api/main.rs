@@ -20,5 +20,6 @@ mod read_models;
 mod reporter;
 mod spine;
 mod web;
+mod web_directives;
 mod web_paging;
 mod web_quarantine;

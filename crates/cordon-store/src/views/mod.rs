@@ -4,10 +4,13 @@
 //! one. One file per area: [`names`] (who and where an id names, for any
 //! page), [`reports`] (reports with where they stand and the cases they
 //! opened), [`escalations`] (escalations with the case they lead to),
-//! [`orders`] (the orders a list of arrivals or handovers names).
+//! [`orders`] (the orders a list of arrivals or handovers names),
+//! [`directives`] (how far directives reached an area, which a unit
+//! acknowledged, the places a command may address).
 //!
 //! Nothing here writes; the workflows' own loads stay beside their writes.
 
+pub mod directives;
 pub mod escalations;
 pub mod names;
 pub mod orders;

@@ -2,8 +2,11 @@
 //! from another: the charts ([`curve`], [`map`], [`alert_chart`], and the
 //! axes the day charts share, [`day_axes`]), the names behind the ids a list
 //! shows ([`names`]), the health worker's task list ([`task_list`]), the
-//! words of quarantine ([`quarantine`]), and here the small pieces of forms:
-//! enum values as forms send them, symptom boxes and status colours.
+//! words of quarantine ([`quarantine`]), the words of directives
+//! ([`directive_text`]), the home pages' panel of directives to acknowledge
+//! ([`inbox`]) and the board's directives panel ([`directive_board`]), and
+//! here the small pieces of forms: enum values as forms send them, symptom
+//! boxes and status colours.
 //!
 //! A page module imports from here, from [`crate::web`]'s infrastructure
 //! (frame, forms, pager, messages), from the store and the core; never from
@@ -12,6 +15,9 @@
 pub mod alert_chart;
 pub mod curve;
 pub mod day_axes;
+pub mod directive_board;
+pub mod directive_text;
+pub mod inbox;
 pub mod map;
 pub mod names;
 pub mod quarantine;

@@ -2,7 +2,9 @@
 //! the problem on the task's card, by any form that acts on a task (the
 //! worker's acknowledge and complete buttons, the follow-up visit form).
 //!
-//! The cards are one task query and one query for the persons they name.
+//! The cards are one task query and one query for the persons they name;
+//! the page also shows the directives waiting for acknowledgement
+//! ([`super::inbox`]).
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -11,6 +13,7 @@ use cordon_core::task::{TaskKind, TaskStatus};
 use cordon_store::tasks::TaskFilter;
 use uuid::Uuid;
 
+use super::inbox::inbox;
 use super::{SymptomBox, visit_symptoms};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -51,7 +54,8 @@ pub struct TaskCard {
     pub is_visit: bool,
 }
 
-/// The task page: the frame, a flash after an action, and the live list.
+/// The task page: the frame, a flash after an action, the directives to
+/// acknowledge and the live list.
 #[derive(Template)]
 #[template(path = "tasks.html")]
 pub struct TasksPage {
@@ -59,6 +63,7 @@ pub struct TasksPage {
     c: Chrome,
     flash: Option<&'static str>,
     live: String,
+    inbox: String,
 }
 
 /// The live part of the task page: the cards and how many are overdue.
@@ -112,7 +117,7 @@ pub async fn tasks_page(
     let cards = cards(state, viewer, problem).await?;
     let overdue = cards.iter().filter(|c| c.overdue).count();
     let live = TasksLive { t, cards, overdue, symptoms: visit_symptoms(t) }.render()?;
-    Ok(TasksPage { t, c: viewer.chrome(), flash, live })
+    Ok(TasksPage { t, c: viewer.chrome(), flash, live, inbox: inbox(state, viewer, "/tasks").await? })
 }
 
 /// The task list again, with the problem shown on the task's card.
