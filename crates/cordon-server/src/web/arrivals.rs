@@ -29,6 +29,7 @@ use uuid::Uuid;
 
 use super::pager::{self, Pager};
 use super::widgets::names::Names;
+use super::widgets::inbox::inbox;
 use super::widgets::quarantine::{ClosureLine, all_facilities, closure_lines, kind_label, place_label, rule_label};
 use super::widgets::{SymptomBox, symptom_boxes};
 use super::{Chrome, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, page_node, render, render_with, see_other};
@@ -116,6 +117,7 @@ struct ArrivalsPage {
     country_rules: Vec<RuleLine>,
     closures: Vec<ClosureLine>,
     can_edit_rules: bool,
+    inbox: String,
 }
 
 impl ArrivalsPage {
@@ -258,6 +260,7 @@ async fn arrivals_page(
         country_rules,
         closures,
         can_edit_rules: viewer.may(Action::ManageConfiguration, &viewer.user.node_path).is_ok(),
+        inbox: inbox(state, viewer, "/arrivals").await?,
     })
 }
 
