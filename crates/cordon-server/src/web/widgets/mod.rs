@@ -2,7 +2,8 @@
 //! from another: the charts ([`curve`], [`map`], [`alert_chart`], and the
 //! axes the day charts share, [`day_axes`]), the names behind the ids a list
 //! shows ([`names`]), the health worker's task list ([`task_list`]), the
-//! words of quarantine ([`quarantine`]), and here the small pieces of forms:
+//! words of quarantine ([`quarantine`]) and of the community measures
+//! ([`community`], [`alert_level`]), and here the small pieces of forms:
 //! enum values as forms send them, symptom boxes and status colours.
 //!
 //! A page module imports from here, from [`crate::web`]'s infrastructure
@@ -10,6 +11,8 @@
 //! another page.
 
 pub mod alert_chart;
+pub mod alert_level;
+pub mod community;
 pub mod curve;
 pub mod day_axes;
 pub mod map;
