@@ -3,7 +3,8 @@
 //! axes the day charts share, [`day_axes`]), the names behind the ids a list
 //! shows ([`names`]), the health worker's task list ([`task_list`]), the
 //! words of quarantine ([`quarantine`]) and of the community measures
-//! ([`community`], [`alert_level`]), and here the small pieces of forms:
+//! ([`community`], [`alert_level`]), the board's section on those measures
+//! ([`community_board`]), and here the small pieces of forms:
 //! enum values as forms send them, symptom boxes and status colours.
 //!
 //! A page module imports from here, from [`crate::web`]'s infrastructure
@@ -13,6 +14,7 @@
 pub mod alert_chart;
 pub mod alert_level;
 pub mod community;
+pub mod community_board;
 pub mod curve;
 pub mod day_axes;
 pub mod map;
