@@ -19,5 +19,7 @@ mod read_models;
 mod reporter;
 mod spine;
 mod web;
+mod web_community;
+mod web_community_board;
 mod web_paging;
 mod web_quarantine;
