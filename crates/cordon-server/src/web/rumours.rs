@@ -216,8 +216,10 @@ async fn rumours(State(state): State<AppState>, viewer: Viewer, Query(q): Query<
     render(&page)
 }
 
-/// Reads the log form into the API's input, noting the fields that cannot be read.
-fn rumour_input(v: &FormData, unit_code: String, errors: &mut FieldErrors) -> Option<RumourInput> {
+/// Reads the log form into the API's input, noting the fields that cannot
+/// be read and, with placeholders in their place, what the core's own checks
+/// (against `today`) say of the others.
+fn rumour_input(v: &FormData, unit_code: String, today: Date, errors: &mut FieldErrors) -> RumourInput {
     let category = choice::<Category>(v.get("category"));
     if category.is_none() {
         errors.key("category", "reason_choose");
@@ -227,8 +229,19 @@ fn rumour_input(v: &FormData, unit_code: String, errors: &mut FieldErrors) -> Op
         errors.key("heard_on", "reason_date");
     }
     let people = whole_number(v, "people", errors);
-    let id = v.get("id").parse().unwrap_or_else(|_| Uuid::new_v4());
-    Some(RumourInput { id, unit_code, text: v.get("text").to_owned(), category: category?, heard_on: heard_on?, people })
+    let input = RumourInput {
+        id: v.get("id").parse().unwrap_or_else(|_| Uuid::new_v4()),
+        unit_code,
+        text: v.get("text").to_owned(),
+        category: category.unwrap_or(Category::Other),
+        heard_on: heard_on.unwrap_or(today),
+        people: if errors.get("people").is_some() { 1 } else { people },
+    };
+    if let Err(invalid) = input.check(today) {
+        let noted: Vec<_> = invalid.errors.into_iter().filter(|e| errors.get(&e.field).is_none()).collect();
+        errors.extend(noted);
+    }
+    input
 }
 
 async fn log(State(state): State<AppState>, viewer: Viewer, mut v: FormData) -> WebResult<Response> {
@@ -237,9 +250,10 @@ async fn log(State(state): State<AppState>, viewer: Viewer, mut v: FormData) -> 
     let unit = UnitField::of(&state, &viewer.user, &anchor.path, v.get("unit_code")).await?;
     let mut errors = FieldErrors::none();
     let unit_code = unit.code(&v, &mut errors);
-    let input = rumour_input(&v, unit_code, &mut errors);
-    if let (Some(input), true) = (&input, errors.is_empty()) {
-        match crate::actions::rumours::log(&state, &viewer.user, input).await {
+    let today = state.store.settings().await?.local_date(state.now());
+    let input = rumour_input(&v, unit_code, today, &mut errors);
+    if errors.is_empty() {
+        match crate::actions::rumours::log(&state, &viewer.user, &input).await {
             Ok(_) => return Ok(see_other("/rumours?done=logged")),
             Err(e) => errors.absorb(e)?,
         }

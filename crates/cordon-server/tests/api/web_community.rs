@@ -205,6 +205,9 @@ async fn rumours_are_logged_counted_and_answered(app: &TestApp) {
     let (status, _, page) = head.post("/rumours", &form("It is only a cold", "gossip", "3")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains(r#"id="category-error""#) && page.contains("It is only a cold"), "kept in the form: {page}");
+    let (status, _, page) = head.post("/rumours", &form(" ", "gossip", "3")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains(r#"id="category-error""#) && page.contains(r#"id="text-error""#), "every problem at once: {page}");
     let (status, _, page) = head.post("/rumours", &form("It is only a cold", "harmless", "0")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains(r#"id="people-error""#), "{page}");
