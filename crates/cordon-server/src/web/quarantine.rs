@@ -1,5 +1,7 @@
 //! The health worker's quarantine pages: a case's investigation record
-//! (exposure, sample and result, isolation, source case), its contacts (list
+//! (exposure, sample and result, isolation, source case, and a registered
+//! gathering named as the exposure, chosen from those of the worker's
+//! area), its contacts (list
 //! and add; each contact gets a quarantine order where they live), and the
 //! follow-up visit of a person under an order.
 //!
