@@ -12,11 +12,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::case::{self, Case, CaseError, CaseStatus, Classification};
+use crate::gathering::Gathering;
 use crate::jurisdiction::Facility;
 use crate::order::{Order, OrderDraft, OrderKind, OrderPlace, OrderReason};
 use crate::person::Person;
 use crate::policy::{self, Action};
-use crate::refusal::Reason;
+use crate::refusal::{Reason, Record};
 use crate::settings::Settings;
 use crate::user::User;
 use crate::validation::{Invalid, Problems};
@@ -103,6 +104,10 @@ pub struct InvestigationInput {
     /// The case this one caught it from, when known.
     #[serde(default)]
     pub source_case_id: Option<Uuid>,
+    /// A registered gathering the person attended, named as the exposure (by
+    /// its id); the case is then counted in that gathering's cluster.
+    #[serde(default)]
+    pub gathering_id: Option<Uuid>,
 }
 
 /// The stored investigation of a case.
@@ -118,6 +123,9 @@ pub struct Investigation {
     pub isolation: Option<IsolationDecision>,
     /// The source case.
     pub source_case_id: Option<Uuid>,
+    /// The registered gathering named as the exposure.
+    #[serde(default)]
+    pub gathering_id: Option<Uuid>,
     /// Who recorded it last.
     pub recorded_by: Uuid,
     /// When.
@@ -187,6 +195,8 @@ pub struct Context<'a> {
     pub facility: Option<&'a Facility>,
     /// The case named by `source_case_id`.
     pub source: Option<&'a Case>,
+    /// The gathering named by `gathering_id`.
+    pub gathering: Option<&'a Gathering>,
     /// The person's isolation order in force, if any.
     pub isolation_in_force: Option<&'a Order>,
 }
@@ -225,9 +235,10 @@ fn isolation_order(decision: &IsolationDecision, cx: &Context<'_>, now: Timestam
 }
 
 /// Decides what recording `input` on the context's case leads to: the
-/// fields are checked, the facility must exist and the source case must lie
-/// in the worker's jurisdiction; a laboratory result classifies the case; an
-/// isolation decision issues an isolation order unless one is in force.
+/// fields are checked, the facility must exist, and the source case and the
+/// gathering named as exposure must lie in the worker's jurisdiction; a
+/// laboratory result classifies the case; an isolation decision issues an
+/// isolation order unless one is in force.
 pub fn decide(input: &InvestigationInput, cx: Context<'_>, now: Timestamp) -> Result<Recording, Refused> {
     let before = cx.case;
     let history = input.check(before.id, cx.settings.local_date(now))?;
@@ -240,12 +251,19 @@ pub fn decide(input: &InvestigationInput, cx: Context<'_>, now: Timestamp) -> Re
             return Err(Invalid::field("source_case_id", Reason::NoCaseHere).into());
         }
     }
+    if let Some(id) = input.gathering_id {
+        let in_reach = cx.gathering.is_some_and(|g| g.id == id && policy::authorise(cx.worker, Action::Read, &g.unit_path).is_ok());
+        if !in_reach {
+            return Err(Invalid::field("gathering_id", Reason::NotFound { record: Record::Gathering, key: id.to_string() }).into());
+        }
+    }
     let record = Investigation {
         case_id: before.id,
         exposure_history: history,
         sample: input.sample.clone(),
         isolation: input.isolation.clone(),
         source_case_id: input.source_case_id.or(before.source_case_id),
+        gathering_id: input.gathering_id,
         recorded_by: cx.worker.id,
         updated_at: now,
     };
@@ -283,6 +301,15 @@ mod tests {
     }
 
     fn recorded(input: &InvestigationInput, source: Option<&Case>, in_force: Option<&Order>) -> Result<Recording, Refused> {
+        recorded_at(input, source, None, in_force)
+    }
+
+    fn recorded_at(
+        input: &InvestigationInput,
+        source: Option<&Case>,
+        gathering: Option<&Gathering>,
+        in_force: Option<&Order>,
+    ) -> Result<Recording, Refused> {
         let (worker, case, person) = fixtures();
         let settings = Settings::default();
         let cx = Context {
@@ -292,6 +319,7 @@ mod tests {
             settings: &settings,
             facility: None,
             source,
+            gathering,
             isolation_in_force: in_force,
         };
         decide(input, cx, Timestamp::UNIX_EPOCH)
@@ -303,6 +331,7 @@ mod tests {
             sample: Some(Sample { kind: SampleKind::NasalSwab, taken_on: jiff::civil::date(1970, 1, 1), result }),
             isolation: Some(IsolationDecision { place: IsolationPlace::Home, facility_code: None }),
             source_case_id: None,
+            gathering_id: None,
         }
     }
 
@@ -333,6 +362,39 @@ mod tests {
         assert_eq!(recorded(&input, Some(&nearby), None).unwrap().case.source_case_id, Some(Uuid::from_u128(9)));
     }
 
+    fn wedding(id: u128, unit: &crate::jurisdiction::NodePath) -> Gathering {
+        Gathering {
+            id: Uuid::from_u128(id),
+            unit_id: Uuid::from_u128(id + 1),
+            unit_path: unit.clone(),
+            place: "Village hall".into(),
+            starts_at: jiff::civil::date(1970, 1, 1).at(18, 0, 0, 0),
+            expected_size: 12,
+            setting: crate::directive::Setting::Indoor,
+            purpose: "wedding".into(),
+            verdict: crate::gathering::Verdict::Allowed { limit: None },
+            registered_by: Uuid::from_u128(3),
+            registered_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_gathering_named_as_exposure_must_exist_and_lie_in_the_workers_jurisdiction() {
+        let kr = crate::jurisdiction::NodePath::root("KR");
+        let input = InvestigationInput { gathering_id: Some(Uuid::from_u128(20)), ..home_isolation(None) };
+        let nearby = wedding(20, &kr.child("C1").child("U2"));
+        assert_eq!(recorded_at(&input, None, Some(&nearby), None).unwrap().record.gathering_id, Some(Uuid::from_u128(20)));
+        let elsewhere = wedding(20, &kr.child("C2").child("U3"));
+        let not_found = Reason::NotFound { record: Record::Gathering, key: Uuid::from_u128(20).to_string() };
+        for gathering in [Some(&elsewhere), None] {
+            let refused = recorded_at(&input, None, gathering, None).unwrap_err();
+            assert!(matches!(refused, Refused::Invalid(ref i) if i.errors[0].field == "gathering_id" && i.errors[0].reason == not_found));
+        }
+        let other = wedding(21, &kr.child("C1").child("U2"));
+        assert!(recorded_at(&input, None, Some(&other), None).is_err(), "the gathering loaded must be the one named");
+        assert_eq!(recorded(&home_isolation(None), None, None).unwrap().record.gathering_id, None, "naming none links none");
+    }
+
     #[test]
     fn a_named_facility_must_exist() {
         let input = InvestigationInput {
@@ -350,6 +412,7 @@ mod tests {
             sample: None,
             isolation: Some(IsolationDecision { place: IsolationPlace::Facility, facility_code: None }),
             source_case_id: None,
+            gathering_id: None,
         };
         assert_eq!(input.check(Uuid::nil(), jiff::civil::date(2026, 1, 1)).unwrap_err().errors[0].field, "isolation.facility_code");
     }

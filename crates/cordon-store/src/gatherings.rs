@@ -10,7 +10,7 @@ use cordon_core::user::User;
 use jiff::Timestamp;
 use uuid::Uuid;
 
-use crate::db::{from_json, micros};
+use crate::db::{Conn, from_json, micros, subtree};
 use crate::directives::directives_over_in;
 use crate::error::Result;
 use crate::jurisdictions::node_by_code;
@@ -84,9 +84,46 @@ impl Store {
 
     /// A gathering by id.
     pub async fn gathering(&self, id: Uuid) -> Result<Option<Gathering>> {
-        let row: Option<String> = self
-            .read(async |c| Ok(exec!(c, sqlx::query_scalar("SELECT gathering FROM gatherings WHERE id = $1").bind(id), fetch_optional)?))
-            .await?;
-        row.map(|r| from_json("gatherings.gathering", &r)).transpose()
+        self.read(async |c| gathering_in(c, id).await).await
     }
+
+    /// The gatherings registered at or below `path` that cases were linked
+    /// to (their investigation named the gathering as exposure), with the
+    /// count of those cases not discarded: most cases first, then the latest
+    /// start (at most `limit`).
+    pub async fn gathering_clusters(&self, path: &NodePath, limit: i64) -> Result<Vec<Cluster>> {
+        let pattern = subtree(path);
+        let rows: Vec<(String, i64)> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_as(
+                        "SELECT g.gathering, x.cases FROM (SELECT l.gathering_id, COUNT(*) AS cases FROM gathering_cases l \
+                         JOIN cases c ON c.id = l.case_id WHERE l.gathering_path LIKE $1 ESCAPE '\\' AND c.status <> 'discarded' \
+                         GROUP BY l.gathering_id) x JOIN gatherings g ON g.id = x.gathering_id \
+                         ORDER BY x.cases DESC, g.starts_at DESC, g.id LIMIT $2"
+                    )
+                    .bind(&pattern)
+                    .bind(limit),
+                    fetch_all
+                )?)
+            })
+            .await?;
+        rows.into_iter().map(|(g, cases)| Ok(Cluster { gathering: from_json("gatherings.gathering", &g)?, cases })).collect()
+    }
+}
+
+/// A registered gathering with the cases linked to it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Cluster {
+    /// The gathering.
+    pub gathering: Gathering,
+    /// Cases (not discarded) whose investigation named it as exposure.
+    pub cases: i64,
+}
+
+/// The gathering `id`, read inside a transaction or a read.
+pub(crate) async fn gathering_in(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Gathering>> {
+    let row: Option<String> = exec!(c, sqlx::query_scalar("SELECT gathering FROM gatherings WHERE id = $1").bind(id), fetch_optional)?;
+    row.map(|r| from_json("gatherings.gathering", &r)).transpose()
 }

@@ -4,6 +4,7 @@
 
 use cordon_core::case::Case;
 use cordon_core::event::{Event, EventKind};
+use cordon_core::gathering::Gathering;
 use cordon_core::investigation::{self, Investigation, InvestigationInput, IsolationDecision, Recording, Sample};
 use cordon_core::order::{Order, OrderKind};
 use cordon_core::person::Person;
@@ -18,6 +19,7 @@ use crate::cases::{case_by_id, update_case};
 use crate::config::settings_in;
 use crate::db::{Conn, from_micros, micros};
 use crate::error::{Result, StoreError};
+use crate::gatherings::gathering_in;
 use crate::jurisdictions::all_facilities;
 use crate::orders::{issue_in, order_in_force};
 use crate::persons::person_by_id;
@@ -36,12 +38,15 @@ async fn investigation_of(c: &mut Conn<'_>, case_id: Uuid) -> Result<Option<Inve
     )?;
     let Some((case_id, exposure_history, sample, isolation, recorded_by, updated_at)) = row else { return Ok(None) };
     let source: Option<Uuid> = exec!(c, sqlx::query_scalar("SELECT source_case_id FROM cases WHERE id = $1").bind(case_id), fetch_one)?;
+    let gathering: Option<Uuid> =
+        exec!(c, sqlx::query_scalar("SELECT gathering_id FROM gathering_cases WHERE case_id = $1").bind(case_id), fetch_optional)?;
     Ok(Some(Investigation {
         case_id,
         exposure_history,
         sample: sample.map(|j| j.0),
         isolation: isolation.map(|j| j.0),
         source_case_id: source,
+        gathering_id: gathering,
         recorded_by,
         updated_at: from_micros(updated_at)?,
     }))
@@ -65,10 +70,11 @@ impl Store {
     }
 
     /// Records (or updates) the investigation of a case in one transaction:
-    /// loads the case, its person, the facility and source case named, the
-    /// settings and any isolation in force; checks the worker may classify
-    /// the case; lets [`investigation::decide`] check and decide; and stores
-    /// the record, the reclassified case and the isolation order.
+    /// loads the case, its person, the facility, source case and gathering
+    /// named, the settings and any isolation in force; checks the worker may
+    /// classify the case; lets [`investigation::decide`] check and decide; and
+    /// stores the record, the case's link to the gathering, the reclassified
+    /// case and the isolation order.
     pub async fn record_investigation(&self, worker: &User, case_id: Uuid, input: &InvestigationInput, now: Timestamp) -> Result<Recorded> {
         self.write(async |tx| {
             let case = case_by_id(&mut tx.conn, case_id).await?.ok_or_else(|| StoreError::not_found(Record::Case, case_id))?;
@@ -84,6 +90,10 @@ impl Store {
                 Some(id) => case_by_id(&mut tx.conn, id).await?,
                 None => None,
             };
+            let gathering = match input.gathering_id {
+                Some(id) => gathering_in(&mut tx.conn, id).await?,
+                None => None,
+            };
             let isolation_in_force = order_in_force(&mut tx.conn, person.id, OrderKind::Isolation).await?;
             let cx = investigation::Context {
                 worker,
@@ -92,27 +102,48 @@ impl Store {
                 settings: &settings,
                 facility: facility.as_ref(),
                 source: source.as_ref(),
+                gathering: gathering.as_ref(),
                 isolation_in_force: isolation_in_force.as_ref(),
             };
             let recording = investigation::decide(input, cx, now)?;
-            store_recording(tx, worker.id, (&case, &person), recording, now).await
+            store_recording(tx, worker.id, (&case, &person, gathering.as_ref()), recording, now).await
         })
         .await
     }
 }
 
-/// Stores what [`investigation::decide`] decided: the record, the case when
-/// it changed and the isolation order, with their audit records and events.
+/// Links the case to the gathering its record names as exposure (replacing
+/// any earlier link), or unlinks it when the record names none.
+async fn link_gathering(tx: &mut Tx<'_>, case_id: Uuid, gathering: Option<&Gathering>, now: Timestamp) -> Result<()> {
+    exec!(&mut tx.conn, sqlx::query("DELETE FROM gathering_cases WHERE case_id = $1").bind(case_id), execute)?;
+    if let Some(g) = gathering {
+        exec!(
+            &mut tx.conn,
+            sqlx::query("INSERT INTO gathering_cases (case_id, gathering_id, gathering_path, linked_at) VALUES ($1, $2, $3, $4)")
+                .bind(case_id)
+                .bind(g.id)
+                .bind(g.unit_path.as_str())
+                .bind(micros(now)),
+            execute
+        )?;
+    }
+    Ok(())
+}
+
+/// Stores what [`investigation::decide`] decided: the record with its link to
+/// the gathering named, the case when it changed and the isolation order,
+/// with their audit records and events.
 async fn store_recording(
     tx: &mut Tx<'_>,
     worker: Uuid,
-    (before_case, person): (&Case, &Person),
+    (before_case, person, gathering): (&Case, &Person, Option<&Gathering>),
     recording: Recording,
     now: Timestamp,
 ) -> Result<Recorded> {
     let Recording { record, case, isolation } = recording;
     let case_id = before_case.id;
     let before = investigation_of(&mut tx.conn, case_id).await?;
+    link_gathering(tx, case_id, gathering.filter(|g| record.gathering_id == Some(g.id)), now).await?;
     exec!(&mut tx.conn, sqlx::query("DELETE FROM investigations WHERE case_id = $1").bind(case_id), execute)?;
     exec!(
         &mut tx.conn,

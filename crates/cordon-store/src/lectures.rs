@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use uuid::Uuid;
 
-use crate::db::{Conn, from_json, micros, subtree};
+use crate::db::{Conn, from_json, from_micros, micros, subtree};
 use crate::error::{Result, StoreError};
 use crate::jurisdictions::{level_names, node_by_code};
 use crate::{Store, exec};
@@ -127,4 +127,117 @@ impl Store {
         })
         .await
     }
+
+    /// A lecture by id.
+    pub async fn lecture(&self, id: Uuid) -> Result<Option<Lecture>> {
+        self.read(async |c| lecture_by_id(c, id).await).await
+    }
+
+    /// The lectures serving `path` from above: those scheduled for the node
+    /// at `path` or an ancestor of it, starting on or after `from`, latest
+    /// first (at most `limit`). What a unit head's units may attend.
+    pub async fn lectures_over(&self, path: &NodePath, from: Date, limit: i64) -> Result<Vec<Lecture>> {
+        let rows: Vec<String> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_scalar(
+                        "SELECT lecture FROM lectures WHERE $1 LIKE node_path || '%' AND starts_at >= $2 ORDER BY starts_at DESC, id LIMIT $3"
+                    )
+                    .bind(path.as_str())
+                    .bind(from.to_string())
+                    .bind(limit),
+                    fetch_all
+                )?)
+            })
+            .await?;
+        let lectures: Vec<Lecture> = rows.iter().map(|r| from_json("lectures.lecture", r)).collect::<Result<_>>()?;
+        // LIKE reads `_` in a code as any character: keep only true ancestors.
+        Ok(lectures.into_iter().filter(|l| l.node_path.contains(path)).collect())
+    }
+
+    /// The attendance recorded at a lecture by the units at or below `path`, by unit path.
+    pub async fn lecture_attendance(&self, lecture_id: Uuid, path: &NodePath) -> Result<Vec<Attendance>> {
+        let pattern = subtree(path);
+        let rows: Vec<(Uuid, String, i64, Uuid, i64)> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_as(
+                        "SELECT unit_id, unit_path, attended, recorded_by, recorded_at FROM lecture_attendance \
+                         WHERE lecture_id = $1 AND unit_path LIKE $2 ESCAPE '\\' ORDER BY unit_path"
+                    )
+                    .bind(lecture_id)
+                    .bind(&pattern),
+                    fetch_all
+                )?)
+            })
+            .await?;
+        rows.into_iter()
+            .map(|(unit_id, unit_path, attended, recorded_by, recorded_at)| {
+                Ok(Attendance {
+                    lecture_id,
+                    unit_id,
+                    unit_path: NodePath::from_stored(unit_path),
+                    attended: u32::try_from(attended).unwrap_or(0),
+                    recorded_by,
+                    recorded_at: from_micros(recorded_at)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Coverage of `topic` in each child of the node `parent` (by code): the
+    /// units of the child with attendance at a lecture on it starting on or
+    /// after `from`, out of all its units. Two grouped queries.
+    pub async fn lecture_coverage_by_child(&self, parent: Uuid, topic: &str, from: Date) -> Result<Vec<ChildCoverage>> {
+        self.read(async |c| {
+            let deepest = i64::try_from(level_names(c).await?.len()).unwrap_or(1) - 1;
+            let units: Vec<(String, String, i64)> = exec!(
+                c,
+                sqlx::query_as(
+                    "SELECT n.code, n.name, COUNT(u.id) FROM nodes n LEFT JOIN nodes u \
+                       ON u.path LIKE (REPLACE(n.path, '_', '\\_') || '%') ESCAPE '\\' AND u.level = $2 \
+                     WHERE n.parent_id = $1 GROUP BY n.code, n.name ORDER BY n.code"
+                )
+                .bind(parent)
+                .bind(deepest),
+                fetch_all
+            )?;
+            let covered: Vec<(String, i64)> = exec!(
+                c,
+                sqlx::query_as(
+                    "SELECT n.code, COUNT(DISTINCT a.unit_id) FROM nodes n JOIN lecture_attendance a \
+                       ON a.unit_path LIKE (REPLACE(n.path, '_', '\\_') || '%') ESCAPE '\\' \
+                     JOIN lectures l ON l.id = a.lecture_id \
+                     WHERE n.parent_id = $1 AND l.topic = $2 AND l.starts_at >= $3 AND a.attended > 0 GROUP BY n.code"
+                )
+                .bind(parent)
+                .bind(topic.trim())
+                .bind(from.to_string()),
+                fetch_all
+            )?;
+            let covered: std::collections::HashMap<String, i64> = covered.into_iter().collect();
+            Ok(units
+                .into_iter()
+                .map(|(code, name, units)| {
+                    let reached = covered.get(&code).copied().unwrap_or(0);
+                    let coverage = Coverage { covered: u32::try_from(reached).unwrap_or(0), units: u32::try_from(units).unwrap_or(0) };
+                    ChildCoverage { code, name, coverage }
+                })
+                .collect())
+        })
+        .await
+    }
+}
+
+/// Lecture coverage of one child of a node.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ChildCoverage {
+    /// The child's code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Its units reached, out of its units.
+    pub coverage: Coverage,
 }

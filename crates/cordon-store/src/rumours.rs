@@ -32,6 +32,20 @@ pub struct WeekCount {
     pub people: i64,
 }
 
+/// How many people said things of one category in one area (a child of the
+/// node counted under) since a week.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AreaCount {
+    /// The area's code.
+    pub code: String,
+    /// The category.
+    pub category: Category,
+    /// Rumours logged.
+    pub rumours: i64,
+    /// People who said them.
+    pub people: i64,
+}
+
 /// The name a category is stored under.
 fn category_str(c: Category) -> &'static str {
     match c {
@@ -146,6 +160,41 @@ impl Store {
             .map(|(week, category, rumours, people)| {
                 let category = parse_enum("rumours.category", &category, |s| Category::ALL.into_iter().find(|c| category_str(*c) == s))?;
                 Ok(WeekCount { week: parse_date("rumours.week", &week)?, category, rumours, people })
+            })
+            .collect()
+    }
+
+    /// A rumour by id.
+    pub async fn rumour(&self, id: Uuid) -> Result<Option<Rumour>> {
+        let row: Option<String> = self
+            .read(async |c| Ok(exec!(c, sqlx::query_scalar("SELECT rumour FROM rumours WHERE id = $1").bind(id), fetch_optional)?))
+            .await?;
+        row.map(|r| from_json("rumours.rumour", &r)).transpose()
+    }
+
+    /// Rumours and people per child of the node `parent` and category, for
+    /// the weeks from `from` (a Monday) on; areas where nothing was heard
+    /// are left out.
+    pub async fn rumour_counts_by_area(&self, parent: Uuid, from: Date) -> Result<Vec<AreaCount>> {
+        let rows: Vec<(String, String, i64, i64)> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_as(
+                        "SELECT n.code, r.category, COUNT(r.id), CAST(SUM(r.people) AS BIGINT) FROM nodes n JOIN rumours r \
+                           ON r.unit_path LIKE (REPLACE(n.path, '_', '\\_') || '%') ESCAPE '\\' AND r.week >= $2 \
+                         WHERE n.parent_id = $1 GROUP BY n.code, r.category ORDER BY n.code, r.category"
+                    )
+                    .bind(parent)
+                    .bind(from.to_string()),
+                    fetch_all
+                )?)
+            })
+            .await?;
+        rows.into_iter()
+            .map(|(code, category, rumours, people)| {
+                let category = parse_enum("rumours.category", &category, |s| Category::ALL.into_iter().find(|c| category_str(*c) == s))?;
+                Ok(AreaCount { code, category, rumours, people })
             })
             .collect()
     }

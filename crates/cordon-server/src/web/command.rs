@@ -24,6 +24,8 @@ use jiff::{SignedDuration, Span, Timestamp};
 use serde::Deserialize;
 
 use super::form::url_encode;
+use super::widgets::alert_level::{LevelBadge, every_level};
+use super::widgets::community_board;
 use super::widgets::curve::{self as epicurve, CurveDay, fill_days, status_colour};
 use super::widgets::directive_board::board_directives;
 use super::widgets::inbox::inbox;
@@ -121,6 +123,8 @@ struct BoardLive {
     tasks: Vec<Line>,
     escalations: Vec<Line>,
     directives: String,
+    /// The community measures' section ([`community_board`]), rendered.
+    community: String,
 }
 
 async fn children_of(state: &AppState, node: &Node) -> WebResult<Vec<ChildLink>> {
@@ -192,6 +196,7 @@ async fn board_fragment(state: &AppState, viewer: &Viewer, node: &Node) -> WebRe
         tasks: lists.tasks,
         escalations: lists.escalations,
         directives: board_directives(state, t, node).await?.render()?,
+        community: community_board::section(state, t, node).await?,
     })
 }
 
@@ -366,6 +371,8 @@ pub struct MapRow {
     pub population: i64,
     /// Rate per 100,000, formatted.
     pub rate: String,
+    /// The alert level in force, if one was set.
+    pub level: Option<LevelBadge>,
 }
 
 #[derive(Template)]
@@ -377,8 +384,15 @@ struct MapPage {
     crumbs: Vec<Crumb>,
     svg: String,
     legend: Vec<LegendEntry>,
+    level_legend: Vec<LevelBadge>,
     caption: String,
     rows: Vec<MapRow>,
+}
+
+/// The alert level in force at each child of `node` that has one, by node id.
+async fn child_levels(state: &AppState, node: &Node) -> WebResult<std::collections::HashMap<uuid::Uuid, u8>> {
+    let levels = state.store.alert_levels_under(&node.path).await?;
+    Ok(levels.into_iter().filter(|l| l.node_path.parent().as_ref() == Some(&node.path)).map(|l| (l.node_id, l.level)).collect())
 }
 
 async fn map(State(state): State<AppState>, viewer: Viewer, Query(q): Query<NodeQuery>) -> WebResult<Response> {
@@ -397,6 +411,7 @@ async fn map(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Node
         Some(rings) if !rings.is_empty() => (Plane::LonLat, rings),
         _ => (Plane::Layout, hex_layout(children.len()).into_iter().map(|ring| vec![ring]).collect()),
     };
+    let levels = child_levels(&state, &node).await?;
     let regions: Vec<Region> = children
         .iter()
         .zip(shapes)
@@ -407,6 +422,7 @@ async fn map(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Node
             reports: c.reports,
             population: c.node.population,
             rings,
+            level: levels.get(&c.node.id).copied(),
         })
         .collect();
     let rows = regions
@@ -417,6 +433,7 @@ async fn map(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Node
             reports: r.reports,
             population: r.population,
             rate: r.rate().map_or_else(|| "–".into(), |x| format!("{x:.1}")),
+            level: r.level.map(|l| LevelBadge::of(t, l)),
         })
         .collect();
     let caption = t.fill("map_caption", format!("{from} – {to}, {} ({})", node.name, node.code));
@@ -426,6 +443,7 @@ async fn map(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Node
         crumbs: breadcrumbs(&state, &viewer, &node).await?,
         svg: if regions.is_empty() { String::new() } else { choropleth::svg(t, &regions, plane) },
         legend: legend(t),
+        level_legend: every_level(t),
         caption,
         rows,
         node,

@@ -336,11 +336,15 @@ mod tests {
             .filter(|p| p.file_name().is_some_and(|n| !n.to_string_lossy().ends_with("_table.rs")))
             .map(|p| (p, std::fs::read_to_string(p).unwrap()))
             .collect();
-        // The names of the templates' inputs are form fields: `v.get("note")` reads one.
-        let fields: std::collections::HashSet<&str> = texts
-            .iter()
-            .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
+        // The names of the templates' inputs are form fields: `v.get("note")`
+        // reads one. A form macro's input is named by the first quoted
+        // argument of its call (`{% call f::input(t, errors, v, "note", ...) %}`).
+        let html = || texts.iter().filter(|(p, _)| p.extension().is_some_and(|e| e == "html"));
+        let fields: std::collections::HashSet<&str> = html()
             .flat_map(|(_, text)| text.split("name=\"").skip(1).filter_map(|piece| piece.split('"').next()))
+            .chain(
+                html().flat_map(|(_, text)| text.split("{% call ").skip(1).filter_map(|call| call.split("%}").next()?.split('"').nth(1))),
+            )
             .collect();
         let mut missing = Vec::new();
         for (path, text) in &texts {

@@ -8,13 +8,15 @@
 //! [`messages`]. One module per page group: [`session`] (sign-in, language,
 //! home), [`reporter`], [`worker`], [`quarantine`], [`command`], [`alerts`],
 //! [`orders`], [`handovers`], [`arrivals`], [`entry_rules`],
-//! [`roster`], [`admin`], [`directives`]; [`assets`] serves the stylesheet,
-//! the script and the service worker. Pages do not import each other: what
-//! several show alike (charts, names, the task list, form pieces, the panel
-//! of directives to acknowledge) is in [`widgets`], and the frame, forms
-//! ([`form`]) and paging ([`pager`]) are infrastructure.
+//! [`roster`], [`admin`], [`directives`], and the community measures:
+//! [`gatherings`], [`lectures`], [`rumours`], [`alert_levels`]; [`assets`]
+//! serves the stylesheet, the script and the service worker. Pages do not
+//! import each other: what several show alike (charts, names, the task list,
+//! form pieces, the panel of directives to acknowledge) is in [`widgets`],
+//! and the frame, forms ([`form`]) and paging ([`pager`]) are infrastructure.
 
 pub mod admin;
+pub mod alert_levels;
 pub mod alerts;
 pub mod arrivals;
 pub mod assets;
@@ -22,13 +24,16 @@ pub mod command;
 pub mod directives;
 pub mod entry_rules;
 pub mod form;
+pub mod gatherings;
 pub mod handovers;
+pub mod lectures;
 pub mod messages;
 pub mod orders;
 pub mod pager;
 pub mod quarantine;
 pub mod reporter;
 pub mod roster;
+pub mod rumours;
 pub mod session;
 pub mod widgets;
 pub mod worker;
@@ -69,6 +74,10 @@ pub fn router() -> Router<AppState> {
         .merge(command::router())
         .merge(alerts::router())
         .merge(directives::router())
+        .merge(gatherings::router())
+        .merge(lectures::router())
+        .merge(rumours::router())
+        .merge(alert_levels::router())
         .merge(roster::router())
         .merge(admin::router())
         .layer(middleware::from_fn(guard))
@@ -322,6 +331,7 @@ impl Chrome {
         let path = here.split('?').next().unwrap_or(here);
         let nav = links
             .iter()
+            .chain(community_links(user.role))
             .map(|(href, key)| NavItem { href, label: t.get(key), current: path == *href || path.starts_with(&format!("{href}/")) })
             .collect();
         Chrome {
@@ -332,6 +342,21 @@ impl Chrome {
             css: assets::css_url(),
             js: assets::js_url(),
         }
+    }
+}
+
+/// The links to the community measures' pages a role works with: unit heads
+/// register gatherings, log what residents say and record lecture
+/// attendance; health workers also schedule lectures; commands see all of
+/// it, and the alert levels.
+fn community_links(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Reporter => &[("/gatherings", "gathering_nav"), ("/rumours", "rumour_nav"), ("/lectures", "lecture_nav_attendance")],
+        Role::HealthWorker => &[("/gatherings", "gathering_nav"), ("/rumours", "rumour_nav"), ("/lectures", "lecture_nav")],
+        Role::CommandOfficer => {
+            &[("/gatherings", "gathering_nav"), ("/lectures", "lecture_nav"), ("/rumours", "rumour_nav"), ("/alert-levels", "level_nav")]
+        }
+        Role::BorderOfficer | Role::Administrator => &[],
     }
 }
 

@@ -1,5 +1,7 @@
 //! The health worker's quarantine pages: a case's investigation record
-//! (exposure, sample and result, isolation, source case), its contacts (list
+//! (exposure, sample and result, isolation, source case, and a registered
+//! gathering named as the exposure, chosen from those of the worker's
+//! area), its contacts (list
 //! and add; each contact gets a quarantine order where they live), and the
 //! follow-up visit of a person under an order.
 //!
@@ -27,6 +29,7 @@ use cordon_store::followups::VisitInput;
 use jiff::civil::Date;
 use uuid::Uuid;
 
+use super::widgets::community::gathering_label;
 use super::widgets::names::{Names, person_name};
 use super::widgets::task_list::task_problem;
 use super::widgets::{choice, name_of};
@@ -67,16 +70,25 @@ struct InvestigationPage {
     sample_kinds: Vec<Choice>,
     results: Vec<Choice>,
     places: Vec<Choice>,
+    gatherings: Vec<(String, String, bool)>,
 }
 
 impl InvestigationPage {
     fn other_errors(&self) -> Vec<Notes> {
-        self.errors.other(&["exposure_history", "sample", "isolation", "source_case_id"])
+        self.errors.other(&["exposure_history", "sample", "isolation", "source_case_id", "gathering_id"])
     }
 }
 
-fn investigation_page(viewer: &Viewer, case: &Case, person: String, v: FormData, errors: FieldErrors) -> InvestigationPage {
+async fn investigation_page(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &Case,
+    v: FormData,
+    errors: FieldErrors,
+) -> WebResult<InvestigationPage> {
     let t = viewer.lang;
+    let person = person_name(state, case.person_id).await?;
+    let gatherings = exposure_gatherings(state, viewer, v.get("gathering_id")).await?;
     let sample_kinds = choices(
         t,
         v.get("sample.kind"),
@@ -99,7 +111,18 @@ fn investigation_page(viewer: &Viewer, case: &Case, person: String, v: FormData,
         v.get("isolation.place"),
         &[("home", "isolation_home"), ("facility", "isolation_facility"), ("hospital", "isolation_hospital")],
     );
-    InvestigationPage { t, c: viewer.chrome(), case_id: case.id.to_string(), person, v, errors, sample_kinds, results, places }
+    Ok(InvestigationPage {
+        t,
+        c: viewer.chrome(),
+        case_id: case.id.to_string(),
+        person,
+        v,
+        errors,
+        sample_kinds,
+        results,
+        places,
+        gatherings,
+    })
 }
 
 async fn investigation(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> WebResult<Response> {
@@ -117,9 +140,9 @@ async fn investigation(State(state): State<AppState>, viewer: Viewer, Path(id): 
             v.set("isolation.facility_code", d.facility_code.unwrap_or_default());
         }
         v.set("source_case_id", i.source_case_id.map(|c| c.to_string()).unwrap_or_default());
+        v.set("gathering_id", i.gathering_id.map(|g| g.to_string()).unwrap_or_default());
     }
-    let person = person_name(&state, case.person_id).await?;
-    render(&investigation_page(&viewer, &case, person, v, FieldErrors::none()))
+    render(&investigation_page(&state, &viewer, &case, v, FieldErrors::none()).await?)
 }
 
 /// Reads the investigation form into the API's input, noting unreadable fields.
@@ -165,7 +188,17 @@ fn investigation_input(v: &FormData, errors: &mut FieldErrors) -> InvestigationI
             id
         }
     };
-    InvestigationInput { exposure_history: v.opt("exposure_history").map(str::to_owned), sample, isolation, source_case_id }
+    let gathering_id = match v.opt("gathering_id") {
+        None => None,
+        Some(text) => {
+            let id = text.parse::<Uuid>().ok();
+            if id.is_none() {
+                errors.key("gathering_id", "reason_choose");
+            }
+            id
+        }
+    };
+    InvestigationInput { exposure_history: v.opt("exposure_history").map(str::to_owned), sample, isolation, source_case_id, gathering_id }
 }
 
 async fn save_investigation(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, v: FormData) -> WebResult<Response> {
@@ -178,8 +211,21 @@ async fn save_investigation(State(state): State<AppState>, viewer: Viewer, Path(
             Err(e) => errors.absorb(e)?,
         }
     }
-    let person = person_name(&state, case.person_id).await?;
-    render_with(StatusCode::UNPROCESSABLE_ENTITY, &investigation_page(&viewer, &case, person, v, errors))
+    render_with(StatusCode::UNPROCESSABLE_ENTITY, &investigation_page(&state, &viewer, &case, v, errors).await?)
+}
+
+/// The gatherings a worker may name as a case's exposure: the latest
+/// registered in their area, and the one the record names already.
+async fn exposure_gatherings(state: &AppState, viewer: &Viewer, chosen: &str) -> WebResult<Vec<(String, String, bool)>> {
+    let mut found = state.store.gatherings_under(&viewer.user.node_path, 100).await?;
+    if let Ok(id) = chosen.parse::<Uuid>()
+        && !found.iter().any(|g| g.id == id)
+        && let Some(named) = state.store.gathering(id).await?
+        && viewer.may(Action::Read, &named.unit_path).is_ok()
+    {
+        found.push(named);
+    }
+    Ok(found.iter().map(|g| (g.id.to_string(), gathering_label(g), g.id.to_string() == chosen)).collect())
 }
 
 /// Records the investigation through the action the API uses.

@@ -26,6 +26,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::widgets::inbox::inbox;
+use super::widgets::community::anchored_unit;
 use super::widgets::names::Names;
 use super::widgets::{SymptomBox, report_status_class, symptom_boxes};
 use super::{Chrome, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, local_time, render, render_with, see_other};
@@ -96,14 +97,6 @@ impl ReportPage {
     }
 }
 
-/// The unit a reporter is anchored at, when their anchor is a unit (the
-/// deepest level of the tree).
-async fn anchored_unit(state: &AppState, viewer: &Viewer) -> WebResult<Option<Node>> {
-    let levels = state.store.levels().await?;
-    let node = state.store.node(viewer.user.node_id).await?;
-    Ok(node.filter(|n| usize::try_from(n.level + 1) == Ok(levels.len())))
-}
-
 fn resident_option(p: &Person, t: Lang, chosen: &str) -> ResidentOption {
     let mut label = format!("{} ({})", p.full_name, t.fill("born_in", p.birth_year));
     if let Some(address) = &p.address {
@@ -136,7 +129,7 @@ async fn report_page(
     duplicates: Vec<Person>,
 ) -> WebResult<ReportPage> {
     let t = viewer.lang;
-    let fixed_unit = anchored_unit(state, viewer).await?;
+    let fixed_unit = anchored_unit(state, &viewer.user).await?;
     let q = v.get("q").to_owned();
     let chosen = v.get("person_id").to_owned();
     let residents = match &fixed_unit {
@@ -174,7 +167,7 @@ fn parse_decimal(text: &str) -> Option<f64> {
 
 async fn submit_report(State(state): State<AppState>, viewer: Viewer, mut v: FormData) -> WebResult<Response> {
     let mut errors = FieldErrors::none();
-    let fixed_unit = anchored_unit(&state, &viewer).await?;
+    let fixed_unit = anchored_unit(&state, &viewer.user).await?;
     let unit_code = match &fixed_unit {
         Some(unit) => unit.code.clone(),
         None => v.get("unit_code").to_owned(),
@@ -411,7 +404,7 @@ async fn daily_page(
     let now = state.now();
     let today = state.store.settings().await?.local_date(now);
     let yesterday = today.yesterday().unwrap_or(today);
-    let fixed_unit = anchored_unit(state, viewer).await?;
+    let fixed_unit = anchored_unit(state, &viewer.user).await?;
     let units = match &fixed_unit {
         Some(_) => Vec::new(),
         None => state.store.units_under(&viewer.user.node_path).await?.into_iter().take(500).collect(),
@@ -454,7 +447,7 @@ async fn daily_form(State(state): State<AppState>, viewer: Viewer, Query(q): Que
 
 async fn file_daily(State(state): State<AppState>, viewer: Viewer, mut v: FormData) -> WebResult<Response> {
     let mut errors = FieldErrors::none();
-    let unit_code = match anchored_unit(&state, &viewer).await? {
+    let unit_code = match anchored_unit(&state, &viewer.user).await? {
         Some(unit) => unit.code,
         None => v.get("unit_code").to_owned(),
     };

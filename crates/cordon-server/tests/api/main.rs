@@ -21,5 +21,7 @@ mod reporter;
 mod spine;
 mod web;
 mod web_directives;
+mod web_community;
+mod web_community_board;
 mod web_paging;
 mod web_quarantine;

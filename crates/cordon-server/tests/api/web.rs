@@ -67,7 +67,7 @@ pub(crate) fn location(headers: &HeaderMap) -> &str {
 on_both_backends!(an_officer_finds_an_alert_reads_its_chart_and_reviews_it, a_malformed_id_in_a_page_address_gets_the_error_page);
 
 /// A GET in Korean.
-async fn get_in_korean(b: &Browser, path: &str) -> (StatusCode, String) {
+pub(crate) async fn get_in_korean(b: &Browser, path: &str) -> (StatusCode, String) {
     let r = b.http.get(format!("{}{path}", b.base)).header("accept-language", "ko-KR,ko;q=0.9").send().await.unwrap();
     (r.status(), r.text().await.unwrap())
 }

@@ -6,10 +6,13 @@
 //! draws them with [`Plane::LonLat`], projected equirectangularly, north up;
 //! otherwise [`hex_layout`] generates a tessellation of hexagons, one per
 //! child in code order. Every region is a link (drill-down)
-//! with a `<title>` saying what its colour means.
+//! with a `<title>` saying what its colour means. A region whose alert level
+//! is set wears a badge with the level's number, and an outline in the
+//! level's colour (levels 1 to 3; [`super::alert_level::LEVEL_COLOURS`]).
 
 use std::fmt::Write;
 
+use super::alert_level::{level_colour, level_label};
 use crate::web::Lang;
 
 /// The rings of a stored boundary (GeoJSON `Polygon` or `MultiPolygon`
@@ -74,6 +77,8 @@ pub struct Region {
     pub population: i64,
     /// Outer rings (and holes) of the region's polygons.
     pub rings: Rings,
+    /// The alert level in force, when one was ever set.
+    pub level: Option<u8>,
 }
 
 impl Region {
@@ -149,18 +154,26 @@ pub fn svg(t: Lang, regions: &[Region], plane: Plane) -> String {
         }
         let (cx, cy) = if count > 0.0 { (sx / count, sy / count) } else { (0.0, 0.0) };
         let rate_text = rate.map_or_else(|| "–".into(), |r| format!("{r:.1}"));
-        let title = match rate {
+        let mut title = match rate {
             Some(r) => format!("{}: {}", region.name, t.fill("map_region_title", format!("{} / {r:.1}", region.reports))),
             None => format!("{}: {}", region.name, t.get("map_no_population")),
         };
+        if let Some(level) = region.level {
+            title = format!("{title}; {}", t.fill("level_map_title", level_label(t, level)));
+        }
+        let (stroke, width) = match region.level {
+            Some(level) if level > 0 => (level_colour(level), 4),
+            _ => ("#ffffff", 2),
+        };
         let _ = write!(
             out,
-            r##"<a href="{href}" class="region"><title>{title}</title><path d="{d}" fill="{fill}" stroke="#ffffff" stroke-width="2"/><text x="{cx:.1}" y="{y1:.1}" text-anchor="middle" fill="{ink}" font-size="13" font-weight="600">{code}</text><text x="{cx:.1}" y="{y2:.1}" text-anchor="middle" fill="{ink}" font-size="12">{rate_text}</text></a>"##,
+            r#"<a href="{href}" class="region"><title>{title}</title><path d="{d}" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/><text x="{cx:.1}" y="{y1:.1}" text-anchor="middle" fill="{ink}" font-size="13" font-weight="600">{code}</text><text x="{cx:.1}" y="{y2:.1}" text-anchor="middle" fill="{ink}" font-size="12">{rate_text}</text>{badge}</a>"#,
             href = escape(&region.href),
             title = escape(&title),
             y1 = cy - 2.0,
             y2 = cy + 14.0,
             code = escape(&region.code),
+            badge = region.level.map(|level| level_badge(level, cx, cy - 30.0)).unwrap_or_default(),
         );
     }
     out.push_str("</svg>");
@@ -227,6 +240,15 @@ pub fn legend(t: Lang) -> Vec<LegendEntry> {
     out
 }
 
+/// The badge of an alert level: a disc in the level's colour with its number.
+fn level_badge(level: u8, cx: f64, cy: f64) -> String {
+    format!(
+        r##"<g class="level-badge" data-level="{level}"><circle cx="{cx:.1}" cy="{cy:.1}" r="10" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/><text x="{cx:.1}" y="{ty:.1}" text-anchor="middle" fill="#ffffff" font-size="12" font-weight="bold">{level}</text></g>"##,
+        colour = level_colour(level),
+        ty = cy + 4.0,
+    )
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
@@ -257,10 +279,13 @@ mod tests {
                 reports: i,
                 population: if i == 0 { 0 } else { 50_000 },
                 rings: vec![ring],
+                level: u8::try_from(i % 5).ok().filter(|l| *l < 4),
             })
             .collect();
         let svg = svg(Lang::En, &regions, Plane::Layout);
         assert_eq!(svg.matches("<path").count(), 7);
+        assert_eq!(svg.matches(r#"class="level-badge""#).count(), 6, "the regions with a level (0 to 3) wear its badge");
+        assert!(svg.contains(r#"data-level="3""#) && svg.contains("alert level 3 · Emergency"), "{svg}");
         assert!(svg.contains("&lt;Child 3&gt;"), "names are escaped");
         for number in svg.split(['M', 'L', ',', 'Z', '"']).filter_map(|s| s.parse::<f64>().ok()) {
             assert!((-1.0..=WIDTH + 1.0).contains(&number), "{number} outside the drawing");
@@ -279,7 +304,8 @@ mod tests {
     #[test]
     fn real_boundaries_are_projected_north_up() {
         let square = vec![(126.0, 37.0), (127.0, 37.0), (127.0, 38.0), (126.0, 38.0)];
-        let region = Region { code: "A".into(), name: "A".into(), href: "/".into(), reports: 0, population: 1, rings: vec![square] };
+        let region =
+            Region { code: "A".into(), name: "A".into(), href: "/".into(), reports: 0, population: 1, rings: vec![square], level: None };
         let project = projection(std::slice::from_ref(&region), Plane::LonLat);
         let (_, south) = project((126.0, 37.0));
         let (_, north) = project((126.0, 38.0));

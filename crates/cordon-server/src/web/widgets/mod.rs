@@ -4,15 +4,19 @@
 //! shows ([`names`]), the health worker's task list ([`task_list`]), the
 //! words of quarantine ([`quarantine`]), the words of directives
 //! ([`directive_text`]), the home pages' panel of directives to acknowledge
-//! ([`inbox`]) and the board's directives panel ([`directive_board`]), and
-//! here the small pieces of forms: enum values as forms send them, symptom
-//! boxes and status colours.
+//! ([`inbox`]), the board's directives panel ([`directive_board`]), the words
+//! of the community measures ([`community`], [`alert_level`]) and the
+//! board's section on them ([`community_board`]), and here the small pieces
+//! of forms: enum values as forms send them, symptom boxes and status colours.
 //!
 //! A page module imports from here, from [`crate::web`]'s infrastructure
 //! (frame, forms, pager, messages), from the store and the core; never from
 //! another page.
 
 pub mod alert_chart;
+pub mod alert_level;
+pub mod community;
+pub mod community_board;
 pub mod curve;
 pub mod day_axes;
 pub mod directive_board;

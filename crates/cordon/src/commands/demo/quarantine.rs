@@ -42,6 +42,7 @@ impl Feeder {
             sample: Some(Sample { kind: SampleKind::NasalSwab, taken_on: today, result: None }),
             isolation: isolate.then_some(IsolationDecision { place: IsolationPlace::Home, facility_code: None }),
             source_case_id: None,
+            gathering_id: None,
         };
         // The investigation record (and its isolation order) from the tracing
         // day on; before it, the history keeps to classifications.
