@@ -28,8 +28,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::pager::{self, Pager};
-use super::widgets::names::Names;
 use super::widgets::inbox::inbox;
+use super::widgets::names::Names;
 use super::widgets::quarantine::{ClosureLine, all_facilities, closure_lines, kind_label, place_label, rule_label};
 use super::widgets::{SymptomBox, symptom_boxes};
 use super::{Chrome, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, page_node, render, render_with, see_other};

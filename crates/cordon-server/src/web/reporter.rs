@@ -25,8 +25,8 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::widgets::inbox::inbox;
 use super::widgets::community::anchored_unit;
+use super::widgets::inbox::inbox;
 use super::widgets::names::Names;
 use super::widgets::{SymptomBox, report_status_class, symptom_boxes};
 use super::{Chrome, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, local_time, render, render_with, see_other};

@@ -19,6 +19,7 @@
 mod feed;
 mod history;
 mod live;
+mod measures;
 mod quarantine;
 mod record;
 mod reopen;
@@ -198,12 +199,12 @@ async fn build(store: &Store, plan: &Plan, now: Timestamp) -> anyhow::Result<(li
     let mut feeder = feed::Feeder::new(store.clone());
     let past: Vec<_> = (0..plan.days).flat_map(|_| sim.step()).collect();
     let midnight = map.at(SimTime::at(plan.days, 0));
-    let stretch = history::Stretch { label: "history", from: map.at(SimTime::at(0, 0)), until: midnight, daily_from };
+    let stretch = history::Stretch { label: "history", start, from: map.at(SimTime::at(0, 0)), until: midnight, daily_from };
     history::feed(&world, &sim, &mut feeder, &past, &map, &stretch).await?;
     let (history, totals) = (feeder.fed, sim.totals());
     let mut today_actions = sim.step();
     let later = today_actions.split_off(today_actions.partition_point(|s| map.at(s.at) <= now));
-    let stretch = history::Stretch { label: "today so far", from: midnight, until: now, daily_from };
+    let stretch = history::Stretch { label: "today so far", start, from: midnight, until: now, daily_from };
     history::feed(&world, &sim, &mut feeder, &today_actions, &map, &stretch).await?;
     let live_map = live_map(&map, now, plan.speed)?;
     let live = live::Live { world, sim, feeder, later, map: live_map, rostered_until: until };

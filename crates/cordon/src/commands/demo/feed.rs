@@ -25,6 +25,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
+use super::measures::Measures;
 use super::setup::World;
 
 /// How simulated times become instants.
@@ -89,6 +90,18 @@ pub struct Fed {
     pub visits: u64,
     /// Arrivals registered at the border.
     pub arrivals: u64,
+    /// Directives issued by the command.
+    pub directives: u64,
+    /// Units escalated for not acknowledging a directive in time.
+    pub unacknowledged: u64,
+    /// Gatherings registered, and how many of them were refused.
+    pub gatherings: u64,
+    /// Gatherings refused under the limit in force.
+    pub gatherings_refused: u64,
+    /// Rumours logged by unit heads.
+    pub rumours: u64,
+    /// Alert levels set.
+    pub levels: u64,
     /// Actions the rules refused.
     pub refused: u64,
 }
@@ -113,6 +126,8 @@ pub struct Feeder {
     reopened: bool,
     pub(super) persons: HashMap<u32, Uuid>,
     pub(super) opened: HashMap<ReportKey, Opened>,
+    /// The command's measures so far.
+    pub(super) measures: Measures,
     /// Running counts.
     pub fed: Fed,
 }
@@ -120,12 +135,12 @@ pub struct Feeder {
 impl Feeder {
     /// A feeder writing to `store`.
     pub fn new(store: Store) -> Feeder {
-        Feeder { store, reopened: false, persons: HashMap::new(), opened: HashMap::new(), fed: Fed::default() }
+        Feeder { store, reopened: false, persons: HashMap::new(), opened: HashMap::new(), measures: Measures::new(), fed: Fed::default() }
     }
 
     /// A feeder for a demo opened again, which knows none of the stored ids.
     pub fn reopened(store: Store) -> Feeder {
-        Feeder { reopened: true, ..Feeder::new(store) }
+        Feeder { reopened: true, measures: Measures::default(), ..Feeder::new(store) }
     }
 
     /// Applies one action at `at`; `map` dates its onset days.
@@ -255,6 +270,8 @@ impl Feeder {
         if silent {
             self.fed.silent += self.store.escalate_silent_units(at).await.context("escalating silent units")?.len() as u64;
         }
+        let late = self.store.escalate_unacknowledged_directives(at).await.context("escalating unacknowledged directives")?;
+        self.fed.unacknowledged += late.len() as u64;
         if orders {
             self.store.release_due_orders(at).await.context("releasing ended orders")?;
             self.store.create_due_follow_ups(at).await.context("creating the day's follow-up visits")?;

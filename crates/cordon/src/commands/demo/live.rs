@@ -3,7 +3,9 @@
 //! comes, so the dashboard moves. `--speed N` runs simulated time N times
 //! faster than real time; instants and dates stay on the real clock so the
 //! server's "today" agrees. The task also keeps the rosters three days ahead.
-//! The server's own background job escalates overdue tasks and silent units.
+//! The command's measures of each new day are taken when the day begins.
+//! The server's own background job escalates overdue tasks, silent units
+//! and unacknowledged directives.
 //! The task stops between two actions when the server stops.
 
 use std::collections::VecDeque;
@@ -71,6 +73,8 @@ async fn step(store: &Store, live: &mut Live, buffer: &mut VecDeque<Scheduled>, 
         let day = live.sim.day();
         buffer.extend(live.sim.step());
         tracing::info!(day, actions = buffer.len(), "the simulation moved to a new day");
+        let date = live.world.settings.local_date(now);
+        live.feeder.measures(&live.world, &live.sim, (day, date), now).await?;
     }
     let today = live.world.settings.local_date(now);
     let horizon = today.checked_add(jiff::Span::new().days(3))?;

@@ -160,7 +160,11 @@ impl Feeder {
         if let Some(entry) = world.entries.first() {
             let code = entry.facility.code.clone();
             let to = plus(date, 28);
-            orders.push((Measure::Border { point_of_entry_code: code.clone(), open: false }, Some(to), closure_texts(&code, date, Some(to))));
+            orders.push((
+                Measure::Border { point_of_entry_code: code.clone(), open: false },
+                Some(to),
+                closure_texts(&code, date, Some(to)),
+            ));
         }
         let nation = &world.nodes[0];
         for (measure, ends_on, text) in orders {

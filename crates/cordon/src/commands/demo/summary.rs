@@ -44,6 +44,16 @@ pub(super) fn built(live: &Live, built: &Built, took: Duration) {
         grouped(h.refused)
     );
     eprintln!(
+        "Measures: {} directives issued, {} units escalated for not acknowledging one in time, {} gatherings registered \
+         ({} refused under the limit), {} rumours logged, {} alert levels set.",
+        grouped(h.directives),
+        grouped(h.unacknowledged),
+        grouped(h.gatherings),
+        grouped(h.gatherings_refused),
+        grouped(h.rumours),
+        grouped(h.levels)
+    );
+    eprintln!(
         "The simulated outbreak by then: {} infections ({} imported), {} deaths{}.",
         grouped(t.infections),
         grouped(t.imported),

@@ -45,6 +45,15 @@ async fn a_small_demo_fills_every_table_through_the_store() {
     assert!(fed.acknowledged > 0 && fed.confirmed > 0 && fed.discarded > 0 && fed.escalated > 0 && fed.silent > 0, "{fed:?}");
     assert!(fed.contacts > 0 && fed.visits > 0 && fed.arrivals > 0, "{fed:?}");
     let root = store.root_node().await.unwrap().unwrap();
+    // The measures: issued as directives, acknowledged by most units, some
+    // late or never (escalated), gatherings refused under the limit, rumours.
+    assert!(live.sim.measures_from().is_some_and(|d| d < 40), "the outbreak calls for measures within 40 days");
+    assert_eq!(fed.directives, 4, "{fed:?}");
+    assert!(fed.unacknowledged > 0 && fed.gatherings > fed.gatherings_refused && fed.gatherings_refused > 0, "{fed:?}");
+    assert!(fed.rumours > 0, "{fed:?}");
+    let issued = store.directives_under(&root.path, 10).await.unwrap();
+    let coverage = store.directive_coverage(&issued[0]).await.unwrap();
+    assert!(coverage[0].acknowledged > coverage[0].units / 2 && coverage[0].pending() > 0, "{coverage:?}");
     assert_eq!(store.boundaries_under(&root.path, Some(4)).await.unwrap().len(), live.world.country.units.len());
     // The quarantine side: orders, contacts handed over, arrivals, investigations.
     let all = cordon_store::orders::OrderFilter { path: root.path.clone(), in_force: false, status: None };
