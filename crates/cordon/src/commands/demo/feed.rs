@@ -116,6 +116,8 @@ pub(super) struct Opened {
     pub worker: Option<Uuid>,
     /// The investigation recorded at the visit: sample day and isolation.
     pub investigation: Option<InvestigationInput>,
+    /// The unit the case was reported in, when known.
+    pub unit: Option<u32>,
 }
 
 /// Turns actions into store calls and remembers the simulated-to-stored ids.
@@ -160,7 +162,10 @@ impl Feeder {
                         self.fed.reports += 1;
                         if let (Some(case), Some(task)) = (&intake.case, &intake.task) {
                             self.fed.cases += 1;
-                            self.opened.insert(r.key, Opened { case: case.id, task: task.id, worker: None, investigation: None });
+                            self.opened.insert(
+                                r.key,
+                                Opened { case: case.id, task: task.id, worker: None, investigation: None, unit: Some(r.unit) },
+                            );
                         }
                         Ok(())
                     }

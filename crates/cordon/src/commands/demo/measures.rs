@@ -13,10 +13,12 @@
 //! the system's own. Choices come from a hash of the day, the unit and what
 //! is decided, so the same seed gives the same measures.
 
+use std::collections::HashMap;
+
 use anyhow::Context;
 use cordon_core::alert_level::LevelInput;
 use cordon_core::border::closure_texts;
-use cordon_core::directive::{Audience, DirectiveInput, Evidence, Measure, Setting, Terms, Texts};
+use cordon_core::directive::{Amendment, Audience, DirectiveInput, Evidence, Measure, Setting, Terms, Texts};
 use cordon_core::gathering::{GatheringInput, Verdict};
 use cordon_core::lecture::{AttendanceInput, LectureInput};
 use cordon_core::rumour::{Category, RumourInput};
@@ -70,12 +72,21 @@ pub struct Measures {
     lectures: Vec<Held>,
     /// The date of simulated day 0, from which draws count days.
     origin: Date,
+    /// Gatherings allowed, by unit: their id and day.
+    held: HashMap<usize, Vec<(Uuid, Date)>>,
 }
 
 impl Measures {
     /// Measures for a new demo.
     pub fn new() -> Measures {
         Measures { active: true, ..Measures::default() }
+    }
+
+    /// A gathering held in `unit` in the two weeks before `day` that a case
+    /// of that unit attended (one time in two).
+    pub fn gathering_attended(&self, unit: usize, day: Date) -> Option<Uuid> {
+        let recent = self.held.get(&unit)?.iter().rev().find(|(_, held)| *held <= day && plus(*held, 14) >= day)?;
+        (self.draw(500, day, unit) < 0.5).then_some(recent.0)
     }
 }
 
@@ -150,7 +161,7 @@ impl Feeder {
             ),
             (
                 Measure::LectureOrder { topic: TOPIC.into(), audience: Audience::Residents, by: plus(date, 21), coverage_target: 0.6 },
-                None,
+                Some(plus(date, 21)),
                 words(
                     "Hold explanatory lectures on how the fever spreads: 60% of units within three weeks.",
                     "열병이 퍼지는 방식에 대한 설명 강연을 여십시오: 3주 안에 단위의 60%.",
@@ -201,11 +212,13 @@ impl Feeder {
         Ok(())
     }
 
-    /// About one unit in a hundred registers a gathering each day; sizes
+    /// About one unit in a hundred (at least ten a day) registers a
+    /// gathering each day; sizes
     /// from 4 to 30, so that the limit of 10 refuses many.
     async fn gatherings(&mut self, world: &World, date: Date, at: Timestamp) -> anyhow::Result<()> {
+        let chance = 0.01f64.max(10.0 / world.heads.len().max(1) as f64);
         for (unit, head) in world.heads.iter().enumerate() {
-            if self.measures.draw(200, date, unit) >= 0.01 {
+            if self.measures.draw(200, date, unit) >= chance {
                 continue;
             }
             let (purpose, place) = GATHERINGS[self.measures.pick(201, date, unit, 5) as usize];
@@ -224,6 +237,8 @@ impl Feeder {
                     self.fed.gatherings += 1;
                     if matches!(registered.gathering.verdict, Verdict::Refused { .. }) {
                         self.fed.gatherings_refused += 1;
+                    } else {
+                        self.measures.held.entry(unit).or_default().push((registered.gathering.id, starts_on));
                     }
                 }
                 Err(e) => self.refused(Err(e))?,
@@ -287,11 +302,12 @@ impl Feeder {
         Ok(())
     }
 
-    /// From ten days before the measures, about one unit in two hundred logs
-    /// what residents say each day.
+    /// From ten days before the measures, about one unit in two hundred (at
+    /// least three a day) logs what residents say each day.
     async fn rumours(&mut self, world: &World, date: Date, at: Timestamp) -> anyhow::Result<()> {
+        let chance = 0.005f64.max(3.0 / world.heads.len().max(1) as f64);
         for (unit, head) in world.heads.iter().enumerate() {
-            if self.measures.draw(400, date, unit) >= 0.005 {
+            if self.measures.draw(400, date, unit) >= chance {
                 continue;
             }
             // Earlier sayings are heard more often than later ones.
@@ -328,6 +344,7 @@ impl Feeder {
             let result = self.store.answer_rumour(&world.chief, top.id, &answer, at).await;
             self.refused(result.map(drop))?;
         }
+        self.review(world, date, at).await?;
         let provinces = world.country.at_level(Level::Province).collect::<Vec<_>>();
         for area in std::iter::once(0).chain(provinces) {
             let node = &world.nodes[area];
@@ -341,6 +358,24 @@ impl Feeder {
             if result.is_ok() {
                 self.fed.levels += 1;
             }
+            self.refused(result.map(drop))?;
+        }
+        Ok(())
+    }
+
+    /// The command looks again at the open-ended directives past their
+    /// review day and keeps them in force: an amendment with the same
+    /// measure, from today, to be reviewed in two weeks.
+    async fn review(&mut self, world: &World, date: Date, at: Timestamp) -> anyhow::Result<()> {
+        for (id, _) in self.measures.issued.clone() {
+            let Some(directive) = self.store.directive(id).await? else { continue };
+            let Some(current) = directive.current() else { continue };
+            if directive.revoked.is_some() || current.terms.ends_on.is_some() || current.terms.review_on >= date {
+                continue;
+            }
+            let terms = Terms { starts_on: date, review_on: plus(date, 14), ..current.terms.clone() };
+            let amendment = Amendment::new(terms, "Reviewed: stays in force for two more weeks");
+            let result = self.store.amend_directive(&world.chief, id, &amendment, at).await;
             self.refused(result.map(drop))?;
         }
         Ok(())

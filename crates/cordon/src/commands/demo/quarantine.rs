@@ -34,15 +34,18 @@ impl Feeder {
         at: Timestamp,
         map: &TimeMap,
     ) -> anyhow::Result<()> {
-        let Some(Opened { case, worker: Some(w), .. }) = self.opened.get(&report) else { return Ok(()) };
-        let (case, w) = (*case, *w);
+        let Some(Opened { case, worker: Some(w), unit, .. }) = self.opened.get(&report) else { return Ok(()) };
+        let (case, w, unit) = (*case, *w, *unit);
         let today = world.settings.local_date(at);
+        // A case in a unit that held a gathering in the last two weeks was
+        // there about half the time: the investigation names it.
+        let gathering_id = unit.and_then(|u| self.measures.gathering_attended(u as usize, today));
         let input = InvestigationInput {
             exposure_history: Some("Interviewed at home; household and neighbours listed.".into()),
             sample: Some(Sample { kind: SampleKind::NasalSwab, taken_on: today, result: None }),
             isolation: isolate.then_some(IsolationDecision { place: IsolationPlace::Home, facility_code: None }),
             source_case_id: None,
-            gathering_id: None,
+            gathering_id,
         };
         // The investigation record (and its isolation order) from the tracing
         // day on; before it, the history keeps to classifications.
@@ -122,7 +125,7 @@ impl Feeder {
             self.fed.reports += 1;
             if let (Some(case), Some(task)) = (&intake.case, &intake.task) {
                 self.fed.cases += 1;
-                self.opened.insert(key, Opened { case: case.id, task: task.id, worker: None, investigation: None });
+                self.opened.insert(key, Opened { case: case.id, task: task.id, worker: None, investigation: None, unit: None });
             }
         }
         Ok(())
@@ -144,7 +147,7 @@ impl Feeder {
             self.fed.reports += 1;
             if let (Some(case), Some(task)) = (&intake.case, &intake.task) {
                 self.fed.cases += 1;
-                self.opened.insert(key, Opened { case: case.id, task: task.id, worker: None, investigation: None });
+                self.opened.insert(key, Opened { case: case.id, task: task.id, worker: None, investigation: None, unit: Some(a.unit) });
             }
         }
         Ok(())

@@ -54,6 +54,7 @@ async fn a_small_demo_fills_every_table_through_the_store() {
     let issued = store.directives_under(&root.path, 10).await.unwrap();
     let coverage = store.directive_coverage(&issued[0]).await.unwrap();
     assert!(coverage[0].acknowledged > coverage[0].units / 2 && coverage[0].pending() > 0, "{coverage:?}");
+    assert!(!store.gathering_clusters(&root.path, 5).await.unwrap().is_empty(), "investigations name gatherings");
     assert_eq!(store.boundaries_under(&root.path, Some(4)).await.unwrap().len(), live.world.country.units.len());
     // The quarantine side: orders, contacts handed over, arrivals, investigations.
     let all = cordon_store::orders::OrderFilter { path: root.path.clone(), in_force: false, status: None };
