@@ -25,6 +25,7 @@ use cordon_core::policy::Action;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::form::PageQuery;
 use super::widgets::directive_text::{Reach, Standing, kind_label, period, summary};
 use super::widgets::inbox::{InboxLive, back_to, inbox_live};
 use super::widgets::names::Names;
@@ -93,14 +94,6 @@ struct ListPage {
     can_issue: bool,
     places: Option<Vec<(String, String, bool)>>,
     f: Option<TermsForm>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ListQuery {
-    #[serde(default)]
-    node: Option<String>,
-    #[serde(default)]
-    done: Option<String>,
 }
 
 /// The directives over `node` (issued to it, above it or below it), newest
@@ -180,7 +173,7 @@ async fn list_page(state: &AppState, viewer: &Viewer, node: Node, v: Option<Form
     })
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query<ListQuery>) -> WebResult<Response> {
+async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query<PageQuery>) -> WebResult<Response> {
     let node = page_node(&state, &viewer, q.node.as_deref()).await?;
     let mut page = list_page(&state, &viewer, node, None, FieldErrors::none()).await?;
     page.flash = q.done.is_some().then(|| viewer.lang.get("directive_flash_issued"));

@@ -22,9 +22,9 @@ use cordon_core::policy::Action;
 use cordon_core::refusal::Record;
 use cordon_core::settings::{CountryRule, EntryRule, Settings};
 use jiff::civil::Date;
-use serde::Deserialize;
 use uuid::Uuid;
 
+use super::form::PageQuery;
 use super::widgets::quarantine::{ClosureLine, all_facilities, closure_lines, rule_label};
 use super::widgets::{choice, name_of};
 use super::{Chrome, FieldErrors, FormData, Lang, Notes, Viewer, WebResult, render, render_with, see_other};
@@ -74,13 +74,6 @@ impl RulesPage {
     }
 }
 
-/// The page's query: what was just done.
-#[derive(Debug, Deserialize)]
-struct DoneQuery {
-    #[serde(default)]
-    done: Option<String>,
-}
-
 fn options(t: Lang, chosen: &str) -> Vec<(String, &'static str, bool)> {
     RULES.iter().map(|r| (name_of(r), rule_label(t, *r), name_of(r) == chosen)).collect()
 }
@@ -114,7 +107,7 @@ async fn rules_page(state: &AppState, viewer: &Viewer, settings: &Settings, v: F
     })
 }
 
-async fn rules(State(state): State<AppState>, viewer: Viewer, Query(q): Query<DoneQuery>) -> WebResult<Response> {
+async fn rules(State(state): State<AppState>, viewer: Viewer, Query(q): Query<PageQuery>) -> WebResult<Response> {
     let settings = state.store.settings().await?;
     let mut page = rules_page(&state, &viewer, &settings, FormData::default(), FieldErrors::none()).await?;
     page.flash = q.done.as_deref().map(|done| match done {

@@ -8,6 +8,7 @@
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
 use cordon_core::{FieldError, Reason};
+use serde::Deserialize;
 
 use super::WebError;
 use crate::error::ApiError;
@@ -141,6 +142,14 @@ impl FieldErrors {
         self.0.extend(errors.into_iter().map(|e| (e.field, Shown::Refusal(e.reason))));
     }
 
+    /// Adds the problems of a refused input with the fields that have none
+    /// yet: the form's own reading of a field (not a number, not a date)
+    /// stays the one shown, and the core's checks fill in the rest.
+    pub fn extend_unnoted(&mut self, errors: impl IntoIterator<Item = FieldError>) {
+        let unnoted: Vec<FieldError> = errors.into_iter().filter(|e| self.get(&e.field).is_none()).collect();
+        self.extend(unnoted);
+    }
+
     /// Whether there is no problem.
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -206,6 +215,18 @@ impl FieldErrors {
         }
         Ok(())
     }
+}
+
+/// The query most pages take: the node to show (default: the viewer's
+/// own) and what was just done, for the notice after a form was sent.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    /// Code of the node.
+    #[serde(default)]
+    pub node: Option<String>,
+    /// What was just done (`saved`, `closed`, ...).
+    #[serde(default)]
+    pub done: Option<String>,
 }
 
 /// Percent-encodes a query-string value.

@@ -165,8 +165,7 @@ fn gathering_input(v: &FormData, unit_code: String, errors: &mut FieldErrors) ->
         purpose: v.get("purpose").to_owned(),
     };
     if let Err(invalid) = input.check() {
-        let noted: Vec<_> = invalid.errors.into_iter().filter(|e| errors.get(&e.field).is_none()).collect();
-        errors.extend(noted);
+        errors.extend_unnoted(invalid.errors);
     }
     input
 }

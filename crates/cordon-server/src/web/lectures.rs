@@ -26,6 +26,7 @@ use jiff::civil::DateTime;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::form::PageQuery;
 use super::widgets::community::{AUDIENCES, UnitField, audience_label, local_datetime, parse_datetime, whole_number};
 use super::widgets::names::Names;
 use super::widgets::{choice, name_of};
@@ -197,8 +198,7 @@ fn lecture_input(v: &FormData, errors: &mut FieldErrors) -> LectureInput {
         audience: audience.unwrap_or(Audience::Everyone),
     };
     if let Err(invalid) = input.check() {
-        let noted: Vec<_> = invalid.errors.into_iter().filter(|e| errors.get(&e.field).is_none()).collect();
-        errors.extend(noted);
+        errors.extend_unnoted(invalid.errors);
     }
     input
 }
@@ -290,14 +290,7 @@ async fn lecture_page(state: &AppState, viewer: &Viewer, l: &Lecture, v: FormDat
     })
 }
 
-/// The lecture page's query: what was just done.
-#[derive(Debug, Deserialize)]
-struct DoneQuery {
-    #[serde(default)]
-    done: Option<String>,
-}
-
-async fn lecture(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, Query(q): Query<DoneQuery>) -> WebResult<Response> {
+async fn lecture(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, Query(q): Query<PageQuery>) -> WebResult<Response> {
     let l = lecture_for(&state, &viewer, id).await?;
     let mut page = lecture_page(&state, &viewer, &l, FormData::default(), FieldErrors::none()).await?;
     page.flash = match q.done.as_deref() {

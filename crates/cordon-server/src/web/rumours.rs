@@ -24,9 +24,9 @@ use cordon_core::refusal::Record;
 use cordon_core::rumour::{Category, Rumour, RumourInput, week_of};
 use cordon_core::user::Role;
 use jiff::civil::Date;
-use serde::Deserialize;
 use uuid::Uuid;
 
+use super::form::PageQuery;
 use super::form::url_encode;
 use super::widgets::community::{UnitField, category_label, whole_number};
 use super::widgets::names::Names;
@@ -107,15 +107,6 @@ impl RumoursPage {
     fn other_errors(&self) -> Vec<Notes> {
         self.errors.other(&FIELDS)
     }
-}
-
-/// The list's query.
-#[derive(Debug, Deserialize)]
-struct ListQuery {
-    #[serde(default)]
-    node: Option<String>,
-    #[serde(default)]
-    done: Option<String>,
 }
 
 fn rumour_row(t: Lang, r: &Rumour) -> RumourRow {
@@ -208,7 +199,7 @@ fn fresh_form(today: Date) -> FormData {
     v
 }
 
-async fn rumours(State(state): State<AppState>, viewer: Viewer, Query(q): Query<ListQuery>) -> WebResult<Response> {
+async fn rumours(State(state): State<AppState>, viewer: Viewer, Query(q): Query<PageQuery>) -> WebResult<Response> {
     let node = page_node(&state, &viewer, q.node.as_deref()).await?;
     let today = state.store.settings().await?.local_date(state.now());
     let mut page = rumours_page(&state, &viewer, node, fresh_form(today), FieldErrors::none()).await?;
@@ -238,8 +229,7 @@ fn rumour_input(v: &FormData, unit_code: String, today: Date, errors: &mut Field
         people: if errors.get("people").is_some() { 1 } else { people },
     };
     if let Err(invalid) = input.check(today) {
-        let noted: Vec<_> = invalid.errors.into_iter().filter(|e| errors.get(&e.field).is_none()).collect();
-        errors.extend(noted);
+        errors.extend_unnoted(invalid.errors);
     }
     input
 }
@@ -316,14 +306,7 @@ async fn rumour_page(state: &AppState, viewer: &Viewer, r: &Rumour, v: FormData,
     })
 }
 
-/// The rumour page's query: what was just done.
-#[derive(Debug, Deserialize)]
-struct DoneQuery {
-    #[serde(default)]
-    done: Option<String>,
-}
-
-async fn rumour(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, Query(q): Query<DoneQuery>) -> WebResult<Response> {
+async fn rumour(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, Query(q): Query<PageQuery>) -> WebResult<Response> {
     let r = rumour_for(&state, &viewer, id).await?;
     let mut v = FormData::default();
     if let Some(answer) = &r.answer {
