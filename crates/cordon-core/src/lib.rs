@@ -6,6 +6,7 @@
 //! decision or a typed error. `cordon-store` persists the decisions;
 //! `cordon-server` and the `cordon` binary translate requests into calls here.
 
+pub mod abroad;
 pub mod alert;
 pub mod alert_level;
 pub mod arrival;
