@@ -14,6 +14,8 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
+use crate::figure::{Counted, Figure, Measure, Period};
+
 /// Which of Our World in Data's layouts a file is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
@@ -201,6 +203,63 @@ pub fn rolling_sum(daily: &[Option<f64>], days: usize, began_before: bool) -> Ve
 #[must_use]
 pub fn began_before(first: &DailyRow) -> bool {
     first.new_cases.is_some()
+}
+
+/// Who counted the figures of a file in `layout`.
+#[must_use]
+pub fn source(layout: Layout) -> &'static str {
+    match layout {
+        Layout::JhuFullData => "JHU CSSE via Our World in Data",
+        Layout::OwidMain => "Our World in Data",
+    }
+}
+
+/// The labelled figures of one location on `day`, for cases and deaths:
+/// the day's new count, the cumulative total since the series began, the
+/// 7-day sum and average, and the 7-day incidence per 100,000 when
+/// `population` is known. `rows` is the location's series in date order;
+/// nothing for a day the series does not hold.
+#[must_use]
+pub fn figures_on(rows: &[DailyRow], day: Date, population: Option<f64>, source: &str) -> Vec<Figure> {
+    let Some(at) = rows.iter().position(|r| r.date == day) else { return Vec::new() };
+    let (Some(first), row) = (rows.first(), &rows[at]) else { return Vec::new() };
+    let week_from = rows[at.saturating_sub(6)].date;
+    let before = began_before(first);
+    let population = population.or(row.population).filter(|p| *p > 0.0);
+    let mut figures = Vec::new();
+    for (counted, new, total) in [
+        (
+            Counted::Cases,
+            (|r: &DailyRow| r.new_cases) as fn(&DailyRow) -> Option<f64>,
+            (|r: &DailyRow| r.total_cases) as fn(&DailyRow) -> Option<f64>,
+        ),
+        (Counted::Deaths, |r: &DailyRow| r.new_deaths, |r: &DailyRow| r.total_deaths),
+    ] {
+        let figure = |value, measure, from| Figure {
+            value,
+            measure,
+            counted,
+            period: Period { from, to: day },
+            place: row.location.clone(),
+            source: source.to_owned(),
+            as_of: day,
+        };
+        if let Some(value) = new(row) {
+            figures.push(figure(value, Measure::New, day));
+        }
+        if let Some(value) = total(row) {
+            figures.push(figure(value, Measure::Cumulative, first.date));
+        }
+        let daily: Vec<Option<f64>> = rows[..=at].iter().map(new).collect();
+        if let Some(sum) = rolling_sum(&daily, 7, before)[at] {
+            figures.push(figure(sum, Measure::Sum7d, week_from));
+            figures.push(figure(sum / 7.0, Measure::Average7d, week_from));
+            if let Some(population) = population {
+                figures.push(figure(sum * 100_000.0 / population, Measure::Per100k7d, week_from));
+            }
+        }
+    }
+    figures
 }
 
 #[cfg(test)]

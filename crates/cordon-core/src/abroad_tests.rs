@@ -95,3 +95,23 @@ fn rolling_sums_count_a_missing_day_as_zero_and_start_when_the_first_window_is_f
     assert_eq!(rolling_sum(&daily, 5, false), vec![None; 4]);
     assert!(rolling_sum(&daily, 0, false).iter().all(Option::is_none));
 }
+
+#[test]
+fn the_figures_of_a_day_say_what_they_are() {
+    let (layout, rows) = read(JHU_FILE).unwrap();
+    let korea: Vec<DailyRow> = rows.into_iter().filter(|r| r.location == "South Korea").collect();
+    let figures = figures_on(&korea, date(2021, 1, 7), Some(51_269_183.0), source(layout));
+    let find = |counted, measure| figures.iter().find(|f| f.counted == counted && f.measure == measure).unwrap();
+    let total = find(Counted::Cases, Measure::Cumulative);
+    assert_eq!((total.value, total.period.from), (korea.last().unwrap().total_cases.unwrap(), date(2020, 1, 22)));
+    let week = find(Counted::Cases, Measure::Sum7d);
+    assert_eq!(week.period.from, date(2021, 1, 1));
+    let published: f64 = korea[korea.len() - 7..].iter().filter_map(|r| r.new_cases).sum();
+    assert_eq!(week.value, published);
+    let incidence = find(Counted::Cases, Measure::Per100k7d);
+    assert!((incidence.value - published * 100_000.0 / 51_269_183.0).abs() < 1e-9);
+    assert!(find(Counted::Deaths, Measure::New).label().contains("new deaths on 2021-01-07 (new), South Korea"));
+    let without = figures_on(&korea, date(2021, 1, 7), None, source(layout));
+    assert!(without.iter().all(|f| f.measure != Measure::Per100k7d), "no incidence without a population");
+    assert!(figures_on(&korea, date(2019, 1, 1), None, "x").is_empty(), "a day the series does not hold");
+}

@@ -23,6 +23,7 @@ pub mod detection;
 pub mod directive;
 pub mod escalation;
 pub mod event;
+pub mod figure;
 #[cfg(test)]
 mod fixtures;
 pub mod gathering;
