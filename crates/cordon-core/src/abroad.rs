@@ -223,7 +223,7 @@ pub fn source(layout: Layout) -> &'static str {
 pub fn figures_on(rows: &[DailyRow], day: Date, population: Option<f64>, source: &str) -> Vec<Figure> {
     let Some(at) = rows.iter().position(|r| r.date == day) else { return Vec::new() };
     let (Some(first), row) = (rows.first(), &rows[at]) else { return Vec::new() };
-    let week_from = rows[at.saturating_sub(6)].date;
+    let week_from = day.checked_sub(jiff::Span::new().days(6)).unwrap_or(day);
     let before = began_before(first);
     let population = population.or(row.population).filter(|p| *p > 0.0);
     let mut figures = Vec::new();

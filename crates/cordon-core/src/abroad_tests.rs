@@ -114,4 +114,13 @@ fn the_figures_of_a_day_say_what_they_are() {
     let without = figures_on(&korea, date(2021, 1, 7), None, source(layout));
     assert!(without.iter().all(|f| f.measure != Measure::Per100k7d), "no incidence without a population");
     assert!(figures_on(&korea, date(2019, 1, 1), None, "x").is_empty(), "a day the series does not hold");
+    let (_, rows) = read(JHU_FILE).unwrap();
+    let mongolia: Vec<DailyRow> = rows.into_iter().filter(|r| r.location == "Mongolia").collect();
+    let first_week = figures_on(&mongolia, date(2020, 3, 15), None, "x");
+    let sum = first_week.iter().find(|f| f.measure == Measure::Sum7d).unwrap();
+    assert_eq!(
+        (sum.value, sum.period.from),
+        (1.0, date(2020, 3, 9)),
+        "the 7 days are calendar days, the day before the first row among them"
+    );
 }

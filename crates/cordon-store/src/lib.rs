@@ -7,6 +7,7 @@
 //! in-process subscribers (the server's live stream). All SQL of cordon lives
 //! in this crate.
 
+pub mod abroad;
 pub mod alert_levels;
 pub mod alerts;
 pub mod arrivals;

@@ -29,6 +29,9 @@ enum Command {
     /// Import data.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),
+    /// Print labelled figures (what is counted, the measure, period, place, source).
+    #[command(subcommand)]
+    Figures(commands::figures::FiguresCommand),
     /// Run an outbreak-detection method over a count series (CSV in, CSV out).
     Detect(commands::detect::DetectArgs),
     /// Estimate the effective reproduction number (Cori et al. 2013) from daily incidence.
@@ -55,6 +58,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate(args) => commands::migrate(args).await,
         Command::User(cmd) => commands::user::run(cmd).await,
         Command::Import(cmd) => commands::import::run(cmd).await,
+        Command::Figures(cmd) => commands::figures::run(cmd).await,
         Command::Detect(args) => commands::detect::run(&args),
         Command::Rt(args) => commands::rt::run(&args),
         Command::Simulate(args) => commands::simulate::run(&args),

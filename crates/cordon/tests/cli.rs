@@ -230,3 +230,57 @@ async fn a_second_demo_opens_the_first_without_rebuilding_and_its_output_has_no_
         "{refused}"
     );
 }
+
+#[test]
+fn owid_series_import_once_revise_in_place_and_print_labelled_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("o.db").display());
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../cordon-core/tests/ref/owid/jhu_full_data_neighbours.csv");
+    let import = |path: &str| cordon().args(["import", "owid", "--database", &db, path]).output().unwrap();
+    let first = import(file);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(String::from_utf8_lossy(&first.stdout).trim(), "1008 days of 3 locations: 1008 added, 0 revised, 0 unchanged");
+    let again = import(file);
+    assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), "1008 days of 3 locations: 0 added, 0 revised, 1008 unchanged");
+
+    // A later file overlaps the last day with a revised count and adds one.
+    let later = dir.path().join("later.csv");
+    std::fs::write(
+        &later,
+        "date,location,new_cases,new_deaths,total_cases,total_deaths\n2021-01-07,Mongolia,9.0,,1246.0,1.0\n2021-01-08,Mongolia,-2.0,,1244.0,1.0\n",
+    )
+    .unwrap();
+    let revised = import(later.to_str().unwrap());
+    assert_eq!(String::from_utf8_lossy(&revised.stdout).trim(), "2 days of 1 locations: 1 added, 1 revised, 0 unchanged");
+
+    let figures = |location: &str, date: &str, json: bool| {
+        let mut cmd = cordon();
+        cmd.args(["figures", "abroad", "--database", &db, "--location", location, "--date", date]);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.output().unwrap()
+    };
+    let korea = figures("South Korea", "2021-01-07", true);
+    let parsed: Value = serde_json::from_slice(&korea.stdout).unwrap();
+    let total = parsed.as_array().unwrap().iter().find(|f| f["measure"] == "cumulative" && f["counted"] == "cases").unwrap();
+    assert_eq!(total["value"], 67_358.0);
+    assert_eq!(total["period"]["from"], "2020-01-22");
+    assert_eq!(
+        total["label"],
+        "67,358 cases in total since 2020-01-22 (cumulative), South Korea, as of 2021-01-07 — source: JHU CSSE via Our World in Data"
+    );
+    let mongolia = String::from_utf8_lossy(&figures("Mongolia", "2021-01-08", false).stdout).into_owned();
+    assert!(mongolia.contains("-2 cases on 2021-01-08 (new: a correction, the total was revised down)"), "{mongolia}");
+    let unknown = figures("Russia", "2021-01-07", false);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("stored: Japan, Mongolia, South Korea"));
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "date,location,new_cases,new_deaths,total_cases,total_deaths\n2021-01-09,Japan,many,,1,\n").unwrap();
+    let refused = import(bad.to_str().unwrap());
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("line 2, column 3 (new_cases): \"many\" is not a number; nothing was imported")
+    );
+}

@@ -1,3 +1,6 @@
+//! `cordon import owid FILE`: daily series of other countries from Our
+//! World in Data (see `cordon_core::abroad`).
+//!
 //! `cordon import jurisdictions FILE`: load or update the jurisdiction tree
 //! from a CSV file with the columns `code,name,parent_code,population`
 //! (header required, any order; parents before children), or from a GeoJSON
@@ -23,6 +26,20 @@ pub enum ImportCommand {
     /// FeatureCollection with those properties (`.geojson`/`.json`).
     #[expect(clippy::doc_markdown, reason = "clap prints this doc comment as the --help text, where backticks would show")]
     Jurisdictions(JurisdictionArgs),
+    /// Daily per-country series from Our World in Data: JHU's full_data.csv
+    /// or the main owid-covid-data.csv, recognised by the header. Importing
+    /// again stores nothing twice; later data revises earlier.
+    #[expect(clippy::doc_markdown, reason = "clap prints this doc comment as the --help text, where backticks would show")]
+    Owid(OwidArgs),
+}
+
+/// Flags of `cordon import owid`.
+#[derive(Debug, Args)]
+pub struct OwidArgs {
+    #[command(flatten)]
+    db: DatabaseArgs,
+    /// The CSV file.
+    file: PathBuf,
 }
 
 /// Flags of `cordon import jurisdictions`.
@@ -36,7 +53,10 @@ pub struct JurisdictionArgs {
 
 /// Runs an import subcommand.
 pub async fn run(cmd: ImportCommand) -> anyhow::Result<()> {
-    let ImportCommand::Jurisdictions(args) = cmd;
+    let args = match cmd {
+        ImportCommand::Jurisdictions(args) => args,
+        ImportCommand::Owid(args) => return owid(&args).await,
+    };
     let text = std::fs::read_to_string(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let file = args.file.display();
     if is_geojson(&args.file, &text) {
@@ -56,6 +76,20 @@ pub async fn run(cmd: ImportCommand) -> anyhow::Result<()> {
         store.close().await;
         println!("{summary}");
     }
+    Ok(())
+}
+
+/// `cordon import owid FILE`: the whole file in one transaction, or nothing
+/// and the line and column of the first problem.
+async fn owid(args: &OwidArgs) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let (layout, rows) =
+        cordon_core::abroad::read(&text).map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", args.file.display()))?;
+    let store = args.db.open().await?;
+    let done = store.import_abroad(&rows, cordon_core::abroad::source(layout), jiff::Timestamp::now()).await?;
+    store.close().await;
+    let locations = rows.iter().map(|r| r.location.as_str()).collect::<std::collections::BTreeSet<_>>().len();
+    println!("{} days of {locations} locations: {} added, {} revised, {} unchanged", rows.len(), done.added, done.revised, done.unchanged);
     Ok(())
 }
 
