@@ -268,16 +268,18 @@ impl Feeder {
 
     /// Runs the background jobs at `at`, as the server's would: escalation
     /// of overdue tasks always, the silent-unit pass when `silent` is set,
-    /// the release of ended orders and the day's follow-up tasks when
-    /// `orders` is set.
+    /// the release of ended orders, the day's follow-up tasks and the units
+    /// late to acknowledge a directive when `orders` (hourly) is set.
     pub async fn jobs(&mut self, at: Timestamp, silent: bool, orders: bool) -> anyhow::Result<()> {
         self.fed.escalated += self.store.escalate_overdue_tasks(at).await.context("escalating overdue tasks")?.len() as u64;
         if silent {
             self.fed.silent += self.store.escalate_silent_units(at).await.context("escalating silent units")?.len() as u64;
         }
-        let late = self.store.escalate_unacknowledged_directives(at).await.context("escalating unacknowledged directives")?;
-        self.fed.unacknowledged += late.len() as u64;
         if orders {
+            // Hourly is fine for a deadline of a day, and the pass reads every
+            // unit under each directive in force.
+            let late = self.store.escalate_unacknowledged_directives(at).await.context("escalating unacknowledged directives")?;
+            self.fed.unacknowledged += late.len() as u64;
             self.store.release_due_orders(at).await.context("releasing ended orders")?;
             self.store.create_due_follow_ups(at).await.context("creating the day's follow-up visits")?;
         }
