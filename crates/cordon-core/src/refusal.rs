@@ -84,6 +84,8 @@ pub enum Record {
     Handover,
     /// A page of the site.
     Page,
+    /// A location abroad whose series is imported.
+    Location,
 }
 
 /// Why a field, a request or a change was refused: a code (the variant, in

@@ -169,6 +169,7 @@ impl fmt::Display for Record {
             Record::Lecture => "lecture",
             Record::Handover => "handover",
             Record::Page => "page",
+            Record::Location => "location abroad",
         })
     }
 }

@@ -3,6 +3,7 @@
 //! request, call the shared use-case in [`crate::actions`] (or a store read)
 //! and serialise the answer.
 
+pub mod abroad;
 pub mod alert_levels;
 pub mod alerts;
 pub mod arrivals;
@@ -49,6 +50,7 @@ use crate::state::AppState;
         (name = "command", description = "Escalations, live events and the audit log"),
         (name = "configuration", description = "Case definitions and settings"),
         (name = "alerts", description = "Outbreak detection: alerts, their review, series and configuration"),
+        (name = "abroad", description = "Other countries' daily series imported from Our World in Data, and their figures on a day, each saying what it is"),
         (name = "measures", description = "Directives issued to the units below a command (their versions, acknowledgement and coverage), planned gatherings checked against the limits in force, alert levels with the rules' recommendation, lectures and their coverage, and what residents say"),
     )
 )]
@@ -79,6 +81,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(alert_levels::router())
         .merge(rumours::router())
         .merge(lectures::router())
+        .merge(abroad::router())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod abroad;
 mod access;
 mod alerts;
 mod border;

@@ -174,6 +174,7 @@ fn record_ko(record: Record) -> &'static str {
         Record::Lecture => "강연",
         Record::Handover => "인계",
         Record::Page => "페이지",
+        Record::Location => "해외 지역",
     }
 }
 
