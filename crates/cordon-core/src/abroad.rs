@@ -205,6 +205,14 @@ pub fn began_before(first: &DailyRow) -> bool {
     first.new_cases.is_some()
 }
 
+/// Days for a 7-day sum to double when it grows by `growth` a week
+/// (this week's sum over last week's): 7 · ln 2 / ln(growth), for growth
+/// above 1 only (a sum that does not grow never doubles).
+#[must_use]
+pub fn doubling_days(growth: f64) -> Option<f64> {
+    (growth.is_finite() && growth > 1.0).then(|| 7.0 * std::f64::consts::LN_2 / growth.ln())
+}
+
 /// Who counted the figures of a file in `layout`.
 #[must_use]
 pub fn source(layout: Layout) -> &'static str {
@@ -216,8 +224,9 @@ pub fn source(layout: Layout) -> &'static str {
 
 /// The labelled figures of one location on `day`, for cases and deaths:
 /// the day's new count, the cumulative total since the series began, the
-/// 7-day sum and average, and the 7-day incidence per 100,000 when
-/// `population` is known. `rows` is the location's series in date order;
+/// 7-day sum and average, the 7-day incidence per 100,000 when
+/// `population` is known, and the week-on-week growth of the 7-day sum
+/// with its doubling time when it grows. `rows` is the location's series in date order;
 /// nothing for a day the series does not hold.
 #[must_use]
 pub fn figures_on(rows: &[DailyRow], day: Date, population: Option<f64>, source: &str) -> Vec<Figure> {
@@ -251,11 +260,20 @@ pub fn figures_on(rows: &[DailyRow], day: Date, population: Option<f64>, source:
             figures.push(figure(value, Measure::Cumulative, first.date));
         }
         let daily: Vec<Option<f64>> = rows[..=at].iter().map(new).collect();
-        if let Some(sum) = rolling_sum(&daily, 7, before)[at] {
+        let sums = rolling_sum(&daily, 7, before);
+        if let Some(sum) = sums[at] {
             figures.push(figure(sum, Measure::Sum7d, week_from));
             figures.push(figure(sum / 7.0, Measure::Average7d, week_from));
             if let Some(population) = population {
                 figures.push(figure(sum * 100_000.0 / population, Measure::Per100k7d, week_from));
+            }
+            let earlier = at.checked_sub(7).and_then(|i| sums[i]).filter(|s| *s > 0.0);
+            let fortnight_from = day.checked_sub(jiff::Span::new().days(13)).unwrap_or(day);
+            if let Some(growth) = earlier.map(|earlier| sum / earlier) {
+                figures.push(figure(growth, Measure::GrowthWeekOnWeek, fortnight_from));
+                if let Some(days) = doubling_days(growth) {
+                    figures.push(figure(days, Measure::DoublingDays, fortnight_from));
+                }
             }
         }
     }

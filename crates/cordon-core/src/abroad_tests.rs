@@ -124,3 +124,24 @@ fn the_figures_of_a_day_say_what_they_are() {
         "the 7 days are calendar days, the day before the first row among them"
     );
 }
+
+#[test]
+fn growth_is_this_week_over_last_and_doubling_follows_from_it() {
+    assert_eq!(doubling_days(2.0), Some(7.0));
+    assert!((doubling_days(1.25).unwrap() - 7.0 * 2f64.ln() / 1.25f64.ln()).abs() < 1e-12);
+    assert_eq!(doubling_days(1.0), None);
+    assert_eq!(doubling_days(0.8), None, "a falling count never doubles");
+    let (_, rows) = read(JHU_FILE).unwrap();
+    let japan: Vec<DailyRow> = rows.into_iter().filter(|r| r.location == "Japan").collect();
+    let figures = figures_on(&japan, date(2021, 1, 7), None, "x");
+    let growth = figures.iter().find(|f| f.counted == Counted::Cases && f.measure == Measure::GrowthWeekOnWeek).unwrap();
+    let week = |to: usize| japan[to - 6..=to].iter().filter_map(|r| r.new_cases).sum::<f64>();
+    let last = japan.len() - 1;
+    assert!((growth.value - week(last) / week(last - 7)).abs() < 1e-12);
+    assert_eq!(growth.period.from, date(2020, 12, 25));
+    let doubling = figures.iter().find(|f| f.counted == Counted::Cases && f.measure == Measure::DoublingDays).unwrap();
+    assert!(
+        growth.value > 1.0 && (doubling.value - doubling_days(growth.value).unwrap()).abs() < 1e-12,
+        "Japan's cases grew in the first week of 2021"
+    );
+}
