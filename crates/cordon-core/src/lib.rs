@@ -35,6 +35,7 @@ pub mod lecture;
 pub mod order;
 pub mod person;
 pub mod policy;
+pub mod publication;
 pub mod refusal;
 pub mod report;
 pub mod resend;

@@ -115,3 +115,30 @@ impl Store {
         Ok(counts)
     }
 }
+
+impl Store {
+    /// The names of the nodes `ids`, in one query (unknown ids are left out).
+    pub async fn node_names(&self, ids: &[uuid::Uuid]) -> Result<std::collections::HashMap<uuid::Uuid, String>> {
+        if ids.is_empty() {
+            return Ok(std::collections::HashMap::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT id, name FROM nodes WHERE id IN ({})", marks.join(", "));
+        let rows: Vec<(uuid::Uuid, String)> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    {
+                        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+                        for id in ids {
+                            query = query.bind(*id);
+                        }
+                        query
+                    },
+                    fetch_all
+                )?)
+            })
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+}

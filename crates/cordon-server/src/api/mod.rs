@@ -23,6 +23,7 @@ pub mod quarantine;
 pub mod reports;
 pub mod rosters;
 pub mod rumours;
+pub mod sitrep;
 pub mod summary;
 pub mod tasks;
 pub mod users;
@@ -85,6 +86,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(lectures::router())
         .merge(abroad::router())
         .merge(summary::router())
+        .merge(sitrep::router())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))

@@ -7,6 +7,7 @@ pub mod board;
 pub mod curve;
 pub mod response;
 pub mod rt;
+pub mod sitrep;
 
 use cordon_core::figure::{Counted, Figure, Measure, Period};
 use cordon_core::jurisdiction::Node;

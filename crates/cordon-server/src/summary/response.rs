@@ -19,6 +19,9 @@ use crate::state::AppState;
 pub struct Span {
     /// The place (a child's code, or the node's own).
     pub code: String,
+    /// Its name.
+    #[serde(skip)]
+    pub name: String,
     /// The days.
     pub period: Period,
     /// The figures (none when nothing was measured).
@@ -53,7 +56,7 @@ fn span_of(scope: &Scope, code: &str, place: &str, timings: &[&InvestigationTimi
     for f in &mut figures {
         f.as_of = scope.day;
     }
-    Span { code: code.to_owned(), period: Period { from, to }, figures }
+    Span { code: code.to_owned(), name: place.to_owned(), period: Period { from, to }, figures }
 }
 
 /// The response times and filing of the scope's node.
@@ -85,7 +88,7 @@ pub async fn responses(state: &AppState, scope: &Scope) -> Result<Responses, Api
         for f in &mut figures {
             f.as_of = scope.day;
         }
-        filing.push(Span { code: node.code.clone(), period: Period { from, to }, figures });
+        filing.push(Span { code: node.code.clone(), name: node.name.clone(), period: Period { from, to }, figures });
     }
     Ok(Responses {
         last_7_days: span_of(scope, &node.code, &node.name, &all, week(0)),

@@ -395,14 +395,15 @@ async fn child_levels(state: &AppState, node: &Node) -> WebResult<std::collectio
     Ok(levels.into_iter().filter(|l| l.node_path.parent().as_ref() == Some(&node.path)).map(|l| (l.node_id, l.level)).collect())
 }
 
-async fn map(State(state): State<AppState>, viewer: Viewer, Query(q): Query<NodeQuery>) -> WebResult<Response> {
-    let t = viewer.lang;
-    let node = page_node(&state, &viewer, q.node.as_deref()).await?;
-    let now = state.now();
-    let to = state.store.settings().await?.local_date(now);
-    let from = to.checked_sub(Span::new().days(6)).unwrap_or(to);
+/// The regions of `node`'s children for the map, with their reports in
+/// `from..=to`, their shapes (real boundaries when every child has one, else
+/// a generated layout) and their alert levels.
+pub(crate) async fn child_regions(
+    state: &AppState,
+    node: &Node,
+    (from, to): (jiff::civil::Date, jiff::civil::Date),
+) -> WebResult<(Vec<Region>, Plane)> {
     let children = state.store.child_reports(node.id, from, to).await?;
-    // Real boundaries when every child has one, else a generated layout.
     let stored: std::collections::HashMap<String, String> =
         state.store.boundaries_under(&node.path, Some(node.level + 1)).await?.into_iter().collect();
     let real: Option<Vec<choropleth::Rings>> =
@@ -411,8 +412,8 @@ async fn map(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Node
         Some(rings) if !rings.is_empty() => (Plane::LonLat, rings),
         _ => (Plane::Layout, hex_layout(children.len()).into_iter().map(|ring| vec![ring]).collect()),
     };
-    let levels = child_levels(&state, &node).await?;
-    let regions: Vec<Region> = children
+    let levels = child_levels(state, node).await?;
+    let regions = children
         .iter()
         .zip(shapes)
         .map(|(c, rings)| Region {
@@ -425,6 +426,28 @@ async fn map(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Node
             level: levels.get(&c.node.id).copied(),
         })
         .collect();
+    Ok((regions, plane))
+}
+
+/// The epidemic curve of `node` for `from..=to` as an SVG chart.
+pub(crate) async fn curve_svg(
+    state: &AppState,
+    t: Lang,
+    node: &Node,
+    (from, to): (jiff::civil::Date, jiff::civil::Date),
+) -> WebResult<String> {
+    let reports = state.store.reports_by_day(&node.path, from, to).await?;
+    let cases = state.store.cases_by_day(&node.path, from, to).await?;
+    Ok(epicurve::svg(t, &fill_days(from, to, &reports, &cases)).map_err(ApiError::internal)?)
+}
+
+async fn map(State(state): State<AppState>, viewer: Viewer, Query(q): Query<NodeQuery>) -> WebResult<Response> {
+    let t = viewer.lang;
+    let node = page_node(&state, &viewer, q.node.as_deref()).await?;
+    let now = state.now();
+    let to = state.store.settings().await?.local_date(now);
+    let from = to.checked_sub(Span::new().days(6)).unwrap_or(to);
+    let (regions, plane) = child_regions(&state, &node, (from, to)).await?;
     let rows = regions
         .iter()
         .map(|r| MapRow {

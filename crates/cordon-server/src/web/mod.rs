@@ -35,6 +35,7 @@ pub mod reporter;
 pub mod roster;
 pub mod rumours;
 pub mod session;
+pub mod sitrep;
 pub mod widgets;
 pub mod worker;
 
@@ -80,6 +81,7 @@ pub fn router() -> Router<AppState> {
         .merge(alert_levels::router())
         .merge(roster::router())
         .merge(admin::router())
+        .merge(sitrep::router())
         .layer(middleware::from_fn(guard))
         .merge(assets::router())
 }
@@ -318,6 +320,7 @@ impl Chrome {
                 ("/arrivals", "quarantine_nav_arrivals"),
                 ("/alerts", "alerts_nav"),
                 ("/directives", "directive_nav"),
+                ("/sitrep", "sitrep_nav"),
             ],
             Role::Administrator => &[
                 ("/admin/users", "nav_users"),

@@ -8,7 +8,12 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 use crate::on_both_backends;
 
-on_both_backends!(the_board_and_the_curve_are_figures, response_times_are_measured_from_the_report, rt_is_an_estimate_with_its_interval);
+on_both_backends!(
+    the_board_and_the_curve_are_figures,
+    response_times_are_measured_from_the_report,
+    rt_is_an_estimate_with_its_interval,
+    a_situation_report_and_its_public_variant,
+);
 
 /// Fails on any number in `json` that is not part of a figure: a figure's
 /// `value`, or its `interval`'s bounds and level.
@@ -21,7 +26,7 @@ pub fn assert_no_bare_numbers(json: &Value, path: &str) {
             for (key, value) in map {
                 match (is_figure, key.as_str()) {
                     (true, "value") => assert!(value.is_number(), "{path}.value"),
-                    (true, "interval") => {}
+                    (true, "interval" | "suppressed_below") => {}
                     _ => assert_no_bare_numbers(value, &format!("{path}.{key}")),
                 }
             }
@@ -122,4 +127,35 @@ async fn rt_is_an_estimate_with_its_interval(app: &TestApp) {
     assert_eq!(last["interval"]["level"], 0.95);
     let label = last["label"].as_str().unwrap();
     assert!(label.contains("(95% interval") && label.contains("serial interval mean 4.7 days, sd 2.9 days, 7-day windows"), "{label}");
+}
+
+async fn a_situation_report_and_its_public_variant(app: &TestApp) {
+    for name in ["Ahn", "Baek", "Choi"] {
+        app.case_in("reporter_u1", "U1", name).await;
+    }
+    let (status, report) = app.get("p1_officer", "/sitrep?node=P1").await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_no_bare_numbers(&report, "sitrep");
+    let at_home = &report["sections"][0]["rows"][0]["figures"];
+    assert_eq!(find(at_home, "suspected_cases", "sum_7d")["value"], 3.0);
+    assert!(find(at_home, "suspected_cases", "per_100k_7d")["label"].as_str().unwrap().contains("per 100,000"));
+
+    let public = app.http.get(app.url("/public/sitrep?node=P1")).send().await.unwrap();
+    assert_eq!(public.status(), StatusCode::OK, "no sign-in needed");
+    let public: Value = public.json().await.unwrap();
+    assert_no_bare_numbers(&public, "public");
+    let suppressed = find(&public["sections"][0]["rows"][0]["figures"], "suspected_cases", "sum_7d");
+    assert_eq!((suppressed.get("value"), &suppressed["suppressed_below"]), (None, &json!(5)), "{suppressed}");
+    assert!(suppressed["label"].as_str().unwrap().starts_with("fewer than 5 suspected cases"), "{suppressed}");
+    assert!(!public.to_string().contains("Ahn"), "no personal data");
+
+    let csv = app.http.get(app.url("/public/sitrep.csv?node=P1&lang=ko")).send().await.unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("section,about,measure,counted,period_from,period_to,place,source,as_of,value,"), "{text}");
+    assert!(text.contains("5명 미만"), "{text}");
+    let unknown = app.http.get(app.url("/public/sitrep?node=NOPE")).send().await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let (status, _) = app.get("p2_officer", "/sitrep?node=P1").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
