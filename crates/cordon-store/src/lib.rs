@@ -46,6 +46,7 @@ pub mod rumours;
 pub mod tasks;
 pub mod users;
 pub mod views;
+pub mod watch;
 
 use cordon_core::event::Event;
 use tokio::sync::broadcast;
