@@ -24,6 +24,7 @@ pub mod directive;
 pub mod escalation;
 pub mod event;
 pub mod figure;
+pub mod figure_label;
 #[cfg(test)]
 mod fixtures;
 pub mod gathering;
@@ -37,6 +38,7 @@ pub mod policy;
 pub mod refusal;
 pub mod report;
 pub mod resend;
+pub mod response;
 pub mod roster;
 pub mod rumour;
 pub mod settings;
