@@ -113,7 +113,6 @@ impl WatchInput {
         if let Some(p) = self.population
             && !(1..=MAX_POPULATION).contains(&p)
         {
-            #[expect(clippy::cast_precision_loss, reason = "2e9 is exact in f64")]
             let max = MAX_POPULATION as f64;
             problems.add("population", Reason::Between { min: 1.0, max, unit: Unit::Number });
         }
@@ -172,7 +171,15 @@ mod tests {
     use crate::user::Role;
 
     fn user(role: Role) -> User {
-        let node = Node { id: Uuid::nil(), code: "KR".into(), name: "Korea".into(), level: 0, parent_id: None, population: 1, path: NodePath::root("KR") };
+        let node = Node {
+            id: Uuid::nil(),
+            code: "KR".into(),
+            name: "Korea".into(),
+            level: 0,
+            parent_id: None,
+            population: 1,
+            path: NodePath::root("KR"),
+        };
         User::anchored(Uuid::nil(), "u", "U", role, &node)
     }
 
@@ -193,7 +200,8 @@ mod tests {
     #[test]
     fn an_administrator_watches_an_imported_location() {
         let now = Timestamp::UNIX_EPOCH;
-        let watched = set(&user(Role::Administrator), " Mongolia ", &input(Some(3_278_292), 50.0, Some(1.5)), WITHOUT_POPULATION, now).unwrap();
+        let watched =
+            set(&user(Role::Administrator), " Mongolia ", &input(Some(3_278_292), 50.0, Some(1.5)), WITHOUT_POPULATION, now).unwrap();
         assert_eq!((watched.location.as_str(), watched.population), ("Mongolia", Some(3_278_292)));
         assert_eq!(watched.thresholds.growth_week_on_week, Some(1.5));
         let from_file = set(&user(Role::Administrator), "Japan", &input(None, 50.0, None), WITH_POPULATION, now).unwrap();
@@ -222,7 +230,10 @@ mod tests {
             ]
         );
         let too_many = set(&admin, "Japan", &input(Some(MAX_POPULATION + 1), f64::NAN, None), WITH_POPULATION, Timestamp::UNIX_EPOCH);
-        assert_eq!(fields(&too_many.unwrap_err()), [("population".into(), "between".into()), ("thresholds.per_100k_7d".into(), "not_number".into())]);
+        assert_eq!(
+            fields(&too_many.unwrap_err()),
+            [("population".into(), "between".into()), ("thresholds.per_100k_7d".into(), "not_number".into())]
+        );
         let never = set(&admin, "Atlantis", &input(Some(10), 1.0, None), None, Timestamp::UNIX_EPOCH).unwrap_err();
         assert_eq!(fields(&never), [("location".into(), "not_imported".into())]);
         let unknown = set(&admin, "Japan", &input(None, 1.0, None), WITHOUT_POPULATION, Timestamp::UNIX_EPOCH).unwrap_err();

@@ -80,7 +80,6 @@ pub struct AbroadAlert {
 /// The population a series' day is counted against: the file's, else the
 /// entry's.
 fn population(row: &DailyRow, entry_population: Option<i64>) -> Option<f64> {
-    #[expect(clippy::cast_precision_loss, reason = "populations up to 2e9 are exact in f64")]
     let given = entry_population.map(|p| p as f64);
     row.population.or(given).filter(|p| *p > 0.0)
 }
@@ -106,6 +105,9 @@ pub fn daily(rows: &[DailyRow], entry_population: Option<i64>) -> Vec<DayFigures
         .collect()
 }
 
+/// Reads one watched figure of a day.
+type Reading = fn(&DayFigures) -> Option<f64>;
+
 /// The days on which each of `entry`'s thresholds was crossed upward in
 /// the series `rows`, by measure then day. A day without the figure (too
 /// early for a 7-day sum, no population, nothing the week before) changes
@@ -114,7 +116,7 @@ pub fn daily(rows: &[DailyRow], entry_population: Option<i64>) -> Vec<DayFigures
 pub fn crossings(rows: &[DailyRow], entry: &Watched) -> Vec<Crossing> {
     let days = daily(rows, entry.population);
     let mut out = Vec::new();
-    let watched: [(Measure, Option<f64>, fn(&DayFigures) -> Option<f64>); 2] = [
+    let watched: [(Measure, Option<f64>, Reading); 2] = [
         (Measure::Per100k7d, Some(entry.thresholds.per_100k_7d), |d| d.per_100k_7d),
         (Measure::GrowthWeekOnWeek, entry.thresholds.growth_week_on_week, |d| d.growth_week_on_week),
     ];
@@ -161,12 +163,12 @@ pub fn raise(
     now: Timestamp,
     mut id: impl FnMut() -> Uuid,
 ) -> Vec<AbroadAlert> {
-    #[expect(clippy::cast_precision_loss, reason = "populations up to 2e9 are exact in f64")]
     let given = entry.population.map(|p| p as f64);
     unraised(crossings(rows, entry), raised)
         .into_iter()
         .filter_map(|c| {
-            let figure = figures_on(rows, c.day, given, source).into_iter().find(|f| f.counted == Counted::Cases && f.measure == c.measure)?;
+            let figure =
+                figures_on(rows, c.day, given, source).into_iter().find(|f| f.counted == Counted::Cases && f.measure == c.measure)?;
             Some(AbroadAlert {
                 id: id(),
                 location: entry.location.clone(),
@@ -197,7 +199,6 @@ pub struct Standing {
 pub fn standing(rows: &[DailyRow], entry: &Watched, source: &str) -> Option<Standing> {
     let last = rows.last()?;
     let today = daily(rows, entry.population).last().copied()?;
-    #[expect(clippy::cast_precision_loss, reason = "populations up to 2e9 are exact in f64")]
     let given = entry.population.map(|p| p as f64);
     let mut above = Vec::new();
     if today.per_100k_7d.is_some_and(|v| v >= entry.thresholds.per_100k_7d) {

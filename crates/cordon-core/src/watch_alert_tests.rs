@@ -97,7 +97,8 @@ fn a_crossing_already_raised_is_not_raised_again() {
     assert!(raise(&rows, &watched, SOURCE, &stored, Timestamp::UNIX_EPOCH, ids()).is_empty(), "importing again raises nothing");
 
     // A later file revises the first rise a day earlier: still the same crossing.
-    let revised = raise(&rows, &watched, SOURCE, &[(Measure::Per100k7d, day(19)), (Measure::Per100k7d, day(46))], Timestamp::UNIX_EPOCH, ids());
+    let revised =
+        raise(&rows, &watched, SOURCE, &[(Measure::Per100k7d, day(19)), (Measure::Per100k7d, day(46))], Timestamp::UNIX_EPOCH, ids());
     assert!(revised.is_empty(), "{revised:?}");
     // Only the first was raised before the series went on: the second is new.
     let later = raise(&rows, &watched, SOURCE, &[(Measure::Per100k7d, day(18))], Timestamp::UNIX_EPOCH, ids());
@@ -129,7 +130,9 @@ fn without_a_population_there_is_no_incidence_to_cross() {
     let given = Watched { population: Some(100_000), ..entry(50.0, None) };
     assert_eq!(crossings(&rows, &given).len(), 2, "the entry's population counts where the file has none");
     let mut file_wins = twice_up();
-    file_wins.iter_mut().for_each(|r| r.population = Some(1_000_000.0));
+    for row in &mut file_wins {
+        row.population = Some(1_000_000.0);
+    }
     assert!(crossings(&file_wins, &given).is_empty(), "the file's population comes first");
 }
 

@@ -30,9 +30,7 @@ impl From<Refused> for StoreError {
         match refused {
             Refused::Invalid(i) => StoreError::Invalid(i),
             Refused::Denied(d) => StoreError::Denied(d),
-            Refused::NotWatched(location) => {
-                StoreError::NotFound { record: cordon_core::refusal::Record::WatchedLocation, key: location }
-            }
+            Refused::NotWatched(location) => StoreError::NotFound { record: cordon_core::refusal::Record::WatchedLocation, key: location },
         }
     }
 }
@@ -132,8 +130,7 @@ impl Store {
             exec!(&mut tx.conn, sqlx::query("DELETE FROM watch_list WHERE location = $1").bind(&removed.location), execute)?;
             tx.audit(now, Some(admin.id), "watch.remove", &removed.location, Some(&removed), None::<&()>).await?;
             let path = country_path(&mut tx.conn).await?;
-            tx.emit(Event::new(EventKind::WatchChanged, &path, Uuid::now_v7(), now, &serde_json::json!({ "removed": removed })))
-                .await?;
+            tx.emit(Event::new(EventKind::WatchChanged, &path, Uuid::now_v7(), now, &serde_json::json!({ "removed": removed }))).await?;
             Ok(removed)
         })
         .await
@@ -143,8 +140,7 @@ impl Store {
     pub async fn abroad_alerts(&self, limit: i64) -> Result<Vec<AbroadAlert>> {
         self.read(async |c| {
             let sql = format!("SELECT {ALERT_COLUMNS} FROM abroad_alerts ORDER BY raised_at DESC, day DESC, id DESC LIMIT $1");
-            let rows: Vec<AlertRow> =
-                exec!(c, sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(limit.clamp(1, 1000)), fetch_all)?;
+            let rows: Vec<AlertRow> = exec!(c, sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(limit.clamp(1, 1000)), fetch_all)?;
             rows.into_iter().map(to_alert).collect()
         })
         .await
@@ -191,11 +187,8 @@ fn sourced(r: SourcedRow) -> Result<(DailyRow, String, i64)> {
 
 /// What is stored of `location`'s series, for the watch list's checks.
 async fn imported_in(c: &mut Conn<'_>, location: &str) -> Result<Option<Imported>> {
-    let (days, with_population): (i64, i64) = exec!(
-        c,
-        sqlx::query_as("SELECT COUNT(*), COUNT(population) FROM abroad_days WHERE location = $1").bind(location),
-        fetch_one
-    )?;
+    let (days, with_population): (i64, i64) =
+        exec!(c, sqlx::query_as("SELECT COUNT(*), COUNT(population) FROM abroad_days WHERE location = $1").bind(location), fetch_one)?;
     Ok((days > 0).then_some(Imported { has_population: with_population > 0 }))
 }
 
@@ -222,10 +215,8 @@ pub(crate) async fn raise_in(tx: &mut Tx<'_>, location: &str, now: Timestamp) ->
     let source = source_in(&mut tx.conn, location).await?.unwrap_or_default();
     let stored: Vec<(String, String)> =
         exec!(&mut tx.conn, sqlx::query_as("SELECT measure, day FROM abroad_alerts WHERE location = $1").bind(location), fetch_all)?;
-    let raised: Vec<(Measure, Date)> = stored
-        .into_iter()
-        .map(|(m, d)| Ok((measure_of(m)?, parse_date("abroad_alerts.day", &d)?)))
-        .collect::<Result<_>>()?;
+    let raised: Vec<(Measure, Date)> =
+        stored.into_iter().map(|(m, d)| Ok((measure_of(m)?, parse_date("abroad_alerts.day", &d)?))).collect::<Result<_>>()?;
     let alerts = watch_alert::raise(&rows, &entry, &source, &raised, now, Uuid::now_v7);
     if alerts.is_empty() {
         return Ok(alerts);

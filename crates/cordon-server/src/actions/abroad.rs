@@ -2,7 +2,7 @@
 //! Data file (uploaded on the admin page or sent to the API) and keeping
 //! the watch list. The page and the API call the same functions.
 
-use cordon_core::abroad::{self, ReadError};
+use cordon_core::abroad::{self, DailyRow, Layout, ReadError};
 use cordon_core::refusal::Reason;
 use cordon_core::user::User;
 use cordon_core::validation::Invalid;
@@ -19,10 +19,7 @@ pub const MAX_FILE: usize = 16 * 1024 * 1024;
 /// The refusal of a file's line, naming `field` (the form's or the body's).
 #[must_use]
 pub fn line_refused(field: &str, e: &ReadError) -> Invalid {
-    Invalid::field(
-        field,
-        Reason::FileLine { line: e.line, column: e.column, name: e.field.clone(), problem: e.problem.to_string() },
-    )
+    Invalid::field(field, Reason::FileLine { line: e.line, column: e.column, name: e.field.clone(), problem: e.problem.to_string() })
 }
 
 /// Reads `text` (either layout) and imports it as `user`, who must keep the
@@ -31,7 +28,13 @@ pub fn line_refused(field: &str, e: &ReadError) -> Invalid {
 pub async fn import(state: &AppState, user: &User, field: &str, text: &str) -> ApiResult<Imported> {
     watch::may_keep(user)?;
     let (layout, rows) = abroad::read(text.trim_start_matches('\u{feff}')).map_err(|e| ApiError::Invalid(line_refused(field, &e)))?;
-    Ok(state.store.import_abroad_by(user, &rows, abroad::source(layout), state.now()).await?)
+    import_rows(state, user, layout, &rows).await
+}
+
+/// Imports the rows of a file already read (in `layout`), as `user`, who
+/// must keep the watch list.
+pub async fn import_rows(state: &AppState, user: &User, layout: Layout, rows: &[DailyRow]) -> ApiResult<Imported> {
+    Ok(state.store.import_abroad_by(user, rows, abroad::source(layout), state.now()).await?)
 }
 
 /// Puts `location` on the watch list or changes its entry, as `user`; the

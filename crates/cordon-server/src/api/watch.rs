@@ -45,7 +45,12 @@ pub struct ImportSummary {
 #[utoipa::path(post, path = "/abroad/import", tag = "abroad", request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = ImportSummary), (status = 400, body = crate::error::Problem),
         (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-async fn import(State(state): State<AppState>, CurrentUser(user): CurrentUser, headers: HeaderMap, body: Body) -> ApiResult<Json<ImportSummary>> {
+async fn import(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Json<ImportSummary>> {
     let csv = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -195,7 +200,11 @@ pub struct AlertsQuery {
 /// The alerts raised abroad, latest first, each with its labelled figure.
 #[utoipa::path(get, path = "/abroad/alerts", tag = "abroad", params(AlertsQuery),
     responses((status = 200, body = Vec<RaisedAlert>), (status = 400, body = crate::error::Problem)))]
-async fn alerts(State(state): State<AppState>, CurrentUser(_): CurrentUser, AppQuery(q): AppQuery<AlertsQuery>) -> ApiResult<Json<Vec<RaisedAlert>>> {
+async fn alerts(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    AppQuery(q): AppQuery<AlertsQuery>,
+) -> ApiResult<Json<Vec<RaisedAlert>>> {
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::bad_field("limit", Reason::LimitRange { max: 1000, given: limit }));
@@ -205,9 +214,5 @@ async fn alerts(State(state): State<AppState>, CurrentUser(_): CurrentUser, AppQ
 
 /// Routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(import))
-        .routes(routes!(watch_list))
-        .routes(routes!(set, remove))
-        .routes(routes!(alerts))
+    OpenApiRouter::new().routes(routes!(import)).routes(routes!(watch_list)).routes(routes!(set, remove)).routes(routes!(alerts))
 }

@@ -3,6 +3,8 @@
 //! it; crossing a threshold raises one alert per crossing, whatever the
 //! re-imports; and the alert-level rules hear of it.
 
+use std::fmt::Write as _;
+
 use cordon_core::abroad;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -21,7 +23,9 @@ const JHU_FILE: &str = include_str!("../../../cordon-core/tests/ref/owid/jhu_ful
 fn fields(problem: &Value) -> Vec<(String, String)> {
     problem["errors"]
         .as_array()
-        .map(|errors| errors.iter().map(|e| (e["field"].as_str().unwrap_or("").to_owned(), e["code"].as_str().unwrap_or("").to_owned())).collect())
+        .map(|errors| {
+            errors.iter().map(|e| (e["field"].as_str().unwrap_or("").to_owned(), e["code"].as_str().unwrap_or("").to_owned())).collect()
+        })
         .unwrap_or_default()
 }
 
@@ -55,7 +59,8 @@ async fn the_watch_list_is_kept_by_administrators_and_read_by_all(app: &TestApp)
 
     let (status, problem) = put(app, "nation_officer", "Japan", japan.clone()).await;
     assert_eq!((status, &problem["code"]), (StatusCode::FORBIDDEN, &json!("role_forbids")), "{problem}");
-    let (status, problem) = put(app, "admin", "Japan", json!({"population": 0, "thresholds": {"per_100k_7d": -1.0, "growth_week_on_week": 0.0}})).await;
+    let (status, problem) =
+        put(app, "admin", "Japan", json!({"population": 0, "thresholds": {"per_100k_7d": -1.0, "growth_week_on_week": 0.0}})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(
         fields(&problem),
@@ -87,9 +92,15 @@ async fn the_watch_list_is_kept_by_administrators_and_read_by_all(app: &TestApp)
     let (status, list) = app.get("reporter_u1", "/abroad/watch").await;
     assert_eq!(status, StatusCode::OK);
     let entry = &list[0];
-    assert_eq!((entry["location"].as_str(), entry["latest_day"].as_str(), &entry["above_threshold"]), (Some("Japan"), Some("2021-01-07"), &json!(true)));
+    assert_eq!(
+        (entry["location"].as_str(), entry["latest_day"].as_str(), &entry["above_threshold"]),
+        (Some("Japan"), Some("2021-01-07"), &json!(true))
+    );
     let figures = entry["figures"].as_array().unwrap();
-    assert!(figures.iter().all(|f| f["label"].is_string() && f["measure"].is_string() && f["as_of"] == "2021-01-07"), "labelled figures only");
+    assert!(
+        figures.iter().all(|f| f["label"].is_string() && f["measure"].is_string() && f["as_of"] == "2021-01-07"),
+        "labelled figures only"
+    );
     let incidence = figures.iter().find(|f| f["counted"] == "cases" && f["measure"] == "per_100k_7d").unwrap();
     assert!((24.0..25.0).contains(&incidence["value"].as_f64().unwrap()), "the entry's population counts where the file has none");
     assert_eq!(entry["crossed"], json!(["per_100k_7d"]));
@@ -126,7 +137,7 @@ fn testland(days: i64, before: u32, after: u32, last: i64) -> String {
         let day = end.checked_sub(jiff::Span::new().days(i)).unwrap();
         let new = if i < last { after } else { before };
         total += new;
-        text.push_str(&format!("{day},Testland,{new},0,{total},0\n"));
+        writeln!(text, "{day},Testland,{new},0,{total},0").unwrap();
     }
     text
 }
@@ -150,7 +161,11 @@ async fn an_import_raises_each_crossing_once_and_feeds_the_alert_level(app: &Tes
     // The last five days run at 20 a day: 2 + 100 = 102 per 100,000 today.
     let later = testland(30, 1, 20, 5);
     let (status, done) = import_csv(app, "admin", &later).await;
-    assert_eq!((status, &done["revised"], &done["unchanged"], &done["alerts_raised"]), (StatusCode::OK, &json!(5), &json!(25), &json!(1)), "{done}");
+    assert_eq!(
+        (status, &done["revised"], &done["unchanged"], &done["alerts_raised"]),
+        (StatusCode::OK, &json!(5), &json!(25), &json!(1)),
+        "{done}"
+    );
     let (_, again) = import_csv(app, "admin", &later).await;
     assert_eq!((&again["unchanged"], &again["alerts_raised"]), (&json!(30), &json!(0)), "importing again raises nothing");
 

@@ -51,7 +51,6 @@ pub async fn run(cmd: FiguresCommand) -> anyhow::Result<()> {
             if known.is_empty() { "none (run cordon import owid FILE)".to_owned() } else { known.join(", ") }
         )
     };
-    #[expect(clippy::cast_precision_loss, reason = "populations up to 2e9 are exact in f64")]
     let population = watched.and_then(|w| w.population).map(|p| p as f64);
     let figures = figures_on(&rows, args.date, population, &source);
     if figures.is_empty() {
