@@ -22,6 +22,7 @@ mod reporter;
 mod spine;
 mod watch;
 mod web;
+mod web_abroad;
 mod web_community;
 mod web_community_board;
 mod web_directives;
