@@ -20,9 +20,10 @@ use crate::web::{Lang, WebResult};
 
 /// The days the line covers.
 const LINE_DAYS: usize = 56;
-/// The line's drawing area, in SVG units.
+/// The line's drawing area, in SVG units: the scale's labels left of `LEFT`.
 const WIDTH: f64 = 280.0;
 const HEIGHT: f64 = 64.0;
+const LEFT: f64 = 32.0;
 
 /// The measures the pages list, in order.
 const SHOWN: [Measure; 5] = [Measure::New, Measure::Sum7d, Measure::Per100k7d, Measure::GrowthWeekOnWeek, Measure::DoublingDays];
@@ -38,8 +39,14 @@ pub struct Line {
     pub top: String,
     /// What the line shows, in words.
     pub caption: String,
-    /// The drawing's size.
+    /// Its first day.
+    pub first: String,
+    /// Its last day.
+    pub last: String,
+    /// The drawing's width.
     pub width: f64,
+    /// Where the days begin (the scale's labels are left of it).
+    pub left: f64,
     /// The drawing's height.
     pub height: f64,
 }
@@ -107,14 +114,14 @@ fn line(t: Lang, w: &WatchedSeries) -> Option<Line> {
     let (first, last) = (shown.first()?, shown.last()?);
     let highest = shown.iter().filter_map(|d| d.per_100k_7d).fold(w.entry.thresholds.per_100k_7d, f64::max);
     let top = if highest > 0.0 { highest * 1.1 } else { 1.0 };
-    let step = WIDTH / (LINE_DAYS.saturating_sub(1)) as f64;
+    let step = (WIDTH - LEFT) / (LINE_DAYS.saturating_sub(1)) as f64;
     let y = |v: f64| HEIGHT - v / top * HEIGHT;
     let mut path = String::new();
     let mut pen_down = false;
     for (i, day) in shown.iter().enumerate() {
         match day.per_100k_7d {
             Some(v) => {
-                let _ = write!(path, "{}{:.1},{:.1} ", if pen_down { "L" } else { "M" }, i as f64 * step, y(v));
+                let _ = write!(path, "{}{:.1},{:.1} ", if pen_down { "L" } else { "M" }, LEFT + i as f64 * step, y(v));
                 pen_down = true;
             }
             None => pen_down = false,
@@ -129,7 +136,10 @@ fn line(t: Lang, w: &WatchedSeries) -> Option<Line> {
         threshold_y: format!("{:.1}", y(w.entry.thresholds.per_100k_7d)),
         top: grouped(top, 1),
         caption,
+        first: first.date.to_string(),
+        last: last.date.to_string(),
         width: WIDTH,
+        left: LEFT,
         height: HEIGHT,
     })
 }
