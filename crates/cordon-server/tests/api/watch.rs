@@ -16,6 +16,7 @@ on_both_backends!(
     the_watch_list_is_kept_by_administrators_and_read_by_all,
     an_import_raises_each_crossing_once_and_feeds_the_alert_level,
     a_bad_file_names_its_line_and_column_and_imports_nothing,
+    the_openapi_document_describes_the_watch,
 );
 
 const JHU_FILE: &str = include_str!("../../../cordon-core/tests/ref/owid/jhu_full_data_neighbours.csv");
@@ -203,4 +204,31 @@ async fn a_bad_file_names_its_line_and_column_and_imports_nothing(app: &TestApp)
     let huge = "x".repeat(16 * 1024 * 1024 + 1);
     let (status, problem) = import_csv(app, "admin", &huge).await;
     assert_eq!((status, &problem["code"]), (StatusCode::BAD_REQUEST, &json!("too_large")), "{problem}");
+}
+
+async fn the_openapi_document_describes_the_watch(app: &TestApp) {
+    let doc: Value = app.http.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let problem = json!({"$ref": "#/components/schemas/Problem"});
+    for (path, method, refusals) in [
+        ("/abroad/import", "post", &["400", "403", "422"][..]),
+        ("/abroad/watch", "get", &[][..]),
+        ("/abroad/watch/{location}", "put", &["400", "403", "422"][..]),
+        ("/abroad/watch/{location}", "delete", &["403", "404"][..]),
+        ("/abroad/alerts", "get", &["400"][..]),
+        ("/abroad/{location}/figures", "get", &["400", "404"][..]),
+    ] {
+        let operation = &doc["paths"][path][method];
+        assert_eq!(operation["tags"], json!(["abroad"]), "{method} {path}");
+        for status in refusals {
+            let content = &operation["responses"][status]["content"];
+            let body = content["application/problem+json"]["schema"].clone();
+            let body = if body.is_null() { content["application/json"]["schema"].clone() } else { body };
+            assert_eq!(body, problem, "{method} {path} {status}: {content}");
+        }
+        for parameter in operation["parameters"].as_array().into_iter().flatten() {
+            let expected = if parameter["name"] == "location" { "path" } else { "query" };
+            assert_eq!(parameter["in"], expected, "{method} {path}: {parameter}");
+        }
+    }
+    assert_eq!(doc["paths"]["/abroad/import"]["post"]["requestBody"]["content"]["text/csv"]["schema"]["type"], "string");
 }
