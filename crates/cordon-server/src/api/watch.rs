@@ -51,6 +51,8 @@ async fn import(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Json<ImportSummary>> {
+    // Refused before the body is read: a file is not read for nothing.
+    cordon_core::watch::may_keep(&user)?;
     let csv = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
