@@ -95,6 +95,8 @@ pub enum Counted {
     Alerts,
     /// The alert level in force (0 to 4).
     AlertLevel,
+    /// Directives in force.
+    Directives,
 }
 
 /// The days a figure covers, both included.

@@ -65,6 +65,7 @@ impl Counted {
             Counted::DailyReportsOnTime => ("daily unit report filed on its day", "daily unit reports filed on their day"),
             Counted::Alerts => ("detection alert", "detection alerts"),
             Counted::AlertLevel => ("alert level", "alert level"),
+            Counted::Directives => ("directive in force", "directives in force"),
         };
         if one { singular } else { plural }
     }
@@ -93,6 +94,7 @@ impl Counted {
             Counted::DailyReportsOnTime => ("당일 제출된 단위 일일 보고", "건"),
             Counted::Alerts => ("탐지 경보", "건"),
             Counted::AlertLevel => ("경보 단계", ""),
+            Counted::Directives => ("시행 중인 지시", "건"),
         }
     }
 }

@@ -89,7 +89,7 @@ pub fn response_figures(timings: &[Timing], about: &About) -> Vec<Figure> {
 /// Daily reports over a period: expected (units × days), filed, and filed
 /// by the due hour of their day.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Filing {
+pub struct DailyTally {
     /// Reports expected.
     pub expected: i64,
     /// Reports filed.
@@ -101,7 +101,7 @@ pub struct Filing {
 /// Completeness (share of expected daily reports filed) and timeliness
 /// (share filed on their day by the due hour), when any were expected.
 #[must_use]
-pub fn filing_figures(filing: Filing, about: &About) -> Vec<Figure> {
+pub fn filing_figures(filing: DailyTally, about: &About) -> Vec<Figure> {
     if filing.expected <= 0 {
         return Vec::new();
     }
@@ -144,8 +144,8 @@ mod tests {
         assert_eq!(find(Measure::Median, Counted::HoursToFirstVisit), Some(3.0));
         assert!((find(Measure::Share, Counted::TasksAcknowledgedInTime).unwrap() - 1.0 / 3.0).abs() < 1e-12);
         assert!(figures[0].label().contains("median 2 hours"), "{}", figures[0].label());
-        let filing = filing_figures(Filing { expected: 70, filed: 63, on_time: 56 }, &about);
+        let filing = filing_figures(DailyTally { expected: 70, filed: 63, on_time: 56 }, &about);
         assert!(filing[0].label().starts_with("90% of expected daily unit reports filed"), "{}", filing[0].label());
-        assert!(filing_figures(Filing::default(), &about).is_empty());
+        assert!(filing_figures(DailyTally::default(), &about).is_empty());
     }
 }

@@ -20,6 +20,7 @@ mod quarantine;
 mod read_models;
 mod reporter;
 mod spine;
+mod summaries;
 mod watch;
 mod web;
 mod web_abroad;
