@@ -1,7 +1,8 @@
 // Each role signs in and lands on its own home page; the command drills down
-// from the nation to a unit, and sees the curve, the map and the roster; the
-// report form renders in Korean. Every test saves a screenshot. Accounts come
-// from what the demo prints, so the tests follow the demo's country.
+// from the nation to a unit, and sees the curve, the map, the roster and the
+// situation abroad; the report form renders in Korean. Every test saves a
+// screenshot. Accounts come from what the demo prints, so the tests follow
+// the demo's country.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { shot, signIn, useCordon } from './lib/cordon.mjs';
@@ -72,12 +73,27 @@ test('the command sees the epidemic curve, the map and the roster', async () => 
   await context.close();
 });
 
+test('the command reads the situation abroad: the watched neighbours with their figures and the alerts', async () => {
+  const context = await cordon.context();
+  const page = await signIn(context, cordon.accounts.command.username);
+  await page.getByRole('link', { name: 'Abroad', exact: true }).click();
+  await page.getByRole('heading', { name: 'The situation abroad', level: 1 }).waitFor();
+  const japan = page.locator('section[data-location="Japan"]');
+  await japan.locator('[data-crossed]').waitFor();
+  await japan.locator('figure.abroad-line svg path').waitFor();
+  assert.match(await japan.innerText(), /Latest data: 2021-01-07/);
+  assert.equal(await page.locator('section.abroad-location').count(), 3, 'Japan, Mongolia and South Korea are watched');
+  await page.locator('#abroad-alerts li').first().waitFor();
+  await shot(page, 'abroad');
+  await context.close();
+});
+
 test('an administrator lands on the users and can open every admin page', async () => {
   const context = await cordon.context();
   const page = await signIn(context, cordon.accounts.admin.username);
   assert.equal(new URL(page.url()).pathname, '/admin/users');
   await shot(page, 'admin-users');
-  for (const [path, heading] of [['/admin/jurisdictions', 'Jurisdictions'], ['/admin/definitions', 'Case definitions'], ['/admin/settings', 'Settings']]) {
+  for (const [path, heading] of [['/admin/jurisdictions', 'Jurisdictions'], ['/admin/definitions', 'Case definitions'], ['/admin/settings', 'Settings'], ['/admin/abroad', 'Situation abroad: files and watch list']]) {
     await page.goto(path);
     await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
   }

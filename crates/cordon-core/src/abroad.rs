@@ -224,17 +224,18 @@ pub fn source(layout: Layout) -> &'static str {
 
 /// The labelled figures of one location on `day`, for cases and deaths:
 /// the day's new count, the cumulative total since the series began, the
-/// 7-day sum and average, the 7-day incidence per 100,000 when
-/// `population` is known, and the week-on-week growth of the 7-day sum
-/// with its doubling time when it grows. `rows` is the location's series in date order;
-/// nothing for a day the series does not hold.
+/// 7-day sum and average, the 7-day incidence per 100,000 when the
+/// population is known (the file's for the day, else `population`, set by
+/// an administrator on the watch list), and the week-on-week growth of the
+/// 7-day sum with its doubling time when it grows. `rows` is the location's
+/// series in date order; nothing for a day the series does not hold.
 #[must_use]
 pub fn figures_on(rows: &[DailyRow], day: Date, population: Option<f64>, source: &str) -> Vec<Figure> {
     let Some(at) = rows.iter().position(|r| r.date == day) else { return Vec::new() };
     let (Some(first), row) = (rows.first(), &rows[at]) else { return Vec::new() };
     let week_from = day.checked_sub(jiff::Span::new().days(6)).unwrap_or(day);
     let before = began_before(first);
-    let population = population.or(row.population).filter(|p| *p > 0.0);
+    let population = row.population.or(population).filter(|p| *p > 0.0);
     let mut figures = Vec::new();
     for (counted, new, total) in [
         (

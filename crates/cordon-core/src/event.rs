@@ -65,6 +65,12 @@ pub enum EventKind {
     LectureScheduled,
     /// A unit's attendance at a lecture was recorded.
     AttendanceRecorded,
+    /// A location on the watch list crossed a threshold (addressed to the
+    /// whole country: its path is the root's).
+    AbroadAlertRaised,
+    /// An administrator put a location on the watch list, changed its
+    /// entry or removed it.
+    WatchChanged,
 }
 
 impl EventKind {
@@ -97,6 +103,8 @@ impl EventKind {
             EventKind::RumourLogged => "rumour_logged",
             EventKind::LectureScheduled => "lecture_scheduled",
             EventKind::AttendanceRecorded => "attendance_recorded",
+            EventKind::AbroadAlertRaised => "abroad_alert_raised",
+            EventKind::WatchChanged => "watch_changed",
         }
     }
 }
@@ -138,7 +146,13 @@ impl Event {
 impl EventKind {
     /// The kinds addressed to everyone below their path (directives), beside
     /// reaching those above it.
-    pub const ADDRESSED: [EventKind; 3] = [EventKind::DirectiveIssued, EventKind::DirectiveChanged, EventKind::AlertLevelSet];
+    pub const ADDRESSED: [EventKind; 5] = [
+        EventKind::DirectiveIssued,
+        EventKind::DirectiveChanged,
+        EventKind::AlertLevelSet,
+        EventKind::AbroadAlertRaised,
+        EventKind::WatchChanged,
+    ];
 
     /// Whether this kind is addressed to everyone below its path.
     #[must_use]

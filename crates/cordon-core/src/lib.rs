@@ -47,6 +47,8 @@ pub mod task;
 pub mod user;
 pub mod validation;
 pub mod visit;
+pub mod watch;
+pub mod watch_alert;
 
 pub use refusal::Reason;
 pub use validation::{FieldError, Invalid};

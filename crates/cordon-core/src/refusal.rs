@@ -86,6 +86,8 @@ pub enum Record {
     Page,
     /// A location abroad whose series is imported.
     Location,
+    /// A location on the watch list.
+    WatchedLocation,
 }
 
 /// Why a field, a request or a change was refused: a code (the variant, in
@@ -256,6 +258,31 @@ pub enum Reason {
         /// The node it was given for.
         node: String,
         /// What is wrong, with the path inside the geometry.
+        problem: String,
+    },
+
+    // The situation abroad.
+    /// A number was 0 or less where it must be greater than 0.
+    NotPositive,
+    /// No series is imported for the location named.
+    NotImported {
+        /// The location.
+        location: String,
+    },
+    /// Neither the imported file nor the request gives the location's population.
+    PopulationUnknown {
+        /// The location.
+        location: String,
+    },
+    /// A line of an Our World in Data file is wrong.
+    FileLine {
+        /// Line of the file, from 1 (the header is line 1).
+        line: u64,
+        /// Column, from 1.
+        column: usize,
+        /// The column's name in the header ("" when unknown).
+        name: String,
+        /// What is wrong there, in English.
         problem: String,
     },
 

@@ -192,6 +192,8 @@
     kinds.forEach((k) => source.addEventListener(k, soon));
     // Directives: issued or changed for the viewer's area, acknowledged below it.
     ['directive_issued', 'directive_changed', 'directive_acknowledged'].forEach((k) => source.addEventListener(k, soon));
+    // The watch abroad: an alert raised, the watch list changed.
+    ['abroad_alert_raised', 'watch_changed'].forEach((k) => source.addEventListener(k, soon));
     source.onmessage = soon;
     source.onopen = () => { liveStatus(true); soon(); };
     source.onerror = () => liveStatus(false);

@@ -19,9 +19,10 @@ use crate::{Store, exec};
 impl Store {
     /// The signals the alert-level rules read for `node` at `now`: open
     /// alerts, 7-day incidence per 100,000 and its week-on-week growth (cases
-    /// not discarded), the share of units silent yesterday, overdue tasks, and
-    /// the level in force. The API and the demo (on its simulated clock) read
-    /// them alike.
+    /// not discarded), the share of units silent yesterday, overdue tasks,
+    /// the level in force, and the highest current 7-day incidence per
+    /// 100,000 among the watched neighbouring countries. The API and the
+    /// demo (on its simulated clock) read them alike.
     pub async fn alert_signals(&self, node: &Node, now: Timestamp) -> Result<Signals> {
         let today = self.settings().await?.local_date(now);
         let days = |n: i64| today.checked_sub(Span::new().days(n)).unwrap_or(today);
@@ -42,7 +43,7 @@ impl Store {
             open_alerts: u32::try_from(open).unwrap_or(u32::MAX),
             silent_share: if completeness.units > 0 { completeness.silent as f64 / completeness.units as f64 } else { 0.0 },
             overdue_tasks: u32::try_from(board.overdue_tasks).unwrap_or(u32::MAX),
-            neighbours_7d_per_100k: None,
+            neighbours_7d_per_100k: self.neighbours_incidence(today).await?,
         };
         Ok(signals)
     }

@@ -48,6 +48,7 @@ pub mod situation;
 pub mod tasks;
 pub mod users;
 pub mod views;
+pub mod watch;
 
 use cordon_core::event::Event;
 use tokio::sync::broadcast;

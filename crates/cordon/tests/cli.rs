@@ -239,9 +239,15 @@ fn owid_series_import_once_revise_in_place_and_print_labelled_figures() {
     let import = |path: &str| cordon().args(["import", "owid", "--database", &db, path]).output().unwrap();
     let first = import(file);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
-    assert_eq!(String::from_utf8_lossy(&first.stdout).trim(), "1008 days of 3 locations: 1008 added, 0 revised, 0 unchanged");
+    assert_eq!(
+        String::from_utf8_lossy(&first.stdout).trim(),
+        "1008 days of 3 locations: 1008 added, 0 revised, 0 unchanged; 0 alerts raised on the watch list"
+    );
     let again = import(file);
-    assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), "1008 days of 3 locations: 0 added, 0 revised, 1008 unchanged");
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout).trim(),
+        "1008 days of 3 locations: 0 added, 0 revised, 1008 unchanged; 0 alerts raised on the watch list"
+    );
 
     // A later file overlaps the last day with a revised count and adds one.
     let later = dir.path().join("later.csv");
@@ -251,7 +257,10 @@ fn owid_series_import_once_revise_in_place_and_print_labelled_figures() {
     )
     .unwrap();
     let revised = import(later.to_str().unwrap());
-    assert_eq!(String::from_utf8_lossy(&revised.stdout).trim(), "2 days of 1 locations: 1 added, 1 revised, 0 unchanged");
+    assert_eq!(
+        String::from_utf8_lossy(&revised.stdout).trim(),
+        "2 days of 1 locations: 1 added, 1 revised, 0 unchanged; 0 alerts raised on the watch list"
+    );
 
     let figures = |location: &str, date: &str, json: bool| {
         let mut cmd = cordon();

@@ -69,6 +69,11 @@ impl fmt::Display for Reason {
             ExpectedForm => write!(f, "expected a form (application/x-www-form-urlencoded)"),
             TooLarge { max } => write!(f, "the body is larger than {max} bytes or was cut off"),
             Boundary { node, problem } => write!(f, "{node}: {problem}"),
+            NotPositive => write!(f, "must be greater than 0"),
+            NotImported { location } => write!(f, "no series is imported for {location:?}; import an Our World in Data file first"),
+            PopulationUnknown { location } => write!(f, "the imported file gives no population for {location:?}: give one"),
+            FileLine { line, column, name, problem } if name.is_empty() => write!(f, "line {line}, column {column}: {problem}"),
+            FileLine { line, column, name, problem } => write!(f, "line {line}, column {column} ({name}): {problem}"),
             BelowUnit { levels } => write!(f, "the tree has only {levels} levels; a node cannot sit below a unit"),
             NoNode { code } => write!(f, "no jurisdiction has code {code:?}"),
             RootExists => write!(f, "the tree already has a root; name the parent"),
@@ -170,6 +175,7 @@ impl fmt::Display for Record {
             Record::Handover => "handover",
             Record::Page => "page",
             Record::Location => "location abroad",
+            Record::WatchedLocation => "location on the watch list",
         })
     }
 }

@@ -8,6 +8,7 @@
 //! The helpers here resolve the jurisdiction nodes named in reads and apply
 //! the access policy, for both callers.
 
+pub mod abroad;
 pub mod alert_levels;
 pub mod alerts;
 pub mod arrivals;

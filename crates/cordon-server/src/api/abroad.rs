@@ -71,6 +71,7 @@ async fn series(State(state): State<AppState>, CurrentUser(_): CurrentUser, Path
 
 /// The day whose figures to give.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FiguresQuery {
     /// The day (YYYY-MM-DD).
@@ -80,8 +81,8 @@ pub struct FiguresQuery {
 
 /// A location's figures on a day, for cases and deaths: the day's new
 /// count, the cumulative total, the 7-day sum and average, and the 7-day
-/// incidence per 100,000 where the population is known; each with what it
-/// is and its label.
+/// incidence per 100,000 where the population is known (the file's, else
+/// the watch list's); each with what it is and its label.
 #[utoipa::path(get, path = "/abroad/{location}/figures", tag = "abroad",
     params(("location" = String, Path, description = "As the imported file names it"), FiguresQuery),
     responses((status = 200, body = Vec<Labelled>), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
@@ -92,7 +93,9 @@ async fn figures(
     AppQuery(q): AppQuery<FiguresQuery>,
 ) -> ApiResult<Json<Vec<Labelled>>> {
     let (rows, source) = state.store.abroad_series(&location).await?.ok_or_else(|| ApiError::not_found(Record::Location, &location))?;
-    Ok(Json(figures_on(&rows, q.date, None, &source).into_iter().map(Labelled::from).collect()))
+    let watched = state.store.watch_list().await?.into_iter().find(|w| w.location == location);
+    let population = watched.and_then(|w| w.population).map(|p| p as f64);
+    Ok(Json(figures_on(&rows, q.date, population, &source).into_iter().map(Labelled::from).collect()))
 }
 
 /// Routes.

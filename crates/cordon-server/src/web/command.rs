@@ -1,8 +1,9 @@
 //! The command's pages for any node of the viewer's subtree: the live board
 //! (new reports, open and overdue tasks, escalations, new outbreak alerts,
 //! cases by status, daily-report completeness, directives in force and
-//! their acknowledgement), the epidemic curve, the map of the node's
-//! children and the escalation list, each with drill-down to the children.
+//! their acknowledgement, watched locations abroad above a threshold), the
+//! epidemic curve, the map of the node's children and the escalation list,
+//! each with drill-down to the children.
 //!
 //! The board's panels are one fragment (`/board/live`); the page script
 //! reloads it when the live event stream (`/api/v1/events/stream`) reports
@@ -24,6 +25,7 @@ use jiff::{SignedDuration, Span, Timestamp};
 use serde::Deserialize;
 
 use super::form::url_encode;
+use super::widgets::abroad::board_panel as abroad_panel;
 use super::widgets::alert_level::{LevelBadge, every_level};
 use super::widgets::community_board;
 use super::widgets::curve::{self as epicurve, CurveDay, fill_days, status_colour};
@@ -125,6 +127,8 @@ struct BoardLive {
     directives: String,
     /// The community measures' section ([`community_board`]), rendered.
     community: String,
+    /// The panel of watched locations abroad above a threshold, rendered.
+    abroad: String,
 }
 
 async fn children_of(state: &AppState, node: &Node) -> WebResult<Vec<ChildLink>> {
@@ -197,6 +201,7 @@ async fn board_fragment(state: &AppState, viewer: &Viewer, node: &Node) -> WebRe
         escalations: lists.escalations,
         directives: board_directives(state, t, node).await?.render()?,
         community: community_board::section(state, t, node).await?,
+        abroad: abroad_panel(state, t).await?,
     })
 }
 

@@ -16,6 +16,7 @@ use cordon_core::case::{CaseStatus, Outcome};
 use cordon_core::daily::Timeliness;
 use cordon_core::detection::{DetectionMethod, Syndrome};
 use cordon_core::escalation::EscalationKind;
+use cordon_core::figure::Language;
 use cordon_core::person::Sex;
 use cordon_core::report::{ReportStatus, Symptom};
 use cordon_core::task::{TaskKind, TaskStatus};
@@ -141,6 +142,15 @@ impl Lang {
             })
             .collect();
         said.join("; ")
+    }
+
+    /// The language figure labels are written in.
+    #[must_use]
+    pub fn language(self) -> Language {
+        match self {
+            Lang::En => Language::English,
+            Lang::Ko => Language::Korean,
+        }
     }
 
     /// An alert status.
@@ -293,8 +303,12 @@ impl Lang {
 }
 
 /// Every message: key, English, Korean; one table per area, each sorted by key.
-const TABLES: [&[(&str, &str, &str)]; 3] =
-    [&include!("messages_table.rs"), &include!("messages/directives_table.rs"), &include!("messages/summaries_table.rs")];
+const TABLES: [&[(&str, &str, &str)]; 4] = [
+    &include!("messages_table.rs"),
+    &include!("messages/directives_table.rs"),
+    &include!("messages/summaries_table.rs"),
+    &include!("messages/abroad_table.rs"),
+];
 
 #[cfg(test)]
 mod tests {

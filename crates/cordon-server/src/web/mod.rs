@@ -8,14 +8,17 @@
 //! [`messages`]. One module per page group: [`session`] (sign-in, language,
 //! home), [`reporter`], [`worker`], [`quarantine`], [`command`], [`alerts`],
 //! [`orders`], [`handovers`], [`arrivals`], [`entry_rules`],
-//! [`roster`], [`admin`], [`directives`], and the community measures:
+//! [`roster`], [`admin`] (and [`admin_abroad`]), [`directives`], the
+//! situation abroad ([`abroad`]), and the community measures:
 //! [`gatherings`], [`lectures`], [`rumours`], [`alert_levels`]; [`assets`]
 //! serves the stylesheet, the script and the service worker. Pages do not
 //! import each other: what several show alike (charts, names, the task list,
 //! form pieces, the panel of directives to acknowledge) is in [`widgets`],
 //! and the frame, forms ([`form`]) and paging ([`pager`]) are infrastructure.
 
+pub mod abroad;
 pub mod admin;
+pub mod admin_abroad;
 pub mod alert_levels;
 pub mod alerts;
 pub mod arrivals;
@@ -82,6 +85,8 @@ pub fn router() -> Router<AppState> {
         .merge(roster::router())
         .merge(admin::router())
         .merge(sitrep::router())
+        .merge(admin_abroad::router())
+        .merge(abroad::router())
         .layer(middleware::from_fn(guard))
         .merge(assets::router())
 }
@@ -321,12 +326,14 @@ impl Chrome {
                 ("/alerts", "alerts_nav"),
                 ("/directives", "directive_nav"),
                 ("/sitrep", "sitrep_nav"),
+                ("/abroad", "abroad_nav"),
             ],
             Role::Administrator => &[
                 ("/admin/users", "nav_users"),
                 ("/admin/jurisdictions", "nav_jurisdictions"),
                 ("/admin/definitions", "nav_definitions"),
                 ("/admin/settings", "nav_settings"),
+                ("/admin/abroad", "abroad_nav"),
                 ("/entry-rules", "quarantine_nav_entry_rules"),
                 ("/board", "nav_board"),
             ],

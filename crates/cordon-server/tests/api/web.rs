@@ -50,6 +50,27 @@ impl Browser {
         let r = self.http.post(format!("{}{path}", self.base)).header("content-type", FORM).body(encode(form)).send().await.unwrap();
         (r.status(), r.headers().clone(), r.text().await.unwrap())
     }
+
+    /// Posts a `multipart/form-data` form holding one file, as a browser's
+    /// upload does.
+    pub(crate) async fn post_file(&self, path: &str, field: &str, file_name: &str, content: &[u8]) -> (StatusCode, HeaderMap, String) {
+        let boundary = "cordon-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.headers().clone(), r.text().await.unwrap())
+    }
 }
 
 const FORM: &str = "application/x-www-form-urlencoded";

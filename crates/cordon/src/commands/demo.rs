@@ -16,6 +16,7 @@
 //! tasks, escalations, audit records and events are real. See
 //! docs/SIMULATION.md.
 
+mod abroad;
 mod feed;
 mod history;
 mod live;

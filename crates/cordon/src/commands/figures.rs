@@ -1,8 +1,9 @@
 //! `cordon figures abroad --location NAME --date YYYY-MM-DD [--json]`: the
 //! labelled figures of a location abroad on a day, for cases and deaths (the
 //! day's new count, the cumulative total, the 7-day sum and average, and
-//! the 7-day incidence per 100,000 where the population is known), from the
-//! series `cordon import owid` stored.
+//! the 7-day incidence per 100,000 where the population is known: the
+//! file's, else the one the watch list gives), from the series `cordon
+//! import owid` stored.
 
 use anyhow::bail;
 use clap::{Args, Subcommand};
@@ -41,6 +42,7 @@ pub async fn run(cmd: FiguresCommand) -> anyhow::Result<()> {
     let store = args.db.open().await?;
     let found = store.abroad_series(&args.location).await?;
     let known = store.abroad_locations().await?;
+    let watched = store.watch_list().await?.into_iter().find(|w| w.location == args.location);
     store.close().await;
     let Some((rows, source)) = found else {
         bail!(
@@ -49,7 +51,8 @@ pub async fn run(cmd: FiguresCommand) -> anyhow::Result<()> {
             if known.is_empty() { "none (run cordon import owid FILE)".to_owned() } else { known.join(", ") }
         )
     };
-    let figures = figures_on(&rows, args.date, None, &source);
+    let population = watched.and_then(|w| w.population).map(|p| p as f64);
+    let figures = figures_on(&rows, args.date, population, &source);
     if figures.is_empty() {
         let (first, last) = (rows.first().map(|r| r.date), rows.last().map(|r| r.date));
         bail!(

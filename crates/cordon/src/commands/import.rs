@@ -89,7 +89,14 @@ async fn owid(args: &OwidArgs) -> anyhow::Result<()> {
     let done = store.import_abroad(&rows, cordon_core::abroad::source(layout), jiff::Timestamp::now()).await?;
     store.close().await;
     let locations = rows.iter().map(|r| r.location.as_str()).collect::<std::collections::BTreeSet<_>>().len();
-    println!("{} days of {locations} locations: {} added, {} revised, {} unchanged", rows.len(), done.added, done.revised, done.unchanged);
+    println!(
+        "{} days of {locations} locations: {} added, {} revised, {} unchanged; {} alerts raised on the watch list",
+        rows.len(),
+        done.added,
+        done.revised,
+        done.unchanged,
+        done.raised
+    );
     Ok(())
 }
 

@@ -72,6 +72,11 @@ pub(super) fn korean(reason: &Reason) -> String {
         ExpectedForm => "양식(application/x-www-form-urlencoded)으로 보내야 합니다".into(),
         TooLarge { max } => format!("본문이 {max}바이트보다 크거나 도중에 끊겼습니다"),
         Boundary { node, problem } => format!("{node}: 경계가 올바른 GeoJSON이 아닙니다 ({problem})"),
+        NotPositive => "0보다 커야 합니다".into(),
+        NotImported { location } => format!("{location:?}의 자료를 가져온 적이 없습니다. Our World in Data 파일을 먼저 가져오세요"),
+        PopulationUnknown { location } => format!("가져온 파일에 {location:?}의 인구가 없습니다. 인구를 넣으세요"),
+        FileLine { line, column, name, problem } if name.is_empty() => format!("{line}행 {column}열: {problem}"),
+        FileLine { line, column, name, problem } => format!("{line}행 {column}열({name}): {problem}"),
         BelowUnit { levels } => format!("트리가 {levels}단계뿐이라 반(단위) 아래에 구역을 둘 수 없습니다"),
         NoNode { code } => format!("코드가 {code:?}인 관할 구역이 없습니다"),
         RootExists => "트리에 이미 최상위 구역이 있습니다. 상위 구역을 지정하세요".into(),
@@ -175,6 +180,7 @@ fn record_ko(record: Record) -> &'static str {
         Record::Handover => "인계",
         Record::Page => "페이지",
         Record::Location => "해외 지역",
+        Record::WatchedLocation => "감시 목록의 지역",
     }
 }
 

@@ -6,13 +6,15 @@
 //! ([`directive_text`]), the home pages' panel of directives to acknowledge
 //! ([`inbox`]), the board's directives panel ([`directive_board`]), the words
 //! of the community measures ([`community`], [`alert_level`]) and the
-//! board's section on them ([`community_board`]), and here the small pieces
+//! board's section on them ([`community_board`]), the watch abroad and its
+//! board panel ([`abroad`]), and here the small pieces
 //! of forms: enum values as forms send them, symptom boxes and status colours.
 //!
 //! A page module imports from here, from [`crate::web`]'s infrastructure
 //! (frame, forms, pager, messages), from the store and the core; never from
 //! another page.
 
+pub mod abroad;
 pub mod alert_chart;
 pub mod alert_level;
 pub mod community;

@@ -3,7 +3,8 @@
 //! laboratories, quarantine centres and points of entry, an administrator,
 //! command officers at every level down to the counties, a head for every
 //! unit, border officers, and health workers whose day and night shifts
-//! cover every county, province and the nation around the clock.
+//! cover every county, province and the nation around the clock; and the
+//! administrator's watch on the neighbouring countries (`super::abroad`).
 //!
 //! Everything goes through the store methods the API and `cordon import`
 //! use, so the rules run and every change is audited.
@@ -178,6 +179,7 @@ pub async fn build(store: &Store, country: Country, seed: u64, at: Timestamp, pr
     };
     let admin = staff.add(ADMIN, Role::Administrator, &nodes[0], Level::Nation, "Administrator").await?;
     staff.actor = Some(admin.id);
+    super::abroad::watch(store, &admin, at).await?;
     let mut facilities = Vec::with_capacity(country.facilities.len());
     for f in &country.facilities {
         facilities.push(store.create_facility(Some(admin.id), &f.code, &f.name, f.kind, &nodes[f.area], at).await?);

@@ -45,6 +45,13 @@ async fn a_small_demo_fills_every_table_through_the_store() {
     assert!(fed.acknowledged > 0 && fed.confirmed > 0 && fed.discarded > 0 && fed.escalated > 0 && fed.silent > 0, "{fed:?}");
     assert!(fed.contacts > 0 && fed.visits > 0 && fed.arrivals > 0, "{fed:?}");
     let root = store.root_node().await.unwrap().unwrap();
+    // The watch abroad: the real neighbours' series, watched, Japan above its
+    // threshold; their 2021 days too old to count for today's alert levels.
+    let watched: Vec<String> = store.watch_list().await.unwrap().into_iter().map(|w| w.location).collect();
+    assert_eq!(watched, ["Japan", "Mongolia", "South Korea"]);
+    let alerts = store.abroad_alerts(10).await.unwrap();
+    assert!(alerts.iter().any(|a| a.location == "Japan") && alerts.iter().all(|a| a.location != "Mongolia"), "{alerts:?}");
+    assert_eq!(store.neighbours_incidence(jiff::civil::date(2026, 1, 1)).await.unwrap(), None);
     // The measures: issued as directives, acknowledged by most units, some
     // late or never (escalated), gatherings refused under the limit, rumours.
     assert!(live.sim.measures_from().is_some_and(|d| d < 40), "the outbreak calls for measures within 40 days");
