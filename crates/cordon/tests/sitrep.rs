@@ -105,7 +105,11 @@ async fn a_demo_situation_report_has_no_bare_number_and_its_public_variant_no_pe
 
     let report: Value = http.get(format!("{addr}/api/v1/sitrep")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
     let sections: Vec<&str> = report["sections"].as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap()).collect();
-    assert_eq!(sections, ["at_home", "orders", "rt", "completeness", "response_times", "alerts", "measures", "curve", "areas"], "{report}");
+    assert_eq!(
+        sections,
+        ["at_home", "orders", "rt", "completeness", "response_times", "abroad", "alerts", "measures", "curve", "areas"],
+        "{report}"
+    );
     assert_no_bare_numbers(&report, "sitrep");
     let figures = report.to_string().matches("\"label\"").count();
     assert!(figures > 100, "a demo report is full of figures: {figures}");

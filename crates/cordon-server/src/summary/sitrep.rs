@@ -1,7 +1,7 @@
 //! The situation report of a node on a day: at home (reports, cases by
 //! classification and deaths, new in the last 7 days, cumulative, and per
 //! 100,000), people under isolation and quarantine, Rt, daily-report
-//! completeness, response times, detection alerts, the alert level and the
+//! completeness, response times, the watch list abroad, detection alerts, the alert level and the
 //! directives in force, the curve and the children (the map). Every number
 //! is a [`Published`] figure; the public variant suppresses small counts of
 //! people and carries no personal data (it is built from counts only).
@@ -23,7 +23,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Section {
     /// Stable name: `at_home`, `orders`, `rt`, `completeness`, `response_times`,
-    /// `alerts`, `measures`, `curve`, `areas`.
+    /// `abroad`, `alerts`, `measures`, `curve`, `areas`.
     pub key: &'static str,
     /// Its rows: one for the node's own figures, or one per day or child.
     pub rows: Vec<Row>,
@@ -177,6 +177,39 @@ async fn alerts_and_measures(state: &AppState, scope: &Scope, m: Making) -> Resu
     Ok(vec![Section { key: "alerts", rows: alerts }, Section { key: "measures", rows: vec![measures] }])
 }
 
+/// The watch list abroad: each watched location's figures on the latest
+/// day of its series up to the report's day, as its source counted them.
+async fn abroad(state: &AppState, scope: &Scope, m: Making) -> Result<Section, ApiError> {
+    let shown = [
+        (Counted::Cases, Measure::New),
+        (Counted::Cases, Measure::Sum7d),
+        (Counted::Cases, Measure::Per100k7d),
+        (Counted::Cases, Measure::GrowthWeekOnWeek),
+        (Counted::Deaths, Measure::New),
+        (Counted::Deaths, Measure::Sum7d),
+    ];
+    let mut rows = Vec::new();
+    for watched in state.store.watched_series().await? {
+        let upto: Vec<_> = watched.rows.iter().filter(|r| r.date <= scope.day).cloned().collect();
+        let Some(standing) = cordon_core::watch_alert::standing(&upto, &watched.entry, &watched.source) else { continue };
+        let figures = shown
+            .iter()
+            .filter_map(|(c, ms)| standing.figures.iter().find(|f| f.counted == *c && f.measure == *ms))
+            .map(|f| m.shown(f.clone()))
+            .collect();
+        let notes = if standing.above.is_empty() {
+            Vec::new()
+        } else {
+            vec![match m.language {
+                Language::English => "above its watch threshold".to_owned(),
+                Language::Korean => "감시 기준 초과".to_owned(),
+            }]
+        };
+        rows.push(Row { about: watched.entry.location.clone(), figures, notes });
+    }
+    Ok(Section { key: "abroad", rows })
+}
+
 async fn curve_and_areas(state: &AppState, scope: &Scope, m: Making) -> Result<Vec<Section>, ApiError> {
     let days = curve::days(state, scope, scope.days_back(27)).await?;
     let curve_rows = days.into_iter().map(|d| row(&d.date.to_string(), d.figures.into_iter().map(|f| m.count(f)).collect())).collect();
@@ -205,6 +238,7 @@ async fn curve_and_areas(state: &AppState, scope: &Scope, m: Making) -> Result<V
 pub async fn report(state: &AppState, scope: &Scope, m: Making) -> Result<SituationReport, ApiError> {
     let mut sections = at_home(state, scope, m).await?;
     sections.extend(rt_and_responses(state, scope, m).await?);
+    sections.push(abroad(state, scope, m).await?);
     sections.extend(alerts_and_measures(state, scope, m).await?);
     sections.extend(curve_and_areas(state, scope, m).await?);
     Ok(SituationReport {

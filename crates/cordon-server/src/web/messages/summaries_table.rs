@@ -16,6 +16,7 @@
     ("sitrep_print", "Print (A4)", "인쇄(A4)"),
     ("sitrep_public", "Public version", "공개용"),
     ("sitrep_public_note", "Public version: aggregates only. Counts of people below {} are shown as “fewer than” to protect privacy.", "공개용: 집계만 싣습니다. 개인정보 보호를 위해 {} 미만의 인원은 “미만”으로 표시합니다."),
+    ("sitrep_section_abroad", "The watch abroad", "해외 감시"),
     ("sitrep_section_alerts", "Detection alerts", "탐지 경보"),
     ("sitrep_section_areas", "Areas below", "하위 구역"),
     ("sitrep_section_at_home", "At home", "국내 현황"),
