@@ -122,6 +122,40 @@ impl ExportFilter {
     }
 }
 
+/// The format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// Comma-separated values, one row per record.
+    Csv,
+    /// A FHIR R4 JSON bundle.
+    Fhir,
+    /// A GeoJSON feature collection.
+    Geojson,
+}
+
+/// What an export was, as its audit record keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exported {
+    /// What was exported: a line list's name, or `jurisdictions`.
+    pub list: &'static str,
+    /// In which format.
+    pub format: ExportFormat,
+    /// The code of the node whose subtree it holds.
+    pub node: String,
+    /// That node's path.
+    pub path: String,
+    /// The days and classification asked for.
+    pub filter: ExportFilter,
+    /// How many levels below the node (maps of the tree).
+    pub depth: Option<i64>,
+    /// The day of the figures (maps of the tree).
+    pub date: Option<Date>,
+    /// Through what: `api` (the server, including its download page) or
+    /// `cli` (`cordon export`).
+    pub via: &'static str,
+}
+
 /// The deepest a jurisdiction map export reaches below its node.
 pub const MAX_DEPTH: i64 = 3;
 
