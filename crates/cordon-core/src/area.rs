@@ -195,7 +195,7 @@ impl AreaFigures {
     /// stored) and its properties: code, name, level, path, population, the
     /// figures and the alert level.
     #[must_use]
-    pub fn feature(&self, boundary: Option<Value>) -> Value {
+    pub fn feature(&self, boundary: Option<&Value>) -> Value {
         json!({
             "type": "Feature",
             "id": self.node.code,
@@ -217,8 +217,8 @@ impl AreaFigures {
 /// The areas as a GeoJSON `FeatureCollection`, each with its boundary
 /// (`boundaries` by node code).
 #[must_use]
-pub fn feature_collection(areas: &[AreaFigures], boundaries: &HashMap<String, Value>) -> Value {
-    let features: Vec<Value> = areas.iter().map(|a| a.feature(boundaries.get(&a.node.code).cloned())).collect();
+pub fn feature_collection<S: std::hash::BuildHasher>(areas: &[AreaFigures], boundaries: &HashMap<String, Value, S>) -> Value {
+    let features: Vec<Value> = areas.iter().map(|a| a.feature(boundaries.get(&a.node.code))).collect();
     json!({"type": "FeatureCollection", "features": features})
 }
 
@@ -230,7 +230,15 @@ mod tests {
 
     fn node(path: NodePath, population: i64) -> Node {
         let code = path.code().to_owned();
-        Node { id: Uuid::now_v7(), name: format!("{code} name"), code, level: path.depth() as i64 - 1, parent_id: None, population, path }
+        Node {
+            id: Uuid::now_v7(),
+            name: format!("{code} name"),
+            code,
+            level: i64::try_from(path.depth()).unwrap() - 1,
+            parent_id: None,
+            population,
+            path,
+        }
     }
 
     #[test]

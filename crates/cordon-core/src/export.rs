@@ -12,6 +12,8 @@
 
 pub mod lines;
 
+use std::fmt::Write;
+
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -82,20 +84,28 @@ impl LineList {
         }
     }
 
-    /// The file name an export of this list is offered under: the list, the
-    /// node and the days it holds, `cases_P1_2026-11-01_2026-11-30.csv`.
+    /// The file name an export of this list is offered under (see [`file_name`]).
     #[must_use]
     pub fn file_name(self, node_code: &str, filter: &ExportFilter, extension: &str) -> String {
-        let code: String = node_code.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect();
-        let mut name = format!("{}_{code}", self.as_str());
-        if let Some(from) = filter.from {
-            name.push_str(&format!("_from_{from}"));
-        }
-        if let Some(to) = filter.to {
-            name.push_str(&format!("_to_{to}"));
-        }
-        format!("{name}.{extension}")
+        file_name(self.as_str(), node_code, filter, extension)
     }
+}
+
+/// The file name an export is offered under: what it holds, the node and
+/// the days, `cases_P1_from_2026-11-01_to_2026-11-30.csv`; characters other
+/// than letters, digits, `-` and `.` in the code become `_`.
+#[must_use]
+pub fn file_name(what: &str, node_code: &str, filter: &ExportFilter, extension: &str) -> String {
+    let code: String = node_code.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect();
+    let mut name = format!("{what}_{code}");
+    if let Some(from) = filter.from {
+        let _ = write!(name, "_from_{from}");
+    }
+    if let Some(to) = filter.to {
+        let _ = write!(name, "_to_{to}");
+    }
+    let _ = write!(name, ".{extension}");
+    name
 }
 
 /// The filters an export is asked with (beside the subtree).

@@ -219,7 +219,10 @@ pub fn case_entries(record: &CaseRecord, with_patient: bool) -> Vec<Value> {
 }
 
 fn entry(id: Uuid, resource: Value) -> Value {
-    json!({"fullUrl": full_url(id), "resource": resource})
+    let mut entry = serde_json::Map::new();
+    entry.insert("fullUrl".into(), Value::String(full_url(id)));
+    entry.insert("resource".into(), resource);
+    Value::Object(entry)
 }
 
 /// The FHIR administrative gender of a sex.
@@ -287,7 +290,9 @@ fn condition_resource(line: &CaseLine, patient: &str, evidence: Vec<Value>) -> V
         resource["abatementString"] = json!(outcome.as_str());
     }
     if !evidence.is_empty() {
-        resource["evidence"] = json!([{"detail": evidence}]);
+        let mut detail = serde_json::Map::new();
+        detail.insert("detail".into(), Value::Array(evidence));
+        resource["evidence"] = Value::Array(vec![Value::Object(detail)]);
     }
     resource
 }

@@ -40,7 +40,7 @@ impl Store {
                     c,
                     sqlx::query_as(
                         "SELECT id, code, name, level, parent_id, population, path FROM nodes \
-                         WHERE path LIKE $1 ESCAPE '\\' AND level > $2 AND level <= $3 ORDER BY path"
+                         WHERE path LIKE $1 ESCAPE '\\' AND level > $2 AND level <= $3"
                     )
                     .bind(&pattern)
                     .bind(node.level)
@@ -82,7 +82,7 @@ impl Store {
                 Ok((areas, reports, cases, levels, since))
             })
             .await?;
-        let areas: Vec<Node> = areas
+        let mut areas: Vec<Node> = areas
             .into_iter()
             .map(|(id, code, name, level, parent_id, population, path)| Node {
                 id,
@@ -94,6 +94,8 @@ impl Store {
                 path: NodePath::from_stored(path),
             })
             .collect();
+        // In byte order of the path, a parent before its children, whatever the database's collation.
+        areas.sort_by(|a, b| a.path.cmp(&b.path));
         let mut counted: HashMap<NodePath, AreaCounts> = HashMap::new();
         for (path, count) in reports {
             counted.entry(NodePath::from_stored(path)).or_default().reports_7d += count;
@@ -105,8 +107,8 @@ impl Store {
         let totals = area::roll_up(&areas, counted.iter());
         let mut in_force: HashMap<String, (u8, jiff::Timestamp)> = HashMap::new();
         for (path, level, set_at) in levels {
-            if !in_force.contains_key(&path) {
-                in_force.insert(path, (u8::try_from(level).unwrap_or(0), from_micros(set_at)?));
+            if let std::collections::hash_map::Entry::Vacant(slot) = in_force.entry(path) {
+                slot.insert((u8::try_from(level).unwrap_or(0), from_micros(set_at)?));
             }
         }
         let since = match since {

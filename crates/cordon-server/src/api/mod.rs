@@ -14,6 +14,7 @@ pub mod daily;
 pub mod directives;
 pub mod escalations;
 pub mod events;
+pub mod exports;
 pub mod gatherings;
 pub mod jurisdictions;
 pub mod lectures;
@@ -50,6 +51,7 @@ use crate::state::AppState;
         (name = "command", description = "Escalations, live events and the audit log"),
         (name = "configuration", description = "Case definitions and settings"),
         (name = "alerts", description = "Outbreak detection: alerts, their review, series and configuration"),
+        (name = "exports", description = "Line lists of a subtree as CSV (cases, symptom reports, contacts, orders; personal data, for command officers and administrators), its cases as a FHIR R4 bundle, and the jurisdiction tree with the map's figures as GeoJSON; streamed and audited"),
         (name = "abroad", description = "Other countries' daily series imported from Our World in Data, and their figures on a day, each saying what it is"),
         (name = "measures", description = "Directives issued to the units below a command (their versions, acknowledgement and coverage), planned gatherings checked against the limits in force, alert levels with the rules' recommendation, lectures and their coverage, and what residents say"),
     )
@@ -82,6 +84,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(rumours::router())
         .merge(lectures::router())
         .merge(abroad::router())
+        .merge(exports::router())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))

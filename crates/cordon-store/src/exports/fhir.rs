@@ -56,7 +56,7 @@ impl FhirReader {
             }
             Stage::Entries => {
                 let records = self.store.case_records(&self.params, self.after, FHIR_BATCH).await?;
-                if (records.len() as i64) < FHIR_BATCH {
+                if i64::try_from(records.len()).unwrap_or(i64::MAX) < FHIR_BATCH {
                     self.stage = Stage::Closing;
                 }
                 self.after = records.last().map(|r| (r.line.case.person_id, r.line.case.id)).or(self.after);
@@ -90,7 +90,16 @@ impl Store {
             Param::Int(until),
             Param::Text(filter.status.map(|s| s.as_str().to_owned())),
         ];
-        Ok(FhirReader { store: self.clone(), params, after: None, writer: BundleWriter::default(), stage: Stage::Opening, id, at, cases: 0 })
+        Ok(FhirReader {
+            store: self.clone(),
+            params,
+            after: None,
+            writer: BundleWriter::default(),
+            stage: Stage::Opening,
+            id,
+            at,
+            cases: 0,
+        })
     }
 
     /// Up to `limit` cases past the (person, case) `after`, ordered by
@@ -132,7 +141,8 @@ impl Store {
         let ids: Vec<Uuid> = lines.iter().map(|l| l.case.id).collect();
         let marks = placeholders(1, ids.len());
         let reports: Vec<ReportRow> =
-            rows_for(self, &format!("SELECT {REPORT_COLUMNS} FROM reports WHERE case_id IN ({marks}) ORDER BY received_at, id"), &ids).await?;
+            rows_for(self, &format!("SELECT {REPORT_COLUMNS} FROM reports WHERE case_id IN ({marks}) ORDER BY received_at, id"), &ids)
+                .await?;
         let mut reports_of: HashMap<Uuid, Vec<Report>> = HashMap::new();
         for report in reports {
             let report = Report::try_from(report)?;
@@ -151,7 +161,11 @@ impl Store {
             .into_iter()
             .map(|line| {
                 let id = line.case.id;
-                CaseRecord { reports: reports_of.remove(&id).unwrap_or_default(), contacts: contacts_of.remove(&id).unwrap_or_default(), line }
+                CaseRecord {
+                    reports: reports_of.remove(&id).unwrap_or_default(),
+                    contacts: contacts_of.remove(&id).unwrap_or_default(),
+                    line,
+                }
             })
             .collect())
     }

@@ -19,9 +19,9 @@ use uuid::Uuid;
 
 pub use fhir::FhirReader;
 
+use crate::Store;
 use crate::db::{micros, subtree};
 use crate::error::{Result, StoreError};
-use crate::Store;
 use rows::{CaseLineRow, ContactLineRow, OrderLineRow, Param, ReportLineRow};
 
 /// Reads a line list batch by batch, each written as CSV.
@@ -54,7 +54,7 @@ impl LineListReader {
         };
         self.header_written = true;
         self.rows += read as u64;
-        self.done = (read as i64) < BATCH;
+        self.done = i64::try_from(read).unwrap_or(i64::MAX) < BATCH;
         self.after = last.or(self.after);
         Ok(Some(chunk))
     }
