@@ -293,7 +293,8 @@ impl Lang {
 }
 
 /// Every message: key, English, Korean; one table per area, each sorted by key.
-const TABLES: [&[(&str, &str, &str)]; 2] = [&include!("messages_table.rs"), &include!("messages/directives_table.rs")];
+const TABLES: [&[(&str, &str, &str)]; 3] =
+    [&include!("messages_table.rs"), &include!("messages/directives_table.rs"), &include!("messages/exports_table.rs")];
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@
 //! [`messages`]. One module per page group: [`session`] (sign-in, language,
 //! home), [`reporter`], [`worker`], [`quarantine`], [`command`], [`alerts`],
 //! [`orders`], [`handovers`], [`arrivals`], [`entry_rules`],
-//! [`roster`], [`admin`], [`directives`], and the community measures:
+//! [`roster`], [`admin`], [`directives`], [`exports`] (the download page), and the community measures:
 //! [`gatherings`], [`lectures`], [`rumours`], [`alert_levels`]; [`assets`]
 //! serves the stylesheet, the script and the service worker. Pages do not
 //! import each other: what several show alike (charts, names, the task list,
@@ -23,6 +23,7 @@ pub mod assets;
 pub mod command;
 pub mod directives;
 pub mod entry_rules;
+pub mod exports;
 pub mod form;
 pub mod gatherings;
 pub mod handovers;
@@ -78,6 +79,7 @@ pub fn router() -> Router<AppState> {
         .merge(lectures::router())
         .merge(rumours::router())
         .merge(alert_levels::router())
+        .merge(exports::router())
         .merge(roster::router())
         .merge(admin::router())
         .layer(middleware::from_fn(guard))
@@ -318,6 +320,7 @@ impl Chrome {
                 ("/arrivals", "quarantine_nav_arrivals"),
                 ("/alerts", "alerts_nav"),
                 ("/directives", "directive_nav"),
+                ("/exports", "export_nav"),
             ],
             Role::Administrator => &[
                 ("/admin/users", "nav_users"),

@@ -22,6 +22,8 @@ on_both_backends!(
     a_list_longer_than_a_batch_gives_each_row_once,
     cases_export_as_a_fhir_bundle_that_validates,
     the_tree_exports_as_geojson_with_labelled_figures,
+    the_download_page_offers_each_export_to_commands_without_javascript,
+    the_openapi_document_describes_the_exports,
 );
 
 /// A CSV export as read back: status, content type, disposition, header, rows.
@@ -288,4 +290,67 @@ async fn the_tree_exports_as_geojson_with_labelled_figures(app: &TestApp) {
     assert_eq!((status, &problem["errors"][0]["field"]), (StatusCode::FORBIDDEN, &json!("node")));
     let (status, unit) = app.get("reporter_u1", "/exports/jurisdictions.geojson").await;
     assert_eq!((status, &unit["features"]), (StatusCode::OK, &json!([])), "aggregates of one's own subtree: a unit has no areas below it");
+}
+
+async fn the_download_page_offers_each_export_to_commands_without_javascript(app: &TestApp) {
+    two_provinces(app).await;
+    let officer = crate::web::Browser::signed_in(app, "p1_officer").await;
+    let (_, _, board) = officer.get("/board").await;
+    assert!(board.contains("href=\"/exports\""), "the command navigation links the page");
+    let (status, _, page) = officer.get("/exports").await;
+    assert_eq!(status, StatusCode::OK);
+    for action in ["cases.csv", "reports.csv", "contacts.csv", "orders.csv", "cases.fhir.json", "jurisdictions.geojson"] {
+        assert!(page.contains(&format!("action=\"/exports/{action}\"")), "{action}");
+    }
+    assert!(page.contains("method=\"get\"") && !page.contains("<script>"), "plain forms");
+    assert!(page.contains("value=\"P1\""), "the forms start at the viewer's node");
+    // A form submitted as it stands: the empty fields are no filter.
+    let (status, headers, body) = officer.get("/exports/cases.csv?under=P1&from=&to=&status=").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(body.lines().count(), 2, "the header and the province's case");
+    let (status, headers, _) = officer.get("/exports/cases.fhir.json?under=P1&from=2026-11-23&to=&status=confirmed").await;
+    assert_eq!(
+        (status, &headers["content-type"]),
+        (StatusCode::OK, &"application/fhir+json".parse::<reqwest::header::HeaderValue>().unwrap())
+    );
+    let (status, headers, _) = officer.get("/exports/jurisdictions.geojson?node=P1&depth=2&date=").await;
+    assert_eq!((status, headers["content-type"].to_str().unwrap()), (StatusCode::OK, "application/geo+json"));
+    let (status, _, error) = officer.get("/exports/reports.csv?under=P1&from=2026-13-01").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(error.contains("from: &#34;2026-13-01&#34; is not a day (YYYY-MM-DD)"), "the error page names the field: {error}");
+    let (status, _, _) = officer.get("/exports/reports.csv?under=P2").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = officer.get("/exports/persons.csv").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    officer.post("/lang", &[("lang", "ko"), ("next", "/exports")]).await;
+    let (_, _, korean) = officer.get("/exports").await;
+    assert!(korean.contains("사례 (CSV)") && korean.contains("CSV 내려받기"), "the page in Korean");
+
+    let worker = crate::web::Browser::signed_in(app, "worker_c1").await;
+    assert_eq!(worker.get("/exports").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(worker.get("/exports/cases.csv").await.0, StatusCode::FORBIDDEN);
+}
+
+async fn the_openapi_document_describes_the_exports(app: &TestApp) {
+    let doc: Value = app.http.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(doc["tags"].as_array().unwrap().iter().any(|t| t["name"] == "exports"));
+    for (path, params, kind) in [
+        ("/exports/cases.csv", &["under", "from", "to", "status"][..], "text/csv"),
+        ("/exports/reports.csv", &["under", "from", "to"][..], "text/csv"),
+        ("/exports/contacts.csv", &["under", "from", "to"][..], "text/csv"),
+        ("/exports/orders.csv", &["under", "from", "to"][..], "text/csv"),
+        ("/exports/cases.fhir.json", &["under", "from", "to", "status"][..], "application/fhir+json"),
+        ("/exports/jurisdictions.geojson", &["node", "depth", "date"][..], "application/geo+json"),
+    ] {
+        let get = &doc["paths"][path]["get"];
+        assert_eq!(get["tags"], json!(["exports"]), "{path}");
+        let named: Vec<(&str, &str)> =
+            get["parameters"].as_array().unwrap().iter().map(|p| (p["name"].as_str().unwrap(), p["in"].as_str().unwrap())).collect();
+        assert_eq!(named, params.iter().map(|p| (*p, "query")).collect::<Vec<_>>(), "{path}");
+        assert!(get["responses"]["200"]["content"][kind].is_object(), "{path}: {}", get["responses"]["200"]);
+        for status in ["400", "403", "422"] {
+            assert!(get["responses"][status]["content"]["application/problem+json"].is_object(), "{path} {status}");
+        }
+    }
 }
