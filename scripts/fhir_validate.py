@@ -5,9 +5,12 @@
 Usage: fhir_validate.py BUNDLE.json
 
 Every entry's resource is parsed by the model of its resourceType (unknown
-or misspelt elements, wrong types, missing required elements and invalid
-codes of required bindings fail), then the bundle as a whole; each fullUrl
-must be unique and every reference must name an entry of the bundle.
+or misspelt elements, wrong types and formats, missing required elements
+fail), then the bundle as a whole. fhir.resources does not check codes
+against their value sets, so this script checks the codes of the required
+bindings cordon fills (REQUIRED below) and the Condition invariants con-4
+and con-5 itself. Each fullUrl must be unique and every reference must name
+an entry of the bundle.
 Prints one line per resource type and exits 0, or prints what is wrong and
 exits 1. Needs fhir.resources 6.4.0 (FHIR R4 4.0.1) on pydantic 1.10:
 scripts/test installs them into a virtual environment under the target
@@ -24,6 +27,56 @@ try:
 except ImportError as error:  # pragma: no cover - said to the person running it
     sys.exit(f"fhir_validate.py: cannot import fhir.resources ({error}); "
              "install it with: pip install fhir.resources==6.4.0 pydantic==1.10.26")
+
+
+# The codes of the required bindings cordon fills, from the R4 value sets.
+CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+REQUIRED = {
+    ("Patient", "gender"): {"male", "female", "other", "unknown"},
+    ("RelatedPerson", "gender"): {"male", "female", "other", "unknown"},
+    ("Observation", "status"): {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
+                                "entered-in-error", "unknown"},
+    ("Task", "status"): {"draft", "requested", "received", "accepted", "rejected", "ready", "cancelled",
+                         "in-progress", "on-hold", "failed", "completed", "entered-in-error"},
+    ("Task", "intent"): {"unknown", "proposal", "plan", "order", "original-order", "reflex-order", "filler-order",
+                         "instance-order", "option"},
+}
+CODINGS = {
+    ("Condition", "clinicalStatus"): (CLINICAL, {"active", "recurrence", "relapse", "inactive", "remission", "resolved"}),
+    ("Condition", "verificationStatus"): (VERIFICATION, {"unconfirmed", "provisional", "differential", "confirmed",
+                                                          "refuted", "entered-in-error"}),
+}
+ADDRESS_USE = {"home", "work", "temp", "old", "billing"}
+TELECOM_SYSTEM = {"phone", "fax", "email", "pager", "url", "sms", "other"}
+
+
+def codes(kind, resource):
+    """The problems with the codes of required bindings, and con-4/con-5."""
+    problems = []
+    for (k, element), allowed in REQUIRED.items():
+        if k == kind and element in resource and resource[element] not in allowed:
+            problems.append(f"{element} {resource[element]!r} is not in its required value set")
+    for (k, element), (system, allowed) in CODINGS.items():
+        if k == kind and element in resource:
+            for coding in resource[element].get("coding", []):
+                if coding.get("system") != system or coding.get("code") not in allowed:
+                    problems.append(f"{element} {coding} is not a code of {system}")
+    for address in resource.get("address", []):
+        if address.get("use", "home") not in ADDRESS_USE:
+            problems.append(f"address.use {address['use']!r} is not in its required value set")
+    for telecom in resource.get("telecom", []):
+        if telecom.get("system", "other") not in TELECOM_SYSTEM:
+            problems.append(f"telecom.system {telecom['system']!r} is not in its required value set")
+    if kind == "Condition":
+        clinical = [c.get("code") for c in resource.get("clinicalStatus", {}).get("coding", [])]
+        verification = [c.get("code") for c in resource.get("verificationStatus", {}).get("coding", [])]
+        abated = any(key.startswith("abatement") for key in resource)
+        if abated and not set(clinical) & {"inactive", "resolved", "remission"}:
+            problems.append("con-4: an abated condition must be inactive, resolved or in remission")
+        if "entered-in-error" in verification and clinical:
+            problems.append("con-5: no clinicalStatus when the verification status is entered-in-error")
+    return problems
 
 
 def references(value, found):
@@ -59,6 +112,7 @@ def main(path):
             construct_fhir_element(kind, resource)
         except Exception as error:  # noqa: BLE001 - every failure is reported
             problems.append(f"entry[{i}] {kind}: {error}")
+        problems += [f"entry[{i}] {kind}: {problem}" for problem in codes(kind, resource)]
         url = entry.get("fullUrl")
         if url != f"urn:uuid:{resource.get('id')}":
             problems.append(f"entry[{i}] {kind}: fullUrl {url!r} is not urn:uuid:<id>")

@@ -282,6 +282,11 @@ async fn the_tree_exports_as_geojson_with_labelled_figures(app: &TestApp) {
     assert_eq!(feature("C1")["properties"]["alert_level"]["level"], 2);
     assert_eq!(feature("P1")["properties"]["alert_level"]["level"], 0);
 
+    let store = &app.state.store;
+    let (kr, reads) = (app.node("KR").await, store.reads_made());
+    let areas = store.map_figures(&kr, 3, jiff::civil::date(2026, 11, 23)).await.unwrap();
+    assert_eq!((areas.len(), store.reads_made() - reads), (6, 1), "three levels of areas from one read, not one per area");
+
     let (status, before) = app.get("p1_officer", "/exports/jurisdictions.geojson?date=2026-11-22").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(before["features"][0]["properties"]["figures"]["cases"]["value"], 0.0, "nothing was opened by the day before");
