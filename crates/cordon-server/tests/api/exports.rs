@@ -21,6 +21,7 @@ on_both_backends!(
     bad_parameters_are_named,
     a_list_longer_than_a_batch_gives_each_row_once,
     cases_export_as_a_fhir_bundle_that_validates,
+    a_bundle_longer_than_a_batch_holds_each_case_once_and_each_person_once,
     the_tree_exports_as_geojson_with_labelled_figures,
     the_download_page_offers_each_export_to_commands_without_javascript,
     the_openapi_document_describes_the_exports,
@@ -230,12 +231,34 @@ async fn cases_export_as_a_fhir_bundle_that_validates(app: &TestApp) {
         (&second["verificationStatus"]["coding"][0]["code"], &second["verificationStatus"]["text"]),
         (&json!("provisional"), &json!("probable"))
     );
-    crate::fhir::validate(&text);
+    crate::fhir::validate(&text, &["Patient", "Condition", "Observation", "Task", "RelatedPerson"]);
 
     let p2 = app.get("p2_officer", "/exports/cases.fhir.json").await.1;
     assert_eq!(p2["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["resourceType"] == "Condition").count(), 1);
     let none = app.get("p1_officer", "/exports/cases.fhir.json?status=discarded").await.1;
     assert_eq!((&none["resourceType"], &none["entry"]), (&json!("Bundle"), &json!([])));
+}
+
+async fn a_bundle_longer_than_a_batch_holds_each_case_once_and_each_person_once(app: &TestApp) {
+    let person = app.resident("reporter_u1", "U1", "Han Seo-yeon").await;
+    let (_, first) = app.report("reporter_u1", "U1", person, &["fever"], Some(38.9)).await;
+    let first = first["case"]["id"].as_str().unwrap().to_owned();
+    let (status, body) = app.post("worker_c1", &format!("/cases/{first}/classification"), json!({"status": "discarded"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, again) = app.report("reporter_u1", "U1", person, &["cough"], Some(38.2)).await;
+    assert_ne!(again["case"]["id"], json!(first), "a second case of the same person");
+    for i in 0..205 {
+        app.case_in("reporter_u1", "U1", &format!("Resident {i:03}")).await;
+    }
+    let text = app.http.get(app.url("/exports/cases.fhir.json")).bearer_auth(&app.seed.tokens["p1_officer"]).send().await.unwrap();
+    let text = text.text().await.unwrap();
+    let bundle: Value = serde_json::from_str(&text).unwrap();
+    let entries = bundle["entry"].as_array().unwrap();
+    let count = |kind: &str| entries.iter().filter(|e| e["resource"]["resourceType"] == kind).count();
+    assert_eq!((count("Condition"), count("Patient")), (207, 206), "two batches of cases; the person with two cases is one Patient");
+    let urls: HashSet<&str> = entries.iter().map(|e| e["fullUrl"].as_str().unwrap()).collect();
+    assert_eq!(urls.len(), entries.len());
+    crate::fhir::validate(&text, &["Patient", "Condition", "Observation", "Task"]);
 }
 
 async fn the_tree_exports_as_geojson_with_labelled_figures(app: &TestApp) {

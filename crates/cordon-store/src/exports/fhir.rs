@@ -46,29 +46,36 @@ pub struct FhirReader {
 }
 
 impl FhirReader {
-    /// The next piece of the bundle: its opening, the entries of a batch of
-    /// cases, its end; `None` once it is all written.
+    /// The next piece of the bundle: its opening with the entries of the
+    /// first batch of cases, the entries of each next batch, its end; `None`
+    /// once it is all written.
     pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>> {
         match self.stage {
             Stage::Opening => {
                 self.stage = Stage::Entries;
-                Ok(Some(BundleWriter::open(self.id, self.at)))
+                let mut chunk = BundleWriter::open(self.id, self.at);
+                chunk.extend(self.entries().await?);
+                Ok(Some(chunk))
             }
-            Stage::Entries => {
-                let records = self.store.case_records(&self.params, self.after, FHIR_BATCH).await?;
-                if i64::try_from(records.len()).unwrap_or(i64::MAX) < FHIR_BATCH {
-                    self.stage = Stage::Closing;
-                }
-                self.after = records.last().map(|r| (r.line.case.person_id, r.line.case.id)).or(self.after);
-                self.cases += records.len() as u64;
-                Ok(Some(self.writer.entries(&records)))
-            }
+            Stage::Entries => Ok(Some(self.entries().await?)),
             Stage::Closing => {
                 self.stage = Stage::Done;
                 Ok(Some(BundleWriter::close().to_vec()))
             }
             Stage::Done => Ok(None),
         }
+    }
+
+    /// The entries of the next batch of cases; the last batch (shorter than
+    /// [`FHIR_BATCH`]) leaves only the bundle's end to write.
+    async fn entries(&mut self) -> Result<Vec<u8>> {
+        let records = self.store.case_records(&self.params, self.after, FHIR_BATCH).await?;
+        if i64::try_from(records.len()).unwrap_or(i64::MAX) < FHIR_BATCH {
+            self.stage = Stage::Closing;
+        }
+        self.after = records.last().map(|r| (r.line.case.person_id, r.line.case.id)).or(self.after);
+        self.cases += records.len() as u64;
+        Ok(self.writer.entries(&records))
     }
 
     /// How many cases were written so far.
