@@ -252,6 +252,7 @@ pub fn figures_on(rows: &[DailyRow], day: Date, population: Option<f64>, source:
             place: row.location.clone(),
             source: source.to_owned(),
             as_of: day,
+            interval: None,
         };
         if let Some(value) = new(row) {
             figures.push(figure(value, Measure::New, day));

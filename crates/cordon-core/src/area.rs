@@ -13,9 +13,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use serde::Serialize;
 use serde_json::{Value, json};
-use utoipa::ToSchema;
 
 use crate::case::CaseStatus;
 use crate::figure::{Counted, Figure, Labelled, Measure, Period};
@@ -78,45 +76,6 @@ pub fn roll_up<'a>(areas: &[Node], counted: impl IntoIterator<Item = (&'a NodePa
     totals
 }
 
-/// The alert level in force at an area on a day.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct LevelInForce {
-    /// The level, 0 (normal) to 3; 0 when none was ever set.
-    pub level: u8,
-    /// When it was set; `None` when no level was set by then.
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub set_at: Option<Timestamp>,
-    /// The day it is in force on.
-    #[schema(value_type = String, format = Date)]
-    pub as_of: Date,
-    /// What it is, in words.
-    pub label: String,
-}
-
-impl LevelInForce {
-    /// The level set at `set_at` (or none) at `place`, in force on `day`.
-    #[must_use]
-    pub fn new(place: &str, day: Date, set: Option<(u8, Timestamp)>) -> LevelInForce {
-        match set {
-            Some((level, at)) => LevelInForce {
-                level,
-                set_at: Some(at),
-                as_of: day,
-                label: format!(
-                    "alert level {level} of 3 in force, set {}, {place}, as of {day} — source: {SOURCE}",
-                    at.strftime("%Y-%m-%d")
-                ),
-            },
-            None => LevelInForce {
-                level: 0,
-                set_at: None,
-                as_of: day,
-                label: format!("alert level 0 of 3 (none set), {place}, as of {day} — source: {SOURCE}"),
-            },
-        }
-    }
-}
-
 /// The figures of one area on a day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AreaFigures {
@@ -136,8 +95,11 @@ pub struct AreaFigures {
     pub confirmed: Figure,
     /// Deaths so far.
     pub deaths: Figure,
-    /// The alert level in force.
-    pub alert_level: LevelInForce,
+    /// The alert level in force at the end of the day (0 to 3; 0 when none
+    /// was set), as a figure of the current kind since the day it was set.
+    pub alert_level: Figure,
+    /// When that level was set; `None` when none was set by then.
+    pub alert_level_set_at: Option<Timestamp>,
 }
 
 /// The figures of `node` on `day` from its rolled-up `counts`; cumulative
@@ -154,7 +116,9 @@ pub fn figures(node: Node, counts: &AreaCounts, level: Option<(u8, Timestamp)>, 
         place: node.name.clone(),
         source: SOURCE.to_owned(),
         as_of: day,
+        interval: None,
     };
+    let level_since = level.map_or(day, |(_, at)| at.to_zoned(jiff::tz::TimeZone::UTC).date().min(day));
     let reports_per_100k_7d = (node.population > 0).then(|| Figure {
         value: counts.reports_7d as f64 * 100_000.0 / node.population as f64,
         ..figure(0, Measure::Per100k7d, Counted::SymptomReports, week)
@@ -167,7 +131,13 @@ pub fn figures(node: Node, counts: &AreaCounts, level: Option<(u8, Timestamp)>, 
         probable: figure(counts.probable, Measure::Cumulative, Counted::ProbableCases, so_far),
         confirmed: figure(counts.confirmed, Measure::Cumulative, Counted::ConfirmedCases, so_far),
         deaths: figure(counts.deaths, Measure::Cumulative, Counted::Deaths, so_far),
-        alert_level: LevelInForce::new(&node.name, day, level),
+        alert_level: figure(
+            level.map_or(0, |(l, _)| i64::from(l)),
+            Measure::Current,
+            Counted::AlertLevel,
+            Period { from: level_since, to: day },
+        ),
+        alert_level_set_at: level.map(|(_, at)| at),
         node,
     }
 }
@@ -184,6 +154,7 @@ impl AreaFigures {
             "probable_cases": l(&self.probable),
             "confirmed_cases": l(&self.confirmed),
             "deaths": l(&self.deaths),
+            "alert_level": l(&self.alert_level),
         });
         if let Some(rate) = &self.reports_per_100k_7d {
             figures["symptom_reports_per_100k_7d"] = l(rate);
@@ -208,7 +179,7 @@ impl AreaFigures {
                 "parent_path": self.node.path.parent().map(|p| p.as_str().to_owned()),
                 "population": self.node.population,
                 "figures": self.labelled(),
-                "alert_level": self.alert_level,
+                "alert_level_set_at": self.alert_level_set_at.map(|at| at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
             }
         })
     }
@@ -277,7 +248,8 @@ mod tests {
             figures["confirmed_cases"]["label"].as_str().unwrap().starts_with("4 confirmed cases in total since 2026-09-01 (cumulative)")
         );
         assert_eq!(json["geometry"], Value::Null);
-        assert_eq!(json["properties"]["alert_level"]["level"], 0);
+        assert_eq!((&figures["alert_level"]["value"], &figures["alert_level"]["counted"]), (&json!(0.0), &json!("alert_level")));
+        assert_eq!(json["properties"]["alert_level_set_at"], Value::Null);
         let unknown = figures_without_population();
         assert!(unknown.reports_per_100k_7d.is_none());
         assert!(unknown.labelled().get("symptom_reports_per_100k_7d").is_none());
@@ -288,10 +260,11 @@ mod tests {
     }
 
     #[test]
-    fn the_alert_level_says_when_it_was_set() {
+    fn the_alert_level_is_a_current_figure_since_it_was_set() {
         let at: Timestamp = "2026-11-20T08:00:00Z".parse().unwrap();
-        let level = LevelInForce::new("P1 name", date(2026, 11, 23), Some((2, at)));
-        assert_eq!(level.level, 2);
-        assert!(level.label.starts_with("alert level 2 of 3 in force, set 2026-11-20, P1 name, as of 2026-11-23"), "{}", level.label);
+        let area = figures(node(NodePath::root("KR"), 0), &AreaCounts::default(), Some((2, at)), date(2026, 11, 23), date(2026, 9, 1));
+        assert_eq!((area.alert_level.value, area.alert_level.measure), (2.0, Measure::Current));
+        assert_eq!(area.alert_level.period, Period { from: date(2026, 11, 20), to: date(2026, 11, 23) });
+        assert_eq!(area.feature(None)["properties"]["alert_level_set_at"], "2026-11-20T08:00:00Z");
     }
 }

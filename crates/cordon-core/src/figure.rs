@@ -9,6 +9,8 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use crate::figure_label::{Language, grouped};
+
 /// Which measure a figure is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
@@ -42,8 +44,10 @@ pub enum Measure {
     #[serde(rename = "p90")]
     #[strum(serialize = "p90")]
     P90,
-    /// A model's estimate (with its interval in the label's source).
+    /// A model's estimate, with its interval.
     Estimate,
+    /// How many stand at the as-of day (open tasks, people in isolation).
+    Current,
 }
 
 /// What a figure counts.
@@ -69,33 +73,30 @@ pub enum Counted {
     Quarantined,
     /// Units that filed their daily report.
     UnitsReporting,
-}
-
-impl Counted {
-    /// The English noun, singular or plural.
-    #[must_use]
-    pub fn noun(self, one: bool) -> &'static str {
-        match (self, one) {
-            (Counted::SymptomReports, true) => "symptom report",
-            (Counted::SymptomReports, false) => "symptom reports",
-            (Counted::Cases, true) => "case",
-            (Counted::Cases, false) => "cases",
-            (Counted::SuspectedCases, true) => "suspected case",
-            (Counted::SuspectedCases, false) => "suspected cases",
-            (Counted::ProbableCases, true) => "probable case",
-            (Counted::ProbableCases, false) => "probable cases",
-            (Counted::ConfirmedCases, true) => "confirmed case",
-            (Counted::ConfirmedCases, false) => "confirmed cases",
-            (Counted::Deaths, true) => "death",
-            (Counted::Deaths, false) => "deaths",
-            (Counted::Isolated, true) => "person in isolation",
-            (Counted::Isolated, false) => "people in isolation",
-            (Counted::Quarantined, true) => "person in quarantine",
-            (Counted::Quarantined, false) => "people in quarantine",
-            (Counted::UnitsReporting, true) => "unit reporting",
-            (Counted::UnitsReporting, false) => "units reporting",
-        }
-    }
+    /// The time-varying reproduction number Rt.
+    ReproductionNumber,
+    /// Investigation and follow-up tasks not yet done.
+    OpenTasks,
+    /// Open tasks past their acknowledgement deadline.
+    OverdueTasks,
+    /// Tasks and silences passed up the tree.
+    Escalations,
+    /// Hours from a symptom report to the acknowledgement of its investigation.
+    HoursToAcknowledge,
+    /// Hours from a symptom report to the first visit of its investigation.
+    HoursToFirstVisit,
+    /// Investigation tasks acknowledged before their first deadline.
+    TasksAcknowledgedInTime,
+    /// Daily unit reports filed, of those expected.
+    DailyReportsFiled,
+    /// Daily unit reports filed on their day, of those expected.
+    DailyReportsOnTime,
+    /// Detection alerts raised.
+    Alerts,
+    /// The alert level in force (0 to 4).
+    AlertLevel,
+    /// Directives in force.
+    Directives,
 }
 
 /// The days a figure covers, both included.
@@ -124,83 +125,20 @@ pub struct Figure {
     pub source: String,
     /// The day it was true on.
     pub as_of: Date,
+    /// For an estimate, its interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Interval>,
 }
 
-/// Writes `value` with thousands separators and at most `decimals` decimals
-/// (trailing zeros dropped): 22033 → "22,033", 12.5 → "12.5".
-#[must_use]
-pub fn grouped(value: f64, decimals: usize) -> String {
-    let text = format!("{:.*}", decimals, value.abs());
-    let (whole, fraction) = text.split_once('.').unwrap_or((text.as_str(), ""));
-    let mut out = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    let fraction = fraction.trim_end_matches('0');
-    if !fraction.is_empty() {
-        out.push('.');
-        out.push_str(fraction);
-    }
-    if value < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        out.insert(0, '-');
-    }
-    out
-}
-
-impl Figure {
-    /// The label in English: the number, what it counts and which measure,
-    /// the period, the place, the day it held on and the source.
-    #[must_use]
-    pub fn label(&self) -> String {
-        let one = (self.value - 1.0).abs() < f64::EPSILON;
-        let noun = self.counted.noun(one);
-        let (from, to) = (self.period.from, self.period.to);
-        let what = match self.measure {
-            Measure::New if self.value < 0.0 => {
-                format!("{} {} on {to} (new: a correction, the total was revised down)", grouped(self.value, 0), self.counted.noun(false))
-            }
-            Measure::New if from == to => format!("{} new {noun} on {to} (new)", grouped(self.value, 0)),
-            Measure::New => format!("{} new {noun} from {from} to {to} (new)", grouped(self.value, 0)),
-            Measure::Cumulative => format!("{} {noun} in total since {from} (cumulative)", grouped(self.value, 0)),
-            Measure::Sum7d => format!("{} {noun} in the 7 days {from} to {to} (7-day sum)", grouped(self.value, 0)),
-            Measure::Average7d => {
-                format!("{} {} a day over the 7 days {from} to {to} (7-day average)", grouped(self.value, 1), self.counted.noun(false))
-            }
-            Measure::Per100k7d => {
-                format!(
-                    "{} {} per 100,000 residents in the 7 days {from} to {to} (7-day incidence)",
-                    grouped(self.value, 1),
-                    self.counted.noun(false)
-                )
-            }
-            Measure::GrowthWeekOnWeek => {
-                format!(
-                    "{:+.0}% {} in the 7 days to {to} against the 7 days before (week on week)",
-                    (self.value - 1.0) * 100.0,
-                    self.counted.noun(false)
-                )
-            }
-            Measure::DoublingDays => {
-                format!("{} doubling in {} days at the growth to {to} (doubling time)", self.counted.noun(false), grouped(self.value, 1))
-            }
-            Measure::Share => format!("{}% of {} from {from} to {to} (share)", grouped(self.value * 100.0, 1), self.counted.noun(false)),
-            Measure::Median => {
-                format!("{} hours, the median for {} from {from} to {to} (median)", grouped(self.value, 1), self.counted.noun(false))
-            }
-            Measure::P90 => format!(
-                "{} hours, the 90th percentile for {} from {from} to {to} (90th percentile)",
-                grouped(self.value, 1),
-                self.counted.noun(false)
-            ),
-            Measure::Estimate => {
-                format!("{} {} estimated from {from} to {to} (estimate)", grouped(self.value, 2), self.counted.noun(false))
-            }
-        };
-        format!("{what}, {}, as of {} — source: {}", self.place, self.as_of, self.source)
-    }
+/// The interval around an estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Interval {
+    /// Lower bound.
+    pub lower: f64,
+    /// Upper bound.
+    pub upper: f64,
+    /// The probability it holds the true value (0.95).
+    pub level: f64,
 }
 
 /// A figure as the API publishes it: its fields and its rendered label.
@@ -213,10 +151,18 @@ pub struct Labelled {
     pub label: String,
 }
 
+impl Labelled {
+    /// The figure with its label in `language`.
+    #[must_use]
+    pub fn new(figure: Figure, language: Language) -> Self {
+        let label = figure.label_in(language);
+        Labelled { figure, label }
+    }
+}
+
 impl From<Figure> for Labelled {
     fn from(figure: Figure) -> Self {
-        let label = figure.label();
-        Labelled { figure, label }
+        Labelled::new(figure, Language::English)
     }
 }
 
@@ -234,6 +180,7 @@ mod tests {
             place: "Japan".into(),
             source: "JHU CSSE via Our World in Data".into(),
             as_of: date(2022, 2, 21),
+            interval: None,
         }
     }
 

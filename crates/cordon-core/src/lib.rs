@@ -27,6 +27,7 @@ pub mod event;
 pub mod export;
 pub mod fhir;
 pub mod figure;
+pub mod figure_label;
 #[cfg(test)]
 mod fixtures;
 pub mod gathering;
@@ -40,6 +41,7 @@ pub mod policy;
 pub mod refusal;
 pub mod report;
 pub mod resend;
+pub mod response;
 pub mod roster;
 pub mod rumour;
 pub mod settings;

@@ -40,6 +40,16 @@ pub struct Settings {
     /// Rules for arrivals from particular countries. (Which points of entry
     /// are closed is not a setting: border directives say it.)
     pub entry_rules: Vec<CountryRule>,
+    /// Mean of the serial interval, in days, for Rt (a shifted gamma, as
+    /// EpiEstim's `parametric_si`; must exceed 1).
+    pub serial_interval_mean_days: f64,
+    /// Standard deviation of the serial interval, in days.
+    pub serial_interval_sd_days: f64,
+    /// Days of each Rt window.
+    pub rt_window_days: i16,
+    /// In a published situation report, counts below this are suppressed
+    /// ("fewer than N").
+    pub public_suppression_below: i64,
 }
 
 /// What happens to an arrival.
@@ -79,6 +89,10 @@ impl Default for Settings {
             follow_up_due_hour: 20,
             default_entry_rule: EntryRule::FacilityQuarantine,
             entry_rules: Vec::new(),
+            serial_interval_mean_days: 4.7,
+            serial_interval_sd_days: 2.9,
+            rt_window_days: 7,
+            public_suppression_below: 5,
         }
     }
 }
@@ -116,6 +130,18 @@ impl Settings {
         }
         if !(0..=23).contains(&self.follow_up_due_hour) {
             p.add("follow_up_due_hour", Reason::Hour);
+        }
+        if !(self.serial_interval_mean_days > 1.0 && self.serial_interval_mean_days <= 30.0) {
+            p.add("serial_interval_mean_days", Reason::Between { min: 1.0, max: 30.0, unit: Unit::Days });
+        }
+        if !(self.serial_interval_sd_days > 0.0 && self.serial_interval_sd_days <= 30.0) {
+            p.add("serial_interval_sd_days", Reason::Between { min: 0.0, max: 30.0, unit: Unit::Days });
+        }
+        if !(2..=28).contains(&self.rt_window_days) {
+            p.add("rt_window_days", Reason::Between { min: 2.0, max: 28.0, unit: Unit::Days });
+        }
+        if !(1..=100).contains(&self.public_suppression_below) {
+            p.add("public_suppression_below", Reason::Between { min: 1.0, max: 100.0, unit: Unit::Number });
         }
         for (i, r) in self.entry_rules.iter().enumerate() {
             if r.country.len() != 2 || !r.country.chars().all(|c| c.is_ascii_uppercase()) {

@@ -127,6 +127,16 @@ pub struct Task {
     pub updated_at: Timestamp,
     /// Worker's note on completion.
     pub note: Option<String>,
+    /// When it was first acknowledged.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub acknowledged_at: Option<Timestamp>,
+    /// Whether that first acknowledgement came before the first deadline
+    /// (nobody had to be escalated to).
+    pub acknowledged_in_time: Option<bool>,
+    /// When the worker was first there: the investigation first recorded, or
+    /// the task completed, whichever came first.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub visited_at: Option<Timestamp>,
 }
 
 impl Task {
@@ -237,6 +247,9 @@ pub fn assign(id: Uuid, subject: Subject, on_call: Option<&OnCall>, deadline: Si
         created_at: now,
         updated_at: now,
         note: None,
+        acknowledged_at: None,
+        acknowledged_in_time: None,
+        visited_at: None,
     }
 }
 
@@ -248,7 +261,14 @@ pub fn acknowledge(task: &Task, worker_id: Uuid, now: Timestamp) -> Result<Task,
     if task.assignee_id != Some(worker_id) {
         return Err(TaskError::NotAssignee);
     }
-    Ok(Task { status: TaskStatus::Acknowledged, updated_at: now, ..task.clone() })
+    let first = task.acknowledged_at.is_none();
+    Ok(Task {
+        status: TaskStatus::Acknowledged,
+        updated_at: now,
+        acknowledged_at: task.acknowledged_at.or(Some(now)),
+        acknowledged_in_time: if first { Some(task.escalations == 0 && now <= task.deadline) } else { task.acknowledged_in_time },
+        ..task.clone()
+    })
 }
 
 /// The worker finishes the task.
@@ -259,7 +279,7 @@ pub fn complete(task: &Task, worker_id: Uuid, note: Option<String>, now: Timesta
     if task.assignee_id != Some(worker_id) {
         return Err(TaskError::NotAssignee);
     }
-    Ok(Task { status: TaskStatus::Done, note, updated_at: now, ..task.clone() })
+    Ok(Task { status: TaskStatus::Done, note, updated_at: now, visited_at: task.visited_at.or(Some(now)), ..task.clone() })
 }
 
 /// A command officer hands the task to another worker, with a fresh deadline.
@@ -454,6 +474,19 @@ mod tests {
         assert!(!acknowledged.is_overdue(at_deadline.saturating_add(10 * HOUR).unwrap()));
         let marked = Task { status: TaskStatus::Overdue, ..task };
         assert!(marked.is_overdue(Timestamp::UNIX_EPOCH));
+    }
+
+    #[test]
+    fn the_first_acknowledgement_and_visit_are_timed() {
+        let task = new_task();
+        let before = Timestamp::UNIX_EPOCH.saturating_add(HOUR).unwrap();
+        let late = Timestamp::UNIX_EPOCH.saturating_add(3 * HOUR).unwrap();
+        let on_time = acknowledge(&task, Uuid::from_u128(1), before).unwrap();
+        assert_eq!((on_time.acknowledged_at, on_time.acknowledged_in_time, on_time.visited_at), (Some(before), Some(true), None));
+        let done = complete(&on_time, Uuid::from_u128(1), None, late).unwrap();
+        assert_eq!((done.acknowledged_at, done.visited_at), (Some(before), Some(late)));
+        let after_deadline = acknowledge(&task, Uuid::from_u128(1), late).unwrap();
+        assert_eq!((after_deadline.acknowledged_at, after_deadline.acknowledged_in_time), (Some(late), Some(false)));
     }
 
     #[test]

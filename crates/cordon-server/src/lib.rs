@@ -15,6 +15,7 @@ pub mod extract;
 pub mod jobs;
 pub mod notify;
 pub mod state;
+pub mod summary;
 pub mod web;
 
 use cordon_core::refusal::Record;

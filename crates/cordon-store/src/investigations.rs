@@ -157,6 +157,14 @@ async fn store_recording(
         execute
     )?;
     tx.audit(now, Some(worker), "investigation.record", case_id, before.as_ref(), Some(&record)).await?;
+    // The first recording is the worker's first visit, for the response times.
+    exec!(
+        &mut tx.conn,
+        sqlx::query("UPDATE tasks SET visited_at = $1 WHERE case_id = $2 AND kind = 'investigation' AND visited_at IS NULL")
+            .bind(micros(now))
+            .bind(case_id),
+        execute
+    )?;
     tx.emit(Event::new(EventKind::InvestigationRecorded, &before_case.unit_path, case_id, now, &record)).await?;
     if case != *before_case {
         update_case(&mut tx.conn, &case).await?;

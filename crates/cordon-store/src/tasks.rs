@@ -19,7 +19,7 @@ use crate::rosters::on_call_in;
 use crate::users::user_by_id;
 use crate::{Store, exec};
 
-pub(crate) const TASK_COLUMNS: &str = "id, kind, case_id, order_id, due_on, person_id, subject_path, area_path, assignee_id, status, deadline, escalations, created_at, updated_at, note";
+pub(crate) const TASK_COLUMNS: &str = "id, kind, case_id, order_id, due_on, person_id, subject_path, area_path, assignee_id, status, deadline, escalations, created_at, updated_at, note, acknowledged_at, acknowledged_in_time, visited_at";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct TaskRow {
@@ -38,6 +38,9 @@ pub(crate) struct TaskRow {
     created_at: i64,
     updated_at: i64,
     note: Option<String>,
+    acknowledged_at: Option<i64>,
+    acknowledged_in_time: Option<bool>,
+    visited_at: Option<i64>,
 }
 
 impl TryFrom<TaskRow> for Task {
@@ -59,6 +62,9 @@ impl TryFrom<TaskRow> for Task {
             created_at: from_micros(r.created_at)?,
             updated_at: from_micros(r.updated_at)?,
             note: r.note,
+            acknowledged_at: r.acknowledged_at.map(from_micros).transpose()?,
+            acknowledged_in_time: r.acknowledged_in_time,
+            visited_at: r.visited_at.map(from_micros).transpose()?,
         })
     }
 }
@@ -72,7 +78,9 @@ pub async fn task_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Task>> {
 
 /// Inserts a new task.
 pub async fn insert_task(c: &mut Conn<'_>, t: &Task) -> Result<()> {
-    let sql = format!("INSERT INTO tasks ({TASK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)");
+    let sql = format!(
+        "INSERT INTO tasks ({TASK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+    );
     exec!(
         c,
         sqlx::query(AssertSqlSafe(sql.as_str()))
@@ -90,7 +98,10 @@ pub async fn insert_task(c: &mut Conn<'_>, t: &Task) -> Result<()> {
             .bind(t.escalations)
             .bind(micros(t.created_at))
             .bind(micros(t.updated_at))
-            .bind(&t.note),
+            .bind(&t.note)
+            .bind(t.acknowledged_at.map(micros))
+            .bind(t.acknowledged_in_time)
+            .bind(t.visited_at.map(micros)),
         execute
     )?;
     Ok(())
@@ -99,15 +110,21 @@ pub async fn insert_task(c: &mut Conn<'_>, t: &Task) -> Result<()> {
 pub(crate) async fn update_task(c: &mut Conn<'_>, t: &Task) -> Result<()> {
     exec!(
         c,
-        sqlx::query("UPDATE tasks SET area_path = $1, assignee_id = $2, status = $3, deadline = $4, escalations = $5, updated_at = $6, note = $7 WHERE id = $8")
-            .bind(t.area_path.as_str())
-            .bind(t.assignee_id)
-            .bind(t.status.as_str())
-            .bind(micros(t.deadline))
-            .bind(t.escalations)
-            .bind(micros(t.updated_at))
-            .bind(&t.note)
-            .bind(t.id),
+        sqlx::query(
+            "UPDATE tasks SET area_path = $1, assignee_id = $2, status = $3, deadline = $4, escalations = $5, updated_at = $6, note = $7, \
+                     acknowledged_at = $8, acknowledged_in_time = $9, visited_at = $10 WHERE id = $11"
+        )
+        .bind(t.area_path.as_str())
+        .bind(t.assignee_id)
+        .bind(t.status.as_str())
+        .bind(micros(t.deadline))
+        .bind(t.escalations)
+        .bind(micros(t.updated_at))
+        .bind(&t.note)
+        .bind(t.acknowledged_at.map(micros))
+        .bind(t.acknowledged_in_time)
+        .bind(t.visited_at.map(micros))
+        .bind(t.id),
         execute
     )?;
     Ok(())

@@ -24,6 +24,7 @@ pub mod quarantine;
 pub mod reports;
 pub mod rosters;
 pub mod rumours;
+pub mod summary;
 pub mod tasks;
 pub mod users;
 
@@ -53,6 +54,7 @@ use crate::state::AppState;
         (name = "alerts", description = "Outbreak detection: alerts, their review, series and configuration"),
         (name = "exports", description = "Line lists of a subtree as CSV (cases, symptom reports, contacts, orders; personal data, for command officers and administrators), its cases as a FHIR R4 bundle, and the jurisdiction tree with the map's figures as GeoJSON; streamed and audited"),
         (name = "abroad", description = "Other countries' daily series imported from Our World in Data, and their figures on a day, each saying what it is"),
+        (name = "summaries", description = "A node's board counts, epidemic curve, Rt and response times, each number a Figure that says what it counts, which measure, the period, the place, the source and as of when, with its label"),
         (name = "measures", description = "Directives issued to the units below a command (their versions, acknowledgement and coverage), planned gatherings checked against the limits in force, alert levels with the rules' recommendation, lectures and their coverage, and what residents say"),
     )
 )]
@@ -85,6 +87,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(lectures::router())
         .merge(abroad::router())
         .merge(exports::router())
+        .merge(summary::router())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))

@@ -288,11 +288,10 @@ async fn the_tree_exports_as_geojson_with_labelled_figures(app: &TestApp) {
     for f in features {
         assert_eq!(f["type"], "Feature");
         let figures = f["properties"]["figures"].as_object().unwrap();
-        assert!(figures.len() >= 6, "{f}");
+        assert!(figures.len() >= 7, "{f}");
         for (name, figure) in figures {
             assert!(figure["measure"].is_string() && figure["label"].is_string() && figure["value"].is_number(), "{name}: {figure}");
         }
-        assert!(f["properties"]["alert_level"]["label"].is_string());
     }
     let p1 = &feature("P1")["properties"];
     assert_eq!(
@@ -302,8 +301,10 @@ async fn the_tree_exports_as_geojson_with_labelled_figures(app: &TestApp) {
     assert_eq!(p1["figures"]["symptom_reports_per_100k_7d"]["value"].as_f64(), Some(100.0), "1 report, 1,000 residents");
     assert_eq!(p1["figures"]["symptom_reports_7d"]["measure"], "sum_7d");
     assert_eq!((p1["level"].as_i64(), p1["path"].as_str(), p1["population"].as_i64()), (Some(1), Some("/KR/P1/"), Some(1000)));
-    assert_eq!(feature("C1")["properties"]["alert_level"]["level"], 2);
-    assert_eq!(feature("P1")["properties"]["alert_level"]["level"], 0);
+    let level = &feature("C1")["properties"]["figures"]["alert_level"];
+    assert_eq!((level["value"].as_f64(), &level["measure"], &level["counted"]), (Some(2.0), &json!("current"), &json!("alert_level")));
+    assert!(feature("C1")["properties"]["alert_level_set_at"].is_string());
+    assert_eq!(feature("P1")["properties"]["figures"]["alert_level"]["value"], 0.0, "none was set at P1");
 
     let store = &app.state.store;
     let (kr, reads) = (app.node("KR").await, store.reads_made());
@@ -313,7 +314,7 @@ async fn the_tree_exports_as_geojson_with_labelled_figures(app: &TestApp) {
     let (status, before) = app.get("p1_officer", "/exports/jurisdictions.geojson?date=2026-11-22").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(before["features"][0]["properties"]["figures"]["cases"]["value"], 0.0, "nothing was opened by the day before");
-    assert_eq!(before["features"][0]["properties"]["alert_level"]["level"], 0, "the level was set later");
+    assert_eq!(before["features"][0]["properties"]["figures"]["alert_level"]["value"], 0.0, "C1's level was set later");
     let (status, problem) = app.get("p1_officer", "/exports/jurisdictions.geojson?node=P2").await;
     assert_eq!((status, &problem["errors"][0]["field"]), (StatusCode::FORBIDDEN, &json!("node")));
     let (status, unit) = app.get("reporter_u1", "/exports/jurisdictions.geojson").await;

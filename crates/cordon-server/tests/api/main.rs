@@ -22,6 +22,7 @@ mod quarantine;
 mod read_models;
 mod reporter;
 mod spine;
+mod summaries;
 mod web;
 mod web_community;
 mod web_community_board;
