@@ -23,6 +23,20 @@ use crate::{Store, exec};
 
 type NodeTuple = (Uuid, String, String, i64, Option<Uuid>, i64, String);
 
+/// What the queries of [`Store::map_figures`] read, as stored.
+struct AreaRows {
+    /// The areas.
+    areas: Vec<NodeTuple>,
+    /// Reports of the 7 days by unit path.
+    reports: Vec<(String, i64)>,
+    /// Cases by unit path and status, with the deaths among them.
+    cases: Vec<(String, String, i64, i64)>,
+    /// Levels set by the end of the day, latest first per node path.
+    levels: Vec<(String, i64, i64)>,
+    /// The first report day of all.
+    since: Option<String>,
+}
+
 impl Store {
     /// The figures on `day` of every area from one to `depth` levels below
     /// `node`, in path order: symptom reports in the 7 days to `day` (and per
@@ -30,58 +44,7 @@ impl Store {
     /// end of `day` by their classification, deaths, and the alert level in
     /// force at the end of `day`. Six queries.
     pub async fn map_figures(&self, node: &Node, depth: i64, day: Date) -> Result<Vec<AreaFigures>> {
-        let pattern = subtree(&node.path);
-        let week_start = day.saturating_sub(jiff::Span::new().days(6));
-        let (areas, reports, cases, levels, since) = self
-            .read(async |c| {
-                let settings = settings_in(c).await?;
-                let day_end = micros(settings.local_instant(day.tomorrow().unwrap_or(day), 0));
-                let areas: Vec<NodeTuple> = exec!(
-                    c,
-                    sqlx::query_as(
-                        "SELECT id, code, name, level, parent_id, population, path FROM nodes \
-                         WHERE path LIKE $1 ESCAPE '\\' AND level > $2 AND level <= $3"
-                    )
-                    .bind(&pattern)
-                    .bind(node.level)
-                    .bind(node.level + depth),
-                    fetch_all
-                )?;
-                let reports: Vec<(String, i64)> = exec!(
-                    c,
-                    sqlx::query_as(
-                        "SELECT unit_path, COUNT(*) FROM reports WHERE report_date >= $2 AND report_date <= $3 \
-                         AND unit_path LIKE $1 ESCAPE '\\' GROUP BY unit_path"
-                    )
-                    .bind(&pattern)
-                    .bind(week_start.to_string())
-                    .bind(day.to_string()),
-                    fetch_all
-                )?;
-                let cases: Vec<(String, String, i64, i64)> = exec!(
-                    c,
-                    sqlx::query_as(
-                        "SELECT unit_path, status, COUNT(*), CAST(SUM(CASE WHEN outcome = 'died' THEN 1 ELSE 0 END) AS BIGINT) \
-                         FROM cases WHERE unit_path LIKE $1 ESCAPE '\\' AND opened_at < $2 GROUP BY unit_path, status"
-                    )
-                    .bind(&pattern)
-                    .bind(day_end),
-                    fetch_all
-                )?;
-                let levels: Vec<(String, i64, i64)> = exec!(
-                    c,
-                    sqlx::query_as(
-                        "SELECT node_path, level, set_at FROM alert_levels WHERE node_path LIKE $1 ESCAPE '\\' AND set_at < $2 \
-                         ORDER BY node_path, set_at DESC, id DESC"
-                    )
-                    .bind(&pattern)
-                    .bind(day_end),
-                    fetch_all
-                )?;
-                let since: Option<String> = exec!(c, sqlx::query_scalar("SELECT MIN(report_date) FROM reports"), fetch_one)?;
-                Ok((areas, reports, cases, levels, since))
-            })
-            .await?;
+        let AreaRows { areas, reports, cases, levels, since } = self.area_rows(node, depth, day).await?;
         let mut areas: Vec<Node> = areas
             .into_iter()
             .map(|(id, code, name, level, parent_id, population, path)| Node {
@@ -123,6 +86,61 @@ impl Store {
                 area::figures(node, &counts, level, day, since)
             })
             .collect())
+    }
+
+    /// The rows [`Store::map_figures`] reads, on one reading connection.
+    async fn area_rows(&self, node: &Node, depth: i64, day: Date) -> Result<AreaRows> {
+        let pattern = subtree(&node.path);
+        let week_start = day.saturating_sub(jiff::Span::new().days(6));
+        self.read(async |c| {
+            let settings = settings_in(c).await?;
+            let day_end = micros(settings.local_instant(day.tomorrow().unwrap_or(day), 0));
+            let areas: Vec<NodeTuple> = exec!(
+                c,
+                sqlx::query_as(
+                    "SELECT id, code, name, level, parent_id, population, path FROM nodes \
+                         WHERE path LIKE $1 ESCAPE '\\' AND level > $2 AND level <= $3"
+                )
+                .bind(&pattern)
+                .bind(node.level)
+                .bind(node.level + depth),
+                fetch_all
+            )?;
+            let reports: Vec<(String, i64)> = exec!(
+                c,
+                sqlx::query_as(
+                    "SELECT unit_path, COUNT(*) FROM reports WHERE report_date >= $2 AND report_date <= $3 \
+                         AND unit_path LIKE $1 ESCAPE '\\' GROUP BY unit_path"
+                )
+                .bind(&pattern)
+                .bind(week_start.to_string())
+                .bind(day.to_string()),
+                fetch_all
+            )?;
+            let cases: Vec<(String, String, i64, i64)> = exec!(
+                c,
+                sqlx::query_as(
+                    "SELECT unit_path, status, COUNT(*), CAST(SUM(CASE WHEN outcome = 'died' THEN 1 ELSE 0 END) AS BIGINT) \
+                         FROM cases WHERE unit_path LIKE $1 ESCAPE '\\' AND opened_at < $2 GROUP BY unit_path, status"
+                )
+                .bind(&pattern)
+                .bind(day_end),
+                fetch_all
+            )?;
+            let levels: Vec<(String, i64, i64)> = exec!(
+                c,
+                sqlx::query_as(
+                    "SELECT node_path, level, set_at FROM alert_levels WHERE node_path LIKE $1 ESCAPE '\\' AND set_at < $2 \
+                         ORDER BY node_path, set_at DESC, id DESC"
+                )
+                .bind(&pattern)
+                .bind(day_end),
+                fetch_all
+            )?;
+            let since: Option<String> = exec!(c, sqlx::query_scalar("SELECT MIN(report_date) FROM reports"), fetch_one)?;
+            Ok(AreaRows { areas, reports, cases, levels, since })
+        })
+        .await
     }
 
     /// The boundaries of the nodes one to `depth` levels below `node` that
