@@ -9,6 +9,7 @@
 pub mod abroad;
 pub mod alert;
 pub mod alert_level;
+pub mod area;
 pub mod arrival;
 pub mod audit;
 pub mod border;
@@ -23,6 +24,8 @@ pub mod detection;
 pub mod directive;
 pub mod escalation;
 pub mod event;
+pub mod export;
+pub mod fhir;
 pub mod figure;
 pub mod figure_label;
 #[cfg(test)]

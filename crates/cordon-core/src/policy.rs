@@ -51,6 +51,9 @@ pub enum Action {
     IssueDirectives,
     /// Register gatherings, record lecture attendance, log what residents say.
     RecordCommunity,
+    /// Export line lists that hold personal data (cases, reports, contacts,
+    /// orders, as CSV or FHIR) for the subtree.
+    ExportLineLists,
 }
 
 /// Why a request was refused.
@@ -98,8 +101,8 @@ impl std::error::Error for Denied {}
 #[must_use]
 pub fn role_allows(role: Role, action: Action) -> bool {
     use Action::{
-        Classify, DirectOrders, FileReport, IssueDirectives, ManageConfiguration, ManageJurisdictions, ManageRoster, ManageUsers, Read,
-        ReadAudit, ReassignTask, RecordCommunity, RegisterArrival, RegisterPerson, ReviewAlert, RunDetection, WorkTask,
+        Classify, DirectOrders, ExportLineLists, FileReport, IssueDirectives, ManageConfiguration, ManageJurisdictions, ManageRoster,
+        ManageUsers, Read, ReadAudit, ReassignTask, RecordCommunity, RegisterArrival, RegisterPerson, ReviewAlert, RunDetection, WorkTask,
     };
     use Role::{Administrator, BorderOfficer, CommandOfficer, HealthWorker, Reporter};
     match action {
@@ -112,6 +115,9 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         RecordCommunity => matches!(role, Reporter | HealthWorker | CommandOfficer),
         RegisterArrival => matches!(role, BorderOfficer | CommandOfficer),
         RunDetection => matches!(role, CommandOfficer | Administrator),
+        // Those who read every list of their subtree: commands, and the
+        // administrators, whom the policy lets read everything below them.
+        ExportLineLists => matches!(role, CommandOfficer | Administrator),
     }
 }
 
@@ -228,6 +234,17 @@ mod tests {
         assert!(authorise(&user(Role::Reporter, unit.clone()), Action::Classify, &unit).is_err());
         assert!(authorise(&user(Role::Reporter, unit.clone()), Action::FileReport, &unit).is_ok());
         assert!(authorise(&user(Role::CommandOfficer, unit.clone()), Action::ReadAudit, &unit).is_err());
+    }
+
+    #[test]
+    fn only_commands_and_administrators_export_line_lists() {
+        let unit = NodePath::root("KR").child("u");
+        for role in [Role::CommandOfficer, Role::Administrator] {
+            assert!(authorise(&user(role, unit.clone()), Action::ExportLineLists, &unit).is_ok(), "{role:?}");
+        }
+        for role in [Role::Reporter, Role::HealthWorker, Role::BorderOfficer] {
+            assert!(authorise(&user(role, unit.clone()), Action::ExportLineLists, &unit).is_err(), "{role:?}");
+        }
     }
 
     #[test]

@@ -66,6 +66,9 @@ pub enum StoreError {
     /// The user's role or jurisdiction does not allow the change.
     #[error(transparent)]
     Denied(#[from] cordon_core::policy::Denied),
+    /// An export could not be written (a row the CSV writer refused).
+    #[error("writing the export: {0}")]
+    Export(String),
     /// A stored value could not be read back (a bug or a hand-edited database).
     #[error("corrupt stored value in {column}: {value:?}")]
     Corrupt {

@@ -1,5 +1,5 @@
 //! The `cordon` binary: serve the system, run the demo, migrate, manage users,
-//! import jurisdictions, and run the surveillance statistics from the command
+//! import jurisdictions, export line lists, and run the surveillance statistics from the command
 //! line. Errors are printed with their causes and exit with status 2.
 
 mod commands;
@@ -29,6 +29,8 @@ enum Command {
     /// Import data.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),
+    /// Export line lists (CSV), cases as FHIR, or the tree with its figures (GeoJSON).
+    Export(commands::export::ExportArgs),
     /// Print labelled figures (what is counted, the measure, period, place, source).
     #[command(subcommand)]
     Figures(commands::figures::FiguresCommand),
@@ -58,6 +60,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate(args) => commands::migrate(args).await,
         Command::User(cmd) => commands::user::run(cmd).await,
         Command::Import(cmd) => commands::import::run(cmd).await,
+        Command::Export(args) => commands::export::run(args).await,
         Command::Figures(cmd) => commands::figures::run(cmd).await,
         Command::Detect(args) => commands::detect::run(&args),
         Command::Rt(args) => commands::rt::run(&args),

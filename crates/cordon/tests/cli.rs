@@ -293,3 +293,73 @@ fn owid_series_import_once_revise_in_place_and_print_labelled_figures() {
         String::from_utf8_lossy(&refused.stderr).contains("line 2, column 3 (new_cases): \"many\" is not a number; nothing was imported")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_write_the_api_rows_to_a_file_or_standard_output_and_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("e.db").display());
+    let tree = dir.path().join("tree.csv");
+    std::fs::write(&tree, TREE).unwrap();
+    assert!(cordon().args(["import", "jurisdictions", "--database", &db]).arg(&tree).output().unwrap().status.success());
+    add_user(&db, "head.u1", "reporter", "U1", "unit head password");
+    let (mut server, addr) = serve(&db);
+    let http = reqwest::Client::new();
+    let token = sign_in(&http, &addr, "head.u1", "unit head password").await;
+    let person = post_json(
+        &http,
+        &format!("{addr}/api/v1/persons"),
+        Some(&token),
+        &json!({"full_name": "Kim, \"Mi-ok\"", "sex": "female", "birth_year": 1984, "unit_code": "U1"}),
+    )
+    .await;
+    let report =
+        json!({"id": uuid::Uuid::new_v4(), "person_id": person["id"], "unit_code": "U1", "symptoms": ["fever"], "temperature_c": 38.7});
+    let intake = post_json(&http, &format!("{addr}/api/v1/reports"), Some(&token), &report).await;
+    assert_eq!(intake["case"]["status"], "suspected", "{intake}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let export = |args: &[&str]| cordon().arg("export").args(args).args(["--database", &db]).output().unwrap();
+
+    let cases = export(&["cases"]);
+    assert!(cases.status.success(), "{}", String::from_utf8_lossy(&cases.stderr));
+    let mut reader = csv::Reader::from_reader(cases.stdout.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!((header[0].as_str(), rows.len()), ("case_id", 1));
+    let at = |name: &str| rows[0][header.iter().position(|h| h == name).unwrap()].to_owned();
+    assert_eq!(
+        (at("case_id"), at("full_name"), at("unit_path")),
+        (intake["case"]["id"].as_str().unwrap().to_owned(), "Kim, \"Mi-ok\"".to_owned(), "/KR/P1/C1/D1/U1/".to_owned())
+    );
+
+    let file = dir.path().join("reports.csv");
+    let reports = export(&["reports", "--under", "D1", "--out", file.to_str().unwrap()]);
+    assert!(reports.status.success() && reports.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&reports.stderr).contains("wrote 1 rows of East (D1)"), "{}", String::from_utf8_lossy(&reports.stderr));
+    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 2);
+
+    let fhir = export(&["cases", "--format", "fhir"]);
+    let bundle: Value = serde_json::from_slice(&fhir.stdout).unwrap();
+    assert_eq!((&bundle["resourceType"], &bundle["entry"][1]["resource"]["resourceType"]), (&json!("Bundle"), &json!("Condition")));
+    let nodes = export(&["nodes", "--under", "KR", "--depth", "2"]);
+    let tree: Value = serde_json::from_slice(&nodes.stdout).unwrap();
+    assert_eq!(tree["features"].as_array().unwrap().len(), 2, "P1 and C1");
+    assert_eq!(tree["features"][0]["properties"]["figures"]["cases"]["measure"], "cumulative");
+
+    for (args, says) in [
+        (&["reports", "--under", "NOWHERE"][..], "--under: no node has the code \"NOWHERE\""),
+        (&["contacts", "--from", "2026-11-20", "--to", "2026-11-01"][..], "--to: must not be before 2026-11-20"),
+        (&["orders", "--format", "fhir"][..], "--format: only cases export as fhir"),
+        (&["nodes", "--depth", "4"][..], "--depth:"),
+    ] {
+        let refused = export(args);
+        assert_eq!(refused.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&refused.stderr).contains(says), "{args:?}: {}", String::from_utf8_lossy(&refused.stderr));
+    }
+    let store = Store::open(&db).await.unwrap();
+    let filter = cordon_store::audit::AuditFilter { entity: Some("export".into()), ..Default::default() };
+    let audit = store.audit_log(&filter, 100).await.unwrap();
+    assert_eq!(audit.len(), 4, "each export that ran is audited");
+    assert!(audit.iter().all(|r| r.actor_id.is_none() && r.after.as_ref().unwrap()["via"] == "cli"));
+    assert!(audit.iter().any(|r| r.action == "export.reports" && r.entity_id == "D1"));
+}

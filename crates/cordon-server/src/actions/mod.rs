@@ -16,6 +16,7 @@ pub mod cases;
 pub mod contacts;
 pub mod daily;
 pub mod directives;
+pub mod exports;
 pub mod gatherings;
 pub mod investigations;
 pub mod jurisdictions;

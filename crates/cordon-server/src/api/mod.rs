@@ -14,6 +14,7 @@ pub mod daily;
 pub mod directives;
 pub mod escalations;
 pub mod events;
+pub mod exports;
 pub mod gatherings;
 pub mod jurisdictions;
 pub mod lectures;
@@ -53,6 +54,7 @@ use crate::state::AppState;
         (name = "command", description = "Escalations, live events and the audit log"),
         (name = "configuration", description = "Case definitions and settings"),
         (name = "alerts", description = "Outbreak detection: alerts, their review, series and configuration"),
+        (name = "exports", description = "Line lists of a subtree as CSV (cases, symptom reports, contacts, orders; personal data, for command officers and administrators), its cases as a FHIR R4 bundle, and the jurisdiction tree with the map's figures as GeoJSON; streamed and audited"),
         (name = "abroad", description = "Other countries' daily series imported from Our World in Data, and their figures on a day, each saying what it is; the watch list of neighbouring countries with its thresholds, and the alerts raised when one is crossed"),
         (name = "summaries", description = "A node's board counts, epidemic curve, Rt and response times, each number a Figure that says what it counts, which measure, the period, the place, the source and as of when, with its label"),
         (name = "measures", description = "Directives issued to the units below a command (their versions, acknowledgement and coverage), planned gatherings checked against the limits in force, alert levels with the rules' recommendation, lectures and their coverage, and what residents say"),
@@ -87,6 +89,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(lectures::router())
         .merge(abroad::router())
         .merge(watch::router())
+        .merge(exports::router())
         .merge(summary::router())
         .merge(sitrep::router())
         .split_for_parts();

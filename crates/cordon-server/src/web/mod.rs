@@ -8,8 +8,8 @@
 //! [`messages`]. One module per page group: [`session`] (sign-in, language,
 //! home), [`reporter`], [`worker`], [`quarantine`], [`command`], [`alerts`],
 //! [`orders`], [`handovers`], [`arrivals`], [`entry_rules`],
-//! [`roster`], [`admin`] (and [`admin_abroad`]), [`directives`], the
-//! situation abroad ([`abroad`]), and the community measures:
+//! [`roster`], [`admin`] (and [`admin_abroad`]), [`directives`], [`exports`]
+//! (the download page), the situation abroad ([`abroad`]), and the community measures:
 //! [`gatherings`], [`lectures`], [`rumours`], [`alert_levels`]; [`assets`]
 //! serves the stylesheet, the script and the service worker. Pages do not
 //! import each other: what several show alike (charts, names, the task list,
@@ -26,6 +26,7 @@ pub mod assets;
 pub mod command;
 pub mod directives;
 pub mod entry_rules;
+pub mod exports;
 pub mod form;
 pub mod gatherings;
 pub mod handovers;
@@ -82,6 +83,7 @@ pub fn router() -> Router<AppState> {
         .merge(lectures::router())
         .merge(rumours::router())
         .merge(alert_levels::router())
+        .merge(exports::router())
         .merge(roster::router())
         .merge(admin::router())
         .merge(sitrep::router())
@@ -327,6 +329,7 @@ impl Chrome {
                 ("/directives", "directive_nav"),
                 ("/sitrep", "sitrep_nav"),
                 ("/abroad", "abroad_nav"),
+                ("/exports", "export_nav"),
             ],
             Role::Administrator => &[
                 ("/admin/users", "nav_users"),

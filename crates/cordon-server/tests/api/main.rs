@@ -14,6 +14,8 @@ mod decided_inside;
 mod directives;
 mod errors;
 mod escalation;
+mod exports;
+mod fhir;
 mod live;
 mod paging;
 mod quarantine;

@@ -23,13 +23,13 @@ use crate::error::Result;
 use crate::{Store, exec};
 
 /// `$from, $from+1, ...`: `count` placeholders for an `IN (...)` list.
-fn placeholders(from: usize, count: usize) -> String {
+pub(crate) fn placeholders(from: usize, count: usize) -> String {
     (from..from + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
 /// The rows `sql` gives for `ids`, bound in order to the `$1, $2, ...` of
 /// its `IN (...)` list, in one read.
-async fn rows_for<R>(store: &Store, sql: &str, ids: &[Uuid]) -> Result<Vec<R>>
+pub(crate) async fn rows_for<R>(store: &Store, sql: &str, ids: &[Uuid]) -> Result<Vec<R>>
 where
     R: Send + Unpin + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
 {

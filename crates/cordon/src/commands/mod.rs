@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod detect;
+pub mod export;
 pub mod figures;
 pub mod import;
 pub mod rt;

@@ -204,6 +204,7 @@ fn action_ko(action: Action) -> &'static str {
         Action::RegisterArrival => "입국자 등록",
         Action::IssueDirectives => "방역 지시 발령",
         Action::RecordCommunity => "집회·강연·여론 기록",
+        Action::ExportLineLists => "개인정보 명단 내보내기",
     }
 }
 
