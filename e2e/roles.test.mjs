@@ -1,6 +1,6 @@
 // Each role signs in and lands on its own home page; the command drills down
-// from the nation to a unit, and sees the curve, the map, the roster and the
-// situation abroad; the report form renders in Korean. Every test saves a
+// from the nation to a unit, and sees the curve, the map, the roster, the
+// situation report and the situation abroad; the report form renders in Korean. Every test saves a
 // screenshot. Accounts come from what the demo prints, so the tests follow
 // the demo's country.
 import { test } from 'node:test';
@@ -56,7 +56,7 @@ test('the command sees the epidemic curve, the map and the roster', async () => 
   const context = await cordon.context();
   const page = await signIn(context, cordon.accounts.command.username);
   await page.goto('/curve?days=28');
-  await page.locator('figure.chart svg').waitFor();
+  await page.locator('figure.chart svg').first().waitFor();
   await shot(page, 'epidemic-curve');
   await page.goto('/map');
   const regions = await page.locator('figure.map a.region').count();
@@ -70,6 +70,25 @@ test('the command sees the epidemic curve, the map and the roster', async () => 
   await page.locator('ul.chips a').first().click();
   await page.getByRole('heading', { name: /Gaps in 24\/7 coverage/ }).waitFor();
   await shot(page, 'roster');
+  await context.close();
+});
+
+test('the command reads the situation report, prints it, and opens its public version', async () => {
+  const context = await cordon.context();
+  const page = await signIn(context, cordon.accounts.command.username);
+  await page.goto('/sitrep');
+  await page.getByRole('heading', { name: /^Situation report: /, level: 1 }).waitFor();
+  await page.locator('[data-section="curve"] svg').first().waitFor();
+  assert.ok((await page.locator('[data-figure]').count()) > 50, 'a report full of labelled figures');
+  await shot(page, 'situation-report');
+  await page.getByRole('link', { name: 'Print (A4)' }).click();
+  await page.locator('article.sitrep-print').waitFor();
+  await page.goto('/sitrep');
+  await page.getByRole('link', { name: 'Public version' }).click();
+  await page.locator('[data-public-note]').waitFor();
+  await shot(page, 'situation-report-public');
+  await page.goto('/curve?days=56');
+  await page.locator('section[data-rt] h2').waitFor();
   await context.close();
 });
 

@@ -143,6 +143,15 @@ pub fn figures(node: Node, counts: &AreaCounts, level: Option<(u8, Timestamp)>, 
 }
 
 impl AreaFigures {
+    /// Every figure, in the order the map lists them.
+    #[must_use]
+    pub fn all(&self) -> Vec<Figure> {
+        let mut all = vec![self.reports_7d.clone()];
+        all.extend(self.reports_per_100k_7d.clone());
+        all.extend([&self.cases, &self.suspected, &self.probable, &self.confirmed, &self.deaths, &self.alert_level].into_iter().cloned());
+        all
+    }
+
     /// The figures as JSON: each a labelled [`Figure`] object under its name.
     #[must_use]
     pub fn labelled(&self) -> Value {

@@ -1,6 +1,6 @@
 //! The summaries of a node as figures that say what they are (never a bare
-//! number): the board's counts, the epidemic curve, Rt, and response times
-//! with daily-report completeness. Anyone who may read the node may read
+//! number): the board's counts, the epidemic curve, the map, Rt, and
+//! response times with daily-report completeness. Anyone who may read the node may read
 //! them; labels are in English, or in Korean with `lang=ko`.
 
 use axum::Json;
@@ -194,7 +194,38 @@ async fn response_times(
     }))
 }
 
+/// An area below the node with the map's figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Area {
+    /// The area's code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Symptom reports in the 7 days to the day (and per 100,000 where the
+    /// population is known), cases by classification and deaths so far,
+    /// the alert level in force.
+    pub figures: Vec<Labelled>,
+}
+
+/// The map of a node: each area one level below it with its figures on the day.
+#[utoipa::path(get, path = "/summary/map", tag = "summaries", params(SummaryQuery),
+    responses((status = 200, body = Vec<Area>), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn map(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppQuery(q): AppQuery<SummaryQuery>,
+) -> ApiResult<Json<Vec<Area>>> {
+    let scope = scope_of(&state, &user, &q).await?;
+    let areas = state.store.map_figures(&scope.node, 1, scope.day).await?;
+    Ok(Json(areas.into_iter().map(|a| Area { figures: labelled(a.all(), q.lang), code: a.node.code, name: a.node.name }).collect()))
+}
+
 /// Routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(board)).routes(routes!(curve)).routes(routes!(rt)).routes(routes!(response_times))
+    OpenApiRouter::new()
+        .routes(routes!(board))
+        .routes(routes!(curve))
+        .routes(routes!(rt))
+        .routes(routes!(response_times))
+        .routes(routes!(map))
 }

@@ -127,6 +127,8 @@ struct BoardLive {
     directives: String,
     /// The community measures' section ([`community_board`]), rendered.
     community: String,
+    /// Response times and daily-report filing: a heading and its figures' labels.
+    responses: Vec<(&'static str, Vec<String>)>,
     /// The panel of watched locations abroad above a threshold, rendered.
     abroad: String,
 }
@@ -189,6 +191,7 @@ async fn board_fragment(state: &AppState, viewer: &Viewer, node: &Node) -> WebRe
         (t.get("daily_zero_reports"), completeness.zero_reports),
     ];
     let lists = board_lists(state, t, node, now, &zone).await?;
+    let responses = board_responses(state, t, node).await?;
     Ok(BoardLive {
         t,
         as_of: local_time(now, &zone),
@@ -201,8 +204,25 @@ async fn board_fragment(state: &AppState, viewer: &Viewer, node: &Node) -> WebRe
         escalations: lists.escalations,
         directives: board_directives(state, t, node).await?.render()?,
         community: community_board::section(state, t, node).await?,
+        responses,
         abroad: abroad_panel(state, t).await?,
     })
+}
+
+/// How fast the node answers, as labelled figures: the last 7 days, the 7
+/// before, and the daily reports over 7 and 28 days.
+async fn board_responses(state: &AppState, t: Lang, node: &Node) -> WebResult<Vec<(&'static str, Vec<String>)>> {
+    let scope = crate::summary::Scope::of(state, node.clone(), None).await?;
+    let r = crate::summary::response::responses(state, &scope).await?;
+    let labels = |figures: Vec<cordon_core::figure::Figure>| figures.into_iter().map(|f| f.label_in(t.language())).collect::<Vec<_>>();
+    let mut filing = r.filing.into_iter();
+    let (seven, _, twenty_eight) = (filing.next(), filing.next(), filing.next());
+    let filed = seven.into_iter().chain(twenty_eight).flat_map(|s| s.figures).collect();
+    Ok(vec![
+        (t.get("response_recent"), labels(r.last_7_days.figures)),
+        (t.get("response_previous"), labels(r.previous_7_days.figures)),
+        (t.get("response_filing"), labels(filed)),
+    ])
 }
 
 /// The board's numbers.
@@ -333,6 +353,10 @@ struct CurvePage {
     caption: String,
     rows: Vec<CurveDay>,
     statuses: Vec<&'static str>,
+    /// Rt drawn over the same days (empty when there are too few cases).
+    rt_svg: String,
+    /// Rt's figures in the window, newest first, as labels.
+    rt_labels: Vec<String>,
 }
 
 async fn curve(State(state): State<AppState>, viewer: Viewer, Query(q): Query<NodeQuery>) -> WebResult<Response> {
@@ -347,6 +371,10 @@ async fn curve(State(state): State<AppState>, viewer: Viewer, Query(q): Query<No
     let rows = fill_days(from, to, &reports, &cases);
     let svg = epicurve::svg(t, &rows).map_err(ApiError::internal)?;
     let caption = t.fill("curve_caption", format!("{} ({}), {from} – {to}", node.name, node.code));
+    let scope = crate::summary::Scope::of(&state, node.clone(), None).await?;
+    let estimates = crate::summary::rt::figures(&state, &scope).await?;
+    let rt_svg = super::widgets::rt_chart::svg(t, &estimates, (from, to));
+    let rt_labels = estimates.iter().rev().filter(|f| f.period.to >= from).map(|f| f.label_in(t.language())).collect();
     let page = CurvePage {
         t,
         c: viewer.chrome(),
@@ -359,6 +387,8 @@ async fn curve(State(state): State<AppState>, viewer: Viewer, Query(q): Query<No
         caption,
         rows,
         statuses: cordon_core::case::CaseStatus::ALL.iter().map(|s| t.case_status(*s)).collect(),
+        rt_svg,
+        rt_labels,
     };
     render(&page)
 }

@@ -31,3 +31,4 @@ mod web_community_board;
 mod web_directives;
 mod web_paging;
 mod web_quarantine;
+mod web_summaries;

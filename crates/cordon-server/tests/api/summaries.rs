@@ -69,6 +69,13 @@ async fn the_board_and_the_curve_are_figures(app: &TestApp) {
     assert_eq!(find(&curve[3]["figures"], "suspected_cases", "new")["value"], 3.0);
     assert_eq!(find(&curve[0]["figures"], "symptom_reports", "new")["value"], 0.0, "a day without reports is a zero, not a gap");
 
+    let (status, map) = app.get("p1_officer", "/summary/map?node=C1").await;
+    assert_eq!(status, StatusCode::OK, "{map}");
+    assert_no_bare_numbers(&map, "map");
+    assert_eq!(map[0]["code"], "D1");
+    assert_eq!(find(&map[0]["figures"], "symptom_reports", "sum_7d")["value"], 3.0);
+    assert_eq!(find(&map[0]["figures"], "symptom_reports", "per_100k_7d")["value"], 300.0, "3 reports among 1,000 residents");
+
     let (status, problem) = app.get("p2_officer", "/summary/board?node=P1").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     let (status, problem) = app.get("p1_officer", "/summary/curve?node=P1&from=2020-01-01").await;

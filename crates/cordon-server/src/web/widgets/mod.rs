@@ -27,6 +27,7 @@ pub mod inbox;
 pub mod map;
 pub mod names;
 pub mod quarantine;
+pub mod rt_chart;
 pub mod task_list;
 
 use cordon_core::report::{ReportStatus, Symptom};
