@@ -21,6 +21,7 @@ use crate::state::AppState;
 
 /// List parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LevelQuery {
     /// Code of the subtree (default: your anchor).
@@ -65,6 +66,7 @@ async fn recommendation(
 
 /// History parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
     /// At most this many, 1 to 1000 (default 100).

@@ -35,6 +35,7 @@ impl From<AlertError> for ApiError {
 
 /// List parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AlertQuery {
     /// Code of the subtree (default: your anchor).
@@ -51,6 +52,7 @@ pub struct AlertQuery {
 
 /// Series parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SeriesQuery {
     /// Code of the node.

@@ -33,6 +33,7 @@ async fn register(
 
 /// List parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ArrivalQuery {
     /// Code of the subtree (default: your anchor).

@@ -19,6 +19,7 @@ use crate::state::AppState;
 
 /// Filters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Entity kind (`report`, `case`, `task`, ...).

@@ -19,6 +19,7 @@ use crate::state::AppState;
 
 /// List parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CaseQuery {
     /// Code of the subtree (default: your anchor).

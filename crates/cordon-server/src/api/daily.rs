@@ -31,6 +31,7 @@ async fn file(
 
 /// Which node and day.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CompletenessQuery {
     /// Code of the node (default: your anchor).

@@ -39,6 +39,7 @@ async fn issue(
 
 /// List parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DirectiveQuery {
     /// Code of the subtree whose directives to list (default: your anchor).

@@ -29,6 +29,7 @@ use crate::state::AppState;
 
 /// Where to resume.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventQuery {
     /// Only events after this sequence number (`Last-Event-ID` wins if sent).

@@ -36,6 +36,7 @@ async fn register(
 
 /// List parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct GatheringQuery {
     /// Code of the subtree (default: your anchor).

@@ -32,6 +32,7 @@ pub struct NodeView {
 
 /// Filters for the node list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NodeQuery {
     /// Code of the subtree's root (default: your anchor).
@@ -53,6 +54,7 @@ async fn list_nodes(
 
 /// A search for units by name or code.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UnitSearch {
     /// The start of a unit's code, or part of its name (at least 2 characters; case is ignored).

@@ -32,6 +32,7 @@ async fn schedule(
 
 /// List parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LectureQuery {
     /// Code of the subtree (default: your anchor).
@@ -70,6 +71,7 @@ async fn attend(
 
 /// Coverage parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CoverageQuery {
     /// The topic.

@@ -18,6 +18,7 @@ pub mod exports;
 pub mod gatherings;
 pub mod jurisdictions;
 pub mod lectures;
+pub mod openapi;
 pub mod paging;
 pub mod persons;
 pub mod quarantine;
@@ -94,6 +95,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(sitrep::router())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
+    openapi::complete(&mut doc);
     router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))
 }
 

@@ -95,6 +95,7 @@ async fn get_chain(State(state): State<AppState>, CurrentUser(user): CurrentUser
 
 /// List parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OrderQuery {
     /// Code of the subtree (default: your anchor).
@@ -176,6 +177,7 @@ async fn visit(
 
 /// Handover list parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HandoverQuery {
     /// Code of the subtree whose handovers to list (default: your anchor).

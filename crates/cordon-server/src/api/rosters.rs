@@ -21,6 +21,7 @@ use crate::state::AppState;
 
 /// Which area and interval.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ShiftQuery {
     /// Code of the area (default: your anchor).

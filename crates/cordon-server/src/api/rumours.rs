@@ -35,6 +35,7 @@ async fn log(
 
 /// List parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RumourQuery {
     /// Code of the subtree (default: your anchor).
@@ -61,6 +62,7 @@ async fn list(
 
 /// Count parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CountQuery {
     /// Code of the subtree (default: your anchor).

@@ -34,6 +34,7 @@ pub struct SitrepQuery {
     #[param(value_type = Option<String>, format = Date)]
     pub date: Option<Date>,
     /// The labels' language (`en`, `ko`).
+    #[param(inline)]
     pub lang: Option<Lang>,
 }
 

@@ -57,6 +57,7 @@ pub struct SummaryQuery {
     #[param(value_type = Option<String>, format = Date)]
     pub from: Option<Date>,
     /// The labels' language (`en`, `ko`).
+    #[param(inline)]
     pub lang: Option<Lang>,
 }
 

@@ -20,6 +20,7 @@ use crate::state::AppState;
 
 /// Filters for the user list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UserQuery {
     /// Code of the subtree (default: your anchor).
