@@ -170,6 +170,30 @@ pub struct Evidence {
     pub note: Option<String>,
 }
 
+/// The furthest a directive's end or review may lie after its first day (two years).
+pub const MAX_TERM_DAYS: i64 = 730;
+
+/// The most items in each list of a directive's evidence.
+pub const MAX_EVIDENCE_ITEMS: usize = 50;
+
+impl Evidence {
+    /// Bounds the lists and the figures' words.
+    fn check(&self, p: &mut Problems) {
+        for (field, len) in [
+            ("evidence.alert_ids", self.alert_ids.len()),
+            ("evidence.alert_level_ids", self.alert_level_ids.len()),
+            ("evidence.figures_abroad", self.figures_abroad.len()),
+        ] {
+            if len > MAX_EVIDENCE_ITEMS {
+                p.add(field, Reason::TooMany { max: MAX_EVIDENCE_ITEMS });
+            }
+        }
+        for (i, figure) in self.figures_abroad.iter().enumerate() {
+            p.text(&format!("evidence.figures_abroad[{i}]"), figure, 300);
+        }
+    }
+}
+
 /// The terms of a directive: what, from when, until when, looked at again when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -207,9 +231,17 @@ impl Terms {
         }
         p.text("text.en", &self.text.en, 4000);
         p.text("text.ko", &self.text.ko, 4000);
+        let latest = self.starts_on.saturating_add(jiff::Span::new().days(MAX_TERM_DAYS));
+        if self.ends_on.is_some_and(|end| end > latest) {
+            p.add("ends_on", Reason::TooFarAhead { latest });
+        }
+        if self.review_on > latest {
+            p.add("review_on", Reason::TooFarAhead { latest });
+        }
         if let Some(note) = &self.evidence.note {
             p.optional_text("evidence.note", Some(note), 2000);
         }
+        self.evidence.check(&mut p);
         p.finish(())
     }
 }

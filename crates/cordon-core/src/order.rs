@@ -142,6 +142,11 @@ pub enum OrderError {
     },
     /// A command decision came without a reason.
     ReasonRequired,
+    /// The new last day lies past the longest an order may last.
+    TooLong {
+        /// The latest last day allowed.
+        latest: Date,
+    },
 }
 
 /// The person is already under an order of the same kind.
@@ -163,6 +168,7 @@ impl From<&OrderError> for Reason {
             OrderError::BeforeMinimum { minimum } => Reason::BeforeMinimum { minimum },
             OrderError::NotYetDue { ends_on } => Reason::NotYetDue { ends_on },
             OrderError::ReasonRequired => Reason::ReasonRequired,
+            OrderError::TooLong { latest } => Reason::TooFarAhead { latest },
         }
     }
 }
@@ -250,14 +256,19 @@ fn reason_given(reason: &str) -> Result<(), OrderError> {
     if reason.trim().is_empty() { Err(OrderError::ReasonRequired) } else { Ok(()) }
 }
 
-/// A command officer extends the order to a later last day.
-pub fn extend(order: &Order, new_end: Date, reason: &str, now: Timestamp) -> Result<Order, OrderError> {
+/// A command officer extends the order to a later last day, at most
+/// `max_days` after its first day (the `max_order_days` setting).
+pub fn extend(order: &Order, new_end: Date, reason: &str, now: Timestamp, max_days: i16) -> Result<Order, OrderError> {
     reason_given(reason)?;
     if !order.status.in_force() {
         return Err(OrderError::NotInForce);
     }
     if new_end <= order.ends_on {
         return Err(OrderError::NotLater { current: order.ends_on, requested: new_end });
+    }
+    let latest = order.starts_on.saturating_add(jiff::Span::new().days(i64::from(max_days)));
+    if new_end > latest {
+        return Err(OrderError::TooLong { latest });
     }
     Ok(Order { ends_on: new_end, status: OrderStatus::Extended, updated_at: now, ..order.clone() })
 }
@@ -340,9 +351,17 @@ mod tests {
     #[test]
     fn extension_and_early_release_need_a_reason() {
         let o = order();
-        assert_eq!(extend(&o, date(2026, 12, 10), " ", Timestamp::UNIX_EPOCH), Err(OrderError::ReasonRequired));
+        assert_eq!(extend(&o, date(2026, 12, 10), " ", Timestamp::UNIX_EPOCH, 90), Err(OrderError::ReasonRequired));
         assert_eq!(release_early(&o, "", Timestamp::UNIX_EPOCH), Err(OrderError::ReasonRequired));
-        assert!(matches!(extend(&o, date(2026, 12, 1), "x", Timestamp::UNIX_EPOCH), Err(OrderError::NotLater { .. })));
+        assert!(matches!(extend(&o, date(2026, 12, 1), "x", Timestamp::UNIX_EPOCH, 90), Err(OrderError::NotLater { .. })));
+    }
+
+    #[test]
+    fn an_order_lasts_at_most_the_setting_from_its_first_day() {
+        let o = order();
+        let latest = o.starts_on.saturating_add(jiff::Span::new().days(90));
+        assert_eq!(extend(&o, date(9999, 12, 31), "x", Timestamp::UNIX_EPOCH, 90), Err(OrderError::TooLong { latest }));
+        assert_eq!(extend(&o, latest, "x", Timestamp::UNIX_EPOCH, 90).map(|e| e.ends_on), Ok(latest));
     }
 
     #[test]
@@ -377,7 +396,7 @@ mod tests {
                 let day = o.starts_on.saturating_add(jiff::Span::new().days(days));
                 let before = o.clone();
                 let next = match action {
-                    0 => extend(&o, day, "exposure again", Timestamp::UNIX_EPOCH),
+                    0 => extend(&o, day, "exposure again", Timestamp::UNIX_EPOCH, 90),
                     1 => release_early(&o, "negative test", Timestamp::UNIX_EPOCH),
                     2 => release_when_due(&o, day, Timestamp::UNIX_EPOCH),
                     _ => convert_to_case(&o, Timestamp::UNIX_EPOCH),

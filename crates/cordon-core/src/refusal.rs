@@ -105,6 +105,17 @@ pub enum Reason {
         /// The most characters allowed.
         max: usize,
     },
+    /// A text held a control character (NUL, escape, ...) other than a tab
+    /// or a line break.
+    ControlCharacter {
+        /// The character, as `U+0000`.
+        character: String,
+    },
+    /// A list held too many items.
+    TooMany {
+        /// The most items allowed.
+        max: usize,
+    },
     /// A password was too short.
     TooShort {
         /// The fewest characters allowed.
@@ -152,6 +163,11 @@ pub enum Reason {
     TooOld {
         /// How many days back are allowed.
         days: u32,
+    },
+    /// A date lay further ahead than allowed.
+    TooFarAhead {
+        /// The latest day allowed.
+        latest: Date,
     },
     /// A date was neither today nor yesterday.
     TodayOrYesterday,

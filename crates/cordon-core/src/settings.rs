@@ -50,6 +50,9 @@ pub struct Settings {
     /// In a published situation report, counts below this are suppressed
     /// ("fewer than N").
     pub public_suppression_below: i64,
+    /// The most days an isolation or quarantine order may last from its
+    /// first day, extensions included.
+    pub max_order_days: i16,
 }
 
 /// What happens to an arrival.
@@ -93,6 +96,7 @@ impl Default for Settings {
             serial_interval_sd_days: 2.9,
             rt_window_days: 7,
             public_suppression_below: 5,
+            max_order_days: 90,
         }
     }
 }
@@ -127,6 +131,9 @@ impl Settings {
             if !(1..=60).contains(&days) {
                 p.add(field, Reason::Between { min: 1.0, max: 60.0, unit: Unit::Days });
             }
+        }
+        if !(14..=365).contains(&self.max_order_days) {
+            p.add("max_order_days", Reason::Between { min: 14.0, max: 365.0, unit: Unit::Days });
         }
         if !(0..=23).contains(&self.follow_up_due_hour) {
             p.add("follow_up_due_hour", Reason::Hour);

@@ -92,14 +92,16 @@ impl Problems {
         if self.errors.is_empty() { Ok(value) } else { Err(Invalid { errors: self.errors }) }
     }
 
-    /// Checks that a required text is present and not longer than `max` characters;
-    /// returns it trimmed.
+    /// Checks that a required text is present, not longer than `max` characters
+    /// and free of control characters; returns it trimmed.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
         let trimmed = value.trim();
         if trimmed.is_empty() {
             self.add(field, Reason::Empty);
         } else if trimmed.chars().count() > max {
             self.add(field, Reason::TooLong { max });
+        } else if let Some(reason) = control_character(trimmed) {
+            self.add(field, reason);
         }
         trimmed.to_owned()
     }
@@ -110,7 +112,67 @@ impl Problems {
         let trimmed = value.map(str::trim).filter(|v| !v.is_empty())?;
         if trimmed.chars().count() > max {
             self.add(field, Reason::TooLong { max });
+        } else if let Some(reason) = control_character(trimmed) {
+            self.add(field, reason);
         }
         Some(trimmed.to_owned())
+    }
+}
+
+/// The longest search text accepted (a name or part of one, a code).
+pub const MAX_SEARCH: usize = 100;
+
+/// Checks a search text: at most [`MAX_SEARCH`] characters, no control
+/// characters. Returns it trimmed. (A longer text names nobody, and SQLite
+/// refuses `LIKE` patterns past 50,000 bytes.)
+pub fn search_text<'a>(field: &str, text: &'a str) -> Result<&'a str, Invalid> {
+    let trimmed = text.trim();
+    if trimmed.chars().count() > MAX_SEARCH {
+        return Err(Invalid::field(field, Reason::TooLong { max: MAX_SEARCH }));
+    }
+    match control_character(trimmed) {
+        Some(reason) => Err(Invalid::field(field, reason)),
+        None => Ok(trimmed),
+    }
+}
+
+/// Whether `c` is a control character no text of cordon may hold: the C0
+/// controls (NUL, escape, ...) and DEL. Tabs and line breaks are prose.
+///
+/// One rule for every text on both databases: PostgreSQL cannot store NUL at
+/// all, and the other controls are never typed by a person, so refusing them
+/// everywhere (rather than storing them on one backend only) gives every
+/// request the same answer on SQLite and PostgreSQL.
+#[must_use]
+pub fn is_forbidden_control(c: char) -> bool {
+    (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
+}
+
+/// The refusal for the first forbidden control character in `text`, if any.
+#[must_use]
+pub fn control_character(text: &str) -> Option<Reason> {
+    text.chars().find(|&c| is_forbidden_control(c)).map(|c| Reason::ControlCharacter { character: format!("U+{:04X}", u32::from(c)) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_refused_but_prose_whitespace_is_kept() {
+        assert_eq!(control_character("fever\tsince\r\nMonday"), None);
+        assert_eq!(control_character("a\u{0}b"), Some(Reason::ControlCharacter { character: "U+0000".into() }));
+        assert_eq!(control_character("\u{1b}[31m"), Some(Reason::ControlCharacter { character: "U+001B".into() }));
+        assert_eq!(control_character("\u{7f}"), Some(Reason::ControlCharacter { character: "U+007F".into() }));
+        assert_eq!(control_character("열 38.5 °C"), None);
+    }
+
+    #[test]
+    fn a_text_with_nul_is_refused_naming_the_field() {
+        let mut problems = Problems::default();
+        problems.text("note", "cough\u{0}", 200);
+        let _ = problems.optional_text("name", Some("\u{0}"), 200);
+        let errors = problems.finish(()).unwrap_err().errors;
+        assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["note", "name"]);
     }
 }

@@ -211,7 +211,7 @@ impl From<StoreError> for ApiError {
             StoreError::Order(cordon_core::order::OrderError::ReasonRequired) => {
                 cordon_core::Invalid::field("reason", Reason::ReasonRequired).into()
             }
-            StoreError::Order(e @ cordon_core::order::OrderError::NotLater { .. }) => {
+            StoreError::Order(e @ (cordon_core::order::OrderError::NotLater { .. } | cordon_core::order::OrderError::TooLong { .. })) => {
                 let reason = Reason::from(&e);
                 ApiError::Conflict { reason: reason.clone(), errors: vec![FieldError::new("ends_on", reason)], existing: None }
             }

@@ -30,6 +30,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
             return Err(ApiError::UnsupportedMediaType);
         }
         let bytes = read_body(req).await?;
+        if let Some(invalid) = crate::guard::check_json(&bytes) {
+            return Err(invalid.into());
+        }
         parse_json(&bytes).map(AppJson)
     }
 }

@@ -12,8 +12,10 @@ pub mod clock;
 pub mod detection;
 pub mod error;
 pub mod extract;
+pub mod guard;
 pub mod jobs;
 pub mod notify;
+pub mod rejection;
 pub mod state;
 pub mod summary;
 pub mod web;
@@ -55,6 +57,8 @@ pub fn app(state: AppState) -> Router {
         .merge(web::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .fallback(|| async { ApiError::not_found(Record::Page, &"") })
+        .layer(axum::middleware::from_fn(guard::refuse_control_characters))
+        .layer(axum::middleware::from_fn(rejection::plain_rejections_as_problems))
         .layer(CatchPanicLayer::custom(|_| ApiError::internal("a handler panicked").into_response()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

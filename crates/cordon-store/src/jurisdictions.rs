@@ -276,6 +276,7 @@ impl Store {
     /// case), by code: how a person's unit is found by someone who does not
     /// know its code.
     pub async fn find_units(&self, path: &NodePath, text: &str, limit: i64) -> Result<Vec<Node>> {
+        let text = cordon_core::validation::search_text("search", text)?;
         let deepest = i64::try_from(self.levels().await?.len()).unwrap_or(1) - 1;
         let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let (code_prefix, name_part) = (format!("{escaped}%"), format!("%{}%", escaped.to_lowercase()));

@@ -291,7 +291,8 @@ impl Store {
     pub async fn extend_order(&self, officer: &User, id: Uuid, new_end: Date, reason: &str, now: Timestamp) -> Result<Order> {
         self.write(async |tx| {
             let before = directed_order(tx, officer, id).await?;
-            let after = order::extend(&before, new_end, reason, now)?;
+            let max_days = crate::config::settings_in(&mut tx.conn).await?.max_order_days;
+            let after = order::extend(&before, new_end, reason, now, max_days)?;
             save_in(tx, Some(officer.id), "order.extend", (&before, &after), Some(reason), now).await?;
             Ok(after)
         })

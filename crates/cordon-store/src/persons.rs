@@ -91,6 +91,7 @@ impl Store {
     /// Residents at or below `path` whose name contains `query` (all when
     /// empty), by name, at most `limit`.
     pub async fn find_persons(&self, path: &NodePath, query: &str, limit: i64) -> Result<Vec<Person>> {
+        let query = cordon_core::validation::search_text("q", query)?;
         let sql = format!(
             "SELECT {PERSON_COLUMNS} FROM persons WHERE unit_path LIKE $1 ESCAPE '\\' AND name_key LIKE $2 ESCAPE '\\' ORDER BY full_name, id LIMIT $3"
         );

@@ -13,6 +13,8 @@ impl fmt::Display for Reason {
         match self {
             Empty => write!(f, "must not be empty"),
             TooLong { max } => write!(f, "must be at most {max} characters"),
+            ControlCharacter { character } => write!(f, "must not hold the control character {character}"),
+            TooMany { max } => write!(f, "may hold at most {max} items"),
             TooShort { min } => write!(f, "must be at least {min} characters"),
             UsernamePattern => write!(f, "must be 3 to 64 letters, digits, '.', '-' or '_'"),
             CodeLength => write!(f, "must be 1 to 32 characters"),
@@ -33,6 +35,7 @@ impl fmt::Display for Reason {
             LimitRange { max, given } => write!(f, "must be between 1 and {max}, not {given}"),
             AfterToday { today } => write!(f, "must not be after today ({today})"),
             TooOld { days } => write!(f, "must be within the last {days} days"),
+            TooFarAhead { latest } => write!(f, "must be on or before {latest}"),
             TodayOrYesterday => write!(f, "may be today or yesterday only"),
             WithinAYear { today } => write!(f, "must be between a year ago and today ({today})"),
             AfterContactReported { day } => write!(f, "must not be after the day the contact is reported ({day})"),

@@ -23,6 +23,8 @@ pub fn examples() -> Vec<Reason> {
     vec![
         Empty,
         TooLong { max: 200 },
+        ControlCharacter { character: "U+0000".into() },
+        TooMany { max: 50 },
         TooShort { min: 8 },
         UsernamePattern,
         CodeLength,
@@ -38,6 +40,7 @@ pub fn examples() -> Vec<Reason> {
         LimitRange { max: 500, given: 0 },
         AfterToday { today: day },
         TooOld { days: 60 },
+        TooFarAhead { latest: day },
         TodayOrYesterday,
         WithinAYear { today: day },
         AfterContactReported { day },

@@ -57,7 +57,8 @@ async fn list_nodes(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UnitSearch {
-    /// The start of a unit's code, or part of its name (at least 2 characters; case is ignored).
+    /// The start of a unit's code, or part of its name (2 to 100 characters; case is ignored).
+    #[param(min_length = 2, max_length = 100)]
     pub search: String,
     /// At most this many units (1 to 50; default 20).
     pub limit: Option<i64>,
@@ -75,7 +76,7 @@ async fn find_units(
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<UnitSearch>,
 ) -> ApiResult<Json<Vec<Node>>> {
-    let text = q.search.trim();
+    let text = cordon_core::validation::search_text("search", &q.search)?;
     if text.chars().count() < 2 {
         return Err(ApiError::bad_field("search", Reason::SearchTooShort));
     }

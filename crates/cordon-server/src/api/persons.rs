@@ -47,7 +47,8 @@ async fn register(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PersonQuery {
-    /// Part of the name.
+    /// Part of the name (at most 100 characters).
+    #[param(max_length = 100)]
     pub q: Option<String>,
     /// Code of the subtree (default: your anchor).
     pub under: Option<String>,
@@ -62,8 +63,9 @@ async fn find(
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<PersonQuery>,
 ) -> ApiResult<Json<Vec<Person>>> {
+    let words = cordon_core::validation::search_text("q", q.q.as_deref().unwrap_or(""))?;
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.find_persons(&path, q.q.as_deref().unwrap_or(""), limit(q.limit)).await?))
+    Ok(Json(state.store.find_persons(&path, words, limit(q.limit)).await?))
 }
 
 /// One resident.

@@ -78,7 +78,11 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         let bytes = axum::body::to_bytes(req.into_body(), MAX_FORM)
             .await
             .map_err(|_| ApiError::BadRequest { reason: Reason::TooLarge { max: MAX_FORM }, errors: Vec::new() })?;
-        Ok(FormData::parse(&bytes))
+        let form = FormData::parse(&bytes);
+        if let Some(invalid) = crate::guard::check_form(form.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+            return Err(ApiError::from(invalid).into());
+        }
+        Ok(form)
     }
 }
 

@@ -16,6 +16,7 @@ mod errors;
 mod escalation;
 mod exports;
 mod fhir;
+mod hostile_input;
 mod live;
 mod paging;
 mod quarantine;

@@ -19,6 +19,8 @@ pub(super) fn korean(reason: &Reason) -> String {
     match reason {
         Empty => "비워 둘 수 없습니다".into(),
         TooLong { max } => format!("{max}자 이하여야 합니다"),
+        ControlCharacter { character } => format!("제어 문자 {character}는 쓸 수 없습니다"),
+        TooMany { max } => format!("최대 {max}개까지입니다"),
         TooShort { min } => format!("{min}자 이상이어야 합니다"),
         UsernamePattern => "영문자, 숫자, '.', '-', '_'로 3~64자여야 합니다".into(),
         CodeLength => "1~32자여야 합니다".into(),
@@ -36,6 +38,7 @@ pub(super) fn korean(reason: &Reason) -> String {
         LimitRange { max, given } => format!("1에서 {max} 사이여야 합니다({given}은(는) 안 됩니다)"),
         AfterToday { today } => format!("오늘({today})보다 뒤일 수 없습니다"),
         TooOld { days } => format!("최근 {days}일 이내여야 합니다"),
+        TooFarAhead { latest } => format!("{latest} 이전이어야 합니다"),
         TodayOrYesterday => "오늘 또는 어제만 가능합니다".into(),
         WithinAYear { today } => format!("1년 전부터 오늘({today}) 사이여야 합니다"),
         AfterContactReported { day } => format!("접촉자를 등록한 날({day})보다 뒤일 수 없습니다"),
