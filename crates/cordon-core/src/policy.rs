@@ -80,9 +80,9 @@ pub enum Denied {
 impl From<&Denied> for Reason {
     fn from(e: &Denied) -> Self {
         match e {
-            Denied::OutsideJurisdiction { anchor, target } => {
-                Reason::OutsideJurisdiction { target: target.clone(), anchor: anchor.clone() }
-            }
+            // The refusal names the caller's own area, never where the
+            // object lies: that would undo the redaction of what they may not see.
+            Denied::OutsideJurisdiction { anchor, .. } => Reason::OutsideJurisdiction { anchor: anchor.clone() },
             Denied::RoleForbids { role, action } => Reason::RoleForbids { role: *role, action: *action },
             Denied::Inactive => Reason::Deactivated,
         }

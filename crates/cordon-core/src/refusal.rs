@@ -387,7 +387,8 @@ pub enum Reason {
     Taken,
     /// A probable duplicate of an existing person.
     ProbableDuplicate,
-    /// An id is already used by a different record.
+    /// An id is already used by a different record (the same answer
+    /// whether or not the caller may see that record, and nothing about it).
     IdReused {
         /// What kind of record.
         record: Record,
@@ -421,10 +422,9 @@ pub enum Reason {
     BadCredentials,
     /// A form came from another site.
     CrossSite,
-    /// The target lies outside the caller's jurisdiction.
+    /// The target lies outside the caller's jurisdiction (where it lies is
+    /// not said).
     OutsideJurisdiction {
-        /// What was reached for.
-        target: NodePath,
         /// The caller's anchor.
         anchor: NodePath,
     },

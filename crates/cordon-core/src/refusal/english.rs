@@ -104,7 +104,7 @@ impl fmt::Display for Reason {
             NotFollowUp => write!(f, "is not a follow-up visit"),
             Taken => write!(f, "is already taken"),
             ProbableDuplicate => write!(f, "probable duplicate of an existing person"),
-            IdReused { record, id } => write!(f, "a different {record} with id {id} already exists"),
+            IdReused { record, id } => write!(f, "the id {id} cannot be used for this {record}; send it again with a new id"),
             UnderOrder { kind, order_id, ends_on } => {
                 write!(f, "the person is already under {kind} order {order_id}, in force until {ends_on}")
             }
@@ -116,7 +116,7 @@ impl fmt::Display for Reason {
             SignInFirst => write!(f, "sign in first"),
             BadCredentials => write!(f, "wrong user name or password"),
             CrossSite => write!(f, "cross-site request refused"),
-            OutsideJurisdiction { target, anchor } => write!(f, "{target} is outside your jurisdiction {anchor}"),
+            OutsideJurisdiction { anchor } => write!(f, "this is outside your jurisdiction {anchor}"),
             RoleForbids { role, action } => write!(f, "a {} may not {action:?}", role.as_str()),
             Deactivated => write!(f, "this account is deactivated"),
             AlertMove { from, to, required } => {

@@ -119,7 +119,7 @@ pub fn examples() -> Vec<Reason> {
         SignInFirst,
         BadCredentials,
         CrossSite,
-        OutsideJurisdiction { target: NodePath::root("KR").child("P2"), anchor: NodePath::root("KR").child("P1") },
+        OutsideJurisdiction { anchor: NodePath::root("KR").child("P1") },
         RoleForbids { role: Role::Reporter, action: Action::ReviewAlert },
         Deactivated,
         AlertMove { from: AlertStatus::New, to: AlertStatus::Verified, required: AlertStatus::UnderReview },

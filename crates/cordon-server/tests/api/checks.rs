@@ -20,6 +20,7 @@ on_both_backends!(
     a_report_id_sent_again_with_other_content_is_refused_and_writes_nothing,
     a_daily_report_names_a_unit_in_reach_and_its_id_no_other_day,
     an_administrator_enrols_users_only_at_nodes_in_reach,
+    a_refusal_never_says_where_an_object_out_of_reach_lies,
 );
 
 fn fever(person_id: Uuid) -> ReportDraft {
@@ -97,7 +98,7 @@ async fn a_daily_report_names_a_unit_in_reach_and_its_id_no_other_day(app: &Test
     let daily = |unit: &str, id: Uuid, date: &str| json!({"id": id, "unit_code": unit, "date": date, "ill_count": 0});
     for (user, unit, status, reason) in [
         ("p1_officer", "D1", StatusCode::UNPROCESSABLE_ENTITY, "daily reports are filed for units only"),
-        ("reporter_u1", "U3", StatusCode::FORBIDDEN, "/KR/P2/C2/D2/U3/ is outside your jurisdiction /KR/P1/C1/D1/U1/"),
+        ("reporter_u1", "U3", StatusCode::FORBIDDEN, "this is outside your jurisdiction /KR/P1/C1/D1/U1/"),
         ("reporter_u1", "NOWHERE", StatusCode::UNPROCESSABLE_ENTITY, "no jurisdiction has code \"NOWHERE\""),
     ] {
         let (got, problem) = app.post(user, "/daily-reports", daily(unit, Uuid::new_v4(), "2026-11-23")).await;
@@ -130,4 +131,30 @@ async fn an_administrator_enrols_users_only_at_nodes_in_reach(app: &TestApp) {
     assert_eq!(r.status(), StatusCode::CREATED);
     let created: serde_json::Value = r.json().await.unwrap();
     assert_eq!(created["node_path"], "/KR/P1/C1/D1/U1/");
+}
+
+/// A reused id from another area answers exactly as a reused id of one's
+/// own, and a refusal for a unit out of reach names only the caller's own
+/// area: neither says that, or where, something exists out of reach.
+async fn a_refusal_never_says_where_an_object_out_of_reach_lies(app: &TestApp) {
+    let there = app.resident("reporter_u3", "U3", "Baek Seo-yeon").await;
+    let here = app.resident("reporter_u1", "U1", "Baek Seo-jun").await;
+    let mine = app.resident("reporter_u1", "U1", "Baek Seo-ah").await;
+    let (theirs, own) = (Uuid::new_v4(), Uuid::new_v4());
+    let body = |id: Uuid, person: Uuid, unit: &str| json!({"id": id, "person_id": person, "unit_code": unit, "symptoms": ["fever"], "temperature_c": 38.5});
+    assert_eq!(app.post("reporter_u3", "/reports", body(theirs, there, "U3")).await.0, StatusCode::CREATED);
+    assert_eq!(app.post("reporter_u1", "/reports", body(own, mine, "U1")).await.0, StatusCode::CREATED);
+    let before = counts(app).await;
+
+    let (status, elsewhere) = app.post("reporter_u1", "/reports", body(theirs, here, "U1")).await;
+    let (own_status, reused) = app.post("reporter_u1", "/reports", body(own, here, "U1")).await;
+    assert_eq!((status, own_status), (StatusCode::CONFLICT, StatusCode::CONFLICT), "{elsewhere} {reused}");
+    let without_id = |problem: &serde_json::Value, id: Uuid| problem.to_string().replace(&id.to_string(), "ID");
+    assert_eq!(without_id(&elsewhere, theirs), without_id(&reused, own), "the same answer whoever holds the id");
+    for text in [elsewhere.to_string(), app.report("reporter_u1", "U3", here, &["fever"], Some(38.6)).await.1.to_string()] {
+        for secret in ["P2", "C2", "D2", "U3", "Baek Seo-yeon"] {
+            assert!(!text.contains(&format!("/{secret}/")) && !text.contains("Seo-yeon"), "{secret} leaks in {text}");
+        }
+    }
+    assert_eq!(counts(app).await, before, "nothing written");
 }

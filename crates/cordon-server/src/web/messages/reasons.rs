@@ -106,7 +106,7 @@ pub(super) fn korean(reason: &Reason) -> String {
         NotFollowUp => "추적 방문 임무가 아닙니다".into(),
         Taken => "이미 사용 중입니다".into(),
         ProbableDuplicate => "이미 등록된 사람과 중복일 가능성이 높습니다".into(),
-        IdReused { record, id } => format!("ID가 {id}인 다른 {}이(가) 이미 있습니다", record_ko(*record)),
+        IdReused { record, id } => format!("ID {id}는 이 {}에 쓸 수 없습니다. 새 ID로 다시 보내십시오", record_ko(*record)),
         UnderOrder { kind, order_id, ends_on } => {
             let kind = if kind == "isolation" { "격리" } else { "자가격리" };
             format!("이미 {kind} 명령({order_id})을 받고 있으며 {ends_on}까지 유효합니다")
@@ -119,7 +119,7 @@ pub(super) fn korean(reason: &Reason) -> String {
         SignInFirst => "먼저 로그인하세요".into(),
         BadCredentials => "사용자 이름 또는 비밀번호가 틀렸습니다".into(),
         CrossSite => "다른 사이트에서 보낸 요청은 받지 않습니다".into(),
-        OutsideJurisdiction { target, anchor } => format!("{target}은(는) 관할 구역 {anchor} 밖에 있습니다"),
+        OutsideJurisdiction { anchor } => format!("관할 구역 {anchor} 밖에 있습니다"),
         RoleForbids { role, action } => format!("{}은(는) {} 권한이 없습니다", t.role(*role), action_ko(*action)),
         Deactivated => "비활성화된 계정입니다".into(),
         AlertMove { from, to, required } => format!(
