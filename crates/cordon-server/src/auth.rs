@@ -3,7 +3,7 @@
 //! Browsers get an `HttpOnly; SameSite=Strict` session cookie; devices and
 //! scripts get a bearer token. Both are random 32-byte tokens stored only as
 //! their SHA-256. Requests authenticated by cookie that change state must come
-//! from the same origin.
+//! from this site (see [`crate::csrf`]).
 
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -47,12 +47,10 @@ fn new_token() -> String {
     hex::encode(bytes)
 }
 
-/// Whether an unsafe request's Origin (if sent) names this host.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    origin.split_once("://").map(|(_, rest)| rest) == Some(host)
-}
+/// Marks a request whose posted form carried the session's form token
+/// (checked by the pages' guard before the handler runs).
+#[derive(Debug, Clone, Copy)]
+pub struct FormTokenChecked;
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
@@ -66,8 +64,14 @@ impl FromRequestParts<AppState> for CurrentUser {
             let jar = CookieJar::from_headers(&parts.headers);
             (jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()).ok_or(ApiError::Unauthenticated)?, true)
         };
-        if by_cookie && !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) && !same_origin(&parts.headers) {
-            return Err(ApiError::CrossSite);
+        if by_cookie && !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            // A cookie is sent by the browser whoever asks: the request must
+            // say it comes from this site, or carry the form token.
+            match crate::csrf::provenance(&parts.headers, state.public_origin.as_deref()) {
+                crate::csrf::Provenance::SameSite => {}
+                crate::csrf::Provenance::Unknown if parts.extensions.get::<FormTokenChecked>().is_some() => {}
+                _ => return Err(ApiError::CrossSite),
+            }
         }
         let user = state.store.session_user(&token_hash(&token), state.now()).await?.ok_or(ApiError::Unauthenticated)?;
         Ok(CurrentUser(user))

@@ -9,12 +9,14 @@ pub mod actions;
 pub mod api;
 pub mod auth;
 pub mod clock;
+pub mod csrf;
 pub mod detection;
 pub mod error;
 pub mod extract;
 pub mod guard;
 pub mod jobs;
 pub mod notify;
+pub mod page_headers;
 pub mod rejection;
 pub mod state;
 pub mod summary;
@@ -48,17 +50,22 @@ pub struct Config {
     pub job_interval: Option<Duration>,
     /// A URL to post notifications to; `None` writes them to the log.
     pub notify_webhook: Option<String>,
+    /// The URL browsers reach the server at, when a proxy stands in front
+    /// of it (e.g. `https://cordon.example.org`): forms posted from there
+    /// are accepted even though the proxy rewrites `Host`.
+    pub public_url: Option<String>,
 }
 
 /// The router for an application state.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
-        .merge(web::router())
+        .merge(web::router(&state))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .fallback(|| async { ApiError::not_found(Record::Page, &"") })
         .layer(axum::middleware::from_fn(guard::refuse_control_characters))
         .layer(axum::middleware::from_fn(rejection::plain_rejections_as_problems))
+        .layer(axum::middleware::from_fn(page_headers::add_security_headers))
         .layer(CatchPanicLayer::custom(|_| ApiError::internal("a handler panicked").into_response()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -86,7 +93,8 @@ impl Application {
             None => Arc::new(notify::LogNotifier),
         };
         let stopping = tokio_util::sync::CancellationToken::new();
-        let state = AppState { store, clock, secure_cookies: config.secure_cookies, notifier, stopping };
+        let public_origin = config.public_url.as_deref().and_then(|url| csrf::public_origin(url).ok()).map(Arc::from);
+        let state = AppState { store, clock, secure_cookies: config.secure_cookies, notifier, stopping, public_origin };
         Application { listener, state, job_interval: config.job_interval }
     }
 

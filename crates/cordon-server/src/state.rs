@@ -21,6 +21,9 @@ pub struct AppState {
     /// Cancelled when the server is asked to stop: live streams end and the
     /// background jobs finish their pass and stop.
     pub stopping: tokio_util::sync::CancellationToken,
+    /// The origin browsers see this server at (`--public-url`), when a
+    /// proxy stands in front of it; forms from there are this site's.
+    pub public_origin: Option<Arc<str>>,
 }
 
 impl AppState {

@@ -45,9 +45,9 @@ pub mod worker;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{FromRequestParts, RawPathParams, Request};
+use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cordon_core::jurisdiction::{Node, NodePath};
@@ -60,13 +60,14 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::auth::CurrentUser;
+use crate::csrf;
 use crate::error::ApiError;
 use crate::state::AppState;
 pub use form::{FieldErrors, FormData, Notes, Shown};
 pub use messages::Lang;
 
 /// The pages' router (merged at the root of the application).
-pub fn router() -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(session::router())
         .merge(reporter::router())
@@ -89,7 +90,7 @@ pub fn router() -> Router<AppState> {
         .merge(sitrep::router())
         .merge(admin_abroad::router())
         .merge(abroad::router())
-        .layer(middleware::from_fn(guard))
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
         .merge(assets::router())
 }
 
@@ -169,28 +170,33 @@ struct ErrorPage {
     detail: String,
 }
 
-/// Whether an unsafe request comes from this site: its `Origin` (or, without
-/// one, its `Sec-Fetch-Site`) must name this host.
-pub fn same_origin(headers: &HeaderMap) -> bool {
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-        return origin.split_once("://").map(|(_, rest)| rest) == Some(host);
-    }
-    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        Some(site) => matches!(site, "same-origin" | "none"),
-        None => true,
-    }
-}
+/// The largest posted page body read whole to find its form token (a
+/// jurisdiction file is uploaded as a form).
+const MAX_POSTED_PAGE: usize = 64 * 1024 * 1024;
 
-/// Refuses cross-site form posts, marks pages as private, and renders
-/// pending error pages in the visitor's language.
-async fn guard(request: Request, next: Next) -> Response {
+/// Refuses cross-site form posts and posts without the session's form
+/// token, adds the token to every form of a signed-in page, marks pages as
+/// private, and renders pending error pages in the visitor's language.
+async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let lang = Lang::from_headers(request.headers());
     let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if unsafe_method && !same_origin(request.headers()) {
+    let token = csrf::session_token(request.headers());
+    let provenance = csrf::provenance(request.headers(), state.public_origin.as_deref());
+    if unsafe_method && provenance == csrf::Provenance::CrossSite {
         return error_page(lang, StatusCode::FORBIDDEN, lang.get("error_cross_site").to_owned());
     }
-    let (mut parts, body) = request.into_parts();
+    let (mut parts, mut body) = request.into_parts();
+    if unsafe_method && let Some(expected) = &token {
+        let kind = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_POSTED_PAGE).await else {
+            return error_page(lang, StatusCode::PAYLOAD_TOO_LARGE, lang.refusal(&Reason::TooLarge { max: MAX_POSTED_PAGE }));
+        };
+        if !csrf::posted_token(&kind, &bytes).is_some_and(|sent| csrf::same_token(&sent, expected)) {
+            return error_page(lang, StatusCode::FORBIDDEN, lang.get("error_cross_site").to_owned());
+        }
+        parts.extensions.insert(crate::auth::FormTokenChecked);
+        body = axum::body::Body::from(bytes);
+    }
     if let Some(detail) = bad_id_in_path(&mut parts, lang).await {
         return error_page(lang, StatusCode::BAD_REQUEST, detail);
     }
@@ -201,7 +207,25 @@ async fn guard(request: Request, next: Next) -> Response {
         return error_page(lang, pending.status, detail);
     }
     response.headers_mut().entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("private, no-cache"));
-    response
+    match token {
+        Some(token) => with_form_tokens(response, &token).await,
+        None => response,
+    }
+}
+
+/// The page with the form token in each of its forms (other answers as they are).
+async fn with_form_tokens(response: Response, token: &str) -> Response {
+    let html = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be read").into_response();
+    };
+    let page = csrf::with_form_tokens(&String::from_utf8_lossy(&bytes), token);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(page))
 }
 
 /// Why the address is wrong, when a part of it that names a record (a

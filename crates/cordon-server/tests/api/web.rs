@@ -3,6 +3,7 @@
 //! cross-site posts refused.
 
 use reqwest::StatusCode;
+use serde_json::json;
 use reqwest::header::{HeaderMap, LOCATION};
 use uuid::Uuid;
 
@@ -18,6 +19,7 @@ on_both_backends!(
     a_form_posted_from_another_site_is_refused,
     the_worker_acknowledges_a_task_from_the_task_page,
     pages_speak_the_language_asked_for,
+    pages_carry_form_tokens_and_security_headers,
     the_curve_and_the_map_count_reports_by_day_and_area,
 );
 
@@ -25,20 +27,34 @@ on_both_backends!(
 pub(crate) struct Browser {
     http: reqwest::Client,
     base: String,
+    /// The session's form token, as the pages put it in every form.
+    token: Option<String>,
 }
 
 impl Browser {
     pub(crate) fn new(app: &TestApp) -> Browser {
         let http = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Browser { http, base: format!("http://{}", app.addr) }
+        Browser { http, base: format!("http://{}", app.addr), token: None }
     }
 
     pub(crate) async fn signed_in(app: &TestApp, user: &str) -> Browser {
-        let b = Browser::new(app);
+        let mut b = Browser::new(app);
         let (status, headers, _) = b.post("/sign-in", &[("username", user), ("password", PASSWORD), ("next", "")]).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "sign in as {user}");
         assert!(headers.get(LOCATION).is_some());
+        let secret = headers
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.strip_prefix("cordon_session=").and_then(|rest| rest.split(';').next()))
+            .expect("the session cookie");
+        b.token = Some(cordon_server::csrf::token_for(secret));
         b
+    }
+
+    /// The session's form token, as a page's forms carry it.
+    pub(crate) fn form_token(&self) -> &str {
+        self.token.as_deref().unwrap_or("")
     }
 
     pub(crate) async fn get(&self, path: &str) -> (StatusCode, HeaderMap, String) {
@@ -47,7 +63,11 @@ impl Browser {
     }
 
     pub(crate) async fn post(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, HeaderMap, String) {
-        let r = self.http.post(format!("{}{path}", self.base)).header("content-type", FORM).body(encode(form)).send().await.unwrap();
+        let mut fields = form.to_vec();
+        if let Some(token) = &self.token {
+            fields.push(("csrf", token));
+        }
+        let r = self.http.post(format!("{}{path}", self.base)).header("content-type", FORM).body(encode(&fields)).send().await.unwrap();
         (r.status(), r.headers().clone(), r.text().await.unwrap())
     }
 
@@ -55,8 +75,9 @@ impl Browser {
     /// upload does.
     pub(crate) async fn post_file(&self, path: &str, field: &str, file_name: &str, content: &[u8]) -> (StatusCode, HeaderMap, String) {
         let boundary = "cordon-test-boundary-7MA4YWxkTrZu0gW";
+        let token = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n", self.form_token());
         let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+            "{token}--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
         )
         .into_bytes();
         body.extend_from_slice(content);
@@ -200,7 +221,7 @@ async fn a_settled_alert_offers_no_more_forms(app: &TestApp, b: &Browser, id: &s
         .post(format!("{}/alerts/{id}/discard", b.base))
         .header("content-type", FORM)
         .header("accept-language", "ko")
-        .body(encode(&[("note", "changed my mind")]))
+        .body(encode(&[("note", "changed my mind"), ("csrf", b.form_token())]))
         .send()
         .await
         .unwrap();
@@ -374,8 +395,46 @@ async fn a_form_posted_from_another_site_is_refused(app: &TestApp) {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = b.http.post(format!("{}/sign-out", b.base)).header("sec-fetch-site", "cross-site").send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let report = [("id", id.as_str()), ("person_id", person.as_str()), ("symptoms", "fever")];
+    // Neither Origin nor Sec-Fetch-Site: a Referer from elsewhere, or no
+    // form token, is refused; so is a token with a foreign Origin.
+    for (headers, token) in [
+        (vec![("referer", "http://evil.example/form.html")], Some(b.form_token())),
+        (vec![], None),
+        (vec![], Some("0123456789abcdef0123456789abcdef")),
+        (vec![("origin", "http://evil.example")], Some(b.form_token())),
+    ] {
+        let mut fields = report.to_vec();
+        fields.extend(token.map(|t| ("csrf", t)));
+        let mut request = b.http.post(format!("{}/report", b.base)).header("content-type", FORM).body(encode(&fields));
+        for (name, value) in &headers {
+            request = request.header(*name, *value);
+        }
+        assert_eq!(request.send().await.unwrap().status(), StatusCode::FORBIDDEN, "{headers:?} with token {token:?}");
+    }
+    let api = b.http.post(format!("{}/api/v1/reports", b.base)).json(&json!({"id": id, "person_id": person, "unit_code": "U1", "symptoms": ["fever"]}));
+    assert_eq!(api.send().await.unwrap().status(), StatusCode::FORBIDDEN, "the API with a cookie and no Origin");
     assert_eq!(app.count(cordon_store::audit::Table::Reports).await, 0);
     assert_eq!(b.get("/report").await.0, StatusCode::OK, "still signed in");
+}
+
+/// Every post form of a page carries the session's form token, and pages
+/// tell the browser to run only this site's code and never to frame them.
+async fn pages_carry_form_tokens_and_security_headers(app: &TestApp) {
+    let b = Browser::signed_in(app, "reporter_u1").await;
+    let (status, headers, page) = b.get("/report").await;
+    assert_eq!(status, StatusCode::OK);
+    let forms = page.matches(r#"method="post""#).count();
+    assert!(forms > 0 && page.matches(&format!(r#"name="csrf" value="{}""#, b.form_token())).count() == forms, "{page}");
+    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "same-origin");
+    let person = app.resident("reporter_u1", "U1", "Yoon Bora").await.to_string();
+    let id = Uuid::new_v4().to_string();
+    let plain = b.http.post(format!("{}/report", b.base)).header("content-type", FORM);
+    let r = plain.body(encode(&[("id", &id), ("person_id", &person), ("symptoms", "fever"), ("csrf", b.form_token())])).send().await.unwrap();
+    assert!(r.status().is_redirection() || r.status().is_success(), "the form token alone is enough: {}", r.status());
 }
 
 async fn the_worker_acknowledges_a_task_from_the_task_page(app: &TestApp) {

@@ -174,9 +174,9 @@ async fn an_officer_takes_on_a_handover_from_the_queue(app: &TestApp) {
 
 async fn a_border_officer_records_an_arrival_and_sees_the_decision(app: &TestApp) {
     app.add_border_post().await;
-    let b = Browser::new(app);
-    let (_, headers, _) = b.post("/sign-in", &[("username", "border_p1"), ("password", PASSWORD)]).await;
+    let (_, headers, _) = Browser::new(app).post("/sign-in", &[("username", "border_p1"), ("password", PASSWORD)]).await;
     assert_eq!(location(&headers), "/arrivals", "the border officer lands on the arrivals page");
+    let b = Browser::signed_in(app, "border_p1").await;
     let (status, _, page) = b.get("/arrivals").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(r#"<option value="POE-1""#) && page.contains(r#"href="/arrivals""#), "{page}");

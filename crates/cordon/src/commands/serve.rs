@@ -35,6 +35,15 @@ pub struct ServeArgs {
     /// URL to post notifications to (JSON); without it they are logged.
     #[arg(long, env = "CORDON_NOTIFY_WEBHOOK")]
     pub notify_webhook: Option<String>,
+    /// The URL people reach cordon at when a reverse proxy stands in front
+    /// of it (e.g. `https://cordon.example.org`): forms posted from pages
+    /// served there are accepted although the proxy rewrites `Host`.
+    #[arg(long, env = "CORDON_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+}
+
+fn parse_public_url(url: &str) -> Result<String, String> {
+    cordon_server::csrf::public_origin(url).map(|_| url.to_owned())
 }
 
 /// Runs `cordon serve`.
@@ -65,6 +74,7 @@ pub fn application(args: &ServeArgs, listener: TcpListener, store: Store) -> App
         secure_cookies: args.secure_cookies,
         job_interval: Some(Duration::from_secs(args.job_interval.max(1))),
         notify_webhook: args.notify_webhook.clone(),
+        public_url: args.public_url.clone(),
     };
     Application::on(listener, &config, store, Arc::new(SystemClock))
 }
