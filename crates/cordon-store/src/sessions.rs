@@ -89,7 +89,14 @@ impl Store {
     /// Starts a session of `kind` for `user` (who just proved their
     /// password) under the token's hash, and resets the failed sign-ins
     /// counted against their name; returns the session's id.
-    pub async fn create_session(&self, user: &User, token_hash: &[u8], kind: SessionKind, label: Option<&str>, now: Timestamp) -> Result<Uuid> {
+    pub async fn create_session(
+        &self,
+        user: &User,
+        token_hash: &[u8],
+        kind: SessionKind,
+        label: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Uuid> {
         let id = Uuid::now_v7();
         let expires = now.saturating_add(kind.lifetime()).unwrap_or(now);
         self.write(async |tx| {

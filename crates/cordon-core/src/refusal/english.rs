@@ -117,7 +117,9 @@ impl fmt::Display for Reason {
             RoleForbids { role, action } => write!(f, "a {} may not {action:?}", role.as_str()),
             Deactivated => write!(f, "this account is deactivated"),
             TooManyAttempts { retry_after } => write!(f, "too many failed sign-ins; try again in {retry_after} seconds"),
-            PasswordChangeRequired => write!(f, "your password was reset: choose a new one first (PUT /account/password or the account page)"),
+            PasswordChangeRequired => {
+                write!(f, "your password was reset: choose a new one first (PUT /account/password or the account page)")
+            }
             SamePassword => write!(f, "must differ from the current password"),
             AlertMove { from, to, required } => {
                 write!(f, "an alert that is {} cannot become {}; it must be {} first", from.as_str(), to.as_str(), required.as_str())

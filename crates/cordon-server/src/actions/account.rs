@@ -113,17 +113,14 @@ pub async fn change_password(state: &AppState, caller: &Caller, current: &str, n
 /// must change it at their next sign-in; their sessions end.
 pub async fn reset_password(state: &AppState, admin: &User, id: Uuid, given: Option<&str>) -> ApiResult<(User, Option<String>)> {
     authorise(admin, Action::ManageUsers, &admin.node_path)?;
-    let (password, generated) = match given.filter(|p| !p.is_empty()) {
-        Some(given) => {
-            let mut p = Problems::default();
-            sign_in::check_password(&mut p, "password", given);
-            p.finish(())?;
-            (given.to_owned(), None)
-        }
-        None => {
-            let generated = temporary_password();
-            (generated.clone(), Some(generated))
-        }
+    let (password, generated) = if let Some(given) = given.filter(|p| !p.is_empty()) {
+        let mut p = Problems::default();
+        sign_in::check_password(&mut p, "password", given);
+        p.finish(())?;
+        (given.to_owned(), None)
+    } else {
+        let generated = temporary_password();
+        (generated.clone(), Some(generated))
     };
     let hash = hash_password(password).await?;
     let user = state.store.reset_password(admin, id, &hash, state.now()).await?;

@@ -37,7 +37,11 @@ async fn revoke_token(State(state): State<AppState>, caller: Caller, Path(id): P
 
 /// A user's live sessions and device tokens (administrators; audited).
 #[utoipa::path(get, path = "/users/{id}/tokens", tag = "users", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<SessionInfo>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn user_tokens(State(state): State<AppState>, CurrentUser(admin): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Vec<SessionInfo>>> {
+async fn user_tokens(
+    State(state): State<AppState>,
+    CurrentUser(admin): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<SessionInfo>>> {
     Ok(Json(account::sessions_of(&state, &admin, id).await?))
 }
 

@@ -132,9 +132,7 @@ async fn change_password(
     let (current, new) = (v.get("current_password"), v.get("new_password"));
     let mut errors = FieldErrors::none();
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
-    if new != v.get("new_password_again") {
-        errors.key("new_password_again", "account_passwords_differ");
-    } else {
+    if new == v.get("new_password_again") {
         match account::change_password(&state, &who.caller, current, new, address).await {
             Ok(_) => return Ok(see_other("/account?done=changed")),
             Err(ApiError::TooManyAttempts { retry_after }) => {
@@ -143,6 +141,8 @@ async fn change_password(
             }
             Err(e) => errors.absorb(e)?,
         }
+    } else {
+        errors.key("new_password_again", "account_passwords_differ");
     }
     render_with(status, &account_page(&state, &who, errors, None).await?)
 }

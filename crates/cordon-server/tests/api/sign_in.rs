@@ -236,7 +236,10 @@ async fn passwords_longer_than_1024_characters_are_refused(app: &TestApp) {
     let ok = json!({"username": "long_pw", "display_name": "Long", "role": "reporter", "node_code": "U1", "password": "x".repeat(1024)});
     assert_eq!(app.post("admin", "/users", ok).await.0, StatusCode::CREATED, "1,024 is allowed");
     let worker = app.seed.user("worker_c2").id;
-    assert_eq!(app.post("admin", &format!("/users/{worker}/password"), json!({"password": long})).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.post("admin", &format!("/users/{worker}/password"), json!({"password": long})).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let change = json!({"current_password": PASSWORD, "new_password": long});
     assert_eq!(app.call("worker_c2", reqwest::Method::PUT, "/account/password", Some(change)).await.0, StatusCode::UNPROCESSABLE_ENTITY);
 
