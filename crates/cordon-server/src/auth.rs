@@ -3,7 +3,12 @@
 //! Browsers get an `HttpOnly; SameSite=Strict` session cookie; devices and
 //! scripts get a bearer token. Both are random 32-byte tokens stored only as
 //! their SHA-256. Requests authenticated by cookie that change state must come
-//! from the same origin.
+//! from the same origin. A browser session ends after 30 minutes unused or 12
+//! hours; a device token after 90 days, or when revoked (`GET /tokens`,
+//! `DELETE /tokens/{id}`). Sign-in goes through the throttle in
+//! [`crate::actions::account::sign_in`]; [`CurrentUser`] refuses a user who
+//! must change a reset password, [`Caller`] (for the session and account
+//! handlers) lets them in. The limits are in docs/SECURITY.md.
 
 use std::net::{IpAddr, SocketAddr};
 
