@@ -46,6 +46,7 @@ pub mod response;
 pub mod roster;
 pub mod rumour;
 pub mod settings;
+pub mod sign_in;
 pub mod task;
 pub mod user;
 pub mod validation;

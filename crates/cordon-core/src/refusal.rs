@@ -88,6 +88,8 @@ pub enum Record {
     Location,
     /// A location on the watch list.
     WatchedLocation,
+    /// A sign-in session or device token.
+    Session,
 }
 
 /// Why a field, a request or a change was refused: a code (the variant, in
@@ -437,6 +439,15 @@ pub enum Reason {
     },
     /// The account is deactivated.
     Deactivated,
+    /// Too many failed sign-ins: wait before trying again.
+    TooManyAttempts {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// The password was reset: change it before anything else.
+    PasswordChangeRequired,
+    /// A new password was the same as the current one.
+    SamePassword,
 
     // The state machines.
     /// An alert decision does not apply to its status.

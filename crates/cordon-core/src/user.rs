@@ -104,7 +104,7 @@ pub struct UserInput {
     pub role: Role,
     /// Code of the node the user is anchored at.
     pub node_code: String,
-    /// Password, at least 8 characters.
+    /// Password, 8 to 1,024 characters.
     pub password: String,
     /// Phone number.
     #[serde(default)]
@@ -120,9 +120,7 @@ impl UserInput {
             p.add("username", Reason::UsernamePattern);
         }
         p.text("display_name", &self.display_name, 200);
-        if self.password.chars().count() < 8 {
-            p.add("password", Reason::TooShort { min: 8 });
-        }
+        crate::sign_in::check_password(&mut p, "password", &self.password);
         p.optional_text("phone", self.phone.as_deref(), 40);
         p.finish(())
     }
@@ -179,6 +177,13 @@ pub fn set_active(admin: &User, target: &User, active: bool) -> Result<User, Sta
         return Err(StandingError::OwnAccount);
     }
     Ok(User { active, ..target.clone() })
+}
+
+/// Decides on `admin` resetting the password of `target` (as loaded): the
+/// target must be someone the administrator manages. The user must choose a
+/// new password at their next sign-in.
+pub fn reset_password(admin: &User, target: &User) -> Result<(), Denied> {
+    policy::authorise(admin, Action::ManageUsers, &target.node_path)
 }
 
 #[cfg(test)]

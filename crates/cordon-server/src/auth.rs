@@ -3,16 +3,22 @@
 //! Browsers get an `HttpOnly; SameSite=Strict` session cookie; devices and
 //! scripts get a bearer token. Both are random 32-byte tokens stored only as
 //! their SHA-256. Requests authenticated by cookie that change state must come
-//! from this site (see [`crate::csrf`]).
+//! from this site (see [`crate::csrf`]). A browser session ends after 30
+//! minutes unused or 12 hours; a device token after 90 days, or when revoked
+//! (`GET /tokens`, `DELETE /tokens/{id}`). Sign-in goes through the throttle
+//! in [`crate::actions::account::sign_in`]; [`CurrentUser`] refuses a user
+//! who must change a reset password, [`Caller`] (for the session and account
+//! handlers) lets them in. The limits are in docs/SECURITY.md.
 
-use axum::extract::{FromRequestParts, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use cordon_core::sign_in::{Failure, SessionInfo, SessionKind};
 use cordon_core::user::User;
-use cordon_store::users::SessionKind;
-use jiff::SignedDuration;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -27,15 +33,37 @@ use crate::state::AppState;
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "cordon_session";
 
-/// How long a browser session lasts.
-const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
-
-/// How long a device token lasts.
-const TOKEN_LIFETIME: SignedDuration = SignedDuration::from_hours(24 * 90);
-
-/// The signed-in user making the request.
+/// The signed-in user making the request; refuses (403
+/// `password_change_required`) a user whose password was reset until they
+/// change it. Every handler but the session and account ones takes this.
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub User);
+
+/// The signed-in user and the session they sign in with, whether or not
+/// they must change their password first: for the session and account
+/// handlers only.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The user.
+    pub user: User,
+    /// The session or token of this request.
+    pub session: SessionInfo,
+    /// Whether the user must change their password before anything else.
+    pub must_change_password: bool,
+}
+
+/// The client's network address, when the server was started with
+/// connection information (the served application always is).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    }
+}
 
 fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -52,7 +80,7 @@ fn new_token() -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct FormTokenChecked;
 
-impl FromRequestParts<AppState> for CurrentUser {
+impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
@@ -73,8 +101,20 @@ impl FromRequestParts<AppState> for CurrentUser {
                 _ => return Err(ApiError::CrossSite),
             }
         }
-        let user = state.store.session_user(&token_hash(&token), state.now()).await?.ok_or(ApiError::Unauthenticated)?;
-        Ok(CurrentUser(user))
+        let found = state.store.authenticate(&token_hash(&token), state.now()).await?.ok_or(ApiError::Unauthenticated)?;
+        Ok(Caller { user: found.user, session: found.session, must_change_password: found.must_change_password })
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        if caller.must_change_password {
+            return Err(ApiError::PasswordChangeRequired);
+        }
+        Ok(CurrentUser(caller.user))
     }
 }
 
@@ -124,26 +164,33 @@ pub struct DeviceToken {
     pub user: User,
 }
 
-/// Checks credentials; the same answer for an unknown user and a wrong password.
-pub async fn check_credentials(state: &AppState, username: &str, password: &str) -> ApiResult<User> {
-    let found = state.store.user_with_password(username.trim()).await?;
+/// Checks credentials (the name as [`sign_in::name_tried`] gives it); the
+/// same answer, after the same work, for an unknown user and a wrong
+/// password. The throttle is applied before, by [`crate::actions::account::sign_in`].
+pub async fn check_credentials(state: &AppState, username: &str, password: &str) -> ApiResult<Result<User, Failure>> {
+    let found = state.store.user_with_password(username).await?;
     let Some((user, hash)) = found else {
         // Spend the same time as a real check so user names cannot be probed.
         let _ = hash_password(password.to_owned()).await;
-        return Err(ApiError::BadCredentials);
+        return Ok(Err(Failure::UnknownUser));
     };
-    if !user.active || !verify_password(password.to_owned(), hash).await {
-        return Err(ApiError::BadCredentials);
+    if !verify_password(password.to_owned(), hash).await {
+        return Ok(Err(Failure::WrongPassword));
     }
-    Ok(user)
+    Ok(if user.active { Ok(user) } else { Err(Failure::Deactivated) })
+}
+
+/// Starts a session of `kind` for `user`; returns its token (to send once)
+/// and the session's id.
+pub async fn open_session(state: &AppState, user: &User, kind: SessionKind, device: Option<&str>) -> ApiResult<(String, uuid::Uuid)> {
+    let token = new_token();
+    let id = state.store.create_session(user, &token_hash(&token), kind, device, state.now()).await?;
+    Ok((token, id))
 }
 
 /// Starts a browser session and returns the cookie to set.
 pub async fn start_session(state: &AppState, user: &User) -> ApiResult<Cookie<'static>> {
-    let token = new_token();
-    let now = state.now();
-    let expires = now.saturating_add(SESSION_LIFETIME).unwrap_or(now);
-    state.store.create_session(user.id, &token_hash(&token), SessionKind::Cookie, None, now, expires).await?;
+    let (token, _) = open_session(state, user, SessionKind::Cookie, None).await?;
     Ok(Cookie::build((SESSION_COOKIE, token)).path("/").http_only(true).same_site(SameSite::Strict).secure(state.secure_cookies).build())
 }
 
@@ -157,14 +204,20 @@ pub async fn end_session(state: &AppState, headers: &HeaderMap) -> ApiResult<()>
     Ok(())
 }
 
-/// Sign in with a browser: sets the session cookie.
-#[utoipa::path(post, path = "/session", tag = "auth", request_body = SignIn, responses((status = 200, body = User), (status = 401, body = crate::error::Problem)))]
+/// Sign in with a browser: sets the session cookie (idle for 30 minutes or
+/// 12 hours old, it ends). Failed attempts are counted per account and per
+/// address; past a few, the answer is 429 with Retry-After.
+#[utoipa::path(post, path = "/session", tag = "auth", request_body = SignIn, security(()), responses(
+    (status = 200, body = User), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem),
+    (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem, headers(("Retry-After" = u64, description = "Seconds to wait")))
+))]
 async fn sign_in(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     jar: CookieJar,
     AppJson(body): AppJson<SignIn>,
 ) -> ApiResult<(CookieJar, axum::Json<User>)> {
-    let user = check_credentials(&state, &body.username, &body.password).await?;
+    let user = crate::actions::account::sign_in(&state, &body.username, &body.password, address).await?;
     let cookie = start_session(&state, &user).await?;
     Ok((jar.add(cookie), axum::Json(user)))
 }
@@ -176,20 +229,26 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap, jar: Cookie
     Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/")), StatusCode::NO_CONTENT).into_response())
 }
 
-/// Who am I.
+/// Who am I (also while a password change is required).
 #[utoipa::path(get, path = "/session", tag = "auth", responses((status = 200, body = User), (status = 401, body = crate::error::Problem)))]
-async fn whoami(CurrentUser(user): CurrentUser) -> axum::Json<User> {
-    axum::Json(user)
+async fn whoami(caller: Caller) -> axum::Json<User> {
+    axum::Json(caller.user)
 }
 
-/// Issue a bearer token for a device.
-#[utoipa::path(post, path = "/tokens", tag = "auth", request_body = SignIn, responses((status = 201, body = DeviceToken), (status = 401, body = crate::error::Problem)))]
-async fn issue_token(State(state): State<AppState>, AppJson(body): AppJson<SignIn>) -> ApiResult<(StatusCode, axum::Json<DeviceToken>)> {
-    let user = check_credentials(&state, &body.username, &body.password).await?;
-    let token = new_token();
-    let now = state.now();
-    let expires = now.saturating_add(TOKEN_LIFETIME).unwrap_or(now);
-    state.store.create_session(user.id, &token_hash(&token), SessionKind::Bearer, body.device.as_deref(), now, expires).await?;
+/// Issue a bearer token for a device (90 days; listed by GET /tokens and
+/// revocable there). Throttled as POST /session is.
+#[utoipa::path(post, path = "/tokens", tag = "auth", request_body = SignIn, security(()), responses(
+    (status = 201, body = DeviceToken), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem),
+    (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem, headers(("Retry-After" = u64, description = "Seconds to wait")))
+))]
+async fn issue_token(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    AppJson(body): AppJson<SignIn>,
+) -> ApiResult<(StatusCode, axum::Json<DeviceToken>)> {
+    let user = crate::actions::account::sign_in(&state, &body.username, &body.password, address).await?;
+    let device = body.device.as_deref().map(cordon_core::sign_in::name_tried).filter(|d| !d.is_empty());
+    let (token, _) = open_session(&state, &user, SessionKind::Bearer, device.as_deref()).await?;
     Ok((StatusCode::CREATED, axum::Json(DeviceToken { token, user })))
 }
 

@@ -98,6 +98,15 @@ pub enum ApiError {
     /// The request came from another site.
     #[error("cross-site request refused")]
     CrossSite,
+    /// Too many failed sign-ins for the account or the address: wait.
+    #[error("too many failed sign-ins; try again in {retry_after} seconds")]
+    TooManyAttempts {
+        /// Seconds to wait (sent as `Retry-After`).
+        retry_after: u64,
+    },
+    /// The password was reset and must be changed before anything else.
+    #[error("your password was reset: choose a new one first")]
+    PasswordChangeRequired,
     /// Anything else: logged once with its chain of causes, never shown.
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -140,6 +149,8 @@ impl ApiError {
             ApiError::Forbidden(denied) => denied.into(),
             ApiError::NotFound { record, key } => Reason::NotFound { record: *record, key: key.clone() },
             ApiError::CrossSite => Reason::CrossSite,
+            ApiError::TooManyAttempts { retry_after } => Reason::TooManyAttempts { retry_after: *retry_after },
+            ApiError::PasswordChangeRequired => Reason::PasswordChangeRequired,
             ApiError::Internal(_) => Reason::Internal,
         }
     }
@@ -155,6 +166,8 @@ impl ApiError {
             ApiError::NotFound { .. } => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             ApiError::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "Conflicts with the current state"),
             ApiError::CrossSite => (StatusCode::FORBIDDEN, "cross-site", "Cross-site request refused"),
+            ApiError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", "Too many attempts"),
+            ApiError::PasswordChangeRequired => (StatusCode::FORBIDDEN, "password-change-required", "Change your password first"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
         }
     }
@@ -279,6 +292,7 @@ impl From<TaskError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry_after = if let ApiError::TooManyAttempts { retry_after } = &self { Some(*retry_after) } else { None };
         let problem = self.problem();
         let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&problem).unwrap_or_default();
@@ -286,6 +300,9 @@ impl IntoResponse for ApiError {
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

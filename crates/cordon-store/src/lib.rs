@@ -46,6 +46,7 @@ pub mod reports;
 pub mod response;
 pub mod rosters;
 pub mod rumours;
+pub mod sessions;
 pub mod situation;
 pub mod tasks;
 pub mod users;

@@ -1,8 +1,7 @@
-//! Users and their sign-in sessions.
+//! Users: creating them and changing their standing (their sessions and
+//! passwords are in [`crate::sessions`]).
 //!
-//! Passwords arrive already hashed (the server hashes off the async runtime);
-//! session tokens arrive as their SHA-256, so a stolen database yields no
-//! usable token.
+//! Passwords arrive already hashed (the server hashes off the async runtime).
 
 use cordon_core::jurisdiction::NodePath;
 use cordon_core::refusal::Record;
@@ -16,10 +15,10 @@ use crate::error::{Result, StoreError};
 use crate::jurisdictions::node_by_code;
 use crate::{Store, exec};
 
-const USER_COLUMNS: &str = "id, username, display_name, role, node_id, node_path, phone, active";
+pub(crate) const USER_COLUMNS: &str = "id, username, display_name, role, node_id, node_path, phone, active";
 
 #[derive(sqlx::FromRow)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: Uuid,
     username: String,
     display_name: String,
@@ -58,24 +57,6 @@ pub async fn user_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<User>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
     let row: Option<UserRow> = exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id), fetch_optional)?;
     row.map(User::try_from).transpose()
-}
-
-/// Whether a session is a browser cookie or a device's bearer token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionKind {
-    /// A browser session cookie.
-    Cookie,
-    /// A bearer token for a device or script.
-    Bearer,
-}
-
-impl SessionKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            SessionKind::Cookie => "cookie",
-            SessionKind::Bearer => "bearer",
-        }
-    }
 }
 
 impl Store {
@@ -146,63 +127,6 @@ impl Store {
             })
             .await?;
         rows.into_iter().map(User::try_from).collect()
-    }
-
-    /// Starts a session for `user_id` under the token's hash.
-    pub async fn create_session(
-        &self,
-        user_id: Uuid,
-        token_hash: &[u8],
-        kind: SessionKind,
-        label: Option<&str>,
-        now: Timestamp,
-        expires_at: Timestamp,
-    ) -> Result<()> {
-        self.write(async |tx| {
-            exec!(
-                &mut tx.conn,
-                sqlx::query(
-                    "INSERT INTO sessions (token_hash, user_id, kind, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)"
-                )
-                .bind(token_hash)
-                .bind(user_id)
-                .bind(kind.as_str())
-                .bind(label)
-                .bind(micros(now))
-                .bind(micros(expires_at)),
-                execute
-            )?;
-            tx.audit(now, Some(user_id), "session.create", user_id, None::<&()>, Some(&kind.as_str())).await
-        })
-        .await
-    }
-
-    /// The active user of an unexpired session.
-    pub async fn session_user(&self, token_hash: &[u8], now: Timestamp) -> Result<Option<User>> {
-        let sql = format!(
-            "SELECT {} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
-            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
-        );
-        let row: Option<UserRow> = self
-            .read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(token_hash).bind(micros(now)), fetch_optional)?))
-            .await?;
-        row.map(User::try_from).transpose()
-    }
-
-    /// Ends a session.
-    pub async fn end_session(&self, token_hash: &[u8], now: Timestamp) -> Result<()> {
-        self.write(async |tx| {
-            let user: Option<Uuid> = exec!(
-                &mut tx.conn,
-                sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id").bind(token_hash),
-                fetch_optional
-            )?;
-            if let Some(user) = user {
-                tx.audit(now, Some(user), "session.end", user, None::<&()>, None::<&()>).await?;
-            }
-            Ok(())
-        })
-        .await
     }
 }
 

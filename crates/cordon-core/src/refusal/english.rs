@@ -119,6 +119,11 @@ impl fmt::Display for Reason {
             OutsideJurisdiction { anchor } => write!(f, "this is outside your jurisdiction {anchor}"),
             RoleForbids { role, action } => write!(f, "a {} may not {action:?}", role.as_str()),
             Deactivated => write!(f, "this account is deactivated"),
+            TooManyAttempts { retry_after } => write!(f, "too many failed sign-ins; try again in {retry_after} seconds"),
+            PasswordChangeRequired => {
+                write!(f, "your password was reset: choose a new one first (PUT /account/password or the account page)")
+            }
+            SamePassword => write!(f, "must differ from the current password"),
             AlertMove { from, to, required } => {
                 write!(f, "an alert that is {} cannot become {}; it must be {} first", from.as_str(), to.as_str(), required.as_str())
             }
@@ -179,6 +184,7 @@ impl fmt::Display for Record {
             Record::Page => "page",
             Record::Location => "location abroad",
             Record::WatchedLocation => "location on the watch list",
+            Record::Session => "session",
         })
     }
 }

@@ -9,6 +9,7 @@
 //! the access policy, for both callers.
 
 pub mod abroad;
+pub mod account;
 pub mod alert_levels;
 pub mod alerts;
 pub mod arrivals;

@@ -4,6 +4,7 @@
 //! and serialise the answer.
 
 pub mod abroad;
+pub mod account;
 pub mod alert_levels;
 pub mod alerts;
 pub mod arrivals;
@@ -68,6 +69,7 @@ struct ApiDoc;
 pub fn router() -> axum::Router<AppState> {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::auth::router())
+        .merge(account::router())
         .merge(jurisdictions::router())
         .merge(users::router())
         .merge(persons::router())

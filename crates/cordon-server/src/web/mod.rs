@@ -6,7 +6,7 @@
 //! access policy and the store's subtree-scoped queries, so a page never shows
 //! more than the same user's API calls would. Every text shown goes through
 //! [`messages`]. One module per page group: [`session`] (sign-in, language,
-//! home), [`reporter`], [`worker`], [`quarantine`], [`command`], [`alerts`],
+//! home), [`account`] (password, sessions; the admin's reset), [`reporter`], [`worker`], [`quarantine`], [`command`], [`alerts`],
 //! [`orders`], [`handovers`], [`arrivals`], [`entry_rules`],
 //! [`roster`], [`admin`] (and [`admin_abroad`]), [`directives`], [`exports`]
 //! (the download page), the situation abroad ([`abroad`]), and the community measures:
@@ -17,6 +17,7 @@
 //! and the frame, forms ([`form`]) and paging ([`pager`]) are infrastructure.
 
 pub mod abroad;
+pub mod account;
 pub mod admin;
 pub mod admin_abroad;
 pub mod alert_levels;
@@ -70,6 +71,7 @@ pub use messages::Lang;
 pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(session::router())
+        .merge(account::router())
         .merge(reporter::router())
         .merge(worker::router())
         .merge(quarantine::router())
@@ -103,6 +105,8 @@ pub enum WebError {
         /// Where to return after signing in.
         next: String,
     },
+    /// The user's password was reset: go to the account page to change it.
+    ChangePassword,
     /// Anything the API layer can fail with.
     Api(ApiError),
 }
@@ -149,6 +153,7 @@ impl IntoResponse for WebError {
                 let target = format!("/sign-in?next={}", form::url_encode(&next));
                 Redirect::to(&target).into_response()
             }
+            WebError::ChangePassword => Redirect::to("/account").into_response(),
             WebError::Api(e) => {
                 let problem = e.problem();
                 let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -279,6 +284,7 @@ impl FromRequestParts<AppState> for Viewer {
                 let next = if parts.method == Method::GET { here } else { String::from("/") };
                 Err(WebError::SignIn { next })
             }
+            Err(ApiError::PasswordChangeRequired) => Err(WebError::ChangePassword),
             Err(e) => Err(e.into()),
         }
     }

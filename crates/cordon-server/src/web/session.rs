@@ -1,14 +1,16 @@
 //! Signing in and out with a browser, each role's home page, and the
 //! language switch.
 //!
-//! Sign-in reuses [`crate::auth`]: the same credential check (same answer for
-//! an unknown user and a wrong password) and the same `HttpOnly;
-//! SameSite=Strict` session cookie as `POST /api/v1/session`.
+//! Sign-in reuses [`crate::actions::account::sign_in`]: the same throttle
+//! (429 with `Retry-After`, the wait shown at the password), the same
+//! credential check (same answer for an unknown user and a wrong password)
+//! and the same `HttpOnly; SameSite=Strict` session cookie as
+//! `POST /api/v1/session`.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -16,7 +18,10 @@ use serde::Deserialize;
 
 use super::form::local_path;
 use super::{Chrome, FieldErrors, FormData, Lang, Viewer, WebResult, home_of, render_with, see_other};
-use crate::auth::{SESSION_COOKIE, check_credentials, end_session, start_session};
+use cordon_core::refusal::Reason;
+
+use crate::actions::account::sign_in as sign_in_as;
+use crate::auth::{ClientAddress, SESSION_COOKIE, end_session, start_session};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -60,7 +65,13 @@ async fn sign_in_form(headers: HeaderMap, Query(q): Query<Next>) -> WebResult<Re
     render_with(StatusCode::OK, &page)
 }
 
-async fn sign_in(State(state): State<AppState>, headers: HeaderMap, jar: CookieJar, form: FormData) -> WebResult<Response> {
+async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    jar: CookieJar,
+    form: FormData,
+) -> WebResult<Response> {
     let t = Lang::from_headers(&headers);
     let (username, password) = (form.get("username"), form.get("password"));
     let next = local_path(form.get("next")).unwrap_or("").to_owned();
@@ -71,19 +82,33 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, jar: CookieJ
     if password.is_empty() {
         errors.key("password", "reason_required");
     }
+    let mut status = StatusCode::UNAUTHORIZED;
+    let mut retry_after = None;
     if errors.is_empty() {
-        match check_credentials(&state, username, password).await {
+        match sign_in_as(&state, username, password, address).await {
             Ok(user) => {
                 let cookie = start_session(&state, &user).await?;
                 let to = if next.is_empty() || next == "/" { home_of(user.role).to_owned() } else { next };
                 return Ok((jar.add(cookie), see_other(&to)).into_response());
             }
             Err(ApiError::BadCredentials) => errors.key("password", "reason_bad_credentials"),
+            Err(ApiError::TooManyAttempts { retry_after: seconds }) => {
+                (status, retry_after) = (StatusCode::TOO_MANY_REQUESTS, Some(seconds));
+                errors.add("password", Reason::TooManyAttempts { retry_after: seconds });
+            }
+            Err(ApiError::Invalid(invalid)) => {
+                status = StatusCode::UNPROCESSABLE_ENTITY;
+                errors.extend(invalid.errors);
+            }
             Err(e) => return Err(e.into()),
         }
     }
     let page = SignInPage { t, c: Chrome::anonymous(t, "/sign-in"), next, username: username.to_owned(), errors };
-    render_with(StatusCode::UNAUTHORIZED, &page)
+    let mut response = render_with(status, &page)?;
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    Ok(response)
 }
 
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap, jar: CookieJar) -> WebResult<Response> {

@@ -152,11 +152,21 @@ fn check_answer(case: &str, status: StatusCode, kind: &str, body: &Value) {
     }
 }
 
+/// The rows hostile requests must leave as they were (refused sign-ins are
+/// audited, so the audit log is not among them).
+async fn written(app: &TestApp) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for table in [Table::Reports, Table::DailyReports, Table::Cases, Table::Tasks, Table::Persons, Table::Users, Table::Nodes, Table::Escalations] {
+        counts.push(app.count(table).await);
+    }
+    counts
+}
+
 /// Every hostile request of the document, as `user`; their answers by case.
 async fn hostile_requests(app: &TestApp, user: &str) -> Answers {
     let (_, doc) = app.get(user, "/openapi.json").await;
     let mut answers = Answers::new();
-    let audited = app.count(Table::Audit).await;
+    let audited = written(app).await;
     for (template, item) in doc["paths"].as_object().unwrap() {
         for (method_name, operation) in item.as_object().unwrap() {
             let Ok(method) = method_name.to_uppercase().parse::<Method>() else { continue };
@@ -206,7 +216,7 @@ async fn hostile_requests(app: &TestApp, user: &str) -> Answers {
     }
     let accepted: Vec<&String> =
         answers.iter().filter(|(case, s)| (200..300).contains(*s) && !case.starts_with("get ")).map(|(c, _)| c).collect();
-    assert_eq!(app.count(Table::Audit).await, audited, "no hostile request of {user} changed anything; accepted: {accepted:?}");
+    assert_eq!(written(app).await, audited, "no hostile request of {user} changed anything; accepted: {accepted:?}");
     let long_query = format!("/api/v1/persons?search={}", huge());
     answers.insert("uri of 100,000 characters".to_owned(), raw_status(app, &long_query).await);
     answers

@@ -22,6 +22,7 @@ mod paging;
 mod quarantine;
 mod read_models;
 mod reporter;
+mod sign_in;
 mod spine;
 mod summaries;
 mod watch;

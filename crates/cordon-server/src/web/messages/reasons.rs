@@ -122,6 +122,9 @@ pub(super) fn korean(reason: &Reason) -> String {
         OutsideJurisdiction { anchor } => format!("관할 구역 {anchor} 밖에 있습니다"),
         RoleForbids { role, action } => format!("{}은(는) {} 권한이 없습니다", t.role(*role), action_ko(*action)),
         Deactivated => "비활성화된 계정입니다".into(),
+        TooManyAttempts { retry_after } => format!("로그인 실패가 너무 많습니다. {retry_after}초 뒤에 다시 시도하세요"),
+        PasswordChangeRequired => "비밀번호가 초기화되었습니다. 먼저 새 비밀번호를 정하세요".into(),
+        SamePassword => "지금 비밀번호와 달라야 합니다".into(),
         AlertMove { from, to, required } => format!(
             "{} 상태의 경보는 {} 상태가 될 수 없습니다. 먼저 {} 상태여야 합니다",
             t.alert_status(*from),
@@ -184,6 +187,7 @@ fn record_ko(record: Record) -> &'static str {
         Record::Page => "페이지",
         Record::Location => "해외 지역",
         Record::WatchedLocation => "감시 목록의 지역",
+        Record::Session => "세션",
     }
 }
 
