@@ -1,0 +1,154 @@
+//! Fuzzing the importers without nightly: proptest drives every reader of a
+//! file a user hands to cordon with arbitrary bytes, with text made of the
+//! characters that matter to CSV and JSON, and with structure-aware
+//! mutations of the seed files committed in `tests/corpus/<target>/`. The
+//! property: the reader never panics, and when it refuses the input its
+//! error says where: the line (within the file) and column for CSV, the
+//! line and column of a JSON syntax error or the feature and property for
+//! GeoJSON.
+//!
+//! Targets: the jurisdiction CSV and GeoJSON importers (`cordon import
+//! jurisdictions`, the administrator's upload page), the boundary of one
+//! node, the surveillance series read by `cordon detect`, the incidence and
+//! serial-interval files read by `cordon rt`, and the Our World in Data
+//! files read by `cordon import owid`.
+//!
+//! Each property runs 1,000 cases by default (a few seconds in all);
+//! `CORDON_FUZZ_CASES=100000` (or `PROPTEST_CASES`) runs longer.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails loudly on what it did not expect
+
+mod mutate;
+
+use std::path::Path;
+
+use cordon_stats::StatsError;
+use proptest::prelude::*;
+use proptest::test_runner::{FileFailurePersistence, TestCaseError};
+
+/// How many cases each property runs.
+fn config() -> ProptestConfig {
+    let cases = std::env::var("CORDON_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
+        if std::env::var_os("PROPTEST_CASES").is_some() { ProptestConfig::default().cases } else { 1_000 }
+    });
+    let failures = FileFailurePersistence::Direct("tests/fuzz/proptest-regressions.txt");
+    ProptestConfig { cases, failure_persistence: Some(Box::new(failures)), ..ProptestConfig::default() }
+}
+
+/// The seed files of one target.
+fn corpus(target: &str) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus").join(target);
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect()
+}
+
+/// How many lines `text` has, counting a last line without its end.
+fn lines_in(text: &str) -> usize {
+    text.split('\n').count()
+}
+
+/// Checks that a line named by an error lies in the text.
+fn line_in(text: &str, line: u64, error: &str) -> Result<(), TestCaseError> {
+    prop_assert!(line >= 1 && line <= lines_in(text) as u64, "line {line} is not in the text ({} lines): {error}", lines_in(text));
+    Ok(())
+}
+
+/// Reads `line N` (and `, column C`) at the start of `error`.
+fn line_and_column(error: &str) -> Option<(u64, Option<u64>)> {
+    let rest = error.strip_prefix("line ")?;
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    let line = rest[..digits].parse().ok()?;
+    let column = rest[digits..].strip_prefix(", column ").and_then(|r| {
+        let digits = r.chars().take_while(char::is_ascii_digit).count();
+        r[..digits].parse().ok()
+    });
+    Some((line, column))
+}
+
+/// The jurisdiction CSV: every error names its line; every error about a
+/// record or a field names its column too. Only a header that lacks a
+/// column and a file without rows name no column.
+fn jurisdictions(text: &str) -> Result<(), TestCaseError> {
+    let Err(error) = cordon_store::jurisdiction_csv::parse(text) else { return Ok(()) };
+    let (line, column) = line_and_column(&error).ok_or_else(|| TestCaseError::fail(format!("no line in: {error}")))?;
+    line_in(text, line, &error)?;
+    let whole_file = error.contains("the header has no") || error.contains("but no rows");
+    prop_assert!(whole_file || column.is_some_and(|c| c >= 1), "no column in: {error}");
+    Ok(())
+}
+
+/// The GeoJSON jurisdiction file: a syntax error names its line and column,
+/// anything else the feature and property (or the top-level member).
+fn geojson(text: &str) -> Result<(), TestCaseError> {
+    let Err(error) = cordon_store::boundaries::parse_feature_collection(text) else { return Ok(()) };
+    if let Some((line, column)) = line_and_column(&error) {
+        prop_assert!(column.is_some(), "no column in: {error}");
+        return line_in(text, line, &error);
+    }
+    prop_assert!(error.starts_with("features") || error.starts_with("type:"), "nowhere named in: {error}");
+    Ok(())
+}
+
+/// One node's boundary: refused for that node, never a panic.
+fn boundary(text: &str) -> Result<(), TestCaseError> {
+    if let Err(invalid) = cordon_core::boundary::parse("KR", text) {
+        prop_assert_eq!(invalid.errors[0].field.as_str(), "boundary");
+    }
+    Ok(())
+}
+
+/// The cordon-stats readers: every refusal is a parse error at a line of
+/// the text and a column from 1.
+fn stats<T>(text: &str, read: impl Fn(&str) -> Result<T, StatsError>) -> Result<(), TestCaseError> {
+    match read(text) {
+        Ok(_) => Ok(()),
+        Err(StatsError::Parse { line, column, message }) => {
+            prop_assert!(column >= 1, "column 0: {message}");
+            line_in(text, line as u64, &message)
+        }
+        Err(other) => Err(TestCaseError::fail(format!("an error that names no place: {other}"))),
+    }
+}
+
+/// The OWID reader: every refusal names a line of the text and a column from 1.
+fn owid(text: &str) -> Result<(), TestCaseError> {
+    let Err(error) = cordon_core::abroad::read(text) else { return Ok(()) };
+    prop_assert!(error.column >= 1, "column 0: {error}");
+    line_in(text, error.line, &error.to_string())
+}
+
+/// Three properties per target: arbitrary bytes, structured text, and
+/// mutations of the target's corpus.
+macro_rules! fuzz {
+    ($($target:ident: $corpus:literal => $check:expr;)*) => {$(
+        mod $target {
+            use super::*;
+            proptest! {
+                #![proptest_config(config())]
+                #[test]
+                fn arbitrary_bytes(text in mutate::bytes()) { ($check)(&text)?; }
+                #[test]
+                fn structured_text(text in mutate::structured()) { ($check)(&text)?; }
+                #[test]
+                fn mutated_seeds(text in mutate::mutated(corpus($corpus))) { ($check)(&text)?; }
+            }
+
+            #[test]
+            fn every_seed_is_read() {
+                for seed in corpus($corpus) {
+                    ($check)(&seed).unwrap();
+                }
+            }
+        }
+    )*};
+}
+
+fuzz! {
+    jurisdiction_csv: "jurisdictions" => jurisdictions;
+    jurisdiction_geojson: "geojson" => geojson;
+    node_boundary: "geojson" => boundary;
+    detect_series: "series" => |t: &str| stats(t, |t| cordon_stats::table::parse_series(t, None));
+    rt_incidence: "incidence" => |t: &str| stats(t, cordon_stats::table::parse_incidence);
+    rt_serial_interval: "si_distr" => |t: &str| stats(t, cordon_stats::table::parse_si_distr);
+    owid_reader: "owid" => owid;
+}
