@@ -117,6 +117,74 @@ fn owid(text: &str) -> Result<(), TestCaseError> {
     line_in(text, error.line, &error.to_string())
 }
 
+/// A seed with one field of one data line replaced by a value no numeric
+/// or date column accepts, optionally with CRLF line ends; the text, the
+/// 1-based line changed, and the changed field's 1-based index and
+/// character column. `None` when the seed's line has quoted commas (its
+/// fields cannot be counted by splitting) or the field is a series' unit.
+fn one_bad_field(seed: &str, line: usize, field: usize, crlf: bool) -> Option<(String, u64, usize, usize)> {
+    let mut lines: Vec<String> = seed.lines().map(str::to_owned).collect();
+    let width = lines.first()?.split(',').count();
+    let l = 1 + line % (lines.len().checked_sub(1).filter(|&n| n > 0)?);
+    let mut fields: Vec<&str> = lines[l].split(',').collect();
+    if fields.len() != width || lines[l].matches('"').count() != fields.iter().filter(|f| f.starts_with('"')).count() * 2 {
+        return None;
+    }
+    let f = field % fields.len();
+    if lines[0].split(',').nth(f) == Some("unit") {
+        return None; // another unit's name splits the series elsewhere: refused at another line
+    }
+    let column = 1 + fields[..f].iter().map(|x| x.chars().count() + 1).sum::<usize>();
+    fields[f] = "bad!";
+    lines[l] = fields.join(",");
+    let end = if crlf { "\r\n" } else { "\n" };
+    let text = lines.iter().map(|x| format!("{x}{end}")).collect::<String>();
+    Some((text, l as u64 + 1, f + 1, column))
+}
+
+/// Where each CSV reader says its first problem is: line and column as it
+/// counts columns (a field's index for the jurisdiction and OWID files, a
+/// character for the cordon-stats files).
+fn place_of(target: &str, text: &str) -> Option<(u64, usize)> {
+    let stats = |e: StatsError| match e {
+        StatsError::Parse { line, column, .. } => (line as u64, column),
+        other => panic!("{other}"),
+    };
+    match target {
+        "jurisdictions" => cordon_store::jurisdiction_csv::parse(text)
+            .err()
+            .map(|e| line_and_column(&e).map(|(l, c)| (l, c.map_or(0, |c| usize::try_from(c).unwrap()))).unwrap()),
+        "owid" => cordon_core::abroad::read(text).err().map(|e| (e.line, e.column)),
+        "series" => cordon_stats::table::parse_series(text, None).err().map(stats),
+        "incidence" => cordon_stats::table::parse_incidence(text).err().map(stats),
+        "si_distr" => cordon_stats::table::parse_si_distr(text).err().map(stats),
+        _ => unreachable!("{target}"),
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+    /// A value no numeric or date column accepts, put in one field of a good
+    /// file (LF or CRLF): refused at exactly that line and column, or
+    /// accepted where the column is free text.
+    #[test]
+    fn a_bad_field_is_refused_at_its_line_and_column(
+        target in prop::sample::select(&["jurisdictions", "owid", "series", "incidence", "si_distr"][..]),
+        seed in any::<usize>(), line in any::<usize>(), field in any::<usize>(), crlf in any::<bool>(),
+    ) {
+        let seeds = corpus(target);
+        let seed = &seeds[seed % seeds.len()];
+        if place_of(target, seed).is_some() {
+            return Ok(()); // a seed kept because it is refused (a past failure)
+        }
+        let Some((text, bad_line, index, character)) = one_bad_field(seed, line, field, crlf) else { return Ok(()) };
+        if let Some((l, c)) = place_of(target, &text) {
+            let column = if matches!(target, "jurisdictions" | "owid") { index } else { character };
+            prop_assert_eq!((l, c), (bad_line, column), "{}", text);
+        }
+    }
+}
+
 /// Three properties per target: arbitrary bytes, structured text, and
 /// mutations of the target's corpus.
 macro_rules! fuzz {
