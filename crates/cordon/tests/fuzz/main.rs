@@ -18,6 +18,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails loudly on what it did not expect
 
 mod mutate;
+mod pipeline;
 
 use std::path::Path;
 
