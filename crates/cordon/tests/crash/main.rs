@@ -20,7 +20,7 @@ mod check;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use rand::Rng;
@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// One test at a time: both loops share two cores with the server.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 const TREE: &str = "code,name,parent_code,population\nKR,Korea,,1000\nP1,North,KR,1000\nC1,River,P1,1000\nD1,East,C1,1000\n\
 U1,Unit 1,D1,1000\nU2,Unit 2,D1,1000\nU3,Unit 3,D1,1000\nU4,Unit 4,D1,1000\n";
@@ -45,7 +45,7 @@ fn setting(name: &str, default: u64) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_keeps_every_acknowledged_report_through_repeated_kills() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _one = ONE_AT_A_TIME.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("crash.db").display());
     crash_loop("SQLite", &db).await;
@@ -57,7 +57,7 @@ async fn postgres_keeps_every_acknowledged_report_through_repeated_kills() {
         eprintln!("CORDON_TEST_DATABASE_URL is not set; PostgreSQL crash loop skipped");
         return;
     };
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _one = ONE_AT_A_TIME.lock().await;
     let name = format!("cordon_crash_{}", Uuid::new_v4().simple());
     let admin = sqlx::PgPool::connect(&base).await.expect("connect to CORDON_TEST_DATABASE_URL");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
@@ -102,6 +102,7 @@ struct Server {
 
 impl Server {
     /// Starts `cordon serve` on `db` on a free loopback port and waits until it listens.
+    #[expect(clippy::zombie_processes, reason = "Server's Drop kills and waits for it, whatever ends the test")]
     fn start(db: &str) -> Server {
         let mut child = cordon()
             .args(["serve", "--database", db, "--listen", "127.0.0.1:0", "--job-interval", "3600"])
@@ -112,7 +113,11 @@ impl Server {
         let mut before = String::new();
         loop {
             let mut line = String::new();
-            assert!(stderr.read_line(&mut line).unwrap() > 0, "the server ended before listening:\n{before}");
+            if stderr.read_line(&mut line).unwrap_or(0) == 0 {
+                let _ = child.kill();
+                let status = child.wait();
+                panic!("the server ended before listening ({status:?}):\n{before}");
+            }
             if let Some(rest) = line.split("cordon is listening on ").nth(1) {
                 let addr = rest.trim().to_owned();
                 std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
@@ -126,6 +131,14 @@ impl Server {
     fn kill(mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    /// A failed test leaves no server behind.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -191,28 +204,31 @@ async fn client(shared: Arc<Shared>, token: String, unit: &'static str, person: 
             }
             attempts += 1;
             let addr = shared.addr.read().unwrap().clone();
-            match http.post(format!("{addr}/api/v1/reports")).bearer_auth(&token).json(&body).send().await {
-                Ok(answer) => {
-                    let status = answer.status().as_u16();
-                    let text = answer.text().await.unwrap_or_default();
-                    match status {
-                        201 => tally.created += 1,
-                        200 => tally.already_stored += 1,
-                        _ => tally.unexpected.push(format!("{status} for report {id}: {text}")),
-                    }
-                    if status == 200 || status == 201 {
-                        let intake: Value = serde_json::from_str(&text).unwrap();
-                        assert_eq!(intake["report"]["id"], json!(id), "the answer is about the report sent");
-                        assert_eq!(intake["created"], json!(status == 201));
-                        tally.acknowledged.push(id);
-                    }
-                    break;
-                }
-                Err(_) => {
-                    tally.unanswered += 1;
-                    tokio::time::sleep(Duration::from_millis(30)).await;
-                }
+            // No answer, or an answer cut off by the kill: send the same report again.
+            let sent = http.post(format!("{addr}/api/v1/reports")).bearer_auth(&token).json(&body).send().await;
+            let answered = if let Ok(answer) = sent {
+                let status = answer.status().as_u16();
+                answer.text().await.ok().map(|text| (status, text))
+            } else {
+                None
+            };
+            let Some((status, text)) = answered else {
+                tally.unanswered += 1;
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                continue;
+            };
+            match status {
+                201 => tally.created += 1,
+                200 => tally.already_stored += 1,
+                _ => tally.unexpected.push(format!("{status} for report {id}: {text}")),
             }
+            if status == 200 || status == 201 {
+                let intake: Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(intake["report"]["id"], json!(id), "the answer is about the report sent");
+                assert_eq!(intake["created"], json!(status == 201));
+                tally.acknowledged.push(id);
+            }
+            break;
         }
         if attempts > 1 {
             tally.retried += 1;
@@ -236,13 +252,13 @@ async fn crash_loop(label: &str, db: &str) {
         server.kill();
         let db = db.to_owned();
         server = tokio::task::spawn_blocking(move || Server::start(&db)).await.unwrap();
-        *shared.addr.write().unwrap() = server.addr.clone();
+        server.addr.clone_into(&mut shared.addr.write().unwrap());
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     shared.stop.store(true, Ordering::SeqCst);
     let abandon = Arc::clone(&shared);
     let watchdog = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_secs(60)).await;
+        tokio::time::sleep(Duration::from_mins(1)).await;
         abandon.abandon.store(true, Ordering::SeqCst);
     });
     let mut total = Tally::default();

@@ -28,9 +28,10 @@ use proptest::test_runner::{FileFailurePersistence, TestCaseError};
 
 /// How many cases each property runs.
 fn config() -> ProptestConfig {
-    let cases = std::env::var("CORDON_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
-        if std::env::var_os("PROPTEST_CASES").is_some() { ProptestConfig::default().cases } else { 1_000 }
-    });
+    let cases = std::env::var("CORDON_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| if std::env::var_os("PROPTEST_CASES").is_some() { ProptestConfig::default().cases } else { 1_000 });
     let failures = FileFailurePersistence::Direct("tests/fuzz/proptest-regressions.txt");
     ProptestConfig { cases, failure_persistence: Some(Box::new(failures)), ..ProptestConfig::default() }
 }
@@ -139,7 +140,8 @@ fn one_bad_field(seed: &str, line: usize, field: usize, crlf: bool) -> Option<(S
     fields[f] = "bad!";
     lines[l] = fields.join(",");
     let end = if crlf { "\r\n" } else { "\n" };
-    let text = lines.iter().map(|x| format!("{x}{end}")).collect::<String>();
+    let mut text = lines.join(end);
+    text.push_str(end);
     Some((text, l as u64 + 1, f + 1, column))
 }
 
