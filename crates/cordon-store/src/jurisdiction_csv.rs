@@ -38,7 +38,8 @@ pub fn locate(field: &str, reason: &str, columns: &Columns) -> String {
 pub fn parse(text: &str) -> Result<(Vec<ImportRow>, Columns), String> {
     // With CRLF line ends (browsers send form text that way) the csv crate
     // reports each record one line early; plain LF keeps the numbers right.
-    let text = text.replace("\r\n", "\n");
+    // A byte-order mark (spreadsheets write one) is not part of the first column's name.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| format!("line 1, column 1: cannot read the header: {e}"))?.clone();
     let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
@@ -108,6 +109,12 @@ mod tests {
         assert!(err.starts_with("line 3, column 4"), "CRLF files count lines too: {err}");
         let err = parse("code,name\nKR,Korea\n").unwrap_err();
         assert!(err.contains("parent_code"), "{err}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_header() {
+        let (rows, _) = parse("\u{feff}code,name,parent_code\nKR,Korea,\n").unwrap();
+        assert_eq!(rows[0].node.code, "KR");
     }
 
     #[test]

@@ -188,6 +188,34 @@ proptest! {
     }
 }
 
+/// What a reader made of a text: how many rows, or its error.
+fn outcome(target: &str, text: &str) -> Result<usize, String> {
+    let stats = |e: StatsError| e.to_string();
+    match target {
+        "jurisdictions" => cordon_store::jurisdiction_csv::parse(text).map(|(rows, _)| rows.len()),
+        "geojson" => cordon_store::boundaries::parse_feature_collection(text).map(|rows| rows.len()),
+        "owid" => cordon_core::abroad::read(text).map(|(_, rows)| rows.len()).map_err(|e| e.to_string()),
+        "series" => cordon_stats::table::parse_series(text, None).map(|s| s.iter().map(|u| u.counts.len()).sum()).map_err(stats),
+        "incidence" => cordon_stats::table::parse_incidence(text).map(|i| i.counts.len()).map_err(stats),
+        "si_distr" => cordon_stats::table::parse_si_distr(text).map(|w| w.len()).map_err(stats),
+        _ => unreachable!("{target}"),
+    }
+}
+
+/// Spreadsheets write a byte-order mark and CRLF line ends: neither changes
+/// what a file says, so neither changes what the reader makes of it.
+#[test]
+fn a_byte_order_mark_or_crlf_line_ends_change_nothing() {
+    for target in ["jurisdictions", "geojson", "owid", "series", "incidence", "si_distr"] {
+        for seed in corpus(target) {
+            let plain = outcome(target, &seed);
+            assert_eq!(outcome(target, &format!("\u{feff}{seed}")), plain, "{target} with a byte-order mark:\n{seed}");
+            let crlf = seed.replace("\r\n", "\n").replace('\n', "\r\n");
+            assert_eq!(outcome(target, &crlf), outcome(target, &seed.replace("\r\n", "\n")), "{target} with CRLF:\n{seed}");
+        }
+    }
+}
+
 /// Three properties per target: arbitrary bytes, structured text, and
 /// mutations of the target's corpus.
 macro_rules! fuzz {
