@@ -125,6 +125,11 @@ impl Columns {
 /// Reads the rows of an Our World in Data file, in file order, and the
 /// layout it is in; or the first problem, with its line and column.
 pub fn read(text: &str) -> Result<(Layout, Vec<DailyRow>), ReadError> {
+    // A byte-order mark (spreadsheets write one) is not part of the first
+    // column's name. With CRLF line ends the csv crate reports each record
+    // one line early; plain LF keeps the numbers right.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = if text.contains("\r\n") { std::borrow::Cow::Owned(text.replace("\r\n", "\n")) } else { text.into() };
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let header = reader.headers().map_err(|e| csv_error(&e, 1))?.clone();
     let columns = Columns::of(&header)?;

@@ -145,3 +145,18 @@ fn growth_is_this_week_over_last_and_doubling_follows_from_it() {
         "Japan's cases grew in the first week of 2021"
     );
 }
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_header() {
+    let (layout, rows) = read("\u{feff}date,location,new_cases,new_deaths,total_cases,total_deaths\n2020-01-22,Japan,1,,2,\n").unwrap();
+    assert_eq!((layout, rows.len()), (Layout::JhuFullData, 1));
+}
+
+#[test]
+fn a_crlf_file_names_the_same_line_as_its_lf_twin() {
+    // Found by the importers' fuzzing (crates/cordon/tests/fuzz): with CRLF
+    // line ends every error named the line before.
+    let text = "date,location,new_cases,new_deaths,total_cases,total_deaths\r\n2020-01-22,Japan,two,,2.0,\r\n";
+    let e = read(text).unwrap_err();
+    assert_eq!((e.line, e.column, e.field.as_str()), (2, 3, "new_cases"));
+}

@@ -42,11 +42,13 @@ pub struct Record {
     pub line: usize,
 }
 
-/// Splits CSV text into records. Blank lines are skipped; `\r\n` is accepted.
+/// Splits CSV text into records. Blank lines are skipped; `\r\n` is accepted;
+/// a leading byte-order mark is not part of the first field.
 ///
 /// # Errors
 /// [`StatsError::Parse`] for an unterminated quoted field or text after a closing quote.
 pub fn read_records(text: &str) -> Result<Vec<Record>, StatsError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut records = Vec::new();
     let mut cursor = Cursor { chars: text.chars().peekable(), line: 1, column: 1 };
     loop {
@@ -323,6 +325,12 @@ mod tests {
         assert_eq!(records[1].fields[1].column, 8);
         assert_eq!(records[2].line, 4);
         assert_eq!(records[2].fields[1].text, "q\"");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_field() {
+        let records = read_records("\u{feff}k,w\n0,1\n").unwrap();
+        assert_eq!((records[0].fields[0].text.as_str(), records[0].fields[0].column), ("k", 1));
     }
 
     #[test]

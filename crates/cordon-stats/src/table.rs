@@ -219,7 +219,7 @@ pub fn parse_incidence(text: &str) -> Result<Incidence, StatsError> {
         let tf = field(record, t_col, "t", width)?;
         let t: i64 = integer(tf, "t")?;
         if let Some(&prev) = inc.t.last()
-            && t != prev + 1
+            && prev.checked_add(1) != Some(t)
         {
             return Err(tf.error(format!("`t` must increase by 1, found {t} after {prev}")));
         }
@@ -289,6 +289,13 @@ mod tests {
         assert_eq!(series[0].counts, vec![3.0, 4.0]);
         assert!(series[1].counts[0].is_nan());
         assert_eq!(series[1].freq, 2);
+    }
+
+    #[test]
+    fn a_day_after_the_largest_is_refused_not_overflowed() {
+        // Found by the importers' fuzzing (crates/cordon/tests/fuzz): `prev + 1` overflowed.
+        let err = parse_incidence("t,I\n9223372036854775807,1\n2,0\n").unwrap_err();
+        assert!(matches!(err, StatsError::Parse { line: 3, column: 1, .. }), "{err}");
     }
 
     #[test]

@@ -46,7 +46,8 @@ pub fn locate(field: &str, reason: &str) -> String {
 /// Reads a GeoJSON `FeatureCollection` of jurisdictions (parents before
 /// children), or says where it is wrong.
 pub fn parse_feature_collection(text: &str) -> std::result::Result<Vec<FeatureRow>, String> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| format!("line {}, column {}: not valid JSON: {e}", e.line(), e.column()))?;
+    let doc: Value = serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(text))
+        .map_err(|e| format!("line {}, column {}: not valid JSON: {e}", e.line(), e.column()))?;
     if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         return Err("type: the file must be a GeoJSON FeatureCollection".into());
     }

@@ -38,9 +38,10 @@ pub fn locate(field: &str, reason: &str, columns: &Columns) -> String {
 pub fn parse(text: &str) -> Result<(Vec<ImportRow>, Columns), String> {
     // With CRLF line ends (browsers send form text that way) the csv crate
     // reports each record one line early; plain LF keeps the numbers right.
-    let text = text.replace("\r\n", "\n");
+    // A byte-order mark (spreadsheets write one) is not part of the first column's name.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| format!("line 1: cannot read the header: {e}"))?.clone();
+    let headers = reader.headers().map_err(|e| format!("line 1, column 1: cannot read the header: {e}"))?.clone();
     let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let need = |name: &str| {
         find(name).ok_or_else(|| format!("line 1: the header has no {name:?} column (expected code,name,parent_code,population)"))
@@ -50,10 +51,7 @@ pub fn parse(text: &str) -> Result<(Vec<ImportRow>, Columns), String> {
     let columns = Columns { code: code + 1, name: name + 1, parent_code: parent + 1, population: population.map(|p| p + 1) };
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| match e.position() {
-            Some(p) => format!("line {}: {e}", p.line()),
-            None => e.to_string(),
-        })?;
+        let record = record.map_err(|e| record_error(&e))?;
         let line = record.position().map_or(0, csv::Position::line);
         let get = |i: usize| record.get(i).unwrap_or("").to_owned();
         let population = match population {
@@ -72,9 +70,22 @@ pub fn parse(text: &str) -> Result<(Vec<ImportRow>, Columns), String> {
         rows.push(ImportRow { line, node });
     }
     if rows.is_empty() {
-        return Err("line 2: the file has no rows".into());
+        return Err("line 1: the file has a header but no rows".into());
     }
     Ok((rows, columns))
+}
+
+/// A record the csv reader refused, at its line and the first column that
+/// is missing or one too many.
+fn record_error(e: &csv::Error) -> String {
+    let line = e.position().map_or(0, csv::Position::line);
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            let column = expected_len.min(len) + 1;
+            format!("line {line}, column {column}: the record has {len} fields where the header has {expected_len}")
+        }
+        _ => format!("line {line}, column 1: {e}"),
+    }
 }
 
 #[cfg(test)]
@@ -98,5 +109,20 @@ mod tests {
         assert!(err.starts_with("line 3, column 4"), "CRLF files count lines too: {err}");
         let err = parse("code,name\nKR,Korea\n").unwrap_err();
         assert!(err.contains("parent_code"), "{err}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_header() {
+        let (rows, _) = parse("\u{feff}code,name,parent_code\nKR,Korea,\n").unwrap();
+        assert_eq!(rows[0].node.code, "KR");
+    }
+
+    #[test]
+    fn a_record_with_too_few_or_too_many_fields_names_its_line_and_column() {
+        // Found by the importers' fuzzing (crates/cordon/tests/fuzz): these named no column.
+        let err = parse("code,name,parent_code,population\nKR,Korea,,100\nP1,North\n").unwrap_err();
+        assert_eq!(err, "line 3, column 3: the record has 2 fields where the header has 4");
+        let err = parse("code,name,parent_code\nKR,Korea,,100,extra\n").unwrap_err();
+        assert_eq!(err, "line 2, column 4: the record has 5 fields where the header has 3");
     }
 }
