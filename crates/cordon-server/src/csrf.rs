@@ -58,7 +58,9 @@ pub fn provenance(headers: &HeaderMap, public_origin: Option<&str>) -> Provenanc
     let ours = |origin: &str| {
         let origin = origin.trim_end_matches('/');
         public_origin.is_some_and(|p| p.trim_end_matches('/').eq_ignore_ascii_case(origin))
-            || origin.split_once("://").is_some_and(|(scheme, authority)| matches!(scheme, "http" | "https") && authority.eq_ignore_ascii_case(host))
+            || origin
+                .split_once("://")
+                .is_some_and(|(scheme, authority)| matches!(scheme, "http" | "https") && authority.eq_ignore_ascii_case(host))
     };
     let judged = |same: bool| if same { Provenance::SameSite } else { Provenance::CrossSite };
     if let Some(origin) = headers.get(header::ORIGIN) {

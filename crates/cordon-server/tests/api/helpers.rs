@@ -105,7 +105,13 @@ impl TestApp {
         };
         let store = Store::open(&url).await.expect("open store");
         let clock = ManualClock::new(start_time());
-        let config = Config { listen: "127.0.0.1:0".parse().unwrap(), secure_cookies: false, job_interval: None, notify_webhook: None, public_url: None };
+        let config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            secure_cookies: false,
+            job_interval: None,
+            notify_webhook: None,
+            public_url: None,
+        };
         let app = Application::build(&config, store.clone(), Arc::new(clock.clone())).await.unwrap();
         let addr = app.local_addr().unwrap();
         let state = app.state();
@@ -137,7 +143,13 @@ impl TestApp {
     /// load balancer) and returns its address; `None` on SQLite.
     pub async fn second_server(&self) -> Option<SocketAddr> {
         let store = self.second_store().await?;
-        let config = Config { listen: "127.0.0.1:0".parse().unwrap(), secure_cookies: false, job_interval: None, notify_webhook: None, public_url: None };
+        let config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            secure_cookies: false,
+            job_interval: None,
+            notify_webhook: None,
+            public_url: None,
+        };
         let app = Application::build(&config, store, Arc::new(self.clock.clone())).await.unwrap();
         let addr = app.local_addr().unwrap();
         tokio::spawn(app.run(std::future::pending()));

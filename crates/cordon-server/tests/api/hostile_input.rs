@@ -156,7 +156,9 @@ fn check_answer(case: &str, status: StatusCode, kind: &str, body: &Value) {
 /// audited, so the audit log is not among them).
 async fn written(app: &TestApp) -> Vec<i64> {
     let mut counts = Vec::new();
-    for table in [Table::Reports, Table::DailyReports, Table::Cases, Table::Tasks, Table::Persons, Table::Users, Table::Nodes, Table::Escalations] {
+    for table in
+        [Table::Reports, Table::DailyReports, Table::Cases, Table::Tasks, Table::Persons, Table::Users, Table::Nodes, Table::Escalations]
+    {
         counts.push(app.count(table).await);
     }
     counts

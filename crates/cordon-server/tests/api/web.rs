@@ -3,8 +3,8 @@
 //! cross-site posts refused.
 
 use reqwest::StatusCode;
-use serde_json::json;
 use reqwest::header::{HeaderMap, LOCATION};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::helpers::{PASSWORD, TestApp};
@@ -412,7 +412,10 @@ async fn a_form_posted_from_another_site_is_refused(app: &TestApp) {
         }
         assert_eq!(request.send().await.unwrap().status(), StatusCode::FORBIDDEN, "{headers:?} with token {token:?}");
     }
-    let api = b.http.post(format!("{}/api/v1/reports", b.base)).json(&json!({"id": id, "person_id": person, "unit_code": "U1", "symptoms": ["fever"]}));
+    let api = b
+        .http
+        .post(format!("{}/api/v1/reports", b.base))
+        .json(&json!({"id": id, "person_id": person, "unit_code": "U1", "symptoms": ["fever"]}));
     assert_eq!(api.send().await.unwrap().status(), StatusCode::FORBIDDEN, "the API with a cookie and no Origin");
     assert_eq!(app.count(cordon_store::audit::Table::Reports).await, 0);
     assert_eq!(b.get("/report").await.0, StatusCode::OK, "still signed in");
@@ -433,7 +436,8 @@ async fn pages_carry_form_tokens_and_security_headers(app: &TestApp) {
     let person = app.resident("reporter_u1", "U1", "Yoon Bora").await.to_string();
     let id = Uuid::new_v4().to_string();
     let plain = b.http.post(format!("{}/report", b.base)).header("content-type", FORM);
-    let r = plain.body(encode(&[("id", &id), ("person_id", &person), ("symptoms", "fever"), ("csrf", b.form_token())])).send().await.unwrap();
+    let r =
+        plain.body(encode(&[("id", &id), ("person_id", &person), ("symptoms", "fever"), ("csrf", b.form_token())])).send().await.unwrap();
     assert!(r.status().is_redirection() || r.status().is_success(), "the form token alone is enough: {}", r.status());
 }
 
