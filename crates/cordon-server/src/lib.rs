@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod jobs;
 pub mod notify;
+pub mod path;
 pub mod state;
 pub mod summary;
 pub mod web;

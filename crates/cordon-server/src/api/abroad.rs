@@ -2,8 +2,9 @@
 //! (`cordon import owid`), a location's daily series, and its labelled
 //! figures on a day. Anyone signed in may read them: they are public data.
 
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use cordon_core::abroad::figures_on;
 use cordon_core::figure::Labelled;
 use cordon_core::refusal::Record;
@@ -54,7 +55,7 @@ pub struct Series {
 /// A location's daily series.
 #[utoipa::path(get, path = "/abroad/{location}", tag = "abroad", params(("location" = String, Path, description = "As the imported file names it")),
     responses((status = 200, body = Series), (status = 404, body = crate::error::Problem)))]
-async fn series(State(state): State<AppState>, CurrentUser(_): CurrentUser, Path(location): Path<String>) -> ApiResult<Json<Series>> {
+async fn series(State(state): State<AppState>, CurrentUser(_): CurrentUser, AppPath(location): AppPath<String>) -> ApiResult<Json<Series>> {
     let (rows, source) = state.store.abroad_series(&location).await?.ok_or_else(|| ApiError::not_found(Record::Location, &location))?;
     let days = rows
         .into_iter()
@@ -89,7 +90,7 @@ pub struct FiguresQuery {
 async fn figures(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
-    Path(location): Path<String>,
+    AppPath(location): AppPath<String>,
     AppQuery(q): AppQuery<FiguresQuery>,
 ) -> ApiResult<Json<Vec<Labelled>>> {
     let (rows, source) = state.store.abroad_series(&location).await?.ok_or_else(|| ApiError::not_found(Record::Location, &location))?;

@@ -1,7 +1,8 @@
 //! Case definitions and settings.
 
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use cordon_core::definition::CaseDefinition;
 use cordon_core::settings::Settings;
 use utoipa_axum::router::OpenApiRouter;
@@ -39,7 +40,7 @@ async fn list_definitions(State(state): State<AppState>, CurrentUser(_user): Cur
 async fn put_definition(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(code): Path<String>,
+    AppPath(code): AppPath<String>,
     AppJson(definition): AppJson<CaseDefinition>,
 ) -> ApiResult<Json<CaseDefinition>> {
     Ok(Json(crate::actions::settings::save_definition(&state, &user, &code, &definition).await?))

@@ -1,7 +1,8 @@
 //! The jurisdiction tree and facilities.
 
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::jurisdiction::FacilityInput;
 use cordon_core::jurisdiction::{Facility, Node, NodeInput};
@@ -97,7 +98,11 @@ async fn find_units(
 
 /// One node with its children.
 #[utoipa::path(get, path = "/nodes/{code}", tag = "jurisdictions", params(("code" = String, Path)), responses((status = 200, body = NodeView), (status = 403, body = crate::error::Problem)))]
-async fn get_node(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(code): Path<String>) -> ApiResult<Json<NodeView>> {
+async fn get_node(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppPath(code): AppPath<String>,
+) -> ApiResult<Json<NodeView>> {
     let node = node_in_scope(&state, &user, &code, "code", Action::Read).await?;
     let levels = state.store.levels().await?;
     let children = state.store.children(node.id).await?;

@@ -1,7 +1,8 @@
 //! Rosters: on-call shifts and the gaps in 24/7 coverage.
 
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::refusal::Reason;
 use cordon_core::roster::{Shift, ShiftInput, coverage_gaps};
@@ -69,7 +70,7 @@ async fn create(
 
 /// Remove a shift (command officers).
 #[utoipa::path(delete, path = "/shifts/{id}", tag = "rosters", params(("id" = Uuid, Path)), responses((status = 204)))]
-async fn remove(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
+async fn remove(State(state): State<AppState>, CurrentUser(user): CurrentUser, AppPath(id): AppPath<Uuid>) -> ApiResult<StatusCode> {
     rosters::remove(&state, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,8 +1,9 @@
 //! Users: administrators create and deactivate them; command officers list
 //! the workers of their subtree (for rosters and reassignment).
 
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::policy::Action;
 use cordon_core::user::{Role, User, UserInput};
@@ -66,7 +67,7 @@ pub struct UserPatch {
 async fn patch_user(
     State(state): State<AppState>,
     CurrentUser(admin): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(patch): AppJson<UserPatch>,
 ) -> ApiResult<Json<User>> {
     Ok(Json(crate::actions::users::set_active(&state, &admin, id, patch.active).await?))

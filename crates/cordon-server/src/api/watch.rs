@@ -3,9 +3,10 @@
 //! labelled figures on its latest day and whether it is above a threshold,
 //! changing it (administrators), and the alerts raised abroad.
 
+use crate::path::AppPath;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use cordon_core::figure::{Labelled, Measure};
 use cordon_core::refusal::Reason;
@@ -61,9 +62,7 @@ async fn import(
     if !csv {
         return Err(ApiError::bad_field("content-type", Reason::OneOf { choices: "text/csv".into() }));
     }
-    let bytes = axum::body::to_bytes(body, MAX_FILE)
-        .await
-        .map_err(|_| ApiError::BadRequest { reason: Reason::TooLarge { max: MAX_FILE }, errors: Vec::new() })?;
+    let bytes = axum::body::to_bytes(body, MAX_FILE).await.map_err(|_| ApiError::TooLarge { max: MAX_FILE })?;
     let text = String::from_utf8(bytes.to_vec())
         .map_err(|_| ApiError::bad_field("body", Reason::Unreadable { message: "the file is not UTF-8 text".into() }))?;
     let done = actions::import(&state, &user, "body", &text).await?;
@@ -174,7 +173,7 @@ pub struct WatchSet {
 async fn set(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(location): Path<String>,
+    AppPath(location): AppPath<String>,
     AppJson(input): AppJson<WatchInput>,
 ) -> ApiResult<Json<WatchSet>> {
     let (entry, raised) = actions::set(&state, &user, &location, &input).await?;
@@ -185,7 +184,11 @@ async fn set(
 #[utoipa::path(delete, path = "/abroad/watch/{location}", tag = "abroad",
     params(("location" = String, Path, description = "As the watch list names it")),
     responses((status = 200, body = Watched), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
-async fn remove(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(location): Path<String>) -> ApiResult<Json<Watched>> {
+async fn remove(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppPath(location): AppPath<String>,
+) -> ApiResult<Json<Watched>> {
     Ok(Json(actions::remove(&state, &user, &location).await?))
 }
 
