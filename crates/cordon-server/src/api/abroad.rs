@@ -2,6 +2,7 @@
 //! (`cordon import owid`), a location's daily series, and its labelled
 //! figures on a day. Anyone signed in may read them: they are public data.
 
+use super::paging::{ListPage, PageQuery, window};
 use crate::path::AppPath;
 use axum::Json;
 use axum::extract::State;
@@ -20,9 +21,14 @@ use crate::extract::AppQuery;
 use crate::state::AppState;
 
 /// The locations stored, in name order.
-#[utoipa::path(get, path = "/abroad", tag = "abroad", responses((status = 200, body = Vec<String>)))]
-async fn locations(State(state): State<AppState>, CurrentUser(_): CurrentUser) -> ApiResult<Json<Vec<String>>> {
-    Ok(Json(state.store.abroad_locations().await?))
+#[utoipa::path(get, path = "/abroad", tag = "abroad", params(PageQuery), responses((status = 200, body = ListPage<String>)))]
+async fn locations(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    AppQuery(q): AppQuery<PageQuery>,
+) -> ApiResult<Json<ListPage<String>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
+    Ok(Json(ListPage::cut(state.store.abroad_locations().await?, window)))
 }
 
 /// One day of a location's series; empty where the file left it empty.

@@ -28,19 +28,25 @@ use crate::state::AppState;
 pub struct LevelQuery {
     /// Code of the subtree (default: your anchor).
     pub under: Option<String>,
+    /// At most this many, 1 to 500 (default 100).
+    pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// The level in force at each node of your subtree that has one, by path.
 #[utoipa::path(get, path = "/alert-levels", tag = "measures", params(LevelQuery), responses(
-    (status = 200, body = Vec<LevelSet>), (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+    (status = 200, body = ListPage<LevelSet>), (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
 ))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<LevelQuery>,
-) -> ApiResult<Json<Vec<LevelSet>>> {
+) -> ApiResult<Json<ListPage<LevelSet>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.alert_levels_under(&path).await?))
+    Ok(Json(ListPage::cut(state.store.alert_levels_under(&path).await?, window)))
 }
 
 /// What the rules recommend now, and the signals they read.

@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::paging::{ListPage, probe, window};
+use super::paging::{ListPage, PageQuery, probe, window};
 use super::scope;
 use crate::actions::directives as action;
 use crate::auth::CurrentUser;
@@ -79,11 +79,17 @@ pub struct Addressed {
 
 /// The directives addressed to your area (issued to it or to an area above
 /// it), oldest first, with whether you acknowledged each.
-#[utoipa::path(get, path = "/directives/addressed", tag = "measures", responses((status = 200, body = Vec<Addressed>)))]
-async fn addressed(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> ApiResult<Json<Vec<Addressed>>> {
+#[utoipa::path(get, path = "/directives/addressed", tag = "measures", params(PageQuery), responses((status = 200, body = ListPage<Addressed>)))]
+async fn addressed(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppQuery(q): AppQuery<PageQuery>,
+) -> ApiResult<Json<ListPage<Addressed>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     let done = state.store.acknowledged_by(&user).await?;
     let all = state.store.directives_over(&user.node_path).await?;
-    Ok(Json(all.into_iter().map(|directive| Addressed { acknowledged: done.contains(&directive.id), directive }).collect()))
+    let listed = all.into_iter().map(|directive| Addressed { acknowledged: done.contains(&directive.id), directive }).collect();
+    Ok(Json(ListPage::cut(listed, window)))
 }
 
 /// A directive you oversee or that is addressed to you, with every version.

@@ -1,5 +1,6 @@
 //! The jurisdiction tree and facilities.
 
+use super::paging::{ListPage, window};
 use crate::path::AppPath;
 use axum::Json;
 use axum::extract::State;
@@ -40,17 +41,23 @@ pub struct NodeQuery {
     pub under: Option<String>,
     /// Only nodes at this depth (0 = nation).
     pub level: Option<i64>,
+    /// At most this many, 1 to 500 (default 100).
+    pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// List nodes in a subtree.
-#[utoipa::path(get, path = "/nodes", tag = "jurisdictions", params(NodeQuery), responses((status = 200, body = Vec<Node>)))]
+#[utoipa::path(get, path = "/nodes", tag = "jurisdictions", params(NodeQuery), responses((status = 200, body = ListPage<Node>)))]
 async fn list_nodes(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<NodeQuery>,
-) -> ApiResult<Json<Vec<Node>>> {
+) -> ApiResult<Json<ListPage<Node>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.subtree(&path, q.level).await?))
+    Ok(Json(ListPage::cut(state.store.subtree(&path, q.level).await?, window)))
 }
 
 /// A search for units by name or code.
@@ -121,14 +128,15 @@ async fn create_node(
 }
 
 /// Facilities in your subtree.
-#[utoipa::path(get, path = "/facilities", tag = "jurisdictions", params(NodeQuery), responses((status = 200, body = Vec<Facility>)))]
+#[utoipa::path(get, path = "/facilities", tag = "jurisdictions", params(NodeQuery), responses((status = 200, body = ListPage<Facility>)))]
 async fn list_facilities(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<NodeQuery>,
-) -> ApiResult<Json<Vec<Facility>>> {
+) -> ApiResult<Json<ListPage<Facility>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.facilities(&path).await?))
+    Ok(Json(ListPage::cut(state.store.facilities(&path).await?, window)))
 }
 
 /// Create a facility (administrators).

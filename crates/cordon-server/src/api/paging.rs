@@ -19,10 +19,22 @@ use axum::response::{IntoResponse, Response};
 use cordon_core::refusal::Reason;
 use cordon_store::paging::Window;
 use cordon_store::paging::{Cursor, CursorKey, MAX_LIMIT, Page, PageRequest};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiResult};
+
+/// The paging parameters of a list that has no other.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// At most this many, 1 to 500 (default 100).
+    pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
+}
 
 /// One page of a list: its rows and the cursor of the next page.
 #[derive(Debug, Clone, Serialize, ToSchema)]

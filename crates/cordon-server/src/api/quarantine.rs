@@ -24,7 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::paging::{ListPage, Paged, page_request};
+use super::paging::{ListPage, PageQuery, Paged, page_request, window};
 use super::{authorise, scope};
 use crate::actions::orders::{self, Extension, Release, handovers_in, order_for, orders_in};
 use crate::auth::CurrentUser;
@@ -63,14 +63,16 @@ async fn put_investigation(
 }
 
 /// The contacts listed on a case.
-#[utoipa::path(get, path = "/cases/{id}/contacts", tag = "cases", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<Contact>)))]
+#[utoipa::path(get, path = "/cases/{id}/contacts", tag = "cases", params(("id" = Uuid, Path), PageQuery), responses((status = 200, body = ListPage<Contact>)))]
 async fn list_contacts(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppPath(id): AppPath<Uuid>,
-) -> ApiResult<Json<Vec<Contact>>> {
+    AppQuery(q): AppQuery<PageQuery>,
+) -> ApiResult<Json<ListPage<Contact>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     case_for(&state, &user, id, Action::Read).await?;
-    Ok(Json(state.store.contacts(id).await?))
+    Ok(Json(ListPage::cut(state.store.contacts(id).await?, window)))
 }
 
 /// List a contact: an existing person of your jurisdiction, or a new person

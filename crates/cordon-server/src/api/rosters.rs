@@ -1,5 +1,6 @@
 //! Rosters: on-call shifts and the gaps in 24/7 coverage.
 
+use super::paging::{ListPage, window};
 use crate::path::AppPath;
 use axum::Json;
 use axum::extract::State;
@@ -33,6 +34,11 @@ pub struct ShiftQuery {
     /// End (default: 7 days after the start).
     #[param(value_type = Option<String>, format = DateTime)]
     pub to: Option<Timestamp>,
+    /// At most this many shifts, 1 to 500 (default 100; `GET /shifts` only).
+    pub limit: Option<i64>,
+    /// The page of shifts to read: the `next_cursor` of the previous page
+    /// (`GET /shifts` only).
+    pub cursor: Option<String>,
 }
 
 impl ShiftQuery {
@@ -47,15 +53,16 @@ impl ShiftQuery {
 }
 
 /// Shifts in an area's subtree overlapping the interval.
-#[utoipa::path(get, path = "/shifts", tag = "rosters", params(ShiftQuery), responses((status = 200, body = Vec<Shift>)))]
+#[utoipa::path(get, path = "/shifts", tag = "rosters", params(ShiftQuery), responses((status = 200, body = ListPage<Shift>)))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<ShiftQuery>,
-) -> ApiResult<Json<Vec<Shift>>> {
+) -> ApiResult<Json<ListPage<Shift>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     let path = scope(&state, &user, q.node.as_deref()).await?;
     let (from, to) = q.interval(state.now())?;
-    Ok(Json(state.store.shifts(&path, from, to).await?))
+    Ok(Json(ListPage::cut(state.store.shifts(&path, from, to).await?, window)))
 }
 
 /// Put a health worker on call for an area (command officers).

@@ -3,6 +3,7 @@
 //! labelled figures on its latest day and whether it is above a threshold,
 //! changing it (administrators), and the alerts raised abroad.
 
+use super::paging::{ListPage, PageQuery, probe, window};
 use crate::path::AppPath;
 use axum::Json;
 use axum::body::Body;
@@ -94,8 +95,13 @@ pub struct WatchEntry {
 
 /// The watch list, each location with its labelled figures on its latest
 /// day and whether it is above a threshold.
-#[utoipa::path(get, path = "/abroad/watch", tag = "abroad", responses((status = 200, body = Vec<WatchEntry>)))]
-async fn watch_list(State(state): State<AppState>, CurrentUser(_): CurrentUser) -> ApiResult<Json<Vec<WatchEntry>>> {
+#[utoipa::path(get, path = "/abroad/watch", tag = "abroad", params(PageQuery), responses((status = 200, body = ListPage<WatchEntry>)))]
+async fn watch_list(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    AppQuery(q): AppQuery<PageQuery>,
+) -> ApiResult<Json<ListPage<WatchEntry>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     let watched = state.store.watched_series().await?;
     let entries = watched
         .into_iter()
@@ -114,7 +120,7 @@ async fn watch_list(State(state): State<AppState>, CurrentUser(_): CurrentUser) 
             }
         })
         .collect();
-    Ok(Json(entries))
+    Ok(Json(ListPage::cut(entries, window)))
 }
 
 /// An alert raised abroad, its figure labelled.
@@ -197,24 +203,25 @@ async fn remove(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AlertsQuery {
-    /// At most this many, latest first (1 to 1000, default 100).
+    /// At most this many, latest first (1 to 500, default 100).
     #[serde(default)]
     pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// The alerts raised abroad, latest first, each with its labelled figure.
 #[utoipa::path(get, path = "/abroad/alerts", tag = "abroad", params(AlertsQuery),
-    responses((status = 200, body = Vec<RaisedAlert>), (status = 400, body = crate::error::Problem)))]
+    responses((status = 200, body = ListPage<RaisedAlert>), (status = 400, body = crate::error::Problem)))]
 async fn alerts(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
     AppQuery(q): AppQuery<AlertsQuery>,
-) -> ApiResult<Json<Vec<RaisedAlert>>> {
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad_field("limit", Reason::LimitRange { max: 1000, given: limit }));
-    }
-    Ok(Json(state.store.abroad_alerts(limit).await?.into_iter().map(RaisedAlert::from).collect()))
+) -> ApiResult<Json<ListPage<RaisedAlert>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
+    let rows = state.store.abroad_alerts_in_window(probe(window)).await?;
+    Ok(Json(ListPage::read(rows.into_iter().map(RaisedAlert::from).collect(), window)))
 }
 
 /// Routes.
