@@ -154,7 +154,7 @@ pub async fn end_session(state: &AppState, headers: &HeaderMap) -> ApiResult<()>
 }
 
 /// Sign in with a browser: sets the session cookie.
-#[utoipa::path(post, path = "/session", tag = "auth", request_body = SignIn, responses((status = 200, body = User), (status = 401, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/session", tag = "auth", request_body = SignIn, security(()), responses((status = 200, body = User), (status = 401, body = crate::error::Problem)))]
 async fn sign_in(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -166,7 +166,7 @@ async fn sign_in(
 }
 
 /// Sign out: ends the session and clears the cookie.
-#[utoipa::path(delete, path = "/session", tag = "auth", responses((status = 204)))]
+#[utoipa::path(delete, path = "/session", tag = "auth", security(()), responses((status = 204)))]
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap, jar: CookieJar) -> ApiResult<Response> {
     end_session(&state, &headers).await?;
     Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/")), StatusCode::NO_CONTENT).into_response())
@@ -179,7 +179,7 @@ async fn whoami(CurrentUser(user): CurrentUser) -> axum::Json<User> {
 }
 
 /// Issue a bearer token for a device.
-#[utoipa::path(post, path = "/tokens", tag = "auth", request_body = SignIn, responses((status = 201, body = DeviceToken), (status = 401, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/tokens", tag = "auth", request_body = SignIn, security(()), responses((status = 201, body = DeviceToken), (status = 401, body = crate::error::Problem)))]
 async fn issue_token(State(state): State<AppState>, AppJson(body): AppJson<SignIn>) -> ApiResult<(StatusCode, axum::Json<DeviceToken>)> {
     let user = check_credentials(&state, &body.username, &body.password).await?;
     let token = new_token();

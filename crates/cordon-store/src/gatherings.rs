@@ -19,6 +19,7 @@ use crate::{Store, exec};
 
 /// What registering a gathering did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = GatheringRegistered)]
 pub struct Registered {
     /// False when the same registration was sent again.
     pub created: bool,

@@ -95,6 +95,7 @@ pub struct Gap {
 
 /// Coverage of an area: when nobody at or above it is on call.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ShiftCoverage)]
 pub struct Coverage {
     /// The area's code.
     pub node: String,
