@@ -97,7 +97,9 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// Whether an operation is open to everyone (`security: [{}]`).
 fn is_public(op: &Operation) -> bool {
-    op.security.as_ref().is_some_and(|reqs| reqs.iter().any(|r| serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(serde_json::Map::is_empty))))
+    op.security.as_ref().is_some_and(|reqs| {
+        reqs.iter().any(|r| serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(serde_json::Map::is_empty)))
+    })
 }
 
 /// The refusals an operation can answer, by what it takes: 400 for a

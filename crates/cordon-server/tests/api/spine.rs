@@ -34,7 +34,7 @@ async fn a_fever_report_opens_a_case_and_sends_the_on_call_worker(app: &TestApp)
     assert_eq!(task["status"], "assigned");
     assert_eq!(task["deadline"], "2026-11-23T11:00:00Z", "two hours from now by default");
 
-    let (_, mine) = app.get("worker_c1", "/tasks?mine=true&open=true").await;
+    let (_, mine) = app.list("worker_c1", "/tasks?mine=true&open=true").await;
     assert_eq!(mine.as_array().unwrap().len(), 1);
     let task_id = task["id"].as_str().unwrap();
 
@@ -55,7 +55,7 @@ async fn a_fever_report_opens_a_case_and_sends_the_on_call_worker(app: &TestApp)
     let (status, done) = app.post("worker_c1", &format!("/tasks/{task_id}/complete"), json!({"note": "isolated at home"})).await;
     assert_eq!(status, StatusCode::OK, "{done}");
     assert_eq!(done["status"], "done");
-    let (_, cases) = app.get("p1_officer", "/cases?status=confirmed").await;
+    let (_, cases) = app.list("p1_officer", "/cases?status=confirmed").await;
     assert_eq!(cases.as_array().unwrap().len(), 1, "the command sees the confirmed case");
 }
 
@@ -112,13 +112,13 @@ async fn every_change_is_audited(app: &TestApp) {
     let person = app.resident("reporter_u1", "U1", "Kang Do-yun").await;
     let (_, intake) = app.report("reporter_u1", "U1", person, &["fever"], Some(39.1)).await;
     let case_id = intake["case"]["id"].as_str().unwrap();
-    let (status, log) = app.get("admin", &format!("/audit?entity=case&entity_id={case_id}")).await;
+    let (status, log) = app.list("admin", &format!("/audit?entity=case&entity_id={case_id}")).await;
     assert_eq!(status, StatusCode::OK);
     let record = &log[0];
     assert_eq!(record["action"], "case.open");
     assert_eq!(record["actor_id"], json!(app.seed.user("reporter_u1").id));
     assert!(record["before"].is_null() && record["after"]["status"] == "suspected");
-    let (status, _) = app.get("p1_officer", "/audit").await;
+    let (status, _) = app.list("p1_officer", "/audit").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "only administrators read the audit log");
 }
 
