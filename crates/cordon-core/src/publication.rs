@@ -22,7 +22,7 @@ pub enum Published {
 
 /// A figure held back because it counts fewer than the threshold.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-#[schema(additional_properties = false)]
+#[serde(deny_unknown_fields)]
 pub struct Suppressed {
     /// Which measure.
     pub measure: Measure,

@@ -138,6 +138,31 @@ async fn the_openapi_document_describes_the_api(app: &TestApp) {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
+    // Every refusal is a problem document; every `limit` states its range.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, answer) in op["responses"].as_object().unwrap() {
+                if status.starts_with('4') {
+                    assert!(answer["content"]["application/problem+json"]["schema"].is_object(), "{method} {path} {status}: {answer}");
+                }
+            }
+            for parameter in op["parameters"].as_array().into_iter().flatten().filter(|p| p["name"] == "limit") {
+                assert_eq!(parameter["schema"]["minimum"], 1, "{method} {path}: {parameter}");
+                assert!(parameter["schema"]["maximum"].as_i64().is_some_and(|max| max <= 500), "{method} {path}: {parameter}");
+            }
+        }
+    }
+    let one_case = &doc["paths"]["/cases/{id}"]["get"]["responses"];
+    for status in ["200", "400", "401", "403", "404"] {
+        assert!(one_case[status].is_object(), "GET /cases/{{id}} lists {status}: {one_case}");
+    }
+    let report = &doc["paths"]["/reports"]["post"]["responses"];
+    for status in ["400", "401", "403", "409", "413", "415", "422"] {
+        assert!(report[status].is_object(), "POST /reports lists {status}: {report}");
+    }
+    let cases = &doc["paths"]["/cases"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    let page = cases["$ref"].as_str().map_or(cases, |r| &doc["components"]["schemas"][r.rsplit('/').next().unwrap()]);
+    assert!(page["properties"]["items"].is_object() && page["properties"]["next_cursor"].is_object(), "a list is a page: {cases}");
 }
 
 async fn administrators_edit_case_definitions_that_the_core_applies(app: &TestApp) {
