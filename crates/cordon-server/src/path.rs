@@ -23,7 +23,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for AppPath
             Ok(Path(value)) => Ok(AppPath(value)),
             Err(rejection) => {
                 let route = parts.extensions.get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_default();
-                Err(refusal(&rejection, &route))
+                Err(refusal(&rejection, &route, parts.uri.path()))
             }
         }
     }
@@ -34,8 +34,16 @@ fn parameters(route: &str) -> Vec<&str> {
     route.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')).map(|s| s.trim_start_matches('*')).collect()
 }
 
+/// The segment of `path` where `route` has the parameter `name` (both
+/// aligned at their ends), as it was sent.
+fn segment<'a>(route: &str, path: &'a str, name: &str) -> Option<&'a str> {
+    let wanted = format!("{{{name}}}");
+    let from_end = route.split('/').rev().position(|s| s == wanted)?;
+    path.split('/').rev().nth(from_end)
+}
+
 /// The 400 for a path that did not parse, naming the parameter.
-fn refusal(rejection: &PathRejection, route: &str) -> ApiError {
+fn refusal(rejection: &PathRejection, route: &str, path: &str) -> ApiError {
     let names = parameters(route);
     let only = || names.first().filter(|_| names.len() == 1).map_or("path", |n| *n).to_owned();
     let PathRejection::FailedToDeserializePathParams(failed) = rejection else {
@@ -46,9 +54,19 @@ fn refusal(rejection: &PathRejection, route: &str) -> ApiError {
         ErrorKind::ParseErrorAtIndex { index, value, .. } => (names.get(*index).map_or_else(only, |n| (*n).to_owned()), value.clone()),
         ErrorKind::ParseError { value, .. } => (only(), value.clone()),
         ErrorKind::InvalidUtf8InPathParam { key } => (key.clone(), String::new()),
-        _ => (only(), String::new()),
+        _ => {
+            let field = only();
+            let value = segment(route, path, &field).unwrap_or_default().to_owned();
+            (field, value)
+        }
     };
-    let wants_uuid = matches!(failed.kind(), ErrorKind::ParseErrorAtKey { expected_type, .. } | ErrorKind::ParseErrorAtIndex { expected_type, .. } | ErrorKind::ParseError { expected_type, .. } if expected_type.contains("Uuid"));
+    let wants_uuid = match failed.kind() {
+        ErrorKind::ParseErrorAtKey { expected_type, .. }
+        | ErrorKind::ParseErrorAtIndex { expected_type, .. }
+        | ErrorKind::ParseError { expected_type, .. } => expected_type.contains("Uuid"),
+        ErrorKind::Message(message) | ErrorKind::DeserializeError { message, .. } => message.contains("UUID"),
+        _ => false,
+    };
     let reason = if wants_uuid {
         Reason::NotUuid { value: value.chars().take(60).collect() }
     } else {
@@ -67,5 +85,12 @@ mod tests {
         assert_eq!(parameters("/abroad/watch/{location}"), vec!["location"]);
         assert_eq!(parameters("/x/{a}/{*rest}"), vec!["a", "rest"]);
         assert!(parameters("/cases").is_empty());
+    }
+
+    #[test]
+    fn a_parameter_s_segment_is_found_from_the_end() {
+        assert_eq!(segment("/api/v1/cases/{id}/contacts", "/api/v1/cases/x1/contacts", "id"), Some("x1"));
+        assert_eq!(segment("/cases/{id}", "/api/v1/cases/x2", "id"), Some("x2"));
+        assert_eq!(segment("/cases/{id}", "/api/v1/cases/x2", "code"), None);
     }
 }
