@@ -58,7 +58,7 @@ test('the jurisdiction import names the bad line, and GeoJSON boundaries draw th
   const context = await cordon.context();
   const page = await signIn(context, cordon.accounts.admin.username);
   await page.goto('/admin/jurisdictions');
-  const [root] = await (await page.request.get('/api/v1/nodes?level=0')).json();
+  const { items: [root] } = await (await page.request.get('/api/v1/nodes?level=0')).json();
   await page.getByLabel('…or paste the CSV here').fill(`code,name,parent_code,population\nWX,Western Province,${root.code},lots\n`);
   await page.getByRole('button', { name: 'Import' }).click();
   await page.locator('#csv-error').getByText('line 2, column 4 (population)').waitFor();

@@ -59,7 +59,7 @@ test('a gathering of 12 under a limit of 10 is refused citing the directive; 8 i
   const { reporter, command } = cordon.accounts;
   const headContext = await cordon.context({ phone: true });
   const head = await signIn(headContext, reporter.username);
-  const addressed = await (await head.request.get('/api/v1/directives/addressed')).json();
+  const { items: addressed } = await (await head.request.get('/api/v1/directives/addressed')).json();
   const commandContext = await cordon.context();
   const officer = await signIn(commandContext, command.username);
   const directive = await limitOfTen(officer, addressed, reporter.node);

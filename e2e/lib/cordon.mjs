@@ -141,10 +141,10 @@ export async function shot(page, name) {
 /** The task about `personName` in `unit` and the health worker it went to (read through the API as the signed-in command). */
 export async function assigneeOf(page, personName, unit) {
   const under = encodeURIComponent(unit);
-  const persons = await (await page.request.get(`/api/v1/persons?q=${encodeURIComponent(personName)}&under=${under}`)).json();
+  const { items: persons } = await (await page.request.get(`/api/v1/persons?q=${encodeURIComponent(personName)}&under=${under}`)).json();
   const person = persons[0];
-  const tasks = await (await page.request.get(`/api/v1/tasks?under=${under}&limit=1000`)).json();
+  const { items: tasks } = await (await page.request.get(`/api/v1/tasks?under=${under}&limit=500`)).json();
   const task = tasks.find((t) => t.person_id === person.id);
-  const worker = task && task.assignee_id ? await (await page.request.get(`/api/v1/users?role=health_worker`)).json() : [];
+  const worker = task && task.assignee_id ? (await (await page.request.get(`/api/v1/users?role=health_worker&limit=500`)).json()).items : [];
   return { task, worker: worker.find((u) => u.id === task.assignee_id) };
 }

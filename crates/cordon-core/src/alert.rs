@@ -251,6 +251,7 @@ pub struct AlertReview {
 #[serde(deny_unknown_fields)]
 pub struct ReviewInput {
     /// Why (1-2000 characters).
+    #[schema(max_length = 2000)]
     pub note: String,
 }
 

@@ -168,6 +168,7 @@ pub struct LevelInput {
     pub level: u8,
     /// Why, in the officer's words.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 

@@ -36,11 +36,13 @@ pub struct ArrivalInput {
     /// The traveller; `unit_code` is where they will stay.
     pub person: PersonInput,
     /// Passport or other travel document number.
+    #[schema(max_length = 64)]
     pub travel_document: String,
     /// ISO 3166 alpha-2 code of the country the journey started in.
     pub origin_country: String,
     /// Route (e.g. flight number, crossing).
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub route: Option<String>,
     /// Day of arrival; today or yesterday.
     pub arrived_on: Date,

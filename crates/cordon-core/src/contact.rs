@@ -69,6 +69,7 @@ pub struct ContactInput {
     #[serde(default)]
     pub new_person: Option<PersonInput>,
     /// Relation to the case (spouse, colleague, ...).
+    #[schema(max_length = 100)]
     pub relation: String,
     /// Day of the last exposure; not after today.
     pub exposure_date: Date,

@@ -33,6 +33,7 @@ pub struct DailyReportInput {
     pub ill_count: i64,
     /// Free note.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 

@@ -43,6 +43,7 @@ pub fn remind(officer: &User, directive: &Directive) -> Result<(), Refused> {
 /// Acknowledgement under one node of the scope (the scope itself, or one of
 /// its children).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = DirectiveCoverage)]
 pub struct Coverage {
     /// The node.
     pub path: NodePath,

@@ -54,6 +54,7 @@ pub enum Audience {
 /// What a directive orders.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[schema(as = DirectiveMeasure)]
 pub enum Measure {
     /// No gathering of more than `max_people` in the setting.
     GatheringLimit {
@@ -393,6 +394,7 @@ pub struct Amendment {
     /// The new terms; their `starts_on` is the day they take effect.
     pub terms: Terms,
     /// Why.
+    #[schema(max_length = 2000)]
     pub reason: String,
 }
 

@@ -26,6 +26,7 @@ pub struct GatheringInput {
     /// The unit where it is held.
     pub unit_code: String,
     /// The place (a hall, a square, a house).
+    #[schema(max_length = 200)]
     pub place: String,
     /// When it starts, local time.
     #[schema(value_type = String, example = "2026-12-10T18:00:00")]
@@ -35,6 +36,7 @@ pub struct GatheringInput {
     /// Indoors or outdoors.
     pub setting: Setting,
     /// What it is for (a wedding, a funeral, a market).
+    #[schema(max_length = 200)]
     pub purpose: String,
 }
 

@@ -94,6 +94,7 @@ pub struct IsolationDecision {
 pub struct InvestigationInput {
     /// Where and how the person may have been infected.
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub exposure_history: Option<String>,
     /// The sample, if one was taken.
     #[serde(default)]

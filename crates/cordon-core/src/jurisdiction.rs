@@ -120,6 +120,7 @@ pub struct NodeInput {
     /// Code, unique in the country; letters, digits, `-` and `_`.
     pub code: String,
     /// Name.
+    #[schema(max_length = 200)]
     pub name: String,
     /// Code of the parent node; absent only for the root.
     pub parent_code: Option<String>,
@@ -316,6 +317,7 @@ pub struct FacilityInput {
     /// Code, unique in the country.
     pub code: String,
     /// Name.
+    #[schema(max_length = 200)]
     pub name: String,
     /// What it is.
     pub kind: FacilityKind,

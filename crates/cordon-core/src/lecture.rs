@@ -24,10 +24,13 @@ pub struct LectureInput {
     /// hospital): the units below it attend.
     pub node_code: String,
     /// Where it is held, in words (a hospital, a quarantine centre, a hall).
+    #[schema(max_length = 200)]
     pub venue: String,
     /// The topic.
+    #[schema(max_length = 200)]
     pub topic: String,
     /// Who speaks.
+    #[schema(max_length = 200)]
     pub speaker: String,
     /// When it starts, local time.
     #[schema(value_type = String, example = "2026-12-10T14:00:00")]
@@ -168,6 +171,7 @@ pub fn attend(
 /// Lecture coverage of a subtree: how many of its units had attendance at a
 /// lecture on the topic in the period, out of how many units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = LectureCoverage)]
 pub struct Coverage {
     /// Units with attendance.
     pub covered: u32,

@@ -72,6 +72,7 @@ pub struct Person {
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
     /// Full name.
+    #[schema(max_length = 200)]
     pub full_name: String,
     /// Sex.
     pub sex: Sex,
@@ -81,12 +82,15 @@ pub struct PersonInput {
     pub unit_code: String,
     /// Phone number.
     #[serde(default)]
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
     /// Address within the unit.
     #[serde(default)]
+    #[schema(max_length = 300)]
     pub address: Option<String>,
     /// National identity or travel document number.
     #[serde(default)]
+    #[schema(max_length = 64)]
     pub document_number: Option<String>,
     /// Register even though a probable duplicate exists.
     #[serde(default)]

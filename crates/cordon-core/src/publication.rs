@@ -22,6 +22,7 @@ pub enum Published {
 
 /// A figure held back because it counts fewer than the threshold.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Suppressed {
     /// Which measure.
     pub measure: Measure,

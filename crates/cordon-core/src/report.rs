@@ -118,6 +118,7 @@ pub struct ReportInput {
     pub onset_date: Option<Date>,
     /// Free note.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 

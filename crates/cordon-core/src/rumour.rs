@@ -45,6 +45,7 @@ pub struct RumourInput {
     /// The unit where it was heard.
     pub unit_code: String,
     /// What was said, in the words heard.
+    #[schema(max_length = 1000)]
     pub text: String,
     /// What kind of thing it is.
     pub category: Category,

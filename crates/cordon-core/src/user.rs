@@ -99,6 +99,7 @@ pub struct UserInput {
     /// Sign-in name: 3-64 letters, digits, `.`, `-` or `_`.
     pub username: String,
     /// Name shown to others.
+    #[schema(max_length = 200)]
     pub display_name: String,
     /// Role.
     pub role: Role,
@@ -108,6 +109,7 @@ pub struct UserInput {
     pub password: String,
     /// Phone number.
     #[serde(default)]
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
 }
 

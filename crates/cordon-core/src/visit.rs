@@ -29,6 +29,7 @@ pub struct VisitInput {
     pub symptoms: Vec<Symptom>,
     /// Note.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 

@@ -223,7 +223,7 @@ async fn sign_in(
 }
 
 /// Sign out: ends the session and clears the cookie.
-#[utoipa::path(delete, path = "/session", tag = "auth", responses((status = 204)))]
+#[utoipa::path(delete, path = "/session", tag = "auth", security(()), responses((status = 204)))]
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap, jar: CookieJar) -> ApiResult<Response> {
     end_session(&state, &headers).await?;
     Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/")), StatusCode::NO_CONTENT).into_response())

@@ -54,6 +54,12 @@ pub enum ApiError {
         /// The field, when known.
         errors: Vec<FieldError>,
     },
+    /// The body is larger than the server accepts.
+    #[error("{}", Reason::TooLarge { max: *max })]
+    TooLarge {
+        /// The largest body accepted, in bytes.
+        max: usize,
+    },
     /// The body is not JSON at all.
     #[error("expected a JSON body (Content-Type: application/json)")]
     UnsupportedMediaType,
@@ -142,6 +148,7 @@ impl ApiError {
             ApiError::BadRequest { reason, .. } | ApiError::ForbiddenField { reason, .. } | ApiError::Conflict { reason, .. } => {
                 reason.clone()
             }
+            ApiError::TooLarge { max } => Reason::TooLarge { max: *max },
             ApiError::UnsupportedMediaType => Reason::ExpectedJson,
             ApiError::Invalid(i) => Reason::Invalid { fields: i.errors.len() },
             ApiError::Unauthenticated => Reason::SignInFirst,
@@ -158,6 +165,7 @@ impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         match self {
             ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad-request", "The request could not be read"),
+            ApiError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "The body is too large"),
             ApiError::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
             ApiError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Some fields are invalid"),
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "Not signed in"),

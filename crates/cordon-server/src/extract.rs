@@ -52,10 +52,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 }
 
 async fn read_body(req: Request) -> Result<Vec<u8>, ApiError> {
-    axum::body::to_bytes(req.into_body(), MAX_BODY)
-        .await
-        .map(|b| b.to_vec())
-        .map_err(|_| ApiError::BadRequest { reason: Reason::TooLarge { max: MAX_BODY }, errors: Vec::new() })
+    axum::body::to_bytes(req.into_body(), MAX_BODY).await.map(|b| b.to_vec()).map_err(|_| ApiError::TooLarge { max: MAX_BODY })
 }
 
 /// Query-string parameters; a bad parameter becomes a 400 naming it.

@@ -17,6 +17,7 @@ pub mod guard;
 pub mod jobs;
 pub mod notify;
 pub mod page_headers;
+pub mod path;
 pub mod rejection;
 pub mod state;
 pub mod summary;

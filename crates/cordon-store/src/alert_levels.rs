@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::db::{from_json, micros, subtree};
 use crate::error::Result;
 use crate::jurisdictions::node_by_code;
+use crate::paging::Window;
 use crate::{Store, exec};
 
 impl Store {
@@ -96,13 +97,21 @@ impl Store {
 
     /// The levels set for the node at `path`, latest first (at most `limit`).
     pub async fn alert_level_history(&self, path: &NodePath, limit: i64) -> Result<Vec<LevelSet>> {
+        self.alert_levels_in_window(path, Window::first(limit)).await
+    }
+
+    /// One window of [`Store::alert_level_history`].
+    pub async fn alert_levels_in_window(&self, path: &NodePath, window: Window) -> Result<Vec<LevelSet>> {
         let rows: Vec<String> = self
             .read(async |c| {
                 Ok(exec!(
                     c,
-                    sqlx::query_scalar("SELECT level_set FROM alert_levels WHERE node_path = $1 ORDER BY set_at DESC, id DESC LIMIT $2")
-                        .bind(path.as_str())
-                        .bind(limit),
+                    sqlx::query_scalar(
+                        "SELECT level_set FROM alert_levels WHERE node_path = $1 ORDER BY set_at DESC, id DESC LIMIT $2 OFFSET $3"
+                    )
+                    .bind(path.as_str())
+                    .bind(window.bounded_limit())
+                    .bind(window.bounded_offset()),
                     fetch_all
                 )?)
             })

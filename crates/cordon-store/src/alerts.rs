@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::db::{Conn, from_micros, micros, parse_date, parse_enum, subtree};
 use crate::error::{Result, StoreError};
+use crate::paging::Window;
 use crate::{Store, Tx, exec};
 
 const ALERT_COLUMNS: &str =
@@ -211,10 +212,15 @@ impl Store {
 
     /// Alerts at or below `path`, newest period first.
     pub async fn alerts_under(&self, path: &NodePath, filter: &AlertFilter, limit: i64) -> Result<Vec<Alert>> {
+        self.alerts_in_window(path, filter, Window::first(limit)).await
+    }
+
+    /// One window of [`Store::alerts_under`].
+    pub async fn alerts_in_window(&self, path: &NodePath, filter: &AlertFilter, window: Window) -> Result<Vec<Alert>> {
         let sql = format!(
             "SELECT {ALERT_COLUMNS} FROM alerts WHERE node_path LIKE $1 ESCAPE '\\' AND ($2 IS NULL OR status = $2) \
              AND ($3 IS NULL OR syndrome = $3) AND ($4 IS NULL OR period_end >= $4) \
-             ORDER BY period_end DESC, node_path, syndrome, method LIMIT $5"
+             ORDER BY period_end DESC, node_path, syndrome, method, id LIMIT $5 OFFSET $6"
         );
         let pattern = subtree(path);
         let rows: Vec<AlertRow> = self
@@ -226,7 +232,8 @@ impl Store {
                         .bind(filter.status.map(AlertStatus::as_str))
                         .bind(filter.syndrome.map(Syndrome::as_str))
                         .bind(filter.since.map(|d| d.to_string()))
-                        .bind(limit.clamp(1, 1000)),
+                        .bind(window.bounded_limit())
+                        .bind(window.bounded_offset()),
                     fetch_all
                 )?)
             })

@@ -47,6 +47,7 @@ fn arrival_from(r: ArrivalRow) -> Result<Arrival> {
 
 /// What registering an arrival did.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ArrivalRegistered)]
 pub struct Registered {
     /// False when an arrival with this id already existed.
     pub created: bool,

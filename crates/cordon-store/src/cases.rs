@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::db::{Conn, from_micros, micros, parse_enum, parse_opt_date, subtree};
 use crate::error::{Result, StoreError};
+use crate::paging::Window;
 use crate::{Store, exec};
 
 pub(crate) const CASE_COLUMNS: &str =
@@ -112,8 +113,13 @@ impl Store {
 
     /// Cases at or below `path`, newest first, optionally of one status.
     pub async fn cases_under(&self, path: &NodePath, status: Option<CaseStatus>, limit: i64) -> Result<Vec<Case>> {
+        self.cases_in_window(path, status, Window::first(limit)).await
+    }
+
+    /// One window of [`Store::cases_under`].
+    pub async fn cases_in_window(&self, path: &NodePath, status: Option<CaseStatus>, window: Window) -> Result<Vec<Case>> {
         let sql = format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE unit_path LIKE $1 ESCAPE '\\' AND ($2 IS NULL OR status = $2) ORDER BY opened_at DESC, id LIMIT $3"
+            "SELECT {CASE_COLUMNS} FROM cases WHERE unit_path LIKE $1 ESCAPE '\\' AND ($2 IS NULL OR status = $2) ORDER BY opened_at DESC, id LIMIT $3 OFFSET $4"
         );
         let pattern = subtree(path);
         let rows: Vec<CaseRow> = self
@@ -123,7 +129,8 @@ impl Store {
                     sqlx::query_as(AssertSqlSafe(sql.as_str()))
                         .bind(&pattern)
                         .bind(status.map(CaseStatus::as_str))
-                        .bind(limit.clamp(1, 1000)),
+                        .bind(window.bounded_limit())
+                        .bind(window.bounded_offset()),
                     fetch_all
                 )?)
             })

@@ -51,14 +51,19 @@ impl Store {
     /// What made this database, as its maker recorded it (`cordon demo`
     /// records the seed and scale it built); `None` when nothing was recorded.
     pub async fn provenance(&self) -> Result<Option<String>> {
-        self.read(async |c| Ok(exec!(c, sqlx::query_scalar("SELECT value FROM settings WHERE key = 'provenance'"), fetch_optional)?)).await
+        // Kept as JSON (a jsonb column on PostgreSQL): read back as its text.
+        let value: Option<Json<serde_json::Value>> = self
+            .read(async |c| Ok(exec!(c, sqlx::query_scalar("SELECT value FROM settings WHERE key = 'provenance'"), fetch_optional)?))
+            .await?;
+        Ok(value.map(|Json(v)| v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
     }
 
     /// Records what made this database (JSON text), replacing any earlier record.
     pub async fn record_provenance(&self, value: &str, now: Timestamp) -> Result<()> {
+        let json = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
         self.write(async |tx| {
             exec!(&mut tx.conn, sqlx::query("DELETE FROM settings WHERE key = 'provenance'"), execute)?;
-            exec!(&mut tx.conn, sqlx::query("INSERT INTO settings (key, value) VALUES ('provenance', $1)").bind(value), execute)?;
+            exec!(&mut tx.conn, sqlx::query("INSERT INTO settings (key, value) VALUES ('provenance', $1)").bind(Json(&json)), execute)?;
             tx.audit(now, None, "settings.provenance", "provenance", None::<&()>, Some(&value)).await?;
             Ok(())
         })

@@ -20,6 +20,7 @@ use crate::db::{Conn, from_json, micros, subtree};
 use crate::error::{Result, StoreError};
 use crate::escalations::UnitEscalation;
 use crate::jurisdictions::{level_names, node_by_code};
+use crate::paging::Window;
 use crate::{Store, Tx, exec};
 
 /// A directive with one of its versions, as the joined query reads it.
@@ -294,13 +295,25 @@ impl Store {
     /// The directives issued to `path` or anywhere below it, newest first
     /// (at most `limit`): what a command at `path` oversees.
     pub async fn directives_under(&self, path: &NodePath, limit: i64) -> Result<Vec<Directive>> {
+        self.directives_in_window(path, Window::first(limit)).await
+    }
+
+    /// One window of [`Store::directives_under`].
+    pub async fn directives_in_window(&self, path: &NodePath, window: Window) -> Result<Vec<Directive>> {
         let pattern = subtree(path);
         let sql = format!(
-            "{JOINED} WHERE d.id IN (SELECT id FROM directives WHERE scope_path LIKE $1 ESCAPE '\\' ORDER BY issued_at DESC, id LIMIT $2) \
+            "{JOINED} WHERE d.id IN (SELECT id FROM directives WHERE scope_path LIKE $1 ESCAPE '\\' ORDER BY issued_at DESC, id LIMIT $2 OFFSET $3) \
              ORDER BY d.issued_at DESC, d.id, v.number"
         );
-        let rows: Vec<VersionRow> =
-            self.read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(limit), fetch_all)?)).await?;
+        let rows: Vec<VersionRow> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(window.bounded_limit()).bind(window.bounded_offset()),
+                    fetch_all
+                )?)
+            })
+            .await?;
         assemble(rows)
     }
 

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 
 use crate::db::{from_json, subtree};
 use crate::error::Result;
+use crate::paging::Window;
 use crate::{Store, exec};
 
 impl Store {
@@ -17,10 +18,14 @@ impl Store {
         &self,
         (sql, column): (&'static str, &'static str),
         path: &NodePath,
-        limit: i64,
+        window: Window,
     ) -> Result<Vec<T>> {
         let pattern = subtree(path);
-        let rows: Vec<String> = self.read(async |c| Ok(exec!(c, sqlx::query_scalar(sql).bind(&pattern).bind(limit), fetch_all)?)).await?;
+        let rows: Vec<String> = self
+            .read(async |c| {
+                Ok(exec!(c, sqlx::query_scalar(sql).bind(&pattern).bind(window.bounded_limit()).bind(window.bounded_offset()), fetch_all)?)
+            })
+            .await?;
         rows.iter().map(|r| from_json(column, r)).collect()
     }
 }

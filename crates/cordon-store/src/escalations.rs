@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::db::{Conn, from_micros, micros, parse_enum, parse_opt_date};
 use crate::error::Result;
+use crate::paging::Window;
 use crate::rosters::on_call_in;
 use crate::{Store, Tx, exec};
 
@@ -101,6 +102,11 @@ impl Store {
     /// Escalations about places at or below `path`, newest first (the lines
     /// of [`Store::escalation_lines_under`] without their cases).
     pub async fn escalations_under(&self, path: &NodePath, limit: i64) -> Result<Vec<Escalation>> {
-        Ok(self.escalation_lines_under(path, limit).await?.into_iter().map(|line| line.escalation).collect())
+        self.escalations_in_window(path, Window::first(limit)).await
+    }
+
+    /// One window of [`Store::escalations_under`].
+    pub async fn escalations_in_window(&self, path: &NodePath, window: Window) -> Result<Vec<Escalation>> {
+        Ok(self.escalation_lines_in_window(path, window).await?.into_iter().map(|line| line.escalation).collect())
     }
 }

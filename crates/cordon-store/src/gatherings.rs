@@ -14,10 +14,12 @@ use crate::db::{Conn, from_json, micros, subtree};
 use crate::directives::directives_over_in;
 use crate::error::Result;
 use crate::jurisdictions::node_by_code;
+use crate::paging::Window;
 use crate::{Store, exec};
 
 /// What registering a gathering did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = GatheringRegistered)]
 pub struct Registered {
     /// False when the same registration was sent again.
     pub created: bool,
@@ -78,8 +80,13 @@ impl Store {
 
     /// The gatherings registered at or below `path`, latest start first (at most `limit`).
     pub async fn gatherings_under(&self, path: &NodePath, limit: i64) -> Result<Vec<Gathering>> {
-        let sql = "SELECT gathering FROM gatherings WHERE unit_path LIKE $1 ESCAPE '\\' ORDER BY starts_at DESC, id LIMIT $2";
-        self.documents_under((sql, "gatherings.gathering"), path, limit).await
+        self.gatherings_in_window(path, Window::first(limit)).await
+    }
+
+    /// One window of [`Store::gatherings_under`].
+    pub async fn gatherings_in_window(&self, path: &NodePath, window: Window) -> Result<Vec<Gathering>> {
+        let sql = "SELECT gathering FROM gatherings WHERE unit_path LIKE $1 ESCAPE '\\' ORDER BY starts_at DESC, id LIMIT $2 OFFSET $3";
+        self.documents_under((sql, "gatherings.gathering"), path, window).await
     }
 
     /// A gathering by id.

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::db::{Conn, from_json, from_micros, micros, subtree};
 use crate::error::{Result, StoreError};
 use crate::jurisdictions::{level_names, node_by_code};
+use crate::paging::Window;
 use crate::{Store, exec};
 
 /// The lecture `id`.
@@ -97,8 +98,13 @@ impl Store {
 
     /// The lectures serving `path` or any area below it, latest first (at most `limit`).
     pub async fn lectures_under(&self, path: &NodePath, limit: i64) -> Result<Vec<Lecture>> {
-        let sql = "SELECT lecture FROM lectures WHERE node_path LIKE $1 ESCAPE '\\' ORDER BY starts_at DESC, id LIMIT $2";
-        self.documents_under((sql, "lectures.lecture"), path, limit).await
+        self.lectures_in_window(path, Window::first(limit)).await
+    }
+
+    /// One window of [`Store::lectures_under`].
+    pub async fn lectures_in_window(&self, path: &NodePath, window: Window) -> Result<Vec<Lecture>> {
+        let sql = "SELECT lecture FROM lectures WHERE node_path LIKE $1 ESCAPE '\\' ORDER BY starts_at DESC, id LIMIT $2 OFFSET $3";
+        self.documents_under((sql, "lectures.lecture"), path, window).await
     }
 
     /// Coverage of `topic` at or below `path`: the units with attendance at a

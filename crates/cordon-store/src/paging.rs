@@ -21,7 +21,40 @@ use crate::error::Result;
 use crate::{Store, exec};
 
 /// The largest page a list returns.
-pub const MAX_LIMIT: i64 = 1000;
+pub const MAX_LIMIT: i64 = 500;
+
+/// A page of a list read by position: at most `limit` rows after the first
+/// `offset` (for the lists without a keyset; rows added meanwhile at the
+/// list's start shift a reader's later pages by as many rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// At most this many rows (kept within 1 to one more than [`MAX_LIMIT`]
+    /// when read: a reader asks one row past its page to tell whether rows
+    /// follow).
+    pub limit: i64,
+    /// Rows skipped from the list's start.
+    pub offset: i64,
+}
+
+impl Window {
+    /// The first `limit` rows.
+    #[must_use]
+    pub fn first(limit: i64) -> Self {
+        Window { limit, offset: 0 }
+    }
+
+    /// The limit, kept within 1 to one more than [`MAX_LIMIT`].
+    #[must_use]
+    pub fn bounded_limit(self) -> i64 {
+        self.limit.clamp(1, MAX_LIMIT + 1)
+    }
+
+    /// The offset, never negative.
+    #[must_use]
+    pub fn bounded_offset(self) -> i64 {
+        self.offset.max(0)
+    }
+}
 
 /// Which way a page lies from its cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

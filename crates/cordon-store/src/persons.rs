@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::db::{Conn, micros, parse_enum, subtree};
 use crate::error::{Result, StoreError};
 use crate::jurisdictions::node_by_code;
+use crate::paging::Window;
 use crate::{Store, exec};
 
 pub(crate) const PERSON_COLUMNS: &str = "id, full_name, sex, birth_year, unit_id, unit_path, phone, address, document_number";
@@ -91,15 +92,28 @@ impl Store {
     /// Residents at or below `path` whose name contains `query` (all when
     /// empty), by name, at most `limit`.
     pub async fn find_persons(&self, path: &NodePath, query: &str, limit: i64) -> Result<Vec<Person>> {
+        self.persons_in_window(path, query, Window::first(limit)).await
+    }
+
+    /// One window of [`Store::find_persons`].
+    pub async fn persons_in_window(&self, path: &NodePath, query: &str, window: Window) -> Result<Vec<Person>> {
         let query = cordon_core::validation::search_text("q", query)?;
         let sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM persons WHERE unit_path LIKE $1 ESCAPE '\\' AND name_key LIKE $2 ESCAPE '\\' ORDER BY full_name, id LIMIT $3"
+            "SELECT {PERSON_COLUMNS} FROM persons WHERE unit_path LIKE $1 ESCAPE '\\' AND name_key LIKE $2 ESCAPE '\\' ORDER BY full_name, id LIMIT $3 OFFSET $4"
         );
         let pattern = subtree(path);
         let name = format!("%{}%", name_key(query).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let rows: Vec<PersonRow> = self
             .read(async |c| {
-                Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(&name).bind(limit.clamp(1, 500)), fetch_all)?)
+                Ok(exec!(
+                    c,
+                    sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                        .bind(&pattern)
+                        .bind(&name)
+                        .bind(window.bounded_limit())
+                        .bind(window.bounded_offset()),
+                    fetch_all
+                )?)
             })
             .await?;
         rows.into_iter().map(Person::try_from).collect()

@@ -17,6 +17,7 @@ use crate::config::settings_in;
 use crate::db::{from_json, micros, parse_date, parse_enum, subtree};
 use crate::error::{Result, StoreError};
 use crate::jurisdictions::node_by_code;
+use crate::paging::Window;
 use crate::{Store, exec};
 
 /// How many people said things of one category in one week.
@@ -120,17 +121,23 @@ impl Store {
     /// The rumours heard at or below `path` in the week of `week` (its
     /// Monday), most people first (at most `limit`).
     pub async fn rumours_of_week(&self, path: &NodePath, week: Date, limit: i64) -> Result<Vec<Rumour>> {
+        self.rumours_in_window(path, week, Window::first(limit)).await
+    }
+
+    /// One window of [`Store::rumours_of_week`].
+    pub async fn rumours_in_window(&self, path: &NodePath, week: Date, window: Window) -> Result<Vec<Rumour>> {
         let pattern = subtree(path);
         let rows: Vec<String> = self
             .read(async |c| {
                 Ok(exec!(
                     c,
                     sqlx::query_scalar(
-                        "SELECT rumour FROM rumours WHERE unit_path LIKE $1 ESCAPE '\\' AND week = $2 ORDER BY people DESC, id LIMIT $3"
+                        "SELECT rumour FROM rumours WHERE unit_path LIKE $1 ESCAPE '\\' AND week = $2 ORDER BY people DESC, id LIMIT $3 OFFSET $4"
                     )
                     .bind(&pattern)
                     .bind(week.to_string())
-                    .bind(limit),
+                    .bind(window.bounded_limit())
+                    .bind(window.bounded_offset()),
                     fetch_all
                 )?)
             })

@@ -15,6 +15,7 @@ use crate::config::settings_in;
 use crate::db::{Conn, from_micros, micros, parse_enum, subtree};
 use crate::error::{Result, StoreError};
 use crate::escalations::record_escalation;
+use crate::paging::Window;
 use crate::rosters::on_call_in;
 use crate::users::user_by_id;
 use crate::{Store, exec};
@@ -148,17 +149,26 @@ impl Store {
     /// Tasks about places at or below `path`, or assigned to the filter's
     /// worker, soonest deadline first.
     pub async fn tasks_under(&self, path: &NodePath, filter: &TaskFilter, limit: i64) -> Result<Vec<Task>> {
+        self.tasks_in_window(path, filter, Window::first(limit)).await
+    }
+
+    /// One window of [`Store::tasks_under`].
+    pub async fn tasks_in_window(&self, path: &NodePath, filter: &TaskFilter, window: Window) -> Result<Vec<Task>> {
         let statuses: String = filter.statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ");
         let status_clause = if statuses.is_empty() { String::new() } else { format!(" AND status IN ({statuses})") };
         let sql = format!(
-            "SELECT {TASK_COLUMNS} FROM tasks WHERE (subject_path LIKE $1 ESCAPE '\\' OR assignee_id = $2) AND ($2 IS NULL OR assignee_id = $2){status_clause} ORDER BY deadline, id LIMIT $3"
+            "SELECT {TASK_COLUMNS} FROM tasks WHERE (subject_path LIKE $1 ESCAPE '\\' OR assignee_id = $2) AND ($2 IS NULL OR assignee_id = $2){status_clause} ORDER BY deadline, id LIMIT $3 OFFSET $4"
         );
         let pattern = subtree(path);
         let rows: Vec<TaskRow> = self
             .read(async |c| {
                 Ok(exec!(
                     c,
-                    sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(filter.assignee).bind(limit.clamp(1, 1000)),
+                    sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                        .bind(&pattern)
+                        .bind(filter.assignee)
+                        .bind(window.bounded_limit())
+                        .bind(window.bounded_offset()),
                     fetch_all
                 )?)
             })

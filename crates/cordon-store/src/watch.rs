@@ -138,9 +138,18 @@ impl Store {
 
     /// The alerts raised abroad, latest first (at most `limit`).
     pub async fn abroad_alerts(&self, limit: i64) -> Result<Vec<AbroadAlert>> {
+        self.abroad_alerts_in_window(crate::paging::Window::first(limit)).await
+    }
+
+    /// One window of [`Store::abroad_alerts`].
+    pub async fn abroad_alerts_in_window(&self, window: crate::paging::Window) -> Result<Vec<AbroadAlert>> {
         self.read(async |c| {
-            let sql = format!("SELECT {ALERT_COLUMNS} FROM abroad_alerts ORDER BY raised_at DESC, day DESC, id DESC LIMIT $1");
-            let rows: Vec<AlertRow> = exec!(c, sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(limit.clamp(1, 1000)), fetch_all)?;
+            let sql = format!("SELECT {ALERT_COLUMNS} FROM abroad_alerts ORDER BY raised_at DESC, day DESC, id DESC LIMIT $1 OFFSET $2");
+            let rows: Vec<AlertRow> = exec!(
+                c,
+                sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(window.bounded_limit()).bind(window.bounded_offset()),
+                fetch_all
+            )?;
             rows.into_iter().map(to_alert).collect()
         })
         .await

@@ -2,8 +2,10 @@
 //! (`cordon import owid`), a location's daily series, and its labelled
 //! figures on a day. Anyone signed in may read them: they are public data.
 
+use super::paging::{ListPage, PageQuery, window};
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use cordon_core::abroad::figures_on;
 use cordon_core::figure::Labelled;
 use cordon_core::refusal::Record;
@@ -19,9 +21,14 @@ use crate::extract::AppQuery;
 use crate::state::AppState;
 
 /// The locations stored, in name order.
-#[utoipa::path(get, path = "/abroad", tag = "abroad", responses((status = 200, body = Vec<String>)))]
-async fn locations(State(state): State<AppState>, CurrentUser(_): CurrentUser) -> ApiResult<Json<Vec<String>>> {
-    Ok(Json(state.store.abroad_locations().await?))
+#[utoipa::path(get, path = "/abroad", tag = "abroad", params(PageQuery), responses((status = 200, body = ListPage<String>)))]
+async fn locations(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    AppQuery(q): AppQuery<PageQuery>,
+) -> ApiResult<Json<ListPage<String>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
+    Ok(Json(ListPage::cut(state.store.abroad_locations().await?, window)))
 }
 
 /// One day of a location's series; empty where the file left it empty.
@@ -54,7 +61,7 @@ pub struct Series {
 /// A location's daily series.
 #[utoipa::path(get, path = "/abroad/{location}", tag = "abroad", params(("location" = String, Path, description = "As the imported file names it")),
     responses((status = 200, body = Series), (status = 404, body = crate::error::Problem)))]
-async fn series(State(state): State<AppState>, CurrentUser(_): CurrentUser, Path(location): Path<String>) -> ApiResult<Json<Series>> {
+async fn series(State(state): State<AppState>, CurrentUser(_): CurrentUser, AppPath(location): AppPath<String>) -> ApiResult<Json<Series>> {
     let (rows, source) = state.store.abroad_series(&location).await?.ok_or_else(|| ApiError::not_found(Record::Location, &location))?;
     let days = rows
         .into_iter()
@@ -89,7 +96,7 @@ pub struct FiguresQuery {
 async fn figures(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
-    Path(location): Path<String>,
+    AppPath(location): AppPath<String>,
     AppQuery(q): AppQuery<FiguresQuery>,
 ) -> ApiResult<Json<Vec<Labelled>>> {
     let (rows, source) = state.store.abroad_series(&location).await?.ok_or_else(|| ApiError::not_found(Record::Location, &location))?;

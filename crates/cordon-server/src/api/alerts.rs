@@ -3,8 +3,9 @@
 //! bound and alarms, run detection now, and read or edit the detection
 //! configuration.
 
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::FieldError;
 use cordon_core::alert::{Alert, AlertDecision, AlertError, AlertStatus, ReviewInput};
@@ -18,7 +19,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{authorise, limit, node_in_scope, scope};
+use super::paging::{ListPage, probe, window};
+use super::{authorise, node_in_scope, scope};
 use crate::actions::alerts::{AlertDetail, alert_detail};
 use crate::auth::CurrentUser;
 use crate::detection::{RunSummary, SeriesPoint, node_series, run_now};
@@ -46,8 +48,11 @@ pub struct AlertQuery {
     pub syndrome: Option<Syndrome>,
     /// Only periods ending on or after this day.
     pub since: Option<Date>,
-    /// At most this many (default 100).
+    /// At most this many, 1 to 500 (default 100).
     pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// Series parameters.
@@ -100,20 +105,25 @@ async fn today(state: &AppState) -> ApiResult<Date> {
 }
 
 /// Alerts in your subtree, newest period first.
-#[utoipa::path(get, path = "/alerts", tag = "alerts", params(AlertQuery), responses((status = 200, body = Vec<Alert>), (status = 400, body = Problem)))]
+#[utoipa::path(get, path = "/alerts", tag = "alerts", params(AlertQuery), responses((status = 200, body = ListPage<Alert>), (status = 400, body = Problem)))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<AlertQuery>,
-) -> ApiResult<Json<Vec<Alert>>> {
+) -> ApiResult<Json<ListPage<Alert>>> {
     let path = scope(&state, &user, q.under.as_deref()).await?;
     let filter = cordon_store::alerts::AlertFilter { status: q.status, syndrome: q.syndrome, since: q.since };
-    Ok(Json(state.store.alerts_under(&path, &filter, limit(q.limit)).await?))
+    let window = window(q.limit, q.cursor.as_deref())?;
+    Ok(Json(ListPage::read(state.store.alerts_in_window(&path, &filter, probe(window)).await?, window)))
 }
 
 /// One alert with its review steps and its series (the 28 days, or 52 weeks, up to its period).
 #[utoipa::path(get, path = "/alerts/{id}", tag = "alerts", params(("id" = Uuid, Path)), responses((status = 200, body = AlertDetail), (status = 404, body = Problem)))]
-async fn get_alert(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<String>) -> ApiResult<Json<AlertDetail>> {
+async fn get_alert(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppPath(id): AppPath<String>,
+) -> ApiResult<Json<AlertDetail>> {
     Ok(Json(alert_detail(&state, &user, &id).await?))
 }
 
@@ -126,7 +136,7 @@ async fn decide(state: &AppState, user: &User, id: &str, decision: AlertDecision
 async fn review(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
+    AppPath(id): AppPath<String>,
     AppJson(input): AppJson<ReviewInput>,
 ) -> ApiResult<Json<Alert>> {
     decide(&state, &user, &id, AlertDecision::Review, &input).await
@@ -137,7 +147,7 @@ async fn review(
 async fn verify(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
+    AppPath(id): AppPath<String>,
     AppJson(input): AppJson<ReviewInput>,
 ) -> ApiResult<Json<Alert>> {
     decide(&state, &user, &id, AlertDecision::Verify, &input).await
@@ -148,7 +158,7 @@ async fn verify(
 async fn discard(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
+    AppPath(id): AppPath<String>,
     AppJson(input): AppJson<ReviewInput>,
 ) -> ApiResult<Json<Alert>> {
     decide(&state, &user, &id, AlertDecision::Discard, &input).await

@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::paging::{Paged, page_request};
+use super::paging::{ListPage, Paged, page_request};
 use super::scope;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
@@ -38,9 +38,9 @@ async fn register(
 pub struct ArrivalQuery {
     /// Code of the subtree (default: your anchor).
     pub under: Option<String>,
-    /// Arrivals per page, 1 to 1000 (default 100).
+    /// Arrivals per page, 1 to 500 (default 100).
     pub limit: Option<i64>,
-    /// The page to read: the `X-Next-Cursor` (or `Link`) of the previous
+    /// The page to read: the `next_cursor` (or `X-Next-Cursor`, or `Link`) of the previous
     /// page; the first page without it.
     pub cursor: Option<String>,
 }
@@ -50,7 +50,7 @@ pub struct ArrivalQuery {
 /// cursor in `X-Next-Cursor` (and `Link: <…>; rel="next"`), absent on the
 /// last page.
 #[utoipa::path(get, path = "/arrivals", tag = "quarantine", params(ArrivalQuery), responses(
-    (status = 200, body = Vec<Arrival>, headers(
+    (status = 200, body = ListPage<Arrival>, headers(
         ("x-total-count" = i64, description = "How many arrivals the whole list holds"),
         ("x-next-cursor" = String, description = "The `cursor` of the next page; absent on the last page"),
         ("link" = String, description = "The next and previous pages (rel=\"next\", rel=\"prev\"), with the same parameters"),

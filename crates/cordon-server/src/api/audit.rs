@@ -11,7 +11,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{authorise, limit};
+use super::authorise;
+use super::paging::{ListPage, sequence};
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::AppQuery;
@@ -28,22 +29,27 @@ pub struct AuditQuery {
     pub entity_id: Option<String>,
     /// Actor (user id).
     pub actor_id: Option<Uuid>,
-    /// Only records before this sequence number (paging).
+    /// Only records before this sequence number.
     pub before: Option<i64>,
-    /// At most this many (default 100).
+    /// At most this many, 1 to 500 (default 100).
     pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page (wins over
+    /// `before`); the first page without it.
+    pub cursor: Option<String>,
 }
 
 /// The newest audit records.
-#[utoipa::path(get, path = "/audit", tag = "command", params(AuditQuery), responses((status = 200, body = Vec<AuditRecord>), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/audit", tag = "command", params(AuditQuery), responses((status = 200, body = ListPage<AuditRecord>), (status = 403, body = crate::error::Problem)))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<AuditQuery>,
-) -> ApiResult<Json<Vec<AuditRecord>>> {
+) -> ApiResult<Json<ListPage<AuditRecord>>> {
     authorise(&user, Action::ReadAudit, &user.node_path)?;
-    let filter = AuditFilter { entity: q.entity, entity_id: q.entity_id, actor_id: q.actor_id, before_seq: q.before };
-    Ok(Json(state.store.audit_log(&filter, limit(q.limit)).await?))
+    let (limit, cursor) = sequence(q.limit, q.cursor.as_deref())?;
+    let filter = AuditFilter { entity: q.entity, entity_id: q.entity_id, actor_id: q.actor_id, before_seq: cursor.or(q.before) };
+    let rows = state.store.audit_log(&filter, limit + 1).await?;
+    Ok(Json(ListPage::by_sequence(rows, limit, |r| r.seq)))
 }
 
 /// Routes.

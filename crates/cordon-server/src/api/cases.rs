@@ -1,7 +1,8 @@
 //! Cases: list, read, classify.
 
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use cordon_core::case::{Case, CaseStatus, Classification};
 use cordon_core::policy::Action;
 use cordon_core::refusal::Record;
@@ -11,7 +12,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{authorise, limit, scope};
+use super::paging::{ListPage, probe, window};
+use super::{authorise, scope};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
@@ -26,19 +28,23 @@ pub struct CaseQuery {
     pub under: Option<String>,
     /// Only this classification.
     pub status: Option<CaseStatus>,
-    /// At most this many (default 100).
+    /// At most this many, 1 to 500 (default 100).
     pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// Cases in your subtree, newest first.
-#[utoipa::path(get, path = "/cases", tag = "cases", params(CaseQuery), responses((status = 200, body = Vec<Case>)))]
+#[utoipa::path(get, path = "/cases", tag = "cases", params(CaseQuery), responses((status = 200, body = ListPage<Case>)))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<CaseQuery>,
-) -> ApiResult<Json<Vec<Case>>> {
+) -> ApiResult<Json<ListPage<Case>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.cases_under(&path, q.status, limit(q.limit)).await?))
+    Ok(Json(ListPage::read(state.store.cases_in_window(&path, q.status, probe(window)).await?, window)))
 }
 
 async fn case_in_scope(state: &AppState, user: &cordon_core::user::User, id: Uuid, action: Action) -> ApiResult<Case> {
@@ -49,7 +55,7 @@ async fn case_in_scope(state: &AppState, user: &cordon_core::user::User, id: Uui
 
 /// One case.
 #[utoipa::path(get, path = "/cases/{id}", tag = "cases", params(("id" = Uuid, Path)), responses((status = 200, body = Case), (status = 403, body = crate::error::Problem)))]
-async fn get_case(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Case>> {
+async fn get_case(State(state): State<AppState>, CurrentUser(user): CurrentUser, AppPath(id): AppPath<Uuid>) -> ApiResult<Json<Case>> {
     Ok(Json(case_in_scope(&state, &user, id, Action::Read).await?))
 }
 
@@ -59,7 +65,7 @@ async fn get_case(State(state): State<AppState>, CurrentUser(user): CurrentUser,
 async fn classify(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(change): AppJson<Classification>,
 ) -> ApiResult<Json<Case>> {
     Ok(Json(crate::actions::cases::classify(&state, &user, id, change).await?))

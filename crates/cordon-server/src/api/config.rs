@@ -1,7 +1,9 @@
 //! Case definitions and settings.
 
+use super::paging::{ListPage, PageQuery, window};
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use cordon_core::definition::CaseDefinition;
 use cordon_core::settings::Settings;
 use utoipa_axum::router::OpenApiRouter;
@@ -9,7 +11,7 @@ use utoipa_axum::routes;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
-use crate::extract::AppJson;
+use crate::extract::{AppJson, AppQuery};
 use crate::state::AppState;
 
 /// The settings in force.
@@ -29,9 +31,14 @@ async fn put_settings(
 }
 
 /// The case definitions.
-#[utoipa::path(get, path = "/case-definitions", tag = "configuration", responses((status = 200, body = Vec<CaseDefinition>)))]
-async fn list_definitions(State(state): State<AppState>, CurrentUser(_user): CurrentUser) -> ApiResult<Json<Vec<CaseDefinition>>> {
-    Ok(Json(state.store.definitions().await?))
+#[utoipa::path(get, path = "/case-definitions", tag = "configuration", params(PageQuery), responses((status = 200, body = ListPage<CaseDefinition>)))]
+async fn list_definitions(
+    State(state): State<AppState>,
+    CurrentUser(_user): CurrentUser,
+    AppQuery(q): AppQuery<PageQuery>,
+) -> ApiResult<Json<ListPage<CaseDefinition>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
+    Ok(Json(ListPage::cut(state.store.definitions().await?, window)))
 }
 
 /// Create or replace a case definition (administrators).
@@ -39,7 +46,7 @@ async fn list_definitions(State(state): State<AppState>, CurrentUser(_user): Cur
 async fn put_definition(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(code): Path<String>,
+    AppPath(code): AppPath<String>,
     AppJson(definition): AppJson<CaseDefinition>,
 ) -> ApiResult<Json<CaseDefinition>> {
     Ok(Json(crate::actions::settings::save_definition(&state, &user, &code, &definition).await?))

@@ -1,8 +1,9 @@
 //! Directives: issued by a command to the units below it, amended, revoked,
 //! acknowledged by every user in scope, and their coverage.
 
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::directive::{Amendment, Directive, DirectiveInput};
 use cordon_store::directives::Issued;
@@ -13,7 +14,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{limit, scope};
+use super::paging::{ListPage, PageQuery, probe, window};
+use super::scope;
 use crate::actions::directives as action;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
@@ -44,22 +46,26 @@ async fn issue(
 pub struct DirectiveQuery {
     /// Code of the subtree whose directives to list (default: your anchor).
     pub under: Option<String>,
-    /// At most this many, 1 to 1000 (default 100).
+    /// At most this many, 1 to 500 (default 100).
     pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// The directives issued to your subtree (or `under`), newest first.
 #[utoipa::path(get, path = "/directives", tag = "measures", params(DirectiveQuery), responses(
-    (status = 200, body = Vec<Directive>), (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+    (status = 200, body = ListPage<Directive>), (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
     (status = 422, body = crate::error::Problem),
 ))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<DirectiveQuery>,
-) -> ApiResult<Json<Vec<Directive>>> {
+) -> ApiResult<Json<ListPage<Directive>>> {
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.directives_under(&path, limit(q.limit)).await?))
+    let window = window(q.limit, q.cursor.as_deref())?;
+    Ok(Json(ListPage::read(state.store.directives_in_window(&path, probe(window)).await?, window)))
 }
 
 /// A directive addressed to you, and whether you acknowledged it.
@@ -73,18 +79,24 @@ pub struct Addressed {
 
 /// The directives addressed to your area (issued to it or to an area above
 /// it), oldest first, with whether you acknowledged each.
-#[utoipa::path(get, path = "/directives/addressed", tag = "measures", responses((status = 200, body = Vec<Addressed>)))]
-async fn addressed(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> ApiResult<Json<Vec<Addressed>>> {
+#[utoipa::path(get, path = "/directives/addressed", tag = "measures", params(PageQuery), responses((status = 200, body = ListPage<Addressed>)))]
+async fn addressed(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppQuery(q): AppQuery<PageQuery>,
+) -> ApiResult<Json<ListPage<Addressed>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     let done = state.store.acknowledged_by(&user).await?;
     let all = state.store.directives_over(&user.node_path).await?;
-    Ok(Json(all.into_iter().map(|directive| Addressed { acknowledged: done.contains(&directive.id), directive }).collect()))
+    let listed = all.into_iter().map(|directive| Addressed { acknowledged: done.contains(&directive.id), directive }).collect();
+    Ok(Json(ListPage::cut(listed, window)))
 }
 
 /// A directive you oversee or that is addressed to you, with every version.
 #[utoipa::path(get, path = "/directives/{id}", tag = "measures", params(("id" = Uuid, Path)), responses(
     (status = 200, body = Directive), (status = 404, body = crate::error::Problem),
 ))]
-async fn one(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Directive>> {
+async fn one(State(state): State<AppState>, CurrentUser(user): CurrentUser, AppPath(id): AppPath<Uuid>) -> ApiResult<Json<Directive>> {
     Ok(Json(action::visible(&state, &user, id).await?))
 }
 
@@ -97,7 +109,7 @@ async fn one(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path
 async fn amend(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(body): AppJson<Amendment>,
 ) -> ApiResult<Json<Directive>> {
     Ok(Json(action::amend(&state, &user, id, &body).await?))
@@ -121,7 +133,7 @@ pub struct RevokeInput {
 async fn revoke(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(body): AppJson<RevokeInput>,
 ) -> ApiResult<Json<Directive>> {
     Ok(Json(action::revoke(&state, &user, id, body.from, &body.reason).await?))
@@ -139,7 +151,11 @@ pub struct Acknowledged {
     (status = 200, body = Acknowledged), (status = 404, body = crate::error::Problem),
     (status = 422, body = crate::error::Problem, description = "Not addressed to your area, or revoked"),
 ))]
-async fn acknowledge(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Acknowledged>> {
+async fn acknowledge(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppPath(id): AppPath<Uuid>,
+) -> ApiResult<Json<Acknowledged>> {
     Ok(Json(Acknowledged { first: action::acknowledge(&state, &user, id).await? }))
 }
 
@@ -156,7 +172,7 @@ pub struct Reminded {
     (status = 200, body = Reminded), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
     (status = 422, body = crate::error::Problem, description = "The directive is revoked"),
 ))]
-async fn remind(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Reminded>> {
+async fn remind(State(state): State<AppState>, CurrentUser(user): CurrentUser, AppPath(id): AppPath<Uuid>) -> ApiResult<Json<Reminded>> {
     Ok(Json(Reminded { users: action::remind(&state, &user, id).await? }))
 }
 
@@ -166,7 +182,11 @@ async fn remind(State(state): State<AppState>, CurrentUser(user): CurrentUser, P
 #[utoipa::path(get, path = "/directives/{id}/coverage", tag = "measures", params(("id" = Uuid, Path)), responses(
     (status = 200, body = action::Reach), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
 ))]
-async fn coverage(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<action::Reach>> {
+async fn coverage(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppPath(id): AppPath<Uuid>,
+) -> ApiResult<Json<action::Reach>> {
     Ok(Json(action::coverage(&state, &user, id).await?))
 }
 

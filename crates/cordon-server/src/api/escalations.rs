@@ -8,7 +8,8 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{limit, scope};
+use super::paging::{ListPage, probe, window};
+use super::scope;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::AppQuery;
@@ -21,19 +22,23 @@ use crate::state::AppState;
 pub struct EscalationQuery {
     /// Code of the subtree (default: your anchor).
     pub under: Option<String>,
-    /// At most this many (default 100).
+    /// At most this many, 1 to 500 (default 100).
     pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// Escalations about places in your subtree, newest first.
-#[utoipa::path(get, path = "/escalations", tag = "command", params(EscalationQuery), responses((status = 200, body = Vec<Escalation>)))]
+#[utoipa::path(get, path = "/escalations", tag = "command", params(EscalationQuery), responses((status = 200, body = ListPage<Escalation>)))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<EscalationQuery>,
-) -> ApiResult<Json<Vec<Escalation>>> {
+) -> ApiResult<Json<ListPage<Escalation>>> {
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.escalations_under(&path, limit(q.limit)).await?))
+    let window = window(q.limit, q.cursor.as_deref())?;
+    Ok(Json(ListPage::read(state.store.escalations_in_window(&path, probe(window)).await?, window)))
 }
 
 /// Routes.

@@ -21,7 +21,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::limit;
+use super::paging::{ListPage, sequence};
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::AppQuery;
@@ -34,8 +34,11 @@ use crate::state::AppState;
 pub struct EventQuery {
     /// Only events after this sequence number (`Last-Event-ID` wins if sent).
     pub after: Option<i64>,
-    /// At most this many (JSON log only; default 100).
+    /// At most this many, 1 to 500 (JSON log only; default 100).
     pub limit: Option<i64>,
+    /// The page to read (JSON log only): the `next_cursor` of the previous
+    /// page, which wins over `after`.
+    pub cursor: Option<String>,
 }
 
 fn to_sse(e: &Event) -> SseEvent {
@@ -81,13 +84,16 @@ async fn stream_events(
 }
 
 /// The same events as JSON, oldest first, for catching up.
-#[utoipa::path(get, path = "/events", tag = "command", params(EventQuery), responses((status = 200, body = Vec<Event>)))]
+#[utoipa::path(get, path = "/events", tag = "command", params(EventQuery), responses((status = 200, body = ListPage<Event>)))]
 async fn event_log(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<EventQuery>,
-) -> ApiResult<Json<Vec<Event>>> {
-    Ok(Json(state.store.events_since(&user.node_path, q.after.unwrap_or(0), limit(q.limit)).await?))
+) -> ApiResult<Json<ListPage<Event>>> {
+    let (limit, cursor) = sequence(q.limit, q.cursor.as_deref())?;
+    let after = cursor.or(q.after).unwrap_or(0);
+    let rows = state.store.events_since(&user.node_path, after, limit + 1).await?;
+    Ok(Json(ListPage::by_sequence(rows, limit, |e| e.seq)))
 }
 
 /// Routes.

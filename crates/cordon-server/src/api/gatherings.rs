@@ -11,7 +11,8 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{limit, scope};
+use super::paging::{ListPage, probe, window};
+use super::scope;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{AppJson, AppQuery};
@@ -41,21 +42,25 @@ async fn register(
 pub struct GatheringQuery {
     /// Code of the subtree (default: your anchor).
     pub under: Option<String>,
-    /// At most this many, 1 to 1000 (default 100).
+    /// At most this many, 1 to 500 (default 100).
     pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// The gatherings registered in your subtree, latest start first.
 #[utoipa::path(get, path = "/gatherings", tag = "measures", params(GatheringQuery), responses(
-    (status = 200, body = Vec<Gathering>), (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+    (status = 200, body = ListPage<Gathering>), (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
 ))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<GatheringQuery>,
-) -> ApiResult<Json<Vec<Gathering>>> {
+) -> ApiResult<Json<ListPage<Gathering>>> {
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.gatherings_under(&path, limit(q.limit)).await?))
+    let window = window(q.limit, q.cursor.as_deref())?;
+    Ok(Json(ListPage::read(state.store.gatherings_in_window(&path, probe(window)).await?, window)))
 }
 
 /// Routes.

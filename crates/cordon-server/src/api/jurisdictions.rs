@@ -1,7 +1,9 @@
 //! The jurisdiction tree and facilities.
 
+use super::paging::{ListPage, window};
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::jurisdiction::FacilityInput;
 use cordon_core::jurisdiction::{Facility, Node, NodeInput};
@@ -39,17 +41,23 @@ pub struct NodeQuery {
     pub under: Option<String>,
     /// Only nodes at this depth (0 = nation).
     pub level: Option<i64>,
+    /// At most this many, 1 to 500 (default 100).
+    pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// List nodes in a subtree.
-#[utoipa::path(get, path = "/nodes", tag = "jurisdictions", params(NodeQuery), responses((status = 200, body = Vec<Node>)))]
+#[utoipa::path(get, path = "/nodes", tag = "jurisdictions", params(NodeQuery), responses((status = 200, body = ListPage<Node>)))]
 async fn list_nodes(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<NodeQuery>,
-) -> ApiResult<Json<Vec<Node>>> {
+) -> ApiResult<Json<ListPage<Node>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.subtree(&path, q.level).await?))
+    Ok(Json(ListPage::cut(state.store.subtree(&path, q.level).await?, window)))
 }
 
 /// A search for units by name or code.
@@ -98,7 +106,11 @@ async fn find_units(
 
 /// One node with its children.
 #[utoipa::path(get, path = "/nodes/{code}", tag = "jurisdictions", params(("code" = String, Path)), responses((status = 200, body = NodeView), (status = 403, body = crate::error::Problem)))]
-async fn get_node(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(code): Path<String>) -> ApiResult<Json<NodeView>> {
+async fn get_node(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppPath(code): AppPath<String>,
+) -> ApiResult<Json<NodeView>> {
     let node = node_in_scope(&state, &user, &code, "code", Action::Read).await?;
     let levels = state.store.levels().await?;
     let children = state.store.children(node.id).await?;
@@ -117,14 +129,15 @@ async fn create_node(
 }
 
 /// Facilities in your subtree.
-#[utoipa::path(get, path = "/facilities", tag = "jurisdictions", params(NodeQuery), responses((status = 200, body = Vec<Facility>)))]
+#[utoipa::path(get, path = "/facilities", tag = "jurisdictions", params(NodeQuery), responses((status = 200, body = ListPage<Facility>)))]
 async fn list_facilities(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<NodeQuery>,
-) -> ApiResult<Json<Vec<Facility>>> {
+) -> ApiResult<Json<ListPage<Facility>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.facilities(&path).await?))
+    Ok(Json(ListPage::cut(state.store.facilities(&path).await?, window)))
 }
 
 /// Create a facility (administrators).

@@ -1,8 +1,9 @@
 //! Lectures: scheduled by health workers and commands, attendance recorded per
 //! unit, and the coverage of a topic over an area.
 
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::lecture::{Attendance, AttendanceInput, Coverage, Lecture, LectureInput, window_start};
 use serde::Deserialize;
@@ -11,7 +12,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{limit, scope};
+use super::paging::{ListPage, probe, window};
+use super::scope;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{AppJson, AppQuery};
@@ -37,21 +39,25 @@ async fn schedule(
 pub struct LectureQuery {
     /// Code of the subtree (default: your anchor).
     pub under: Option<String>,
-    /// At most this many, 1 to 1000 (default 100).
+    /// At most this many, 1 to 500 (default 100).
     pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// The lectures serving your subtree, latest first.
 #[utoipa::path(get, path = "/lectures", tag = "measures", params(LectureQuery), responses(
-    (status = 200, body = Vec<Lecture>), (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+    (status = 200, body = ListPage<Lecture>), (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
 ))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<LectureQuery>,
-) -> ApiResult<Json<Vec<Lecture>>> {
+) -> ApiResult<Json<ListPage<Lecture>>> {
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.lectures_under(&path, limit(q.limit)).await?))
+    let window = window(q.limit, q.cursor.as_deref())?;
+    Ok(Json(ListPage::read(state.store.lectures_in_window(&path, probe(window)).await?, window)))
 }
 
 /// Record how many from a unit attended (replacing the unit's earlier figure);
@@ -63,7 +69,7 @@ async fn list(
 async fn attend(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<AttendanceInput>,
 ) -> ApiResult<Json<Attendance>> {
     Ok(Json(crate::actions::lectures::attend(&state, &user, id, &input).await?))

@@ -42,7 +42,7 @@ use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "cordon API", description = "Epidemic surveillance and quarantine command. Errors are application/problem+json naming the fields that were wrong. The long lists (GET /orders, /arrivals, /handovers) are paged: `limit` (1 to 1000, default 100) rows per page, the size of the whole list in X-Total-Count, and the next page at the cursor in X-Next-Cursor (also as Link rel=\"next\"); pass it back as `cursor` with the same other parameters until no cursor comes."),
+    info(title = "cordon API", description = "Epidemic surveillance and quarantine command. Errors are application/problem+json naming the fields (or parameters) that were wrong. Every list answers one shape, `{\"items\": [...], \"next_cursor\": ...}`: `limit` (1 to 500, default 100) rows per page; pass `next_cursor` back as `cursor` with the same other parameters until it is null. The long lists (GET /orders, /arrivals, /handovers) also send the size of the whole list in X-Total-Count and the next page in X-Next-Cursor and Link rel=\"next\"."),
     tags(
         (name = "auth", description = "Signing in and device tokens"),
         (name = "jurisdictions", description = "The jurisdiction tree and facilities"),
@@ -99,10 +99,4 @@ pub fn router() -> axum::Router<AppState> {
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     openapi::complete(&mut doc);
     router.route("/openapi.json", get(move || async move { Json(doc.clone()) }))
-}
-
-/// Default and maximum page size.
-#[must_use]
-pub fn limit(requested: Option<i64>) -> i64 {
-    requested.unwrap_or(100).clamp(1, 1000)
 }

@@ -1,23 +1,133 @@
-//! Paging of the API's long lists (`GET /orders`, `/arrivals`, `/handovers`):
-//! the `limit` and `cursor` query parameters, checked into the store's
-//! [`PageRequest`], and the response, the page's rows as a JSON array (as
-//! before paging) with the size of the whole list and the way on in headers.
+//! Paging of every list of the API: the `limit` (1 to 500, default 100)
+//! and `cursor` query parameters, and the answer, one shape for all lists:
+//! `{"items": [...], "next_cursor": "..."}`, `next_cursor` null on the last
+//! page.
 //!
-//! A client reads the first page without a cursor, then follows `Link:
-//! <…>; rel="next"` (or passes `X-Next-Cursor` as `cursor`, keeping its other
-//! parameters) until neither is sent. Cursors are opaque strings from the
-//! store's keyset paging, so rows added meanwhile are neither repeated nor
-//! skipped.
+//! A client reads the first page without a cursor, then passes
+//! `next_cursor` back as `cursor`, keeping its other parameters, until it is
+//! null. Cursors are opaque. The long lists (orders, arrivals, handovers) are
+//! read by the store's keyset paging, so rows added meanwhile are neither
+//! repeated nor skipped, and also send the size of the whole list in
+//! `X-Total-Count` and the way on in `Link`; the events and the audit log
+//! page by sequence number; the other lists by position (a row added at a
+//! list's start while a client pages shifts its later pages by one).
 
 use axum::Json;
 use axum::http::header::LINK;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use cordon_core::refusal::Reason;
+use cordon_store::paging::Window;
 use cordon_store::paging::{Cursor, CursorKey, MAX_LIMIT, Page, PageRequest};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiResult};
+
+/// The paging parameters of a list that has no other.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// At most this many, 1 to 500 (default 100).
+    pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
+}
+
+/// One page of a list: its rows and the cursor of the next page.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ListPage<T> {
+    /// The rows of this page, in the list's order.
+    pub items: Vec<T>,
+    /// The `cursor` of the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> ListPage<T> {
+    /// The page of rows read for `window` (asked with one row more than the
+    /// page, to tell whether rows follow).
+    #[must_use]
+    pub fn read(mut rows: Vec<T>, window: Window) -> Self {
+        let limit = usize::try_from(window.limit).unwrap_or(0);
+        let next_cursor = (rows.len() > limit).then(|| position_cursor(window.offset.saturating_add(window.limit)));
+        rows.truncate(limit);
+        ListPage { items: rows, next_cursor }
+    }
+
+    /// The page `window` of a list read whole.
+    #[must_use]
+    pub fn cut(rows: Vec<T>, window: Window) -> Self {
+        let skip = usize::try_from(window.offset).unwrap_or(usize::MAX);
+        ListPage::read(rows.into_iter().skip(skip).collect(), window)
+    }
+
+    /// A page of a list ordered by sequence number (read with one row more
+    /// than `limit`): the next page starts past its last row's number.
+    #[must_use]
+    pub fn by_sequence(mut rows: Vec<T>, limit: i64, seq: impl Fn(&T) -> i64) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(0);
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        let next_cursor = rows.last().filter(|_| more).map(|row| format!("s.{}", seq(row)));
+        ListPage { items: rows, next_cursor }
+    }
+}
+
+fn position_cursor(offset: i64) -> String {
+    format!("p.{offset}")
+}
+
+/// Checks a list's `limit`: 1 to [`MAX_LIMIT`], [`DEFAULT_LIMIT`] when absent;
+/// otherwise a 400 naming `limit`.
+pub fn checked_limit(limit: Option<i64>) -> ApiResult<i64> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if (1..=MAX_LIMIT).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::bad_field("limit", Reason::LimitRange { max: MAX_LIMIT, given: limit }))
+    }
+}
+
+fn given(cursor: Option<&str>) -> Option<&str> {
+    cursor.map(str::trim).filter(|c| !c.is_empty())
+}
+
+/// Reads a positional list's `limit` and `cursor` into the window to read
+/// (one row more than the page). A cursor this list did not give out is a
+/// 400 naming `cursor`.
+pub fn window(limit: Option<i64>, cursor: Option<&str>) -> ApiResult<Window> {
+    let limit = checked_limit(limit)?;
+    let offset = match given(cursor) {
+        Some(text) => text
+            .strip_prefix("p.")
+            .and_then(|n| n.parse::<i64>().ok())
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| ApiError::bad_field("cursor", Reason::BadCursor))?,
+        None => 0,
+    };
+    Ok(Window { limit, offset })
+}
+
+/// The window to ask the store for: one row more than the page.
+#[must_use]
+pub fn probe(window: Window) -> Window {
+    Window { limit: window.limit.saturating_add(1), ..window }
+}
+
+/// Reads a list paged by sequence number: its `limit` and the sequence
+/// number its `cursor` names (`None` for the first page).
+pub fn sequence(limit: Option<i64>, cursor: Option<&str>) -> ApiResult<(i64, Option<i64>)> {
+    let limit = checked_limit(limit)?;
+    let seq = match given(cursor) {
+        Some(text) => Some(
+            text.strip_prefix("s.").and_then(|n| n.parse::<i64>().ok()).ok_or_else(|| ApiError::bad_field("cursor", Reason::BadCursor))?,
+        ),
+        None => None,
+    };
+    Ok((limit, seq))
+}
 
 /// The page size when a request names none.
 pub const DEFAULT_LIMIT: i64 = 100;
@@ -32,11 +142,8 @@ pub const NEXT_CURSOR: HeaderName = HeaderName::from_static("x-next-cursor");
 /// [`MAX_LIMIT`] or a cursor that is not one this list gave out is a 400
 /// naming the parameter.
 pub fn page_request<K: CursorKey>(limit: Option<i64>, cursor: Option<&str>) -> ApiResult<PageRequest<K>> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_field("limit", Reason::LimitRange { max: MAX_LIMIT, given: limit }));
-    }
-    let cursor = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+    let limit = checked_limit(limit)?;
+    let cursor = match given(cursor) {
         Some(text) => Some(Cursor::parse(text).ok_or_else(|| ApiError::bad_field("cursor", Reason::BadCursor))?),
         None => None,
     };
@@ -51,7 +158,7 @@ pub fn page_link<K: CursorKey>(uri: &Uri, cursor: &Cursor<K>) -> String {
     format!("{}?{query}", uri.path())
 }
 
-/// A page as an API response: the rows as a JSON array, with `X-Total-Count`,
+/// A keyset page as an API response: a [`ListPage`], with `X-Total-Count`,
 /// `X-Next-Cursor` and `Link` (`rel="next"`, `rel="prev"`) headers.
 #[derive(Debug)]
 pub struct Paged<T, K> {
@@ -80,7 +187,8 @@ impl<T: Serialize, K: CursorKey> IntoResponse for Paged<T, K> {
         {
             headers.insert(LINK, value);
         }
-        (headers, Json(self.page.items)).into_response()
+        let next_cursor = self.page.next.as_ref().map(ToString::to_string);
+        (headers, Json(ListPage { items: self.page.items, next_cursor })).into_response()
     }
 }
 

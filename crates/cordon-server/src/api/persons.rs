@@ -1,7 +1,8 @@
 //! Residents: register (with the duplicate check) and find.
 
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::person::{Person, PersonInput};
 use cordon_core::policy::Action;
@@ -14,7 +15,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{authorise, limit, scope};
+use super::paging::{ListPage, probe, window};
+use super::{authorise, scope};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
@@ -52,25 +54,29 @@ pub struct PersonQuery {
     pub q: Option<String>,
     /// Code of the subtree (default: your anchor).
     pub under: Option<String>,
-    /// At most this many (default 100).
+    /// At most this many, 1 to 500 (default 100).
     pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// Find residents by name in your subtree.
-#[utoipa::path(get, path = "/persons", tag = "persons", params(PersonQuery), responses((status = 200, body = Vec<Person>)))]
+#[utoipa::path(get, path = "/persons", tag = "persons", params(PersonQuery), responses((status = 200, body = ListPage<Person>)))]
 async fn find(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<PersonQuery>,
-) -> ApiResult<Json<Vec<Person>>> {
+) -> ApiResult<Json<ListPage<Person>>> {
     let words = cordon_core::validation::search_text("q", q.q.as_deref().unwrap_or(""))?;
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.find_persons(&path, words, limit(q.limit)).await?))
+    let window = window(q.limit, q.cursor.as_deref())?;
+    Ok(Json(ListPage::read(state.store.persons_in_window(&path, words, probe(window)).await?, window)))
 }
 
 /// One resident.
 #[utoipa::path(get, path = "/persons/{id}", tag = "persons", params(("id" = Uuid, Path)), responses((status = 200, body = Person), (status = 403, body = crate::error::Problem)))]
-async fn get_person(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Person>> {
+async fn get_person(State(state): State<AppState>, CurrentUser(user): CurrentUser, AppPath(id): AppPath<Uuid>) -> ApiResult<Json<Person>> {
     let person = state.store.person(id).await?.ok_or_else(|| ApiError::not_found(Record::Person, &id))?;
     authorise(&user, Action::Read, &person.unit_path)?;
     Ok(Json(person))

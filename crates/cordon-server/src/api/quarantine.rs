@@ -1,8 +1,9 @@
 //! Investigations, contacts, orders, follow-up visits, handovers and
 //! transmission chains.
 
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, State};
 use axum::http::StatusCode;
 use cordon_core::case::Case;
 use cordon_core::chain::Chain;
@@ -23,7 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::paging::{Paged, page_request};
+use super::paging::{ListPage, PageQuery, Paged, page_request, window};
 use super::{authorise, scope};
 use crate::actions::orders::{self, Extension, Release, handovers_in, order_for, orders_in};
 use crate::auth::CurrentUser;
@@ -42,7 +43,7 @@ async fn case_for(state: &AppState, user: &User, id: Uuid, action: Action) -> Ap
 async fn get_investigation(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
 ) -> ApiResult<Json<Investigation>> {
     case_for(&state, &user, id, Action::Read).await?;
     Ok(Json(state.store.investigation(id).await?.ok_or_else(|| ApiError::not_found(Record::Investigation, &id))?))
@@ -55,21 +56,23 @@ async fn get_investigation(
 async fn put_investigation(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<InvestigationInput>,
 ) -> ApiResult<Json<Recorded>> {
     Ok(Json(crate::actions::investigations::record(&state, &user, id, &input).await?))
 }
 
 /// The contacts listed on a case.
-#[utoipa::path(get, path = "/cases/{id}/contacts", tag = "cases", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<Contact>)))]
+#[utoipa::path(get, path = "/cases/{id}/contacts", tag = "cases", params(("id" = Uuid, Path), PageQuery), responses((status = 200, body = ListPage<Contact>)))]
 async fn list_contacts(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<Contact>>> {
+    AppPath(id): AppPath<Uuid>,
+    AppQuery(q): AppQuery<PageQuery>,
+) -> ApiResult<Json<ListPage<Contact>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     case_for(&state, &user, id, Action::Read).await?;
-    Ok(Json(state.store.contacts(id).await?))
+    Ok(Json(ListPage::cut(state.store.contacts(id).await?, window)))
 }
 
 /// List a contact: an existing person of your jurisdiction, or a new person
@@ -79,7 +82,7 @@ async fn list_contacts(
 async fn add_contact(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<ContactInput>,
 ) -> ApiResult<(StatusCode, Json<Listed>)> {
     Ok((StatusCode::CREATED, Json(crate::actions::contacts::list(&state, &user, id, &input).await?)))
@@ -88,7 +91,7 @@ async fn add_contact(
 /// The transmission chain of the cluster a case belongs to (cases outside your
 /// jurisdiction are shown redacted).
 #[utoipa::path(get, path = "/cases/{id}/chain", tag = "cases", params(("id" = Uuid, Path)), responses((status = 200, body = Chain)))]
-async fn get_chain(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Chain>> {
+async fn get_chain(State(state): State<AppState>, CurrentUser(user): CurrentUser, AppPath(id): AppPath<Uuid>) -> ApiResult<Json<Chain>> {
     case_for(&state, &user, id, Action::Read).await?;
     Ok(Json(state.store.chain(id, &user.node_path).await?))
 }
@@ -105,9 +108,9 @@ pub struct OrderQuery {
     pub in_force: bool,
     /// Only orders that stand at this status.
     pub status: Option<OrderStatus>,
-    /// Orders per page, 1 to 1000 (default 100).
+    /// Orders per page, 1 to 500 (default 100).
     pub limit: Option<i64>,
-    /// The page to read: the `X-Next-Cursor` (or `Link`) of the previous
+    /// The page to read: the `next_cursor` (or `X-Next-Cursor`, or `Link`) of the previous
     /// page; the first page without it.
     pub cursor: Option<String>,
 }
@@ -119,7 +122,7 @@ pub struct OrderQuery {
 /// `X-Total-Count`; the next page is at the cursor in `X-Next-Cursor` (and
 /// `Link: <…>; rel="next"`), absent on the last page.
 #[utoipa::path(get, path = "/orders", tag = "quarantine", params(OrderQuery), responses(
-    (status = 200, body = Vec<Order>, headers(
+    (status = 200, body = ListPage<Order>, headers(
         ("x-total-count" = i64, description = "How many orders the whole list holds"),
         ("x-next-cursor" = String, description = "The `cursor` of the next page; absent on the last page"),
         ("link" = String, description = "The next and previous pages (rel=\"next\", rel=\"prev\"), with the same parameters"),
@@ -138,7 +141,7 @@ async fn list_orders(
 }
 /// One order.
 #[utoipa::path(get, path = "/orders/{id}", tag = "quarantine", params(("id" = Uuid, Path)), responses((status = 200, body = Order)))]
-async fn get_order(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Order>> {
+async fn get_order(State(state): State<AppState>, CurrentUser(user): CurrentUser, AppPath(id): AppPath<Uuid>) -> ApiResult<Json<Order>> {
     Ok(Json(order_for(&state, &user, id, Action::Read).await?))
 }
 
@@ -147,7 +150,7 @@ async fn get_order(State(state): State<AppState>, CurrentUser(user): CurrentUser
 async fn extend(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(body): AppJson<Extension>,
 ) -> ApiResult<Json<Order>> {
     Ok(Json(orders::extend(&state, &user, id, &body).await?))
@@ -158,7 +161,7 @@ async fn extend(
 async fn release(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(body): AppJson<Release>,
 ) -> ApiResult<Json<Order>> {
     Ok(Json(orders::release(&state, &user, id, &body).await?))
@@ -169,7 +172,7 @@ async fn release(
 async fn visit(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<VisitInput>,
 ) -> ApiResult<Json<VisitOutcome>> {
     Ok(Json(crate::actions::tasks::visit(&state, &user, id, &input).await?))
@@ -182,9 +185,9 @@ async fn visit(
 pub struct HandoverQuery {
     /// Code of the subtree whose handovers to list (default: your anchor).
     pub under: Option<String>,
-    /// Handovers per page, 1 to 1000 (default 100).
+    /// Handovers per page, 1 to 500 (default 100).
     pub limit: Option<i64>,
-    /// The page to read: the `X-Next-Cursor` (or `Link`) of the previous
+    /// The page to read: the `next_cursor` (or `X-Next-Cursor`, or `Link`) of the previous
     /// page; the first page without it.
     pub cursor: Option<String>,
 }
@@ -194,7 +197,7 @@ pub struct HandoverQuery {
 /// `X-Total-Count`; the next page is at the cursor in `X-Next-Cursor` (and
 /// `Link: <…>; rel="next"`), absent on the last page.
 #[utoipa::path(get, path = "/handovers", tag = "quarantine", params(HandoverQuery), responses(
-    (status = 200, body = Vec<Handover>, headers(
+    (status = 200, body = ListPage<Handover>, headers(
         ("x-total-count" = i64, description = "How many handovers the whole list holds"),
         ("x-next-cursor" = String, description = "The `cursor` of the next page; absent on the last page"),
         ("link" = String, description = "The next and previous pages (rel=\"next\", rel=\"prev\"), with the same parameters"),
@@ -213,7 +216,11 @@ async fn list_handovers(
 }
 /// Take on a handover (command officers of the receiving jurisdiction).
 #[utoipa::path(post, path = "/handovers/{id}/accept", tag = "quarantine", params(("id" = Uuid, Path)), responses((status = 200, body = Handover)))]
-async fn accept_handover(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Handover>> {
+async fn accept_handover(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppPath(id): AppPath<Uuid>,
+) -> ApiResult<Json<Handover>> {
     Ok(Json(orders::accept_handover(&state, &user, id).await?))
 }
 

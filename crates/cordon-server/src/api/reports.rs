@@ -1,7 +1,8 @@
 //! Symptom reports: the start of the spine.
 
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::policy::Action;
 use cordon_core::refusal::Record;
@@ -13,7 +14,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{authorise, limit, scope};
+use super::paging::{ListPage, probe, window};
+use super::{authorise, scope};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
@@ -44,19 +46,23 @@ async fn submit(
 pub struct ReportQuery {
     /// Code of the subtree (default: your anchor).
     pub under: Option<String>,
-    /// At most this many (default 100).
+    /// At most this many, 1 to 500 (default 100).
     pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// Reports in your subtree, newest first, with where each stands.
-#[utoipa::path(get, path = "/reports", tag = "reports", params(ReportQuery), responses((status = 200, body = Vec<ReportWithStatus>)))]
+#[utoipa::path(get, path = "/reports", tag = "reports", params(ReportQuery), responses((status = 200, body = ListPage<ReportWithStatus>)))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<ReportQuery>,
-) -> ApiResult<Json<Vec<ReportWithStatus>>> {
+) -> ApiResult<Json<ListPage<ReportWithStatus>>> {
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.reports_under(&path, limit(q.limit)).await?))
+    let window = window(q.limit, q.cursor.as_deref())?;
+    Ok(Json(ListPage::read(state.store.reports_in_window(&path, probe(window)).await?, window)))
 }
 
 /// One report.
@@ -64,7 +70,7 @@ async fn list(
 async fn get_report(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
 ) -> ApiResult<Json<ReportWithStatus>> {
     let report = state.store.report(id).await?.ok_or_else(|| ApiError::not_found(Record::Report, &id))?;
     authorise(&user, Action::Read, &report.report.unit_path)?;

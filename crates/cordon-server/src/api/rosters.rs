@@ -1,7 +1,9 @@
 //! Rosters: on-call shifts and the gaps in 24/7 coverage.
 
+use super::paging::{ListPage, window};
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::refusal::Reason;
 use cordon_core::roster::{Shift, ShiftInput, coverage_gaps};
@@ -32,6 +34,11 @@ pub struct ShiftQuery {
     /// End (default: 7 days after the start).
     #[param(value_type = Option<String>, format = DateTime)]
     pub to: Option<Timestamp>,
+    /// At most this many shifts, 1 to 500 (default 100; `GET /shifts` only).
+    pub limit: Option<i64>,
+    /// The page of shifts to read: the `next_cursor` of the previous page
+    /// (`GET /shifts` only).
+    pub cursor: Option<String>,
 }
 
 impl ShiftQuery {
@@ -46,15 +53,16 @@ impl ShiftQuery {
 }
 
 /// Shifts in an area's subtree overlapping the interval.
-#[utoipa::path(get, path = "/shifts", tag = "rosters", params(ShiftQuery), responses((status = 200, body = Vec<Shift>)))]
+#[utoipa::path(get, path = "/shifts", tag = "rosters", params(ShiftQuery), responses((status = 200, body = ListPage<Shift>)))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<ShiftQuery>,
-) -> ApiResult<Json<Vec<Shift>>> {
+) -> ApiResult<Json<ListPage<Shift>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     let path = scope(&state, &user, q.node.as_deref()).await?;
     let (from, to) = q.interval(state.now())?;
-    Ok(Json(state.store.shifts(&path, from, to).await?))
+    Ok(Json(ListPage::cut(state.store.shifts(&path, from, to).await?, window)))
 }
 
 /// Put a health worker on call for an area (command officers).
@@ -69,7 +77,7 @@ async fn create(
 
 /// Remove a shift (command officers).
 #[utoipa::path(delete, path = "/shifts/{id}", tag = "rosters", params(("id" = Uuid, Path)), responses((status = 204)))]
-async fn remove(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
+async fn remove(State(state): State<AppState>, CurrentUser(user): CurrentUser, AppPath(id): AppPath<Uuid>) -> ApiResult<StatusCode> {
     rosters::remove(&state, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -87,6 +95,7 @@ pub struct Gap {
 
 /// Coverage of an area: when nobody at or above it is on call.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ShiftCoverage)]
 pub struct Coverage {
     /// The area's code.
     pub node: String,

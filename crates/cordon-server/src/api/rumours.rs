@@ -1,8 +1,9 @@
 //! What residents say: logged by unit heads and workers, counted by area,
 //! category and week, answered by the command with a counter-message.
 
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::directive::Texts;
 use cordon_core::rumour::{Rumour, RumourInput, week_of};
@@ -14,7 +15,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{limit, scope};
+use super::paging::{ListPage, probe, window};
+use super::scope;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{AppJson, AppQuery};
@@ -42,22 +44,26 @@ pub struct RumourQuery {
     pub under: Option<String>,
     /// A day of the week to list (default: this week).
     pub week: Option<Date>,
-    /// At most this many, 1 to 1000 (default 100).
+    /// At most this many, 1 to 500 (default 100).
     pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// The rumours heard in your subtree in a week, most people first.
 #[utoipa::path(get, path = "/rumours", tag = "measures", params(RumourQuery), responses(
-    (status = 200, body = Vec<Rumour>), (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+    (status = 200, body = ListPage<Rumour>), (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
 ))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<RumourQuery>,
-) -> ApiResult<Json<Vec<Rumour>>> {
+) -> ApiResult<Json<ListPage<Rumour>>> {
     let path = scope(&state, &user, q.under.as_deref()).await?;
     let today = state.store.settings().await?.local_date(state.now());
-    Ok(Json(state.store.rumours_of_week(&path, week_of(q.week.unwrap_or(today)), limit(q.limit)).await?))
+    let window = window(q.limit, q.cursor.as_deref())?;
+    Ok(Json(ListPage::read(state.store.rumours_in_window(&path, week_of(q.week.unwrap_or(today)), probe(window)).await?, window)))
 }
 
 /// Count parameters.
@@ -94,7 +100,7 @@ async fn counts(
 async fn answer(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(texts): AppJson<Texts>,
 ) -> ApiResult<Json<Rumour>> {
     Ok(Json(crate::actions::rumours::answer(&state, &user, id, &texts).await?))

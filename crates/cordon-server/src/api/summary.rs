@@ -100,6 +100,7 @@ async fn board(
 
 /// One day of the curve, labelled.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = LabelledCurveDay)]
 pub struct CurveDay {
     /// The day.
     #[schema(value_type = String, format = Date)]

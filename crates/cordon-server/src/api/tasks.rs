@@ -1,7 +1,8 @@
 //! Tasks: my list, acknowledge, complete, reassign.
 
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use cordon_core::policy::Action;
 use cordon_core::refusal::Record;
 use cordon_core::task::{Task, TaskStatus};
@@ -13,7 +14,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{authorise, limit, scope};
+use super::paging::{ListPage, probe, window};
+use super::{authorise, scope};
 use crate::actions::tasks;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
@@ -33,22 +35,26 @@ pub struct TaskQuery {
     pub open: bool,
     /// Code of the subtree (default: your anchor).
     pub under: Option<String>,
-    /// At most this many (default 100).
+    /// At most this many, 1 to 500 (default 100).
     pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// Tasks, soonest deadline first: mine, or those in a subtree.
-#[utoipa::path(get, path = "/tasks", tag = "tasks", params(TaskQuery), responses((status = 200, body = Vec<Task>)))]
+#[utoipa::path(get, path = "/tasks", tag = "tasks", params(TaskQuery), responses((status = 200, body = ListPage<Task>)))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<TaskQuery>,
-) -> ApiResult<Json<Vec<Task>>> {
+) -> ApiResult<Json<ListPage<Task>>> {
     let path = scope(&state, &user, q.under.as_deref()).await?;
     let statuses =
         if q.open { vec![TaskStatus::Assigned, TaskStatus::Acknowledged, TaskStatus::Overdue, TaskStatus::Escalated] } else { Vec::new() };
     let filter = TaskFilter { assignee: q.mine.then_some(user.id), statuses };
-    Ok(Json(state.store.tasks_under(&path, &filter, limit(q.limit)).await?))
+    let window = window(q.limit, q.cursor.as_deref())?;
+    Ok(Json(ListPage::read(state.store.tasks_in_window(&path, &filter, probe(window)).await?, window)))
 }
 
 async fn task_visible(state: &AppState, user: &User, id: Uuid) -> ApiResult<Task> {
@@ -61,13 +67,13 @@ async fn task_visible(state: &AppState, user: &User, id: Uuid) -> ApiResult<Task
 
 /// One task.
 #[utoipa::path(get, path = "/tasks/{id}", tag = "tasks", params(("id" = Uuid, Path)), responses((status = 200, body = Task), (status = 403, body = crate::error::Problem)))]
-async fn get_task(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Task>> {
+async fn get_task(State(state): State<AppState>, CurrentUser(user): CurrentUser, AppPath(id): AppPath<Uuid>) -> ApiResult<Json<Task>> {
     Ok(Json(task_visible(&state, &user, id).await?))
 }
 
 /// Acknowledge a task assigned to me: I am on the way.
 #[utoipa::path(post, path = "/tasks/{id}/acknowledge", tag = "tasks", params(("id" = Uuid, Path)), responses((status = 200, body = Task), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
-async fn acknowledge(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<Task>> {
+async fn acknowledge(State(state): State<AppState>, CurrentUser(user): CurrentUser, AppPath(id): AppPath<Uuid>) -> ApiResult<Json<Task>> {
     Ok(Json(tasks::acknowledge(&state, &user, id).await?))
 }
 
@@ -85,7 +91,7 @@ pub struct Completion {
 async fn complete(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(body): AppJson<Completion>,
 ) -> ApiResult<Json<Task>> {
     Ok(Json(tasks::complete(&state, &user, id, body.note.as_deref()).await?))
@@ -104,7 +110,7 @@ pub struct Reassignment {
 async fn reassign(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(body): AppJson<Reassignment>,
 ) -> ApiResult<Json<Task>> {
     Ok(Json(tasks::reassign(&state, &user, id, body.worker_id).await?))

@@ -1,8 +1,10 @@
 //! Users: administrators create and deactivate them; command officers list
 //! the workers of their subtree (for rosters and reassignment).
 
+use super::paging::{ListPage, window};
+use crate::path::AppPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::policy::Action;
 use cordon_core::user::{Role, User, UserInput};
@@ -27,20 +29,26 @@ pub struct UserQuery {
     pub under: Option<String>,
     /// Only this role.
     pub role: Option<Role>,
+    /// At most this many, 1 to 500 (default 100).
+    pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// Users anchored in your subtree.
-#[utoipa::path(get, path = "/users", tag = "users", params(UserQuery), responses((status = 200, body = Vec<User>)))]
+#[utoipa::path(get, path = "/users", tag = "users", params(UserQuery), responses((status = 200, body = ListPage<User>)))]
 async fn list_users(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<UserQuery>,
-) -> ApiResult<Json<Vec<User>>> {
+) -> ApiResult<Json<ListPage<User>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     if !matches!(user.role, Role::CommandOfficer | Role::Administrator) {
         return Err(ApiError::Forbidden(cordon_core::policy::Denied::RoleForbids { role: user.role, action: Action::ManageUsers }));
     }
     let path = scope(&state, &user, q.under.as_deref()).await?;
-    Ok(Json(state.store.users_under(&path, q.role).await?))
+    Ok(Json(ListPage::cut(state.store.users_under(&path, q.role).await?, window)))
 }
 
 /// Create a user (administrators).
@@ -66,7 +74,7 @@ pub struct UserPatch {
 async fn patch_user(
     State(state): State<AppState>,
     CurrentUser(admin): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(patch): AppJson<UserPatch>,
 ) -> ApiResult<Json<User>> {
     Ok(Json(crate::actions::users::set_active(&state, &admin, id, patch.active).await?))

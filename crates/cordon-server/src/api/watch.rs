@@ -3,9 +3,11 @@
 //! labelled figures on its latest day and whether it is above a threshold,
 //! changing it (administrators), and the alerts raised abroad.
 
+use super::paging::{ListPage, PageQuery, probe, window};
+use crate::path::AppPath;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use cordon_core::figure::{Labelled, Measure};
 use cordon_core::refusal::Reason;
@@ -61,9 +63,7 @@ async fn import(
     if !csv {
         return Err(ApiError::bad_field("content-type", Reason::OneOf { choices: "text/csv".into() }));
     }
-    let bytes = axum::body::to_bytes(body, MAX_FILE)
-        .await
-        .map_err(|_| ApiError::BadRequest { reason: Reason::TooLarge { max: MAX_FILE }, errors: Vec::new() })?;
+    let bytes = axum::body::to_bytes(body, MAX_FILE).await.map_err(|_| ApiError::TooLarge { max: MAX_FILE })?;
     let text = String::from_utf8(bytes.to_vec())
         .map_err(|_| ApiError::bad_field("body", Reason::Unreadable { message: "the file is not UTF-8 text".into() }))?;
     let done = actions::import(&state, &user, "body", &text).await?;
@@ -95,8 +95,13 @@ pub struct WatchEntry {
 
 /// The watch list, each location with its labelled figures on its latest
 /// day and whether it is above a threshold.
-#[utoipa::path(get, path = "/abroad/watch", tag = "abroad", responses((status = 200, body = Vec<WatchEntry>)))]
-async fn watch_list(State(state): State<AppState>, CurrentUser(_): CurrentUser) -> ApiResult<Json<Vec<WatchEntry>>> {
+#[utoipa::path(get, path = "/abroad/watch", tag = "abroad", params(PageQuery), responses((status = 200, body = ListPage<WatchEntry>)))]
+async fn watch_list(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    AppQuery(q): AppQuery<PageQuery>,
+) -> ApiResult<Json<ListPage<WatchEntry>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
     let watched = state.store.watched_series().await?;
     let entries = watched
         .into_iter()
@@ -115,7 +120,7 @@ async fn watch_list(State(state): State<AppState>, CurrentUser(_): CurrentUser) 
             }
         })
         .collect();
-    Ok(Json(entries))
+    Ok(Json(ListPage::cut(entries, window)))
 }
 
 /// An alert raised abroad, its figure labelled.
@@ -174,7 +179,7 @@ pub struct WatchSet {
 async fn set(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(location): Path<String>,
+    AppPath(location): AppPath<String>,
     AppJson(input): AppJson<WatchInput>,
 ) -> ApiResult<Json<WatchSet>> {
     let (entry, raised) = actions::set(&state, &user, &location, &input).await?;
@@ -185,7 +190,11 @@ async fn set(
 #[utoipa::path(delete, path = "/abroad/watch/{location}", tag = "abroad",
     params(("location" = String, Path, description = "As the watch list names it")),
     responses((status = 200, body = Watched), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
-async fn remove(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(location): Path<String>) -> ApiResult<Json<Watched>> {
+async fn remove(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppPath(location): AppPath<String>,
+) -> ApiResult<Json<Watched>> {
     Ok(Json(actions::remove(&state, &user, &location).await?))
 }
 
@@ -194,24 +203,25 @@ async fn remove(State(state): State<AppState>, CurrentUser(user): CurrentUser, P
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AlertsQuery {
-    /// At most this many, latest first (1 to 1000, default 100).
+    /// At most this many, latest first (1 to 500, default 100).
     #[serde(default)]
     pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page; the first
+    /// page without it.
+    pub cursor: Option<String>,
 }
 
 /// The alerts raised abroad, latest first, each with its labelled figure.
 #[utoipa::path(get, path = "/abroad/alerts", tag = "abroad", params(AlertsQuery),
-    responses((status = 200, body = Vec<RaisedAlert>), (status = 400, body = crate::error::Problem)))]
+    responses((status = 200, body = ListPage<RaisedAlert>), (status = 400, body = crate::error::Problem)))]
 async fn alerts(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
     AppQuery(q): AppQuery<AlertsQuery>,
-) -> ApiResult<Json<Vec<RaisedAlert>>> {
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad_field("limit", Reason::LimitRange { max: 1000, given: limit }));
-    }
-    Ok(Json(state.store.abroad_alerts(limit).await?.into_iter().map(RaisedAlert::from).collect()))
+) -> ApiResult<Json<ListPage<RaisedAlert>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
+    let rows = state.store.abroad_alerts_in_window(probe(window)).await?;
+    Ok(Json(ListPage::read(rows.into_iter().map(RaisedAlert::from).collect(), window)))
 }
 
 /// Routes.

@@ -75,9 +75,7 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         if !is_form {
             return Err(ApiError::BadRequest { reason: Reason::ExpectedForm, errors: Vec::new() }.into());
         }
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_FORM)
-            .await
-            .map_err(|_| ApiError::BadRequest { reason: Reason::TooLarge { max: MAX_FORM }, errors: Vec::new() })?;
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_FORM).await.map_err(|_| ApiError::TooLarge { max: MAX_FORM })?;
         let form = FormData::parse(&bytes);
         if let Some(invalid) = crate::guard::check_form(form.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
             return Err(ApiError::from(invalid).into());

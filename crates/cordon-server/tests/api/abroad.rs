@@ -19,7 +19,7 @@ async fn figures_abroad_say_what_they_are(app: &TestApp) {
     let (layout, rows) = abroad::read(FILE).unwrap();
     app.state.store.import_abroad(&rows, abroad::source(layout), app.clock_now()).await.unwrap();
 
-    assert_eq!(app.get("reporter_u1", "/abroad").await.1, serde_json::json!(["Mongolia"]));
+    assert_eq!(app.list("reporter_u1", "/abroad").await.1, serde_json::json!(["Mongolia"]));
     let (status, series) = app.get("worker_c1", "/abroad/Mongolia").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!((series["days"].as_array().unwrap().len(), series["source"].as_str()), (7, Some("JHU CSSE via Our World in Data")));

@@ -48,7 +48,7 @@ async fn something_to_reach_for_in_p1(app: &TestApp) -> InP1 {
     let case = intake["case"]["id"].as_str().unwrap().to_owned();
     let task = intake["task"]["id"].as_str().unwrap().to_owned();
     let report = intake["report"]["id"].as_str().unwrap().to_owned();
-    let (_, shifts) = app.get("p1_officer", "/shifts?node=C1").await;
+    let (_, shifts) = app.list("p1_officer", "/shifts?node=C1").await;
     let shift = shifts[0]["id"].as_str().unwrap().to_owned();
     InP1 { person, report, case, task, shift }
 }
@@ -133,12 +133,12 @@ async fn lists_show_only_the_users_subtree(app: &TestApp) {
     let p2 = app.resident("reporter_u3", "U3", "Bae Ha-rin").await;
     app.report("reporter_u3", "U3", p2, &["fever"], Some(38.1)).await;
     for (user, expected) in [("p1_officer", 1), ("p2_officer", 1), ("nation_officer", 2), ("reporter_u1", 1)] {
-        let (_, reports) = app.get(user, "/reports").await;
+        let (_, reports) = app.list(user, "/reports").await;
         assert_eq!(reports.as_array().unwrap().len(), expected, "{user} sees {expected} report(s)");
-        let (_, cases) = app.get(user, "/cases").await;
+        let (_, cases) = app.list(user, "/cases").await;
         assert_eq!(cases.as_array().unwrap().len(), expected, "{user} sees {expected} case(s)");
     }
-    let (_, events) = app.get("p2_officer", "/events").await;
+    let (_, events) = app.list("p2_officer", "/events").await;
     assert!(events.as_array().unwrap().iter().all(|e| e["path"].as_str().unwrap().starts_with("/KR/P2/")), "events are scoped too");
 }
 

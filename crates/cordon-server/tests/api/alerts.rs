@@ -120,11 +120,11 @@ async fn an_outbreak_in_one_district_alerts_it_and_its_ancestors_only(app: &Test
     assert_eq!(events_of(app, EventKind::AlertRaised).await, 8);
 
     // Each officer sees the alerts of their subtree.
-    let (_, all) = app.get("nation_officer", "/alerts").await;
+    let (_, all) = app.list("nation_officer", "/alerts").await;
     assert_eq!(codes(&all), ["C1", "D1", "KR", "P1"].map(String::from).into());
-    let (_, p1) = app.get("p1_officer", "/alerts").await;
+    let (_, p1) = app.list("p1_officer", "/alerts").await;
     assert_eq!(codes(&p1), ["C1", "D1", "P1"].map(String::from).into());
-    let (_, p2) = app.get("p2_officer", "/alerts").await;
+    let (_, p2) = app.list("p2_officer", "/alerts").await;
     assert_eq!(p2, json!([]));
 
     // The series the board draws: observed, expected, bound and alarm per day.
@@ -162,7 +162,7 @@ async fn an_outbreak_in_one_district_alerts_it_and_its_ancestors_only(app: &Test
     assert_eq!(reviews[1]["note"], "cluster at a school");
     assert_eq!(reviews[1]["officer_id"], json!(app.seed.user("p1_officer").id));
     assert_eq!(detail["series"].as_array().unwrap().len(), 28);
-    let (_, audit) = app.get("admin", &format!("/audit?entity=alert&entity_id={id}")).await;
+    let (_, audit) = app.list("admin", &format!("/audit?entity=alert&entity_id={id}")).await;
     let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["alert.verify", "alert.review", "alert.raise"]);
     assert_eq!(events_of(app, EventKind::AlertReviewed).await, 2);

@@ -135,7 +135,7 @@ async fn a_shift_needs_an_area_in_reach_and_a_worker_who_covers_it(app: &TestApp
         matches!(refused, Err(StoreError::NodeRefused(NodeRefused::Invalid(ref i))) if i.errors[0].field == "node_code"),
         "{refused:?}"
     );
-    let (_, shifts) = app.get("p1_officer", "/shifts?node=C1").await;
+    let (_, shifts) = app.list("p1_officer", "/shifts?node=C1").await;
     let existing: Uuid = shifts[0]["id"].as_str().unwrap().parse().unwrap();
     let refused = store.remove_shift(app.seed.user("p2_officer"), existing, app.clock_now()).await;
     assert!(matches!(refused, Err(StoreError::Denied(_))), "{refused:?}");

@@ -106,11 +106,11 @@ async fn the_api_issues_delivers_and_counts_directives(app: &TestApp) {
     let (status, issued) = app.post("p1_officer", "/directives", body("P1", today)).await;
     assert_eq!(status, StatusCode::CREATED, "{issued}");
     let id = issued["directive"]["id"].as_str().unwrap().to_owned();
-    let (_, mine) = app.get("reporter_u1", "/directives/addressed").await;
+    let (_, mine) = app.list("reporter_u1", "/directives/addressed").await;
     assert_eq!((mine[0]["directive"]["id"].as_str(), mine[0]["acknowledged"].as_bool()), (Some(id.as_str()), Some(false)), "{mine}");
-    let (_, events) = app.get("reporter_u1", "/events").await;
+    let (_, events) = app.list("reporter_u1", "/events").await;
     assert!(events.as_array().unwrap().iter().any(|e| e["kind"] == "directive_issued"), "the unit head received it live: {events}");
-    let (_, theirs) = app.get("reporter_u3", "/directives/addressed").await;
+    let (_, theirs) = app.list("reporter_u3", "/directives/addressed").await;
     assert_eq!(theirs, serde_json::json!([]), "not addressed to P2");
     assert_eq!(app.get("reporter_u3", &format!("/directives/{id}")).await.0, StatusCode::NOT_FOUND);
 
@@ -194,7 +194,7 @@ async fn gatherings_are_checked_against_the_limit_in_force(app: &TestApp) {
     assert_eq!(eight["gathering"]["verdict"]["verdict"], "allowed", "{eight}");
     let (_, elsewhere) = app.post("reporter_u3", "/gatherings", gathering(12, "U3")).await;
     assert_eq!(elsewhere["gathering"]["verdict"], serde_json::json!({"verdict": "allowed", "limit": null}), "no limit in P2: {elsewhere}");
-    let (_, listed) = app.get("p1_officer", "/gatherings").await;
+    let (_, listed) = app.list("p1_officer", "/gatherings").await;
     assert_eq!(listed.as_array().unwrap().len(), 2, "both kept, refused or not: {listed}");
 
     let audit = app.count(Table::Audit).await;
@@ -226,13 +226,13 @@ async fn alert_levels_are_recommended_set_and_kept_with_their_reasons(app: &Test
         (Some(2), Some(1)),
         "the decision and the recommendation are both kept"
     );
-    let (_, levels) = app.get("nation_officer", "/alert-levels").await;
+    let (_, levels) = app.list("nation_officer", "/alert-levels").await;
     assert_eq!(levels.as_array().unwrap().len(), 1, "{levels}");
     let (_, again) = app.get("p1_officer", "/alert-levels/P1/recommendation").await;
     assert_eq!(again["signals"]["current"], 2, "{again}");
-    let (_, events) = app.get("reporter_u1", "/events").await;
+    let (_, events) = app.list("reporter_u1", "/events").await;
     assert!(events.as_array().unwrap().iter().any(|e| e["kind"] == "alert_level_set"), "units below hear of it: {events}");
-    let (_, history) = app.get("p1_officer", "/alert-levels/P1/history").await;
+    let (_, history) = app.list("p1_officer", "/alert-levels/P1/history").await;
     assert_eq!(history[0]["note"], "wedding cluster");
     for (user, body, status, field) in [
         ("p1_officer", serde_json::json!({"node_code": "P1", "level": 4}), StatusCode::UNPROCESSABLE_ENTITY, "level"),
@@ -256,7 +256,7 @@ async fn rumours_are_counted_by_week_and_category_and_answered(app: &TestApp) {
     app.post("reporter_u1", "/rumours", rumour("It is just a cold", "harmless", 3, "U1")).await;
     app.post("worker_c1", "/rumours", rumour("Vinegar cures it", "false_remedy", 2, "U2")).await;
     app.post("reporter_u3", "/rumours", rumour("It is just a cold", "harmless", 9, "U3")).await;
-    let (_, week) = app.get("p1_officer", "/rumours").await;
+    let (_, week) = app.list("p1_officer", "/rumours").await;
     let texts: Vec<&str> = week.as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap()).collect();
     assert_eq!(texts, ["We eat garlic, so we don't get infected", "It is just a cold", "Vinegar cures it"], "P1's, most people first");
     let (_, counts) = app.get("p1_officer", "/rumours/counts").await;
@@ -327,7 +327,7 @@ async fn units_that_do_not_acknowledge_by_the_deadline_escalate_once(app: &TestA
     assert_eq!(late.unacknowledged[0].directive_id.map(|d| d.to_string()), Some(id));
     let again = app.advance_and_run_jobs(jiff::SignedDuration::from_hours(2)).await;
     assert!(again.unacknowledged.is_empty(), "once per unit and directive");
-    let (_, escalations) = app.get("p1_officer", "/escalations").await;
+    let (_, escalations) = app.list("p1_officer", "/escalations").await;
     assert!(escalations.as_array().unwrap().iter().any(|e| e["kind"] == "directive_unacknowledged"), "{escalations}");
 }
 

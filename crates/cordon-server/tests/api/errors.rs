@@ -123,7 +123,7 @@ async fn bad_requests_elsewhere_are_problems_too(app: &TestApp) {
         assert_eq!(status, expected, "{path} {body} → {problem}");
         assert_eq!(problem["errors"][0]["field"], field, "{path} {body} → {problem}");
     }
-    let (status, problem) = app.get("p1_officer", "/cases?status=cured").await;
+    let (status, problem) = app.list("p1_officer", "/cases?status=cured").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "status");
     let (status, problem) = app.call("admin", reqwest::Method::PUT, "/settings", Some(json!({"time_zone": "Nowhere/City"}))).await;
@@ -131,8 +131,16 @@ async fn bad_requests_elsewhere_are_problems_too(app: &TestApp) {
     assert_eq!(problem["errors"][0]["field"], "time_zone");
     let (status, _) = app.get("p1_officer", &format!("/cases/{}", Uuid::new_v4())).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = app.get("p1_officer", "/cases/not-a-uuid").await;
-    assert!(status.is_client_error());
+    for path in ["/cases/not-a-uuid", "/cases/not-a-uuid/contacts", "/tasks/12345"] {
+        let r = app.http.get(app.url(path)).bearer_auth(&app.seed.tokens["p1_officer"]).send().await.unwrap();
+        let (status, kind) = (r.status(), r.headers()["content-type"].to_str().unwrap().to_owned());
+        let problem: Value = r.json().await.unwrap();
+        assert_eq!((status, kind.as_str()), (StatusCode::BAD_REQUEST, "application/problem+json"), "{path}");
+        assert_eq!((problem["errors"][0]["field"].as_str(), problem["code"].as_str()), (Some("id"), Some("not_uuid")), "{path}: {problem}");
+    }
+    let huge = json!({"note": "x".repeat(cordon_server::extract::MAX_BODY)});
+    let (status, problem) = app.post("p1_officer", "/reports", huge).await;
+    assert_eq!((status, problem["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large")), "{problem}");
     assert_eq!(app.count(Table::Audit).await, audit_before, "nothing changed");
 }
 

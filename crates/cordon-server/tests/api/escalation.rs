@@ -31,7 +31,7 @@ async fn an_unacknowledged_task_escalates_up_the_tree(app: &TestApp) {
     let (_, task) = app.get("p1_officer", &format!("/tasks/{task_id}")).await;
     assert_eq!(task["status"], "escalated");
     assert_eq!(task["assignee_id"], json!(app.seed.user("worker_p1").id), "the province's on-call worker takes over");
-    let (_, escalations) = app.get("p1_officer", "/escalations").await;
+    let (_, escalations) = app.list("p1_officer", "/escalations").await;
     assert_eq!(escalations[0]["kind"], "task_overdue");
     assert_eq!(escalations[0]["task_id"], json!(task_id));
     let (status, _) = app.post("worker_c1", &format!("/tasks/{task_id}/acknowledge"), json!({})).await;
@@ -42,7 +42,7 @@ async fn an_unacknowledged_task_escalates_up_the_tree(app: &TestApp) {
     let (_, task) = app.get("nation_officer", &format!("/tasks/{task_id}")).await;
     assert_eq!(task["status"], "overdue");
     assert_eq!(task["escalations"], 2);
-    let (_, escalations) = app.get("nation_officer", "/escalations").await;
+    let (_, escalations) = app.list("nation_officer", "/escalations").await;
     assert_eq!(escalations.as_array().unwrap().len(), 2);
     assert!(app.advance_and_run_jobs(600 * MINUTE).await.tasks.is_empty(), "an overdue task at the top is not escalated again");
 
@@ -56,9 +56,9 @@ async fn a_report_with_nobody_on_call_is_escalated_at_once(app: &TestApp) {
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(intake["task"]["status"], "escalated");
     assert!(intake["task"]["assignee_id"].is_null());
-    let (_, escalations) = app.get("p2_officer", "/escalations").await;
+    let (_, escalations) = app.list("p2_officer", "/escalations").await;
     assert_eq!(escalations[0]["kind"], "nobody_on_call");
-    let (_, none) = app.get("p1_officer", "/escalations").await;
+    let (_, none) = app.list("p1_officer", "/escalations").await;
     assert!(none.as_array().unwrap().is_empty(), "another province's escalation stays there");
 }
 
@@ -90,7 +90,7 @@ async fn a_silent_unit_is_escalated_and_a_zero_report_counts_as_reported(app: &T
     assert_eq!(silent.len(), 2, "U2 and U3 are silent: {silent:?}");
     assert!(silent.contains(&"U2".to_owned()) && silent.contains(&"U3".to_owned()));
     assert!(app.advance_and_run_jobs(MINUTE).await.silent_units.is_empty(), "once a day per unit");
-    let (_, escalations) = app.get("p1_officer", "/escalations").await;
+    let (_, escalations) = app.list("p1_officer", "/escalations").await;
     assert_eq!(escalations.as_array().unwrap().len(), 1, "P1 sees U2 only");
     assert_eq!(escalations[0]["kind"], "unit_silent");
 }

@@ -204,6 +204,18 @@ impl TestApp {
         self.call(user, Method::GET, path, None).await
     }
 
+    /// GETs a list: on 200 checks the page's shape (`items`, `next_cursor`)
+    /// and answers its items; any other answer as it came.
+    pub async fn list(&self, user: &str, path: &str) -> (StatusCode, Value) {
+        let (status, body) = self.get(user, path).await;
+        if status != StatusCode::OK {
+            return (status, body);
+        }
+        let page = body.as_object().unwrap_or_else(|| panic!("{path}: a list answers a page object, not {body}"));
+        assert!(page.contains_key("next_cursor") && page.len() == 2, "{path}: a page holds items and next_cursor: {body}");
+        (status, page["items"].clone())
+    }
+
     pub async fn post(&self, user: &str, path: &str, body: Value) -> (StatusCode, Value) {
         self.call(user, Method::POST, path, Some(body)).await
     }

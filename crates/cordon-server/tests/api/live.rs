@@ -51,7 +51,7 @@ async fn the_command_sees_reports_and_tasks_live(app: &TestApp) {
 async fn a_reconnecting_client_catches_up_from_its_last_event(app: &TestApp) {
     let person = app.resident("reporter_u1", "U1", "Go Eun-ji").await;
     app.report("reporter_u1", "U1", person, &["fever"], Some(38.3)).await;
-    let (_, log) = app.get("p1_officer", "/events").await;
+    let (_, log) = app.list("p1_officer", "/events").await;
     let first = log[0]["seq"].as_i64().unwrap();
     let stream = app
         .http

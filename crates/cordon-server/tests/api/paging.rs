@@ -16,6 +16,7 @@ on_both_backends!(
     the_order_list_is_read_page_by_page_through_its_cursor,
     handovers_and_arrivals_are_paged_the_same_way,
     a_bad_limit_or_cursor_is_refused_naming_the_parameter,
+    a_list_without_a_keyset_is_read_page_by_page_by_position,
 );
 
 /// A GET as `token`'s user at an address under the server, with the headers.
@@ -42,8 +43,9 @@ async fn every_page(app: &TestApp, token: &str, path: &str, total: usize) -> Vec
         let (status, headers, body) = fetch(app, token, &address).await;
         assert_eq!(status, StatusCode::OK, "{address}: {body}");
         assert_eq!(header(&headers, "x-total-count"), Some(total.to_string().as_str()), "{address}");
-        pages.push(body.as_array().unwrap().clone());
+        pages.push(body["items"].as_array().unwrap().clone());
         cursor = header(&headers, "x-next-cursor").map(str::to_owned);
+        assert_eq!(body["next_cursor"].as_str(), cursor.as_deref(), "{address}: the body's next_cursor is the header's");
         let link = header(&headers, "link").unwrap_or("");
         assert_eq!(cursor.is_some(), link.contains(r#"rel="next""#), "Link and X-Next-Cursor agree: {link}");
         if cursor.is_none() {
@@ -84,14 +86,14 @@ async fn the_order_list_is_read_page_by_page_through_its_cursor(app: &TestApp) {
     let next = link.split('<').nth(1).and_then(|l| l.split('>').next()).unwrap();
     assert!(next.starts_with("/api/v1/orders?") && next.contains("under=P1") && next.contains("status=active") && next.contains("limit=8"));
     let (_, headers, second) = fetch(app, token, next).await;
-    assert_eq!(second, Value::Array(pages[1].clone()));
+    assert_eq!(second["items"], Value::Array(pages[1].clone()));
     assert!(header(&headers, "link").unwrap().contains(r#"rel="prev""#));
-    assert_eq!(first, Value::Array(pages[0].clone()));
+    assert_eq!(first["items"], Value::Array(pages[0].clone()));
 
     let released = every_page(app, token, "/api/v1/orders?under=P1&status=released&limit=2", 3).await;
     assert_eq!(released.iter().map(Vec::len).collect::<Vec<_>>(), [2, 1]);
     // All of P1's orders (the visitors in U3 are P2's): in force and released.
-    let everything = every_page(app, token, "/api/v1/orders?limit=1000", 30).await;
+    let everything = every_page(app, token, "/api/v1/orders?limit=500", 30).await;
     let ends: Vec<&str> = everything.iter().flatten().map(|o| o["ends_on"].as_str().unwrap()).collect();
     assert!(ends.windows(2).all(|w| w[0] >= w[1]), "a list with ended orders comes latest end first: {ends:?}");
 }
@@ -128,11 +130,33 @@ async fn handovers_and_arrivals_are_paged_the_same_way(app: &TestApp) {
     assert_eq!(names, ["K0000004", "K0000003", "K0000002", "K0000001", "K0000000"], "newest first, each once");
 }
 
+/// Every list of the API (the nation officer may read each).
+const LISTS: [&str; 18] = [
+    "orders",
+    "arrivals",
+    "handovers",
+    "cases",
+    "reports",
+    "persons",
+    "tasks",
+    "alerts",
+    "escalations",
+    "events",
+    "directives",
+    "gatherings",
+    "lectures",
+    "rumours",
+    "alert-levels",
+    "nodes",
+    "facilities",
+    "users",
+];
+
 async fn a_bad_limit_or_cursor_is_refused_naming_the_parameter(app: &TestApp) {
     let token = &app.seed.tokens["nation_officer"];
-    for list in ["orders", "arrivals", "handovers"] {
+    for list in LISTS {
         for (query, field) in
-            [("limit=0", "limit"), ("limit=1001", "limit"), ("limit=-5", "limit"), ("limit=ten", "limit"), ("cursor=a.b.c", "cursor")]
+            [("limit=0", "limit"), ("limit=501", "limit"), ("limit=-1", "limit"), ("limit=ten", "limit"), ("cursor=a.b.c", "cursor")]
         {
             let path = format!("/api/v1/{list}?{query}");
             let r = app.http.get(format!("http://{}{path}", app.addr)).bearer_auth(token).send().await.unwrap();
@@ -141,10 +165,36 @@ async fn a_bad_limit_or_cursor_is_refused_naming_the_parameter(app: &TestApp) {
             let problem: Value = r.json().await.unwrap();
             assert_eq!(problem["errors"][0]["field"], field, "{path}: {problem}");
         }
-        let (status, _, _) = fetch(app, token, &format!("/api/v1/{list}?limit=1000")).await;
-        assert_eq!(status, StatusCode::OK, "the largest page is allowed");
+        let (status, _, page) = fetch(app, token, &format!("/api/v1/{list}?limit=500")).await;
+        assert_eq!(status, StatusCode::OK, "{list}: the largest page is allowed: {page}");
+        assert!(page["items"].is_array() && page.as_object().unwrap().contains_key("next_cursor"), "{list}: one shape: {page}");
     }
     // A cursor of another list's kind (a day where a time is kept) is refused too.
     let (status, _, problem) = fetch(app, token, &format!("/api/v1/handovers?cursor=a.2026-12-07.{}", Uuid::nil().simple())).await;
     assert_eq!((status, problem["errors"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("cursor")));
+}
+
+/// The node list (read whole, cut by position) gives every node once over
+/// its pages, in the order of the list read in one page.
+async fn a_list_without_a_keyset_is_read_page_by_page_by_position(app: &TestApp) {
+    let token = &app.seed.tokens["nation_officer"];
+    let (status, _, whole) = fetch(app, token, "/api/v1/nodes?limit=500").await;
+    assert_eq!((status, &whole["next_cursor"]), (StatusCode::OK, &Value::Null), "{whole}");
+    let whole = whole["items"].as_array().unwrap().clone();
+    assert!(whole.len() > 4, "the seeded tree has more nodes than a page of 2");
+    let (mut seen, mut cursor) = (Vec::new(), None::<String>);
+    loop {
+        let address = cursor.as_ref().map_or_else(|| "/api/v1/nodes?limit=2".to_owned(), |c| format!("/api/v1/nodes?limit=2&cursor={c}"));
+        let (status, _, page) = fetch(app, token, &address).await;
+        assert_eq!(status, StatusCode::OK, "{address}: {page}");
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 2, "{address}");
+        seen.extend(items.iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+        assert!(seen.len() <= whole.len(), "no page repeats a node");
+    }
+    assert_eq!(seen, whole);
 }

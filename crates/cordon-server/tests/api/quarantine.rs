@@ -93,11 +93,11 @@ async fn three_contacts_are_quarantined(app: &TestApp, case: &str, household: Uu
 
 /// P2 takes the guest on; P1 then neither holds the handover nor sees the order.
 async fn the_contact_in_p2_is_handed_over_and_taken_on(app: &TestApp, guest: &Value) {
-    let (_, handovers) = app.get("p2_officer", "/handovers").await;
+    let (_, handovers) = app.list("p2_officer", "/handovers").await;
     assert_eq!(handovers.as_array().unwrap().len(), 1, "it appears in P2's queue");
     let (status, _) = app.post("p2_officer", &format!("/handovers/{}/accept", id(&guest["handover"])), json!({})).await;
     assert_eq!(status, StatusCode::OK);
-    let (_, none) = app.get("p1_officer", "/handovers").await;
+    let (_, none) = app.list("p1_officer", "/handovers").await;
     assert!(none.as_array().unwrap().is_empty());
     let (status, _) = app.get("worker_c1", &format!("/orders/{}", id(&guest["order"]))).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "P1 does not see P2's order");
@@ -208,7 +208,7 @@ async fn a_febrile_arrival_is_reported_and_quarantined_in_a_facility(app: &TestA
     assert_eq!(registered["intake"]["task"]["kind"], "investigation");
     assert_eq!(registered["order"]["place"], "facility", "all arrivals are quarantined in a facility by default");
     assert_eq!(registered["order"]["reason"], "arrival");
-    let facilities: Vec<Value> = app.get("admin", "/facilities").await.1.as_array().unwrap().clone();
+    let facilities: Vec<Value> = app.list("admin", "/facilities").await.1.as_array().unwrap().clone();
     let qc = facilities.iter().find(|f| f["code"] == "QC-P1").unwrap();
     assert_eq!(registered["order"]["facility_id"], qc["id"], "the quarantine centre nearest above the point of entry");
     let (again, repeat) = post(body).await;
@@ -245,7 +245,7 @@ async fn a_febrile_arrival_is_reported_and_quarantined_in_a_facility(app: &TestA
     assert_eq!(problem["errors"][0]["field"], "point_of_entry_code");
     assert_eq!(problem["code"], "entry_closed", "{problem}");
     assert_eq!(problem["params"]["directive_id"], issued["directive"]["id"], "the refusal cites the border directive");
-    let (_, arrivals) = app.get("p1_officer", "/arrivals").await;
+    let (_, arrivals) = app.list("p1_officer", "/arrivals").await;
     assert_eq!(arrivals.as_array().unwrap().len(), 3);
 }
 
@@ -295,7 +295,7 @@ async fn bad_quarantine_input_is_refused_with_the_field(app: &TestApp) {
         .post("p1_officer", &format!("/orders/{order}/extend"), json!({"ends_on": "2026-12-10", "reason": "household exposure continues"}))
         .await;
     assert_eq!((status, extended["status"].clone()), (StatusCode::OK, json!("extended")));
-    let (_, audit) = app.get("admin", &format!("/audit?entity=order&entity_id={order}")).await;
+    let (_, audit) = app.list("admin", &format!("/audit?entity=order&entity_id={order}")).await;
     assert_eq!(audit[0]["action"], "order.extend", "the extension is audited");
     assert_eq!(audit[0]["actor_id"], json!(app.seed.user("p1_officer").id));
 }
@@ -345,7 +345,7 @@ async fn a_missed_visit_escalates_and_a_release_reaches_the_webhook(app: &TestAp
     app.clock.advance(SignedDuration::from_hours(11));
     let pass = cordon_server::jobs::run_due(&state).await.unwrap();
     assert!(pass.tasks.iter().any(|t| t.id == visit.id), "the missed visit is escalated like an investigation");
-    let (_, escalations) = app.get("p1_officer", "/escalations").await;
+    let (_, escalations) = app.list("p1_officer", "/escalations").await;
     assert!(
         escalations.as_array().unwrap().iter().any(|e| e["kind"] == "task_overdue" && e["task_id"] == json!(visit.id)),
         "{escalations}"

@@ -73,7 +73,7 @@ async fn the_reports_read_together_stand_where_each_read_alone_stands(app: &Test
     let quiet = app.resident("reporter_u1", "U1", "Kang Min-jae").await;
     app.report("reporter_u1", "U1", quiet, &["rash"], None).await;
     // One investigation acknowledged, one case discarded: every status appears.
-    let (_, tasks) = app.get("worker_c1", "/tasks").await;
+    let (_, tasks) = app.list("worker_c1", "/tasks").await;
     let tasks = tasks.as_array().expect("a list of tasks").clone();
     let (status, body) = app.post("worker_c1", &format!("/tasks/{}/acknowledge", tasks[0]["id"].as_str().unwrap()), json!({})).await;
     assert_eq!(status, StatusCode::OK, "{body}");

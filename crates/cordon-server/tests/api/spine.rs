@@ -34,7 +34,7 @@ async fn a_fever_report_opens_a_case_and_sends_the_on_call_worker(app: &TestApp)
     assert_eq!(task["status"], "assigned");
     assert_eq!(task["deadline"], "2026-11-23T11:00:00Z", "two hours from now by default");
 
-    let (_, mine) = app.get("worker_c1", "/tasks?mine=true&open=true").await;
+    let (_, mine) = app.list("worker_c1", "/tasks?mine=true&open=true").await;
     assert_eq!(mine.as_array().unwrap().len(), 1);
     let task_id = task["id"].as_str().unwrap();
 
@@ -55,7 +55,7 @@ async fn a_fever_report_opens_a_case_and_sends_the_on_call_worker(app: &TestApp)
     let (status, done) = app.post("worker_c1", &format!("/tasks/{task_id}/complete"), json!({"note": "isolated at home"})).await;
     assert_eq!(status, StatusCode::OK, "{done}");
     assert_eq!(done["status"], "done");
-    let (_, cases) = app.get("p1_officer", "/cases?status=confirmed").await;
+    let (_, cases) = app.list("p1_officer", "/cases?status=confirmed").await;
     assert_eq!(cases.as_array().unwrap().len(), 1, "the command sees the confirmed case");
 }
 
@@ -112,13 +112,13 @@ async fn every_change_is_audited(app: &TestApp) {
     let person = app.resident("reporter_u1", "U1", "Kang Do-yun").await;
     let (_, intake) = app.report("reporter_u1", "U1", person, &["fever"], Some(39.1)).await;
     let case_id = intake["case"]["id"].as_str().unwrap();
-    let (status, log) = app.get("admin", &format!("/audit?entity=case&entity_id={case_id}")).await;
+    let (status, log) = app.list("admin", &format!("/audit?entity=case&entity_id={case_id}")).await;
     assert_eq!(status, StatusCode::OK);
     let record = &log[0];
     assert_eq!(record["action"], "case.open");
     assert_eq!(record["actor_id"], json!(app.seed.user("reporter_u1").id));
     assert!(record["before"].is_null() && record["after"]["status"] == "suspected");
-    let (status, _) = app.get("p1_officer", "/audit").await;
+    let (status, _) = app.list("p1_officer", "/audit").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "only administrators read the audit log");
 }
 
@@ -138,6 +138,31 @@ async fn the_openapi_document_describes_the_api(app: &TestApp) {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
+    // Every refusal is a problem document; every `limit` states its range.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, answer) in op["responses"].as_object().unwrap() {
+                if status.starts_with('4') {
+                    assert!(answer["content"]["application/problem+json"]["schema"].is_object(), "{method} {path} {status}: {answer}");
+                }
+            }
+            for parameter in op["parameters"].as_array().into_iter().flatten().filter(|p| p["name"] == "limit") {
+                assert_eq!(parameter["schema"]["minimum"], 1, "{method} {path}: {parameter}");
+                assert!(parameter["schema"]["maximum"].as_i64().is_some_and(|max| max <= 500), "{method} {path}: {parameter}");
+            }
+        }
+    }
+    let one_case = &doc["paths"]["/cases/{id}"]["get"]["responses"];
+    for status in ["200", "400", "401", "403", "404"] {
+        assert!(one_case[status].is_object(), "GET /cases/{{id}} lists {status}: {one_case}");
+    }
+    let report = &doc["paths"]["/reports"]["post"]["responses"];
+    for status in ["400", "401", "403", "409", "413", "415", "422"] {
+        assert!(report[status].is_object(), "POST /reports lists {status}: {report}");
+    }
+    let cases = &doc["paths"]["/cases"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    let page = cases["$ref"].as_str().map_or(cases, |r| &doc["components"]["schemas"][r.rsplit('/').next().unwrap()]);
+    assert!(page["properties"]["items"].is_object() && page["properties"]["next_cursor"].is_object(), "a list is a page: {cases}");
 }
 
 async fn administrators_edit_case_definitions_that_the_core_applies(app: &TestApp) {

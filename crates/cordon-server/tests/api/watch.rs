@@ -77,7 +77,7 @@ async fn the_watch_list_is_kept_by_administrators_and_read_by_all(app: &TestApp)
     assert_eq!((status, fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec![("population".into(), "population_unknown".into())]));
     let (status, problem) = put(app, "admin", "Japan", json!({"population": 5, "thresholds": {"per_100k": 20.0}})).await;
     assert_eq!((status, fields(&problem)[0].0.as_str()), (StatusCode::BAD_REQUEST, "thresholds.per_100k"), "{problem}");
-    assert!(app.get("admin", "/abroad/watch").await.1.as_array().unwrap().is_empty(), "nothing refused was stored");
+    assert!(app.list("admin", "/abroad/watch").await.1.as_array().unwrap().is_empty(), "nothing refused was stored");
 
     // Japan's 7-day incidence first reached 20 per 100,000 in the winter of 2020-21.
     let (status, set) = put(app, "admin", "Japan", japan.clone()).await;
@@ -90,7 +90,7 @@ async fn the_watch_list_is_kept_by_administrators_and_read_by_all(app: &TestApp)
     let (_, again) = put(app, "admin", "Japan", japan.clone()).await;
     assert_eq!(again["raised"], json!([]), "setting the same entry again raises nothing");
 
-    let (status, list) = app.get("reporter_u1", "/abroad/watch").await;
+    let (status, list) = app.list("reporter_u1", "/abroad/watch").await;
     assert_eq!(status, StatusCode::OK);
     let entry = &list[0];
     assert_eq!(
@@ -106,10 +106,10 @@ async fn the_watch_list_is_kept_by_administrators_and_read_by_all(app: &TestApp)
     assert!((24.0..25.0).contains(&incidence["value"].as_f64().unwrap()), "the entry's population counts where the file has none");
     assert_eq!(entry["crossed"], json!(["per_100k_7d"]));
 
-    let (status, alerts) = app.get("p2_officer", "/abroad/alerts").await;
+    let (status, alerts) = app.list("p2_officer", "/abroad/alerts").await;
     assert_eq!((status, alerts.as_array().unwrap().len()), (StatusCode::OK, 1));
     assert!(alerts[0]["figure"]["label"].is_string());
-    assert_eq!(app.get("p2_officer", "/abroad/alerts?limit=0").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(app.list("p2_officer", "/abroad/alerts?limit=0").await.0, StatusCode::BAD_REQUEST);
 
     // Every change is audited and announced to the whole country.
     let seen = app.state.store.events_since(&app.node("U3").await.path, 0, 1000).await.unwrap();
@@ -122,9 +122,9 @@ async fn the_watch_list_is_kept_by_administrators_and_read_by_all(app: &TestApp)
     assert_eq!((status, &problem["code"]), (StatusCode::NOT_FOUND, &json!("not_found")));
     let (status, removed) = app.call("admin", Method::DELETE, "/abroad/watch/Japan", None).await;
     assert_eq!((status, removed["location"].as_str()), (StatusCode::OK, Some("Japan")));
-    assert_eq!(app.get("admin", "/abroad/watch").await.1, json!([]));
-    assert_eq!(app.get("admin", "/abroad/alerts").await.1.as_array().unwrap().len(), 1, "the alerts stay");
-    let audit = app.get("admin", "/audit?entity=watch").await;
+    assert_eq!(app.list("admin", "/abroad/watch").await.1, json!([]));
+    assert_eq!(app.list("admin", "/abroad/alerts").await.1.as_array().unwrap().len(), 1, "the alerts stay");
+    let audit = app.list("admin", "/audit?entity=watch").await;
     assert!(audit.1.to_string().contains("watch.remove"), "{}", audit.1);
 }
 
@@ -170,7 +170,7 @@ async fn an_import_raises_each_crossing_once_and_feeds_the_alert_level(app: &Tes
     let (_, again) = import_csv(app, "admin", &later).await;
     assert_eq!((&again["unchanged"], &again["alerts_raised"]), (&json!(30), &json!(0)), "importing again raises nothing");
 
-    let (_, alerts) = app.get("nation_officer", "/abroad/alerts").await;
+    let (_, alerts) = app.list("nation_officer", "/abroad/alerts").await;
     assert_eq!(alerts.as_array().unwrap().len(), 1, "{alerts}");
     assert_eq!((alerts[0]["location"].as_str(), alerts[0]["threshold"].as_f64()), (Some("Testland"), Some(50.0)));
     let why = neighbours_reason(app).await.expect("a neighbour above the level-2 threshold calls for a measure");
@@ -195,7 +195,7 @@ async fn a_bad_file_names_its_line_and_column_and_imports_nothing(app: &TestApp)
     assert_eq!((error["field"].as_str(), error["code"].as_str()), (Some("body"), Some("file_line")));
     assert_eq!(error["params"], json!({"line": 3, "column": 3, "name": "new_cases", "problem": "\"x\" is not a number"}));
     assert_eq!(error["reason"], "line 3, column 3 (new_cases): \"x\" is not a number");
-    assert_eq!(app.get("admin", "/abroad").await.1, json!([]), "nothing was imported");
+    assert_eq!(app.list("admin", "/abroad").await.1, json!([]), "nothing was imported");
 
     let (status, problem) = import_csv(app, "admin", "a,b\n1,2\n").await;
     assert_eq!((status, &problem["errors"][0]["params"]["line"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!(1)));
@@ -203,7 +203,7 @@ async fn a_bad_file_names_its_line_and_column_and_imports_nothing(app: &TestApp)
     assert_eq!(r.status(), StatusCode::BAD_REQUEST, "a JSON body is not a file");
     let huge = "x".repeat(16 * 1024 * 1024 + 1);
     let (status, problem) = import_csv(app, "admin", &huge).await;
-    assert_eq!((status, &problem["code"]), (StatusCode::BAD_REQUEST, &json!("too_large")), "{problem}");
+    assert_eq!((status, &problem["code"]), (StatusCode::PAYLOAD_TOO_LARGE, &json!("too_large")), "{problem}");
 }
 
 async fn the_openapi_document_describes_the_watch(app: &TestApp) {

@@ -117,7 +117,7 @@ pub(crate) async fn get_in_korean(b: &Browser, path: &str) -> (StatusCode, Strin
 async fn an_officer_finds_an_alert_reads_its_chart_and_reviews_it(app: &TestApp) {
     crate::alerts::baseline_and_outbreak(app).await;
     app.advance_and_run_jobs(jiff::SignedDuration::ZERO).await;
-    let (_, found) = app.get("p1_officer", "/alerts?under=D1&syndrome=fever").await;
+    let (_, found) = app.list("p1_officer", "/alerts?under=D1&syndrome=fever").await;
     let id = found[0]["id"].as_str().expect("the outbreak raised an alert for D1").to_owned();
 
     let b = Browser::signed_in(app, "p1_officer").await;
@@ -207,7 +207,7 @@ async fn the_officer_reviews_then_verifies_the_alert(app: &TestApp, b: &Browser,
     assert_eq!(detail["status"], "verified");
     assert_eq!(detail["reviews"][1]["note"], "cluster at a school");
     assert_eq!(detail["reviews"][1]["officer_id"], serde_json::json!(app.seed.user("p1_officer").id));
-    let (_, audit) = app.get("admin", &format!("/audit?entity=alert&entity_id={id}")).await;
+    let (_, audit) = app.list("admin", &format!("/audit?entity=alert&entity_id={id}")).await;
     let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["alert.verify", "alert.review", "alert.raise"]);
 }

@@ -114,7 +114,7 @@ async fn an_administrator_uploads_a_file_and_keeps_the_watch_list(app: &TestApp)
     let (_, _, html) = b.get("/admin/abroad?done=watched").await;
     let row = section(&html, "data-location=\"Japan\"");
     assert!(row.contains("126,476,458") && row.contains("at least 20 cases per 100,000 in 7 days"), "{row}");
-    assert_eq!(app.get("admin", "/abroad/alerts").await.1.as_array().unwrap().len(), 1, "saving the entry raised the crossing");
+    assert_eq!(app.list("admin", "/abroad/alerts").await.1.as_array().unwrap().len(), 1, "saving the entry raised the crossing");
 
     b.post("/lang", &[("lang", "ko"), ("next", "/admin/abroad")]).await;
     let (_, _, korean) = b.post_file("/admin/abroad/import", "file", "bad.csv", bad.as_bytes()).await;

@@ -106,7 +106,7 @@ async fn a_unit_head_registers_gatherings_and_a_refusal_cites_the_directive(app:
     let (_, _, list) = b.get("/gatherings").await;
     assert_eq!(list.matches("data-gathering=").count(), 2, "{list}");
     assert!(list.contains(">Refused<") && list.contains(">Allowed<"), "{list}");
-    let (_, listed) = app.get("p1_officer", "/gatherings").await;
+    let (_, listed) = app.list("p1_officer", "/gatherings").await;
     assert_eq!(listed.as_array().unwrap().len(), 2);
 }
 

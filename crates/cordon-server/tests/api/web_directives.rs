@@ -101,7 +101,7 @@ async fn an_officer_issues_a_directive_and_a_unit_head_acknowledges_it_from_the_
     assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/report"));
     assert!(!head.get("/report").await.2.contains(&format!(r#"data-directive="{id}""#)), "acknowledged: gone from the panel");
     for (user, hears) in [("p1_officer", true), ("nation_officer", true), ("p2_officer", false)] {
-        let (_, events) = app.get(user, "/events").await;
+        let (_, events) = app.list(user, "/events").await;
         let told = events.as_array().unwrap().iter().any(|e| e["kind"] == "directive_acknowledged");
         assert_eq!(told, hears, "the acknowledgement reaches the commands above the unit only: {user}");
     }

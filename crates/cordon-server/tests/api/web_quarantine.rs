@@ -59,7 +59,7 @@ async fn a_worker_records_the_investigation_contacts_and_a_follow_up_visit(app: 
 
     // The next morning the contact's follow-up visit is due.
     app.advance_and_run_jobs(jiff::SignedDuration::from_hours(16)).await;
-    let (_, tasks) = app.get("worker_c1", "/tasks?mine=true&open=true").await;
+    let (_, tasks) = app.list("worker_c1", "/tasks?mine=true&open=true").await;
     let visit =
         tasks.as_array().unwrap().iter().find(|t| t["kind"] == "follow_up").expect("a follow-up task")["id"].as_str().unwrap().to_owned();
     let b = Browser::signed_in(app, "worker_c1").await; // the 12-hour session ended overnight
@@ -166,7 +166,7 @@ async fn an_officer_takes_on_a_handover_from_the_queue(app: &TestApp) {
     assert_eq!(reporter.post(&accept, &[]).await.0, StatusCode::FORBIDDEN, "a reporter cannot take it on");
     let (status, headers, _) = b.post(&accept, &[]).await;
     assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/handovers?done=accepted"));
-    let (_, list) = app.get("p2_officer", "/handovers").await;
+    let (_, list) = app.list("p2_officer", "/handovers").await;
     assert_eq!(list[0]["accepted_by"], serde_json::json!(app.seed.user("p2_officer").id));
     let (_, _, page) = b.get("/handovers?done=accepted").await;
     assert!(page.contains("Handover taken on.") && !page.contains(&accept), "{page}");
@@ -217,7 +217,7 @@ async fn a_border_officer_records_an_arrival_and_sees_the_decision(app: &TestApp
     assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, format!("/arrivals?registered={id}").as_str()));
     let (status, _, _) = b.post("/arrivals", &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "the form sent twice is stored once");
-    let (_, arrivals) = app.get("p1_officer", "/arrivals").await;
+    let (_, arrivals) = app.list("p1_officer", "/arrivals").await;
     assert_eq!(arrivals.as_array().unwrap().len(), 1);
 
     let (_, _, page) = b.get(&format!("/arrivals?registered={id}")).await;
@@ -250,10 +250,10 @@ async fn an_administrator_changes_the_entry_rules(app: &TestApp) {
     let (status, _, page) = officer.post("/entry-rules/closures", &close("2026-12-10", "2026-12-01")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains(r#"id="to-error""#), "{page}");
-    assert!(app.get("p1_officer", "/directives").await.1.as_array().unwrap().is_empty(), "nothing issued");
+    assert!(app.list("p1_officer", "/directives").await.1.as_array().unwrap().is_empty(), "nothing issued");
     let (status, headers, _) = officer.post("/entry-rules/closures", &close("2026-12-01", "2026-12-10")).await;
     assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/entry-rules?done=closed"));
-    let (_, directives) = app.get("p1_officer", "/directives").await;
+    let (_, directives) = app.list("p1_officer", "/directives").await;
     assert_eq!(
         directives[0]["versions"][0]["terms"]["measure"],
         serde_json::json!({"kind": "border", "point_of_entry_code": "POE-1", "open": false})

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::db::subtree;
 use crate::error::Result;
 use crate::escalations::escalation_from;
+use crate::paging::Window;
 use crate::{Store, exec};
 
 /// An escalation and the case its task is about, if any.
@@ -27,6 +28,11 @@ impl Store {
     /// Escalations about places at or below `path`, newest first, each with
     /// its task's case.
     pub async fn escalation_lines_under(&self, path: &NodePath, limit: i64) -> Result<Vec<EscalationLine>> {
+        self.escalation_lines_in_window(path, Window::first(limit)).await
+    }
+
+    /// One window of [`Store::escalation_lines_under`].
+    pub async fn escalation_lines_in_window(&self, path: &NodePath, window: Window) -> Result<Vec<EscalationLine>> {
         let pattern = subtree(path);
         let rows: Vec<LineRow> = self
             .read(async |c| {
@@ -35,10 +41,11 @@ impl Store {
                     sqlx::query_as(
                         "SELECT e.id, e.kind, e.scope_path, e.subject_path, e.task_id, e.date, e.to_worker_id, e.raised_at, e.directive_id, t.case_id \
                          FROM escalations e LEFT JOIN tasks t ON t.id = e.task_id \
-                         WHERE e.subject_path LIKE $1 ESCAPE '\\' ORDER BY e.raised_at DESC, e.id LIMIT $2"
+                         WHERE e.subject_path LIKE $1 ESCAPE '\\' ORDER BY e.raised_at DESC, e.id LIMIT $2 OFFSET $3"
                     )
                     .bind(&pattern)
-                    .bind(limit.clamp(1, 1000)),
+                    .bind(window.bounded_limit())
+                    .bind(window.bounded_offset()),
                     fetch_all
                 )?)
             })

@@ -16,6 +16,7 @@ use super::{distinct, placeholders, rows_for};
 
 use crate::db::{parse_enum, subtree};
 use crate::error::Result;
+use crate::paging::Window;
 use crate::reports::{REPORT_COLUMNS, ReportRow, ReportWithStatus};
 use crate::{Store, exec};
 
@@ -72,17 +73,28 @@ impl Store {
     /// Reports from places at or below `path`, newest first, with their
     /// status: one query, whatever the number of reports.
     pub async fn reports_under(&self, path: &NodePath, limit: i64) -> Result<Vec<ReportWithStatus>> {
+        self.reports_in_window(path, Window::first(limit)).await
+    }
+
+    /// One window of [`Store::reports_under`].
+    pub async fn reports_in_window(&self, path: &NodePath, window: Window) -> Result<Vec<ReportWithStatus>> {
         let columns = REPORT_COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
         let sql = format!(
             "SELECT {columns}, c.status AS case_status, c.outcome AS case_outcome, \
              (SELECT t.status FROM tasks t WHERE t.case_id = r.case_id AND t.kind = 'investigation' \
               ORDER BY t.created_at LIMIT 1) AS investigation \
              FROM reports r LEFT JOIN cases c ON c.id = r.case_id \
-             WHERE r.unit_path LIKE $1 ESCAPE '\\' ORDER BY r.received_at DESC, r.id LIMIT $2"
+             WHERE r.unit_path LIKE $1 ESCAPE '\\' ORDER BY r.received_at DESC, r.id LIMIT $2 OFFSET $3"
         );
         let pattern = subtree(path);
         let rows: Vec<StandingRow> = self
-            .read(async |c| Ok(exec!(c, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(limit.clamp(1, 1000)), fetch_all)?))
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(&pattern).bind(window.bounded_limit()).bind(window.bounded_offset()),
+                    fetch_all
+                )?)
+            })
             .await?;
         rows.into_iter().map(StandingRow::into_report).collect()
     }
