@@ -100,6 +100,9 @@ impl Db {
         match self {
             Db::Sqlite { writer, readers } => {
                 readers.close().await;
+                // The writer closes last; having touched the log, it removes
+                // it (a reader, read-only, would leave `-wal` and `-shm` behind).
+                let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(writer).await;
                 writer.close().await;
             }
             Db::Postgres(pool) => pool.close().await,

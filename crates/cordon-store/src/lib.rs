@@ -13,6 +13,7 @@ pub mod alerts;
 pub mod arrivals;
 pub mod audit;
 pub mod audit_chain;
+pub mod backup;
 pub mod boundaries;
 pub mod bulk;
 pub mod cases;

@@ -19,6 +19,7 @@
 pub mod abroad;
 pub mod admin;
 pub mod admin_abroad;
+pub mod admin_audit;
 pub mod alert_levels;
 pub mod alerts;
 pub mod arrivals;
@@ -88,6 +89,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(sitrep::router())
         .merge(admin_abroad::router())
+        .merge(admin_audit::router())
         .merge(abroad::router())
         .layer(middleware::from_fn(guard))
         .merge(assets::router())
@@ -337,6 +339,7 @@ impl Chrome {
                 ("/admin/definitions", "nav_definitions"),
                 ("/admin/settings", "nav_settings"),
                 ("/admin/abroad", "abroad_nav"),
+                ("/admin/audit", "audit_nav"),
                 ("/entry-rules", "quarantine_nav_entry_rules"),
                 ("/board", "nav_board"),
             ],
