@@ -8,6 +8,7 @@ mod helpers;
 mod abroad;
 mod access;
 mod alerts;
+mod audit_chain;
 mod border;
 mod checks;
 mod decided_inside;
