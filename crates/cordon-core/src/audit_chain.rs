@@ -178,8 +178,8 @@ impl StoredRecord {
     /// document is not JSON (which only a change outside cordon makes).
     #[must_use]
     pub fn computed_hash(&self) -> Option<String> {
-        let before = parse_document(self.before.as_deref())?;
-        let after = parse_document(self.after.as_deref())?;
+        let before: Option<Value> = self.before.as_deref().map(serde_json::from_str).transpose().ok()?;
+        let after: Option<Value> = self.after.as_deref().map(serde_json::from_str).transpose().ok()?;
         let content = Content {
             seq: self.seq,
             at: self.at,
@@ -191,15 +191,6 @@ impl StoredRecord {
             after: after.as_ref(),
         };
         Some(record_hash(&content, self.prev_hash.as_deref().unwrap_or_default()))
-    }
-}
-
-/// `Some(None)` for no document, `Some(Some(value))` for JSON text, `None`
-/// for text that is not JSON.
-fn parse_document(text: Option<&str>) -> Option<Option<Value>> {
-    match text {
-        None => Some(None),
-        Some(text) => serde_json::from_str(text).ok().map(Some),
     }
 }
 
@@ -272,14 +263,20 @@ impl fmt::Display for Breach {
             Breach::LinkBroken { previous_seq } => {
                 write!(f, "link broken: its prev_hash is not the hash of record {previous_seq}, which was rewritten")
             }
-            Breach::RecordMissing { previous_seq: Some(p) } => write!(f, "record missing: records after {p} and before this one were removed"),
-            Breach::RecordMissing { previous_seq: None } => f.write_str("record missing: records before this one, at the start of the log, were removed"),
+            Breach::RecordMissing { previous_seq: Some(p) } => {
+                write!(f, "record missing: records after {p} and before this one were removed")
+            }
+            Breach::RecordMissing { previous_seq: None } => {
+                f.write_str("record missing: records before this one, at the start of the log, were removed")
+            }
             Breach::Inserted { next_seq } => write!(f, "record inserted: record {next_seq} links past it to the record before"),
             Breach::BeyondHead { head_seq } => write!(f, "record after the head: the chain's head ends at {head_seq}"),
             Breach::TailTruncated { last_seq: Some(l), head_seq } => {
                 write!(f, "tail truncated: the log ends at {l} but the chain's head says {head_seq}")
             }
-            Breach::TailTruncated { last_seq: None, head_seq } => write!(f, "tail truncated: the log is empty but the chain's head says {head_seq}"),
+            Breach::TailTruncated { last_seq: None, head_seq } => {
+                write!(f, "tail truncated: the log is empty but the chain's head says {head_seq}")
+            }
             Breach::HeadMismatch => f.write_str("head mismatch: the last record is not the one the chain's head names"),
         }
     }
@@ -367,22 +364,18 @@ impl ChainWalk {
             return false;
         }
         self.records += 1;
-        match self.breach(record) {
-            Some(fault) => {
-                self.fault = Some(fault);
-                false
-            }
-            None => {
-                let earlier_seq = self.previous.as_ref().map(|p| p.seq);
-                self.previous = Some(Link {
-                    seq: record.seq,
-                    hash: record.hash.clone().unwrap_or_default(),
-                    prev_hash: record.prev_hash.clone().unwrap_or_default(),
-                    earlier_seq,
-                });
-                true
-            }
+        if let Some(fault) = self.breach(record) {
+            self.fault = Some(fault);
+            return false;
         }
+        let earlier_seq = self.previous.as_ref().map(|p| p.seq);
+        self.previous = Some(Link {
+            seq: record.seq,
+            hash: record.hash.clone().unwrap_or_default(),
+            prev_hash: record.prev_hash.clone().unwrap_or_default(),
+            earlier_seq,
+        });
+        true
     }
 
     fn breach(&self, record: &StoredRecord) -> Option<Fault> {
@@ -417,7 +410,9 @@ impl ChainWalk {
         let fault = self.fault.clone().or_else(|| match &self.previous {
             None if head_seq == 0 && self.head.last_hash == GENESIS => None,
             None => Some(Fault::new(head_seq, Breach::TailTruncated { last_seq: None, head_seq })),
-            Some(last) if last.seq < head_seq => Some(Fault::new(last.seq + 1, Breach::TailTruncated { last_seq: Some(last.seq), head_seq })),
+            Some(last) if last.seq < head_seq => {
+                Some(Fault::new(last.seq + 1, Breach::TailTruncated { last_seq: Some(last.seq), head_seq }))
+            }
             Some(last) if last.hash != self.head.last_hash => Some(Fault::new(last.seq, Breach::HeadMismatch)),
             Some(_) => None,
         });

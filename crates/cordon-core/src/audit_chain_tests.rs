@@ -2,6 +2,8 @@
 //! computed outside Rust), and a walk that names each kind of tampering at
 //! the right record.
 
+use std::fmt::Write as _;
+
 use super::*;
 use proptest::prelude::*;
 use serde_json::json;
@@ -375,7 +377,7 @@ proptest! {
         let mut reversed_text = String::from("{ ");
         for (i, (k, v)) in keys.iter().rev().enumerate() {
             if i > 0 { reversed_text.push_str(" ,\n "); }
-            reversed_text.push_str(&format!("{} : {v}", serde_json::to_string(k).unwrap()));
+            let _ = write!(reversed_text, "{} : {v}", serde_json::to_string(k).unwrap());
         }
         reversed_text.push_str(" }");
         let reversed: Value = serde_json::from_str(&reversed_text).unwrap();

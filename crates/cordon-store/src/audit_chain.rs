@@ -42,8 +42,7 @@ pub(crate) struct PendingAudit {
     pub after: Option<Value>,
 }
 
-type RecordRow =
-    (i64, i64, Option<Uuid>, String, String, String, Option<String>, Option<String>, Option<String>, Option<String>);
+type RecordRow = (i64, i64, Option<Uuid>, String, String, String, Option<String>, Option<String>, Option<String>, Option<String>);
 
 const SELECT_RECORDS: &str = "SELECT seq, at, actor_id, action, entity, entity_id, CAST(before AS TEXT), CAST(after AS TEXT), prev_hash, hash \
      FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2";
@@ -151,7 +150,9 @@ pub(crate) async fn append(conn: &mut Conn<'_>, mut pending: Vec<PendingAudit>, 
     }
     exec!(
         conn,
-        sqlx::query("UPDATE audit_head SET last_seq = $1, last_hash = $2, sealed = TRUE WHERE id = 1").bind(head.last_seq).bind(&head.last_hash),
+        sqlx::query("UPDATE audit_head SET last_seq = $1, last_hash = $2, sealed = TRUE WHERE id = 1")
+            .bind(head.last_seq)
+            .bind(&head.last_hash),
         execute
     )?;
     Ok(())
@@ -172,7 +173,8 @@ fn sealing_record(at: i64, count: u64, up_to_seq: i64) -> PendingAudit {
 
 /// Walks the log inside one snapshot.
 async fn walk(conn: &mut Conn<'_>) -> Result<ChainReport> {
-    let head: Option<(i64, String)> = exec!(conn, sqlx::query_as("SELECT last_seq, last_hash FROM audit_head WHERE id = 1"), fetch_optional)?;
+    let head: Option<(i64, String)> =
+        exec!(conn, sqlx::query_as("SELECT last_seq, last_hash FROM audit_head WHERE id = 1"), fetch_optional)?;
     // A head row that is gone says the log is empty, so every record is beyond it.
     let head = head.map_or_else(Head::empty, |(last_seq, last_hash)| Head { last_seq, last_hash });
     let mut walk = ChainWalk::new(head);

@@ -70,8 +70,9 @@ impl Store {
         if tables < 4 {
             return Ok(None);
         }
-        let version: Option<i64> =
-            self.read(async |c| Ok(exec!(c, sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success"), fetch_one)?)).await?;
+        let version: Option<i64> = self
+            .read(async |c| Ok(exec!(c, sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success"), fetch_one)?))
+            .await?;
         Ok(version)
     }
 

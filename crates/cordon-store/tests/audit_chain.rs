@@ -85,8 +85,15 @@ async fn fill(store: &Store, n: i64) {
     for i in 1..=n {
         store
             .write(async |tx| {
-                tx.audit(at(i), Some(actor), "case.update", format!("case-{i}"), Some(&json!({"status": "suspected", "t": 38.2})), Some(&json!({"status": "confirmed", "n": i, "rate": 0.1 + 0.2})))
-                    .await
+                tx.audit(
+                    at(i),
+                    Some(actor),
+                    "case.update",
+                    format!("case-{i}"),
+                    Some(&json!({"status": "suspected", "t": 38.2})),
+                    Some(&json!({"status": "confirmed", "n": i, "rate": 0.1 + 0.2})),
+                )
+                .await
             })
             .await
             .unwrap();
@@ -151,7 +158,16 @@ async fn a_record_forged_with_a_correct_hash_after_the_last_is_beyond_the_head()
         let store = Store::open(&url).await.unwrap();
         fill(&store, 3).await;
         let head = store.verify_audit_chain().await.unwrap();
-        let content = Content { seq: 4, at: 0, actor_id: None, action: "user.create", entity: "user", entity_id: "mallory", before: None, after: None };
+        let content = Content {
+            seq: 4,
+            at: 0,
+            actor_id: None,
+            action: "user.create",
+            entity: "user",
+            entity_id: "mallory",
+            before: None,
+            after: None,
+        };
         let hash = record_hash(&content, &head.head_hash);
         let sql = "INSERT INTO audit (seq, at, action, entity, entity_id, prev_hash, hash) VALUES (4, 0, 'user.create', 'user', 'mallory', $1, $2)";
         match Raw::connect(&url).await {
@@ -187,7 +203,12 @@ async fn concurrent_writers_chain_in_commit_order_with_no_gap() {
                 let store = store.clone();
                 tokio::spawn(async move {
                     for i in 0..15 {
-                        store.write(async |tx| tx.audit(at(i), None, "case.update", format!("{w}-{i}"), None::<&()>, Some(&json!({"w": w, "i": i}))).await).await.unwrap();
+                        store
+                            .write(async |tx| {
+                                tx.audit(at(i), None, "case.update", format!("{w}-{i}"), None::<&()>, Some(&json!({"w": w, "i": i}))).await
+                            })
+                            .await
+                            .unwrap();
                     }
                 })
             })

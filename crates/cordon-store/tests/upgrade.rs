@@ -73,7 +73,15 @@ macro_rules! fill_first_schema {
 
 async fn upgrade(url: &str, old: &Old) {
     let store = Store::open(url).await.expect("the current store opens a first-schema database");
-    for (table, rows) in [(Table::Nodes, 5), (Table::Users, 1), (Table::Persons, 3), (Table::Cases, 1), (Table::Reports, 1), (Table::DailyReports, 1), (Table::Tasks, 1)] {
+    for (table, rows) in [
+        (Table::Nodes, 5),
+        (Table::Users, 1),
+        (Table::Persons, 3),
+        (Table::Cases, 1),
+        (Table::Reports, 1),
+        (Table::DailyReports, 1),
+        (Table::Tasks, 1),
+    ] {
         assert_eq!(store.count(table).await.unwrap(), rows, "{url}: {table:?}");
     }
     assert_eq!(store.count(Table::Audit).await.unwrap(), 6, "{url}: the 5 old records and the seal's");
@@ -90,7 +98,11 @@ async fn upgrade(url: &str, old: &Old) {
     let audit = store.audit_log(&AuditFilter::default(), 10).await.unwrap();
     assert_eq!(audit[0].action, "audit.seal");
     assert_eq!(audit[0].after, Some(json!({"sealed_records": 5, "up_to_seq": 5})));
-    assert_eq!(audit[5].after, Some(json!({"temperature_c": 38.8, "n": 0, "symptoms": ["fever"]})), "{url}: old records read back unchanged");
+    assert_eq!(
+        audit[5].after,
+        Some(json!({"temperature_c": 38.8, "n": 0, "symptoms": ["fever"]})),
+        "{url}: old records read back unchanged"
+    );
     let chain = store.verify_audit_chain().await.unwrap();
     assert!(chain.intact && chain.head_seq == 6, "{url}: {chain}");
     assert_eq!(store.schema_version().await.unwrap(), Some(latest_migration(store.backend())));

@@ -205,7 +205,11 @@ async fn audit_verify_exits_one_naming_the_record_an_sql_edit_broke_on_both_data
         tamper(&url, "DELETE FROM audit WHERE seq >= 5").await;
         let json = cordon(&["audit", "verify", "--json", "--database", &url]);
         let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-        assert_eq!((report["intact"].as_bool(), report["fault"]["seq"].as_i64()), (Some(false), Some(2)), "the first broken record: {report}");
+        assert_eq!(
+            (report["intact"].as_bool(), report["fault"]["seq"].as_i64()),
+            (Some(false), Some(2)),
+            "the first broken record: {report}"
+        );
     }
 }
 

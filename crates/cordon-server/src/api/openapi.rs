@@ -37,13 +37,16 @@ pub fn complete(doc: &mut OpenApi) {
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
-        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A device token from POST /tokens")).build()),
+        SecurityScheme::Http(
+            HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A device token from POST /tokens")).build(),
+        ),
     );
     components.add_security_scheme(
         "session",
         SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(SESSION_COOKIE, "The browser session from POST /session"))),
     );
-    doc.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new()), SecurityRequirement::new("session", Vec::<String>::new())]);
+    doc.security =
+        Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new()), SecurityRequirement::new("session", Vec::<String>::new())]);
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for item in doc.paths.paths.values() {
         for op in [&item.get, &item.post, &item.put, &item.delete, &item.patch].into_iter().flatten() {
@@ -53,7 +56,13 @@ pub fn complete(doc: &mut OpenApi) {
         }
     }
     for (path, item) in &mut doc.paths.paths {
-        let ops = [("get", &mut item.get), ("post", &mut item.post), ("put", &mut item.put), ("delete", &mut item.delete), ("patch", &mut item.patch)];
+        let ops = [
+            ("get", &mut item.get),
+            ("post", &mut item.post),
+            ("put", &mut item.put),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+        ];
         for (method, op) in ops {
             let Some(op) = op else { continue };
             // Handlers in different modules share names (`list`, `set`): an

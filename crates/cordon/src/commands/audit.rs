@@ -41,7 +41,11 @@ pub async fn run(cmd: AuditCommand) -> anyhow::Result<bool> {
                         Some(seq) => println!("records 1..={seq} check out; the head says the log ends at seq {}", report.head_seq),
                         None => println!("no record checks out from the start; the head says the log ends at seq {}", report.head_seq),
                     }
-                    println!("first broken record: seq {} ({})", fault.seq, serde_json::to_value(&fault.breach)?["kind"].as_str().unwrap_or("?"));
+                    println!(
+                        "first broken record: seq {} ({})",
+                        fault.seq,
+                        serde_json::to_value(&fault.breach)?["kind"].as_str().unwrap_or("?")
+                    );
                 }
             }
             Ok(report.intact)
