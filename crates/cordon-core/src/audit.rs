@@ -28,4 +28,7 @@ pub struct AuditRecord {
     pub before: Option<serde_json::Value>,
     /// The entity after the change.
     pub after: Option<serde_json::Value>,
+    /// The record's hash in the audit chain (see `audit_chain`): note the
+    /// last one off the machine to detect a rewrite of the whole log later.
+    pub hash: Option<String>,
 }

@@ -12,6 +12,7 @@ pub mod alert_level;
 pub mod area;
 pub mod arrival;
 pub mod audit;
+pub mod audit_chain;
 pub mod border;
 pub mod boundary;
 pub mod case;

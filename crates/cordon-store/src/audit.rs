@@ -9,7 +9,8 @@ use crate::db::from_micros;
 use crate::error::Result;
 use crate::{Store, exec};
 
-type AuditRow = (i64, i64, Option<Uuid>, String, String, String, Option<Json<serde_json::Value>>, Option<Json<serde_json::Value>>);
+type AuditRow =
+    (i64, i64, Option<Uuid>, String, String, String, Option<Json<serde_json::Value>>, Option<Json<serde_json::Value>>, Option<String>);
 
 /// Filters for the audit log.
 #[derive(Debug, Clone, Default)]
@@ -32,7 +33,7 @@ impl Store {
                 Ok(exec!(
                     c,
                     sqlx::query_as(
-                        "SELECT seq, at, actor_id, action, entity, entity_id, before, after FROM audit \
+                        "SELECT seq, at, actor_id, action, entity, entity_id, before, after, hash FROM audit \
                          WHERE ($1 IS NULL OR entity = $1) AND ($2 IS NULL OR entity_id = $2) AND ($3 IS NULL OR actor_id = $3) AND ($4 IS NULL OR seq < $4) \
                          ORDER BY seq DESC LIMIT $5"
                     )
@@ -46,7 +47,7 @@ impl Store {
             })
             .await?;
         rows.into_iter()
-            .map(|(seq, at, actor_id, action, entity, entity_id, before, after)| {
+            .map(|(seq, at, actor_id, action, entity, entity_id, before, after, hash)| {
                 Ok(AuditRecord {
                     seq,
                     at: from_micros(at)?,
@@ -56,6 +57,7 @@ impl Store {
                     entity_id,
                     before: before.map(|j| j.0),
                     after: after.map(|j| j.0),
+                    hash,
                 })
             })
             .collect()

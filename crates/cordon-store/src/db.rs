@@ -20,6 +20,7 @@ use sqlx::types::Json;
 use sqlx::{PgPool, SqlitePool};
 use uuid::Uuid;
 
+use crate::audit_chain::PendingAudit;
 use crate::error::{Result, StoreError};
 
 /// Runs a query built by `$q` on whichever backend `$conn` is, calling the
@@ -99,6 +100,9 @@ impl Db {
         match self {
             Db::Sqlite { writer, readers } => {
                 readers.close().await;
+                // The writer closes last; having touched the log, it removes
+                // it (a reader, read-only, would leave `-wal` and `-shm` behind).
+                let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(writer).await;
                 writer.close().await;
             }
             Db::Postgres(pool) => pool.close().await,
@@ -112,10 +116,18 @@ pub struct Tx<'a> {
     /// The connection inside the transaction.
     pub conn: Conn<'a>,
     pub(crate) events: Vec<Event>,
+    /// Audit records waiting for the commit to be chained.
+    pub(crate) audits: Vec<PendingAudit>,
+    /// Set to seal the records older than the chain at this time (Unix
+    /// microseconds) even when nothing else is audited.
+    pub(crate) seal_at: Option<i64>,
 }
 
 impl Tx<'_> {
-    /// Writes an audit record for a change made in this transaction.
+    /// Writes an audit record for a change made in this transaction. The
+    /// record is chained (given its seq, link and hash) just before the
+    /// transaction commits; see [`crate::audit_chain`].
+    #[expect(clippy::unused_async, reason = "the hundreds of callers await it; it stays async so it may write at once again")]
     pub async fn audit<B: Serialize, A: Serialize>(
         &mut self,
         at: Timestamp,
@@ -126,20 +138,15 @@ impl Tx<'_> {
         after: Option<&A>,
     ) -> Result<()> {
         let entity = action.split('.').next().unwrap_or(action);
-        let before = before.map(|b| Json(serde_json::to_value(b).unwrap_or_default()));
-        let after = after.map(|a| Json(serde_json::to_value(a).unwrap_or_default()));
-        exec!(
-            &mut self.conn,
-            sqlx::query("INSERT INTO audit (at, actor_id, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(micros(at))
-                .bind(actor)
-                .bind(action)
-                .bind(entity)
-                .bind(entity_id.to_string())
-                .bind(before.clone())
-                .bind(after.clone()),
-            execute
-        )?;
+        self.audits.push(PendingAudit {
+            at: micros(at),
+            actor_id: actor,
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id: entity_id.to_string(),
+            before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
+            after: after.map(|a| serde_json::to_value(a).unwrap_or_default()),
+        });
         Ok(())
     }
 

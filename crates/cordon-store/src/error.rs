@@ -8,6 +8,10 @@ use cordon_core::task::TaskError;
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// An operation only SQLite offers (an online backup to a file) was
+    /// asked of PostgreSQL, whose own tools do it (`pg_dump`, `pg_restore`).
+    #[error("{0} works on SQLite only; for PostgreSQL use pg_dump -Fc and pg_restore (docs/BACKUP.md)")]
+    SqliteOnly(&'static str),
     /// The database URL is not `sqlite:...` or `postgres://...`.
     #[error("unsupported database URL {0:?}: use sqlite://FILE or postgres://...")]
     UnsupportedUrl(String),

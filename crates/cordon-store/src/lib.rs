@@ -12,6 +12,8 @@ pub mod alert_levels;
 pub mod alerts;
 pub mod arrivals;
 pub mod audit;
+pub mod audit_chain;
+pub mod backup;
 pub mod boundaries;
 pub mod bulk;
 pub mod cases;
@@ -83,11 +85,13 @@ pub enum Backend {
 }
 
 impl Store {
-    /// Connects to `url`, applies pending migrations and moves border
+    /// Connects to `url`, applies pending migrations, seals the audit
+    /// records written before the audit chain existed, and moves border
     /// closures an earlier cordon kept in its settings into border directives.
     pub async fn open(url: &str) -> Result<Store> {
         let store = Store::connect(url).await?;
         store.db.migrate().await?;
+        store.seal_audit_log(jiff::Timestamp::now()).await?;
         store.adopt_entry_closures(jiff::Timestamp::now()).await?;
         Ok(store)
     }
@@ -130,16 +134,19 @@ impl Store {
         let (value, events) = match &self.db {
             Db::Sqlite { writer, .. } => {
                 let mut tx = writer.begin().await?;
-                let mut t = Tx { conn: Conn::Sqlite(&mut tx), events: Vec::new() };
+                let mut t = Tx { conn: Conn::Sqlite(&mut tx), events: Vec::new(), audits: Vec::new(), seal_at: None };
                 let value = f(&mut t).await?;
+                audit_chain::append(&mut t.conn, t.audits, t.seal_at).await?;
                 let events = t.events;
                 tx.commit().await?;
                 (value, events)
             }
             Db::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                let mut t = Tx { conn: Conn::Postgres(&mut tx), events: Vec::new() };
+                let mut t = Tx { conn: Conn::Postgres(&mut tx), events: Vec::new(), audits: Vec::new(), seal_at: None };
                 let value = f(&mut t).await?;
+                // Last, so the lock on the chain's head is held only until the commit.
+                audit_chain::append(&mut t.conn, t.audits, t.seal_at).await?;
                 let events = t.events;
                 // Delivered to every listening server when (and only if) the transaction commits.
                 for payload in fanout::payloads(self.instance, &events) {

@@ -1,5 +1,6 @@
 //! The `cordon` binary: serve the system, run the demo, migrate, manage users,
-//! import jurisdictions, export line lists, and run the surveillance statistics from the command
+//! import jurisdictions, export line lists, verify the audit chain, back up
+//! and restore SQLite, and run the surveillance statistics from the command
 //! line. Errors are printed with their causes and exit with status 2.
 
 mod commands;
@@ -40,6 +41,13 @@ enum Command {
     Rt(commands::rt::RtArgs),
     /// Simulate the demo country's outbreak and write its reports to CSV (no server).
     Simulate(commands::simulate::SimulateArgs),
+    /// Check the tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(commands::audit::AuditCommand),
+    /// Back up an SQLite database to FILE while it serves.
+    Backup(commands::backup::BackupArgs),
+    /// Restore an SQLite database from a backup FILE (stop the server first).
+    Restore(commands::backup::RestoreArgs),
 }
 
 fn main() {
@@ -65,5 +73,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Detect(args) => commands::detect::run(&args),
         Command::Rt(args) => commands::rt::run(&args),
         Command::Simulate(args) => commands::simulate::run(&args),
+        Command::Audit(cmd) => {
+            if !commands::audit::run(cmd).await? {
+                // A broken chain is an answer, not a failure to answer: status 1, not 2.
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Backup(args) => commands::backup::backup(args).await,
+        Command::Restore(args) => commands::backup::restore(args).await,
     }
 }

@@ -1,8 +1,9 @@
-//! The audit log, for administrators.
+//! The audit log and the state of its chain, for administrators.
 
 use axum::Json;
 use axum::extract::State;
 use cordon_core::audit::AuditRecord;
+use cordon_core::audit_chain::ChainReport;
 use cordon_core::policy::Action;
 use cordon_store::audit::AuditFilter;
 use serde::Deserialize;
@@ -52,7 +53,25 @@ async fn list(
     Ok(Json(ListPage::by_sequence(rows, limit, |r| r.seq)))
 }
 
+/// The audit chain's state: walks every record (in one snapshot) and says
+/// whether the chain is intact up to its head, or names its first broken
+/// record and what is wrong with it. Administrators only.
+#[utoipa::path(
+    get,
+    path = "/audit/verify",
+    tag = "command",
+    responses(
+        (status = 200, description = "The chain's state (`intact` false names the first broken record)", body = ChainReport),
+        (status = 401, description = "Not signed in", body = crate::error::Problem),
+        (status = 403, description = "Not an administrator", body = crate::error::Problem)
+    )
+)]
+async fn verify(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> ApiResult<Json<ChainReport>> {
+    authorise(&user, Action::ReadAudit, &user.node_path)?;
+    Ok(Json(state.store.verify_audit_chain().await?))
+}
+
 /// Routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list))
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(verify))
 }

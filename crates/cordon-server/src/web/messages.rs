@@ -303,13 +303,14 @@ impl Lang {
 }
 
 /// Every message: key, English, Korean; one table per area, each sorted by key.
-const TABLES: [&[(&str, &str, &str)]; 6] = [
+const TABLES: [&[(&str, &str, &str)]; 7] = [
     &include!("messages_table.rs"),
     &include!("messages/directives_table.rs"),
     &include!("messages/summaries_table.rs"),
     &include!("messages/abroad_table.rs"),
     &include!("messages/exports_table.rs"),
     &include!("messages/account_table.rs"),
+    &include!("messages/audit_table.rs"),
 ];
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod abroad;
 pub mod account;
 pub mod admin;
 pub mod admin_abroad;
+pub mod admin_audit;
 pub mod alert_levels;
 pub mod alerts;
 pub mod arrivals;
@@ -91,6 +92,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(admin::router())
         .merge(sitrep::router())
         .merge(admin_abroad::router())
+        .merge(admin_audit::router())
         .merge(abroad::router())
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .merge(assets::router())
@@ -367,6 +369,7 @@ impl Chrome {
                 ("/admin/definitions", "nav_definitions"),
                 ("/admin/settings", "nav_settings"),
                 ("/admin/abroad", "abroad_nav"),
+                ("/admin/audit", "audit_nav"),
                 ("/entry-rules", "quarantine_nav_entry_rules"),
                 ("/board", "nav_board"),
             ],

@@ -8,6 +8,7 @@ mod helpers;
 mod abroad;
 mod access;
 mod alerts;
+mod audit_chain;
 mod authorization_matrix;
 mod border;
 mod checks;

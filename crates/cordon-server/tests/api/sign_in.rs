@@ -56,7 +56,7 @@ async fn call_with(app: &TestApp, token: &str, method: reqwest::Method, path: &s
 
 /// The audit records of refused sign-ins, newest first.
 async fn refusals(app: &TestApp) -> Vec<Value> {
-    let (status, records) = app.get("admin", "/audit?entity=session&limit=500").await;
+    let (status, records) = app.list("admin", "/audit?entity=session&limit=500").await;
     assert_eq!(status, StatusCode::OK, "{records}");
     records.as_array().unwrap().iter().filter(|r| r["action"] == "session.refused").cloned().collect()
 }
@@ -160,7 +160,7 @@ async fn tokens_are_listed_and_revoked_one_by_one(app: &TestApp) {
     assert_eq!(theirs[0]["current"], false);
     assert_eq!(app.call("admin", reqwest::Method::DELETE, &format!("/tokens/{id}"), None).await.0, StatusCode::NO_CONTENT);
     assert_eq!(app.get("worker_c1", "/session").await.0, StatusCode::UNAUTHORIZED);
-    let (_, audit) = app.get("admin", "/audit?entity=session&limit=500").await;
+    let (_, audit) = app.list("admin", "/audit?entity=session&limit=500").await;
     let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert_eq!(actions.iter().filter(|a| **a == "session.revoke").count(), 2);
     assert!(actions.contains(&"session.list"), "the administrator's look is audited");
@@ -184,7 +184,7 @@ async fn a_user_changes_their_own_password(app: &TestApp) {
     assert_eq!(app.get("reporter_u1", "/session").await.0, StatusCode::UNAUTHORIZED, "the others end");
     assert_eq!(attempt(app, "reporter_u1", PASSWORD).await.0, StatusCode::UNAUTHORIZED, "the old password no longer works");
     assert_eq!(attempt(app, "reporter_u1", "a new passphrase").await.0, StatusCode::CREATED);
-    let (_, audit) = app.get("admin", "/audit?entity=user&limit=50").await;
+    let (_, audit) = app.list("admin", "/audit?entity=user&limit=50").await;
     assert!(audit.as_array().unwrap().iter().any(|r| r["action"] == "user.password_change"), "{audit}");
 }
 
@@ -221,7 +221,7 @@ async fn an_administrator_resets_a_password_and_the_user_must_change_it(app: &Te
     let change = json!({"current_password": temporary, "new_password": "chosen by the worker"});
     assert_eq!(call_with(app, &token, reqwest::Method::PUT, "/account/password", Some(change)).await.0, StatusCode::NO_CONTENT);
     assert_eq!(call_with(app, &token, reqwest::Method::GET, "/tasks", None).await.0, StatusCode::OK, "free again");
-    let (_, audit) = app.get("admin", &format!("/audit?entity=user&entity_id={worker}")).await;
+    let (_, audit) = app.list("admin", &format!("/audit?entity=user&entity_id={worker}")).await;
     let reset = audit.as_array().unwrap().iter().find(|r| r["action"] == "user.password_reset").expect("the reset is audited");
     assert_eq!(reset["actor_id"], app.seed.user("admin").id.to_string());
     assert!(!audit.to_string().contains(&temporary), "never the password");

@@ -1,5 +1,7 @@
 //! One module per subcommand; shared flags live here.
 
+pub mod audit;
+pub mod backup;
 pub mod demo;
 pub mod detect;
 pub mod export;
