@@ -14,8 +14,9 @@ use crate::user::{Role, User};
 use crate::validation::Invalid;
 
 /// What a request wants to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Action {
     /// Read anything in the subtree (lists, details, live events).
     Read,
@@ -262,6 +263,21 @@ mod tests {
         assert!(matches!(refused, NodeRefused::Denied { field: "unit_code", denied: Denied::OutsideJurisdiction { .. } }));
         let inside = node(province.child("1101"));
         assert_eq!(named_node(&officer, Action::Read, ("unit_code", "X"), Some(&inside)), Ok(&inside));
+    }
+
+    /// The policy table of docs/SECURITY.md is this function's: a row per
+    /// action, a column per role in [`Role::ALL`]'s order, `yes` or `no`.
+    #[test]
+    fn the_documented_policy_table_is_the_policy() {
+        use strum::IntoEnumIterator;
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/SECURITY.md")).unwrap();
+        for action in Action::iter() {
+            let name: &str = action.into();
+            let row = doc.lines().find(|l| l.starts_with(&format!("| `{name}` |"))).unwrap_or_else(|| panic!("no row for {name}"));
+            let cells: Vec<&str> = row.split('|').map(str::trim).filter(|c| !c.is_empty()).skip(1).take(Role::ALL.len()).collect();
+            let expected: Vec<&str> = Role::ALL.iter().map(|&role| if role_allows(role, action) { "yes" } else { "no" }).collect();
+            assert_eq!(cells, expected, "the row of {name} in docs/SECURITY.md");
+        }
     }
 
     #[test]

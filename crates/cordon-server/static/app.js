@@ -213,10 +213,10 @@
         if (q.length < 2 || q === asked) return;
         wait = setTimeout(() => {
           asked = q;
-          fetch('/api/v1/units?search=' + encodeURIComponent(q), { credentials: 'same-origin' })
-            .then((r) => (r.ok ? r.json() : []))
-            .then((units) => {
-              list.replaceChildren(...units.map((u) => {
+          fetch('/api/v1/units?limit=20&search=' + encodeURIComponent(q), { credentials: 'same-origin' })
+            .then((r) => (r.ok ? r.json() : { items: [] }))
+            .then((page) => {
+              list.replaceChildren(...page.items.map((u) => {
                 const option = document.createElement('option');
                 option.value = u.code;
                 option.label = u.name;

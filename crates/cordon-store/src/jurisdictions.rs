@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::db::{Conn, parse_enum, subtree};
 use crate::error::{Result, StoreError};
+use crate::paging::{MAX_LIMIT, Window};
 use crate::{Store, Tx, exec};
 
 const NODE_COLUMNS: &str = "id, code, name, level, parent_id, population, path";
@@ -271,18 +272,18 @@ impl Store {
         self.subtree(path, Some(deepest)).await
     }
 
-    /// At most `limit` units (nodes of the deepest level) at or below `path`
+    /// The `window` of the units (nodes of the deepest level) at or below `path`
     /// whose code starts with `text` or whose name contains it (ignoring
     /// case), by code: how a person's unit is found by someone who does not
     /// know its code.
-    pub async fn find_units(&self, path: &NodePath, text: &str, limit: i64) -> Result<Vec<Node>> {
+    pub async fn find_units(&self, path: &NodePath, text: &str, window: Window) -> Result<Vec<Node>> {
         let text = cordon_core::validation::search_text("search", text)?;
         let deepest = i64::try_from(self.levels().await?.len()).unwrap_or(1) - 1;
         let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let (code_prefix, name_part) = (format!("{escaped}%"), format!("%{}%", escaped.to_lowercase()));
         let sql = format!(
             "SELECT {NODE_COLUMNS} FROM nodes WHERE path LIKE $1 ESCAPE '\\' AND level = $2 \
-             AND (code LIKE $3 ESCAPE '\\' OR LOWER(name) LIKE $4 ESCAPE '\\') ORDER BY code LIMIT $5"
+             AND (code LIKE $3 ESCAPE '\\' OR LOWER(name) LIKE $4 ESCAPE '\\') ORDER BY code LIMIT $5 OFFSET $6"
         );
         let pattern = subtree(path);
         let rows: Vec<NodeRow> = self
@@ -294,7 +295,8 @@ impl Store {
                         .bind(deepest)
                         .bind(&code_prefix)
                         .bind(&name_part)
-                        .bind(limit),
+                        .bind(window.limit.clamp(1, MAX_LIMIT + 1))
+                        .bind(window.offset.max(0)),
                     fetch_all
                 )?)
             })

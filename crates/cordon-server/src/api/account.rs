@@ -5,7 +5,7 @@
 //! `password_change_required`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cordon_core::sign_in::SessionInfo;
 use cordon_core::user::User;
@@ -18,31 +18,36 @@ use uuid::Uuid;
 use crate::actions::account;
 use crate::auth::{Caller, ClientAddress, CurrentUser};
 use crate::error::{ApiResult, Problem};
-use crate::extract::AppJson;
+use super::paging::{ListPage, PageQuery, window};
+use crate::extract::{AppJson, AppQuery};
+use crate::path::AppPath;
 use crate::state::AppState;
 
 /// Your live browser sessions and device tokens, newest first (never their secrets).
-#[utoipa::path(get, path = "/tokens", tag = "auth", responses((status = 200, body = Vec<SessionInfo>), (status = 401, body = Problem)))]
-async fn list_tokens(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<SessionInfo>>> {
-    Ok(Json(account::own_sessions(&state, &caller).await?))
+#[utoipa::path(get, path = "/tokens", tag = "auth", params(PageQuery), responses((status = 200, body = ListPage<SessionInfo>), (status = 400, body = Problem), (status = 401, body = Problem)))]
+async fn list_tokens(State(state): State<AppState>, caller: Caller, AppQuery(q): AppQuery<PageQuery>) -> ApiResult<Json<ListPage<SessionInfo>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
+    Ok(Json(ListPage::cut(account::own_sessions(&state, &caller).await?, window)))
 }
 
 /// Revoke one session or device token: yours, or (administrators) one of a
 /// user you manage. A revoked token answers 401 from then on.
 #[utoipa::path(delete, path = "/tokens/{id}", tag = "auth", params(("id" = Uuid, Path)), responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn revoke_token(State(state): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
+async fn revoke_token(State(state): State<AppState>, caller: Caller, AppPath(id): AppPath<Uuid>) -> ApiResult<StatusCode> {
     account::revoke(&state, &caller.user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// A user's live sessions and device tokens (administrators; audited).
-#[utoipa::path(get, path = "/users/{id}/tokens", tag = "users", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<SessionInfo>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/users/{id}/tokens", tag = "users", params(("id" = Uuid, Path), PageQuery), responses((status = 200, body = ListPage<SessionInfo>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn user_tokens(
     State(state): State<AppState>,
     CurrentUser(admin): CurrentUser,
-    Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<SessionInfo>>> {
-    Ok(Json(account::sessions_of(&state, &admin, id).await?))
+    AppPath(id): AppPath<Uuid>,
+    AppQuery(q): AppQuery<PageQuery>,
+) -> ApiResult<Json<ListPage<SessionInfo>>> {
+    let window = window(q.limit, q.cursor.as_deref())?;
+    Ok(Json(ListPage::cut(account::sessions_of(&state, &admin, id).await?, window)))
 }
 
 /// A change of your own password.
@@ -103,7 +108,7 @@ pub struct PasswordResetDone {
 async fn reset_password(
     State(state): State<AppState>,
     CurrentUser(admin): CurrentUser,
-    Path(id): Path<Uuid>,
+    AppPath(id): AppPath<Uuid>,
     AppJson(body): AppJson<PasswordReset>,
 ) -> ApiResult<Json<PasswordResetDone>> {
     let (user, temporary_password) = account::reset_password(&state, &admin, id, body.password.as_deref()).await?;

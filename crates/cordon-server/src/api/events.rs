@@ -27,17 +27,26 @@ use crate::error::ApiResult;
 use crate::extract::AppQuery;
 use crate::state::AppState;
 
-/// Where to resume.
+/// Where the live stream resumes.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct StreamQuery {
+    /// Only events after this sequence number (`Last-Event-ID` wins if sent).
+    pub after: Option<i64>,
+}
+
+/// Where the JSON log resumes, and how much of it to read.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventQuery {
-    /// Only events after this sequence number (`Last-Event-ID` wins if sent).
+    /// Only events after this sequence number.
     pub after: Option<i64>,
-    /// At most this many, 1 to 500 (JSON log only; default 100).
+    /// At most this many, 1 to 500 (default 100).
     pub limit: Option<i64>,
-    /// The page to read (JSON log only): the `next_cursor` of the previous
-    /// page, which wins over `after`.
+    /// The page to read: the `next_cursor` of the previous page, which wins
+    /// over `after`.
     pub cursor: Option<String>,
 }
 
@@ -51,12 +60,12 @@ fn to_sse(e: &Event) -> SseEvent {
 
 /// The live stream (`text/event-stream`): new reports, cases, tasks,
 /// acknowledgements and escalations in your subtree.
-#[utoipa::path(get, path = "/events/stream", tag = "command", params(EventQuery), responses((status = 200, description = "A text/event-stream of Event objects; the SSE id is the event's seq", content_type = "text/event-stream", body = Event)))]
+#[utoipa::path(get, path = "/events/stream", tag = "command", params(StreamQuery), responses((status = 200, description = "A text/event-stream of Event objects; the SSE id is the event's seq", content_type = "text/event-stream", body = Event)))]
 async fn stream_events(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     headers: HeaderMap,
-    AppQuery(q): AppQuery<EventQuery>,
+    AppQuery(q): AppQuery<StreamQuery>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
     let resume = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok()).or(q.after);
     // Subscribe before reading the backlog so nothing falls between the two.

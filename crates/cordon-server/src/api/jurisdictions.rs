@@ -1,6 +1,6 @@
 //! The jurisdiction tree and facilities.
 
-use super::paging::{ListPage, window};
+use super::paging::{ListPage, probe, window};
 use crate::path::AppPath;
 use axum::Json;
 use axum::extract::State;
@@ -60,7 +60,7 @@ async fn list_nodes(
     Ok(Json(ListPage::cut(state.store.subtree(&path, q.level).await?, window)))
 }
 
-/// A search for units by name or code.
+/// A search for units by name or code, paged.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -68,40 +68,36 @@ pub struct UnitSearch {
     /// The start of a unit's code, or part of its name (2 to 100 characters; case is ignored).
     #[param(min_length = 2, max_length = 100)]
     pub search: String,
-    /// At most this many units (1 to 50; default 20).
+    /// At most this many units, 1 to 500 (default 100).
     pub limit: Option<i64>,
+    /// The page to read: the `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
-
-/// The largest answer of [`find_units`].
-const MOST_UNITS: i64 = 50;
 
 /// Find units by name or code: anywhere in the country for those who
 /// register arrivals (a traveller may stay anywhere), in your subtree for
 /// everyone else. By code.
-#[utoipa::path(get, path = "/units", tag = "jurisdictions", params(UnitSearch), responses((status = 200, body = Vec<Node>), (status = 400, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/units", tag = "jurisdictions", params(UnitSearch), responses((status = 200, body = ListPage<Node>), (status = 400, body = crate::error::Problem)))]
 async fn find_units(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppQuery(q): AppQuery<UnitSearch>,
-) -> ApiResult<Json<Vec<Node>>> {
+) -> ApiResult<Json<ListPage<Node>>> {
     let text = cordon_core::validation::search_text("search", &q.search)?;
     if text.chars().count() < 2 {
         return Err(ApiError::bad_field("search", Reason::SearchTooShort));
     }
-    let limit = q.limit.unwrap_or(20);
-    if !(1..=MOST_UNITS).contains(&limit) {
-        return Err(ApiError::bad_field("limit", Reason::LimitRange { max: MOST_UNITS, given: limit }));
-    }
+    let window = window(q.limit, q.cursor.as_deref())?;
     let within = if policy::may_find_units_anywhere(&user) {
         match state.store.root_node().await? {
             Some(root) => root.path,
-            None => return Ok(Json(Vec::new())),
+            None => return Ok(Json(ListPage { items: Vec::new(), next_cursor: None })),
         }
     } else {
         authorise(&user, Action::Read, &user.node_path)?;
         user.node_path.clone()
     };
-    Ok(Json(state.store.find_units(&within, text, limit).await?))
+    Ok(Json(ListPage::read(state.store.find_units(&within, text, probe(window)).await?, window)))
 }
 
 /// One node with its children.

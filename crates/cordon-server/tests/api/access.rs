@@ -183,15 +183,19 @@ async fn units_are_found_by_name_anywhere_only_by_those_who_register_arrivals(ap
     assert_eq!(all["errors"][0]["field"], "search");
     let (_, anywhere) = app.get("p1_officer", "/units?search=%20U%20").await;
     assert_eq!(anywhere["errors"][0]["field"], "search", "spaces around do not count");
-    let (_, by_name) = app.get("p1_officer", "/units?search=3%20NAME").await;
+    let (_, by_name) = app.list("p1_officer", "/units?search=3%20NAME").await;
     assert_eq!(codes(&by_name), ["U3"], "a command officer who may register arrivals finds P2's unit by name, ignoring case");
-    let (_, by_code) = app.get("p1_officer", "/units?search=U1").await;
+    let (_, by_code) = app.list("p1_officer", "/units?search=U1").await;
     assert_eq!(codes(&by_code), ["U1"]);
-    let (_, own) = app.get("reporter_u1", "/units?search=name").await;
+    let (_, own) = app.list("reporter_u1", "/units?search=name").await;
     assert_eq!(codes(&own), ["U1"], "a unit head looks only in their own subtree");
-    let (_, wildcard) = app.get("p1_officer", "/units?search=%25%25").await;
+    let (_, wildcard) = app.list("p1_officer", "/units?search=%25%25").await;
     assert_eq!(codes(&wildcard), Vec::<String>::new(), "LIKE wildcards are taken literally");
-    let (status, too_many) = app.get("p1_officer", "/units?search=name&limit=51").await;
+    let (status, page) = app.get("p1_officer", "/units?search=name&limit=1").await;
+    assert_eq!((status, page["items"][0]["code"].as_str(), page["next_cursor"].as_str()), (StatusCode::OK, Some("U1"), Some("p.1")));
+    let (_, next) = app.list("p1_officer", "/units?search=name&limit=1&cursor=p.1").await;
+    assert_eq!(codes(&next), ["U2"], "the next page goes on by code");
+    let (status, too_many) = app.get("p1_officer", "/units?search=name&limit=501").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(too_many["errors"][0]["field"], "limit");
 }

@@ -136,7 +136,7 @@ async fn tokens_are_listed_and_revoked_one_by_one(app: &TestApp) {
     let (status, _, issued) = attempt(app, "worker_c1", PASSWORD).await;
     assert_eq!(status, StatusCode::CREATED);
     let phone = issued["token"].as_str().unwrap().to_owned();
-    let (status, listed) = app.get("worker_c1", "/tokens").await;
+    let (status, listed) = app.list("worker_c1", "/tokens").await;
     assert_eq!(status, StatusCode::OK, "{listed}");
     let listed = listed.as_array().unwrap().clone();
     assert_eq!(listed.len(), 2, "{listed:?}");
@@ -154,7 +154,7 @@ async fn tokens_are_listed_and_revoked_one_by_one(app: &TestApp) {
     // An administrator lists and revokes another user's (audited); a command officer may not.
     let worker = app.seed.user("worker_c1").id;
     assert_eq!(app.get("p1_officer", &format!("/users/{worker}/tokens")).await.0, StatusCode::NOT_FOUND);
-    let (status, theirs) = app.get("admin", &format!("/users/{worker}/tokens")).await;
+    let (status, theirs) = app.list("admin", &format!("/users/{worker}/tokens")).await;
     assert_eq!(status, StatusCode::OK);
     let id = theirs[0]["id"].as_str().unwrap().to_owned();
     assert_eq!(theirs[0]["current"], false);
@@ -263,7 +263,7 @@ async fn the_account_page_changes_the_password_and_revokes_sessions(app: &TestAp
     assert!(korean.contains("내 계정") && korean.contains("로그인된 곳"));
 
     // Revoke the device token the test signed in with, from its row.
-    let (_, listed) = app.get("worker_c1", "/tokens").await;
+    let (_, listed) = app.list("worker_c1", "/tokens").await;
     let token_id = listed.as_array().unwrap().iter().find(|s| s["kind"] == "bearer").unwrap()["id"].as_str().unwrap().to_owned();
     assert!(page.contains(&format!(r#"action="/account/sessions/{token_id}/revoke""#)));
     let (status, headers, _) = b.post(&format!("/account/sessions/{token_id}/revoke"), &[]).await;
