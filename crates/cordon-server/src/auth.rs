@@ -53,15 +53,17 @@ pub struct Caller {
 }
 
 /// The client's network address, when the server was started with
-/// connection information (the served application always is).
+/// connection information (the served application always is): the peer's,
+/// or the one a trusted proxy forwarded for ([`crate::client_address`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddress(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddress(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientAddress(peer.map(|peer| crate::client_address::client_address(peer, &parts.headers, &state.trusted_proxies))))
     }
 }
 

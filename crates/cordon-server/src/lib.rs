@@ -8,6 +8,7 @@
 pub mod actions;
 pub mod api;
 pub mod auth;
+pub mod client_address;
 pub mod clock;
 pub mod csrf;
 pub mod detection;
@@ -55,6 +56,9 @@ pub struct Config {
     /// of it (e.g. `https://cordon.example.org`): forms posted from there
     /// are accepted even though the proxy rewrites `Host`.
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for the
+    /// per-address sign-in limits); empty: the peer is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// The router for an application state.
@@ -95,7 +99,8 @@ impl Application {
         };
         let stopping = tokio_util::sync::CancellationToken::new();
         let public_origin = config.public_url.as_deref().and_then(|url| csrf::public_origin(url).ok()).map(Arc::from);
-        let state = AppState { store, clock, secure_cookies: config.secure_cookies, notifier, stopping, public_origin };
+        let trusted_proxies = config.trusted_proxies.clone().into();
+        let state = AppState { store, clock, secure_cookies: config.secure_cookies, notifier, stopping, public_origin, trusted_proxies };
         Application { listener, state, job_interval: config.job_interval }
     }
 

@@ -24,6 +24,9 @@ pub struct AppState {
     /// The origin browsers see this server at (`--public-url`), when a
     /// proxy stands in front of it; forms from there are this site's.
     pub public_origin: Option<Arc<str>>,
+    /// The reverse proxies believed when they say whom they forward for
+    /// (`X-Forwarded-For`), for the per-address sign-in limits.
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl AppState {

@@ -111,6 +111,7 @@ impl TestApp {
             job_interval: None,
             notify_webhook: None,
             public_url: None,
+            trusted_proxies: Vec::new(),
         };
         let app = Application::build(&config, store.clone(), Arc::new(clock.clone())).await.unwrap();
         let addr = app.local_addr().unwrap();
@@ -149,11 +150,29 @@ impl TestApp {
             job_interval: None,
             notify_webhook: None,
             public_url: None,
+            trusted_proxies: Vec::new(),
         };
         let app = Application::build(&config, store, Arc::new(self.clock.clone())).await.unwrap();
         let addr = app.local_addr().unwrap();
         tokio::spawn(app.run(std::future::pending()));
         Some(addr)
+    }
+
+    /// Starts another server on this test's store that trusts loopback as a
+    /// reverse proxy (`--trusted-proxy 127.0.0.1`) and returns its address.
+    pub async fn server_behind_a_proxy(&self) -> SocketAddr {
+        let config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            secure_cookies: false,
+            job_interval: None,
+            notify_webhook: None,
+            public_url: None,
+            trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        };
+        let app = Application::build(&config, self.state.store.clone(), Arc::new(self.clock.clone())).await.unwrap();
+        let addr = app.local_addr().unwrap();
+        tokio::spawn(app.run(std::future::pending()));
+        addr
     }
 
     /// Drops the PostgreSQL database, if any.

@@ -17,6 +17,7 @@ use crate::web::{Browser, get_in_korean, location};
 on_both_backends!(
     guessing_is_slowed_then_locked_out_and_the_user_signs_in_after,
     many_names_from_one_address_meet_the_address_limit,
+    behind_a_trusted_proxy_each_client_meets_its_own_address_limit,
     an_idle_browser_session_ends_and_a_device_token_does_not,
     tokens_are_listed_and_revoked_one_by_one,
     a_user_changes_their_own_password,
@@ -116,6 +117,32 @@ async fn many_names_from_one_address_meet_the_address_limit(app: &TestApp) {
     assert_eq!(attempt(app, "worker_p1", PASSWORD).await.0, StatusCode::CREATED);
     let unknown = refusals(app).await.iter().filter(|r| r["after"]["why"] == "unknown_user").count();
     assert_eq!(unknown, 20);
+}
+
+/// Asks `server` for a device token as the proxy forwarding for `client` would.
+async fn attempt_via(app: &TestApp, server: std::net::SocketAddr, client: &str, username: &str, password: &str) -> StatusCode {
+    let body = json!({"username": username, "password": password, "device": "phone"});
+    let r = app.http.post(format!("http://{server}/api/v1/tokens")).header("x-forwarded-for", client).json(&body).send().await.unwrap();
+    r.status()
+}
+
+async fn behind_a_trusted_proxy_each_client_meets_its_own_address_limit(app: &TestApp) {
+    let proxied = app.server_behind_a_proxy().await;
+    for n in 0..20 {
+        let status = attempt_via(app, proxied, "1.2.3.4, 203.0.113.7", &format!("nobody{n}"), "password spraying").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    let sprayer = attempt_via(app, proxied, "203.0.113.7", "worker_p1", PASSWORD).await;
+    assert_eq!(sprayer, StatusCode::TOO_MANY_REQUESTS, "the forwarded client is held, whatever it put before the proxy's entry");
+    assert_eq!(attempt_via(app, proxied, "198.51.100.20", "worker_p1", PASSWORD).await, StatusCode::CREATED, "another client is not");
+    let refused = refusals(app).await;
+    assert!(refused.iter().filter(|r| r["after"]["why"] == "unknown_user").all(|r| r["after"]["address"] == "203.0.113.7"));
+    // The server that trusts no proxy judges the peer, whatever the header says.
+    assert_eq!(attempt_via(app, app.addr, "198.51.100.20", "worker_p1", PASSWORD).await, StatusCode::CREATED);
+    let direct = refusals(app).await.len();
+    attempt_via(app, app.addr, "198.51.100.21", "worker_p1", "wrong").await;
+    let newest = &refusals(app).await[0];
+    assert_eq!((refusals(app).await.len(), &newest["after"]["address"]), (direct + 1, &json!("127.0.0.1")));
 }
 
 async fn an_idle_browser_session_ends_and_a_device_token_does_not(app: &TestApp) {

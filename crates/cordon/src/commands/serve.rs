@@ -40,6 +40,11 @@ pub struct ServeArgs {
     /// served there are accepted although the proxy rewrites `Host`.
     #[arg(long, env = "CORDON_PUBLIC_URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
+    /// A reverse proxy's address (repeat the flag, or separate with commas
+    /// in the variable): requests from it are judged by the client address
+    /// it names in `X-Forwarded-For`, for the per-address sign-in limits.
+    #[arg(long = "trusted-proxy", env = "CORDON_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 fn parse_public_url(url: &str) -> Result<String, String> {
@@ -75,6 +80,7 @@ pub fn application(args: &ServeArgs, listener: TcpListener, store: Store) -> App
         job_interval: Some(Duration::from_secs(args.job_interval.max(1))),
         notify_webhook: args.notify_webhook.clone(),
         public_url: args.public_url.clone(),
+        trusted_proxies: args.trusted_proxies.clone(),
     };
     Application::on(listener, &config, store, Arc::new(SystemClock))
 }
