@@ -24,6 +24,8 @@ pub struct AppState {
     /// The origin browsers see this server at (`--public-url`), when a
     /// proxy stands in front of it; forms from there are this site's.
     pub public_origin: Option<Arc<str>>,
+    /// The bearer token `/metrics` asks for (`--metrics-token`), if any.
+    pub metrics_token: Option<crate::operations::scrape::MetricsToken>,
 }
 
 impl AppState {

@@ -148,6 +148,10 @@ pub fn examples() -> Vec<Reason> {
         NotServed,
         Invalid { fields: 2 },
         Internal,
+        DatabaseUnreachable,
+        MigrationsNotCurrent { pending: vec![12], unknown: vec![], failed: vec![11] },
+        MetricsTokenRequired,
+        MetricsLoopbackOnly,
     ]
 }
 

@@ -111,6 +111,7 @@ impl TestApp {
             job_interval: None,
             notify_webhook: None,
             public_url: None,
+            metrics_token: None,
         };
         let app = Application::build(&config, store.clone(), Arc::new(clock.clone())).await.unwrap();
         let addr = app.local_addr().unwrap();
@@ -149,6 +150,7 @@ impl TestApp {
             job_interval: None,
             notify_webhook: None,
             public_url: None,
+            metrics_token: None,
         };
         let app = Application::build(&config, store, Arc::new(self.clock.clone())).await.unwrap();
         let addr = app.local_addr().unwrap();

@@ -40,6 +40,13 @@ pub struct ServeArgs {
     /// served there are accepted although the proxy rewrites `Host`.
     #[arg(long, env = "CORDON_PUBLIC_URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
+    /// The bearer token `/metrics` asks for (`Authorization: Bearer TOKEN`).
+    /// Without it, `/metrics` answers only clients on this machine that
+    /// reach the server directly, not through a proxy.
+    #[arg(long, env = "CORDON_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    #[command(flatten)]
+    pub log: super::LogArgs,
 }
 
 fn parse_public_url(url: &str) -> Result<String, String> {
@@ -48,7 +55,7 @@ fn parse_public_url(url: &str) -> Result<String, String> {
 
 /// Runs `cordon serve`.
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
-    super::init_logging();
+    super::init_logging(args.log.log_format);
     let listener = bind(args.listen).await?;
     let store = args.db.open().await?;
     let app = application(&args, listener, store.clone());
@@ -75,6 +82,7 @@ pub fn application(args: &ServeArgs, listener: TcpListener, store: Store) -> App
         job_interval: Some(Duration::from_secs(args.job_interval.max(1))),
         notify_webhook: args.notify_webhook.clone(),
         public_url: args.public_url.clone(),
+        metrics_token: args.metrics_token.clone().filter(|token| !token.is_empty()),
     };
     Application::on(listener, &config, store, Arc::new(SystemClock))
 }
