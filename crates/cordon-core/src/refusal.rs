@@ -559,11 +559,11 @@ pub enum Reason {
     /// (`/readyz`).
     MigrationsNotCurrent {
         /// Migrations this server carries that the database has not applied.
-        pending: Vec<i64>,
+        pending: Box<[i64]>,
         /// Migrations the database applied that this server does not know.
-        unknown: Vec<i64>,
+        unknown: Box<[i64]>,
         /// Migrations that failed half-way.
-        failed: Vec<i64>,
+        failed: Box<[i64]>,
     },
     /// `/metrics` asked without the configured metrics token.
     MetricsTokenRequired,

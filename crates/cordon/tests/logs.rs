@@ -32,7 +32,7 @@ fn serve_json_logs(db: &str) -> (Child, String, mpsc::Receiver<String>) {
         }
     });
     let addr = loop {
-        let line = rx.recv_timeout(Duration::from_secs(60)).expect("the server says where it listens");
+        let line = rx.recv_timeout(Duration::from_mins(1)).expect("the server says where it listens");
         if let Some(rest) = line.split("cordon is listening on ").nth(1) {
             break rest.trim().to_owned();
         }

@@ -149,7 +149,7 @@ pub fn examples() -> Vec<Reason> {
         Invalid { fields: 2 },
         Internal,
         DatabaseUnreachable,
-        MigrationsNotCurrent { pending: vec![12], unknown: vec![], failed: vec![11] },
+        MigrationsNotCurrent { pending: Box::new([12]), unknown: Box::new([]), failed: Box::new([11]) },
         MetricsTokenRequired,
         MetricsLoopbackOnly,
     ]

@@ -51,6 +51,7 @@ pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<Ready>> {
     };
     if !migrations.current() {
         let cordon_store::operations::Migrations { pending, unknown, failed, .. } = migrations;
+        let (pending, unknown, failed) = (pending.into(), unknown.into(), failed.into());
         return Err(ApiError::Unavailable(Reason::MigrationsNotCurrent { pending, unknown, failed }));
     }
     let database = match state.store.backend() {

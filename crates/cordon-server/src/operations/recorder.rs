@@ -63,6 +63,7 @@ fn install() -> Option<PrometheusHandle> {
 
 /// Folds histograms and drops idle series every [`UPKEEP_EVERY`] until
 /// aborted, so that memory stays bounded however rarely `/metrics` is read.
+#[must_use]
 pub fn spawn_upkeep() -> Option<tokio::task::JoinHandle<()>> {
     let handle = handle()?;
     Some(tokio::spawn(async move {
