@@ -36,7 +36,7 @@ function parseAccounts(text) {
 export async function startCordon() {
   const dir = mkdtempSync(join(tmpdir(), 'cordon-e2e-'));
   const child = spawn(BIN, demoArgs(`sqlite://${join(dir, 'd.db')}`), {
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn', CORDON_LOG_JSON: '' },
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn', CORDON_LOG_FORMAT: 'text' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

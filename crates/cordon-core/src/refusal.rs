@@ -551,6 +551,25 @@ pub enum Reason {
     },
     /// The server failed; nothing the client did.
     Internal,
+
+    // Operations.
+    /// The database did not answer (`/readyz`).
+    DatabaseUnreachable,
+    /// The database's schema is not the one this server was built for
+    /// (`/readyz`).
+    MigrationsNotCurrent {
+        /// Migrations this server carries that the database has not applied.
+        pending: Box<[i64]>,
+        /// Migrations the database applied that this server does not know.
+        unknown: Box<[i64]>,
+        /// Migrations that failed half-way.
+        failed: Box<[i64]>,
+    },
+    /// `/metrics` asked without the configured metrics token.
+    MetricsTokenRequired,
+    /// `/metrics` asked from another machine (or through a proxy) when no
+    /// metrics token is configured.
+    MetricsLoopbackOnly,
 }
 
 impl Reason {

@@ -113,6 +113,14 @@ pub enum ApiError {
     /// The password was reset and must be changed before anything else.
     #[error("your password was reset: choose a new one first")]
     PasswordChangeRequired,
+    /// The server cannot serve now (`/readyz`): the database does not
+    /// answer, or its migrations are not the ones this binary carries.
+    #[error("{0}")]
+    Unavailable(Reason),
+    /// `/metrics` refused: the metrics token is missing or wrong (401), or,
+    /// with no token configured, the client is not a direct loopback one (403).
+    #[error("{0}")]
+    MetricsRefused(Reason),
     /// Anything else: logged once with its chain of causes, never shown.
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -158,6 +166,7 @@ impl ApiError {
             ApiError::CrossSite => Reason::CrossSite,
             ApiError::TooManyAttempts { retry_after } => Reason::TooManyAttempts { retry_after: *retry_after },
             ApiError::PasswordChangeRequired => Reason::PasswordChangeRequired,
+            ApiError::Unavailable(reason) | ApiError::MetricsRefused(reason) => reason.clone(),
             ApiError::Internal(_) => Reason::Internal,
         }
     }
@@ -176,6 +185,9 @@ impl ApiError {
             ApiError::CrossSite => (StatusCode::FORBIDDEN, "cross-site", "Cross-site request refused"),
             ApiError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", "Too many attempts"),
             ApiError::PasswordChangeRequired => (StatusCode::FORBIDDEN, "password-change-required", "Change your password first"),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Not ready to serve"),
+            ApiError::MetricsRefused(Reason::MetricsTokenRequired) => (StatusCode::UNAUTHORIZED, "metrics-token", "Metrics token required"),
+            ApiError::MetricsRefused(_) => (StatusCode::FORBIDDEN, "metrics-local", "Metrics are served locally only"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
         }
     }

@@ -17,6 +17,7 @@ pub mod extract;
 pub mod guard;
 pub mod jobs;
 pub mod notify;
+pub mod operations;
 pub mod page_headers;
 pub mod path;
 pub mod rejection;
@@ -33,8 +34,10 @@ use std::time::Duration;
 use axum::Router;
 use axum::response::IntoResponse;
 use cordon_store::Store;
+use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::clock::Clock;
 use crate::error::ApiError;
@@ -59,6 +62,9 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client (for the
     /// per-address sign-in limits); empty: the peer is the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The bearer token `/metrics` asks for; without one, `/metrics` answers
+    /// only direct loopback clients (see [`operations::scrape::allowed`]).
+    pub metrics_token: Option<String>,
 }
 
 /// The router for an application state.
@@ -66,13 +72,22 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
         .merge(web::router(&state))
-        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .merge(operations::router())
         .fallback(|| async { ApiError::not_found(Record::Page, &"") })
         .layer(axum::middleware::from_fn(guard::refuse_control_characters))
         .layer(axum::middleware::from_fn(rejection::plain_rejections_as_problems))
         .layer(axum::middleware::from_fn(page_headers::add_security_headers))
         .layer(CatchPanicLayer::custom(|_| ApiError::internal("a handler panicked").into_response()))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(operations::requests::record))
+        // Outermost last: drop an unsound id, make one, open the request's span with it, echo it.
+        .layer(PropagateRequestIdLayer::new(operations::request_id::HEADER))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(operations::request_id::span)
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Micros)),
+        )
+        .layer(SetRequestIdLayer::new(operations::request_id::HEADER, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(operations::request_id::drop_unsound))
         .with_state(state)
 }
 
@@ -100,7 +115,19 @@ impl Application {
         let stopping = tokio_util::sync::CancellationToken::new();
         let public_origin = config.public_url.as_deref().and_then(|url| csrf::public_origin(url).ok()).map(Arc::from);
         let trusted_proxies = config.trusted_proxies.clone().into();
-        let state = AppState { store, clock, secure_cookies: config.secure_cookies, notifier, stopping, public_origin, trusted_proxies };
+        let metrics_token = config.metrics_token.as_deref().map(operations::scrape::MetricsToken::new);
+        // Installed before the first request, so the store's group-commit series are recorded from the start.
+        let _ = operations::recorder::handle();
+        let state = AppState {
+            store,
+            clock,
+            secure_cookies: config.secure_cookies,
+            notifier,
+            stopping,
+            public_origin,
+            trusted_proxies,
+            metrics_token,
+        };
         Application { listener, state, job_interval: config.job_interval }
     }
 
@@ -122,6 +149,7 @@ impl Application {
         let stopping = self.state.stopping.clone();
         let jobs = self.job_interval.map(|every| jobs::spawn(self.state.clone(), every));
         let relay = (self.state.store.backend() == cordon_store::Backend::Postgres).then(|| relay_events(self.state.store.clone()));
+        let upkeep = operations::recorder::spawn_upkeep();
         let router = app(self.state);
         let signal = {
             let stopping = stopping.clone();
@@ -139,8 +167,8 @@ impl Application {
             }
         };
         stopping.cancel();
-        if let Some(relay) = relay {
-            relay.abort();
+        for task in [relay, upkeep].into_iter().flatten() {
+            task.abort();
         }
         if let Some(jobs) = jobs {
             // The pass under way finishes; the grace bounds it.

@@ -27,6 +27,8 @@ pub struct AppState {
     /// The reverse proxies believed when they say whom they forward for
     /// (`X-Forwarded-For`), for the per-address sign-in limits.
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// The bearer token `/metrics` asks for (`--metrics-token`), if any.
+    pub metrics_token: Option<crate::operations::scrape::MetricsToken>,
 }
 
 impl AppState {

@@ -41,6 +41,7 @@ pub mod jurisdictions;
 pub mod lectures;
 mod legacy_closures;
 mod map_figures;
+pub mod operations;
 pub mod orders;
 pub mod paging;
 pub mod persons;

@@ -155,6 +155,21 @@ impl fmt::Display for Reason {
             NotServed => write!(f, "the lecture does not serve this unit"),
             Invalid { fields } => write!(f, "{fields} field(s) are invalid"),
             Internal => write!(f, "the server failed; the error was logged"),
+            DatabaseUnreachable => write!(f, "the database does not answer"),
+            MigrationsNotCurrent { pending, unknown, failed } => {
+                write!(f, "the database's migrations are not current")?;
+                for (what, versions) in [("pending", pending), ("unknown to this server", unknown), ("failed", failed)] {
+                    if !versions.is_empty() {
+                        let list: Vec<String> = versions.iter().map(ToString::to_string).collect();
+                        write!(f, "; {what}: {}", list.join(", "))?;
+                    }
+                }
+                Ok(())
+            }
+            MetricsTokenRequired => write!(f, "send the metrics token (Authorization: Bearer ...)"),
+            MetricsLoopbackOnly => {
+                write!(f, "metrics are served only to this machine, not through a proxy, unless a metrics token is configured")
+            }
         }
     }
 }

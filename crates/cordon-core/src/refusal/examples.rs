@@ -148,6 +148,10 @@ pub fn examples() -> Vec<Reason> {
         NotServed,
         Invalid { fields: 2 },
         Internal,
+        DatabaseUnreachable,
+        MigrationsNotCurrent { pending: Box::new([12]), unknown: Box::new([]), failed: Box::new([11]) },
+        MetricsTokenRequired,
+        MetricsLoopbackOnly,
     ]
 }
 

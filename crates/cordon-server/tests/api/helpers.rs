@@ -112,6 +112,7 @@ impl TestApp {
             notify_webhook: None,
             public_url: None,
             trusted_proxies: Vec::new(),
+            metrics_token: None,
         };
         let app = Application::build(&config, store.clone(), Arc::new(clock.clone())).await.unwrap();
         let addr = app.local_addr().unwrap();
@@ -151,6 +152,7 @@ impl TestApp {
             notify_webhook: None,
             public_url: None,
             trusted_proxies: Vec::new(),
+            metrics_token: None,
         };
         let app = Application::build(&config, store, Arc::new(self.clock.clone())).await.unwrap();
         let addr = app.local_addr().unwrap();
@@ -168,6 +170,7 @@ impl TestApp {
             notify_webhook: None,
             public_url: None,
             trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+            metrics_token: None,
         };
         let app = Application::build(&config, self.state.store.clone(), Arc::new(self.clock.clone())).await.unwrap();
         let addr = app.local_addr().unwrap();

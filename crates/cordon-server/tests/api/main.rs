@@ -20,6 +20,7 @@ mod exports;
 mod fhir;
 mod hostile_input;
 mod live;
+mod operations;
 mod paging;
 mod quarantine;
 mod read_models;

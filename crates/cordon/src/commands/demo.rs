@@ -78,6 +78,8 @@ pub struct DemoArgs {
     /// hour a minute; 1: real time).
     #[arg(long, default_value_t = DEFAULT_SPEED)]
     pub speed: f64,
+    #[command(flatten)]
+    pub log: super::LogArgs,
 }
 
 /// What to build.
@@ -91,7 +93,7 @@ struct Plan {
 
 /// Runs `cordon demo`.
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
-    super::init_logging();
+    super::init_logging(args.log.log_format);
     if !(args.speed.is_finite() && args.speed > 0.0 && args.speed <= 10_000.0) {
         bail!("--speed must be a number above 0 and at most 10000");
     }
@@ -141,6 +143,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         notify_webhook: None,
         public_url: None,
         trusted_proxies: Vec::new(),
+        metrics_token: None,
+        log: args.log.clone(),
     };
     let app = serve::application(&serve_args, listener, store.clone());
     let task = live::spawn(store.clone(), live, app.state().stopping.clone());

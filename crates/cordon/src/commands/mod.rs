@@ -59,11 +59,38 @@ pub fn emit(output: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> 
     stdout.flush().context("writing to stdout")
 }
 
-/// Sets up logging: `RUST_LOG` or `info`, JSON when `CORDON_LOG_JSON` is
-/// set, coloured only on a terminal and never under `NO_COLOR`.
-pub fn init_logging() {
+/// How log lines are written to standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Text on a terminal, JSON otherwise (under systemd, in a container).
+    #[default]
+    Auto,
+    /// One JSON object per line, with the request's span (its `request_id`).
+    Json,
+    /// Human-readable lines, coloured on a terminal unless `NO_COLOR` is set.
+    Text,
+}
+
+/// The logging flag shared by the commands that serve.
+#[derive(Debug, Clone, Args)]
+pub struct LogArgs {
+    /// How to write log lines: `json` (one object per line), `text`, or
+    /// `auto` (text on a terminal, JSON otherwise).
+    #[arg(long, env = "CORDON_LOG_FORMAT", value_enum, default_value_t = LogFormat::Auto)]
+    pub log_format: LogFormat,
+}
+
+/// Sets up logging to standard error: the filter from `RUST_LOG`, or
+/// `info` with sqlx and tower-http's own lines at `warn` (`RUST_LOG=info`
+/// adds one line per request answered), in the given format.
+pub fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(crate::progress::colour());
-    let _ = if std::env::var_os("CORDON_LOG_JSON").is_some() { builder.json().try_init() } else { builder.try_init() };
+    let json = match format {
+        LogFormat::Json => true,
+        LogFormat::Text => false,
+        LogFormat::Auto => !std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
+    let _ = if json { builder.json().try_init() } else { builder.try_init() };
 }

@@ -45,6 +45,13 @@ pub struct ServeArgs {
     /// it names in `X-Forwarded-For`, for the per-address sign-in limits.
     #[arg(long = "trusted-proxy", env = "CORDON_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The bearer token `/metrics` asks for (`Authorization: Bearer TOKEN`).
+    /// Without it, `/metrics` answers only clients on this machine that
+    /// reach the server directly, not through a proxy.
+    #[arg(long, env = "CORDON_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    #[command(flatten)]
+    pub log: super::LogArgs,
 }
 
 fn parse_public_url(url: &str) -> Result<String, String> {
@@ -53,7 +60,7 @@ fn parse_public_url(url: &str) -> Result<String, String> {
 
 /// Runs `cordon serve`.
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
-    super::init_logging();
+    super::init_logging(args.log.log_format);
     let listener = bind(args.listen).await?;
     let store = args.db.open().await?;
     let app = application(&args, listener, store.clone());
@@ -81,6 +88,7 @@ pub fn application(args: &ServeArgs, listener: TcpListener, store: Store) -> App
         notify_webhook: args.notify_webhook.clone(),
         public_url: args.public_url.clone(),
         trusted_proxies: args.trusted_proxies.clone(),
+        metrics_token: args.metrics_token.clone().filter(|token| !token.is_empty()),
     };
     Application::on(listener, &config, store, Arc::new(SystemClock))
 }

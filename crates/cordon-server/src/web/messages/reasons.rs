@@ -159,6 +159,18 @@ pub(super) fn korean(reason: &Reason) -> String {
         NotServed => "이 강연의 대상 반(단위)이 아닙니다".into(),
         Invalid { fields } => format!("항목 {fields}개가 올바르지 않습니다"),
         Internal => "서버에서 오류가 났습니다. 기록해 두었습니다".into(),
+        DatabaseUnreachable => "데이터베이스가 응답하지 않습니다".into(),
+        MigrationsNotCurrent { pending, unknown, failed } => {
+            let list = |versions: &[i64]| versions.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            let parts: Vec<String> = [("적용 안 됨", pending), ("이 서버가 모름", unknown), ("실패", failed)]
+                .into_iter()
+                .filter(|(_, versions)| !versions.is_empty())
+                .map(|(what, versions)| format!("; {what}: {}", list(versions)))
+                .collect();
+            format!("데이터베이스 마이그레이션이 최신이 아닙니다{}", parts.concat())
+        }
+        MetricsTokenRequired => "지표 토큰을 보내세요 (Authorization: Bearer ...)".into(),
+        MetricsLoopbackOnly => "지표 토큰이 설정되지 않았으면 지표는 이 기계에서만(프록시를 거치지 않고) 볼 수 있습니다".into(),
     }
 }
 
