@@ -133,7 +133,15 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         store.close().await;
         return Ok(());
     };
-    let serve_args = ServeArgs { db, listen: args.listen, secure_cookies: false, job_interval: 30, notify_webhook: None, public_url: None };
+    let serve_args = ServeArgs {
+        db,
+        listen: args.listen,
+        secure_cookies: false,
+        job_interval: 30,
+        notify_webhook: None,
+        public_url: None,
+        database_pool: 16,
+    };
     let app = serve::application(&serve_args, listener, store.clone());
     let task = live::spawn(store.clone(), live, app.state().stopping.clone());
     let served = serve::serve(&serve_args, app).await;

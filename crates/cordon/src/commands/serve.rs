@@ -40,6 +40,11 @@ pub struct ServeArgs {
     /// served there are accepted although the proxy rewrites `Host`.
     #[arg(long, env = "CORDON_PUBLIC_URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
+    /// Connections to PostgreSQL (each change holds one for its
+    /// transaction; reads share them). Ignored on SQLite, which has one
+    /// writer batching concurrent changes into one commit.
+    #[arg(long, env = "CORDON_DATABASE_POOL", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub database_pool: u32,
 }
 
 fn parse_public_url(url: &str) -> Result<String, String> {
@@ -50,7 +55,9 @@ fn parse_public_url(url: &str) -> Result<String, String> {
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     super::init_logging();
     let listener = bind(args.listen).await?;
-    let store = args.db.open().await?;
+    let options = cordon_store::StoreOptions { postgres_pool_size: args.database_pool };
+    let store =
+        Store::open_with(&args.db.database, &options).await.with_context(|| format!("opening the database {}", args.db.database))?;
     let app = application(&args, listener, store.clone());
     let served = serve(&args, app).await;
     store.close().await;
