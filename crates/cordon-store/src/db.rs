@@ -52,11 +52,16 @@ pub struct StoreOptions {
     /// one for its transaction; reads share them). SQLite always has one
     /// writer and four readers.
     pub postgres_pool_size: u32,
+    /// The most concurrent changes one SQLite commit carries (group
+    /// commit); 1 commits each change alone. Enough to spread a disk flush
+    /// over many changes, few enough that the first of a full batch waits
+    /// only milliseconds for the last.
+    pub write_batch: u32,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions { postgres_pool_size: 16 }
+        StoreOptions { postgres_pool_size: 16, write_batch: 64 }
     }
 }
 
@@ -87,10 +92,10 @@ pub enum Conn<'a> {
 impl Db {
     /// Connects to `url` (`sqlite://FILE`, `sqlite:FILE` or `postgres://...`);
     /// SQLite's committed events are published on `events`.
-    pub(crate) async fn connect(url: &str, options: &StoreOptions, events: &broadcast::Sender<Event>) -> Result<Db> {
+    pub(crate) async fn connect(url: &str, store: &StoreOptions, events: &broadcast::Sender<Event>) -> Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
-                .max_connections(options.postgres_pool_size.max(1))
+                .max_connections(store.postgres_pool_size.max(1))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
@@ -104,7 +109,7 @@ impl Db {
                 .foreign_keys(true);
             let writer = SqlitePoolOptions::new().max_connections(1).min_connections(1).connect_with(options.clone()).await?;
             let readers = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
-            let group = GroupCommit::new(writer.clone(), events.clone());
+            let group = GroupCommit::new(writer.clone(), events.clone(), usize::try_from(store.write_batch).unwrap_or(usize::MAX));
             Ok(Db::Sqlite { writer, group, readers })
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))

@@ -9,7 +9,7 @@
 //! commit would make it) and its events buffered, then the savepoint is
 //! released, or, when the change is refused or fails, rolled back, so its
 //! neighbours keep theirs. When nobody else is waiting for the writer, or the
-//! batch is full ([`MAX_BATCH`]), the change that finished last has the batch
+//! batch is full (`StoreOptions::write_batch`, 64 by default), the change that finished last has the batch
 //! committed: one flush, then the events of all its members are published in
 //! the order they were written and every member is answered. A failed commit
 //! fails every member. A lone change commits at once, as before: there is no
@@ -38,11 +38,6 @@ use crate::audit_chain;
 use crate::db::{Conn, Tx};
 use crate::error::{Result, StoreError};
 
-/// The most changes one commit carries: enough to spread a flush over many
-/// changes, few enough that the first of a full batch waits only a few
-/// milliseconds for the last.
-pub const MAX_BATCH: usize = 64;
-
 /// How a batch ended, as its members hear it.
 type Outcome = std::result::Result<(), Arc<str>>;
 
@@ -60,6 +55,8 @@ struct Shared {
     waiting: AtomicUsize,
     /// Where committed events are published.
     events: broadcast::Sender<Event>,
+    /// The most changes one commit carries.
+    max_batch: usize,
 }
 
 /// The transaction a batch shares and who waits for its commit.
@@ -82,10 +79,11 @@ impl std::fmt::Debug for GroupCommit {
 }
 
 impl GroupCommit {
-    /// Batches the changes written on `pool` (one connection), publishing
-    /// their events on `events`.
-    pub(crate) fn new(pool: SqlitePool, events: broadcast::Sender<Event>) -> GroupCommit {
-        GroupCommit(Arc::new(Shared { pool, batch: Arc::default(), waiting: AtomicUsize::new(0), events }))
+    /// Batches the changes written on `pool` (one connection), at most
+    /// `max_batch` to a commit, publishing their events on `events`.
+    pub(crate) fn new(pool: SqlitePool, events: broadcast::Sender<Event>, max_batch: usize) -> GroupCommit {
+        let max_batch = max_batch.max(1);
+        GroupCommit(Arc::new(Shared { pool, batch: Arc::default(), waiting: AtomicUsize::new(0), events, max_batch }))
     }
 
     /// Runs `f` in its own savepoint of the current batch and answers once
@@ -167,7 +165,7 @@ impl Drop for Turn {
 /// is full; otherwise hands the writer to the next in line.
 fn end_turn(shared: &Arc<Shared>, guard: OwnedMutexGuard<Batch>) {
     let alone = shared.waiting.load(Ordering::SeqCst) == 0;
-    if guard.tx.is_some() && (alone || guard.members.len() >= MAX_BATCH) {
+    if guard.tx.is_some() && (alone || guard.members.len() >= shared.max_batch) {
         let shared = Arc::clone(shared);
         // A task of its own, so the commit completes whoever goes away.
         tokio::spawn(async move { commit(&shared, guard).await });

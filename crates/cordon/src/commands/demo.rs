@@ -141,6 +141,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         notify_webhook: None,
         public_url: None,
         database_pool: 16,
+        write_batch: 64,
     };
     let app = serve::application(&serve_args, listener, store.clone());
     let task = live::spawn(store.clone(), live, app.state().stopping.clone());

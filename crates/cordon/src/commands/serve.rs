@@ -45,6 +45,10 @@ pub struct ServeArgs {
     /// writer batching concurrent changes into one commit.
     #[arg(long, env = "CORDON_DATABASE_POOL", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub database_pool: u32,
+    /// The most concurrent changes one SQLite commit carries (group
+    /// commit: one disk flush for all of them); 1 commits each alone.
+    #[arg(long, env = "CORDON_WRITE_BATCH", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub write_batch: u32,
 }
 
 fn parse_public_url(url: &str) -> Result<String, String> {
@@ -55,7 +59,7 @@ fn parse_public_url(url: &str) -> Result<String, String> {
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     super::init_logging();
     let listener = bind(args.listen).await?;
-    let options = cordon_store::StoreOptions { postgres_pool_size: args.database_pool };
+    let options = cordon_store::StoreOptions { postgres_pool_size: args.database_pool, write_batch: args.write_batch };
     let store =
         Store::open_with(&args.db.database, &options).await.with_context(|| format!("opening the database {}", args.db.database))?;
     let app = application(&args, listener, store.clone());
