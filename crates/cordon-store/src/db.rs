@@ -18,10 +18,12 @@ use sqlx::postgres::{PgConnection, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::types::Json;
 use sqlx::{PgPool, SqlitePool};
+use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::audit_chain::PendingAudit;
 use crate::error::{Result, StoreError};
+use crate::group_commit::GroupCommit;
 
 /// Runs a query built by `$q` on whichever backend `$conn` is, calling the
 /// executor method `$method` (`execute`, `fetch_one`, `fetch_optional`,
@@ -43,6 +45,26 @@ macro_rules! exec {
     };
 }
 
+/// How to connect, beyond the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// How many connections a server keeps to PostgreSQL (each change takes
+    /// one for its transaction; reads share them). SQLite always has one
+    /// writer and four readers.
+    pub postgres_pool_size: u32,
+    /// The most concurrent changes one SQLite commit carries (group
+    /// commit); 1 commits each change alone. Enough to spread a disk flush
+    /// over many changes, few enough that the first of a full batch waits
+    /// only milliseconds for the last.
+    pub write_batch: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions { postgres_pool_size: 16, write_batch: 64 }
+    }
+}
+
 /// The database, SQLite or PostgreSQL.
 #[derive(Clone, Debug)]
 pub(crate) enum Db {
@@ -50,6 +72,8 @@ pub(crate) enum Db {
     Sqlite {
         /// The single writer.
         writer: SqlitePool,
+        /// The writer, batching concurrent changes into one commit.
+        group: GroupCommit,
         /// Readers.
         readers: SqlitePool,
     },
@@ -66,10 +90,15 @@ pub enum Conn<'a> {
 }
 
 impl Db {
-    /// Connects to `url` (`sqlite://FILE`, `sqlite:FILE` or `postgres://...`).
-    pub(crate) async fn connect(url: &str) -> Result<Db> {
+    /// Connects to `url` (`sqlite://FILE`, `sqlite:FILE` or `postgres://...`);
+    /// SQLite's committed events are published on `events`.
+    pub(crate) async fn connect(url: &str, store: &StoreOptions, events: &broadcast::Sender<Event>) -> Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+            let pool = PgPoolOptions::new()
+                .max_connections(store.postgres_pool_size.max(1))
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
             Ok(Db::Postgres(pool))
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
@@ -80,7 +109,8 @@ impl Db {
                 .foreign_keys(true);
             let writer = SqlitePoolOptions::new().max_connections(1).min_connections(1).connect_with(options.clone()).await?;
             let readers = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
-            Ok(Db::Sqlite { writer, readers })
+            let group = GroupCommit::new(writer.clone(), events.clone(), usize::try_from(store.write_batch).unwrap_or(usize::MAX));
+            Ok(Db::Sqlite { writer, group, readers })
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))
         }
@@ -98,7 +128,7 @@ impl Db {
     /// Closes every connection.
     pub(crate) async fn close(&self) {
         match self {
-            Db::Sqlite { writer, readers } => {
+            Db::Sqlite { writer, readers, .. } => {
                 readers.close().await;
                 // The writer closes last; having touched the log, it removes
                 // it (a reader, read-only, would leave `-wal` and `-shm` behind).

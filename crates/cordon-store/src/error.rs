@@ -18,6 +18,11 @@ pub enum StoreError {
     /// The database refused or failed a statement.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The batch of changes this one was committed with (SQLite's group
+    /// commit, see `group_commit`) failed to commit or was rolled back; the
+    /// change was not stored and may be sent again.
+    #[error("the change was not stored: {0}")]
+    CommitFailed(String),
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),

@@ -35,6 +35,7 @@ mod fanout;
 pub mod figures;
 pub mod followups;
 pub mod gatherings;
+pub mod group_commit;
 pub mod investigations;
 pub mod jurisdiction_csv;
 pub mod jurisdictions;
@@ -59,7 +60,7 @@ pub mod watch;
 use cordon_core::event::Event;
 use tokio::sync::broadcast;
 
-pub use db::{Conn, Tx};
+pub use db::{Conn, StoreOptions, Tx};
 pub use error::{Result, StoreError};
 
 use db::Db;
@@ -90,7 +91,12 @@ impl Store {
     /// records written before the audit chain existed, and moves border
     /// closures an earlier cordon kept in its settings into border directives.
     pub async fn open(url: &str) -> Result<Store> {
-        let store = Store::connect(url).await?;
+        Store::open_with(url, &StoreOptions::default()).await
+    }
+
+    /// [`Store::open`] with `options` (the PostgreSQL pool's size).
+    pub async fn open_with(url: &str, options: &StoreOptions) -> Result<Store> {
+        let store = Store::connect_with(url, options).await?;
         store.db.migrate().await?;
         store.seal_audit_log(jiff::Timestamp::now()).await?;
         store.adopt_entry_closures(jiff::Timestamp::now()).await?;
@@ -99,8 +105,13 @@ impl Store {
 
     /// Connects without migrating.
     pub async fn connect(url: &str) -> Result<Store> {
-        let db = Db::connect(url).await?;
+        Store::connect_with(url, &StoreOptions::default()).await
+    }
+
+    /// Connects with `options`, without migrating.
+    pub async fn connect_with(url: &str, options: &StoreOptions) -> Result<Store> {
         let (events, _) = broadcast::channel(4096);
+        let db = Db::connect(url, options, &events).await?;
         Ok(Store { db, events, instance: uuid::Uuid::new_v4(), reads: std::sync::Arc::default() })
     }
 
@@ -130,18 +141,13 @@ impl Store {
     }
 
     /// Runs `f` in one write transaction; commits if it succeeds, rolls back
-    /// if it fails, and publishes its events after the commit.
+    /// if it fails, and publishes its events after the commit. On SQLite,
+    /// concurrent calls share one commit, each in its own savepoint
+    /// ([`group_commit`]): a refusal rolls back only its own writes, and each
+    /// is answered after the shared commit.
     pub async fn write<T>(&self, f: impl AsyncFnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         let (value, events) = match &self.db {
-            Db::Sqlite { writer, .. } => {
-                let mut tx = writer.begin().await?;
-                let mut t = Tx { conn: Conn::Sqlite(&mut tx), events: Vec::new(), audits: Vec::new(), seal_at: None };
-                let value = f(&mut t).await?;
-                audit_chain::append(&mut t.conn, t.audits, t.seal_at).await?;
-                let events = t.events;
-                tx.commit().await?;
-                (value, events)
-            }
+            Db::Sqlite { group, .. } => return group.write(f).await,
             Db::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
                 let mut t = Tx { conn: Conn::Postgres(&mut tx), events: Vec::new(), audits: Vec::new(), seal_at: None };

@@ -105,7 +105,7 @@ impl Store {
             PoolState { name, open: pool.size(), idle, max: pool.options().get_max_connections() }
         }
         match &self.db {
-            Db::Sqlite { writer, readers } => vec![state("writer", writer), state("readers", readers)],
+            Db::Sqlite { writer, readers, .. } => vec![state("writer", writer), state("readers", readers)],
             Db::Postgres(pool) => vec![state("main", pool)],
         }
     }

@@ -48,6 +48,9 @@ enum Command {
     Backup(commands::backup::BackupArgs),
     /// Restore an SQLite database from a backup FILE (stop the server first).
     Restore(commands::backup::RestoreArgs),
+    /// Measure: load a running server, time pages, build large databases.
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
 }
 
 fn main() {
@@ -82,5 +85,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Backup(args) => commands::backup::backup(args).await,
         Command::Restore(args) => commands::backup::restore(args).await,
+        Command::Bench(cmd) => commands::bench::run(cmd).await,
     }
 }

@@ -363,3 +363,41 @@ async fn exports_write_the_api_rows_to_a_file_or_standard_output_and_are_audited
     assert!(audit.iter().all(|r| r.actor_id.is_none() && r.after.as_ref().unwrap()["via"] == "cli"));
     assert!(audit.iter().any(|r| r.action == "export.reports" && r.entity_id == "D1"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bench_ingest_posts_reports_that_are_stored_and_prints_its_figures_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("c.db").display());
+    let csv = dir.path().join("tree.csv");
+    std::fs::write(&csv, TREE).unwrap();
+    let out = cordon().args(["import", "jurisdictions", "--database", &db]).arg(&csv).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    add_user(&db, "head.u1", "reporter", "U1", "unit head password");
+    let (mut server, addr) = serve(&db);
+    let http = reqwest::Client::new();
+    let token = sign_in(&http, &addr, "head.u1", "unit head password").await;
+    for name in ["Kim", "Lee", "Park"] {
+        let body = json!({"full_name": name, "sex": "male", "birth_year": 1970, "unit_code": "U1"});
+        post_json(&http, &format!("{addr}/api/v1/persons"), Some(&token), &body).await;
+    }
+
+    let args = ["bench", "ingest", "--url", &addr, "--clients", "3", "--duration", "2", "--user", "head.u1", "--json"].map(String::from);
+    let bench =
+        tokio::task::spawn_blocking(move || cordon().args(args).env("CORDON_BENCH_PASSWORD", "unit head password").output().unwrap())
+            .await
+            .unwrap();
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    assert!(bench.status.success(), "{}", String::from_utf8_lossy(&bench.stderr));
+    let figures: Value = serde_json::from_slice(&bench.stdout).unwrap();
+    for key in ["per_second", "p50_ms", "p99_ms", "max_ms"] {
+        assert!(figures[key].as_f64().is_some_and(|v| v > 0.0), "{key}: {figures}");
+    }
+    assert_eq!(figures["errors"], 0, "{figures}");
+    let created = figures["created"].as_i64().unwrap();
+    assert!(created > 0 && figures["reports"].as_i64() == Some(created), "every report had a fresh id: {figures}");
+    let store = Store::open(&db).await.unwrap();
+    assert_eq!(store.count(Table::Reports).await.unwrap(), created, "each report answered 201 is stored");
+    store.close().await;
+}

@@ -18,6 +18,7 @@ mod errors;
 mod escalation;
 mod exports;
 mod fhir;
+mod group_commit;
 mod hostile_input;
 mod live;
 mod operations;

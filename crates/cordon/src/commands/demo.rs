@@ -145,6 +145,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         trusted_proxies: Vec::new(),
         metrics_token: None,
         log: args.log.clone(),
+        database_pool: 16,
+        write_batch: 64,
     };
     let app = serve::application(&serve_args, listener, store.clone());
     let task = live::spawn(store.clone(), live, app.state().stopping.clone());

@@ -52,6 +52,15 @@ pub struct ServeArgs {
     pub metrics_token: Option<String>,
     #[command(flatten)]
     pub log: super::LogArgs,
+    /// Connections to PostgreSQL (each change holds one for its
+    /// transaction; reads share them). Ignored on SQLite, which has one
+    /// writer batching concurrent changes into one commit.
+    #[arg(long, env = "CORDON_DATABASE_POOL", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub database_pool: u32,
+    /// The most concurrent changes one SQLite commit carries (group
+    /// commit: one disk flush for all of them); 1 commits each alone.
+    #[arg(long, env = "CORDON_WRITE_BATCH", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub write_batch: u32,
 }
 
 fn parse_public_url(url: &str) -> Result<String, String> {
@@ -62,7 +71,9 @@ fn parse_public_url(url: &str) -> Result<String, String> {
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     super::init_logging(args.log.log_format);
     let listener = bind(args.listen).await?;
-    let store = args.db.open().await?;
+    let options = cordon_store::StoreOptions { postgres_pool_size: args.database_pool, write_batch: args.write_batch };
+    let store =
+        Store::open_with(&args.db.database, &options).await.with_context(|| format!("opening the database {}", args.db.database))?;
     let app = application(&args, listener, store.clone());
     let served = serve(&args, app).await;
     store.close().await;
