@@ -48,6 +48,9 @@ enum Command {
     Backup(commands::backup::BackupArgs),
     /// Restore an SQLite database from a backup FILE (stop the server first).
     Restore(commands::backup::RestoreArgs),
+    /// Measure at national scale: generate data, time the pages.
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
 }
 
 fn main() {
@@ -82,5 +85,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Backup(args) => commands::backup::backup(args).await,
         Command::Restore(args) => commands::backup::restore(args).await,
+        Command::Bench(command) => commands::bench::run(command).await,
     }
 }
