@@ -12,6 +12,10 @@ CREATE INDEX reports_case ON reports (case_id);
 CREATE INDEX cases_deaths ON cases (updated_at) WHERE outcome = 'died';
 CREATE INDEX orders_in_force ON orders (person_path) WHERE status IN ('active', 'extended');
 CREATE INDEX escalations_raised ON escalations (raised_at);
+-- Lists newest first over a large subtree walk these and filter by path; a report's task is found by its case.
+CREATE INDEX reports_received ON reports (received_at);
+CREATE INDEX tasks_case ON tasks (case_id, kind, created_at);
+CREATE INDEX tasks_by_deadline ON tasks (deadline, id);
 
 -- Every node's ancestors (itself included), kept in step with nodes.
 INSERT INTO node_ancestors (path, ancestor_path, ancestor_level)
