@@ -9,6 +9,8 @@
 //! ([`Store::rebuild_read_models`]), which is much faster than one upsert
 //! per ancestor and row.
 
+use std::fmt::Write as _;
+
 use cordon_core::case::{Case, Outcome};
 use cordon_core::person::Sex;
 use cordon_core::report::Report;
@@ -110,7 +112,7 @@ fn insert_sql(table: &str, columns: &str, rows: usize) -> String {
             if col > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("${}", row * width + col + 1));
+            let _ = write!(sql, "${}", row * width + col + 1);
         }
         sql.push(')');
     }
@@ -184,7 +186,8 @@ async fn insert_reports(c: &mut Conn<'_>, rows: &[BulkReport]) -> Result<()> {
 }
 
 async fn insert_tasks(c: &mut Conn<'_>, rows: &[BulkTask]) -> Result<()> {
-    let columns = "id, kind, case_id, person_id, subject_path, area_path, assignee_id, status, deadline, escalations, created_at, updated_at";
+    let columns =
+        "id, kind, case_id, person_id, subject_path, area_path, assignee_id, status, deadline, escalations, created_at, updated_at";
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let sql = insert_sql("tasks", columns, chunk.len());
         exec!(

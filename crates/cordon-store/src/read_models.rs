@@ -86,9 +86,11 @@ async fn pause(c: &mut Conn<'_>) -> Result<()> {
                 }
                 exec!(
                     c,
-                    sqlx::query("INSERT INTO read_model_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-                        .bind(format!("paused:{name}"))
-                        .bind(sql),
+                    sqlx::query(
+                        "INSERT INTO read_model_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                    )
+                    .bind(format!("paused:{name}"))
+                    .bind(sql),
                     execute
                 )?;
                 exec!(c, sqlx::query(sqlx::AssertSqlSafe(format!("DROP TRIGGER {name}"))), execute)?;
@@ -100,7 +102,9 @@ async fn pause(c: &mut Conn<'_>) -> Result<()> {
             }
             exec!(
                 c,
-                sqlx::query("INSERT INTO read_model_state (key, value) VALUES ('paused:postgres', 'disabled') ON CONFLICT (key) DO NOTHING"),
+                sqlx::query(
+                    "INSERT INTO read_model_state (key, value) VALUES ('paused:postgres', 'disabled') ON CONFLICT (key) DO NOTHING"
+                ),
                 execute
             )?;
         }

@@ -15,17 +15,21 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::paging::{ListPage, PageQuery, window};
 use crate::actions::account;
 use crate::auth::{Caller, ClientAddress, CurrentUser};
 use crate::error::{ApiResult, Problem};
-use super::paging::{ListPage, PageQuery, window};
 use crate::extract::{AppJson, AppQuery};
 use crate::path::AppPath;
 use crate::state::AppState;
 
 /// Your live browser sessions and device tokens, newest first (never their secrets).
 #[utoipa::path(get, path = "/tokens", tag = "auth", params(PageQuery), responses((status = 200, body = ListPage<SessionInfo>), (status = 400, body = Problem), (status = 401, body = Problem)))]
-async fn list_tokens(State(state): State<AppState>, caller: Caller, AppQuery(q): AppQuery<PageQuery>) -> ApiResult<Json<ListPage<SessionInfo>>> {
+async fn list_tokens(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppQuery(q): AppQuery<PageQuery>,
+) -> ApiResult<Json<ListPage<SessionInfo>>> {
     let window = window(q.limit, q.cursor.as_deref())?;
     Ok(Json(ListPage::cut(account::own_sessions(&state, &caller).await?, window)))
 }

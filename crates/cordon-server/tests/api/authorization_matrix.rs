@@ -51,7 +51,8 @@ async fn every_operation_answers_each_role_as_the_policy_says(app: &TestApp) {
     for (template, item) in doc["paths"].as_object().unwrap() {
         for (method_name, operation) in item.as_object().unwrap() {
             let Ok(method) = method_name.to_uppercase().parse::<Method>() else { continue };
-            let filled = template.split('/').map(|part| if part.starts_with('{') { uuid::Uuid::new_v4().to_string() } else { part.to_owned() });
+            let filled =
+                template.split('/').map(|part| if part.starts_with('{') { uuid::Uuid::new_v4().to_string() } else { part.to_owned() });
             let path = filled.collect::<Vec<_>>().join("/");
             if !is_public(operation) {
                 let status = anonymous(app, &method, &path).await;

@@ -119,7 +119,7 @@ async fn send(app: &TestApp, user: &str, method: &Method, path_and_query: &str, 
     if let Some(body) = body {
         request = request.json(body);
     }
-    let response = request.timeout(std::time::Duration::from_secs(60)).send().await.unwrap();
+    let response = request.timeout(std::time::Duration::from_mins(1)).send().await.unwrap();
     let status = response.status();
     let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     // A live stream that accepted the request never ends: its status is the answer.
@@ -139,7 +139,7 @@ async fn raw_status(app: &TestApp, target: &str) -> u16 {
     let request = format!("GET {target} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n", app.addr);
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut head = vec![0u8; 12];
-    tokio::time::timeout(std::time::Duration::from_secs(60), stream.read_exact(&mut head))
+    tokio::time::timeout(std::time::Duration::from_mins(1), stream.read_exact(&mut head))
         .await
         .expect("the server answers a long request line within a minute")
         .unwrap();

@@ -143,7 +143,7 @@ async fn serve(database: &str) -> anyhow::Result<(String, tokio::sync::oneshot::
     let config = Config {
         listen: listener.local_addr()?,
         secure_cookies: false,
-        job_interval: Some(Duration::from_secs(24 * 3600)),
+        job_interval: Some(Duration::from_hours(24)),
         notify_webhook: None,
         public_url: None,
     };
@@ -177,7 +177,7 @@ pub async fn run(args: PagesArgs) -> anyhow::Result<()> {
         }
         (None, None) => bail!("give --database or --url"),
     };
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(300)).build()?;
+    let http = reqwest::Client::builder().timeout(Duration::from_mins(5)).build()?;
     let chief = sign_in(&http, &base, CHIEF).await?;
     let province = match &args.province {
         Some(code) => code.clone(),
