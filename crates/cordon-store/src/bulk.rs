@@ -35,3 +35,20 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Refreshes the query planner's statistics after a bulk load (SQLite:
+    /// `ANALYZE` on a sample of each index; PostgreSQL: `ANALYZE`).
+    pub async fn analyze(&self) -> Result<()> {
+        match &self.db {
+            Db::Sqlite { writer, .. } => {
+                sqlx::query("PRAGMA analysis_limit = 1000").execute(writer).await?;
+                sqlx::query("ANALYZE").execute(writer).await?;
+            }
+            Db::Postgres(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+}

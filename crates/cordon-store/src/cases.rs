@@ -67,9 +67,9 @@ pub async fn open_case_of(c: &mut Conn<'_>, person_id: Uuid) -> Result<Option<Ca
     row.map(Case::try_from).transpose()
 }
 
-/// Inserts a new case.
-pub async fn insert_case(c: &mut Conn<'_>, case: &Case) -> Result<()> {
-    let sql = format!("INSERT INTO cases ({CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+/// Inserts a new case opened on the local day `opened_date` (kept for the read models).
+pub async fn insert_case(c: &mut Conn<'_>, case: &Case, opened_date: jiff::civil::Date) -> Result<()> {
+    let sql = format!("INSERT INTO cases ({CASE_COLUMNS}, opened_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
     exec!(
         c,
         sqlx::query(AssertSqlSafe(sql.as_str()))
@@ -83,7 +83,8 @@ pub async fn insert_case(c: &mut Conn<'_>, case: &Case) -> Result<()> {
             .bind(&case.definition_code)
             .bind(case.source_case_id)
             .bind(micros(case.opened_at))
-            .bind(micros(case.updated_at)),
+            .bind(micros(case.updated_at))
+            .bind(opened_date.to_string()),
         execute
     )?;
     Ok(())

@@ -2,10 +2,10 @@
 //! epidemic curve (reports and cases by day and case status) and the 7-day
 //! report counts of a node's children for the map.
 //!
-//! Every count is computed by the database (`GROUP BY` on the stored days,
-//! `COUNT(*)`), never by loading rows; days are the stored `YYYY-MM-DD`
-//! columns (`reports.report_date`, `cases.onset_date`), so they compare and
-//! sort as text on both backends.
+//! Every count is read from the read models (`report_counts`, `case_curve`,
+//! `case_counts`, `task_counts`; see [`crate::read_models`]): one row per node,
+//! day and status, never a scan of the reports or cases beneath; days are
+//! stored `YYYY-MM-DD`, so they compare and sort as text on both backends.
 
 use cordon_core::case::CaseStatus;
 use cordon_core::jurisdiction::{Node, NodePath};
@@ -55,9 +55,9 @@ pub struct ChildReports {
 type StatusCount = (String, Option<String>, i64);
 
 impl Store {
-    /// The rows of `sql` (day, case status, count; `$1` the subtree pattern
-    /// of `path`, `$2` and `$3` the first and last day) as day counts, the
-    /// days read from `column`.
+    /// The rows of `sql` (day, case status, count; `$1` the node's path,
+    /// `$2` and `$3` the first and last day) as day counts, the days read
+    /// from `column`.
     async fn day_counts(
         &self,
         sql: &'static str,
@@ -65,9 +65,8 @@ impl Store {
         (from, to): (Date, Date),
         column: &'static str,
     ) -> Result<Vec<DayCount>> {
-        let pattern = subtree(path);
         let rows: Vec<StatusCount> = self
-            .read(async |c| Ok(exec!(c, sqlx::query_as(sql).bind(&pattern).bind(from.to_string()).bind(to.to_string()), fetch_all)?))
+            .read(async |c| Ok(exec!(c, sqlx::query_as(sql).bind(path.as_str()).bind(from.to_string()).bind(to.to_string()), fetch_all)?))
             .await?;
         rows.into_iter()
             .map(|(day, status, count)| {
@@ -81,9 +80,8 @@ impl Store {
     /// the status of the case each report opened or joined (`None`: no case).
     pub async fn reports_by_day(&self, path: &NodePath, from: Date, to: Date) -> Result<Vec<DayCount>> {
         self.day_counts(
-            "SELECT r.report_date, c.status, COUNT(*) FROM reports r LEFT JOIN cases c ON c.id = r.case_id \
-             WHERE r.unit_path LIKE $1 ESCAPE '\\' AND r.report_date >= $2 AND r.report_date <= $3 \
-             GROUP BY r.report_date, c.status ORDER BY r.report_date",
+            "SELECT day, NULLIF(case_status, ''), count FROM report_counts \
+             WHERE node_path = $1 AND day >= $2 AND day <= $3 AND count <> 0 ORDER BY day, case_status",
             path,
             (from, to),
             "reports.report_date",
@@ -95,11 +93,8 @@ impl Store {
     /// report when the onset is unknown), `from..=to`, and by status.
     pub async fn cases_by_day(&self, path: &NodePath, from: Date, to: Date) -> Result<Vec<DayCount>> {
         self.day_counts(
-            "SELECT d.day, d.status, COUNT(*) FROM ( \
-               SELECT c.id, c.status, COALESCE(c.onset_date, MIN(r.report_date)) AS day \
-               FROM cases c LEFT JOIN reports r ON r.case_id = c.id \
-               WHERE c.unit_path LIKE $1 ESCAPE '\\' GROUP BY c.id, c.status, c.onset_date \
-             ) d WHERE d.day >= $2 AND d.day <= $3 GROUP BY d.day, d.status ORDER BY d.day",
+            "SELECT day, status, count FROM case_curve \
+             WHERE node_path = $1 AND day >= $2 AND day <= $3 AND count <> 0 ORDER BY day, status",
             path,
             (from, to),
             "cases.onset_date",
@@ -115,9 +110,8 @@ impl Store {
                 Ok(exec!(
                     c,
                     sqlx::query_as(
-                        "SELECT n.id, COUNT(r.id) FROM nodes n LEFT JOIN reports r \
-                           ON r.report_date >= $2 AND r.report_date <= $3 \
-                          AND r.unit_path LIKE (REPLACE(n.path, '_', '\\_') || '%') ESCAPE '\\' \
+                        "SELECT n.id, CAST(COALESCE(SUM(rc.count), 0) AS BIGINT) FROM nodes n LEFT JOIN report_counts rc \
+                           ON rc.node_path = n.path AND rc.day >= $2 AND rc.day <= $3 \
                          WHERE n.parent_id = $1 GROUP BY n.id"
                     )
                     .bind(parent)
@@ -146,26 +140,33 @@ impl Store {
         self.read(async |c| {
             let reports_today: i64 = exec!(
                 c,
-                sqlx::query_scalar("SELECT COUNT(*) FROM reports WHERE unit_path LIKE $1 ESCAPE '\\' AND report_date = $2")
-                    .bind(&pattern)
+                sqlx::query_scalar("SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM report_counts WHERE node_path = $1 AND day = $2")
+                    .bind(path.as_str())
                     .bind(today.to_string()),
                 fetch_one
             )?;
-            let open_tasks: i64 = exec!(
+            let (open_tasks, marked_overdue): (i64, i64) = exec!(
                 c,
-                sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE subject_path LIKE $1 ESCAPE '\\' AND status <> 'done'").bind(&pattern),
+                sqlx::query_as(
+                    "SELECT CAST(COALESCE(SUM(CASE WHEN status <> 'done' THEN count ELSE 0 END), 0) AS BIGINT), \
+                            CAST(COALESCE(SUM(CASE WHEN status = 'overdue' THEN count ELSE 0 END), 0) AS BIGINT) \
+                       FROM task_counts WHERE node_path = $1"
+                )
+                .bind(path.as_str()),
                 fetch_one
             )?;
-            let overdue_tasks: i64 = exec!(
+            // Past their deadline but not yet marked by the jobs: few, found by the (status, deadline) index.
+            let unmarked_overdue: i64 = exec!(
                 c,
                 sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM tasks WHERE subject_path LIKE $1 ESCAPE '\\' \
-                     AND (status = 'overdue' OR (status IN ('assigned', 'escalated') AND deadline <= $2))"
+                    "SELECT COUNT(*) FROM tasks WHERE status IN ('assigned', 'escalated') AND deadline <= $2 \
+                     AND subject_path LIKE $1 ESCAPE '\\'"
                 )
                 .bind(&pattern)
                 .bind(micros(now)),
                 fetch_one
             )?;
+            let overdue_tasks = marked_overdue + unmarked_overdue;
             let recent_escalations: i64 = exec!(
                 c,
                 sqlx::query_scalar("SELECT COUNT(*) FROM escalations WHERE subject_path LIKE $1 ESCAPE '\\' AND raised_at >= $2")
@@ -175,7 +176,8 @@ impl Store {
             )?;
             let by_status: Vec<(String, i64)> = exec!(
                 c,
-                sqlx::query_as("SELECT status, COUNT(*) FROM cases WHERE unit_path LIKE $1 ESCAPE '\\' GROUP BY status").bind(&pattern),
+                sqlx::query_as("SELECT status, CAST(SUM(cases) AS BIGINT) FROM case_counts WHERE node_path = $1 GROUP BY status")
+                    .bind(path.as_str()),
                 fetch_all
             )?;
             let mut cases_by_status: Vec<(CaseStatus, i64)> = CaseStatus::ALL.iter().map(|s| (*s, 0)).collect();

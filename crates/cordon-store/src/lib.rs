@@ -16,6 +16,7 @@ pub mod audit_chain;
 pub mod backup;
 pub mod boundaries;
 pub mod bulk;
+pub mod bulk_load;
 pub mod cases;
 pub mod chains;
 pub mod config;
@@ -46,6 +47,7 @@ pub mod operations;
 pub mod orders;
 pub mod paging;
 pub mod persons;
+pub mod read_models;
 pub mod reports;
 pub mod response;
 pub mod rosters;
@@ -100,6 +102,7 @@ impl Store {
         store.db.migrate().await?;
         store.seal_audit_log(jiff::Timestamp::now()).await?;
         store.adopt_entry_closures(jiff::Timestamp::now()).await?;
+        store.build_read_models_if_missing().await?;
         Ok(store)
     }
 

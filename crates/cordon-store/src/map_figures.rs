@@ -2,10 +2,10 @@
 //! export and the situation report: a fixed number of grouped queries on one
 //! reading connection, whatever the number of areas (never one per area).
 //!
-//! Reports of the 7 days and cases by classification are counted per unit
-//! path in the database (`GROUP BY`), then `cordon_core::area::roll_up` adds
-//! each unit's counts to every area above it, and `cordon_core::area::figures`
-//! makes the labelled figures.
+//! Reports of the 7 days and cases by classification are read per area from
+//! the read models (`report_counts`, `case_counts`: each area's row already
+//! holds its whole subtree), and `cordon_core::area::figures` makes the
+//! labelled figures.
 
 use std::collections::HashMap;
 
@@ -67,7 +67,7 @@ impl Store {
             let status = parse_enum("cases.status", &status, CaseStatus::parse)?;
             counted.entry(NodePath::from_stored(path)).or_default().add_cases(status, count, died);
         }
-        let totals = area::roll_up(&areas, counted.iter());
+        let totals = counted;
         let mut in_force: HashMap<String, (u8, jiff::Timestamp)> = HashMap::new();
         for (path, level, set_at) in levels {
             if let std::collections::hash_map::Entry::Vacant(slot) = in_force.entry(path) {
@@ -109,22 +109,29 @@ impl Store {
             let reports: Vec<(String, i64)> = exec!(
                 c,
                 sqlx::query_as(
-                    "SELECT unit_path, COUNT(*) FROM reports WHERE report_date >= $2 AND report_date <= $3 \
-                         AND unit_path LIKE $1 ESCAPE '\\' GROUP BY unit_path"
+                    "SELECT rc.node_path, CAST(SUM(rc.count) AS BIGINT) FROM report_counts rc JOIN nodes n ON n.path = rc.node_path \
+                      WHERE n.path LIKE $1 ESCAPE '\\' AND n.level > $4 AND n.level <= $5 AND rc.day >= $2 AND rc.day <= $3 \
+                      GROUP BY rc.node_path"
                 )
                 .bind(&pattern)
                 .bind(week_start.to_string())
-                .bind(day.to_string()),
+                .bind(day.to_string())
+                .bind(node.level)
+                .bind(node.level + depth),
                 fetch_all
             )?;
             let cases: Vec<(String, String, i64, i64)> = exec!(
                 c,
                 sqlx::query_as(
-                    "SELECT unit_path, status, COUNT(*), CAST(SUM(CASE WHEN outcome = 'died' THEN 1 ELSE 0 END) AS BIGINT) \
-                         FROM cases WHERE unit_path LIKE $1 ESCAPE '\\' AND opened_at < $2 GROUP BY unit_path, status"
+                    "SELECT cc.node_path, cc.status, CAST(SUM(cc.cases) AS BIGINT), CAST(SUM(cc.deaths) AS BIGINT) \
+                      FROM case_counts cc JOIN nodes n ON n.path = cc.node_path \
+                      WHERE n.path LIKE $1 ESCAPE '\\' AND n.level > $3 AND n.level <= $4 AND cc.opened_date <= $2 \
+                      GROUP BY cc.node_path, cc.status"
                 )
                 .bind(&pattern)
-                .bind(day_end),
+                .bind(day.to_string())
+                .bind(node.level)
+                .bind(node.level + depth),
                 fetch_all
             )?;
             let levels: Vec<(String, i64, i64)> = exec!(

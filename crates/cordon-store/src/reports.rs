@@ -232,7 +232,7 @@ pub(crate) async fn intake_in(tx: &mut crate::Tx<'_>, reporter: &User, draft: &R
     let case = match &decision.case {
         CaseChange::NoCase => None,
         CaseChange::Opened(case) => {
-            insert_case(&mut tx.conn, case).await?;
+            insert_case(&mut tx.conn, case, settings.local_date(case.opened_at)).await?;
             tx.audit(now, Some(reporter.id), "case.open", case.id, None::<&()>, Some(case)).await?;
             Some(case.clone())
         }

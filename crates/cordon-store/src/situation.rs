@@ -1,8 +1,9 @@
 //! The counts at home a situation report and the summaries publish for a
 //! subtree and a period: symptom reports, cases by classification and
 //! deaths, each new in the period and since counting began, and the people
-//! under isolation or quarantine orders in force. Every count is a `COUNT`
-//! in the database.
+//! under isolation or quarantine orders in force. Every count comes from the
+//! read models (one row per node, day and status), except the deaths new in
+//! the period, found by the partial index on the dead.
 
 use cordon_core::case::CaseStatus;
 use cordon_core::jurisdiction::NodePath;
@@ -51,30 +52,33 @@ impl Store {
                 let reports: (i64, Option<i64>) = exec!(
                     c,
                     sqlx::query_as(
-                        "SELECT COUNT(*), SUM(CASE WHEN report_date >= $2 AND report_date <= $3 THEN 1 ELSE 0 END) \
-                         FROM reports WHERE unit_path LIKE $1 ESCAPE '\\'"
+                        "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT), \
+                                CAST(SUM(CASE WHEN day >= $2 AND day <= $3 THEN count ELSE 0 END) AS BIGINT) \
+                         FROM report_counts WHERE node_path = $1"
                     )
-                    .bind(&pattern)
+                    .bind(path.as_str())
                     .bind(from.to_string())
                     .bind(to.to_string()),
                     fetch_one
                 )?;
-                let cases: Vec<(String, i64, Option<i64>)> = exec!(
+                let cases: Vec<(String, i64, Option<i64>, i64)> = exec!(
                     c,
                     sqlx::query_as(
-                        "SELECT status, COUNT(*), SUM(CASE WHEN opened_at >= $2 AND opened_at < $3 THEN 1 ELSE 0 END) \
-                         FROM cases WHERE unit_path LIKE $1 ESCAPE '\\' GROUP BY status"
+                        "SELECT status, CAST(SUM(cases) AS BIGINT), \
+                                CAST(SUM(CASE WHEN opened_date >= $2 AND opened_date <= $3 THEN cases ELSE 0 END) AS BIGINT), \
+                                CAST(SUM(deaths) AS BIGINT) \
+                         FROM case_counts WHERE node_path = $1 GROUP BY status"
                     )
-                    .bind(&pattern)
-                    .bind(micros(start))
-                    .bind(micros(end)),
+                    .bind(path.as_str())
+                    .bind(from.to_string())
+                    .bind(to.to_string()),
                     fetch_all
                 )?;
-                let deaths: (i64, Option<i64>) = exec!(
+                let new_deaths: i64 = exec!(
                     c,
-                    sqlx::query_as(
-                        "SELECT COUNT(*), SUM(CASE WHEN updated_at >= $2 AND updated_at < $3 THEN 1 ELSE 0 END) \
-                         FROM cases WHERE unit_path LIKE $1 ESCAPE '\\' AND outcome = 'died'"
+                    sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM cases WHERE outcome = 'died' AND updated_at >= $2 AND updated_at < $3 \
+                         AND unit_path LIKE $1 ESCAPE '\\'"
                     )
                     .bind(&pattern)
                     .bind(micros(start))
@@ -83,13 +87,11 @@ impl Store {
                 )?;
                 let orders: Vec<(String, i64)> = exec!(
                     c,
-                    sqlx::query_as(
-                        "SELECT kind, COUNT(DISTINCT person_id) FROM orders \
-                         WHERE person_path LIKE $1 ESCAPE '\\' AND status IN ('active', 'extended') GROUP BY kind"
-                    )
-                    .bind(&pattern),
+                    sqlx::query_as("SELECT kind, CAST(SUM(count) AS BIGINT) FROM order_counts WHERE node_path = $1 GROUP BY kind")
+                        .bind(path.as_str()),
                     fetch_all
                 )?;
+                let deaths = (cases.iter().map(|row| row.3).sum::<i64>(), Some(new_deaths));
                 Ok((since, reports, cases, deaths, orders))
             })
             .await?;
@@ -100,7 +102,7 @@ impl Store {
             deaths: NewAndTotal { new: deaths.1.unwrap_or(0), total: deaths.0 },
             ..HomeCounts::default()
         };
-        for (status, total, new) in cases {
+        for (status, total, new, _) in cases {
             let status = parse_enum("cases.status", &status, CaseStatus::parse)?;
             if let Some(slot) = counts.cases.iter_mut().find(|(s, _)| *s == status) {
                 slot.1 = NewAndTotal { new: new.unwrap_or(0), total };

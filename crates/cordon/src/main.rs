@@ -48,7 +48,7 @@ enum Command {
     Backup(commands::backup::BackupArgs),
     /// Restore an SQLite database from a backup FILE (stop the server first).
     Restore(commands::backup::RestoreArgs),
-    /// Measure: load a running server, time pages, build large databases.
+    /// Measure at national scale: generate data, time the pages, load a running server.
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
 }

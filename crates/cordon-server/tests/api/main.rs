@@ -7,6 +7,7 @@ mod helpers;
 
 mod abroad;
 mod access;
+mod aggregates;
 mod alerts;
 mod audit_chain;
 mod authorization_matrix;

@@ -24,7 +24,7 @@ mod measures;
 mod quarantine;
 mod record;
 mod reopen;
-mod setup;
+pub(crate) mod setup;
 mod summary;
 
 use std::net::SocketAddr;

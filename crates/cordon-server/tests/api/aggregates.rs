@@ -1,0 +1,101 @@
+//! The read models (counts per node, day and status, kept by triggers in
+//! each change's transaction) equal a rebuild from the base tables after a
+//! varied workload, and the pages read them.
+
+use jiff::SignedDuration;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+on_both_backends!(the_maintained_counts_equal_a_rebuild_after_a_varied_workload, the_board_counts_what_the_read_models_hold,);
+
+fn id(v: &serde_json::Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
+/// Reports with and without cases, a second report joining a case,
+/// classifications, an outcome, acknowledged and escalated tasks, contacts
+/// under quarantine and an extended and a released order.
+async fn varied_workload(app: &TestApp) {
+    let mut cases = Vec::new();
+    for name in ["Ahn Read", "Baek Read", "Cha Read", "Do Read"] {
+        cases.push(app.case_in("reporter_u1", "U1", name).await);
+    }
+    let quiet = app.resident("reporter_u1", "U1", "Eom Read").await;
+    let (status, _) = app.report("reporter_u1", "U1", quiet, &["rash"], None).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // A second report of a person with an open case joins it.
+    let (_, first) = app.get("p1_officer", &format!("/cases/{}", cases[0])).await;
+    let person = first["person_id"].as_str().unwrap().parse().unwrap();
+    let (status, joined) = app.report("reporter_u1", "U1", person, &["fever", "cough"], Some(39.1)).await;
+    assert!(status.is_success(), "{joined}");
+
+    let (_, tasks) = app.list("worker_c1", "/tasks").await;
+    let tasks = tasks.as_array().unwrap().clone();
+    let (status, body) = app.post("worker_c1", &format!("/tasks/{}/acknowledge", id(&tasks[0])), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for (case, change) in [
+        (&cases[0], json!({"status": "probable"})),
+        (&cases[0], json!({"status": "confirmed"})),
+        (&cases[1], json!({"status": "discarded"})),
+        (&cases[2], json!({"status": "confirmed"})),
+        (&cases[2], json!({"outcome": "died"})),
+    ] {
+        let (status, body) = app.post("worker_c1", &format!("/cases/{case}/classification"), change).await;
+        assert!(status.is_success(), "{body}");
+    }
+    let listed = app.list_contacts("worker_c1", &cases[0], "U1", "Contact Read", 3).await;
+    let order = id(&listed[0]["order"]);
+    let (status, body) =
+        app.post("p1_officer", &format!("/orders/{order}/extend"), json!({"ends_on": "2026-12-10", "reason": "household exposure"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let order = id(&listed[1]["order"]);
+    let (status, body) = app.post("p1_officer", &format!("/orders/{order}/release"), json!({"reason": "negative test"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Deadlines pass: the open tasks escalate or go overdue; a day later, more reports.
+    app.advance_and_run_jobs(SignedDuration::from_mins(121)).await;
+    app.advance_and_run_jobs(SignedDuration::from_hours(24)).await;
+    app.case_in("reporter_u1", "U1", "Gu Read").await;
+}
+
+async fn the_maintained_counts_equal_a_rebuild_after_a_varied_workload(app: &TestApp) {
+    varied_workload(app).await;
+    let maintained = app.state.store.read_model_rows().await.unwrap();
+    for kind in ["report|", "case|", "curve|", "task|", "order|"] {
+        assert!(maintained.iter().any(|r| r.starts_with(kind)), "some {kind} rows: {maintained:#?}");
+    }
+    app.state.store.rebuild_read_models().await.unwrap();
+    let rebuilt = app.state.store.read_model_rows().await.unwrap();
+    assert_eq!(maintained, rebuilt, "the counts kept by the triggers are the counts rebuilt from the base tables");
+    // Maintenance goes on after a rebuild.
+    app.case_in("reporter_u1", "U1", "Ha Read").await;
+    let after = app.state.store.read_model_rows().await.unwrap();
+    assert_ne!(after, rebuilt);
+    app.state.store.rebuild_read_models().await.unwrap();
+    assert_eq!(after, app.state.store.read_model_rows().await.unwrap());
+}
+
+/// The value of the board's figure of `counted` and `measure`.
+fn figure(board: &serde_json::Value, counted: &str, measure: &str) -> f64 {
+    let found = board.as_array().unwrap().iter().find(|f| f["counted"] == counted && f["measure"] == measure);
+    found.and_then(|f| f["value"].as_f64()).unwrap_or_else(|| panic!("no {counted} {measure} on {board}"))
+}
+
+async fn the_board_counts_what_the_read_models_hold(app: &TestApp) {
+    varied_workload(app).await;
+    let (status, board) = app.get("p1_officer", "/summary/board?node=P1").await;
+    assert_eq!(status, StatusCode::OK, "{board}");
+    let counts = |b: &serde_json::Value| (figure(b, "symptom_reports", "cumulative"), figure(b, "suspected_cases", "cumulative"));
+    let before = counts(&board);
+    assert_eq!(before, (7.0, 2.0), "{board}");
+    // Paused maintenance leaves the pages stale until the rebuild puts them right.
+    app.state.store.pause_read_models().await.unwrap();
+    app.case_in("reporter_u1", "U1", "Im Read").await;
+    let (_, stale) = app.get("p1_officer", "/summary/board?node=P1").await;
+    assert_eq!(counts(&stale), before, "paused: the board still shows the counts before");
+    app.state.store.rebuild_read_models().await.unwrap();
+    let (_, rebuilt) = app.get("p1_officer", "/summary/board?node=P1").await;
+    assert_eq!(counts(&rebuilt), (8.0, 3.0), "rebuilt: the new report and case are counted");
+}
