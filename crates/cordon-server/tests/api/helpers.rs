@@ -89,6 +89,20 @@ impl Seed {
     }
 }
 
+/// A server's configuration for tests: a free loopback port, no background
+/// jobs (tests run them by hand), nothing in front of it.
+pub fn test_config() -> Config {
+    Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        secure_cookies: false,
+        job_interval: None,
+        notify_webhook: None,
+        public_url: None,
+        trusted_proxies: Vec::new(),
+        metrics_token: None,
+    }
+}
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
@@ -105,15 +119,7 @@ impl TestApp {
         };
         let store = Store::open(&url).await.expect("open store");
         let clock = ManualClock::new(start_time());
-        let config = Config {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            secure_cookies: false,
-            job_interval: None,
-            notify_webhook: None,
-            public_url: None,
-            trusted_proxies: Vec::new(),
-            metrics_token: None,
-        };
+        let config = test_config();
         let app = Application::build(&config, store.clone(), Arc::new(clock.clone())).await.unwrap();
         let addr = app.local_addr().unwrap();
         let state = app.state();
@@ -145,15 +151,7 @@ impl TestApp {
     /// load balancer) and returns its address; `None` on SQLite.
     pub async fn second_server(&self) -> Option<SocketAddr> {
         let store = self.second_store().await?;
-        let config = Config {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            secure_cookies: false,
-            job_interval: None,
-            notify_webhook: None,
-            public_url: None,
-            trusted_proxies: Vec::new(),
-            metrics_token: None,
-        };
+        let config = test_config();
         let app = Application::build(&config, store, Arc::new(self.clock.clone())).await.unwrap();
         let addr = app.local_addr().unwrap();
         tokio::spawn(app.run(std::future::pending()));
@@ -163,15 +161,7 @@ impl TestApp {
     /// Starts another server on this test's store that trusts loopback as a
     /// reverse proxy (`--trusted-proxy 127.0.0.1`) and returns its address.
     pub async fn server_behind_a_proxy(&self) -> SocketAddr {
-        let config = Config {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            secure_cookies: false,
-            job_interval: None,
-            notify_webhook: None,
-            public_url: None,
-            trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
-            metrics_token: None,
-        };
+        let config = Config { trusted_proxies: vec!["127.0.0.1".parse().unwrap()], ..test_config() };
         let app = Application::build(&config, self.state.store.clone(), Arc::new(self.clock.clone())).await.unwrap();
         let addr = app.local_addr().unwrap();
         tokio::spawn(app.run(std::future::pending()));

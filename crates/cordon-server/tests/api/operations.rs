@@ -105,15 +105,7 @@ async fn metrics_read_the_workload_at_scrape_time(app: &TestApp) {
 
 /// Another server over the same store with `configure` applied.
 async fn server_with(app: &TestApp, store: Store, configure: impl FnOnce(&mut Config)) -> SocketAddr {
-    let mut config = Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        secure_cookies: false,
-        job_interval: None,
-        notify_webhook: None,
-        public_url: None,
-        trusted_proxies: Vec::new(),
-        metrics_token: None,
-    };
+    let mut config = crate::helpers::test_config();
     configure(&mut config);
     let server = Application::build(&config, store, Arc::new(app.clock.clone())).await.unwrap();
     let addr = server.local_addr().unwrap();
