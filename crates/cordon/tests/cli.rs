@@ -38,15 +38,23 @@ fn a_bad_jurisdiction_file_is_refused_with_line_and_column_and_imports_nothing()
     assert_eq!(count, 0, "the good first row was not imported either");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_acknowledged_report_survives_a_killed_server() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("c.db").display());
-    let csv = dir.path().join("tree.csv");
+/// An SQLite database in `dir` with the test tree imported by the command
+/// line: its URL, the CSV imported and what the import printed.
+fn tree_database(dir: &std::path::Path) -> (String, std::path::PathBuf, String) {
+    let db = format!("sqlite://{}", dir.join("c.db").display());
+    let csv = dir.join("tree.csv");
     std::fs::write(&csv, TREE).unwrap();
     let out = cordon().args(["import", "jurisdictions", "--database", &db]).arg(&csv).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "5 created, 0 updated, 0 unchanged");
+    let printed = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    (db, csv, printed)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_acknowledged_report_survives_a_killed_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, csv, imported) = tree_database(dir.path());
+    assert_eq!(imported, "5 created, 0 updated, 0 unchanged");
     let again = cordon().args(["import", "jurisdictions", "--database", &db]).arg(&csv).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), "0 created, 0 updated, 5 unchanged", "re-importing is safe");
     add_user(&db, "head.u1", "reporter", "U1", "unit head password");
@@ -162,10 +170,7 @@ async fn open_event_stream(addr: &str, username: &str, password: &str) -> reqwes
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_stops_the_server_within_seconds_even_with_an_event_stream_open() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("c.db").display());
-    let csv = dir.path().join("tree.csv");
-    std::fs::write(&csv, TREE).unwrap();
-    assert!(cordon().args(["import", "jurisdictions", "--database", &db]).arg(&csv).output().unwrap().status.success());
+    let (db, _, _) = tree_database(dir.path());
     add_user(&db, "command", "command_officer", "KR", "command password");
     let (mut server, addr) = serve(&db);
     let mut stream = open_event_stream(&addr, "command", "command password").await;
@@ -367,11 +372,7 @@ async fn exports_write_the_api_rows_to_a_file_or_standard_output_and_are_audited
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bench_ingest_posts_reports_that_are_stored_and_prints_its_figures_as_json() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("c.db").display());
-    let csv = dir.path().join("tree.csv");
-    std::fs::write(&csv, TREE).unwrap();
-    let out = cordon().args(["import", "jurisdictions", "--database", &db]).arg(&csv).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (db, _, _) = tree_database(dir.path());
     add_user(&db, "head.u1", "reporter", "U1", "unit head password");
     let (mut server, addr) = serve(&db);
     let http = reqwest::Client::new();
