@@ -17,15 +17,14 @@ use cordon_core::report::Report;
 use cordon_core::task::TaskStatus;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use sqlx::types::Json;
 use uuid::Uuid;
 
+use crate::Store;
 use crate::db::{Conn, micros};
 use crate::error::Result;
-use crate::{Store, exec};
 
-/// Rows per multi-row statement (under SQLite's 32,766 bound parameters).
-const ROWS_PER_STATEMENT: usize = 1_000;
+/// Values per multi-row insert on SQLite.
+const SQLITE_VALUES_PER_STATEMENT: usize = 600;
 
 /// A resident to insert.
 #[derive(Debug, Clone)]
@@ -87,6 +86,14 @@ pub struct BulkTask {
     pub deadline: Timestamp,
     /// When it was assigned (and last changed).
     pub created_at: Timestamp,
+    /// The local day it was assigned.
+    pub created_date: Date,
+    /// When it was first acknowledged.
+    pub acknowledged_at: Option<Timestamp>,
+    /// Whether that was before the deadline.
+    pub acknowledged_in_time: Option<bool>,
+    /// When the worker was first there.
+    pub visited_at: Option<Timestamp>,
 }
 
 /// One transaction's worth of generated rows.
@@ -102,10 +109,212 @@ pub struct BulkBatch {
     pub tasks: Vec<BulkTask>,
 }
 
+/// One value of a generated row, as both backends store it.
+#[derive(Debug, Clone)]
+enum Cell {
+    Null,
+    Text(String),
+    Int(i64),
+    Real(f64),
+    Bool(bool),
+    Id(Uuid),
+}
+
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(value: Option<T>) -> Cell {
+        value.map_or(Cell::Null, Into::into)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(value: &str) -> Cell {
+        Cell::Text(value.to_owned())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(value: String) -> Cell {
+        Cell::Text(value)
+    }
+}
+
+impl From<i64> for Cell {
+    fn from(value: i64) -> Cell {
+        Cell::Int(value)
+    }
+}
+
+impl From<f64> for Cell {
+    fn from(value: f64) -> Cell {
+        Cell::Real(value)
+    }
+}
+
+impl From<bool> for Cell {
+    fn from(value: bool) -> Cell {
+        Cell::Bool(value)
+    }
+}
+
+impl From<Uuid> for Cell {
+    fn from(value: Uuid) -> Cell {
+        Cell::Id(value)
+    }
+}
+
+impl From<Timestamp> for Cell {
+    fn from(value: Timestamp) -> Cell {
+        Cell::Int(micros(value))
+    }
+}
+
+impl From<Date> for Cell {
+    fn from(value: Date) -> Cell {
+        Cell::Text(value.to_string())
+    }
+}
+
+/// A generated row of one table: the table, its columns and its values in
+/// their order.
+trait BulkRow {
+    const TABLE: &'static str;
+    const COLUMNS: &'static [&'static str];
+    fn cells(&self) -> Vec<Cell>;
+}
+
+impl BulkRow for BulkPerson {
+    const TABLE: &'static str = "persons";
+    const COLUMNS: &'static [&'static str] = &["id", "full_name", "name_key", "sex", "birth_year", "unit_id", "unit_path", "created_at"];
+    fn cells(&self) -> Vec<Cell> {
+        let name_key = cordon_core::person::name_key(&self.full_name);
+        vec![
+            self.id.into(),
+            self.full_name.as_str().into(),
+            name_key.into(),
+            self.sex.as_str().into(),
+            self.birth_year.into(),
+            self.unit_id.into(),
+            self.unit_path.as_str().into(),
+            self.created_at.into(),
+        ]
+    }
+}
+
+impl BulkRow for BulkCase {
+    const TABLE: &'static str = "cases";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "person_id",
+        "unit_id",
+        "unit_path",
+        "status",
+        "outcome",
+        "onset_date",
+        "definition_code",
+        "opened_at",
+        "updated_at",
+        "opened_date",
+        "first_report_date",
+    ];
+    fn cells(&self) -> Vec<Cell> {
+        let k = &self.case;
+        vec![
+            k.id.into(),
+            k.person_id.into(),
+            k.unit_id.into(),
+            k.unit_path.as_str().into(),
+            k.status.as_str().into(),
+            k.outcome.map(Outcome::as_str).into(),
+            k.onset_date.into(),
+            k.definition_code.as_str().into(),
+            k.opened_at.into(),
+            k.updated_at.into(),
+            self.opened_date.into(),
+            self.first_report_date.into(),
+        ]
+    }
+}
+
+impl BulkRow for BulkReport {
+    const TABLE: &'static str = "reports";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "person_id",
+        "unit_id",
+        "unit_path",
+        "reporter_id",
+        "symptoms",
+        "temperature_c",
+        "onset_date",
+        "received_at",
+        "report_date",
+        "case_id",
+    ];
+    fn cells(&self) -> Vec<Cell> {
+        let r = &self.report;
+        let symptoms = serde_json::to_string(&r.symptoms).unwrap_or_else(|_| "[]".to_owned());
+        vec![
+            r.id.into(),
+            r.person_id.into(),
+            r.unit_id.into(),
+            r.unit_path.as_str().into(),
+            r.reporter_id.into(),
+            symptoms.into(),
+            r.temperature_c.into(),
+            r.onset_date.into(),
+            r.received_at.into(),
+            self.report_date.into(),
+            r.case_id.into(),
+        ]
+    }
+}
+
+impl BulkRow for BulkTask {
+    const TABLE: &'static str = "tasks";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "kind",
+        "case_id",
+        "person_id",
+        "subject_path",
+        "area_path",
+        "assignee_id",
+        "status",
+        "deadline",
+        "escalations",
+        "created_at",
+        "updated_at",
+        "created_date",
+        "acknowledged_at",
+        "acknowledged_in_time",
+        "visited_at",
+    ];
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            self.id.into(),
+            "investigation".into(),
+            self.case_id.into(),
+            self.person_id.into(),
+            self.subject_path.as_str().into(),
+            self.area_path.as_str().into(),
+            self.assignee_id.into(),
+            self.status.as_str().into(),
+            self.deadline.into(),
+            0_i64.into(),
+            self.created_at.into(),
+            self.created_at.into(),
+            self.created_date.into(),
+            self.acknowledged_at.into(),
+            self.acknowledged_in_time.into(),
+            self.visited_at.into(),
+        ]
+    }
+}
+
 /// `INSERT INTO table (columns) VALUES ($1, ...), ...` for `rows` rows.
-fn insert_sql(table: &str, columns: &str, rows: usize) -> String {
-    let width = columns.split(',').count();
-    let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
+fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
+    let width = columns.len();
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
     for row in 0..rows {
         sql.push_str(if row == 0 { "(" } else { ", (" });
         for col in 0..width {
@@ -119,90 +328,81 @@ fn insert_sql(table: &str, columns: &str, rows: usize) -> String {
     sql
 }
 
-async fn insert_persons(c: &mut Conn<'_>, rows: &[BulkPerson]) -> Result<()> {
-    let columns = "id, full_name, name_key, sex, birth_year, unit_id, unit_path, created_at";
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let sql = insert_sql("persons", columns, chunk.len());
-        exec!(
-            c,
-            {
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-                for p in chunk {
-                    q = q.bind(p.id).bind(&p.full_name).bind(cordon_core::person::name_key(&p.full_name)).bind(p.sex.as_str());
-                    q = q.bind(p.birth_year).bind(p.unit_id).bind(&p.unit_path).bind(micros(p.created_at));
-                }
-                q
-            },
-            execute
-        )?;
+/// Appends `text` to a `COPY ... FROM STDIN` text-format line, its
+/// backslashes, tabs and line breaks escaped.
+fn copy_text(line: &mut String, text: &str) {
+    for ch in text.chars() {
+        match ch {
+            '\\' => line.push_str("\\\\"),
+            '\t' => line.push_str("\\t"),
+            '\n' => line.push_str("\\n"),
+            '\r' => line.push_str("\\r"),
+            other => line.push(other),
+        }
     }
-    Ok(())
 }
 
-async fn insert_cases(c: &mut Conn<'_>, rows: &[BulkCase]) -> Result<()> {
-    let columns = "id, person_id, unit_id, unit_path, status, outcome, onset_date, definition_code, opened_at, updated_at, \
-                   opened_date, first_report_date";
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let sql = insert_sql("cases", columns, chunk.len());
-        exec!(
-            c,
-            {
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-                for b in chunk {
-                    let k = &b.case;
-                    q = q.bind(k.id).bind(k.person_id).bind(k.unit_id).bind(k.unit_path.as_str()).bind(k.status.as_str());
-                    q = q.bind(k.outcome.map(Outcome::as_str)).bind(k.onset_date.map(|d| d.to_string())).bind(&k.definition_code);
-                    q = q.bind(micros(k.opened_at)).bind(micros(k.updated_at));
-                    q = q.bind(b.opened_date.to_string()).bind(b.first_report_date.to_string());
+/// `rows` in PostgreSQL's `COPY` text format: tab-separated, `\N` for null.
+fn copy_lines<R: BulkRow>(rows: &[R]) -> String {
+    let mut out = String::with_capacity(rows.len() * 160);
+    for row in rows {
+        for (i, cell) in row.cells().into_iter().enumerate() {
+            if i > 0 {
+                out.push('\t');
+            }
+            match cell {
+                Cell::Null => out.push_str("\\N"),
+                Cell::Text(t) => copy_text(&mut out, &t),
+                Cell::Int(n) => {
+                    let _ = write!(out, "{n}");
                 }
-                q
-            },
-            execute
-        )?;
+                Cell::Real(x) => {
+                    let _ = write!(out, "{x}");
+                }
+                Cell::Bool(b) => out.push_str(if b { "t" } else { "f" }),
+                Cell::Id(id) => {
+                    let _ = write!(out, "{id}");
+                }
+            }
+        }
+        out.push('\n');
     }
-    Ok(())
+    out
 }
 
-async fn insert_reports(c: &mut Conn<'_>, rows: &[BulkReport]) -> Result<()> {
-    let columns = "id, person_id, unit_id, unit_path, reporter_id, symptoms, temperature_c, onset_date, received_at, report_date, case_id";
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let sql = insert_sql("reports", columns, chunk.len());
-        exec!(
-            c,
-            {
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-                for b in chunk {
-                    let r = &b.report;
-                    q = q.bind(r.id).bind(r.person_id).bind(r.unit_id).bind(r.unit_path.as_str()).bind(r.reporter_id);
-                    q = q.bind(Json(&r.symptoms)).bind(r.temperature_c).bind(r.onset_date.map(|d| d.to_string()));
-                    q = q.bind(micros(r.received_at)).bind(b.report_date.to_string()).bind(r.case_id);
-                }
-                q
-            },
-            execute
-        )?;
+/// Writes `rows`: PostgreSQL by `COPY ... FROM STDIN`; SQLite by multi-row
+/// inserts of a few hundred values each (sqlx looks each `$N` up by name,
+/// which costs in proportion to the values of the statement, so larger
+/// statements are slower per row).
+async fn insert_rows<R: BulkRow>(c: &mut Conn<'_>, rows: &[R]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
     }
-    Ok(())
-}
-
-async fn insert_tasks(c: &mut Conn<'_>, rows: &[BulkTask]) -> Result<()> {
-    let columns =
-        "id, kind, case_id, person_id, subject_path, area_path, assignee_id, status, deadline, escalations, created_at, updated_at";
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let sql = insert_sql("tasks", columns, chunk.len());
-        exec!(
-            c,
-            {
+    match c {
+        Conn::Postgres(pg) => {
+            let statement = format!("COPY {} ({}) FROM STDIN", R::TABLE, R::COLUMNS.join(", "));
+            let mut copy = pg.copy_in_raw(&statement).await?;
+            copy.send(copy_lines(rows).into_bytes()).await?;
+            copy.finish().await?;
+        }
+        Conn::Sqlite(lite) => {
+            let per_statement = (SQLITE_VALUES_PER_STATEMENT / R::COLUMNS.len()).max(1);
+            for chunk in rows.chunks(per_statement) {
+                let sql = insert_sql(R::TABLE, R::COLUMNS, chunk.len());
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-                for t in chunk {
-                    q = q.bind(t.id).bind("investigation").bind(t.case_id).bind(t.person_id).bind(&t.subject_path);
-                    q = q.bind(&t.area_path).bind(t.assignee_id).bind(t.status.as_str()).bind(micros(t.deadline)).bind(0_i64);
-                    q = q.bind(micros(t.created_at)).bind(micros(t.created_at));
+                for cell in chunk.iter().flat_map(BulkRow::cells) {
+                    q = match cell {
+                        Cell::Null => q.bind(None::<i64>),
+                        Cell::Text(t) => q.bind(t),
+                        Cell::Int(n) => q.bind(n),
+                        Cell::Real(x) => q.bind(x),
+                        Cell::Bool(b) => q.bind(b),
+                        Cell::Id(id) => q.bind(id),
+                    };
                 }
-                q
-            },
-            execute
-        )?;
+                q.execute(&mut **lite).await?;
+            }
+        }
     }
     Ok(())
 }
@@ -213,10 +413,10 @@ impl Store {
     /// batch.
     pub async fn load_bulk(&self, batch: &BulkBatch) -> Result<()> {
         self.write(async |tx| {
-            insert_persons(&mut tx.conn, &batch.persons).await?;
-            insert_cases(&mut tx.conn, &batch.cases).await?;
-            insert_reports(&mut tx.conn, &batch.reports).await?;
-            insert_tasks(&mut tx.conn, &batch.tasks).await
+            insert_rows(&mut tx.conn, &batch.persons).await?;
+            insert_rows(&mut tx.conn, &batch.cases).await?;
+            insert_rows(&mut tx.conn, &batch.reports).await?;
+            insert_rows(&mut tx.conn, &batch.tasks).await
         })
         .await
     }
@@ -224,10 +424,17 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::insert_sql;
+    use super::{copy_text, insert_sql};
+
+    #[test]
+    fn copy_text_escapes_what_the_format_reserves() {
+        let mut line = String::new();
+        copy_text(&mut line, "a\tb\\c\nd\re \\N");
+        assert_eq!(line, "a\\tb\\\\c\\nd\\re \\\\N");
+    }
 
     #[test]
     fn a_multi_row_insert_numbers_every_value() {
-        assert_eq!(insert_sql("t", "a, b", 2), "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+        assert_eq!(insert_sql("t", &["a", "b"], 2), "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
     }
 }

@@ -83,7 +83,7 @@ impl Store {
                         path: order.area_path.clone(),
                     };
                     let t = task::assign(Uuid::now_v7(), subject, on_call.as_ref(), deadline.max(SignedDuration::from_mins(1)), now);
-                    insert_task(&mut tx.conn, &t).await?;
+                    insert_task(&mut tx.conn, &t, today).await?;
                     tx.audit(now, None, "task.assign", t.id, None::<&()>, Some(&t)).await?;
                     tx.emit(Event::new(EventKind::TaskAssigned, &t.subject_path, t.id, now, &t)).await?;
                     Ok(Some(t))

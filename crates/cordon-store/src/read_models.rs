@@ -1,13 +1,14 @@
 //! The read models: counts per node of the tree that the board, the curves,
 //! the map and the summaries read instead of the millions of rows beneath
-//! them (migration 0012).
+//! them (migrations 0012 and 0013).
 //!
 //! `report_counts` (reports by node, day and case status), `case_counts`
 //! (cases by node, local day opened and status, with deaths), `case_curve`
 //! (cases by node, onset or first-report day and status), `task_counts`
-//! (tasks by node and status) and `order_counts` (orders in force by node and
-//! kind) hold one row per node of the tree, every ancestor of the unit
-//! included (through `node_ancestors`). Triggers keep them up to date in the
+//! (tasks by node and status), `order_counts` (orders in force by node and
+//! kind) and `response_counts` (investigations by node, local day opened,
+//! measure and delay, for the response times) hold one row per node of the
+//! tree, every ancestor of the unit included (through `node_ancestors`). Triggers keep them up to date in the
 //! transaction of every insert or update of a report, case, task or order,
 //! so no writer can forget one; reports are never updated nor deleted.
 //!
@@ -29,7 +30,7 @@ const WATCHED: [&str; 4] = ["reports", "cases", "tasks", "orders"];
 
 /// The recount of every read model from the base tables, grouped per unit
 /// first and then rolled up to every ancestor.
-const RECOUNT: [&str; 5] = [
+const RECOUNT: [&str; 6] = [
     "INSERT INTO report_counts (node_path, day, case_status, count) \
      SELECT a.ancestor_path, x.day, x.status, SUM(x.n) FROM ( \
        SELECT r.unit_path, r.report_date AS day, COALESCE(c.status, '') AS status, COUNT(*) AS n \
@@ -55,11 +56,15 @@ const RECOUNT: [&str; 5] = [
      SELECT a.ancestor_path, x.kind, SUM(x.n) FROM ( \
        SELECT person_path, kind, COUNT(*) AS n FROM orders WHERE status IN ('active', 'extended') GROUP BY person_path, kind \
      ) x JOIN node_ancestors a ON a.path = x.person_path GROUP BY a.ancestor_path, x.kind",
+    "INSERT INTO response_counts (node_path, day, measure, minutes, count) \
+     SELECT a.ancestor_path, x.day, x.measure, x.minutes, SUM(x.n) FROM ( \
+       SELECT subject_path, day, measure, minutes, COUNT(*) AS n FROM response_facts GROUP BY subject_path, day, measure, minutes \
+     ) x JOIN node_ancestors a ON a.path = x.subject_path GROUP BY a.ancestor_path, x.day, x.measure, x.minutes",
 ];
 
 /// Every row of every read model with a count other than zero, as text, in
 /// key order (zero rows are left by decrements and mean nothing).
-const SNAPSHOT: [&str; 5] = [
+const SNAPSHOT: [&str; 6] = [
     "SELECT 'report|' || node_path || '|' || day || '|' || case_status || '|' || CAST(count AS TEXT) FROM report_counts \
      WHERE count <> 0 ORDER BY node_path, day, case_status",
     "SELECT 'case|' || node_path || '|' || opened_date || '|' || status || '|' || CAST(cases AS TEXT) || '|' || CAST(deaths AS TEXT) \
@@ -68,6 +73,8 @@ const SNAPSHOT: [&str; 5] = [
      WHERE count <> 0 ORDER BY node_path, day, status",
     "SELECT 'task|' || node_path || '|' || status || '|' || CAST(count AS TEXT) FROM task_counts WHERE count <> 0 ORDER BY node_path, status",
     "SELECT 'order|' || node_path || '|' || kind || '|' || CAST(count AS TEXT) FROM order_counts WHERE count <> 0 ORDER BY node_path, kind",
+    "SELECT 'response|' || node_path || '|' || day || '|' || measure || '|' || CAST(minutes AS TEXT) || '|' || CAST(count AS TEXT) \
+     FROM response_counts WHERE count <> 0 ORDER BY node_path, day, measure, minutes",
 ];
 
 /// Stops the triggers (SQLite: drops them, keeping their text in
@@ -133,30 +140,38 @@ async fn resume(c: &mut Conn<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Fills `cases.opened_date` (the local day of `opened_at`) where it is
-/// missing, one statement per local day, and `cases.first_report_date`.
-async fn backfill_case_days(c: &mut Conn<'_>, settings: &Settings) -> Result<()> {
-    let (first, last): (Option<i64>, Option<i64>) =
-        exec!(c, sqlx::query_as("SELECT MIN(opened_at), MAX(opened_at) FROM cases WHERE opened_date IS NULL"), fetch_one)?;
-    if let (Some(first), Some(last)) = (first, last) {
-        let mut day = settings.local_date(crate::db::from_micros(first)?);
-        let last = settings.local_date(crate::db::from_micros(last)?);
-        while day <= last {
-            let next = day.tomorrow().unwrap_or(day);
-            exec!(
-                c,
-                sqlx::query("UPDATE cases SET opened_date = $1 WHERE opened_date IS NULL AND opened_at >= $2 AND opened_at < $3")
-                    .bind(day.to_string())
-                    .bind(micros(settings.local_instant(day, 0)))
-                    .bind(micros(settings.local_instant(next, 0))),
-                execute
-            )?;
-            if next == day {
-                break;
-            }
-            day = next;
+/// Fills `column` of `table` (the local day of `instant`) where it is
+/// missing, one statement per local day.
+async fn backfill_local_days(c: &mut Conn<'_>, settings: &Settings, table: &str, column: &str, instant: &str) -> Result<()> {
+    let bounds = format!("SELECT MIN({instant}), MAX({instant}) FROM {table} WHERE {column} IS NULL");
+    let (first, last): (Option<i64>, Option<i64>) = exec!(c, sqlx::query_as(sqlx::AssertSqlSafe(bounds)), fetch_one)?;
+    let (Some(first), Some(last)) = (first, last) else { return Ok(()) };
+    let fill = format!("UPDATE {table} SET {column} = $1 WHERE {column} IS NULL AND {instant} >= $2 AND {instant} < $3");
+    let mut day = settings.local_date(crate::db::from_micros(first)?);
+    let last = settings.local_date(crate::db::from_micros(last)?);
+    while day <= last {
+        let next = day.tomorrow().unwrap_or(day);
+        exec!(
+            c,
+            sqlx::query(sqlx::AssertSqlSafe(fill.as_str()))
+                .bind(day.to_string())
+                .bind(micros(settings.local_instant(day, 0)))
+                .bind(micros(settings.local_instant(next, 0))),
+            execute
+        )?;
+        if next == day {
+            break;
         }
+        day = next;
     }
+    Ok(())
+}
+
+/// Fills the local days the read models count by where they are missing:
+/// `cases.opened_date`, `cases.first_report_date` and `tasks.created_date`.
+async fn backfill_days(c: &mut Conn<'_>, settings: &Settings) -> Result<()> {
+    backfill_local_days(c, settings, "cases", "opened_date", "opened_at").await?;
+    backfill_local_days(c, settings, "tasks", "created_date", "created_at").await?;
     exec!(
         c,
         sqlx::query(
@@ -184,8 +199,8 @@ impl Store {
             let c = &mut tx.conn;
             pause(c).await?;
             let settings = settings_in(c).await?;
-            backfill_case_days(c, &settings).await?;
-            for table in ["report_counts", "case_counts", "case_curve", "task_counts", "order_counts"] {
+            backfill_days(c, &settings).await?;
+            for table in ["report_counts", "case_counts", "case_curve", "task_counts", "order_counts", "response_counts"] {
                 exec!(c, sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}"))), execute)?;
             }
             for sql in RECOUNT {

@@ -262,7 +262,7 @@ pub(crate) async fn intake_in(tx: &mut crate::Tx<'_>, reporter: &User, draft: &R
         tx.emit(Event::new(EventKind::CaseOpened, &case.unit_path, case.id, now, case)).await?;
     }
     if let Some(task) = &decision.task {
-        insert_task(&mut tx.conn, task).await?;
+        insert_task(&mut tx.conn, task, settings.local_date(task.created_at)).await?;
         tx.audit(now, Some(reporter.id), "task.assign", task.id, None::<&()>, Some(task)).await?;
         tx.emit(Event::new(EventKind::TaskAssigned, &task.subject_path, task.id, now, task)).await?;
     }

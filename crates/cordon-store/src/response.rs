@@ -1,69 +1,81 @@
-//! The timings behind the response-time figures: when each investigation was
-//! opened, first acknowledged and first visited, and how many daily unit
-//! reports were filed, and filed by their due hour, day by day.
+//! The counts behind the response-time figures: the investigations opened,
+//! acknowledged in time and by delay to their first acknowledgement and
+//! visit, per node and local day (the read model `response_counts`), and how
+//! many daily unit reports were filed, and filed by their due hour, day by
+//! day.
 //!
 //! Daily reports are counted in the database by day and by quarter hour of
 //! arrival (every time zone's offset is a whole number of quarter hours, so
 //! a quarter hour lies wholly before or after a day's due hour), never by
 //! loading each report.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use cordon_core::jurisdiction::NodePath;
-use cordon_core::response::{DailyTally, Timing};
+use cordon_core::response::{DailyTally, ResponseTally};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 
-use crate::db::{from_micros, micros, parse_date, subtree};
+use crate::db::{micros, parse_date, subtree};
 use crate::error::Result;
 use crate::{Store, exec};
 
 const QUARTER_HOUR_MICROS: i64 = 900_000_000;
 
-/// One investigation's timings and the unit it is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvestigationTiming {
-    /// The unit the case is in.
-    pub subject_path: NodePath,
-    /// Its timings.
-    pub timing: Timing,
-}
-
-type TimingRow = (String, i64, Option<i64>, Option<bool>, Option<i64>);
-
 impl Store {
-    /// The timings of the investigations at or below `path` opened in
-    /// `from..to`.
-    pub async fn investigation_timings(&self, path: &NodePath, from: Timestamp, to: Timestamp) -> Result<Vec<InvestigationTiming>> {
-        let pattern = subtree(path);
-        let rows: Vec<TimingRow> = self
+    /// What the investigations opened at or below `path` on each local day
+    /// of `from..=to` add up to (days with none are left out), from the
+    /// response read model.
+    pub async fn response_days(&self, path: &NodePath, from: Date, to: Date) -> Result<BTreeMap<Date, ResponseTally>> {
+        let rows: Vec<(String, String, i64, i64)> = self
             .read(async |c| {
                 Ok(exec!(
                     c,
                     sqlx::query_as(
-                        "SELECT subject_path, created_at, acknowledged_at, acknowledged_in_time, visited_at FROM tasks \
-                         WHERE kind = 'investigation' AND created_at >= $1 AND created_at < $2 AND subject_path LIKE $3 ESCAPE '\\'"
+                        "SELECT day, measure, minutes, count FROM response_counts \
+                         WHERE node_path = $1 AND day >= $2 AND day <= $3 AND count <> 0"
                     )
-                    .bind(micros(from))
-                    .bind(micros(to))
-                    .bind(&pattern),
+                    .bind(path.as_str())
+                    .bind(from.to_string())
+                    .bind(to.to_string()),
                     fetch_all
                 )?)
             })
             .await?;
-        rows.into_iter()
-            .map(|(subject, created, acknowledged, in_time, visited)| {
-                Ok(InvestigationTiming {
-                    subject_path: NodePath::from_stored(subject),
-                    timing: Timing {
-                        created_at: from_micros(created)?,
-                        acknowledged_at: acknowledged.map(from_micros).transpose()?,
-                        acknowledged_in_time: in_time,
-                        visited_at: visited.map(from_micros).transpose()?,
-                    },
-                })
+        let mut days: BTreeMap<Date, ResponseTally> = BTreeMap::new();
+        for (day, measure, minutes, count) in rows {
+            let day = parse_date("response_counts.day", &day)?;
+            days.entry(day).or_default().add_count(&measure, minutes, u64::try_from(count).unwrap_or(0));
+        }
+        Ok(days)
+    }
+
+    /// What the investigations opened under each child of `parent` over the
+    /// local days `from..=to` add up to, by the child's path (children with
+    /// none are left out).
+    pub async fn response_by_child(&self, parent: &NodePath, from: Date, to: Date) -> Result<HashMap<NodePath, ResponseTally>> {
+        let rows: Vec<(String, String, i64, i64)> = self
+            .read(async |c| {
+                Ok(exec!(
+                    c,
+                    sqlx::query_as(
+                        "SELECT r.node_path, r.measure, r.minutes, CAST(SUM(r.count) AS BIGINT) \
+                           FROM nodes p JOIN nodes n ON n.parent_id = p.id JOIN response_counts r ON r.node_path = n.path \
+                          WHERE p.path = $1 AND r.day >= $2 AND r.day <= $3 \
+                          GROUP BY r.node_path, r.measure, r.minutes HAVING SUM(r.count) <> 0"
+                    )
+                    .bind(parent.as_str())
+                    .bind(from.to_string())
+                    .bind(to.to_string()),
+                    fetch_all
+                )?)
             })
-            .collect()
+            .await?;
+        let mut out: HashMap<NodePath, ResponseTally> = HashMap::new();
+        for (path, measure, minutes, count) in rows {
+            out.entry(NodePath::from_stored(path)).or_default().add_count(&measure, minutes, u64::try_from(count).unwrap_or(0));
+        }
+        Ok(out)
     }
 
     /// The daily reports of the units at or below `path` for the days

@@ -77,10 +77,12 @@ pub async fn task_by_id(c: &mut Conn<'_>, id: Uuid) -> Result<Option<Task>> {
     row.map(Task::try_from).transpose()
 }
 
-/// Inserts a new task.
-pub async fn insert_task(c: &mut Conn<'_>, t: &Task) -> Result<()> {
+/// Inserts a new task created on the local day `created_date` (kept for the
+/// response read model).
+pub async fn insert_task(c: &mut Conn<'_>, t: &Task, created_date: jiff::civil::Date) -> Result<()> {
     let sql = format!(
-        "INSERT INTO tasks ({TASK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+        "INSERT INTO tasks ({TASK_COLUMNS}, created_date) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
     );
     exec!(
         c,
@@ -102,7 +104,8 @@ pub async fn insert_task(c: &mut Conn<'_>, t: &Task) -> Result<()> {
             .bind(&t.note)
             .bind(t.acknowledged_at.map(micros))
             .bind(t.acknowledged_in_time)
-            .bind(t.visited_at.map(micros)),
+            .bind(t.visited_at.map(micros))
+            .bind(created_date.to_string()),
         execute
     )?;
     Ok(())

@@ -4,8 +4,9 @@
 //! days beside the periods before.
 
 use cordon_core::figure::{Figure, Period};
-use cordon_core::response::{About, filing_figures, response_figures};
-use cordon_store::response::{InvestigationTiming, day_bounds};
+use std::collections::BTreeMap;
+
+use cordon_core::response::{About, ResponseTally, filing_figures, response_figures};
 use jiff::civil::Date;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -49,35 +50,42 @@ fn about(place: &str, from: Date, to: Date) -> About {
     About { period: Period { from, to }, place: place.to_owned(), source: SOURCE.into() }
 }
 
-fn span_of(scope: &Scope, code: &str, place: &str, timings: &[&InvestigationTiming], (from, to): (Date, Date)) -> Span {
-    let (start, end) = day_bounds(&scope.settings, from, to);
-    let within: Vec<_> = timings.iter().filter(|t| t.timing.created_at >= start && t.timing.created_at < end).map(|t| t.timing).collect();
-    let mut figures = response_figures(&within, &about(place, from, to));
+fn span_of(scope: &Scope, code: &str, place: &str, days: &BTreeMap<Date, ResponseTally>, (from, to): (Date, Date)) -> Span {
+    let mut tally = ResponseTally::default();
+    for (_, day) in days.range(from..=to) {
+        tally.add(day);
+    }
+    figures_span(scope, code, place, &tally, (from, to))
+}
+
+fn figures_span(scope: &Scope, code: &str, place: &str, tally: &ResponseTally, (from, to): (Date, Date)) -> Span {
+    let mut figures = response_figures(tally, &about(place, from, to));
     for f in &mut figures {
         f.as_of = scope.day;
     }
     Span { code: code.to_owned(), name: place.to_owned(), period: Period { from, to }, figures }
 }
 
-/// The response times and filing of the scope's node.
+/// The response times and filing of the scope's node, from the response
+/// read model (the investigations of the last 28 days as counts per day, and
+/// the children's last 7 days) and the daily reports' tallies.
 ///
 /// # Errors
 /// The store fails.
 pub async fn responses(state: &AppState, scope: &Scope) -> Result<Responses, ApiError> {
     let node = &scope.node;
-    let (start, end) = day_bounds(&scope.settings, scope.days_back(27), scope.day);
-    let timings = state.store.investigation_timings(&node.path, start, end).await?;
-    let all: Vec<&InvestigationTiming> = timings.iter().collect();
+    let days = state.store.response_days(&node.path, scope.days_back(27), scope.day).await?;
     let week = |back: i64| (scope.days_back(back + 6), scope.days_back(back));
-    let weeks = [21, 14, 7, 0].into_iter().map(|back| span_of(scope, &node.code, &node.name, &all, week(back))).collect();
+    let weeks = [21, 14, 7, 0].into_iter().map(|back| span_of(scope, &node.code, &node.name, &days, week(back))).collect();
+    let by_child = state.store.response_by_child(&node.path, scope.days_back(6), scope.day).await?;
     let children = state
         .store
         .children(node.id)
         .await?
         .into_iter()
         .map(|child| {
-            let mine: Vec<&InvestigationTiming> = all.iter().copied().filter(|t| child.path.contains(&t.subject_path)).collect();
-            span_of(scope, &child.code, &child.name, &mine, week(0))
+            let tally = by_child.get(&child.path).cloned().unwrap_or_default();
+            figures_span(scope, &child.code, &child.name, &tally, week(0))
         })
         .collect();
     let mut filing = Vec::new();
@@ -91,8 +99,8 @@ pub async fn responses(state: &AppState, scope: &Scope) -> Result<Responses, Api
         filing.push(Span { code: node.code.clone(), name: node.name.clone(), period: Period { from, to }, figures });
     }
     Ok(Responses {
-        last_7_days: span_of(scope, &node.code, &node.name, &all, week(0)),
-        previous_7_days: span_of(scope, &node.code, &node.name, &all, week(7)),
+        last_7_days: span_of(scope, &node.code, &node.name, &days, week(0)),
+        previous_7_days: span_of(scope, &node.code, &node.name, &days, week(7)),
         weeks,
         children,
         filing,

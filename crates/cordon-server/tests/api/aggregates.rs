@@ -2,6 +2,7 @@
 //! each change's transaction) equal a rebuild from the base tables after a
 //! varied workload, and the pages read them.
 
+use cordon_server::clock::Clock;
 use jiff::SignedDuration;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -9,7 +10,11 @@ use serde_json::json;
 use crate::helpers::TestApp;
 use crate::on_both_backends;
 
-on_both_backends!(the_maintained_counts_equal_a_rebuild_after_a_varied_workload, the_board_counts_what_the_read_models_hold,);
+on_both_backends!(
+    the_maintained_counts_equal_a_rebuild_after_a_varied_workload,
+    the_board_counts_what_the_read_models_hold,
+    response_times_are_counted_at_the_published_resolution,
+);
 
 fn id(v: &serde_json::Value) -> String {
     v["id"].as_str().unwrap().to_owned()
@@ -63,7 +68,7 @@ async fn varied_workload(app: &TestApp) {
 async fn the_maintained_counts_equal_a_rebuild_after_a_varied_workload(app: &TestApp) {
     varied_workload(app).await;
     let maintained = app.state.store.read_model_rows().await.unwrap();
-    for kind in ["report|", "case|", "curve|", "task|", "order|"] {
+    for kind in ["report|", "case|", "curve|", "task|", "order|", "response|"] {
         assert!(maintained.iter().any(|r| r.starts_with(kind)), "some {kind} rows: {maintained:#?}");
     }
     app.state.store.rebuild_read_models().await.unwrap();
@@ -98,4 +103,39 @@ async fn the_board_counts_what_the_read_models_hold(app: &TestApp) {
     app.state.store.rebuild_read_models().await.unwrap();
     let (_, rebuilt) = app.get("p1_officer", "/summary/board?node=P1").await;
     assert_eq!(counts(&rebuilt), (8.0, 3.0), "rebuilt: the new report and case are counted");
+}
+
+/// Delays under an hour, under a day and beyond are counted in the read
+/// model as the core rounds them (`delay_minutes`), and the medians and 90th
+/// percentiles read from it are those of the rounded delays.
+async fn response_times_are_counted_at_the_published_resolution(app: &TestApp) {
+    let mut tasks = Vec::new();
+    for name in ["Ahn Delay", "Baek Delay", "Cha Delay"] {
+        let person = app.resident("reporter_u1", "U1", name).await;
+        let (_, intake) = app.report("reporter_u1", "U1", person, &["fever"], Some(38.9)).await;
+        tasks.push(intake["task"]["id"].as_str().unwrap().to_owned());
+    }
+    let opened = app.clock.now();
+    let mut minutes = Vec::new();
+    for (task, after) in tasks.iter().zip([59 * 60 + 30, 127 * 60 + 30, 26 * 3600 + 600]) {
+        let at = opened.checked_add(SignedDuration::from_secs(after)).unwrap();
+        app.clock.set(at);
+        let (status, body) = app.post("worker_c1", &format!("/tasks/{task}/acknowledge"), json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        minutes.push(cordon_core::response::delay_minutes(opened, at));
+    }
+    assert_eq!(minutes, [59, 125, 1560]);
+    let (status, times) = app.get("p1_officer", "/summary/response-times?node=P1").await;
+    assert_eq!(status, StatusCode::OK, "{times}");
+    let hours: Vec<f64> = minutes.iter().map(|&m| m as f64 / 60.0).collect();
+    let week = &times["last_7_days"]["figures"];
+    for (measure, p) in [("median", 0.5), ("p90", 0.9)] {
+        let found = week.as_array().unwrap().iter().find(|f| f["counted"] == "hours_to_acknowledge" && f["measure"] == measure).unwrap();
+        let expected = cordon_core::response::quantile(&hours, p).unwrap();
+        assert!((found["value"].as_f64().unwrap() - expected).abs() < 1e-9, "{measure}: {found} against {expected}");
+    }
+    let rows = app.state.store.read_model_rows().await.unwrap();
+    for m in minutes {
+        assert!(rows.iter().any(|r| r.starts_with("response|/KR/|") && r.contains(&format!("|acknowledged|{m}|"))), "{m} in {rows:#?}");
+    }
 }

@@ -170,6 +170,21 @@ impl Generator<'_> {
         }
     }
 
+    /// When a task of `status` assigned `at` was acknowledged (5 minutes to
+    /// 4 hours later) and visited (half an hour to 10 hours after that),
+    /// never after now.
+    fn responses(&mut self, status: TaskStatus, at: Timestamp) -> anyhow::Result<(Option<Timestamp>, Option<Timestamp>)> {
+        if status == TaskStatus::Assigned {
+            return Ok((None, None));
+        }
+        let acknowledged = at.checked_add(SignedDuration::from_secs(self.rng.random_range(300..14_400)))?.min(self.now);
+        if status != TaskStatus::Done {
+            return Ok((Some(acknowledged), None));
+        }
+        let visited = acknowledged.checked_add(SignedDuration::from_secs(self.rng.random_range(1_800..36_000)))?.min(self.now);
+        Ok((Some(acknowledged), Some(visited)))
+    }
+
     fn with_case(&mut self, batch: &mut BulkBatch, unit: usize, day: Date, at: Timestamp) -> anyhow::Result<()> {
         let person_id = self.person(batch, unit, at);
         self.last_person[unit] = Some(person_id);
@@ -201,6 +216,7 @@ impl Generator<'_> {
             0 | 1 => TaskStatus::Acknowledged,
             _ => TaskStatus::Done,
         };
+        let (acknowledged_at, visited_at) = self.responses(task_status, at)?;
         batch.tasks.push(BulkTask {
             id: Uuid::now_v7(),
             case_id: case.id,
@@ -211,6 +227,10 @@ impl Generator<'_> {
             status: task_status,
             deadline,
             created_at: at,
+            created_date: day,
+            acknowledged_at,
+            acknowledged_in_time: acknowledged_at.map(|a| a <= deadline),
+            visited_at,
         });
         batch.cases.push(BulkCase { case, opened_date: day, first_report_date: day });
         batch.reports.push(BulkReport { report, report_date: day });

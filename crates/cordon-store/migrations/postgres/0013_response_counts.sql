@@ -1,0 +1,84 @@
+-- Response times as a read model: the board, the situation report and the
+-- response-time summary read the delays of investigations as counts per node
+-- (every ancestor), local day opened, measure and delay, never the tasks.
+
+-- The local day a task was created (set by the store; filled for older rows
+-- when the read models are rebuilt).
+ALTER TABLE tasks ADD COLUMN created_date TEXT;
+
+-- What each investigation contributes: 'opened' (minutes 0), 'in_time' when
+-- acknowledged before its first deadline (minutes 0), and the delays from
+-- opening to the first acknowledgement ('acknowledged') and to the first
+-- visit ('visited') in whole minutes, rounded down to the minute below an
+-- hour, to five minutes below a day and to the hour beyond.
+CREATE FUNCTION response_bucket(delay BIGINT) RETURNS BIGINT LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN delay < 3600000000 THEN GREATEST(0, delay / 60000000)
+                WHEN delay < 86400000000 THEN delay / 300000000 * 5
+                ELSE delay / 3600000000 * 60 END
+$$;
+
+CREATE VIEW response_facts (task_id, subject_path, day, measure, minutes) AS
+    SELECT id, subject_path, created_date, 'opened', 0::BIGINT FROM tasks
+     WHERE kind = 'investigation' AND created_date IS NOT NULL
+    UNION ALL
+    SELECT id, subject_path, created_date, 'in_time', 0::BIGINT FROM tasks
+     WHERE kind = 'investigation' AND created_date IS NOT NULL AND acknowledged_in_time
+    UNION ALL
+    SELECT id, subject_path, created_date, 'acknowledged', response_bucket(acknowledged_at - created_at)
+      FROM tasks WHERE kind = 'investigation' AND created_date IS NOT NULL AND acknowledged_at IS NOT NULL
+    UNION ALL
+    SELECT id, subject_path, created_date, 'visited', response_bucket(visited_at - created_at)
+      FROM tasks WHERE kind = 'investigation' AND created_date IS NOT NULL AND visited_at IS NOT NULL;
+
+-- Investigations by node (every ancestor), local day opened, measure and delay.
+CREATE TABLE response_counts (
+    node_path TEXT NOT NULL,
+    day TEXT NOT NULL,
+    measure TEXT NOT NULL,
+    minutes BIGINT NOT NULL,
+    count BIGINT NOT NULL,
+    PRIMARY KEY (node_path, day, measure, minutes)
+);
+
+-- Adds `delta` for the task `task` as it stands now.
+CREATE FUNCTION read_models_response_add(task UUID, delta BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO response_counts AS t (node_path, day, measure, minutes, count)
+    SELECT a.ancestor_path, f.day, f.measure, f.minutes, delta
+      FROM response_facts f JOIN node_ancestors a ON a.path = f.subject_path WHERE f.task_id = task
+     ORDER BY a.ancestor_level, f.measure
+    ON CONFLICT (node_path, day, measure, minutes) DO UPDATE SET count = t.count + excluded.count;
+END $$;
+
+CREATE FUNCTION read_models_response_before() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM read_models_response_add(OLD.id, -1);
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION read_models_response_after() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM read_models_response_add(NEW.id, 1);
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER read_models_response_insert AFTER INSERT ON tasks FOR EACH ROW
+WHEN (NEW.kind = 'investigation') EXECUTE FUNCTION read_models_response_after();
+
+-- An update takes the task's old contribution away before it and adds the new one after.
+CREATE TRIGGER read_models_response_before_update BEFORE UPDATE ON tasks FOR EACH ROW
+WHEN ((OLD.kind = 'investigation' OR NEW.kind = 'investigation')
+  AND (OLD.acknowledged_at IS DISTINCT FROM NEW.acknowledged_at OR OLD.acknowledged_in_time IS DISTINCT FROM NEW.acknowledged_in_time
+       OR OLD.visited_at IS DISTINCT FROM NEW.visited_at OR OLD.created_date IS DISTINCT FROM NEW.created_date
+       OR OLD.created_at <> NEW.created_at OR OLD.subject_path <> NEW.subject_path OR OLD.kind <> NEW.kind))
+EXECUTE FUNCTION read_models_response_before();
+
+CREATE TRIGGER read_models_response_after_update AFTER UPDATE ON tasks FOR EACH ROW
+WHEN ((OLD.kind = 'investigation' OR NEW.kind = 'investigation')
+  AND (OLD.acknowledged_at IS DISTINCT FROM NEW.acknowledged_at OR OLD.acknowledged_in_time IS DISTINCT FROM NEW.acknowledged_in_time
+       OR OLD.visited_at IS DISTINCT FROM NEW.visited_at OR OLD.created_date IS DISTINCT FROM NEW.created_date
+       OR OLD.created_at <> NEW.created_at OR OLD.subject_path <> NEW.subject_path OR OLD.kind <> NEW.kind))
+EXECUTE FUNCTION read_models_response_after();
+
+-- Rebuild every read model once when the store next opens, filling the new one.
+DELETE FROM read_model_state WHERE key = 'built';
