@@ -35,31 +35,31 @@ const RECOUNT: [&str; 6] = [
      SELECT a.ancestor_path, x.day, x.status, SUM(x.n) FROM ( \
        SELECT r.unit_path, r.report_date AS day, COALESCE(c.status, '') AS status, COUNT(*) AS n \
          FROM reports r LEFT JOIN cases c ON c.id = r.case_id GROUP BY r.unit_path, r.report_date, COALESCE(c.status, '') \
-     ) x JOIN node_ancestors a ON a.path = x.unit_path GROUP BY a.ancestor_path, x.day, x.status",
+     ) x JOIN node_ancestors a ON a.path = x.unit_path GROUP BY a.ancestor_path, x.day, x.status ORDER BY 1, 2, 3",
     "INSERT INTO case_counts (node_path, opened_date, status, cases, deaths) \
      SELECT a.ancestor_path, x.day, x.status, SUM(x.n), SUM(x.died) FROM ( \
        SELECT unit_path, COALESCE(opened_date, '') AS day, status, COUNT(*) AS n, \
               SUM(CASE WHEN outcome = 'died' THEN 1 ELSE 0 END) AS died \
          FROM cases GROUP BY unit_path, COALESCE(opened_date, ''), status \
-     ) x JOIN node_ancestors a ON a.path = x.unit_path GROUP BY a.ancestor_path, x.day, x.status",
+     ) x JOIN node_ancestors a ON a.path = x.unit_path GROUP BY a.ancestor_path, x.day, x.status ORDER BY 1, 2, 3",
     "INSERT INTO case_curve (node_path, day, status, count) \
      SELECT a.ancestor_path, x.day, x.status, SUM(x.n) FROM ( \
        SELECT unit_path, COALESCE(onset_date, first_report_date) AS day, status, COUNT(*) AS n FROM cases \
         WHERE COALESCE(onset_date, first_report_date) IS NOT NULL \
         GROUP BY unit_path, COALESCE(onset_date, first_report_date), status \
-     ) x JOIN node_ancestors a ON a.path = x.unit_path GROUP BY a.ancestor_path, x.day, x.status",
+     ) x JOIN node_ancestors a ON a.path = x.unit_path GROUP BY a.ancestor_path, x.day, x.status ORDER BY 1, 2, 3",
     "INSERT INTO task_counts (node_path, status, count) \
      SELECT a.ancestor_path, x.status, SUM(x.n) FROM ( \
        SELECT subject_path, status, COUNT(*) AS n FROM tasks GROUP BY subject_path, status \
-     ) x JOIN node_ancestors a ON a.path = x.subject_path GROUP BY a.ancestor_path, x.status",
+     ) x JOIN node_ancestors a ON a.path = x.subject_path GROUP BY a.ancestor_path, x.status ORDER BY 1, 2",
     "INSERT INTO order_counts (node_path, kind, count) \
      SELECT a.ancestor_path, x.kind, SUM(x.n) FROM ( \
        SELECT person_path, kind, COUNT(*) AS n FROM orders WHERE status IN ('active', 'extended') GROUP BY person_path, kind \
-     ) x JOIN node_ancestors a ON a.path = x.person_path GROUP BY a.ancestor_path, x.kind",
+     ) x JOIN node_ancestors a ON a.path = x.person_path GROUP BY a.ancestor_path, x.kind ORDER BY 1, 2",
     "INSERT INTO response_counts (node_path, day, measure, minutes, count) \
      SELECT a.ancestor_path, x.day, x.measure, x.minutes, SUM(x.n) FROM ( \
        SELECT subject_path, day, measure, minutes, COUNT(*) AS n FROM response_facts GROUP BY subject_path, day, measure, minutes \
-     ) x JOIN node_ancestors a ON a.path = x.subject_path GROUP BY a.ancestor_path, x.day, x.measure, x.minutes",
+     ) x JOIN node_ancestors a ON a.path = x.subject_path GROUP BY a.ancestor_path, x.day, x.measure, x.minutes ORDER BY 1, 2, 3, 4",
 ];
 
 /// Every row of every read model with a count other than zero, as text, in
@@ -200,8 +200,17 @@ impl Store {
             pause(c).await?;
             let settings = settings_in(c).await?;
             backfill_days(c, &settings).await?;
-            for table in ["report_counts", "case_counts", "case_curve", "task_counts", "order_counts", "response_counts"] {
-                exec!(c, sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}"))), execute)?;
+            let tables = ["report_counts", "case_counts", "case_curve", "task_counts", "order_counts", "response_counts"];
+            if let Conn::Postgres(_) = c {
+                // TRUNCATE leaves no dead rows for the unique keys to check
+                // against, and sorting the recount in memory fills each
+                // table in key order.
+                exec!(c, sqlx::query(sqlx::AssertSqlSafe(format!("TRUNCATE {}", tables.join(", ")))), execute)?;
+                exec!(c, sqlx::query("SET LOCAL work_mem = '256MB'"), execute)?;
+            } else {
+                for table in tables {
+                    exec!(c, sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}"))), execute)?;
+                }
             }
             for sql in RECOUNT {
                 exec!(c, sqlx::query(sqlx::AssertSqlSafe(sql)), execute)?;

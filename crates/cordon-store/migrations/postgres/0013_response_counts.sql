@@ -82,3 +82,7 @@ EXECUTE FUNCTION read_models_response_after();
 
 -- Rebuild every read model once when the store next opens, filling the new one.
 DELETE FROM read_model_state WHERE key = 'built';
+
+-- The open tasks by deadline (the board's list and the workers' lists): the
+-- tasks done, nearly all of them in a long epidemic, are not walked.
+CREATE INDEX tasks_open_by_deadline ON tasks (deadline, id) WHERE status IN ('assigned', 'acknowledged', 'overdue', 'escalated');

@@ -10,6 +10,7 @@
 //! transaction per batch, read-model triggers paused), and the read models
 //! and daily counts are rebuilt once at the end.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
@@ -101,8 +102,8 @@ impl Spread {
 }
 
 /// Builds one batch of `n` reports.
-struct Generator<'a> {
-    world: &'a World,
+struct Generator {
+    world: Arc<World>,
     spread: Spread,
     rng: ChaCha8Rng,
     now: Timestamp,
@@ -111,7 +112,7 @@ struct Generator<'a> {
     last_person: Vec<Option<Uuid>>,
 }
 
-impl Generator<'_> {
+impl Generator {
     fn batch(&mut self, n: u64) -> anyhow::Result<BulkBatch> {
         let mut batch = BulkBatch::default();
         for _ in 0..n {
@@ -191,7 +192,8 @@ impl Generator<'_> {
         let onset = day.checked_sub(Span::new().days(self.rng.random_range(0..3)))?;
         let age = self.spread.today.since(day)?.get_days();
         let (status, outcome) = self.classification(age);
-        let node = &self.world.nodes[self.world.country.units[unit]];
+        let world = Arc::clone(&self.world);
+        let node = &world.nodes[world.country.units[unit]];
         let case = Case {
             id: Uuid::now_v7(),
             person_id,
@@ -209,7 +211,7 @@ impl Generator<'_> {
         let mut report = self.report(unit, person_id, vec![Symptom::Fever, Symptom::Cough], Some(temperature), at);
         report.onset_date = Some(onset);
         report.case_id = Some(case.id);
-        let worker = &self.world.workers[self.rng.random_range(0..self.world.workers.len())];
+        let worker = &world.workers[self.rng.random_range(0..world.workers.len())];
         let deadline = at.checked_add(SignedDuration::from_hours(2))?;
         let task_status = match age {
             0 if deadline > self.now => TaskStatus::Assigned,
@@ -261,6 +263,21 @@ impl Generator<'_> {
     }
 }
 
+/// Generates `reports` reports in batches and sends them to the loader
+/// until all are sent, generation fails or the loader has gone.
+fn generate(mut generator: Generator, reports: u64, sender: &tokio::sync::mpsc::Sender<anyhow::Result<(u64, BulkBatch)>>) {
+    let mut made = 0;
+    while made < reports {
+        let n = BATCH_REPORTS.min(reports - made);
+        let batch = generator.batch(n);
+        let failed = batch.is_err();
+        if sender.blocking_send(batch.map(|b| (n, b))).is_err() || failed {
+            return;
+        }
+        made += n;
+    }
+}
+
 /// `cordon bench data`.
 pub async fn run(args: DataArgs) -> anyhow::Result<()> {
     super::super::init_logging(super::super::LogFormat::Text);
@@ -286,26 +303,34 @@ pub async fn run(args: DataArgs) -> anyhow::Result<()> {
     let today = world.settings.local_date(now);
     let spread = Spread::new(&world.country, args.days, today)?;
     let units = world.country.units.len();
-    let mut generator =
-        Generator { world: &world, spread, rng: ChaCha8Rng::seed_from_u64(args.seed), now, definition, last_person: vec![None; units] };
+    let settings = world.settings.clone();
+    let generator = Generator {
+        world: Arc::new(world),
+        spread,
+        rng: ChaCha8Rng::seed_from_u64(args.seed),
+        now,
+        definition,
+        last_person: vec![None; units],
+    };
     store.set_bulk_loading(true).await?;
     store.pause_read_models().await?;
     let progress = Progress::new(args.reports, "reports, cases and tasks", "reports");
-    let mut written = 0;
-    while written < args.reports {
-        let n = BATCH_REPORTS.min(args.reports - written);
-        let batch = generator.batch(n)?;
+    // One thread generates the next batches while this one loads the last.
+    let (sender, mut batches) = tokio::sync::mpsc::channel(2);
+    let producer = std::thread::spawn(move || generate(generator, args.reports, &sender));
+    while let Some(next) = batches.recv().await {
+        let (n, batch): (u64, BulkBatch) = next?;
         store.load_bulk(&batch).await?;
-        written += n;
         progress.inc(n);
     }
+    producer.join().map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
     progress.finish();
     let loaded = started.elapsed();
     eprintln!("Loaded in {:.0} s; rebuilding the read models and the daily counts ...", loaded.as_secs_f64());
     let rebuild = Instant::now();
     store.rebuild_read_models().await?;
     let fever = cordon_core::detection::DetectionConfig::default().fever_min_temperature_c;
-    store.refresh_counts(&world.settings, fever, today).await?;
+    store.refresh_counts(&settings, fever, today).await?;
     store.set_bulk_loading(false).await?;
     store.analyze().await?;
     store.close().await;
