@@ -226,8 +226,12 @@ async fn insert_records(conn: &mut Conn<'_>, records: &[PendingAudit], mut head:
         );
     }
     match conn {
-        Conn::Sqlite(c) => drop(bind_records!(sqlx::query(AssertSqlSafe(sql.as_str())), &rows).execute(&mut **c).await?),
-        Conn::Postgres(c) => drop(bind_records!(sqlx::query(AssertSqlSafe(sql.as_str())), &rows).execute(&mut **c).await?),
+        Conn::Sqlite(c) => {
+            bind_records!(sqlx::query(AssertSqlSafe(sql.as_str())), &rows).execute(&mut **c).await?;
+        }
+        Conn::Postgres(c) => {
+            bind_records!(sqlx::query(AssertSqlSafe(sql.as_str())), &rows).execute(&mut **c).await?;
+        }
     }
     Ok(head)
 }

@@ -79,8 +79,8 @@ impl Writer {
 impl BatchTx {
     fn conn(&mut self) -> Conn<'_> {
         match self {
-            BatchTx::Sqlite(tx) => Conn::Sqlite(&mut **tx),
-            BatchTx::Postgres(tx) => Conn::Postgres(&mut **tx),
+            BatchTx::Sqlite(tx) => Conn::Sqlite(tx),
+            BatchTx::Postgres(tx) => Conn::Postgres(tx),
         }
     }
 
@@ -291,11 +291,11 @@ async fn member<T>(
     }
     let mut t = Tx::new(tx.conn(), Arc::clone(&shared.config), batch.config_version);
     let mut value = f(&mut t).await;
-    let mut head = None;
+    let mut moved_head = None;
     if value.is_ok() {
         let audits = std::mem::take(&mut t.audits);
         match audit_chain::append(&mut t.conn, audits, t.seal_at, batch.head.clone()).await {
-            Ok(moved) => head = moved,
+            Ok(moved) => moved_head = moved,
             Err(e) => value = Err(e),
         }
     }
@@ -310,7 +310,7 @@ async fn member<T>(
     }
     if value.is_ok() {
         batch.events.extend(events);
-        batch.head = head.or(batch.head.take());
+        batch.head = moved_head.or(batch.head.take());
         batch.config_version = config_version;
     } else {
         // It may have read a version of its own changes, now undone.
