@@ -163,6 +163,7 @@ impl Store {
         config.check()?;
         self.write(async |tx| {
             let before = detection_config_in(&mut tx.conn).await?;
+            tx.config_changed();
             exec!(&mut tx.conn, sqlx::query("DELETE FROM settings WHERE key = 'detection'"), execute)?;
             exec!(&mut tx.conn, sqlx::query("INSERT INTO settings (key, value) VALUES ('detection', $1)").bind(Json(config)), execute)?;
             tx.audit(now, Some(actor), "detection_config.update", "detection", Some(&before), Some(config)).await?;

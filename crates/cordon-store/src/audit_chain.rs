@@ -1,12 +1,16 @@
 //! The audit chain in the database (the hashing and the walk are
 //! [`cordon_core::audit_chain`]'s).
 //!
-//! [`crate::Tx::audit`] only buffers a record; [`crate::Store::write`] calls
-//! [`append`] just before commit, which takes the one-row `audit_head`
-//! (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite has one writer), gives
-//! each buffered record the next seq and links it to the head's hash, and
-//! moves the head. The lock is held from there to commit only: a few
-//! inserts. Two PostgreSQL transactions that started in one order and commit
+//! [`crate::Tx::audit`] only buffers a record; at the end of each change
+//! [`crate::group_commit`] calls [`append`], which takes the one-row
+//! `audit_head` (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite has one
+//! writer), gives each buffered record the next seq, links it to the head's
+//! hash and inserts the change's records in one statement. The head moves in
+//! memory for the rest of the batch the change commits with (its members run
+//! one after another in one transaction, so the row is read and locked once
+//! per batch) and is stored once, just before the batch commits
+//! ([`store_head`]). The lock is held from the first audited change of a
+//! batch to its commit. Two PostgreSQL transactions that started in one order and commit
 //! in the other still chain in commit order, because each reads the head
 //! the other left.
 //!
@@ -20,7 +24,9 @@
 
 use cordon_core::audit_chain::{ChainReport, ChainWalk, Content, Head, StoredRecord, record_hash};
 use serde_json::Value;
+use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
+use std::fmt::Write as _;
 use uuid::Uuid;
 
 use crate::db::{Conn, Db};
@@ -54,7 +60,7 @@ fn stored(row: RecordRow) -> StoredRecord {
 
 /// The head and whether the records older than the chain were sealed; on
 /// PostgreSQL the row stays locked until the transaction ends.
-async fn lock_head(conn: &mut Conn<'_>) -> Result<(Head, bool)> {
+async fn lock_head(conn: &mut Conn<'_>) -> Result<ChainHead> {
     let row: Option<(i64, String, bool)> = match conn {
         Conn::Sqlite(c) => {
             sqlx::query_as("SELECT last_seq, last_hash, sealed FROM audit_head WHERE id = 1").fetch_optional(&mut **c).await?
@@ -65,7 +71,7 @@ async fn lock_head(conn: &mut Conn<'_>) -> Result<(Head, bool)> {
     };
     let (last_seq, last_hash, sealed) =
         row.ok_or_else(|| StoreError::Corrupt { column: "audit_head", value: "the audit chain's head row is gone".into() })?;
-    Ok((Head { last_seq, last_hash }, sealed))
+    Ok(ChainHead { head: Head { last_seq, last_hash }, sealed })
 }
 
 /// Links and hashes, in seq order, the records written before the chain
@@ -95,16 +101,36 @@ async fn seal_older(conn: &mut Conn<'_>, mut head: Head) -> Result<(Head, u64)> 
     }
 }
 
-/// Chains `pending` after the head and moves the head, inside the
-/// transaction about to commit. When the older records were never sealed,
-/// seals them first and, when there were any, records that with an
-/// `audit.seal` record at `seal_at`. Does nothing (takes no lock) when there is nothing to append
-/// and no sealing was asked for.
-pub(crate) async fn append(conn: &mut Conn<'_>, mut pending: Vec<PendingAudit>, seal_at: Option<i64>) -> Result<()> {
+/// The chain's head as a transaction holds it: where the next record goes,
+/// and whether the records older than the chain were sealed.
+#[derive(Debug, Clone)]
+pub(crate) struct ChainHead {
+    head: Head,
+    sealed: bool,
+}
+
+/// Chains `pending` after the head, inside the transaction about to
+/// commit, and answers the head after them; the caller stores it with
+/// [`store_head`] before the commit. `known` is the head this transaction
+/// already moved it to (a batch of changes sharing one transaction reads and
+/// locks it once); `None` reads it, locking the row on PostgreSQL. When the
+/// older records were never sealed, seals them first and, when there were
+/// any, records that with an `audit.seal` record at `seal_at`. Answers `None`
+/// (and takes no lock) when there is nothing to append and no sealing was
+/// asked for.
+pub(crate) async fn append(
+    conn: &mut Conn<'_>,
+    mut pending: Vec<PendingAudit>,
+    seal_at: Option<i64>,
+    known: Option<ChainHead>,
+) -> Result<Option<ChainHead>> {
     if pending.is_empty() && seal_at.is_none() {
-        return Ok(());
+        return Ok(None);
     }
-    let (mut head, sealed) = lock_head(conn).await?;
+    let ChainHead { mut head, sealed } = match known {
+        Some(known) => known,
+        None => lock_head(conn).await?,
+    };
     if !sealed {
         let (after_older, count) = seal_older(conn, head).await?;
         head = after_older;
@@ -112,10 +138,55 @@ pub(crate) async fn append(conn: &mut Conn<'_>, mut pending: Vec<PendingAudit>, 
             let at = seal_at.or_else(|| pending.first().map(|p| p.at)).unwrap_or_default();
             pending.insert(0, sealing_record(at, count, head.last_seq));
         }
-    } else if pending.is_empty() {
-        return Ok(());
     }
-    for record in &pending {
+    for chunk in pending.chunks(RECORDS_PER_INSERT) {
+        head = insert_records(conn, chunk, head).await?;
+    }
+    Ok(Some(ChainHead { head, sealed: true }))
+}
+
+/// Moves the stored head to `head`, just before the commit.
+pub(crate) async fn store_head(conn: &mut Conn<'_>, head: &ChainHead) -> Result<()> {
+    exec!(
+        conn,
+        sqlx::query("UPDATE audit_head SET last_seq = $1, last_hash = $2, sealed = $3 WHERE id = 1")
+            .bind(head.head.last_seq)
+            .bind(&head.head.last_hash)
+            .bind(head.sealed),
+        execute
+    )?;
+    Ok(())
+}
+
+/// Records one INSERT carries (ten parameters each; SQLite takes 32,766).
+const RECORDS_PER_INSERT: usize = 200;
+
+/// Binds the ten columns of each record, in order.
+macro_rules! bind_records {
+    ($q:expr, $rows:expr) => {{
+        let mut q = $q;
+        for (seq, record, prev, hash) in $rows {
+            q = q
+                .bind(*seq)
+                .bind(record.at)
+                .bind(record.actor_id)
+                .bind(&record.action)
+                .bind(&record.entity)
+                .bind(&record.entity_id)
+                .bind(record.before.as_ref().map(Json))
+                .bind(record.after.as_ref().map(Json))
+                .bind(prev.as_str())
+                .bind(hash.as_str());
+        }
+        q
+    }};
+}
+
+/// Links and hashes `records` after `head` and inserts them in one
+/// statement; the head after the last.
+async fn insert_records(conn: &mut Conn<'_>, records: &[PendingAudit], mut head: Head) -> Result<Head> {
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
         let seq = head.last_seq + 1;
         let content = Content {
             seq,
@@ -128,34 +199,41 @@ pub(crate) async fn append(conn: &mut Conn<'_>, mut pending: Vec<PendingAudit>, 
             after: record.after.as_ref(),
         };
         let hash = record_hash(&content, &head.last_hash);
-        exec!(
-            conn,
-            sqlx::query(
-                "INSERT INTO audit (seq, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-            )
-            .bind(seq)
-            .bind(record.at)
-            .bind(record.actor_id)
-            .bind(&record.action)
-            .bind(&record.entity)
-            .bind(&record.entity_id)
-            .bind(record.before.as_ref().map(Json))
-            .bind(record.after.as_ref().map(Json))
-            .bind(&head.last_hash)
-            .bind(&hash),
-            execute
-        )?;
+        rows.push((seq, record, head.last_hash, hash.clone()));
         head = Head { last_seq: seq, last_hash: hash };
     }
-    exec!(
-        conn,
-        sqlx::query("UPDATE audit_head SET last_seq = $1, last_hash = $2, sealed = TRUE WHERE id = 1")
-            .bind(head.last_seq)
-            .bind(&head.last_hash),
-        execute
-    )?;
-    Ok(())
+    if rows.is_empty() {
+        return Ok(head);
+    }
+    let mut sql = String::from("INSERT INTO audit (seq, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash) VALUES ");
+    for i in 0..rows.len() {
+        let p = i * 10;
+        let sep = if i == 0 { "" } else { ", " };
+        // Writing to a String cannot fail.
+        let _ = write!(
+            sql,
+            "{sep}(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4,
+            p + 5,
+            p + 6,
+            p + 7,
+            p + 8,
+            p + 9,
+            p + 10
+        );
+    }
+    match conn {
+        Conn::Sqlite(c) => {
+            bind_records!(sqlx::query(AssertSqlSafe(sql.as_str())), &rows).execute(&mut **c).await?;
+        }
+        Conn::Postgres(c) => {
+            bind_records!(sqlx::query(AssertSqlSafe(sql.as_str())), &rows).execute(&mut **c).await?;
+        }
+    }
+    Ok(head)
 }
 
 /// The record that says the older records were sealed.

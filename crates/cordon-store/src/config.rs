@@ -1,4 +1,19 @@
 //! Settings and case definitions: configuration an administrator edits.
+//!
+//! Every fever report decides with both, so a store keeps them in memory
+//! ([`ConfigCache`]) between their changes. Triggers move a version
+//! (`config_version`, a fresh random number on every change to either table,
+//! migration 0014), so the copy in memory is checked with one small read and
+//! is safe when several servers, or a CLI beside the server, share the
+//! database: whoever changed them, the next read of the version sees it. In a
+//! batch of changes that share one transaction ([`crate::group_commit`]) the
+//! version is read once: on SQLite no other process can commit while the
+//! batch's transaction stands (its snapshot is fixed by its first read and its
+//! writes hold the lock), and on PostgreSQL the batch's members decide with
+//! what the batch read at its start, as a lone transaction decides with what
+//! it read at its start (neither locks the settings).
+
+use std::sync::{Arc, Mutex, PoisonError};
 
 use cordon_core::definition::{CaseDefinition, Criterion};
 use cordon_core::settings::Settings;
@@ -6,9 +21,57 @@ use jiff::Timestamp;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::db::{Conn, micros};
+use crate::db::{Conn, Tx, micros};
 use crate::error::Result;
 use crate::{Store, exec};
+
+/// The configuration the intake decides with.
+#[derive(Debug)]
+pub(crate) struct Config {
+    /// The settings in force.
+    pub settings: Settings,
+    /// The case definitions.
+    pub definitions: Vec<CaseDefinition>,
+}
+
+/// The configuration last read and the version it was read at.
+#[derive(Debug, Default)]
+pub(crate) struct ConfigCache(Mutex<Option<(i64, Arc<Config>)>>);
+
+impl ConfigCache {
+    fn at(&self, version: i64) -> Option<Arc<Config>> {
+        let held = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        held.as_ref().filter(|(v, _)| *v == version).map(|(_, config)| Arc::clone(config))
+    }
+
+    fn keep(&self, version: i64, config: &Arc<Config>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((version, Arc::clone(config)));
+    }
+
+    /// The configuration at the version stored now, read from `c` only when
+    /// it moved since the last read.
+    async fn current(&self, c: &mut Conn<'_>, known: Option<i64>) -> Result<(i64, Arc<Config>)> {
+        let version = match known {
+            Some(version) => version,
+            None => exec!(c, sqlx::query_scalar("SELECT version FROM config_version WHERE id = 1"), fetch_one)?,
+        };
+        if let Some(config) = self.at(version) {
+            return Ok((version, config));
+        }
+        let config = Arc::new(Config { settings: settings_in(c).await?, definitions: definitions_in(c).await? });
+        self.keep(version, &config);
+        Ok((version, config))
+    }
+}
+
+/// The settings and case definitions in force inside `tx`, from memory
+/// unless they changed (see the module's documentation).
+pub(crate) async fn config_in(tx: &mut Tx<'_>) -> Result<Arc<Config>> {
+    let cache = Arc::clone(&tx.config);
+    let (version, config) = cache.current(&mut tx.conn, tx.config_version).await?;
+    tx.config_version = Some(version);
+    Ok(config)
+}
 
 /// The settings in force, inside any connection (defaults when never saved).
 pub async fn settings_in(c: &mut Conn<'_>) -> Result<Settings> {
@@ -31,7 +94,8 @@ pub async fn definitions_in(c: &mut Conn<'_>) -> Result<Vec<CaseDefinition>> {
 impl Store {
     /// The settings in force.
     pub async fn settings(&self) -> Result<Settings> {
-        self.read(async |c| settings_in(c).await).await
+        let (_, config) = self.read(async |c| self.config.current(c, None).await).await?;
+        Ok(config.settings.clone())
     }
 
     /// Saves new settings once [`Settings::check`] accepts them, with the
@@ -40,6 +104,7 @@ impl Store {
         self.write(async |tx| {
             settings.check()?;
             let before = settings_in(&mut tx.conn).await?;
+            tx.config_changed();
             exec!(&mut tx.conn, sqlx::query("DELETE FROM settings WHERE key = 'operations'"), execute)?;
             exec!(&mut tx.conn, sqlx::query("INSERT INTO settings (key, value) VALUES ('operations', $1)").bind(Json(settings)), execute)?;
             tx.audit(now, actor, "settings.update", "operations", Some(&before), Some(settings)).await?;
@@ -62,6 +127,7 @@ impl Store {
     pub async fn record_provenance(&self, value: &str, now: Timestamp) -> Result<()> {
         let json = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
         self.write(async |tx| {
+            tx.config_changed();
             exec!(&mut tx.conn, sqlx::query("DELETE FROM settings WHERE key = 'provenance'"), execute)?;
             exec!(&mut tx.conn, sqlx::query("INSERT INTO settings (key, value) VALUES ('provenance', $1)").bind(Json(&json)), execute)?;
             tx.audit(now, None, "settings.provenance", "provenance", None::<&()>, Some(&value)).await?;
@@ -83,6 +149,7 @@ impl Store {
             let current = definitions_in(&mut tx.conn).await?;
             let stored: i64 = exec!(&mut tx.conn, sqlx::query_scalar("SELECT COUNT(*) FROM case_definitions"), fetch_one)?;
             let revision = cordon_core::definition::revise(&current, stored > 0, definition)?;
+            tx.config_changed();
             for d in &revision.materialise {
                 insert_definition(&mut tx.conn, d, now).await?;
             }

@@ -8,6 +8,7 @@
 //! client survives a power cut.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use cordon_core::event::Event;
@@ -18,12 +19,12 @@ use sqlx::postgres::{PgConnection, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::types::Json;
 use sqlx::{PgPool, SqlitePool};
-use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::audit_chain::PendingAudit;
+use crate::config::ConfigCache;
 use crate::error::{Result, StoreError};
-use crate::group_commit::GroupCommit;
+use crate::group_commit::Writer;
 
 /// Runs a query built by `$q` on whichever backend `$conn` is, calling the
 /// executor method `$method` (`execute`, `fetch_one`, `fetch_optional`,
@@ -48,12 +49,12 @@ macro_rules! exec {
 /// How to connect, beyond the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoreOptions {
-    /// How many connections a server keeps to PostgreSQL (each change takes
-    /// one for its transaction; reads share them). SQLite always has one
+    /// How many connections a server keeps to PostgreSQL (the writer takes
+    /// one for each batch of changes; reads share them). SQLite always has one
     /// writer and four readers.
     pub postgres_pool_size: u32,
-    /// The most concurrent changes one SQLite commit carries (group
-    /// commit); 1 commits each change alone. Enough to spread a disk flush
+    /// The most concurrent changes one commit carries (group commit, on
+    /// both backends); 1 commits each change alone. Enough to spread a disk flush
     /// over many changes, few enough that the first of a full batch waits
     /// only milliseconds for the last.
     pub write_batch: u32,
@@ -72,8 +73,6 @@ pub(crate) enum Db {
     Sqlite {
         /// The single writer.
         writer: SqlitePool,
-        /// The writer, batching concurrent changes into one commit.
-        group: GroupCommit,
         /// Readers.
         readers: SqlitePool,
     },
@@ -90,9 +89,8 @@ pub enum Conn<'a> {
 }
 
 impl Db {
-    /// Connects to `url` (`sqlite://FILE`, `sqlite:FILE` or `postgres://...`);
-    /// SQLite's committed events are published on `events`.
-    pub(crate) async fn connect(url: &str, store: &StoreOptions, events: &broadcast::Sender<Event>) -> Result<Db> {
+    /// Connects to `url` (`sqlite://FILE`, `sqlite:FILE` or `postgres://...`).
+    pub(crate) async fn connect(url: &str, store: &StoreOptions) -> Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(store.postgres_pool_size.max(1))
@@ -109,8 +107,7 @@ impl Db {
                 .foreign_keys(true);
             let writer = SqlitePoolOptions::new().max_connections(1).min_connections(1).connect_with(options.clone()).await?;
             let readers = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
-            let group = GroupCommit::new(writer.clone(), events.clone(), usize::try_from(store.write_batch).unwrap_or(usize::MAX));
-            Ok(Db::Sqlite { writer, group, readers })
+            Ok(Db::Sqlite { writer, readers })
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))
         }
@@ -123,6 +120,14 @@ impl Db {
             Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         Ok(())
+    }
+
+    /// Where changes are written (see [`crate::group_commit`]).
+    pub(crate) fn writer(&self) -> Writer {
+        match self {
+            Db::Sqlite { writer, .. } => Writer::Sqlite(writer.clone()),
+            Db::Postgres(pool) => Writer::Postgres(pool.clone()),
+        }
     }
 
     /// Closes every connection.
@@ -151,9 +156,25 @@ pub struct Tx<'a> {
     /// Set to seal the records older than the chain at this time (Unix
     /// microseconds) even when nothing else is audited.
     pub(crate) seal_at: Option<i64>,
+    /// The settings and case definitions kept in memory.
+    pub(crate) config: Arc<ConfigCache>,
+    /// Their version as this transaction read it, once read; see [`crate::config`].
+    pub(crate) config_version: Option<i64>,
 }
 
-impl Tx<'_> {
+impl<'a> Tx<'a> {
+    /// A change on `conn`, with what its batch already knows of the
+    /// configuration's version.
+    pub(crate) fn new(conn: Conn<'a>, config: Arc<ConfigCache>, config_version: Option<i64>) -> Tx<'a> {
+        Tx { conn, events: Vec::new(), audits: Vec::new(), seal_at: None, config, config_version }
+    }
+
+    /// Says this change writes the settings or case definitions: whatever
+    /// reads them next in this transaction reads their version again.
+    pub(crate) fn config_changed(&mut self) {
+        self.config_version = None;
+    }
+
     /// Writes an audit record for a change made in this transaction. The
     /// record is chained (given its seq, link and hash) just before the
     /// transaction commits; see [`crate::audit_chain`].

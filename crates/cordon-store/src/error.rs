@@ -89,6 +89,17 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// True when PostgreSQL gave the change up to a deadlock (SQLSTATE
+    /// 40P01) or a serialization failure (40001): the same change may
+    /// succeed when it runs again.
+    #[must_use]
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => matches!(e.code().as_deref(), Some("40P01" | "40001")),
+            _ => false,
+        }
+    }
+
     /// A not-found error.
     #[expect(
         clippy::needless_pass_by_value,

@@ -1,14 +1,22 @@
-//! Group commit on SQLite: concurrent changes share one durable commit.
+//! Group commit: concurrent changes share one durable commit.
 //!
 //! SQLite has one writer and pays a disk flush for every commit (WAL,
 //! `synchronous=FULL`), so committing each change alone caps intake at about
-//! one change per flush. Here the writer sits behind a fair queue (a
+//! one change per flush. PostgreSQL flushes concurrent commits together by
+//! itself, but every change that is audited locks the audit chain's head
+//! until its commit ([`crate::audit_chain`]), so its commits ran one after
+//! another, each holding the lock through its own flush; batched, the head is
+//! read and locked once per batch and one flush serves the batch. Here the
+//! writer (SQLite's one connection; on PostgreSQL one connection of the pool
+//! at a time) sits behind a fair queue (a
 //! [`tokio::sync::Mutex`]). In its turn each change runs in its own
 //! `SAVEPOINT` inside the transaction its batch shares: its audit records are
 //! chained ([`crate::audit_chain::append`], the chain exactly as a lone
-//! commit would make it) and its events buffered, then the savepoint is
-//! released, or, when the change is refused or fails, rolled back, so its
-//! neighbours keep theirs. When nobody else is waiting for the writer, or the
+//! commit would make it, the head carried in memory from member to member and
+//! stored once before the commit) and its events buffered; its savepoint is
+//! then kept (released in the same round trip that opens the next member's,
+//! or by the commit), or, when the change is refused or fails, rolled back,
+//! so its neighbours keep theirs. When nobody else is waiting for the writer, or the
 //! batch is full (`StoreOptions::write_batch`, 64 by default), the change that finished last has the batch
 //! committed: one flush, then the events of all its members are published in
 //! the order they were written and every member is answered. A failed commit
@@ -24,31 +32,84 @@
 //! leaves a task that takes its place in the queue: a batch is never left
 //! open with members waiting.
 //!
-//! PostgreSQL does not come here: it flushes concurrent commits together by
-//! itself, so each change keeps its own transaction ([`crate::Store::write`]).
+//! On PostgreSQL the batch's notifications to the other servers
+//! ([`crate::fanout`]) are sent just before its commit, in the order written.
+//! Several servers on one database each batch their own changes; their
+//! batches take the head's lock one after another.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cordon_core::event::Event;
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard, broadcast, oneshot};
+use uuid::Uuid;
 
-use crate::audit_chain;
+use crate::audit_chain::{self, ChainHead};
+use crate::config::ConfigCache;
 use crate::db::{Conn, Tx};
 use crate::error::{Result, StoreError};
+use crate::fanout;
+
+/// Where a batch's transaction is opened: SQLite's one writer connection,
+/// or PostgreSQL's pool.
+#[derive(Clone, Debug)]
+pub(crate) enum Writer {
+    /// SQLite's writer (one connection).
+    Sqlite(SqlitePool),
+    /// PostgreSQL's pool.
+    Postgres(PgPool),
+}
+
+/// A batch's transaction on either backend.
+enum BatchTx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Writer {
+    async fn begin(&self) -> sqlx::Result<BatchTx> {
+        Ok(match self {
+            Writer::Sqlite(pool) => BatchTx::Sqlite(pool.begin().await?),
+            Writer::Postgres(pool) => BatchTx::Postgres(pool.begin().await?),
+        })
+    }
+}
+
+impl BatchTx {
+    fn conn(&mut self) -> Conn<'_> {
+        match self {
+            BatchTx::Sqlite(tx) => Conn::Sqlite(tx),
+            BatchTx::Postgres(tx) => Conn::Postgres(tx),
+        }
+    }
+
+    /// Runs statements of the batch's own, without parameters, in one round trip.
+    async fn run_all(&mut self, sql: &'static str) -> sqlx::Result<()> {
+        match self {
+            BatchTx::Sqlite(tx) => sqlx::raw_sql(sql).execute(&mut **tx).await.map(|_| ()),
+            BatchTx::Postgres(tx) => sqlx::raw_sql(sql).execute(&mut **tx).await.map(|_| ()),
+        }
+    }
+
+    async fn commit(self) -> sqlx::Result<()> {
+        match self {
+            BatchTx::Sqlite(tx) => tx.commit().await,
+            BatchTx::Postgres(tx) => tx.commit().await,
+        }
+    }
+}
 
 /// How a batch ended, as its members hear it.
 type Outcome = std::result::Result<(), Arc<str>>;
 
-/// The writer of an SQLite store and the batch being written on it; cheap
-/// to clone.
+/// The writer of a store and the batch being written on it; cheap to clone.
 #[derive(Clone)]
 pub(crate) struct GroupCommit(Arc<Shared>);
 
 struct Shared {
-    /// The pool of the single writer connection.
-    pool: SqlitePool,
+    /// Where batches are opened.
+    pool: Writer,
     /// The open batch; whoever holds it holds the writer.
     batch: Arc<Mutex<Batch>>,
     /// Changes queued for the writer.
@@ -57,19 +118,43 @@ struct Shared {
     events: broadcast::Sender<Event>,
     /// The most changes one commit carries.
     max_batch: usize,
+    /// The settings and case definitions kept in memory.
+    config: Arc<ConfigCache>,
+    /// This process's name in the notifications to other servers (PostgreSQL).
+    instance: Uuid,
+}
+
+/// The savepoint of the batch's last member.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Savepoint {
+    /// None open.
+    #[default]
+    Closed,
+    /// The last member finished: its writes stand and its savepoint is
+    /// released with the next one's opening (one round trip for both) or
+    /// by the commit.
+    Kept,
+    /// A member may be half way through its writes (its caller went away in
+    /// its turn): they are rolled back before anything else.
+    HalfWritten,
 }
 
 /// The transaction a batch shares and who waits for its commit.
 #[derive(Default)]
 struct Batch {
     /// Open from the first member's turn until the commit.
-    tx: Option<Transaction<'static, Sqlite>>,
-    /// A member's savepoint may still be open (its caller went away in its turn).
-    savepoint_open: bool,
+    tx: Option<BatchTx>,
+    /// Where the last member's savepoint stands.
+    savepoint: Savepoint,
     /// Members to answer once the batch commits or fails.
     members: Vec<oneshot::Sender<Outcome>>,
     /// The members' events, in the order they were written.
     events: Vec<Event>,
+    /// The audit chain's head after the members' records, once one was
+    /// audited (read, and on PostgreSQL locked, once per batch).
+    head: Option<ChainHead>,
+    /// The configuration's version as the batch read it.
+    config_version: Option<i64>,
 }
 
 impl std::fmt::Debug for GroupCommit {
@@ -79,11 +164,19 @@ impl std::fmt::Debug for GroupCommit {
 }
 
 impl GroupCommit {
-    /// Batches the changes written on `pool` (one connection), at most
-    /// `max_batch` to a commit, publishing their events on `events`.
-    pub(crate) fn new(pool: SqlitePool, events: broadcast::Sender<Event>, max_batch: usize) -> GroupCommit {
+    /// Batches the changes written on `pool`, at most `max_batch` to a
+    /// commit, publishing their events on `events` (and, on PostgreSQL,
+    /// notifying other servers as `instance`).
+    pub(crate) fn new(
+        pool: Writer,
+        events: broadcast::Sender<Event>,
+        max_batch: usize,
+        config: Arc<ConfigCache>,
+        instance: Uuid,
+    ) -> GroupCommit {
         let max_batch = max_batch.max(1);
-        GroupCommit(Arc::new(Shared { pool, batch: Arc::default(), waiting: AtomicUsize::new(0), events, max_batch }))
+        let waiting = AtomicUsize::new(0);
+        GroupCommit(Arc::new(Shared { pool, batch: Arc::default(), waiting, events, max_batch, config, instance }))
     }
 
     /// Runs `f` in its own savepoint of the current batch and answers once
@@ -92,7 +185,7 @@ impl GroupCommit {
         let mut turn = Turn::queue(&self.0);
         let guard = Arc::clone(&self.0.batch).lock_owned().await;
         let batch = turn.hold(guard);
-        let written = member(&self.0.pool, batch, f).await;
+        let written = member(&self.0, batch, f).await;
         if let Some(guard) = turn.finish() {
             end_turn(&self.0, guard);
         }
@@ -175,40 +268,53 @@ fn end_turn(shared: &Arc<Shared>, guard: OwnedMutexGuard<Batch>) {
 /// Runs one change in its savepoint: its value (or refusal) and where to
 /// hear the batch's outcome; an error when the batch itself broke.
 async fn member<T>(
-    pool: &SqlitePool,
+    shared: &Shared,
     batch: &mut Batch,
     f: impl AsyncFnOnce(&mut Tx<'_>) -> Result<T>,
 ) -> Result<(Result<T>, oneshot::Receiver<Outcome>)> {
     if batch.tx.is_none() {
-        batch.tx = Some(pool.begin().await?);
+        batch.tx = Some(shared.pool.begin().await?);
+        batch.head = None;
+        batch.config_version = None;
     }
     let Some(tx) = batch.tx.as_mut() else { return Err(StoreError::CommitFailed("no transaction".into())) };
-    if batch.savepoint_open
+    if batch.savepoint == Savepoint::HalfWritten
         && let Err(e) = undo(tx).await
     {
         return Err(abort(batch, &e));
     }
+    let open = if batch.savepoint == Savepoint::Kept { "RELEASE change; SAVEPOINT change" } else { "SAVEPOINT change" };
     // Set first: a caller dropped while SAVEPOINT runs must still have it undone.
-    batch.savepoint_open = true;
-    if let Err(e) = sqlx::query("SAVEPOINT change").execute(&mut **tx).await {
+    batch.savepoint = Savepoint::HalfWritten;
+    if let Err(e) = tx.run_all(open).await {
         return Err(abort(batch, &e));
     }
-    let mut t = Tx { conn: Conn::Sqlite(tx), events: Vec::new(), audits: Vec::new(), seal_at: None };
+    let mut t = Tx::new(tx.conn(), Arc::clone(&shared.config), batch.config_version);
     let mut value = f(&mut t).await;
+    let mut moved_head = None;
     if value.is_ok() {
         let audits = std::mem::take(&mut t.audits);
-        if let Err(e) = audit_chain::append(&mut t.conn, audits, t.seal_at).await {
-            value = Err(e);
+        match audit_chain::append(&mut t.conn, audits, t.seal_at, batch.head.clone()).await {
+            Ok(moved) => moved_head = moved,
+            Err(e) => value = Err(e),
         }
     }
-    let events = t.events;
-    let closed = if value.is_ok() { sqlx::query("RELEASE change").execute(&mut **tx).await.map(|_| ()) } else { undo(tx).await };
-    if let Err(e) = closed {
-        return Err(abort(batch, &e));
+    let (events, config_version) = (t.events, t.config_version);
+    if value.is_ok() {
+        batch.savepoint = Savepoint::Kept;
+    } else {
+        if let Err(e) = undo(tx).await {
+            return Err(abort(batch, &e));
+        }
+        batch.savepoint = Savepoint::Closed;
     }
-    batch.savepoint_open = false;
     if value.is_ok() {
         batch.events.extend(events);
+        batch.head = moved_head.or(batch.head.take());
+        batch.config_version = config_version;
+    } else {
+        // It may have read a version of its own changes, now undone.
+        batch.config_version = None;
     }
     let (answer, heard) = oneshot::channel();
     batch.members.push(answer);
@@ -216,10 +322,8 @@ async fn member<T>(
 }
 
 /// Rolls back and closes the change's savepoint.
-async fn undo(tx: &mut Transaction<'static, Sqlite>) -> sqlx::Result<()> {
-    sqlx::query("ROLLBACK TO change").execute(&mut **tx).await?;
-    sqlx::query("RELEASE change").execute(&mut **tx).await?;
-    Ok(())
+async fn undo(tx: &mut BatchTx) -> sqlx::Result<()> {
+    tx.run_all("ROLLBACK TO change; RELEASE change").await
 }
 
 /// Gives up the whole batch after the connection failed between changes:
@@ -228,8 +332,10 @@ fn abort(batch: &mut Batch, e: &sqlx::Error) -> StoreError {
     tracing::error!(error = %e, members = batch.members.len(), "a batch of writes was rolled back");
     // Dropping the open transaction rolls it back.
     batch.tx = None;
-    batch.savepoint_open = false;
+    batch.savepoint = Savepoint::Closed;
     batch.events.clear();
+    batch.head = None;
+    batch.config_version = None;
     let why: Arc<str> = Arc::from(format!("the batch was rolled back: {e}"));
     for member in batch.members.drain(..) {
         let _ = member.send(Err(Arc::clone(&why)));
@@ -237,17 +343,37 @@ fn abort(batch: &mut Batch, e: &sqlx::Error) -> StoreError {
     StoreError::CommitFailed(why.to_string())
 }
 
+/// What the batch writes last, before its commit: a half-written member
+/// undone, the audit chain's head stored, the other servers notified.
+async fn close(shared: &Shared, tx: &mut BatchTx, savepoint: Savepoint, head: Option<&ChainHead>, events: &[Event]) -> Result<()> {
+    if savepoint == Savepoint::HalfWritten {
+        undo(tx).await?;
+    }
+    if let Some(head) = head {
+        audit_chain::store_head(&mut tx.conn(), head).await?;
+    }
+    if let BatchTx::Postgres(tx) = tx {
+        // Delivered to every listening server when (and only if) the batch commits.
+        for payload in fanout::payloads(shared.instance, events) {
+            sqlx::query("SELECT pg_notify($1, $2)").bind(fanout::CHANNEL).bind(payload).execute(&mut **tx).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Commits the batch once for all its members, publishes their events in
 /// order and answers them; a failed commit fails them all.
 async fn commit(shared: &Shared, mut batch: OwnedMutexGuard<Batch>) {
     let members = std::mem::take(&mut batch.members);
     let events = std::mem::take(&mut batch.events);
+    let head = batch.head.take();
+    batch.config_version = None;
     let outcome = match batch.tx.take() {
         None => Ok(()),
         Some(mut tx) => {
-            let undone = if std::mem::take(&mut batch.savepoint_open) { undo(&mut tx).await } else { Ok(()) };
-            match undone {
-                Ok(()) => tx.commit().await,
+            let savepoint = std::mem::take(&mut batch.savepoint);
+            match close(shared, &mut tx, savepoint, head.as_ref(), &events).await {
+                Ok(()) => tx.commit().await.map_err(StoreError::from),
                 Err(e) => Err(e),
             }
         }

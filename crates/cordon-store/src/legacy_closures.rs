@@ -51,6 +51,7 @@ impl Store {
                 tx.audit(now, None, "directive.adopt", adopted.id, None::<&()>, Some(&adopted)).await?;
                 made += 1;
             }
+            tx.config_changed();
             exec!(&mut tx.conn, sqlx::query("DELETE FROM settings WHERE key = 'operations'"), execute)?;
             exec!(&mut tx.conn, sqlx::query("INSERT INTO settings (key, value) VALUES ('operations', $1)").bind(Json(&settings)), execute)?;
             tx.audit(now, None, "settings.closures_moved", "operations", Some(&kept), None::<&()>).await?;

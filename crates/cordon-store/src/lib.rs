@@ -77,6 +77,10 @@ pub struct Store {
     /// How many reads this handle (and its clones) has run, for tests that
     /// pin a page to a fixed number of queries.
     reads: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The writer, batching concurrent changes into one commit.
+    group: group_commit::GroupCommit,
+    /// The settings and case definitions kept in memory.
+    config: std::sync::Arc<config::ConfigCache>,
 }
 
 /// Which backend a store runs on.
@@ -114,8 +118,12 @@ impl Store {
     /// Connects with `options`, without migrating.
     pub async fn connect_with(url: &str, options: &StoreOptions) -> Result<Store> {
         let (events, _) = broadcast::channel(4096);
-        let db = Db::connect(url, options, &events).await?;
-        Ok(Store { db, events, instance: uuid::Uuid::new_v4(), reads: std::sync::Arc::default() })
+        let db = Db::connect(url, options).await?;
+        let instance = uuid::Uuid::new_v4();
+        let config = std::sync::Arc::<config::ConfigCache>::default();
+        let max_batch = usize::try_from(options.write_batch).unwrap_or(usize::MAX);
+        let group = group_commit::GroupCommit::new(db.writer(), events.clone(), max_batch, std::sync::Arc::clone(&config), instance);
+        Ok(Store { db, events, instance, reads: std::sync::Arc::default(), group, config })
     }
 
     /// Applies pending migrations.
@@ -144,33 +152,12 @@ impl Store {
     }
 
     /// Runs `f` in one write transaction; commits if it succeeds, rolls back
-    /// if it fails, and publishes its events after the commit. On SQLite,
-    /// concurrent calls share one commit, each in its own savepoint
-    /// ([`group_commit`]): a refusal rolls back only its own writes, and each
-    /// is answered after the shared commit.
+    /// if it fails, and publishes its events after the commit. Concurrent
+    /// calls share one commit, each in its own savepoint ([`group_commit`]):
+    /// a refusal rolls back only its own writes, and each is answered after
+    /// the shared commit.
     pub async fn write<T>(&self, f: impl AsyncFnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        let (value, events) = match &self.db {
-            Db::Sqlite { group, .. } => return group.write(f).await,
-            Db::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                let mut t = Tx { conn: Conn::Postgres(&mut tx), events: Vec::new(), audits: Vec::new(), seal_at: None };
-                let value = f(&mut t).await?;
-                // Last, so the lock on the chain's head is held only until the commit.
-                audit_chain::append(&mut t.conn, t.audits, t.seal_at).await?;
-                let events = t.events;
-                // Delivered to every listening server when (and only if) the transaction commits.
-                for payload in fanout::payloads(self.instance, &events) {
-                    sqlx::query("SELECT pg_notify($1, $2)").bind(fanout::CHANNEL).bind(payload).execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                (value, events)
-            }
-        };
-        for event in events {
-            // Nobody listening is fine: the outbox keeps the event.
-            let _ = self.events.send(event);
-        }
-        Ok(value)
+        self.group.write(f).await
     }
 
     /// How many reads ([`Store::read`]) this store has run since it was
@@ -194,5 +181,21 @@ impl Store {
                 f(&mut Conn::Postgres(&mut c)).await
             }
         }
+    }
+}
+
+/// Whether a change that came to `result` on its `attempt`th run (from 1)
+/// should run again: when PostgreSQL chose it as the victim of a deadlock
+/// or a serialization failure (SQLSTATE 40P01, 40001; its savepoint was
+/// rolled back, so nothing of it stands), up to three runs in all. Only for
+/// changes decided afresh from what they read inside the change.
+pub(crate) fn run_again<T>(attempt: &mut u32, result: &Result<T>) -> bool {
+    match result {
+        Err(e) if *attempt < 3 && e.is_transient() => {
+            tracing::warn!(error = %e, attempt = *attempt, "a change lost a deadlock or a serialization conflict; running it again");
+            *attempt += 1;
+            true
+        }
+        _ => false,
     }
 }

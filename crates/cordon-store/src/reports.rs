@@ -17,7 +17,7 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::cases::{case_by_id, insert_case, open_case_of, update_case};
-use crate::config::{definitions_in, settings_in};
+use crate::config::config_in;
 use crate::db::{Conn, from_micros, micros, parse_opt_date};
 use crate::error::{Result, StoreError};
 use crate::escalations::record_escalation;
@@ -129,11 +129,18 @@ impl Store {
     /// Sending the same id again stores nothing and answers with what the
     /// first one produced.
     pub async fn submit_report(&self, reporter: &User, draft: &ReportDraft, unit_code: &str, now: Timestamp) -> Result<Intake> {
-        self.write(async |tx| {
-            let unit = unit_in(tx, reporter, unit_code).await?;
-            intake_in(tx, reporter, draft, &unit, now).await
-        })
-        .await
+        let mut attempt = 1;
+        loop {
+            let filed = self
+                .write(async |tx| {
+                    let unit = unit_in(tx, reporter, unit_code).await?;
+                    intake_in(tx, reporter, draft, &unit, now).await
+                })
+                .await;
+            if !crate::run_again(&mut attempt, &filed) {
+                return filed;
+            }
+        }
     }
 
     /// Registers a new resident of the unit whose code is `unit_code` and
@@ -150,17 +157,24 @@ impl Store {
         now: Timestamp,
     ) -> Result<NewResidentReport> {
         let (person, confirm_new) = resident;
-        self.write(async |tx| {
-            let unit = unit_in(tx, reporter, unit_code).await?;
-            match register_in(tx, reporter.id, person, &unit, confirm_new, now).await? {
-                Registration::ProbableDuplicates(existing) => Ok(NewResidentReport::ProbableDuplicates(existing)),
-                Registration::Registered(person) => {
-                    let draft = ReportDraft { person_id: person.id, ..draft.clone() };
-                    Ok(NewResidentReport::Filed(Box::new(intake_in(tx, reporter, &draft, &unit, now).await?)))
-                }
+        let mut attempt = 1;
+        loop {
+            let filed = self
+                .write(async |tx| {
+                    let unit = unit_in(tx, reporter, unit_code).await?;
+                    match register_in(tx, reporter.id, person, &unit, confirm_new, now).await? {
+                        Registration::ProbableDuplicates(existing) => Ok(NewResidentReport::ProbableDuplicates(existing)),
+                        Registration::Registered(person) => {
+                            let draft = ReportDraft { person_id: person.id, ..draft.clone() };
+                            Ok(NewResidentReport::Filed(Box::new(intake_in(tx, reporter, &draft, &unit, now).await?)))
+                        }
+                    }
+                })
+                .await;
+            if !crate::run_again(&mut attempt, &filed) {
+                return filed;
             }
-        })
-        .await
+        }
     }
 
     /// A report by id, with where it stands.
@@ -214,18 +228,18 @@ pub(crate) async fn intake_in(tx: &mut crate::Tx<'_>, reporter: &User, draft: &R
     }
     let found = person_by_id(&mut tx.conn, draft.person_id).await?;
     let person = intake::check_person(found.as_ref(), &unit.path, &reporter.node_path)?;
-    let definitions = definitions_in(&mut tx.conn).await?;
-    let settings = settings_in(&mut tx.conn).await?;
+    let config = config_in(tx).await?;
+    let (definitions, settings) = (&config.definitions, &config.settings);
     let open_case = open_case_of(&mut tx.conn, person.id).await?;
     let on_call = on_call_in(&mut tx.conn, &unit.path.self_and_ancestors(), now).await?;
     let ids = NewIds { case: Uuid::now_v7(), task: Uuid::now_v7(), escalation: Uuid::now_v7() };
     let cx = Context {
         unit_id: unit.id,
         unit_path: &unit.path,
-        definitions: &definitions,
+        definitions,
         open_case: open_case.as_ref(),
         on_call: on_call.as_ref(),
-        settings: &settings,
+        settings,
     };
     let decision = intake::decide(draft, cx, ids, now);
 

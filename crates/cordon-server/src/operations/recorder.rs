@@ -56,8 +56,8 @@ fn install() -> Option<PrometheusHandle> {
         metrics::Unit::Seconds,
         "Seconds from a request's arrival to its response head, by method, route template and status class."
     );
-    metrics::describe_histogram!(names::BATCH_SIZE, "Write requests committed together in one SQLite transaction (group commit).");
-    metrics::describe_gauge!(names::QUEUE_DEPTH, "Write requests waiting for the SQLite group-commit writer.");
+    metrics::describe_histogram!(names::BATCH_SIZE, "Write requests committed together in one transaction (group commit).");
+    metrics::describe_gauge!(names::QUEUE_DEPTH, "Write requests waiting for the group-commit writer.");
     Some(handle)
 }
 

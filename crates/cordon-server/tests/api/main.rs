@@ -13,6 +13,7 @@ mod audit_chain;
 mod authorization_matrix;
 mod border;
 mod checks;
+mod config_cache;
 mod decided_inside;
 mod directives;
 mod errors;

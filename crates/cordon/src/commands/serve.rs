@@ -52,13 +52,14 @@ pub struct ServeArgs {
     pub metrics_token: Option<String>,
     #[command(flatten)]
     pub log: super::LogArgs,
-    /// Connections to PostgreSQL (each change holds one for its
-    /// transaction; reads share them). Ignored on SQLite, which has one
-    /// writer batching concurrent changes into one commit.
+    /// Connections to PostgreSQL (the writer holds one for each batch of
+    /// changes; reads share them). Ignored on SQLite, which has one writer
+    /// connection and four readers.
     #[arg(long, env = "CORDON_DATABASE_POOL", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub database_pool: u32,
-    /// The most concurrent changes one SQLite commit carries (group
-    /// commit: one disk flush for all of them); 1 commits each alone.
+    /// The most concurrent changes one commit carries, on SQLite and on
+    /// PostgreSQL (group commit: one flush, and one hold of the audit
+    /// chain's head, for all of them); 1 commits each alone.
     #[arg(long, env = "CORDON_WRITE_BATCH", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub write_batch: u32,
 }
