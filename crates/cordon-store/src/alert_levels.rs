@@ -34,7 +34,7 @@ impl Store {
         let (this_week, last_week) = (counted(days(6), today), counted(days(13), days(7)));
         let open = self.count_alerts_under(&node.path, AlertStatus::New).await?
             + self.count_alerts_under(&node.path, AlertStatus::UnderReview).await?;
-        let (completeness, _) = self.completeness(&node.path, days(1), now).await?;
+        let completeness = self.completeness_totals(&node.path, days(1), now).await?;
         let board = self.board_counts(&node.path, today, now, now).await?;
         let current = self.alert_level_history(&node.path, 1).await?.first().map_or(0, |l| l.level);
         let signals = Signals {

@@ -131,6 +131,52 @@ impl Store {
         Ok((total, days))
     }
 
+    /// The totals of [`Store::completeness`] alone, counted in the
+    /// database (two reads, whatever the size of the subtree): what the
+    /// board and the alert-level signals show.
+    pub async fn completeness_totals(&self, path: &NodePath, date: Date, now: Timestamp) -> Result<Completeness> {
+        let settings = self.settings().await?;
+        let deepest = i64::try_from(self.levels().await?.len()).unwrap_or(1) - 1;
+        let due = settings.local_instant(date, settings.daily_report_due_hour);
+        let pattern = subtree(path);
+        let (units, (filed, on_time, zero)): (i64, (i64, i64, i64)) = self
+            .read(async |c| {
+                let units = exec!(
+                    c,
+                    sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE path LIKE $1 ESCAPE '\\' AND level = $2")
+                        .bind(&pattern)
+                        .bind(deepest),
+                    fetch_one
+                )?;
+                let filed = exec!(
+                    c,
+                    sqlx::query_as(
+                        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN d.received_at <= $3 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                                CAST(COALESCE(SUM(CASE WHEN d.ill_count = 0 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+                           FROM daily_reports d JOIN nodes n ON n.id = d.unit_id \
+                          WHERE d.unit_path LIKE $1 ESCAPE '\\' AND d.date = $2 AND n.level = $4"
+                    )
+                    .bind(&pattern)
+                    .bind(date.to_string())
+                    .bind(micros(due))
+                    .bind(deepest),
+                    fetch_one
+                )?;
+                Ok((units, filed))
+            })
+            .await?;
+        let missing = units - filed;
+        let waiting = now <= due;
+        Ok(Completeness {
+            units,
+            on_time,
+            late: filed - on_time,
+            pending: if waiting { missing } else { 0 },
+            silent: if waiting { 0 } else { missing },
+            zero_reports: zero,
+        })
+    }
+
     /// Escalates every unit with no daily report for today once the silent
     /// hour has passed (at most once per unit and day). Returns the new
     /// escalations.

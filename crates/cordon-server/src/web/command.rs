@@ -171,7 +171,7 @@ async fn board_fragment(state: &AppState, viewer: &Viewer, node: &Node) -> WebRe
     let today = settings.local_date(now);
     let since = now.checked_sub(SignedDuration::from_hours(24)).unwrap_or(now);
     let counts = state.store.board_counts(&node.path, today, now, since).await?;
-    let (completeness, _) = state.store.completeness(&node.path, today, now).await?;
+    let completeness = state.store.completeness_totals(&node.path, today, now).await?;
     let new_alerts = state.store.count_alerts_under(&node.path, cordon_core::alert::AlertStatus::New).await?;
     let cases = counts
         .cases_by_status

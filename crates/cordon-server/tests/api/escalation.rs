@@ -78,12 +78,14 @@ async fn a_silent_unit_is_escalated_and_a_zero_report_counts_as_reported(app: &T
     assert_eq!(board["totals"]["on_time"], 1, "the zero report counts as reported");
     assert_eq!(board["totals"]["zero_reports"], 1);
     assert_eq!(board["totals"]["pending"], 1);
+    totals_counted_in_the_database_agree(app).await;
 
     // 09:00 → 20:00: past the due hour (18:00) but not yet the silent hour (21:00).
     let pass = app.advance_and_run_jobs(11 * 60 * MINUTE).await;
     assert!(pass.silent_units.is_empty());
     let (_, board) = app.get("p1_officer", "/completeness?node=D1").await;
     assert_eq!(board["totals"]["silent"], 1);
+    totals_counted_in_the_database_agree(app).await;
 
     let pass = app.advance_and_run_jobs(60 * MINUTE).await;
     let silent: Vec<_> = pass.silent_units.iter().map(|e| e.subject_path.code().to_owned()).collect();
@@ -128,4 +130,17 @@ async fn one_server_at_a_time_runs_the_jobs(app: &TestApp) {
     assert_eq!(other.exclusively(JOBS_LOCK, async || Ok(2)).await.unwrap(), Some(2), "the lock is released after the pass");
     assert_eq!(store.exclusively(JOBS_LOCK, async || Ok(3)).await.unwrap(), Some(3));
     other.close().await;
+}
+
+/// The board's completeness counted in the database equals the totals of
+/// the per-unit list, for every node of the test tree.
+async fn totals_counted_in_the_database_agree(app: &TestApp) {
+    let store = &app.state.store;
+    let now = cordon_server::clock::Clock::now(&app.clock);
+    let date = store.settings().await.unwrap().local_date(now);
+    for code in ["KR", "P1", "P2", "D1", "U1"] {
+        let node = store.node_by_code(code).await.unwrap().unwrap();
+        let (listed, _) = store.completeness(&node.path, date, now).await.unwrap();
+        assert_eq!(store.completeness_totals(&node.path, date, now).await.unwrap(), listed, "{code}");
+    }
 }
