@@ -154,12 +154,7 @@ impl GroupCommit {
 
     /// The end of a turn in a hold: the change is answered at once, and the
     /// batch commits (in this turn, so that a failure is heard) once full.
-    async fn held_turn<T>(
-        &self,
-        turn: &mut Turn,
-        written: Result<(Result<T>, oneshot::Receiver<Outcome>)>,
-        held: usize,
-    ) -> Result<T> {
+    async fn held_turn<T>(&self, turn: &mut Turn, written: Result<(Result<T>, oneshot::Receiver<Outcome>)>, held: usize) -> Result<T> {
         let guard = turn.finish();
         let (value, _answer) = written?;
         if let Some(guard) = guard.filter(|g| g.members.len() >= held) {

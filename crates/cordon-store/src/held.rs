@@ -39,5 +39,4 @@ impl Store {
             Db::Postgres(_) => Ok(()),
         }
     }
-
 }

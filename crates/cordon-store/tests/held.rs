@@ -4,8 +4,8 @@
 //! its own writes.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails loudly on what it did not expect
 
-use cordon_store::{Conn, Store, StoreError};
 use cordon_core::refusal::Record;
+use cordon_store::{Conn, Store, StoreError};
 
 /// Writes the key `key` into `read_model_state`, then refuses when `refuse` is set.
 async fn put(store: &Store, key: &str, refuse: bool) -> Result<(), StoreError> {

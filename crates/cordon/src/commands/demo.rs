@@ -231,7 +231,8 @@ async fn build_held(store: &Store, plan: &Plan, now: Timestamp) -> anyhow::Resul
     let mut feeder = feed::Feeder::new(store.clone());
     let past: Vec<_> = (0..plan.days).flat_map(|_| sim.step()).collect();
     let midnight = map.at(SimTime::at(plan.days, 0));
-    let stretch = history::Stretch { label: "history", start, days: plan.days, from: map.at(SimTime::at(0, 0)), until: midnight, daily_from };
+    let stretch =
+        history::Stretch { label: "history", start, days: plan.days, from: map.at(SimTime::at(0, 0)), until: midnight, daily_from };
     history::feed(&world, &sim, &mut feeder, &past, &map, &stretch).await?;
     let (history, totals) = (feeder.fed, sim.totals());
     let mut today_actions = sim.step();
