@@ -8,8 +8,10 @@
 //! given number of changes or the hold ends ([`Store::release_commits`]),
 //! and a change is answered as soon as its savepoint is released. Reads
 //! meanwhile run inside the open transaction, so they see every change
-//! answered, as they would once it committed. A crash in a hold loses the
-//! uncommitted batch (a build is run again); serve only after the hold.
+//! answered, as they would once it committed. A crash, or a batch that
+//! fails ([`crate::StoreError::CommitFailed`], heard by the change in whose
+//! turn it failed), loses every change since the last commit: the builder
+//! stops and is run again. Serve only after the hold.
 //!
 //! PostgreSQL keeps one transaction per change: the hold does nothing there.
 
