@@ -143,12 +143,11 @@ impl GroupCommit {
     /// changes not yet committed (on the writer alone when none is open).
     pub(crate) async fn read_held<T>(&self, f: impl AsyncFnOnce(&mut Conn<'_>) -> Result<T>) -> Result<T> {
         let mut batch = self.0.batch.lock().await;
-        match batch.tx.as_mut() {
-            Some(tx) => f(&mut Conn::Sqlite(tx)).await,
-            None => {
-                let mut c = self.0.pool.acquire().await?;
-                f(&mut Conn::Sqlite(&mut c)).await
-            }
+        if let Some(tx) = batch.tx.as_mut() {
+            f(&mut Conn::Sqlite(tx)).await
+        } else {
+            let mut c = self.0.pool.acquire().await?;
+            f(&mut Conn::Sqlite(&mut c)).await
         }
     }
 

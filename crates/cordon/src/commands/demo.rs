@@ -196,7 +196,8 @@ struct Built {
 /// time ([`Store::hold_commits`]); returns what the live task needs.
 async fn build(store: &Store, plan: &Plan, now: Timestamp) -> anyhow::Result<(live::Live, Built)> {
     store.hold_commits(CHANGES_PER_COMMIT);
-    let built = build_held(store, plan, now).await;
+    // The build's future holds the whole history's state across its awaits: on the heap.
+    let built = Box::pin(build_held(store, plan, now)).await;
     // Committed even after a failure, so that the writer is free again.
     let released = store.release_commits().await;
     let built = built?;
