@@ -36,6 +36,13 @@
 //! ([`crate::fanout`]) are sent just before its commit, in the order written.
 //! Several servers on one database each batch their own changes; their
 //! batches take the head's lock one after another.
+//!
+//! A build that writes alone on SQLite (the demo's history) can hold the
+//! batch open instead ([`GroupCommit::hold`], see [`crate::held`]): each
+//! change still runs in its own savepoint, but it is answered as soon as its
+//! savepoint is kept, and the batch commits every so many changes or when
+//! the hold ends; reads go through the open transaction meanwhile, so they
+//! see the changes not yet committed, as they would have seen them committed.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -122,6 +129,8 @@ struct Shared {
     config: Arc<ConfigCache>,
     /// This process's name in the notifications to other servers (PostgreSQL).
     instance: Uuid,
+    /// While a hold lasts, the changes one commit carries (0: no hold).
+    held: AtomicUsize,
 }
 
 /// The savepoint of the batch's last member.
@@ -175,8 +184,8 @@ impl GroupCommit {
         instance: Uuid,
     ) -> GroupCommit {
         let max_batch = max_batch.max(1);
-        let waiting = AtomicUsize::new(0);
-        GroupCommit(Arc::new(Shared { pool, batch: Arc::default(), waiting, events, max_batch, config, instance }))
+        let (waiting, held) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        GroupCommit(Arc::new(Shared { pool, batch: Arc::default(), waiting, events, max_batch, config, instance, held }))
     }
 
     /// Runs `f` in its own savepoint of the current batch and answers once
@@ -186,6 +195,10 @@ impl GroupCommit {
         let guard = Arc::clone(&self.0.batch).lock_owned().await;
         let batch = turn.hold(guard);
         let written = member(&self.0, batch, f).await;
+        let held = self.0.held.load(Ordering::SeqCst);
+        if held > 0 {
+            return self.held_turn(&mut turn, written, held).await;
+        }
         if let Some(guard) = turn.finish() {
             end_turn(&self.0, guard);
         }
@@ -195,6 +208,52 @@ impl GroupCommit {
             Ok(Err(why)) => Err(StoreError::CommitFailed(why.to_string())),
             Err(_) => Err(StoreError::CommitFailed("the writer stopped before the commit".into())),
         }
+    }
+}
+
+impl GroupCommit {
+    /// From now on holds the batch open, committing it every `changes`
+    /// changes (at least one) instead of whenever the writer is idle.
+    pub(crate) fn hold(&self, changes: usize) {
+        self.0.held.store(changes.max(1), Ordering::SeqCst);
+    }
+
+    /// Ends a hold: commits what the batch holds and goes back to
+    /// committing whenever the writer is idle.
+    pub(crate) async fn release(&self) -> Result<()> {
+        self.0.held.store(0, Ordering::SeqCst);
+        let guard = Arc::clone(&self.0.batch).lock_owned().await;
+        commit(&self.0, guard).await.map_err(|why| StoreError::CommitFailed(why.to_string()))
+    }
+
+    /// Whether a hold is on (reads then go through [`GroupCommit::read_held`]).
+    pub(crate) fn holding(&self) -> bool {
+        self.0.held.load(Ordering::SeqCst) > 0
+    }
+
+    /// Runs the read `f` inside the held batch's transaction, which sees its
+    /// changes not yet committed (on the writer alone when none is open).
+    pub(crate) async fn read_held<T>(&self, f: impl AsyncFnOnce(&mut Conn<'_>) -> Result<T>) -> Result<T> {
+        let mut batch = self.0.batch.lock().await;
+        if let Some(tx) = batch.tx.as_mut() {
+            f(&mut tx.conn()).await
+        } else {
+            match &self.0.pool {
+                Writer::Sqlite(pool) => f(&mut Conn::Sqlite(&mut *pool.acquire().await?)).await,
+                Writer::Postgres(pool) => f(&mut Conn::Postgres(&mut *pool.acquire().await?)).await,
+            }
+        }
+    }
+
+    /// The end of a turn in a hold: the change is answered at once, and the
+    /// batch commits (in this turn, so that a failure is heard) once full.
+    async fn held_turn<T>(&self, turn: &mut Turn, written: Result<(Result<T>, oneshot::Receiver<Outcome>)>, held: usize) -> Result<T> {
+        let guard = turn.finish();
+        let (value, _answer) = written?;
+        if let Some(guard) = guard.filter(|g| g.members.len() >= held) {
+            commit(&self.0, guard).await.map_err(|why| StoreError::CommitFailed(why.to_string()))?;
+        }
+        value
     }
 }
 
@@ -261,7 +320,9 @@ fn end_turn(shared: &Arc<Shared>, guard: OwnedMutexGuard<Batch>) {
     if guard.tx.is_some() && (alone || guard.members.len() >= shared.max_batch) {
         let shared = Arc::clone(shared);
         // A task of its own, so the commit completes whoever goes away.
-        tokio::spawn(async move { commit(&shared, guard).await });
+        tokio::spawn(async move {
+            let _ = commit(&shared, guard).await;
+        });
     }
 }
 
@@ -362,8 +423,8 @@ async fn close(shared: &Shared, tx: &mut BatchTx, savepoint: Savepoint, head: Op
 }
 
 /// Commits the batch once for all its members, publishes their events in
-/// order and answers them; a failed commit fails them all.
-async fn commit(shared: &Shared, mut batch: OwnedMutexGuard<Batch>) {
+/// order and answers them; a failed commit fails them all (and is returned).
+async fn commit(shared: &Shared, mut batch: OwnedMutexGuard<Batch>) -> Outcome {
     let members = std::mem::take(&mut batch.members);
     let events = std::mem::take(&mut batch.events);
     let head = batch.head.take();
@@ -390,6 +451,7 @@ async fn commit(shared: &Shared, mut batch: OwnedMutexGuard<Batch>) {
             for member in members {
                 let _ = member.send(Ok(()));
             }
+            Ok(())
         }
         Err(e) => {
             drop(batch);
@@ -398,6 +460,7 @@ async fn commit(shared: &Shared, mut batch: OwnedMutexGuard<Batch>) {
             for member in members {
                 let _ = member.send(Err(Arc::clone(&why)));
             }
+            Err(why)
         }
     }
 }

@@ -37,6 +37,7 @@ pub mod figures;
 pub mod followups;
 pub mod gatherings;
 pub mod group_commit;
+mod held;
 pub mod investigations;
 pub mod jurisdiction_csv;
 pub mod jurisdictions;
@@ -168,10 +169,12 @@ impl Store {
         self.reads.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Runs `f` on a reading connection.
+    /// Runs `f` on a reading connection (inside the open batch while
+    /// commits are held, see [`Store::hold_commits`]).
     pub async fn read<T>(&self, f: impl AsyncFnOnce(&mut Conn<'_>) -> Result<T>) -> Result<T> {
         self.reads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         match &self.db {
+            Db::Sqlite { .. } if self.group.holding() => self.group.read_held(f).await,
             Db::Sqlite { readers, .. } => {
                 let mut c = readers.acquire().await?;
                 f(&mut Conn::Sqlite(&mut c)).await

@@ -49,6 +49,11 @@ use record::DemoRecord;
 /// minute even at night.
 const DEFAULT_SPEED: f64 = 60.0;
 
+/// Changes the build commits at a time: each change keeps its own savepoint
+/// (a refusal undoes only its own writes), but the commit, its log writes and
+/// its hand-offs to SQLite's thread are paid once per batch.
+const CHANGES_PER_COMMIT: usize = 2_000;
+
 /// Flags of `cordon demo`.
 #[derive(Debug, Clone, Args)]
 pub struct DemoArgs {
@@ -187,8 +192,21 @@ struct Built {
 }
 
 /// Builds the country, its staff and rosters, the whole days of history
-/// and today up to `now`; returns what the live task needs.
+/// and today up to `now`, committing [`CHANGES_PER_COMMIT`] changes at a
+/// time ([`Store::hold_commits`]); returns what the live task needs.
 async fn build(store: &Store, plan: &Plan, now: Timestamp) -> anyhow::Result<(live::Live, Built)> {
+    store.hold_commits(CHANGES_PER_COMMIT);
+    // The build's future holds the whole history's state across its awaits: on the heap.
+    let built = Box::pin(build_held(store, plan, now)).await;
+    // Committed even after a failure, so that the writer is free again.
+    let released = store.release_commits().await;
+    let built = built?;
+    released.context("committing the last changes of the build")?;
+    Ok(built)
+}
+
+/// [`build`] while its commits are held.
+async fn build_held(store: &Store, plan: &Plan, now: Timestamp) -> anyhow::Result<(live::Live, Built)> {
     let country = Country::generate(&CountrySpec::of(plan.scale.into()), plan.seed).context("generating the country")?;
     let zone = TimeZone::get("Asia/Seoul").unwrap_or(TimeZone::UTC);
     let today = now.to_zoned(zone.clone()).date();
@@ -214,12 +232,13 @@ async fn build(store: &Store, plan: &Plan, now: Timestamp) -> anyhow::Result<(li
     let mut feeder = feed::Feeder::new(store.clone());
     let past: Vec<_> = (0..plan.days).flat_map(|_| sim.step()).collect();
     let midnight = map.at(SimTime::at(plan.days, 0));
-    let stretch = history::Stretch { label: "history", start, from: map.at(SimTime::at(0, 0)), until: midnight, daily_from };
+    let stretch =
+        history::Stretch { label: "history", start, days: plan.days, from: map.at(SimTime::at(0, 0)), until: midnight, daily_from };
     history::feed(&world, &sim, &mut feeder, &past, &map, &stretch).await?;
     let (history, totals) = (feeder.fed, sim.totals());
     let mut today_actions = sim.step();
     let later = today_actions.split_off(today_actions.partition_point(|s| map.at(s.at) <= now));
-    let stretch = history::Stretch { label: "today so far", start, from: midnight, until: now, daily_from };
+    let stretch = history::Stretch { label: "today so far", start, days: 0, from: midnight, until: now, daily_from };
     history::feed(&world, &sim, &mut feeder, &today_actions, &map, &stretch).await?;
     let live_map = live_map(&map, now, plan.speed)?;
     let live = live::Live { world, sim, feeder, later, map: live_map, rostered_until: until };

@@ -255,9 +255,14 @@ impl Feeder {
     pub(super) fn refused(&mut self, result: Result<(), StoreError>) -> anyhow::Result<()> {
         match result {
             Ok(()) => Ok(()),
-            Err(e @ (StoreError::Database(_) | StoreError::Migration(_) | StoreError::UnsupportedUrl(_) | StoreError::Corrupt { .. })) => {
-                Err(e.into())
-            }
+            // A lost commit is no refusal: the build stops rather than go on without what it held.
+            Err(
+                e @ (StoreError::Database(_)
+                | StoreError::CommitFailed(_)
+                | StoreError::Migration(_)
+                | StoreError::UnsupportedUrl(_)
+                | StoreError::Corrupt { .. }),
+            ) => Err(e.into()),
             Err(e) => {
                 tracing::debug!(error = %e, "the system refused a simulated action");
                 self.fed.refused += 1;

@@ -25,6 +25,8 @@ pub struct Stretch<'a> {
     pub label: &'a str,
     /// The date of simulated day 0.
     pub start: jiff::civil::Date,
+    /// The whole days it covers, for the progress (0: part of today).
+    pub days: u32,
     /// The first job pass (midnight of the first day).
     pub from: Timestamp,
     /// The last job pass (midnight after the last day, or now).
@@ -52,7 +54,11 @@ pub async fn feed(
         jobs.run_until(world, sim, feeder, at).await?;
         if shown_day != Some(s.at.day()) {
             shown_day = Some(s.at.day());
-            progress.set_label(format!("{}: day {} ({})", stretch.label, s.at.day(), world.settings.local_date(at)));
+            let date = world.settings.local_date(at);
+            progress.set_label(match stretch.days {
+                0 => format!("{} ({date})", stretch.label),
+                days => format!("{}: day {} of {days} ({date})", stretch.label, s.at.day() + 1),
+            });
         }
         feeder.apply(world, sim, s, at, map).await?;
         progress.inc(1);
