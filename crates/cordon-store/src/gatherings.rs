@@ -100,13 +100,15 @@ impl Store {
     /// start (at most `limit`).
     pub async fn gathering_clusters(&self, path: &NodePath, limit: i64) -> Result<Vec<Cluster>> {
         let pattern = subtree(path);
+        // CROSS JOIN: SQLite walks the links (few) and looks each case up,
+        // never every case (PostgreSQL plans it as the join it is).
         let rows: Vec<(String, i64)> = self
             .read(async |c| {
                 Ok(exec!(
                     c,
                     sqlx::query_as(
                         "SELECT g.gathering, x.cases FROM (SELECT l.gathering_id, COUNT(*) AS cases FROM gathering_cases l \
-                         JOIN cases c ON c.id = l.case_id WHERE l.gathering_path LIKE $1 ESCAPE '\\' AND c.status <> 'discarded' \
+                         CROSS JOIN cases c WHERE c.id = l.case_id AND l.gathering_path LIKE $1 ESCAPE '\\' AND c.status <> 'discarded' \
                          GROUP BY l.gathering_id) x JOIN gatherings g ON g.id = x.gathering_id \
                          ORDER BY x.cases DESC, g.starts_at DESC, g.id LIMIT $2"
                     )

@@ -120,18 +120,29 @@ impl Store {
                 .bind(node.level + depth),
                 fetch_all
             )?;
+            // No case opened after `day`: the totals to date are the counts
+            // to `day` (one row per area and status instead of every day).
+            let latest: Option<String> = exec!(
+                c,
+                sqlx::query_scalar("SELECT MAX(opened_date) FROM case_counts WHERE node_path = $1 AND cases <> 0").bind(node.path.as_str()),
+                fetch_one
+            )?;
+            let to_date = latest.is_none_or(|latest| latest <= day.to_string());
+            let sql = if to_date {
+                "SELECT t.node_path, t.status, t.cases, t.deaths FROM case_totals t JOIN nodes n ON n.path = t.node_path \
+                  WHERE n.path LIKE $1 ESCAPE '\\' AND n.level > $2 AND n.level <= $3"
+            } else {
+                "SELECT cc.node_path, cc.status, CAST(SUM(cc.cases) AS BIGINT), CAST(SUM(cc.deaths) AS BIGINT) \
+                  FROM case_counts cc JOIN nodes n ON n.path = cc.node_path \
+                  WHERE n.path LIKE $1 ESCAPE '\\' AND n.level > $2 AND n.level <= $3 AND cc.opened_date <= $4 \
+                  GROUP BY cc.node_path, cc.status"
+            };
             let cases: Vec<(String, String, i64, i64)> = exec!(
                 c,
-                sqlx::query_as(
-                    "SELECT cc.node_path, cc.status, CAST(SUM(cc.cases) AS BIGINT), CAST(SUM(cc.deaths) AS BIGINT) \
-                      FROM case_counts cc JOIN nodes n ON n.path = cc.node_path \
-                      WHERE n.path LIKE $1 ESCAPE '\\' AND n.level > $3 AND n.level <= $4 AND cc.opened_date <= $2 \
-                      GROUP BY cc.node_path, cc.status"
-                )
-                .bind(&pattern)
-                .bind(day.to_string())
-                .bind(node.level)
-                .bind(node.level + depth),
+                {
+                    let query = sqlx::query_as(sql).bind(&pattern).bind(node.level).bind(node.level + depth);
+                    if to_date { query } else { query.bind(day.to_string()) }
+                },
                 fetch_all
             )?;
             let levels: Vec<(String, i64, i64)> = exec!(

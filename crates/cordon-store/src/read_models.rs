@@ -1,15 +1,16 @@
 //! The read models: counts per node of the tree that the board, the curves,
 //! the map and the summaries read instead of the millions of rows beneath
-//! them (migrations 0012 and 0013).
+//! them (migrations 0012, 0013 and 0015).
 //!
 //! `report_counts` (reports by node, day and case status), `case_counts`
 //! (cases by node, local day opened and status, with deaths), `case_curve`
 //! (cases by node, onset or first-report day and status), `task_counts`
 //! (tasks by node and status), `order_counts` (orders in force by node and
-//! kind) and `response_counts` (investigations by node, local day opened,
-//! measure and delay, for the response times) hold one row per node of the
-//! tree, every ancestor of the unit included (through `node_ancestors`). Triggers keep them up to date in the
-//! transaction of every insert or update of a report, case, task or order,
+//! kind), `response_counts` (investigations by node, local day opened,
+//! measure and delay, for the response times) and `case_totals` (cases to
+//! date by node and status, for the map) hold one row per node of the tree,
+//! every ancestor of the unit included (through `node_ancestors`). Triggers
+//! keep them up to date in the transaction of every insert or update of a report, case, task or order,
 //! so no writer can forget one; reports are never updated nor deleted.
 //!
 //! [`Store::rebuild_read_models`] recomputes them from the base tables, in
@@ -30,7 +31,7 @@ const WATCHED: [&str; 4] = ["reports", "cases", "tasks", "orders"];
 
 /// The recount of every read model from the base tables, grouped per unit
 /// first and then rolled up to every ancestor.
-const RECOUNT: [&str; 6] = [
+const RECOUNT: [&str; 7] = [
     "INSERT INTO report_counts (node_path, day, case_status, count) \
      SELECT a.ancestor_path, x.day, x.status, SUM(x.n) FROM ( \
        SELECT r.unit_path, r.report_date AS day, COALESCE(c.status, '') AS status, COUNT(*) AS n \
@@ -60,11 +61,16 @@ const RECOUNT: [&str; 6] = [
      SELECT a.ancestor_path, x.day, x.measure, x.minutes, SUM(x.n) FROM ( \
        SELECT subject_path, day, measure, minutes, COUNT(*) AS n FROM response_facts GROUP BY subject_path, day, measure, minutes \
      ) x JOIN node_ancestors a ON a.path = x.subject_path GROUP BY a.ancestor_path, x.day, x.measure, x.minutes ORDER BY 1, 2, 3, 4",
+    "INSERT INTO case_totals (node_path, status, cases, deaths) \
+     SELECT a.ancestor_path, x.status, SUM(x.n), SUM(x.died) FROM ( \
+       SELECT unit_path, status, COUNT(*) AS n, SUM(CASE WHEN outcome = 'died' THEN 1 ELSE 0 END) AS died \
+         FROM cases GROUP BY unit_path, status \
+     ) x JOIN node_ancestors a ON a.path = x.unit_path GROUP BY a.ancestor_path, x.status ORDER BY 1, 2",
 ];
 
 /// Every row of every read model with a count other than zero, as text, in
 /// key order (zero rows are left by decrements and mean nothing).
-const SNAPSHOT: [&str; 6] = [
+const SNAPSHOT: [&str; 7] = [
     "SELECT 'report|' || node_path || '|' || day || '|' || case_status || '|' || CAST(count AS TEXT) FROM report_counts \
      WHERE count <> 0 ORDER BY node_path, day, case_status",
     "SELECT 'case|' || node_path || '|' || opened_date || '|' || status || '|' || CAST(cases AS TEXT) || '|' || CAST(deaths AS TEXT) \
@@ -75,6 +81,8 @@ const SNAPSHOT: [&str; 6] = [
     "SELECT 'order|' || node_path || '|' || kind || '|' || CAST(count AS TEXT) FROM order_counts WHERE count <> 0 ORDER BY node_path, kind",
     "SELECT 'response|' || node_path || '|' || day || '|' || measure || '|' || CAST(minutes AS TEXT) || '|' || CAST(count AS TEXT) \
      FROM response_counts WHERE count <> 0 ORDER BY node_path, day, measure, minutes",
+    "SELECT 'total|' || node_path || '|' || status || '|' || CAST(cases AS TEXT) || '|' || CAST(deaths AS TEXT) FROM case_totals \
+     WHERE cases <> 0 OR deaths <> 0 ORDER BY node_path, status",
 ];
 
 /// Stops the triggers (SQLite: drops them, keeping their text in
@@ -200,7 +208,7 @@ impl Store {
             pause(c).await?;
             let settings = settings_in(c).await?;
             backfill_days(c, &settings).await?;
-            let tables = ["report_counts", "case_counts", "case_curve", "task_counts", "order_counts", "response_counts"];
+            let tables = ["report_counts", "case_counts", "case_curve", "task_counts", "order_counts", "response_counts", "case_totals"];
             if let Conn::Postgres(_) = c {
                 // TRUNCATE leaves no dead rows for the unique keys to check
                 // against, and sorting the recount in memory fills each
