@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::db::{from_micros, micros, parse_date, subtree};
 use crate::error::Result;
 use crate::escalations::UnitEscalation;
-use crate::jurisdictions::{level_names, node_by_code};
+use crate::jurisdictions::{count_units, level_names, node_by_code};
 use crate::{Store, exec};
 
 type DailyRow = (Uuid, Uuid, String, String, i64, Option<String>, Uuid, i64);
@@ -141,13 +141,7 @@ impl Store {
         let pattern = subtree(path);
         let (units, (filed, on_time, zero)): (i64, (i64, i64, i64)) = self
             .read(async |c| {
-                let units = exec!(
-                    c,
-                    sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE path LIKE $1 ESCAPE '\\' AND level = $2")
-                        .bind(&pattern)
-                        .bind(deepest),
-                    fetch_one
-                )?;
+                let units = count_units(c, &pattern, deepest).await?;
                 let filed = exec!(
                     c,
                     sqlx::query_as(

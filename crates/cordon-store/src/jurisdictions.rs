@@ -39,6 +39,16 @@ impl From<NodeRow> for Node {
     }
 }
 
+/// How many units (nodes of the `deepest` level) lie under the subtree
+/// `pattern` (from [`crate::db::subtree`]), inside any connection.
+pub async fn count_units(c: &mut Conn<'_>, pattern: &str, deepest: i64) -> Result<i64> {
+    Ok(exec!(
+        c,
+        sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE path LIKE $1 ESCAPE '\\' AND level = $2").bind(pattern).bind(deepest),
+        fetch_one
+    )?)
+}
+
 /// A node by code, inside any connection.
 pub async fn node_by_code(c: &mut Conn<'_>, code: &str) -> Result<Option<Node>> {
     let sql = format!("SELECT {NODE_COLUMNS} FROM nodes WHERE code = $1");

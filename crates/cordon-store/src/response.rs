@@ -18,6 +18,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::db::{micros, parse_date, subtree};
 use crate::error::Result;
+use crate::jurisdictions::count_units;
 use crate::{Store, exec};
 
 const QUARTER_HOUR_MICROS: i64 = 900_000_000;
@@ -87,13 +88,7 @@ impl Store {
         let pattern = subtree(path);
         let (units, rows): (i64, Vec<(String, i64, i64)>) = self
             .read(async |c| {
-                let units = exec!(
-                    c,
-                    sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE path LIKE $1 ESCAPE '\\' AND level = $2")
-                        .bind(&pattern)
-                        .bind(deepest),
-                    fetch_one
-                )?;
+                let units = count_units(c, &pattern, deepest).await?;
                 let rows = exec!(
                     c,
                     sqlx::query_as(
