@@ -3,9 +3,9 @@
 //! child over the last 7 days, and the units' daily reports over 7 and 28
 //! days beside the periods before.
 
-use cordon_core::figure::{Figure, Period};
 use std::collections::BTreeMap;
 
+use cordon_core::figure::{Figure, Period};
 use cordon_core::response::{About, ResponseTally, filing_figures, response_figures};
 use jiff::civil::Date;
 use serde::Serialize;
