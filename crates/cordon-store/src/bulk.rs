@@ -16,14 +16,15 @@ use crate::error::Result;
 
 impl Store {
     /// Turns bulk loading on (SQLite: `synchronous=NORMAL`, a 256 MB page
-    /// cache, a checkpoint every 64 MB of log) or off (back to the durable
+    /// cache, a checkpoint every 64 MB of log, two sorting threads for the
+    /// index builds) or off (back to the durable
     /// `synchronous=FULL` and SQLite's defaults). Serve with it off.
     pub async fn set_bulk_loading(&self, on: bool) -> Result<()> {
         if let Db::Sqlite { writer, .. } = &self.db {
-            let pragmas: [&str; 3] = if on {
-                ["PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -262144", "PRAGMA wal_autocheckpoint = 16384"]
+            let pragmas: [&str; 4] = if on {
+                ["PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -262144", "PRAGMA wal_autocheckpoint = 16384", "PRAGMA threads = 2"]
             } else {
-                ["PRAGMA synchronous = FULL", "PRAGMA cache_size = -2000", "PRAGMA wal_autocheckpoint = 1000"]
+                ["PRAGMA synchronous = FULL", "PRAGMA cache_size = -2000", "PRAGMA wal_autocheckpoint = 1000", "PRAGMA threads = 0"]
             };
             for pragma in pragmas {
                 sqlx::query(pragma).execute(writer).await?;

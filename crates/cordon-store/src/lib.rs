@@ -16,6 +16,7 @@ pub mod audit_chain;
 pub mod backup;
 pub mod boundaries;
 pub mod bulk;
+mod bulk_indexes;
 pub mod bulk_load;
 pub mod cases;
 pub mod chains;

@@ -200,11 +200,13 @@ impl Store {
     }
 
     /// Recomputes every read model from the base tables in one transaction
-    /// (filling the cases' opened and first-report days where missing), and
-    /// maintains them from then on.
+    /// (building first any index a bulk load set aside, and filling the
+    /// cases' opened and first-report days where missing), and maintains
+    /// them from then on.
     pub async fn rebuild_read_models(&self) -> Result<()> {
         self.write(async |tx| {
             let c = &mut tx.conn;
+            crate::bulk_indexes::restore_in(c).await?;
             pause(c).await?;
             let settings = settings_in(c).await?;
             backfill_days(c, &settings).await?;
@@ -238,14 +240,19 @@ impl Store {
     }
 
     /// Builds the read models once on a database written before they
-    /// existed (or left paused by an interrupted bulk load).
+    /// existed (or left paused, or without its indexes, by an interrupted
+    /// bulk load).
     pub(crate) async fn build_read_models_if_missing(&self) -> Result<()> {
         let built: Option<String> = self
             .read(async |c| Ok(exec!(c, sqlx::query_scalar("SELECT value FROM read_model_state WHERE key = 'built'"), fetch_optional)?))
             .await?;
         let paused: Option<String> = self
             .read(async |c| {
-                Ok(exec!(c, sqlx::query_scalar("SELECT key FROM read_model_state WHERE key LIKE 'paused:%' LIMIT 1"), fetch_optional)?)
+                Ok(exec!(
+                    c,
+                    sqlx::query_scalar("SELECT key FROM read_model_state WHERE key LIKE 'paused:%' OR key LIKE 'index:%' LIMIT 1"),
+                    fetch_optional
+                )?)
             })
             .await?;
         if built.is_none() || paused.is_some() {

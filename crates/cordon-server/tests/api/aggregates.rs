@@ -7,6 +7,8 @@ use jiff::SignedDuration;
 use reqwest::StatusCode;
 use serde_json::json;
 
+use cordon_store::{Conn, Store};
+
 use crate::helpers::TestApp;
 use crate::on_both_backends;
 
@@ -14,6 +16,7 @@ on_both_backends!(
     the_maintained_counts_equal_a_rebuild_after_a_varied_workload,
     the_board_counts_what_the_read_models_hold,
     response_times_are_counted_at_the_published_resolution,
+    indexes_set_aside_for_a_bulk_load_are_built_again,
 );
 
 fn id(v: &serde_json::Value) -> String {
@@ -138,4 +141,48 @@ async fn response_times_are_counted_at_the_published_resolution(app: &TestApp) {
     for m in minutes {
         assert!(rows.iter().any(|r| r.starts_with("response|/KR/|") && r.contains(&format!("|acknowledged|{m}|"))), "{m} in {rows:#?}");
     }
+}
+
+/// The names of the indexes on the tables a bulk load fills, sorted.
+async fn bulk_table_indexes(store: &Store) -> Vec<String> {
+    store
+        .read(async |c| {
+            Ok(match c {
+                Conn::Sqlite(c) => sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('persons', 'cases', 'reports', 'tasks') ORDER BY name",
+                )
+                .fetch_all(&mut **c)
+                .await?,
+                Conn::Postgres(c) => sqlx::query_scalar(
+                    "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema() \
+                     AND tablename IN ('persons', 'cases', 'reports', 'tasks') ORDER BY indexname",
+                )
+                .fetch_all(&mut **c)
+                .await?,
+            })
+        })
+        .await
+        .unwrap()
+}
+
+/// A bulk load sets the secondary indexes aside (the primary keys stay,
+/// and writes still go through); they come back when the load restores
+/// them, and when a database left without them is opened again.
+async fn indexes_set_aside_for_a_bulk_load_are_built_again(app: &TestApp) {
+    let store = &app.state.store;
+    let all = bulk_table_indexes(store).await;
+    assert!(all.iter().any(|n| n == "reports_path") && all.iter().any(|n| n == "tasks_open_by_deadline"), "{all:?}");
+    store.set_aside_bulk_indexes().await.unwrap();
+    let kept = bulk_table_indexes(store).await;
+    assert!(!kept.is_empty() && kept.len() < all.len(), "the primary keys stay: {kept:?} of {all:?}");
+    assert!(!kept.iter().any(|n| n == "reports_path" || n == "cases_path" || n == "tasks_deadline"), "{kept:?}");
+    app.case_in("reporter_u1", "U1", "Ko Index").await;
+    store.restore_bulk_indexes().await.unwrap();
+    assert_eq!(bulk_table_indexes(store).await, all, "every index is back");
+    store.restore_bulk_indexes().await.unwrap();
+    // A load that stopped half-way: the next opening builds them again.
+    store.set_aside_bulk_indexes().await.unwrap();
+    let reopened = Store::open(app.database_url()).await.unwrap();
+    assert_eq!(bulk_table_indexes(&reopened).await, all, "opening the database builds them again");
+    reopened.close().await;
 }
