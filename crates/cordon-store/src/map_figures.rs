@@ -106,11 +106,15 @@ impl Store {
                 .bind(node.level + depth),
                 fetch_all
             )?;
+            // The areas first, then each one's week of counts (SQLite keeps
+            // the order of a CROSS JOIN; otherwise it skips through every
+            // node's counts: 90 ms at 10 M reports).
             let reports: Vec<(String, i64)> = exec!(
                 c,
                 sqlx::query_as(
-                    "SELECT rc.node_path, CAST(SUM(rc.count) AS BIGINT) FROM report_counts rc JOIN nodes n ON n.path = rc.node_path \
-                      WHERE n.path LIKE $1 ESCAPE '\\' AND n.level > $4 AND n.level <= $5 AND rc.day >= $2 AND rc.day <= $3 \
+                    "SELECT rc.node_path, CAST(SUM(rc.count) AS BIGINT) FROM nodes n CROSS JOIN report_counts rc \
+                      WHERE rc.node_path = n.path AND n.path LIKE $1 ESCAPE '\\' AND n.level > $4 AND n.level <= $5 \
+                        AND rc.day >= $2 AND rc.day <= $3 \
                       GROUP BY rc.node_path"
                 )
                 .bind(&pattern)

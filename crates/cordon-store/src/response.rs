@@ -9,12 +9,14 @@
 //! a quarter hour lies wholly before or after a day's due hour), never by
 //! loading each report.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use cordon_core::jurisdiction::NodePath;
 use cordon_core::response::{DailyTally, ResponseTally};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
+use sqlx::AssertSqlSafe;
 
 use crate::db::{micros, parse_date, subtree};
 use crate::error::Result;
@@ -24,31 +26,46 @@ use crate::{Store, exec};
 const QUARTER_HOUR_MICROS: i64 = 900_000_000;
 
 impl Store {
-    /// What the investigations opened at or below `path` on each local day
-    /// of `from..=to` add up to (days with none are left out), from the
-    /// response read model.
-    pub async fn response_days(&self, path: &NodePath, from: Date, to: Date) -> Result<BTreeMap<Date, ResponseTally>> {
-        let rows: Vec<(String, String, i64, i64)> = self
+    /// What the investigations opened at or below `path` add up to over
+    /// each period `from..=to` of `periods` (which must not overlap), from
+    /// the response read model, summed by the database: one row per period,
+    /// measure and delay.
+    pub async fn response_spans(&self, path: &NodePath, periods: &[(Date, Date)]) -> Result<Vec<ResponseTally>> {
+        let (Some(first), Some(last)) = (periods.iter().map(|p| p.0).min(), periods.iter().map(|p| p.1).max()) else {
+            return Ok(Vec::new());
+        };
+        let mut cases = String::new();
+        for (i, _) in periods.iter().enumerate() {
+            write!(cases, " WHEN day >= ${} AND day <= ${} THEN {i}", 4 + 2 * i, 5 + 2 * i).expect("writing to a String");
+        }
+        let sql = format!(
+            "SELECT CAST(CASE{cases} END AS BIGINT) AS span, measure, minutes, CAST(SUM(count) AS BIGINT) FROM response_counts \
+             WHERE node_path = $1 AND day >= $2 AND day <= $3 GROUP BY 1, measure, minutes HAVING SUM(count) <> 0"
+        );
+        let rows: Vec<(Option<i64>, String, i64, i64)> = self
             .read(async |c| {
+                // The block is expanded, and typed, once for each database.
                 Ok(exec!(
                     c,
-                    sqlx::query_as(
-                        "SELECT day, measure, minutes, count FROM response_counts \
-                         WHERE node_path = $1 AND day >= $2 AND day <= $3 AND count <> 0"
-                    )
-                    .bind(path.as_str())
-                    .bind(from.to_string())
-                    .bind(to.to_string()),
+                    {
+                        let mut q =
+                            sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(path.as_str()).bind(first.to_string()).bind(last.to_string());
+                        for (from, to) in periods {
+                            q = q.bind(from.to_string()).bind(to.to_string());
+                        }
+                        q
+                    },
                     fetch_all
                 )?)
             })
             .await?;
-        let mut days: BTreeMap<Date, ResponseTally> = BTreeMap::new();
-        for (day, measure, minutes, count) in rows {
-            let day = parse_date("response_counts.day", &day)?;
-            days.entry(day).or_default().add_count(&measure, minutes, u64::try_from(count).unwrap_or(0));
+        let mut tallies = vec![ResponseTally::default(); periods.len()];
+        for (span, measure, minutes, count) in rows {
+            if let Some(tally) = span.and_then(|i| usize::try_from(i).ok()).and_then(|i| tallies.get_mut(i)) {
+                tally.add_count(&measure, minutes, u64::try_from(count).unwrap_or(0));
+            }
         }
-        Ok(days)
+        Ok(tallies)
     }
 
     /// What the investigations opened under each child of `parent` over the
@@ -79,10 +96,15 @@ impl Store {
         Ok(out)
     }
 
-    /// The daily reports of the units at or below `path` for the days
-    /// `from..=to` whose due hour has passed at `now`: expected (units ×
-    /// days), filed, and filed by the due hour.
-    pub async fn daily_tally(&self, path: &NodePath, from: Date, to: Date, now: Timestamp) -> Result<DailyTally> {
+    /// The daily reports of the units at or below `path` for each period
+    /// `from..=to` of `periods`, counting only the days whose due hour has
+    /// passed at `now`: expected (units × days), filed, and filed by the due
+    /// hour. One count of the units and one read of the reports by day and
+    /// quarter hour serve every period.
+    pub async fn daily_tallies(&self, path: &NodePath, periods: &[(Date, Date)], now: Timestamp) -> Result<Vec<DailyTally>> {
+        let (Some(first), Some(last)) = (periods.iter().map(|p| p.0).min(), periods.iter().map(|p| p.1).max()) else {
+            return Ok(Vec::new());
+        };
         let settings = self.settings().await?;
         let deepest = i64::try_from(self.levels().await?.len()).unwrap_or(1) - 1;
         let pattern = subtree(path);
@@ -96,34 +118,45 @@ impl Store {
                          WHERE unit_path LIKE $1 ESCAPE '\\' AND date >= $2 AND date <= $3 GROUP BY date, (received_at - 1) / 900000000"
                     )
                     .bind(&pattern)
-                    .bind(from.to_string())
-                    .bind(to.to_string()),
+                    .bind(first.to_string())
+                    .bind(last.to_string()),
                     fetch_all
                 )?;
                 Ok((units, rows))
             })
             .await?;
+        // The due instant of every day in range whose due hour has passed.
         let mut due: HashMap<Date, i64> = HashMap::new();
-        let mut day = from;
-        while day <= to {
+        let mut day = first;
+        while day <= last {
             let at = settings.local_instant(day, settings.daily_report_due_hour);
             if at <= now {
                 due.insert(day, micros(at));
             }
-            day = day.tomorrow().unwrap_or(Date::MAX);
-            if day == Date::MAX {
-                break;
-            }
+            let Ok(next) = day.tomorrow() else { break };
+            day = next;
         }
-        let mut tally = DailyTally { expected: units * i64::try_from(due.len()).unwrap_or(0), ..DailyTally::default() };
+        let mut filed: Vec<(Date, i64, bool)> = Vec::with_capacity(rows.len());
         for (date, quarter, count) in rows {
-            let Some(due_at) = due.get(&parse_date("daily_reports.date", &date)?) else { continue };
-            tally.filed += count;
-            if quarter < due_at.div_euclid(QUARTER_HOUR_MICROS) + i64::from(due_at.rem_euclid(QUARTER_HOUR_MICROS) != 0) {
-                tally.on_time += count;
-            }
+            let date = parse_date("daily_reports.date", &date)?;
+            let Some(due_at) = due.get(&date) else { continue };
+            let on_time = quarter < due_at.div_euclid(QUARTER_HOUR_MICROS) + i64::from(due_at.rem_euclid(QUARTER_HOUR_MICROS) != 0);
+            filed.push((date, count, on_time));
         }
-        Ok(tally)
+        Ok(periods
+            .iter()
+            .map(|&(from, to)| {
+                let days = due.keys().filter(|d| (from..=to).contains(*d)).count();
+                let mut tally = DailyTally { expected: units * i64::try_from(days).unwrap_or(0), ..DailyTally::default() };
+                for (_, count, on_time) in filed.iter().filter(|(d, _, _)| (from..=to).contains(d)) {
+                    tally.filed += count;
+                    if *on_time {
+                        tally.on_time += count;
+                    }
+                }
+                tally
+            })
+            .collect())
     }
 }
 

@@ -143,6 +143,10 @@ pub struct TaskFilter {
     pub statuses: Vec<TaskStatus>,
 }
 
+/// The predicate of the partial index `tasks_open_by_deadline`, as a
+/// further condition.
+const OPEN_TASKS: &str = " AND status IN ('assigned', 'acknowledged', 'overdue', 'escalated')";
+
 impl Store {
     /// A task by id.
     pub async fn task(&self, id: Uuid) -> Result<Option<Task>> {
@@ -158,21 +162,36 @@ impl Store {
     /// One window of [`Store::tasks_under`].
     pub async fn tasks_in_window(&self, path: &NodePath, filter: &TaskFilter, window: Window) -> Result<Vec<Task>> {
         let statuses: String = filter.statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ");
-        let mut status_clause = if statuses.is_empty() { String::new() } else { format!(" AND status IN ({statuses})") };
-        if !filter.statuses.is_empty() && filter.statuses.iter().all(|s| *s != TaskStatus::Done) {
-            // The predicate of the index tasks_open_by_deadline, word for word,
-            // so that both databases walk the open tasks only.
-            status_clause.push_str(" AND status IN ('assigned', 'acknowledged', 'overdue', 'escalated')");
-        }
-        let sql = format!(
-            "SELECT {TASK_COLUMNS} FROM tasks WHERE (subject_path LIKE $1 ESCAPE '\\' OR assignee_id = $2) AND ($2 IS NULL OR assignee_id = $2){status_clause} ORDER BY deadline, id LIMIT $3 OFFSET $4"
-        );
+        let status_clause = if statuses.is_empty() { String::new() } else { format!(" AND status IN ({statuses})") };
+        let open_only = !filter.statuses.is_empty() && filter.statuses.iter().all(|s| *s != TaskStatus::Done);
+        let query = |from: &str, also: &str| {
+            format!(
+                "SELECT {TASK_COLUMNS} FROM {from} WHERE (subject_path LIKE $1 ESCAPE '\\' OR assignee_id = $2) \
+                 AND ($2 IS NULL OR assignee_id = $2){status_clause}{also} ORDER BY deadline, id LIMIT $3 OFFSET $4"
+            )
+        };
+        // PostgreSQL proves by itself that a subset of the open statuses
+        // falls under the partial index tasks_open_by_deadline (a second
+        // status clause would only make it misjudge the rows: 103 estimated
+        // for 25,000, and a sort of all of them).
+        let postgres = query("tasks", "");
+        // SQLite uses a partial index only when the query repeats its
+        // predicate word for word, and for a subtree's open tasks by
+        // deadline it is told to: walking them in deadline order stops at
+        // the window's end, where its planner otherwise takes them by status
+        // and sorts all of them (100 ms for 25,000 open tasks among 5 million).
+        let sqlite = match (open_only, filter.assignee) {
+            (false, _) => query("tasks", ""),
+            (true, Some(_)) => query("tasks", OPEN_TASKS),
+            (true, None) => query("tasks INDEXED BY tasks_open_by_deadline", OPEN_TASKS),
+        };
         let pattern = subtree(path);
         let rows: Vec<TaskRow> = self
             .read(async |c| {
+                let sql = if matches!(c, Conn::Sqlite(_)) { sqlite.as_str() } else { postgres.as_str() };
                 Ok(exec!(
                     c,
-                    sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                    sqlx::query_as(AssertSqlSafe(sql))
                         .bind(&pattern)
                         .bind(filter.assignee)
                         .bind(window.bounded_limit())

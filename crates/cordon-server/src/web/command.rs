@@ -213,14 +213,14 @@ async fn board_fragment(state: &AppState, viewer: &Viewer, node: &Node) -> WebRe
 /// before, and the daily reports over 7 and 28 days.
 async fn board_responses(state: &AppState, t: Lang, node: &Node) -> WebResult<Vec<(&'static str, Vec<String>)>> {
     let scope = crate::summary::Scope::of(state, node.clone(), None).await?;
-    let r = crate::summary::response::responses(state, &scope).await?;
+    let (last_7_days, previous_7_days, filing) = crate::summary::response::recent_responses(state, &scope).await?;
     let labels = |figures: Vec<cordon_core::figure::Figure>| figures.into_iter().map(|f| f.label_in(t.language())).collect::<Vec<_>>();
-    let mut filing = r.filing.into_iter();
+    let mut filing = filing.into_iter();
     let (seven, _, twenty_eight) = (filing.next(), filing.next(), filing.next());
     let filed = seven.into_iter().chain(twenty_eight).flat_map(|s| s.figures).collect();
     Ok(vec![
-        (t.get("response_recent"), labels(r.last_7_days.figures)),
-        (t.get("response_previous"), labels(r.previous_7_days.figures)),
+        (t.get("response_recent"), labels(last_7_days.figures)),
+        (t.get("response_previous"), labels(previous_7_days.figures)),
         (t.get("response_filing"), labels(filed)),
     ])
 }
