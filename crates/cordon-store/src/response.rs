@@ -34,10 +34,10 @@ impl Store {
         let (Some(first), Some(last)) = (periods.iter().map(|p| p.0).min(), periods.iter().map(|p| p.1).max()) else {
             return Ok(Vec::new());
         };
-        let mut cases = String::new();
-        for (i, _) in periods.iter().enumerate() {
-            write!(cases, " WHEN day >= ${} AND day <= ${} THEN {i}", 4 + 2 * i, 5 + 2 * i).expect("writing to a String");
-        }
+        let cases = (0..periods.len()).fold(String::new(), |mut sql, i| {
+            let _ = write!(sql, " WHEN day >= ${} AND day <= ${} THEN {i}", 4 + 2 * i, 5 + 2 * i);
+            sql
+        });
         let sql = format!(
             "SELECT CAST(CASE{cases} END AS BIGINT) AS span, measure, minutes, CAST(SUM(count) AS BIGINT) FROM response_counts \
              WHERE node_path = $1 AND day >= $2 AND day <= $3 GROUP BY 1, measure, minutes HAVING SUM(count) <> 0"
