@@ -13,6 +13,7 @@
 
 use crate::db::Conn;
 use crate::error::Result;
+use crate::read_models::put_state;
 use crate::{Store, exec};
 
 /// The tables a bulk load fills.
@@ -60,15 +61,7 @@ impl Store {
         self.write(async |tx| {
             let c = &mut tx.conn;
             for (name, sql) in secondary_indexes(c).await? {
-                exec!(
-                    c,
-                    sqlx::query(
-                        "INSERT INTO read_model_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-                    )
-                    .bind(format!("index:{name}"))
-                    .bind(sql),
-                    execute
-                )?;
+                put_state(c, &format!("index:{name}"), &sql).await?;
                 exec!(c, sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX {name}"))), execute)?;
             }
             Ok(())

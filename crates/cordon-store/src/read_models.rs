@@ -85,6 +85,18 @@ const SNAPSHOT: [&str; 7] = [
      WHERE cases <> 0 OR deaths <> 0 ORDER BY node_path, status",
 ];
 
+/// Sets `key` of `read_model_state` to `value`.
+pub(crate) async fn put_state(c: &mut Conn<'_>, key: &str, value: &str) -> Result<()> {
+    exec!(
+        c,
+        sqlx::query("INSERT INTO read_model_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value),
+        execute
+    )?;
+    Ok(())
+}
+
 /// Stops the triggers (SQLite: drops them, keeping their text in
 /// `read_model_state`; PostgreSQL: disables them). Idempotent.
 async fn pause(c: &mut Conn<'_>) -> Result<()> {
@@ -99,15 +111,7 @@ async fn pause(c: &mut Conn<'_>) -> Result<()> {
                 if name == "read_models_node_insert" {
                     continue;
                 }
-                exec!(
-                    c,
-                    sqlx::query(
-                        "INSERT INTO read_model_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-                    )
-                    .bind(format!("paused:{name}"))
-                    .bind(sql),
-                    execute
-                )?;
+                put_state(c, &format!("paused:{name}"), &sql).await?;
                 exec!(c, sqlx::query(sqlx::AssertSqlSafe(format!("DROP TRIGGER {name}"))), execute)?;
             }
         }
@@ -226,14 +230,7 @@ impl Store {
                 exec!(c, sqlx::query(sqlx::AssertSqlSafe(sql)), execute)?;
             }
             resume(c).await?;
-            exec!(
-                c,
-                sqlx::query(
-                    "INSERT INTO read_model_state (key, value) VALUES ('built', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-                )
-                .bind(jiff::Timestamp::now().to_string()),
-                execute
-            )?;
+            put_state(c, "built", &jiff::Timestamp::now().to_string()).await?;
             Ok(())
         })
         .await

@@ -7,13 +7,15 @@
 //! round trip keeps the chain.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test (or a benchmark) fails loudly on what it did not expect
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use cordon_store::{Conn, Store};
-use uuid::Uuid;
+use support::fresh_pg;
 
 fn cordon(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cordon")).args(args).output().unwrap()
@@ -160,16 +162,6 @@ async fn a_restore_refuses_data_in_place_other_files_and_a_broken_chain() {
     assert_eq!(broken.status.code(), Some(2));
     assert!(text(&broken).contains("audit chain broken at seq 2: content changed"), "{}", text(&broken));
     assert!(!dir.path().join("c.db").exists(), "nothing was put in place");
-}
-
-/// A fresh PostgreSQL database on the test server, when there is one.
-async fn fresh_pg() -> Option<String> {
-    let base = std::env::var("CORDON_TEST_DATABASE_URL").ok()?;
-    let name = format!("cordon_test_{}", Uuid::new_v4().simple());
-    let admin = sqlx::PgPool::connect(&base).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
-    admin.close().await;
-    Some(format!("{}/{name}", base.rsplit_once('/').unwrap().0))
 }
 
 async fn tamper(url: &str, sql: &'static str) {

@@ -4,11 +4,13 @@
 //! run into the same database is refused.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails loudly on what it did not expect
 
+mod support;
+
 use std::process::Command;
 
 use cordon_store::Store;
 use cordon_store::audit::Table;
-use uuid::Uuid;
+use support::fresh_pg;
 
 const REPORTS: i64 = 3000;
 
@@ -18,16 +20,6 @@ fn bench_data(url: &str) -> std::process::Output {
         .env("RUST_LOG", "error")
         .output()
         .unwrap()
-}
-
-/// A fresh PostgreSQL database on the test server, when there is one.
-async fn fresh_pg() -> Option<String> {
-    let base = std::env::var("CORDON_TEST_DATABASE_URL").ok()?;
-    let name = format!("cordon_test_{}", Uuid::new_v4().simple());
-    let admin = sqlx::PgPool::connect(&base).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
-    admin.close().await;
-    Some(format!("{}/{name}", base.rsplit_once('/').unwrap().0))
 }
 
 async fn generated_database_is_whole(url: &str) {
