@@ -129,7 +129,7 @@ pub async fn recent_responses(state: &AppState, scope: &Scope) -> Result<(Span, 
     let periods = filing_periods(scope);
     let weeks = [week(scope, 0), week(scope, 7)];
     let (by_week, tallies) =
-        tokio::try_join!(state.store.response_spans(&node.path, &weeks), state.store.daily_tallies(&node.path, &periods, scope.now),)?;
+        tokio::try_join!(state.store.response_spans(&node.path, &weeks), state.store.daily_tallies(&node.path, &periods, scope.now))?;
     let span = |i: usize| figures_span(scope, &node.code, &node.name, &by_week[i], weeks[i]);
     Ok((span(0), span(1), filing_spans(scope, periods, tallies)))
 }
