@@ -13,7 +13,7 @@
 
 use crate::db::Conn;
 use crate::error::Result;
-use crate::read_models::put_state;
+use crate::read_models::{put_state, replay_state};
 use crate::{Store, exec};
 
 /// The tables a bulk load fills.
@@ -38,19 +38,11 @@ async fn secondary_indexes(c: &mut Conn<'_>) -> Result<Vec<(String, String)>> {
 
 /// Builds every index set aside, in the open transaction.
 pub(crate) async fn restore_in(c: &mut Conn<'_>) -> Result<()> {
-    let away: Vec<(String, String)> =
-        exec!(c, sqlx::query_as("SELECT key, value FROM read_model_state WHERE key LIKE 'index:%' ORDER BY key"), fetch_all)?;
-    if away.is_empty() {
-        return Ok(());
-    }
     if let Conn::Postgres(_) = c {
+        // For this transaction's index builds, if any.
         exec!(c, sqlx::query("SET LOCAL maintenance_work_mem = '512MB'"), execute)?;
     }
-    for (key, sql) in away {
-        exec!(c, sqlx::query(sqlx::AssertSqlSafe(sql)), execute)?;
-        exec!(c, sqlx::query("DELETE FROM read_model_state WHERE key = $1").bind(key), execute)?;
-    }
-    Ok(())
+    replay_state(c, "index:").await
 }
 
 impl Store {

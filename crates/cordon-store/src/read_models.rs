@@ -10,8 +10,9 @@
 //! measure and delay, for the response times) and `case_totals` (cases to
 //! date by node and status, for the map) hold one row per node of the tree,
 //! every ancestor of the unit included (through `node_ancestors`). Triggers
-//! keep them up to date in the transaction of every insert or update of a report, case, task or order,
-//! so no writer can forget one; reports are never updated nor deleted.
+//! keep them up to date in the transaction of every insert or update of a
+//! report, case, task or order, so no writer can forget one; reports are
+//! never updated nor deleted.
 //!
 //! [`Store::rebuild_read_models`] recomputes them from the base tables, in
 //! one transaction: after a bulk load (which pauses the triggers with
@@ -97,6 +98,22 @@ pub(crate) async fn put_state(c: &mut Conn<'_>, key: &str, value: &str) -> Resul
     Ok(())
 }
 
+/// Runs, in key order, the statements kept in `read_model_state` under keys
+/// starting with `prefix` (the text of what was set aside), and forgets
+/// each once run.
+pub(crate) async fn replay_state(c: &mut Conn<'_>, prefix: &str) -> Result<()> {
+    let kept: Vec<(String, String)> = exec!(
+        c,
+        sqlx::query_as("SELECT key, value FROM read_model_state WHERE key LIKE $1 ORDER BY key").bind(format!("{prefix}%")),
+        fetch_all
+    )?;
+    for (key, sql) in kept {
+        exec!(c, sqlx::query(sqlx::AssertSqlSafe(sql)), execute)?;
+        exec!(c, sqlx::query("DELETE FROM read_model_state WHERE key = $1").bind(key), execute)?;
+    }
+    Ok(())
+}
+
 /// Stops the triggers (SQLite: drops them, keeping their text in
 /// `read_model_state`; PostgreSQL: disables them). Idempotent.
 async fn pause(c: &mut Conn<'_>) -> Result<()> {
@@ -135,12 +152,7 @@ async fn pause(c: &mut Conn<'_>) -> Result<()> {
 async fn resume(c: &mut Conn<'_>) -> Result<()> {
     match c {
         Conn::Sqlite(_) => {
-            let paused: Vec<(String, String)> =
-                exec!(c, sqlx::query_as("SELECT key, value FROM read_model_state WHERE key LIKE 'paused:%'"), fetch_all)?;
-            for (key, sql) in paused {
-                exec!(c, sqlx::query(sqlx::AssertSqlSafe(sql)), execute)?;
-                exec!(c, sqlx::query("DELETE FROM read_model_state WHERE key = $1").bind(key), execute)?;
-            }
+            replay_state(c, "paused:").await?;
         }
         Conn::Postgres(_) => {
             for table in WATCHED {

@@ -25,15 +25,18 @@ use crate::{Store, exec};
 
 const QUARTER_HOUR_MICROS: i64 = 900_000_000;
 
+/// The first and the last day of `periods` together (none when empty).
+fn reach(periods: &[(Date, Date)]) -> Option<(Date, Date)> {
+    Some((periods.iter().map(|p| p.0).min()?, periods.iter().map(|p| p.1).max()?))
+}
+
 impl Store {
     /// What the investigations opened at or below `path` add up to over
     /// each period `from..=to` of `periods` (which must not overlap), from
     /// the response read model, summed by the database: one row per period,
     /// measure and delay.
     pub async fn response_spans(&self, path: &NodePath, periods: &[(Date, Date)]) -> Result<Vec<ResponseTally>> {
-        let (Some(first), Some(last)) = (periods.iter().map(|p| p.0).min(), periods.iter().map(|p| p.1).max()) else {
-            return Ok(Vec::new());
-        };
+        let Some((first, last)) = reach(periods) else { return Ok(Vec::new()) };
         let cases = (0..periods.len()).fold(String::new(), |mut sql, i| {
             let _ = write!(sql, " WHEN day >= ${} AND day <= ${} THEN {i}", 4 + 2 * i, 5 + 2 * i);
             sql
@@ -102,9 +105,7 @@ impl Store {
     /// hour. One count of the units and one read of the reports by day and
     /// quarter hour serve every period.
     pub async fn daily_tallies(&self, path: &NodePath, periods: &[(Date, Date)], now: Timestamp) -> Result<Vec<DailyTally>> {
-        let (Some(first), Some(last)) = (periods.iter().map(|p| p.0).min(), periods.iter().map(|p| p.1).max()) else {
-            return Ok(Vec::new());
-        };
+        let Some((first, last)) = reach(periods) else { return Ok(Vec::new()) };
         let settings = self.settings().await?;
         let deepest = i64::try_from(self.levels().await?.len()).unwrap_or(1) - 1;
         let pattern = subtree(path);
